@@ -1,0 +1,1 @@
+"""Registry of vocational college programs."""

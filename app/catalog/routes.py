@@ -1,0 +1,66 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.catalog import service
+from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
+from app.db import SessionDep
+from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+
+router = APIRouter(prefix="/api/v1", tags=["catalog"])
+
+
+@router.get("/catalogs", response_model=Page[EditionPublic])
+def list_catalogs(session: SessionDep):
+    return Page(items=service.list_editions(session), next=None)
+
+
+@router.post(
+    "/catalogs", response_model=EditionPublic, status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 409: {}},
+)
+def create_catalog(session: SessionDep, data: EditionCreate, actor: AdminPrincipal):
+    edition = service.create_edition(session, data, actor=actor)
+    return next(e for e in service.list_editions(session) if e.key == edition.key)
+
+
+@router.get("/catalogs/{key}/majors", response_model=Page[MajorPublic], responses={404: {}})
+def list_catalog_majors(
+    session: SessionDep, key: str, page: Annotated[PageParams, Depends(page_params)]
+):
+    edition = service.get_edition(session, key)
+    after = decode_cursor(page.cursor)
+    rows = service.list_majors(
+        session, edition, after=after[0] if after else None, limit=page.limit
+    )
+    items, nxt = page_of(list(rows), page.limit, lambda r: [r[0].code])
+    return Page(items=[service.major_public(m, c, edition.key) for m, c in items], next=nxt)
+
+
+@router.post(
+    "/catalogs/{key}/majors", response_model=MajorPublic, status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 404: {}, 409: {}},
+)
+def create_major(session: SessionDep, key: str, data: MajorCreate, actor: AdminPrincipal):
+    edition = service.get_edition(session, key)
+    major = service.create_major(session, edition, data, actor=actor)
+    return MajorPublic(edition=key, **data.model_dump(exclude={"class_name", "added_year"}),
+                       class_name=major.class_name, status=major.status,
+                       added_year=major.added_year)
+
+
+@router.patch(
+    "/catalogs/{key}/majors/{code}", response_model=MajorPublic,
+    responses={**AUTH_RESPONSES, 404: {}, 409: {}},
+)
+def update_major(
+    session: SessionDep, key: str, code: str, data: MajorUpdate, actor: AdminPrincipal
+):
+    edition = service.get_edition(session, key)
+    major = service.update_major(
+        session, edition, service.get_major(session, edition, code), data, actor=actor
+    )
+    category = session.get(service.Category, major.category_id)
+    assert category is not None
+    return service.major_public(major, category, key)

@@ -1,0 +1,65 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.vocab import Level, System
+
+
+class EditionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    key: str
+    title: str
+    system: str
+    kind: str
+    province: str | None
+    year: int | None
+    status: str
+    partial: bool
+    note: str
+    supplements: str | None = None
+    majors: int = 0
+
+
+class EditionCreate(BaseModel):
+    key: str = Field(min_length=2, max_length=60, pattern=r"^[0-9A-Za-z_.-]+$")
+    title: str = Field(min_length=2, max_length=200)
+    system: System = System.TECHNICIAN
+    province: str | None = Field(default=None, description="makes it a provincial specialty catalog")
+    supplements: str | None = Field(default=None, description="key of the edition this supplements")
+    year: int | None = None
+    partial: bool = False
+    note: str = ""
+
+
+class MajorBase(BaseModel):
+    code: str = Field(min_length=1, max_length=8)
+    name: str = Field(min_length=1, max_length=100)
+    category: str = Field(min_length=1, max_length=40)
+    levels: list[Level] | None = None
+
+
+class MajorCreate(MajorBase):
+    class_name: str | None = None
+    added_year: int | None = None
+
+
+class MajorUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    category: str | None = None
+    levels: list[Level] | None = None
+    status: str | None = Field(default=None, pattern="^(active|withdrawn)$")
+
+
+class MajorPublic(BaseModel):
+    edition: str
+    code: str
+    name: str
+    category: str
+    category_code: str | None = None
+    class_name: str | None = None
+    levels: list[str] | None = None
+    status: str
+    added_year: int | None = None
+
+
+class SearchHit(MajorPublic):
+    match: str  # code | exact | name | pinyin | initials | near
+    score: float

@@ -1,0 +1,151 @@
+"""Catalog editions and majors: reads, lookups and single-row writes."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app import audit
+from app.auth import Principal
+from app.catalog.models import CatalogEdition, Category, Major
+from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
+from app.errors import Conflict, NotFound
+from app.text import normalize_name, pinyin_keys
+
+
+def get_edition(session: Session, key: str) -> CatalogEdition:
+    edition = session.exec(select(CatalogEdition).where(CatalogEdition.key == key)).first()
+    if edition is None:
+        raise NotFound(f"no catalog edition {key!r}", error="edition_not_found")
+    return edition
+
+
+def list_editions(session: Session) -> list[EditionPublic]:
+    counts = dict(
+        session.exec(select(Major.edition_id, func.count()).group_by(Major.edition_id)).all()
+    )
+    editions = session.exec(select(CatalogEdition).order_by(CatalogEdition.key)).all()
+    keys = {e.id: e.key for e in editions}
+    out = []
+    for e in editions:
+        public = EditionPublic.model_validate(e)
+        public.majors = counts.get(e.id, 0)
+        public.supplements = keys.get(e.supplements_id) if e.supplements_id else None
+        out.append(public)
+    return out
+
+
+def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -> CatalogEdition:
+    if session.exec(select(CatalogEdition).where(CatalogEdition.key == data.key)).first():
+        raise Conflict(f"edition {data.key!r} exists", error="edition_exists")
+    base = get_edition(session, data.supplements) if data.supplements else None
+    kind = "supplement" if base else ("provincial" if data.province else "national")
+    edition = CatalogEdition(
+        key=data.key, title=data.title, system=data.system.value, kind=kind,
+        province=data.province, year=data.year, supplements_id=base.id if base else None,
+        partial=data.partial, note=data.note,
+    )
+    session.add(edition)
+    session.flush()
+    audit.record(
+        session, actor, action="catalog.edition.create", target_type="catalog_edition",
+        target_id=edition.key, after=data.model_dump(mode="json"),
+    )
+    return edition
+
+
+def category_id(session: Session, edition: CatalogEdition, name: str, code: str | None = None) -> int:
+    """The id of the edition's category of that name, created on first use."""
+    found = session.exec(
+        select(Category).where(Category.edition_id == edition.id, Category.name == name)
+    ).first()
+    if found is None:
+        found = Category(edition_id=edition.id, name=name, code=code)
+        session.add(found)
+        session.flush()
+    assert found.id is not None
+    return found.id
+
+
+def new_major(edition_id: int, category_id: int, data: MajorCreate, **extra) -> Major:
+    full, initials = pinyin_keys(data.name)
+    return Major(
+        edition_id=edition_id, code=data.code, name=data.name, name_norm=normalize_name(data.name),
+        category_id=category_id, class_name=data.class_name,
+        levels="|".join(level.value for level in data.levels) if data.levels else None,
+        pinyin=full, initials=initials, added_year=data.added_year, **extra,
+    )
+
+
+def create_major(
+    session: Session, edition: CatalogEdition, data: MajorCreate, *, actor: Principal
+) -> Major:
+    exists = select(Major).where(Major.edition_id == edition.id, Major.code == data.code)
+    if session.exec(exists).first():
+        raise Conflict(f"{edition.key} already has code {data.code}", error="major_exists")
+    assert edition.id is not None
+    major = new_major(edition.id, category_id(session, edition, data.category), data)
+    session.add(major)
+    session.flush()
+    audit.record(
+        session, actor, action="catalog.major.create", target_type="major",
+        target_id=f"{edition.key}/{major.code}", after=data.model_dump(mode="json"),
+    )
+    return major
+
+
+def get_major(session: Session, edition: CatalogEdition, code: str) -> Major:
+    major = session.exec(
+        select(Major).where(Major.edition_id == edition.id, Major.code == code)
+    ).first()
+    if major is None:
+        raise NotFound(f"{edition.key} has no major {code}", error="major_not_found")
+    return major
+
+
+def update_major(
+    session: Session, edition: CatalogEdition, major: Major, data: MajorUpdate, *, actor: Principal
+) -> Major:
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    before = {k: getattr(major, k, None) for k in changes if k != "category"}
+    if "name" in changes:
+        major.name = changes["name"]
+        major.name_norm = normalize_name(major.name)
+        major.pinyin, major.initials = pinyin_keys(major.name)
+    if "category" in changes:
+        major.category_id = category_id(session, edition, changes["category"])
+    if "levels" in changes:
+        major.levels = "|".join(changes["levels"]) if changes["levels"] else None
+    if "status" in changes:
+        major.status = changes["status"]
+    session.add(major)
+    session.flush()
+    audit.record(
+        session, actor, action="catalog.major.update", target_type="major",
+        target_id=f"{edition.key}/{major.code}", before=before, after=changes,
+    )
+    return major
+
+
+def list_majors(
+    session: Session, edition: CatalogEdition, *, after: str | None, limit: int
+) -> Sequence[tuple[Major, Category]]:
+    query = (
+        select(Major, Category)
+        .join(Category, Category.id == Major.category_id)
+        .where(Major.edition_id == edition.id)
+        .order_by(Major.code)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(Major.code > after)
+    return session.exec(query).all()
+
+
+def major_public(major: Major, category: Category, edition_key: str) -> MajorPublic:
+    return MajorPublic(
+        edition=edition_key, code=major.code, name=major.name, category=category.name,
+        category_code=category.code, class_name=major.class_name,
+        levels=major.levels.split("|") if major.levels else None, status=major.status,
+        added_year=major.added_year,
+    )

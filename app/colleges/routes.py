@@ -1,0 +1,51 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.colleges import service
+from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate
+from app.db import SessionDep
+from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+
+router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
+
+
+@router.get("", response_model=Page[CollegePublic])
+def list_colleges(
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    name: Annotated[str | None, Query(description="exact current or former full name")] = None,
+    province: str | None = None,
+    city: str | None = None,
+    type: str | None = None,
+):
+    key = decode_cursor(page.cursor)
+    if name:
+        found = service.find_by_name(session, name)
+        return Page(items=[service.to_public(session, found)] if found else [], next=None)
+    rows = service.list_colleges(
+        session, province=province, city=city, type=type,
+        after=key[0] if key else None, limit=page.limit,
+    )
+    items, nxt = page_of(list(rows), page.limit, lambda c: [c.code])
+    return Page(items=[service.to_public(session, c) for c in items], next=nxt)
+
+
+@router.get("/{code}", response_model=CollegePublic, responses={404: {}})
+def get_college(session: SessionDep, code: str):
+    return service.to_public(session, service.get_by_code(session, code))
+
+
+@router.post(
+    "", response_model=CollegePublic, status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 409: {}},
+)
+def create_college(session: SessionDep, data: CollegeCreate, actor: AdminPrincipal):
+    return service.to_public(session, service.create_college(session, data, actor=actor))
+
+
+@router.patch("/{code}", response_model=CollegePublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}})
+def update_college(session: SessionDep, code: str, data: CollegeUpdate, actor: AdminPrincipal):
+    college = service.get_by_code(session, code)
+    return service.to_public(session, service.update_college(session, college, data, actor=actor))

@@ -1,0 +1,123 @@
+"""Colleges: lookup, listing, creation and renames/promotions (history kept)."""
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.auth import Principal
+from app.authorities.models import Authority
+from app.colleges.models import College, CollegeNameHistory
+from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
+from app.errors import Conflict, NotFound
+from app.vocab import system_of
+
+
+def get_by_code(session: Session, code: str) -> College:
+    college = session.exec(select(College).where(College.code == code)).first()
+    if college is None:
+        raise NotFound(f"no college with code {code!r}", error="college_not_found")
+    return college
+
+
+def find_by_name(session: Session, name: str) -> College | None:
+    """By current name, else by a former name."""
+    college = session.exec(select(College).where(College.name == name)).first()
+    if college is not None:
+        return college
+    former = select(CollegeNameHistory.college_id).where(CollegeNameHistory.name == name)
+    return session.exec(select(College).where(col(College.id).in_(former))).first()
+
+
+def list_colleges(
+    session: Session,
+    *,
+    name: str | None = None,
+    province: str | None = None,
+    city: str | None = None,
+    type: str | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Sequence[College]:
+    query = select(College).order_by(College.code).limit(limit + 1)
+    if name:
+        query = query.where(College.name == name)
+    if province:
+        query = query.where(College.province == province)
+    if city:
+        query = query.where(College.city == city)
+    if type:
+        query = query.where(College.type == type)
+    if after is not None:
+        query = query.where(College.code > after)
+    return session.exec(query).all()
+
+
+def to_public(session: Session, college: College) -> CollegePublic:
+    history = session.exec(
+        select(CollegeNameHistory)
+        .where(CollegeNameHistory.college_id == college.id)
+        .order_by(CollegeNameHistory.until)
+    ).all()
+    public = CollegePublic.model_validate(college)
+    public.former_names = [
+        FormerName(name=h.name, type=h.type, until=h.until.isoformat()) for h in history
+    ]
+    return public
+
+
+def governing_authority(session: Session, *, province: str, city: str | None, college_type: str):
+    """The city bureau of the college's system, else the province's."""
+    system = system_of(college_type).value
+    query = select(Authority).where(Authority.system == system, Authority.province == province)
+    candidates = session.exec(query).all()
+    city_match = [a for a in candidates if a.city and a.city == city]
+    province_match = [a for a in candidates if a.level == "province"]
+    chosen = (city_match or province_match or [None])[0]
+    return chosen.id if chosen else None
+
+
+def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -> College:
+    if session.exec(select(College).where(College.code == data.code)).first():
+        raise Conflict(f"college code {data.code!r} exists", error="college_exists")
+    if session.exec(select(College).where(College.name == data.name)).first():
+        raise Conflict(f"a college is already named {data.name!r}", error="college_exists")
+    college = College(
+        **data.model_dump(),
+        authority_id=governing_authority(
+            session, province=data.province, city=data.city, college_type=data.type
+        ),
+    )
+    session.add(college)
+    session.flush()
+    audit.record(
+        session, actor, action="college.create", target_type="college", target_id=college.code,
+        after=data.model_dump(mode="json"), authority_id=college.authority_id,
+    )
+    return college
+
+
+def update_college(
+    session: Session, college: College, data: CollegeUpdate, *, actor: Principal
+) -> College:
+    changes = data.model_dump(exclude_unset=True, mode="json")
+    before = {k: getattr(college, k) for k in changes}
+    renamed = "name" in changes and changes["name"] != college.name
+    promoted = "type" in changes and changes["type"] != college.type
+    if renamed or promoted:
+        if renamed and session.exec(select(College).where(College.name == changes["name"])).first():
+            raise Conflict(f"a college is already named {changes['name']!r}", error="college_exists")
+        session.add(
+            CollegeNameHistory(
+                college_id=college.id, name=college.name, type=college.type, until=audit.utcnow()
+            )
+        )
+    for key, value in changes.items():
+        setattr(college, key, value)
+    session.add(college)
+    session.flush()
+    audit.record(
+        session, actor, action="college.update", target_type="college", target_id=college.code,
+        before=before, after=changes, authority_id=college.authority_id,
+    )
+    return college

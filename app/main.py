@@ -1,0 +1,51 @@
+"""The application factory."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from app import models  # noqa: F401  (complete metadata)
+from app.catalog.routes import router as catalog_router
+from app.colleges.routes import router as colleges_router
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.filings.routes import router as filings_router
+from app.programs.routes import router as programs_router
+from app.publications.routes import router as publications_router
+
+DESCRIPTION = """
+The registry of vocational college programs: catalogs, colleges, programs, filings of new majors,
+the bureau's review, and the yearly approval lists. Public data needs no token; writes need
+`Authorization: Bearer <token>` from `registry token create`.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Vocational program registry", version="1.0", description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    # publications first: its /programs.csv and /publications/diff must win over path parameters.
+    for router in (
+        publications_router, catalog_router, colleges_router, programs_router, filings_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,9 @@
+"""Imports every table module so ``SQLModel.metadata`` is complete (app, seed, tests)."""
+
+from app import audit, auth  # noqa: F401
+from app.authorities import models as authorities  # noqa: F401
+from app.catalog import models as catalog  # noqa: F401
+from app.colleges import models as colleges  # noqa: F401
+from app.filings import models as filings  # noqa: F401
+from app.programs import models as programs  # noqa: F401
+from app.publications import models as publications  # noqa: F401

@@ -1,0 +1,50 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.db import SessionDep
+from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.programs import service
+from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
+
+router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
+
+FiltersDep = Annotated[ProgramFilters, Query()]
+
+
+@router.get("", response_model=Page[ProgramPublic])
+def list_programs(
+    session: SessionDep, filters: FiltersDep, page: Annotated[PageParams, Depends(page_params)]
+):
+    key = decode_cursor(page.cursor)
+    rows = service.list_programs(
+        session, filters, after=int(key[0]) if key else None, limit=page.limit
+    )
+    items, nxt = page_of(rows, page.limit, lambda p: [p.id])
+    return Page(items=items, next=nxt)
+
+
+@router.get("/{program_id}", response_model=ProgramPublic, responses={404: {}})
+def get_program(session: SessionDep, program_id: int):
+    return service.get_program(session, program_id)
+
+
+@router.post(
+    "", response_model=ProgramPublic, status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 404: {}, 409: {}},
+)
+def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincipal):
+    program = service.create_program(session, data, actor=actor)
+    assert program.id is not None
+    return service.get_program(session, program.id)
+
+
+@router.patch(
+    "/{program_id}", response_model=ProgramPublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
+)
+def update_program(
+    session: SessionDep, program_id: int, data: ProgramUpdate, actor: AdminPrincipal
+):
+    service.update_program(session, program_id, data, actor=actor)
+    return service.get_program(session, program_id)

@@ -1,0 +1,47 @@
+from pydantic import BaseModel, Field
+
+from app.vocab import Intake, Level, ProgramStatus
+
+
+class ProgramFilters(BaseModel):
+    """The filters shared by ``GET /programs`` and its CSV/XLSX exports (contract.md)."""
+
+    college: str | None = Field(default=None, description="college code")
+    major_code: str | None = None
+    category: str | None = None
+    level: Level | None = None
+    intake: Intake | None = None
+    status: ProgramStatus | None = None
+    province: str | None = None
+    year: int | None = Field(default=None, description="first approved in this year (since_year)")
+
+
+class ProgramCreate(BaseModel):
+    college: str = Field(description="college code")
+    major_code: str
+    edition: str | None = Field(default=None, description="catalog key; default: the one in force")
+    level: Level | None = None
+    intake: Intake
+    length_years: int = Field(ge=1, le=8)
+    since_year: int = Field(ge=1949, le=2100)
+    status: ProgramStatus = ProgramStatus.ACTIVE
+
+
+class ProgramUpdate(BaseModel):
+    status: ProgramStatus | None = None
+    length_years: int | None = Field(default=None, ge=1, le=8)
+
+
+class ProgramPublic(BaseModel):
+    id: int
+    college_code: str
+    college: str
+    major_code: str
+    major_name: str
+    category: str
+    edition: str
+    intake: str
+    level: str | None
+    length_years: int
+    status: str
+    since_year: int

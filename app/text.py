@@ -1,0 +1,36 @@
+"""Text helpers shared by every domain: name normalisation and pinyin keys."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_name(value: str | None) -> str:
+    """NFKC + no whitespace: ``烹饪（中式烹调）`` and ``烹饪(中式烹调)`` compare equal."""
+    if not value:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", value)).lower()
+
+
+@lru_cache(maxsize=65536)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a Chinese name, lower case, letters and digits only."""
+    text = normalize_name(name)
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
+    full = "".join(syllables)
+    initials = "".join(s[0] for s in syllables if s)
+    keep = re.compile(r"[^a-z0-9]")
+    return keep.sub("", full), keep.sub("", initials)
+
+
+def clean_cell(value: object) -> str:
+    """A spreadsheet cell as a trimmed string ('' for empty); floats like 5.0 become '5'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

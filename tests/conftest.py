@@ -1,0 +1,122 @@
+"""Fixtures: a fresh database per test — SQLite file by default, a fresh PostgreSQL schema when
+REGISTRY_TEST_BACKEND=postgresql (REGISTRY_TEST_DATABASE_URL names the database)."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from app import models  # noqa: F401
+from app.config import Settings
+from app.db import SQLModel, make_engine
+from app.main import create_app
+
+BACKEND = os.environ.get("REGISTRY_TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
+
+if BACKEND == "postgresql" and not PG_URL:
+    raise RuntimeError("REGISTRY_TEST_BACKEND=postgresql needs REGISTRY_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"registry test backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (REGISTRY_TEST_BACKEND=postgresql)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_schema_url(schema: str) -> str:
+    url = make_url(PG_URL)
+    query = dict(url.query)
+    query["options"] = f"-csearch_path={schema}"
+    return url.set(query=query).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def database_url(tmp_path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def empty_engine(settings) -> Iterator[Engine]:
+    """An engine on an empty database (no tables): for migration tests."""
+    engine = make_engine(settings.database_url, settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine) -> Engine:
+    """An engine on a database with every table, no rows."""
+    SQLModel.metadata.create_all(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def seeded(engine) -> Engine:
+    """The database after `registry seed`."""
+    from app import seed
+
+    seed.run(engine)
+    return engine
+
+
+@pytest.fixture
+def app(settings, engine):
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def seeded_client(seeded, app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tokens(engine):
+    """tokens(role, college=None, authority=None) -> Authorization headers for a new token."""
+    from tests.factories import make_token
+
+    def factory(role: str = "admin", **kwargs) -> dict[str, str]:
+        return {"Authorization": f"Bearer {make_token(engine, role=role, **kwargs)}"}
+
+    return factory
+
+
+@pytest.fixture
+def admin_headers(tokens) -> dict[str, str]:
+    return tokens("admin")

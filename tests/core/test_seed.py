@@ -1,0 +1,37 @@
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from app import seed
+from app.catalog.models import CatalogEdition, Major
+from app.colleges.models import College
+from app.programs.models import Program
+
+
+def counts(engine):
+    with Session(engine) as session:
+        return {
+            "editions": session.scalar(select(func.count()).select_from(CatalogEdition)),
+            "majors": session.scalar(select(func.count()).select_from(Major)),
+            "colleges": session.scalar(select(func.count()).select_from(College)),
+            "programs": session.scalar(select(func.count()).select_from(Program)),
+        }
+
+
+def test_seed_loads_exact_counts_and_second_run_adds_nothing(engine):
+    first = seed.run(engine)
+    assert first["catalogs"] == 37 + 18 + 358 + 2
+    assert first["programs"] == 82
+    assert counts(engine) == {"editions": 4, "majors": 415, "colleges": 29, "programs": 82}
+    second = seed.run(engine)
+    assert all(added == 0 for added in second.values()), second
+    assert counts(engine) == {"editions": 4, "majors": 415, "colleges": 29, "programs": 82}
+
+
+def test_seeded_guangzhou_technician_college_has_its_seven_2024_programs(seeded_client):
+    college = seeded_client.get("/api/v1/colleges", params={"name": "广州市技师学院"}).json()
+    code = college["items"][0]["code"]
+    body = seeded_client.get("/api/v1/programs", params={"college": code}).json()
+    assert [p["major_code"] for p in body["items"]] == [
+        "0702", "0219", "0529", "8172", "0314", "0444", "8206",
+    ]
+    assert body["next"] is None
