@@ -1,18 +1,25 @@
-"""Bearer tokens, roles and the dependencies every route uses to check them."""
+"""Bearer tokens, roles and the dependencies every route uses to check them.
+
+Roles (contract.md, "Access"): ``admin`` — bound to an authority, or to none (the superuser);
+``reviewer`` — always bound to an authority; ``college`` — bound to one college. The object-level
+rules (who governs which authority, college, filing) are the ``governs_*`` / ``can_*`` helpers
+below; services call the ``ensure_*`` forms, which raise ``Forbidden``.
+"""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.audit import utcnow
+from app.authorities.models import Authority
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, Unauthorized
+from app.errors import Forbidden, Invalid, NotFound, Unauthorized
 
 ROLES = ("admin", "reviewer", "college")
 TOKEN_PREFIX = "reg_"
@@ -56,6 +63,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def check_binding(role: str, *, authority_id: int | None, college_id: int | None) -> None:
+    """The binding a role needs: a reviewer an authority, a college token its college."""
+    if role not in ROLES:
+        raise Invalid(f"unknown role {role!r}; use one of {', '.join(ROLES)}", error="invalid_role")
+    if role == "college" and college_id is None:
+        raise Invalid("a college token needs --college", error="college_required")
+    if role == "college" and authority_id is not None:
+        raise Invalid("a college token is bound to its college, not an authority",
+                      error="invalid_binding")
+    if role != "college" and college_id is not None:
+        raise Invalid("only college tokens are bound to a college", error="invalid_binding")
+    # An unbound reviewer would decide every authority's filings: a reviewer is always some
+    # bureau's expert, so the binding is required rather than defaulting to "everything".
+    if role == "reviewer" and authority_id is None:
+        raise Invalid("a reviewer token needs --authority", error="authority_required")
+
+
 def create_token(
     session: Session,
     *,
@@ -65,14 +89,16 @@ def create_token(
     college_id: int | None = None,
     days: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token row and the plain token (returned once, never stored)."""
-    if role not in ROLES:
-        raise Conflict(f"unknown role {role!r}; use one of {', '.join(ROLES)}", error="invalid_role")
-    if role == "college" and college_id is None:
-        raise Conflict("a college token needs --college", error="college_required")
+    """A new token row and the plain token (returned once, never stored). Does not audit:
+    callers (the CLI, ``app.access.service``) record the creation with their own actor."""
+    check_binding(role, authority_id=authority_id, college_id=college_id)
+    if days is not None and days <= 0:
+        raise Invalid("days must be a positive number", error="invalid_days")
+    if not name.strip():
+        raise Invalid("a token needs a name (it is shown in the audit log)", error="name_required")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        name=name,
+        name=name.strip(),
         role=role,
         authority_id=authority_id,
         college_id=college_id,
@@ -88,13 +114,16 @@ def create_token(
 def revoke_token(session: Session, *, token_id: int) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(f"no token {token_id}", error="token_not_found")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        session.add(row)
+        session.flush()
     return row
 
 
 def principal_for(session: Session, token: str) -> Principal | None:
+    """The caller a plain token stands for; None when unknown, revoked or expired."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None:
         return None
@@ -108,6 +137,108 @@ def principal_for(session: Session, token: str) -> Principal | None:
         college_id=row.college_id,
     )
 
+
+# --- governance: which authorities, colleges and objects a principal may act on -------------
+
+
+def authority_chain(session: Session, authority_id: int) -> list[int]:
+    """The authority and its ancestors (a city bureau, then its province), nearest first."""
+    chain: list[int] = []
+    current: int | None = authority_id
+    while current is not None and current not in chain:  # `not in`: a cycle cannot hang us
+        chain.append(current)
+        current = session.exec(select(Authority.parent_id).where(Authority.id == current)).first()
+    return chain
+
+
+def governed_authorities(session: Session, principal: Principal) -> list[int] | None:
+    """Ids of the authorities the principal governs (its own and their descendants);
+    None means every authority (the superuser). Colleges govern none."""
+    if principal.is_superuser:
+        return None
+    if principal.role == "college" or principal.authority_id is None:
+        return []
+    governed = [principal.authority_id]
+    frontier = [principal.authority_id]
+    while frontier:
+        children = session.exec(
+            select(Authority.id).where(col(Authority.parent_id).in_(frontier))
+        ).all()
+        frontier = [c for c in children if c is not None and c not in governed]
+        governed.extend(frontier)
+    return governed
+
+
+def governs_authority(session: Session, principal: Principal, authority_id: int | None) -> bool:
+    """The superuser governs every authority; an admin or reviewer governs its own authority and
+    the ones under it (广东省人社厅 governs 广州市人社局). Nothing governs an unknown authority
+    except the superuser."""
+    if principal.is_superuser:
+        return True
+    if principal.role == "college" or principal.authority_id is None or authority_id is None:
+        return False
+    return principal.authority_id in authority_chain(session, authority_id)
+
+
+def _college_authority(college: Any) -> int | None:
+    return getattr(college, "authority_id", None)
+
+
+def can_manage_college(session: Session, principal: Principal, college: Any) -> bool:
+    """Admin writes on a college and its programs: an admin governing the college's authority."""
+    return principal.role == "admin" and governs_authority(
+        session, principal, _college_authority(college)
+    )
+
+
+def can_act_for_college(session: Session, principal: Principal, college: Any) -> bool:
+    """Filing for a college: its own college token, or an admin governing it."""
+    if principal.role == "college":
+        return principal.college_id is not None and principal.college_id == college.id
+    return can_manage_college(session, principal, college)
+
+
+def can_see_college_private(session: Session, principal: Principal, college: Any) -> bool:
+    """Non-public data of a college (its drafts, filings, findings): the college itself, or an
+    admin or reviewer governing it."""
+    if principal.role == "college":
+        return principal.college_id is not None and principal.college_id == college.id
+    return governs_authority(session, principal, _college_authority(college))
+
+
+def can_decide(session: Session, principal: Principal, authority_id: int | None) -> bool:
+    """Review decisions on a round of ``authority_id``: a reviewer or admin governing it."""
+    return principal.role in ("admin", "reviewer") and governs_authority(
+        session, principal, authority_id
+    )
+
+
+def _deny(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise Forbidden(what, error="forbidden_scope")
+
+
+def ensure_governs_authority(session: Session, principal: Principal, authority_id: int | None):
+    _deny(governs_authority(session, principal, authority_id), "outside your authority")
+
+
+def ensure_manage_college(session: Session, principal: Principal, college: Any) -> None:
+    _deny(can_manage_college(session, principal, college), "this college is outside your authority")
+
+
+def ensure_act_for_college(session: Session, principal: Principal, college: Any) -> None:
+    _deny(can_act_for_college(session, principal, college), "you cannot act for this college")
+
+
+def ensure_see_college_private(session: Session, principal: Principal, college: Any) -> None:
+    _deny(can_see_college_private(session, principal, college), "not your college's data")
+
+
+def ensure_decide(session: Session, principal: Principal, authority_id: int | None) -> None:
+    _deny(can_decide(session, principal, authority_id), "this filing is outside your authority")
+
+
+# --- dependencies: one per rule ----------------------------------------------------------------
 
 bearer = HTTPBearer(auto_error=False, description="A token from `registry token create`.")
 
@@ -141,10 +272,23 @@ def require_role(*roles: str):
     return dependency
 
 
+def require_superuser(
+    principal: Annotated[Principal, Depends(require_role("admin"))],
+) -> Principal:
+    if not principal.is_superuser:
+        raise Forbidden("this route is for the registry's superuser (an admin without authority)",
+                        error="forbidden_role")
+    return principal
+
+
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 AnyPrincipal = Annotated[Principal, Depends(current_principal)]
 AdminPrincipal = Annotated[Principal, Depends(require_role("admin"))]
 ReviewerPrincipal = Annotated[Principal, Depends(require_role("admin", "reviewer"))]
+CollegePrincipal = Annotated[Principal, Depends(require_role("college"))]
+# Those who may file for a college (its own token, or an admin governing it).
+FilerPrincipal = Annotated[Principal, Depends(require_role("admin", "college"))]
+SuperuserPrincipal = Annotated[Principal, Depends(require_superuser)]
 
 # Responses every protected route documents in OpenAPI.
 AUTH_RESPONSES: dict[int | str, dict] = {

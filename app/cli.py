@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import select
 
+from app.cli_import import import_app
 from app.config import get_settings
 from app.db import make_engine, session_scope
 
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")  # app/cli_import.py (owner: core)
 
 err = Console(stderr=True)
 
@@ -58,62 +59,82 @@ def serve(
     )
 
 
+def _cli_actor():
+    """Who the audit log names for CLI token commands: the shell user, as a superuser."""
+    import getpass
+
+    from app.auth import Principal
+
+    return Principal(name=f"cli:{getpass.getuser()}", role="admin")
+
+
 @token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option(help="admin | reviewer | college")],
     name: Annotated[str, typer.Option(help="who holds it (shown in the audit log)")],
     college: Annotated[str | None, typer.Option(help="college code (role college)")] = None,
-    authority: Annotated[str | None, typer.Option(help="authority code; none = superuser")] = None,
+    authority: Annotated[
+        str | None, typer.Option(help="authority code (reviewers need one); admin without: superuser")
+    ] = None,
     days: Annotated[int | None, typer.Option(help="expires after N days")] = None,
 ) -> None:
     """Create a token and print it (only the token) on stdout."""
-    from app.auth import create_token
-    from app.authorities.models import Authority
-    from app.colleges.service import get_by_code
+    from pydantic import ValidationError
+
+    from app.access import tokens
+    from app.access.schemas import TokenCreate
     from app.errors import AppError
 
     try:
+        data = TokenCreate(
+            role=role, name=name, college=college, authority=authority,
+            days=days if days is not None else (get_settings().token_default_days or None),
+        )
         with session_scope(_engine()) as session:
-            college_id = get_by_code(session, college).id if college else None
-            authority_id = None
-            if authority:
-                found = session.exec(select(Authority).where(Authority.code == authority)).first()
-                if found is None:
-                    raise typer.BadParameter(f"no authority {authority!r}")
-                authority_id = found.id
-            _, plain = create_token(
-                session, role=role, name=name, college_id=college_id, authority_id=authority_id,
-                days=days if days is not None else (get_settings().token_default_days or None),
-            )
+            created = tokens.issue(session, data, actor=_cli_actor())
+    except ValidationError as exc:
+        err.print(f"[red]error:[/red] {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+        raise typer.Exit(2) from exc
     except AppError as exc:
         err.print(f"[red]error:[/red] {exc.detail}")
         raise typer.Exit(2) from exc
-    print(plain)
+    print(created.token)
 
 
 @token_app.command("list")
-def token_list() -> None:
-    """List tokens (never the tokens themselves)."""
-    from app.auth import ApiToken
+def token_list(
+    all_: Annotated[bool, typer.Option("--all", help="include revoked and expired tokens")] = False,
+) -> None:
+    """List tokens (never the tokens themselves): newest first."""
+    from app.access import tokens
 
-    table = Table("id", "name", "role", "authority", "college", "hint", "created", "expires", "revoked")
+    table = Table("id", "name", "role", "authority", "college", "hint", "created", "expires",
+                  "state")
     with session_scope(_engine()) as session:
-        for t in session.exec(select(ApiToken).order_by(ApiToken.id)).all():
+        for row in tokens.list_tokens(session, _cli_actor(), after=None, limit=1_000_000):
+            t = tokens.to_public(session, row)
+            if not (t.active or all_):
+                continue
+            state = "active" if t.active else ("revoked" if t.revoked_at else "expired")
             table.add_row(
-                str(t.id), t.name, t.role, str(t.authority_id or ""), str(t.college_id or ""),
-                t.hint + "…", str(t.created_at)[:19], str(t.expires_at or "")[:19],
-                str(t.revoked_at or "")[:19],
+                str(t.id), t.name, t.role, t.authority or "", t.college or "", t.hint,
+                str(t.created_at)[:19], str(t.expires_at or "")[:19], state,
             )
     Console().print(table)
 
 
 @token_app.command("revoke")
 def token_revoke(token_id: int) -> None:
-    """Revoke a token by its id (see `registry token list`)."""
-    from app.auth import revoke_token
+    """Revoke a token by its id (see `registry token list`); it answers 401 from now on."""
+    from app.access import tokens
+    from app.errors import AppError
 
-    with session_scope(_engine()) as session:
-        revoke_token(session, token_id=token_id)
+    try:
+        with session_scope(_engine()) as session:
+            tokens.revoke(session, token_id, actor=_cli_actor())
+    except AppError as exc:
+        err.print(f"[red]error:[/red] {exc.detail}")
+        raise typer.Exit(2) from exc
     err.print(f"token {token_id} revoked")
 
 

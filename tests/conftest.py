@@ -15,6 +15,8 @@ from app.config import Settings
 from app.db import SQLModel, make_engine
 from app.main import create_app
 
+pytest_plugins = ["tests.access.plugin"]  # every write leaves one audit record
+
 BACKEND = os.environ.get("REGISTRY_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
 

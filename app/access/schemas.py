@@ -1,0 +1,57 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="who holds it (in the audit log)")
+    role: str = Field(description="admin | reviewer | college")
+    authority: str | None = Field(
+        default=None, description="authority code (admin, reviewer); none = superuser admin"
+    )
+    college: str | None = Field(default=None, description="college code (role college)")
+    days: int | None = Field(default=None, ge=1, le=3650, description="expires after N days")
+
+
+class TokenPublic(BaseModel):
+    """A token as listings show it: never the token, only its first characters."""
+
+    id: int
+    name: str
+    role: str
+    authority: str | None
+    college: str | None
+    hint: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+
+class TokenCreated(TokenPublic):
+    token: str = Field(description="the bearer token; shown once, only here")
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    superuser: bool
+    authority: str | None
+    college: str | None
+    token_id: int | None
+    expires_at: datetime | None
+
+
+class AuditPublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    token_id: int | None
+    authority: str | None
+    action: str
+    target_type: str
+    target_id: str
+    summary: dict[str, Any]
+    reason: str | None

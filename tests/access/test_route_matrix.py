@@ -1,0 +1,47 @@
+"""Every route of the OpenAPI schema × every role gets the status the table says."""
+
+import pytest
+
+from tests.access.matrix import ROLE_ORDER, TABLE, Ctx
+
+
+def schema_routes(app) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def test_every_route_in_the_openapi_schema_has_a_row_in_the_table(app):
+    routes = schema_routes(app)
+    missing = sorted(routes - set(TABLE))
+    stale = sorted(set(TABLE) - routes)
+    assert not missing, (
+        "routes without a row in tests/access/matrix.py TABLE (add one per route): "
+        + ", ".join(f"{m} {p}" for m, p in missing)
+    )
+    assert not stale, "rows for routes no longer in the schema: " + ", ".join(
+        f"{m} {p}" for m, p in stale
+    )
+
+
+@pytest.mark.parametrize("route", sorted(TABLE), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_answers_each_role_with_the_expected_status(route, seeded_client, role_headers):
+    method, _ = route
+    row = TABLE[route]
+    ctx = Ctx(client=seeded_client, engine=seeded_client.app.state.engine, headers=role_headers)
+    wrong = []
+    for role in ROLE_ORDER:
+        call = row.build(ctx, role)
+        response = seeded_client.request(
+            method, call.path, headers=role_headers[role], json=call.json, params=call.params,
+            files=call.files, data=call.data,
+        )
+        if response.status_code != row.expect[role]:
+            wrong.append(
+                f"{role}: expected {row.expect[role]}, got {response.status_code} "
+                f"{response.text[:200]}"
+            )
+    assert not wrong, f"{method} {call.path}:\n  " + "\n  ".join(wrong)
