@@ -6,12 +6,14 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from app import models  # noqa: F401  (complete metadata)
+from app.access.routes import router as access_router
 from app.catalog.routes import router as catalog_router
 from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.filings.routes import router as filings_router
+from app.limits import BodySizeLimit
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
 
@@ -38,9 +40,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # publications first: its /programs.csv and /publications/diff must win over path parameters.
     for router in (
         publications_router, catalog_router, colleges_router, programs_router, filings_router,
+        access_router,
     ):
         app.include_router(router)
 
