@@ -1,0 +1,83 @@
+"""Object-level checks for filings: a college token only its own college; bureau tokens only
+their authority (or the authorities under it); an unbound admin (superuser) everything."""
+
+from sqlalchemy import Select
+from sqlmodel import Session, col, select
+
+from app.auth import Principal
+from app.authorities.models import Authority
+from app.colleges.models import College
+from app.errors import Forbidden
+from app.filings.models import Filing
+
+
+def check_college(actor: Principal, college: College) -> None:
+    """A college token acts only for its own college (403 otherwise)."""
+    if actor.role == "college" and actor.college_id != college.id:
+        raise Forbidden("a college token acts only for its own college", error="not_your_college")
+
+
+def check_can_file(actor: Principal, college: College) -> None:
+    """Colleges file for themselves; a bureau admin may enter a filing for a college."""
+    check_college(actor, college)
+    if actor.role == "reviewer":
+        raise Forbidden("reviewers decide filings; they do not file them", error="forbidden_role")
+
+
+def covered(session: Session, actor: Principal) -> set[int] | None:
+    """The authority ids a bureau token covers (its own and every one below), None = all."""
+    if actor.authority_id is None:
+        return None
+    by_parent: dict[int | None, list[int]] = {}
+    for authority_id, parent_id in session.exec(select(Authority.id, Authority.parent_id)).all():
+        by_parent.setdefault(parent_id, []).append(authority_id)
+    out, todo = set(), [actor.authority_id]
+    while todo:
+        current = todo.pop()
+        if current not in out:
+            out.add(current)
+            todo.extend(by_parent.get(current, []))
+    return out
+
+
+def covers(session: Session, actor: Principal, authority_id: int | None) -> bool:
+    scope = covered(session, actor)
+    return scope is None or authority_id in scope
+
+
+def check_read(session: Session, actor: Principal, filing: Filing) -> None:
+    if actor.role == "college":
+        if actor.college_id != filing.college_id:
+            raise Forbidden("this filing belongs to another college", error="not_your_college")
+        return
+    if not covers(session, actor, filing.authority_id):
+        raise Forbidden("this filing is under another authority", error="not_your_authority")
+    if actor.role == "reviewer" and filing.status == "draft":
+        raise Forbidden("a draft is the college's until it is submitted", error="draft")
+
+
+def check_write(session: Session, actor: Principal, filing: Filing) -> None:
+    """Editing, submitting, withdrawing: the filing college, or an admin of its authority."""
+    if actor.role == "reviewer":
+        raise Forbidden("reviewers decide filings; they do not edit them", error="forbidden_role")
+    check_read(session, actor, filing)
+
+
+def check_reviewer(session: Session, actor: Principal, filing: Filing) -> None:
+    """Decisions: reviewers and admins of the filing's authority (or above it)."""
+    if actor.role not in ("reviewer", "admin"):
+        raise Forbidden("decisions are for reviewers", error="forbidden_role")
+    if not covers(session, actor, filing.authority_id):
+        raise Forbidden("this filing is under another authority", error="not_your_authority")
+
+
+def visible(session: Session, actor: Principal, query: Select) -> Select:
+    """Restrict a filing list to what the token may see."""
+    if actor.role == "college":
+        return query.where(Filing.college_id == actor.college_id)
+    scope = covered(session, actor)
+    if scope is not None:
+        query = query.where(col(Filing.authority_id).in_(scope))
+    if actor.role == "reviewer":
+        query = query.where(Filing.status != "draft")
+    return query

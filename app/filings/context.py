@@ -1,0 +1,208 @@
+"""Loads what the checks need for one college's filing in a fixed number of set-based queries,
+however many entries there are (a test counts the statements for 10 and 1,000 entries)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
+from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
+from app.colleges import service as colleges
+from app.colleges.models import College
+from app.filings.models import Filing, FilingEntry, FilingRound, RoundEdition
+from app.filings.rules import (
+    CODE_DIGITS,
+    CatalogMajor,
+    Context,
+    EntryValues,
+    ProgramRow,
+    offering_key,
+)
+from app.programs.models import Program
+from app.text import normalize_name
+from app.vocab import system_of
+
+
+@dataclass
+class Scope:
+    """The college's governing authorities (nearest first) and the round of the year, if any."""
+
+    chain: list[Authority]
+    round: FilingRound | None
+    edition_ids: set[int]
+
+
+def authority_chain(session: Session, college: College) -> list[Authority]:
+    """The college's authority, then its parent, and so on (one query: the table is small)."""
+    by_id = {a.id: a for a in session.exec(select(Authority)).all()}
+    current_id = college.authority_id or colleges.governing_authority(
+        session, province=college.province, city=college.city, college_type=college.type
+    )
+    chain: list[Authority] = []
+    while current_id is not None and current_id in by_id and len(chain) < 10:
+        chain.append(by_id[current_id])
+        current_id = by_id[current_id].parent_id
+    return chain
+
+
+def round_for(session: Session, chain: list[Authority], year: int | None) -> FilingRound | None:
+    if not chain or year is None:
+        return None
+    ids = [a.id for a in chain]
+    rounds = session.exec(
+        select(FilingRound).where(col(FilingRound.authority_id).in_(ids), FilingRound.year == year)
+    ).all()
+    rank = {a.id: i for i, a in enumerate(chain)}
+    return min(rounds, key=lambda r: rank[r.authority_id], default=None)
+
+
+def scope_of(session: Session, college: College, year: int | None) -> Scope:
+    chain = authority_chain(session, college)
+    filing_round = round_for(session, chain, year)
+    if filing_round is not None:
+        query = select(RoundEdition.edition_id).where(RoundEdition.round_id == filing_round.id)
+        edition_ids = set(session.exec(query).all())
+    else:
+        edition_ids = _authority_editions(session, chain)
+    in_force = select(CatalogEdition.id).where(
+        col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == "in_force"
+    )
+    return Scope(chain, filing_round, set(session.exec(in_force).all()) if edition_ids else set())
+
+
+def _authority_editions(session: Session, chain: list[Authority]) -> set[int]:
+    """The nearest authority's catalogs (authority_catalog), climbing when a city has none."""
+    ids = [a.id for a in chain]
+    rows = session.exec(
+        select(AuthorityCatalog).where(col(AuthorityCatalog.authority_id).in_(ids))
+    ).all() if ids else []
+    for authority in chain:
+        mine = {r.edition_id for r in rows if r.authority_id == authority.id}
+        if mine:
+            return mine
+    return set()
+
+
+def _nearest(rows: list, chain: list[Authority]) -> list:
+    """The rows of the nearest authority in the chain that has any."""
+    for authority in chain:
+        mine = [r for r in rows if r.authority_id == authority.id]
+        if mine:
+            return mine
+    return []
+
+
+def load_context(
+    session: Session, college: College, values: list[EntryValues], *, year: int | None,
+    exclude_filing_id: int | None = None,
+) -> tuple[Context, Scope]:
+    scope = scope_of(session, college, year)
+    system = system_of(college.type).value
+    ctx = Context(system=system, province=college.province, college_type=college.type)
+    codes = _codes(values, system)
+    ctx.majors = _majors(session, codes, scope.edition_ids)
+    ctx.successors = _successors(session, codes)
+    ids = [a.id for a in scope.chain]
+    lengths = _nearest(list(session.exec(
+        select(LengthRule).where(col(LengthRule.authority_id).in_(ids))).all()), scope.chain)
+    ctx.lengths = {(r.intake, r.level): r.years for r in lengths}
+    norms = _nearest(list(session.exec(select(CollegeTypeLevel).where(
+        col(CollegeTypeLevel.authority_id).in_(ids),
+        CollegeTypeLevel.college_type == college.type)).all()), scope.chain)
+    ctx.type_levels = frozenset(r.level for r in norms)
+    ctx.programs = _programs(session, college)
+    ctx.pending = _pending(session, college, exclude_filing_id)
+    if any(not v.major_code or v.major_code not in ctx.majors for v in values):
+        ctx.names = _names(session, scope.edition_ids, college.province)
+    return ctx, scope
+
+
+def _codes(values: list[EntryValues], system: str) -> set[str]:
+    """The codes filed, plus their zero-padded forms (``702`` → ``0702``) for suggestions."""
+    digits = CODE_DIGITS[system]
+    codes = {v.major_code for v in values if v.major_code}
+    return codes | {c.zfill(digits) for c in codes if c.isdigit() and len(c) < digits}
+
+
+def _majors(session: Session, codes: set[str], in_force: set[int]) -> dict[str, list[CatalogMajor]]:
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(Major, Category.name, CatalogEdition)
+        .join(Category, Category.id == Major.category_id)
+        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .where(col(Major.code).in_(codes))
+    ).all()
+    out: dict[str, list[CatalogMajor]] = {}
+    for major, category, edition in rows:
+        out.setdefault(major.code, []).append(_catalog_major(major, category, edition, in_force))
+    return out
+
+
+def _catalog_major(major: Major, category: str, edition: CatalogEdition, in_force: set[int]):
+    assert major.id is not None
+    return CatalogMajor(
+        id=major.id, code=major.code, name=major.name, category=category,
+        levels=tuple(major.levels.split("|")) if major.levels else (), status=major.status,
+        edition_key=edition.key, edition_province=edition.province,
+        in_force=edition.id in in_force,
+    )
+
+
+def _successors(session: Session, codes: set[str]) -> dict[str, list[str]]:
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(Crosswalk).where(col(Crosswalk.from_code).in_(codes),
+                                Crosswalk.relation != "unchanged")
+    ).all()
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        if row.to_code != row.from_code:
+            out.setdefault(row.from_code, []).append(row.to_code or "")
+    return out
+
+
+def _programs(session: Session, college: College) -> list[ProgramRow]:
+    rows = session.exec(
+        select(Major.code, Major.name_norm, Program.level, Program.intake, Program.status)
+        .join(Major, Major.id == Program.major_id)
+        .where(Program.college_id == college.id)
+    ).all()
+    return [ProgramRow(*row) for row in rows]
+
+
+def _pending(
+    session: Session, college: College, exclude_filing_id: int | None
+) -> frozenset[tuple[str, str, str]]:
+    """Offerings in the college's other filings awaiting review (submitted, not rejected)."""
+    query = (
+        select(FilingEntry.major_code, FilingEntry.major_name, FilingEntry.level,
+               FilingEntry.intake)
+        .join(Filing, Filing.id == FilingEntry.filing_id)
+        .where(Filing.college_id == college.id, Filing.status == "submitted",
+               or_(col(FilingEntry.decision).is_(None), FilingEntry.decision != "rejected"))
+    )
+    if exclude_filing_id is not None:
+        query = query.where(Filing.id != exclude_filing_id)
+    return frozenset(offering_key(*row) for row in session.exec(query).all())
+
+
+def _names(session: Session, edition_ids: set[int], province: str) -> dict[str, CatalogMajor]:
+    """Majors in force by normalised name: only for suggestions, never substituted."""
+    if not edition_ids:
+        return {}
+    rows = session.exec(
+        select(Major, Category.name, CatalogEdition)
+        .join(Category, Category.id == Major.category_id)
+        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .where(col(Major.edition_id).in_(edition_ids), Major.status == "active")
+        .order_by(Major.code)
+    ).all()
+    out: dict[str, CatalogMajor] = {}
+    for major, category, edition in rows:
+        if edition.province in (None, province):
+            out.setdefault(normalize_name(major.name), _catalog_major(
+                major, category, edition, edition_ids))
+    return out

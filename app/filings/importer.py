@@ -1,0 +1,117 @@
+"""Spreadsheet filing: the bureau's template in the published-list layout, as XLSX or CSV
+(UTF-8, UTF-8 with BOM, GBK), to a draft filing whose findings are keyed by spreadsheet row."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from sqlmodel import Session
+
+from app.auth import Principal
+from app.colleges import service as colleges
+from app.colleges.models import College
+from app.errors import Invalid, NotFound
+from app.filings.models import Filing
+from app.filings.schemas import EntryIn, FilingCreate
+from app.filings.service import create_filing
+from app.tabular import read_table
+from app.text import normalize_name
+
+COLUMNS = ("序号", "学校", "专业", "专业类别", "专业代码", "层次", "级别", "学制", "备注")
+REQUIRED = ("专业", "专业代码", "层次", "学制")
+# On a continuation line (blank 序号: the cells of one numbered entry were merged) these are
+# filled down from the line above; the major's cells only when the line names no major itself.
+ALWAYS_FILLED = ("序号", "学校")
+MAJOR_CELLS = ("专业", "专业类别", "专业代码", "备注")
+
+
+def fill_down(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    out: list[tuple[int, dict[str, str]]] = []
+    previous: dict[str, str] = {}
+    for number, cells in rows:
+        cells = dict(cells)
+        if not cells.get("序号") and previous:
+            names_major = bool(cells.get("专业"))
+            for name in ALWAYS_FILLED + (() if names_major else MAJOR_CELLS):
+                if not cells.get(name):
+                    cells[name] = previous.get(name, "")
+        out.append((number, cells))
+        previous = cells
+    return out
+
+
+def entry_of(cells: dict[str, str]) -> EntryIn:
+    return EntryIn(
+        major_code=cells.get("专业代码", ""), major_name=cells.get("专业", ""),
+        category=cells.get("专业类别", ""), intake=cells.get("层次", ""),
+        level=cells.get("级别", ""), length_years=cells.get("学制", ""),
+        remark=cells.get("备注", ""),
+    )
+
+
+def _college(session: Session, college_code: str | None, actor: Principal,
+             rows: list[tuple[int, dict[str, str]]]) -> College:
+    """The form's college, else the college token's, else the one the 学校 column names."""
+    if college_code:
+        return colleges.get_by_code(session, college_code)
+    if actor.role == "college" and actor.college_id is not None:
+        college = session.get(College, actor.college_id)
+        assert college is not None
+        return college
+    names = {cells.get("学校", "") for _, cells in rows} - {""}
+    if len(names) != 1:
+        raise Invalid("name the college (form field `college`): the file names "
+                      f"{len(names)} schools", error="college_required")
+    found = colleges.find_by_name(session, names.pop())
+    if found is None:
+        raise NotFound("the 学校 of the file is not a registered college",
+                       error="college_not_found")
+    return found
+
+
+def _former_name(session: Session, college: College, name: str) -> bool:
+    found = colleges.find_by_name(session, name)
+    return found is not None and found.id == college.id
+
+
+def import_filing(
+    session: Session, data: bytes, *, filename: str, year: int, college_code: str | None,
+    actor: Principal, max_rows: int,
+) -> Filing:
+    table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
+    rows = fill_down(table.rows)
+    if not rows:
+        raise Invalid("the file has a header but no entries", error="empty_file")
+    college = _college(session, college_code, actor, rows)
+    others = [number for number, cells in rows if cells.get("学校")
+              and normalize_name(cells["学校"]) != normalize_name(college.name)
+              and not _former_name(session, college, cells["学校"])]
+    if others:
+        # one filing is one college's: a sheet mixing schools is split before filing
+        raise Invalid({"message": f"rows name a school other than {college.name}",
+                       "rows": others[:50]}, error="other_college")
+    entries = [entry_of(cells) for _, cells in rows]
+    return create_filing(
+        session, FilingCreate(college=college.code, year=year, entries=entries), actor=actor,
+        source=f"import:{table.encoding}", rows=[number for number, _ in rows],
+    )
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS)
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "新增专业申报"
+    sheet.append(list(COLUMNS))
+    for column in ("E",):  # 专业代码 as text so Excel keeps the leading zero (0702)
+        for row in range(2, 502):
+            sheet[f"{column}{row}"].number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,375 @@
+"""The checks a filing entry goes through — pure functions: values in, findings out.
+
+Everything the checks need from the database (catalog majors by code, the crosswalk, the length
+table, the college-type norms, the college's programs, its pending offerings) arrives in a
+``Context`` that ``app/filings/context.py`` loads in a fixed number of queries.
+Finding codes and severities are fixed by contract.md ("Checking a filing").
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from app.text import normalize_name
+from app.vocab import Intake, Kind, Level, parse_years
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+CODE_DIGITS = {"technician": 4, "secondary": 6}
+# 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
+SECONDARY_DEFAULT_INTAKE = Intake.JUNIOR.value
+FUZZY_MIN_SCORE = 85
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    field: str
+    message: str
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "field": self.field,
+                "message": self.message, "suggestion": self.suggestion}
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    """One entry as filed: every value a trimmed string ('' when blank)."""
+
+    major_code: str = ""
+    major_name: str = ""
+    category: str = ""
+    intake: str = ""
+    level: str = ""
+    length: str = ""
+    kind: str = ""
+    remark: str = ""
+    former_name: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogMajor:
+    id: int
+    code: str
+    name: str
+    category: str
+    levels: tuple[str, ...]
+    status: str  # active | withdrawn
+    edition_key: str
+    edition_province: str | None
+    in_force: bool  # the edition is in force for this college's round
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    code: str
+    name_norm: str
+    level: str
+    intake: str
+    status: str
+
+
+@dataclass
+class Context:
+    system: str  # technician | secondary
+    province: str
+    college_type: str
+    majors: dict[str, list[CatalogMajor]] = field(default_factory=dict)  # by code, any edition
+    successors: dict[str, list[str]] = field(default_factory=dict)  # crosswalk: code → new codes
+    lengths: dict[tuple[str, str], int] = field(default_factory=dict)
+    type_levels: frozenset[str] = frozenset()
+    programs: list[ProgramRow] = field(default_factory=list)
+    pending: frozenset[tuple[str, str, str]] = frozenset()
+    names: dict[str, CatalogMajor] = field(default_factory=dict)  # in force, by normalised name
+
+
+@dataclass
+class Checked:
+    """The outcome for one entry."""
+
+    index: int
+    kind: str
+    findings: list[Finding]
+    major: CatalogMajor | None = None
+    level: str = ""
+    intake: str = ""
+    years: int | None = None
+    declared_kind: str = ""
+    former_name: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+
+# ---- remarks and kinds -------------------------------------------------------------------
+
+_RENAMED_FROM = re.compile(r"原(.+?)(?:专业)?改名")
+
+
+def kind_from_remark(remark: str) -> tuple[str, str]:
+    """(declared kind, former name) a 备注 states: 新增层次, 停招三年后复开, 原…改名."""
+    text = normalize_name(remark)
+    renamed = _RENAMED_FROM.search(text)
+    if renamed:
+        return Kind.RENAME.value, renamed.group(1)
+    if "改名" in text:
+        return Kind.RENAME.value, ""
+    if "复开" in text:
+        return Kind.REOPEN.value, ""
+    if "新增层次" in text:
+        return Kind.NEW_LEVEL.value, ""
+    if "新增专业" in text:
+        return Kind.NEW_MAJOR.value, ""
+    return "", ""
+
+
+def derive_kind(code: str, name: str, level: str, intake: str, former: str, ctx: Context) -> str:
+    """The kind the registry shows: 改名 when the college runs the former name, 停招后复开 when this
+    offering is suspended, 新增层次 when it runs the major otherwise, else 新增专业."""
+    name_norm = normalize_name(name)
+    former_norm = normalize_name(former)
+    mine = [p for p in ctx.programs if (code and p.code == code) or (not code and
+                                                                       p.name_norm == name_norm)]
+    if former_norm and former_norm != name_norm and any(
+        p.name_norm == former_norm and p.status != "withdrawn" for p in ctx.programs
+    ):
+        return Kind.RENAME.value
+    same = [p for p in mine if p.level == level and p.intake == intake]
+    if any(p.status == "suspended" for p in same) and not any(p.status == "active" for p in same):
+        return Kind.REOPEN.value
+    if any(p.status in ("active", "suspended") for p in mine):
+        return Kind.NEW_LEVEL.value
+    return Kind.NEW_MAJOR.value
+
+
+# ---- single-entry checks -----------------------------------------------------------------
+
+
+def check_fields(v: EntryValues, system: str) -> tuple[list[Finding], str, str, int | None]:
+    """Blank and out-of-vocabulary values; the findings and (level, intake, years) if valid."""
+    out: list[Finding] = []
+    required = {"major_name": v.major_name, "intake": v.intake, "length_years": v.length}
+    if system == "technician":
+        required |= {"category": v.category, "level": v.level}
+    elif not v.intake:
+        required.pop("intake")
+    for name, value in required.items():
+        if not value:
+            out.append(Finding("entry.missing_field", ERROR, name, f"{name} is blank"))
+    level = _vocab(v.level, Level, "level", out)
+    if system == "secondary" and v.level:
+        out.append(Finding("entry.invalid_value", ERROR, "level",
+                           "中职 programs have no training level", ""))
+        level = ""
+    intake = _vocab(v.intake or (SECONDARY_DEFAULT_INTAKE if system == "secondary" else ""),
+                    Intake, "intake", out)
+    years = parse_years(v.length) if v.length else None
+    if v.length and (years is None or not 1 <= years <= 8):
+        out.append(Finding("entry.invalid_value", ERROR, "length_years",
+                           f"学制 {v.length!r} is not a number of years (1-8)"))
+        years = None
+    return out, level, intake, years
+
+
+def _vocab(value: str, vocab: type, name: str, out: list[Finding]) -> str:
+    if not value:
+        return ""
+    normal = normalize_name(value)
+    for member in vocab:
+        if normalize_name(member.value) == normal:
+            return member.value
+    allowed = "、".join(m.value for m in vocab)
+    out.append(Finding("entry.invalid_value", ERROR, name,
+                       f"{value!r} is not a known {name} ({allowed})"))
+    return ""
+
+
+def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajor | None]:
+    """Shape, existence in an edition in force, province, supersession of the major code."""
+    code = v.major_code
+    if not code:
+        return [_out_of_catalog(v, ctx)], None
+    digits = CODE_DIGITS[ctx.system]
+    if not (code.isdigit() and len(code) == digits):
+        padded = code.zfill(digits) if code.isdigit() and len(code) < digits else ""
+        known = padded if padded and _usable(ctx.majors.get(padded, []), ctx) else None
+        return [Finding("major.code_format", ERROR, "major_code",
+                        f"a {ctx.system} code has {digits} digits; {code!r} does not", known)], None
+    candidates = ctx.majors.get(code, [])
+    usable = _usable(candidates, ctx)
+    if usable:
+        major = sorted(usable, key=lambda m: m.status != "active")[0]
+        if major.status == "active":
+            return [], major
+        return [_superseded(code, ctx, major.edition_key)], None
+    if code in ctx.successors:
+        return [_superseded(code, ctx, "the catalog")], None
+    if any(m.in_force and m.edition_province for m in candidates):
+        return [Finding("major.not_in_province", ERROR, "major_code",
+                        f"{code} is a specialty code of another province")], None
+    hint = _name_hint(v.major_name, ctx)
+    return [Finding("major.unknown_code", ERROR, "major_code",
+                    f"{code} is in no catalog edition in force", hint)], None
+
+
+def _usable(candidates: list[CatalogMajor], ctx: Context) -> list[CatalogMajor]:
+    return [m for m in candidates
+            if m.in_force and m.edition_province in (None, ctx.province)]
+
+
+def _superseded(code: str, ctx: Context, where: str) -> Finding:
+    successors = [c for c in ctx.successors.get(code, []) if c]
+    hint = "; now " + ", ".join(successors) if successors else "; it has no successor"
+    return Finding("major.superseded", ERROR, "major_code",
+                   f"{code} is withdrawn or replaced in {where}{hint}",
+                   successors[0] if successors else None)
+
+
+def _name_hint(name: str, ctx: Context) -> str | None:
+    """A catalog code for the name: exact after normalisation, else a close fuzzy match.
+    Only ever a suggestion: 8191 网络营销与直播技术 ≠ 8197 网络营销与直播电商."""
+    norm = normalize_name(name)
+    if not norm or not ctx.names:
+        return None
+    if norm in ctx.names:
+        return ctx.names[norm].code
+    best = process.extractOne(norm, ctx.names.keys(), scorer=fuzz.ratio,
+                              score_cutoff=FUZZY_MIN_SCORE)
+    return ctx.names[best[0]].code if best else None
+
+
+def _out_of_catalog(v: EntryValues, ctx: Context) -> Finding:
+    hint = _name_hint(v.major_name, ctx)
+    known = ctx.names.get(normalize_name(v.major_name))
+    message = (f"no code: {v.major_name} is a proposal for provincial review"
+               + (f"; the catalog has {known.code} {known.name}" if known else ""))
+    return Finding("major.out_of_catalog", INFO, "major_code", message, hint)
+
+
+def check_major_values(v: EntryValues, level: str, major: CatalogMajor) -> list[Finding]:
+    """Name, category and levels against the catalog's major."""
+    out: list[Finding] = []
+    if v.major_name and normalize_name(v.major_name) != normalize_name(major.name):
+        out.append(Finding("major.name_mismatch", ERROR, "major_name",
+                           f"{major.code} is {major.name} in {major.edition_key}", major.name))
+    if v.category and normalize_name(v.category) != normalize_name(major.category):
+        out.append(Finding("major.category_mismatch", ERROR, "category",
+                           f"{major.code} is in {major.category}", major.category))
+    if level and major.levels and level not in major.levels:
+        out.append(Finding("level.not_offered", ERROR, "level",
+                           f"{major.code} is taught at {'、'.join(major.levels)}",
+                           major.levels[-1]))
+    return out
+
+
+def check_length(intake: str, level: str, years: int | None, ctx: Context) -> list[Finding]:
+    """(intake, level) must be in the authority's table, and the length must match it."""
+    if not ctx.lengths or not intake or (ctx.system == "technician" and not level):
+        return []
+    expected = ctx.lengths.get((intake, level))
+    if expected is None:
+        if ctx.system == "secondary" and not level:
+            return []
+        return [Finding("program.unknown_intake_level", ERROR, "level",
+                        f"{intake} {level} is not a combination this authority trains")]
+    if years is not None and years != expected:
+        return [Finding("program.length_mismatch", ERROR, "length_years",
+                        f"{intake} {level} is {expected} years", str(expected))]
+    return []
+
+
+def check_college_type(level: str, ctx: Context) -> list[Finding]:
+    # 2024 GZ list: 8 技工学校 高级 and 4 高级技工学校 预备技师 offerings were approved, so
+    # a level above the college type's norm only warns.
+    if not level or not ctx.type_levels or level in ctx.type_levels:
+        return []
+    return [Finding("level.above_college_type", WARNING, "level",
+                    f"a {ctx.college_type} normally trains {'、'.join(sorted(ctx.type_levels))}")]
+
+
+def offering_key(code: str, name: str, level: str, intake: str) -> tuple[str, str, str]:
+    """What makes two entries the same offering: the major (code, else name), level, intake."""
+    return (code or "name:" + normalize_name(name), level, intake)
+
+
+def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
+    code, level, intake = key
+    out: list[Finding] = []
+    if any(p.code == code and p.level == level and p.intake == intake and p.status == "active"
+           for p in ctx.programs):
+        out.append(Finding("program.exists", ERROR, "major_code",
+                           f"the college already runs {code} {intake} {level} (active)"))
+    if key in ctx.pending:
+        out.append(Finding("program.pending", ERROR, "major_code",
+                           "the same offering is in another filing of the college awaiting review"))
+    return out
+
+
+def check_kind(declared: str, derived: str) -> list[Finding]:
+    if not declared or declared == derived:
+        return []
+    return [Finding("filing.kind_mismatch", WARNING, "kind",
+                    f"declared {declared}, but the registry shows {derived}", derived)]
+
+
+# ---- a whole filing ----------------------------------------------------------------------
+
+
+def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
+    findings, level, intake, years = check_fields(v, ctx.system)
+    code_findings, major = check_code(v, ctx)
+    findings += code_findings
+    if major is not None:
+        findings += check_major_values(v, level, major)
+    findings += check_length(intake, level, years, ctx)
+    findings += check_college_type(level, ctx)
+    declared, former = (v.kind, v.former_name) if v.kind else kind_from_remark(v.remark)
+    former = v.former_name or former
+    code = major.code if major else v.major_code
+    derived = derive_kind(code, v.major_name, level, intake, former, ctx)
+    if major is not None and intake:
+        findings += check_offering(offering_key(major.code, "", level, intake), ctx)
+    elif not v.major_code and v.major_name and intake:
+        findings += check_offering(offering_key("", v.major_name, level, intake), ctx)
+    if declared and declared not in {k.value for k in Kind}:
+        findings.append(Finding("entry.invalid_value", ERROR, "kind",
+                                f"{declared!r} is not a known kind"))
+        declared = ""
+    findings += check_kind(declared, derived)
+    return Checked(index=index, kind=derived, findings=findings, major=major, level=level,
+                   intake=intake, years=years, declared_kind=declared, former_name=former)
+
+
+def check_entries(values: list[EntryValues], ctx: Context) -> list[Checked]:
+    """Every entry, plus duplicates within the filing (the second and later copies are flagged)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for index, v in enumerate(values):
+        checked = check_entry(index, v, ctx)
+        key = _dup_key(v, checked)
+        if key is not None:
+            if key in seen:
+                checked.findings.append(Finding(
+                    "program.duplicate_in_filing", ERROR, "major_code",
+                    f"the same offering is entry {seen[key]} of this filing"))
+            else:
+                seen[key] = index
+        out.append(checked)
+    return out
+
+
+def _dup_key(v: EntryValues, c: Checked) -> tuple[str, str, str] | None:
+    if not c.intake or not (v.major_code or v.major_name):
+        return None
+    code = c.major.code if c.major else v.major_code
+    return offering_key(code, v.major_name, c.level, c.intake)
+
+
+def totals(checked: list[Checked]) -> tuple[int, int]:
+    errors = sum(f.severity == ERROR for c in checked for f in c.findings)
+    warnings = sum(f.severity == WARNING for c in checked for f in c.findings)
+    return errors, warnings

@@ -1,0 +1,200 @@
+"""Request and response bodies of rounds, filings, checks and decisions."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_ENTRIES = 20_000
+
+
+class EntryIn(BaseModel):
+    """One entry as a spreadsheet row would give it: every value optional and lenient, so a
+    missing or unknown value becomes a finding on the entry rather than a 422 for the body."""
+
+    model_config = ConfigDict(extra="ignore")
+    major_code: str | None = None
+    major_name: str | None = None
+    category: str | None = None
+    intake: str | None = None
+    level: str | None = None
+    length_years: str | None = Field(default=None, description="5, '5', '5年' or '五年'")
+    kind: str | None = Field(default=None, description="新增专业 新增层次 停招后复开 改名")
+    remark: str | None = None
+    former_name: str | None = Field(default=None, description="改名: the program's former name")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value) if isinstance(value, int | float) else value
+
+
+class ValidateRequest(BaseModel):
+    college: str = Field(description="college code")
+    year: int | None = Field(default=None, ge=1949, le=2100)
+    entries: list[EntryIn] = Field(max_length=MAX_ENTRIES)
+
+
+class FindingOut(BaseModel):
+    code: str
+    severity: str
+    field: str
+    message: str
+    suggestion: str | None = None
+
+
+class EntryResult(BaseModel):
+    index: int
+    kind: str
+    findings: list[FindingOut]
+
+
+class ValidationResult(BaseModel):
+    entries: list[EntryResult]
+    errors: int
+    warnings: int
+
+
+class FilingCreate(BaseModel):
+    college: str = Field(description="college code")
+    year: int = Field(ge=1949, le=2100)
+    entries: list[EntryIn] = Field(default_factory=list, max_length=MAX_ENTRIES)
+
+
+class FilingUpdate(BaseModel):
+    version: int = Field(description="the version you read; a stale one gets 409 stale_version")
+    entries: list[EntryIn] = Field(max_length=MAX_ENTRIES)
+
+
+class VersionIn(BaseModel):
+    version: int | None = Field(default=None, description="optional: refuse if it changed")
+
+
+class EntryPublic(BaseModel):
+    index: int
+    row: int | None
+    major_code: str
+    major_name: str
+    category: str
+    intake: str
+    level: str | None
+    length_years: int | None
+    declared_kind: str | None
+    kind: str
+    former_name: str | None
+    remark: str
+    findings: list[FindingOut]
+    decision: str | None
+    decision_reason: str | None
+    decided_at: datetime | None
+    referral: int | None = None
+    referral_status: str | None = None
+
+
+class HistoryItem(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entry_index: int | None
+    detail: dict[str, Any]
+    reason: str | None
+
+
+class FilingSummary(BaseModel):
+    id: int
+    college: str
+    college_name: str
+    year: int
+    round: int | None
+    status: str
+    version: int
+    source: str
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+
+
+class FilingPublic(FilingSummary):
+    errors: int
+    warnings: int
+    entries: list[EntryPublic]
+    history: list[HistoryItem]
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["approved", "rejected", "referred"]
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class ReferralDecisionIn(BaseModel):
+    decision: Literal["approved", "rejected"]
+    reason: str | None = Field(default=None, max_length=1000)
+    name: str | None = Field(default=None, max_length=100,
+                             description="the name the province adopts (default: the proposal)")
+    category: str | None = Field(default=None, max_length=40)
+
+
+class ReferralPublic(BaseModel):
+    id: int
+    filing: int
+    entry_index: int
+    college: str
+    authority: str
+    proposed_name: str
+    category: str
+    status: str
+    reason: str | None
+    major_code: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class RoundCreate(BaseModel):
+    authority: str | None = Field(default=None, description="authority code; default: the token's")
+    year: int = Field(ge=1949, le=2100)
+    title: str = Field(default="", max_length=200)
+    opens_at: datetime
+    closes_at: datetime
+    editions: list[str] | None = Field(
+        default=None, description="catalog keys in force; default: the authority's catalogs"
+    )
+
+
+class RoundPublic(BaseModel):
+    id: int
+    authority: str
+    year: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    editions: list[str]
+    open: bool
+
+
+class ApprovedEntry(BaseModel):
+    """An approved entry as publications need it (see ``service.approved_entries``)."""
+
+    filing_id: int
+    entry_index: int
+    round_id: int | None
+    year: int
+    college_id: int
+    college_code: str
+    college: str
+    major_id: int
+    major_code: str
+    major_name: str
+    category: str
+    intake: str
+    level: str | None
+    length_years: int
+    kind: str
+    remark: str
+    decision: str
+    decided_at: datetime | None
+    program_id: int | None

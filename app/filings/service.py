@@ -1,0 +1,319 @@
+"""Filings: the dry-run check, drafts, edits with optimistic locking, submit, withdraw, reads.
+
+Services never commit; the request (or the CLI's unit of work) does.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.auth import Principal
+from app.catalog.models import Category, Major
+from app.colleges import service as colleges
+from app.colleges.models import College
+from app.errors import Conflict, NotFound
+from app.filings import access
+from app.filings.context import Scope, load_context
+from app.filings.models import Filing, FilingEntry, FilingEvent
+from app.filings.rules import Checked, EntryValues, check_entries, totals
+from app.filings.schemas import (
+    ApprovedEntry,
+    EntryIn,
+    EntryResult,
+    FilingCreate,
+    FilingUpdate,
+    FindingOut,
+    ValidateRequest,
+    ValidationResult,
+    VersionIn,
+)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive; every stored moment is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def values_of(entry: EntryIn) -> EntryValues:
+    def text(value: str | None) -> str:
+        return (value or "").strip()
+
+    return EntryValues(
+        major_code=text(entry.major_code), major_name=text(entry.major_name),
+        category=text(entry.category), intake=text(entry.intake), level=text(entry.level),
+        length=text(entry.length_years), kind=text(entry.kind), remark=text(entry.remark),
+        former_name=text(entry.former_name),
+    )
+
+
+def result_of(checked: list[Checked]) -> ValidationResult:
+    errors, warnings = totals(checked)
+    entries = [
+        EntryResult(index=c.index, kind=c.kind,
+                    findings=[FindingOut(**f.as_dict()) for f in c.findings])
+        for c in checked
+    ]
+    return ValidationResult(entries=entries, errors=errors, warnings=warnings)
+
+
+def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> ValidationResult:
+    """The dry run of contract.md: checks every entry, stores nothing."""
+    college = colleges.get_by_code(session, data.college)
+    access.check_college(actor, college)
+    values = [values_of(e) for e in data.entries]
+    ctx, _ = load_context(session, college, values, year=data.year)
+    return result_of(check_entries(values, ctx))
+
+
+# ---- drafts ------------------------------------------------------------------------------
+
+
+def store_entries(
+    session: Session, filing: Filing, college: College, entries: list[EntryIn],
+    rows: list[int | None] | None = None,
+) -> tuple[list[Checked], Scope]:
+    """Replace the filing's entries with these, checked (findings stored with each)."""
+    values = [values_of(e) for e in entries]
+    ctx, scope = load_context(session, college, values, year=filing.year,
+                              exclude_filing_id=filing.id)
+    checked = check_entries(values, ctx)
+    session.exec(delete(FilingEntry).where(col(FilingEntry.filing_id) == filing.id))
+    assert filing.id is not None
+    session.add_all([_entry_row(filing.id, v, c, rows[c.index] if rows else None)
+                     for v, c in zip(values, checked, strict=True)])
+    if scope.chain:
+        filing.authority_id = scope.chain[0].id
+    filing.round_id = scope.round.id if scope.round else filing.round_id
+    session.flush()
+    return checked, scope
+
+
+def _entry_row(filing_id: int, v: EntryValues, c: Checked, row: int | None) -> FilingEntry:
+    return FilingEntry(
+        filing_id=filing_id, index=c.index, row=row, major_code=v.major_code,
+        major_name=v.major_name, category=v.category, intake=c.intake or v.intake,
+        level=c.level or v.level, length_years=c.years,
+        length_text="" if c.years is not None else v.length[:20],
+        declared_kind=c.declared_kind, kind=c.kind, former_name=c.former_name[:100],
+        remark=v.remark[:200], major_id=c.major.id if c.major else None,
+        findings=[f.as_dict() for f in c.findings],
+    )
+
+
+def create_filing(
+    session: Session, data: FilingCreate, *, actor: Principal, source: str = "api",
+    rows: list[int | None] | None = None,
+) -> Filing:
+    college = colleges.get_by_code(session, data.college)
+    access.check_can_file(actor, college)
+    filing = Filing(college_id=college.id, authority_id=college.authority_id, year=data.year,
+                    source=source, created_by=actor.name)
+    session.add(filing)
+    session.flush()
+    checked, _ = store_entries(session, filing, college, data.entries, rows)
+    errors, warnings = totals(checked)
+    after = {"college": college.code, "year": data.year, "entries": len(checked),
+             "errors": errors, "warnings": warnings, "source": source}
+    record_event(session, filing, actor, "created", detail=after)
+    audit.record(session, actor, action="filing.create", target_type="filing",
+                 target_id=filing.id, after=after, authority_id=filing.authority_id)
+    return filing
+
+
+def record_event(
+    session: Session, filing: Filing, actor: Principal, action: str, *,
+    entry_index: int | None = None, detail: dict | None = None, reason: str | None = None,
+) -> None:
+    assert filing.id is not None
+    session.add(FilingEvent(filing_id=filing.id, entry_index=entry_index, actor=actor.name,
+                            role=actor.role, action=action, detail=detail or {}, reason=reason))
+
+
+def locked_filing(session: Session, filing_id: int) -> Filing:
+    """The filing, row-locked on PostgreSQL for the rest of the transaction (SQLite writers
+    are already serialised by BEGIN IMMEDIATE)."""
+    filing = session.exec(
+        select(Filing).where(Filing.id == filing_id).with_for_update()
+    ).first()
+    if filing is None:
+        raise NotFound(f"no filing {filing_id}", error="filing_not_found")
+    return filing
+
+
+def get_filing(session: Session, filing_id: int, *, actor: Principal) -> Filing:
+    filing = session.get(Filing, filing_id)
+    if filing is None:
+        raise NotFound(f"no filing {filing_id}", error="filing_not_found")
+    access.check_read(session, actor, filing)
+    return filing
+
+
+def _check_version(filing: Filing, version: int | None) -> None:
+    if version is not None and version != filing.version:
+        raise Conflict(
+            {"message": "the filing changed since you read it; reload and reapply your edit",
+             "current_version": filing.version, "your_version": version},
+            error="stale_version",
+        )
+
+
+def update_filing(
+    session: Session, filing_id: int, data: FilingUpdate, *, actor: Principal
+) -> Filing:
+    filing = locked_filing(session, filing_id)
+    access.check_write(session, actor, filing)
+    _check_version(filing, data.version)
+    if filing.status != "draft":
+        raise Conflict(f"a {filing.status} filing cannot be edited", error="not_draft")
+    college = session.get(College, filing.college_id)
+    assert college is not None
+    before = {"version": filing.version, "entries": _entry_count(session, filing)}
+    checked, _ = store_entries(session, filing, college, data.entries)
+    filing.version += 1
+    filing.updated_at = audit.utcnow()
+    session.add(filing)
+    errors, warnings = totals(checked)
+    after = {"version": filing.version, "entries": len(checked), "errors": errors,
+             "warnings": warnings}
+    record_event(session, filing, actor, "edited", detail={"before": before, "after": after})
+    audit.record(session, actor, action="filing.update", target_type="filing",
+                 target_id=filing.id, before=before, after=after,
+                 authority_id=filing.authority_id)
+    return filing
+
+
+def _entry_count(session: Session, filing: Filing) -> int:
+    query = select(FilingEntry.id).where(FilingEntry.filing_id == filing.id)
+    return len(session.exec(query).all())
+
+
+def entries_of(session: Session, filing: Filing) -> Sequence[FilingEntry]:
+    query = select(FilingEntry).where(FilingEntry.filing_id == filing.id)
+    return session.exec(query.order_by(FilingEntry.index)).all()
+
+
+def entry_input(entry: FilingEntry) -> EntryIn:
+    """A stored entry back as filed, to check it again."""
+    length = str(entry.length_years) if entry.length_years is not None else entry.length_text
+    return EntryIn(major_code=entry.major_code, major_name=entry.major_name,
+                   category=entry.category, intake=entry.intake, level=entry.level,
+                   length_years=length, kind=entry.declared_kind or None, remark=entry.remark,
+                   former_name=entry.former_name or None)
+
+
+def round_closed(scope: Scope, now: datetime) -> dict | None:
+    """The ``round.closed`` finding when no round of the year is open now, else None."""
+    current = scope.round
+    if current is not None and as_utc(current.opens_at) <= now <= as_utc(current.closes_at):
+        return None
+    message = ("no filing round is open for this year" if current is None else
+               f"the round is open {current.opens_at:%Y-%m-%d %H:%M} to "
+               f"{current.closes_at:%Y-%m-%d %H:%M}")
+    return {"code": "round.closed", "severity": "error", "field": "round", "message": message,
+            "suggestion": None}
+
+
+def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: Principal) -> Filing:
+    """Checks the entries again; refused (409) while any error remains or outside the window.
+    Warnings travel with the entries to the reviewer."""
+    filing = locked_filing(session, filing_id)
+    access.check_write(session, actor, filing)
+    _check_version(filing, data.version)
+    if filing.status != "draft":
+        raise Conflict(f"a {filing.status} filing cannot be submitted", error="not_draft")
+    entries = entries_of(session, filing)
+    if not entries:
+        raise Conflict("a filing needs at least one entry", error="empty_filing")
+    rows = [e.row for e in entries]
+    college = session.get(College, filing.college_id)
+    assert college is not None
+    checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries],
+                                   rows)
+    closed = round_closed(scope, audit.utcnow())
+    result = result_of(checked)
+    if result.errors or closed:
+        detail = result.model_dump() | {"findings": [closed] if closed else []}
+        raise Conflict(detail, error="round_closed" if closed else "filing_has_errors")
+    assert scope.round is not None
+    filing.status, filing.round_id = "submitted", scope.round.id
+    filing.submitted_at = filing.updated_at = audit.utcnow()
+    filing.version += 1
+    session.add(filing)
+    after = {"status": "submitted", "round": scope.round.id, "entries": len(checked),
+             "warnings": result.warnings}
+    record_event(session, filing, actor, "submitted", detail=after)
+    audit.record(session, actor, action="filing.submit", target_type="filing",
+                 target_id=filing.id, before={"status": "draft"}, after=after,
+                 authority_id=filing.authority_id)
+    return filing
+
+
+def withdraw_filing(
+    session: Session, filing_id: int, data: VersionIn, *, actor: Principal,
+    reason: str | None = None,
+) -> Filing:
+    filing = locked_filing(session, filing_id)
+    access.check_write(session, actor, filing)
+    _check_version(filing, data.version)
+    decided = [e.index for e in entries_of(session, filing) if e.decision is not None]
+    if filing.status not in ("draft", "submitted") or decided:
+        raise Conflict({"message": "only an undecided filing can be withdrawn",
+                        "status": filing.status, "decided_entries": decided},
+                       error="already_decided" if decided else "not_withdrawable")
+    before = filing.status
+    filing.status = "withdrawn"
+    filing.version += 1
+    filing.updated_at = audit.utcnow()
+    session.add(filing)
+    record_event(session, filing, actor, "withdrawn", detail={"from": before}, reason=reason)
+    audit.record(session, actor, action="filing.withdraw", target_type="filing",
+                 target_id=filing.id, before={"status": before}, after={"status": "withdrawn"},
+                 reason=reason, authority_id=filing.authority_id)
+    return filing
+
+
+def list_filings(
+    session: Session, *, actor: Principal, status: str | None = None, year: int | None = None,
+    college: str | None = None, after: int | None = None, limit: int = 50,
+) -> list[tuple[Filing, College]]:
+    query = (select(Filing, College).join(College, College.id == Filing.college_id)
+             .order_by(col(Filing.id)).limit(limit + 1))
+    query = access.visible(session, actor, query)
+    if status:
+        query = query.where(Filing.status == status)
+    if year:
+        query = query.where(Filing.year == year)
+    if college:
+        query = query.where(College.code == college)
+    if after is not None:
+        query = query.where(col(Filing.id) > after)
+    return list(session.exec(query).all())
+
+
+def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
+    """The approved entries of a round, with the catalog's name and category of the approved
+    major (for a referred proposal: the new specialty code). Ordered by college code, filing,
+    entry. This is what the yearly approval list is built from."""
+    rows = session.exec(
+        select(FilingEntry, Filing, College, Major, Category.name)
+        .join(Filing, Filing.id == FilingEntry.filing_id)
+        .join(College, College.id == Filing.college_id)
+        .join(Major, Major.id == FilingEntry.major_id)
+        .join(Category, Category.id == Major.category_id)
+        .where(Filing.round_id == round_id, FilingEntry.decision == "approved")
+        .order_by(College.code, col(Filing.id), FilingEntry.index)
+    ).all()
+    return [
+        ApprovedEntry(
+            filing_id=f.id, entry_index=e.index, round_id=f.round_id, year=f.year,
+            college_id=c.id, college_code=c.code, college=c.name, major_id=m.id,
+            major_code=m.code, major_name=m.name, category=category, intake=e.intake,
+            level=e.level or None, length_years=e.length_years or 0, kind=e.kind,
+            remark=e.remark, decision="approved", decided_at=e.decided_at,
+            program_id=e.program_id,
+        )
+        for e, f, c, m, category in rows
+    ]

@@ -1,0 +1,134 @@
+"""What happens to programs when a filing entry is approved: new programs appear, a suspended one
+is reactivated, a renamed one changes its major and keeps its former name in its history.
+
+Callers (filings review) run these inside the decision's transaction; nothing here commits.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, Session, SQLModel, select
+
+from app.audit import utcnow
+from app.catalog.models import Major
+from app.errors import Conflict
+from app.programs.models import Program
+from app.text import normalize_name
+from app.vocab import Kind
+
+
+class ProgramEvent(SQLModel, table=True):
+    """A program's history: approved, reactivated, renamed (with the former major and name)."""
+
+    __tablename__ = "program_event"
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    action: str = Field(max_length=20)  # created reactivated renamed
+    actor: str = Field(default="", max_length=100)
+    former_major_id: int | None = Field(default=None, foreign_key="major.id")
+    former_name: str | None = Field(default=None, max_length=100)
+    source: str = Field(default="", max_length=60)  # e.g. filing:12/3
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An approved offering, as the lifecycle needs it."""
+
+    college_id: int
+    major_id: int
+    level: str
+    intake: str
+    length_years: int
+    year: int
+    kind: str
+    former_name: str = ""
+    source: str = ""
+    actor: str = ""
+
+
+def apply_approval(session: Session, approval: Approval) -> Program:
+    """The program the approval makes active (created, reactivated or renamed)."""
+    if approval.kind == Kind.RENAME and approval.former_name:
+        renamed = _rename(session, approval)
+        if renamed is not None:
+            return renamed
+    same = _same_offering(session, approval)
+    active = [p for p in same if p.status == "active"]
+    if active:
+        raise Conflict(
+            f"program {active[0].id} already runs this offering", error="program_exists"
+        )
+    if same:
+        return _reactivate(session, same[0], approval)
+    return _create(session, approval)
+
+
+def _same_offering(session: Session, a: Approval) -> list[Program]:
+    query = select(Program).where(
+        Program.college_id == a.college_id, Program.major_id == a.major_id,
+        Program.level == a.level, Program.intake == a.intake,
+    ).order_by(Program.id)
+    # suspended before withdrawn: 停招后复开 reopens a suspended program first
+    return sorted(session.exec(query).all(), key=lambda p: (p.status != "suspended", p.id or 0))
+
+
+def _create(session: Session, a: Approval) -> Program:
+    program = Program(
+        college_id=a.college_id, major_id=a.major_id, level=a.level, intake=a.intake,
+        length_years=a.length_years, status="active", since_year=a.year, source=a.source[:60],
+    )
+    session.add(program)
+    session.flush()
+    _event(session, program, "created", a)
+    return program
+
+
+def _reactivate(session: Session, program: Program, a: Approval) -> Program:
+    before = {"status": program.status, "length_years": program.length_years}
+    program.status = "active"
+    program.length_years = a.length_years
+    session.add(program)
+    session.flush()
+    _event(session, program, "reactivated", a, detail={"before": before})
+    return program
+
+
+def _rename(session: Session, a: Approval) -> Program | None:
+    """The college's program of the former name at this level and intake, moved to the new major."""
+    rows = session.exec(
+        select(Program, Major)
+        .join(Major, Major.id == Program.major_id)
+        .where(Program.college_id == a.college_id, Program.level == a.level,
+               Program.intake == a.intake, Major.name_norm == normalize_name(a.former_name))
+        .order_by(Program.id)
+    ).all()
+    if not rows:
+        return None
+    program, former = sorted(rows, key=lambda r: (r[0].status != "active", r[0].id or 0))[0]
+    program.major_id = a.major_id
+    program.status = "active"
+    program.length_years = a.length_years
+    session.add(program)
+    session.flush()
+    _event(session, program, "renamed", a, former_major_id=former.id, former_name=former.name)
+    return program
+
+
+def _event(
+    session: Session, program: Program, action: str, a: Approval, **extra: Any
+) -> None:
+    assert program.id is not None
+    session.add(ProgramEvent(
+        program_id=program.id, action=action, actor=a.actor, source=a.source[:60],
+        detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year}, **extra,
+    ))
+
+
+def history(session: Session, program_id: int) -> list[ProgramEvent]:
+    """A program's events, oldest first (former names are the ``renamed`` events)."""
+    query = select(ProgramEvent).where(ProgramEvent.program_id == program_id)
+    return list(session.exec(query.order_by(ProgramEvent.id)).all())
