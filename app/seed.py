@@ -2,23 +2,27 @@
 
 import csv
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.auth import Principal
 from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
 from app.catalog import service as catalog
-from app.catalog.models import CatalogEdition, Major
-from app.catalog.schemas import MajorCreate
+from app.catalog.importer import import_catalog
+from app.catalog.schemas import EditionOptions
 from app.colleges import service as colleges
-from app.colleges.models import College, CollegeNameHistory
+from app.colleges.importer import import_colleges
+from app.colleges.models import CollegeNameHistory
 from app.db import session_scope
-from app.programs.models import Program
-from app.programs.service import resolve_major
+from app.programs.importer import import_programs
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 SEED_EPOCH = "2024-01-01T00:00:00+00:00"
+# Seed rows are loaded through the import services; a change they make is audited under this name.
+SEED_ACTOR = Principal(name="seed", role="admin")
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -26,47 +30,23 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _bytes(name: str) -> bytes:
+    return (SEED_DIR / name).read_bytes()
+
+
 def seed_editions(session: Session) -> int:
+    """Each catalog file goes through the catalog import service (upsert: a re-run is a no-op)."""
     added = 0
     for row in rows("editions.csv"):
-        edition = session.exec(select(CatalogEdition).where(CatalogEdition.key == row["key"])).first()
-        if edition is None:
-            base = catalog.get_edition(session, row["supplements"]) if row["supplements"] else None
-            kind = "supplement" if base else ("provincial" if row["province"] else "national")
-            edition = CatalogEdition(
-                key=row["key"], title=row["title"], system=row["system"], kind=kind,
-                province=row["province"] or None, year=int(row["year"]) if row["year"] else None,
-                supplements_id=base.id if base else None, partial=row["partial"] == "true",
-                note=row["note"],
-            )
-            session.add(edition)
-            session.flush()
-        added += seed_majors(session, edition, row["file"])
-    return added
-
-
-def seed_majors(session: Session, edition: CatalogEdition, file: str) -> int:
-    existing = set(session.exec(select(Major.code).where(Major.edition_id == edition.id)).all())
-    added = 0
-    for row in rows(file):
-        if row["code"] in existing:
-            continue
-        data = MajorCreate(
-            code=row["code"], name=row["name"], category=row["category"],
-            levels=row["levels"].split("|") if row.get("levels") else None,
-            class_name=row.get("class_name") or None,
-            added_year=int(row["added_year"]) if row.get("added_year") else None,
+        options = EditionOptions(
+            title=row["title"], system=row["system"], province=row["province"] or None,
+            supplements=row["supplements"] or None, year=int(row["year"]) if row["year"] else None,
+            partial=row["partial"] == "true", note=row["note"],
         )
-        category_code = row.get("category_code") or (
-            row["code"][:2] if edition.system == "technician" and edition.kind == "national" else None
-        )
-        cat_id = catalog.category_id(session, edition, row["category"], category_code)
-        assert edition.id is not None
-        session.add(
-            catalog.new_major(edition.id, cat_id, data, proposed_by=row.get("proposed_by") or None)
-        )
-        added += 1
-    session.flush()
+        added += import_catalog(
+            session, _bytes(row["file"]), key=row["key"], options=options, actor=SEED_ACTOR,
+            filename=row["file"], record_noop=False,
+        ).changed
     return added
 
 
@@ -122,18 +102,10 @@ def seed_rules(session: Session) -> int:
 
 
 def seed_colleges(session: Session) -> int:
-    added = 0
-    for row in rows("colleges.csv"):
-        if session.exec(select(College).where(College.code == row["code"])).first():
-            continue
-        session.add(College(
-            **row, authority_id=colleges.governing_authority(
-                session, province=row["province"], city=row["city"], college_type=row["type"]),
-        ))
-        added += 1
-    session.flush()
-    from datetime import datetime
-
+    added = import_colleges(
+        session, _bytes("colleges.csv"), actor=SEED_ACTOR, filename="colleges.csv",
+        record_noop=False,
+    ).changed
     for row in rows("college_aliases.csv"):
         college = colleges.get_by_code(session, row["code"])
         known = select(CollegeNameHistory).where(CollegeNameHistory.name == row["name"])
@@ -147,22 +119,10 @@ def seed_colleges(session: Session) -> int:
 
 
 def seed_programs(session: Session) -> int:
-    added = 0
-    for row in rows("programs_gz2024.csv"):
-        college = colleges.get_by_code(session, row["college_code"])
-        major = resolve_major(session, row["major_code"], edition=None, province=college.province)
-        key = (Program.college_id == college.id, Program.major_id == major.id,
-               Program.level == row["level"], Program.intake == row["intake"])
-        if session.exec(select(Program).where(*key)).first():
-            continue
-        session.add(Program(
-            college_id=college.id, major_id=major.id, level=row["level"], intake=row["intake"],
-            length_years=int(row["length_years"]), status=row["status"],
-            since_year=int(row["since_year"]), source="seed:gz2024",
-        ))
-        added += 1
-    session.flush()
-    return added
+    return import_programs(
+        session, _bytes("programs_gz2024.csv"), actor=SEED_ACTOR, filename="programs_gz2024.csv",
+        source="seed:gz2024", record_noop=False,
+    ).changed
 
 
 # Each step adds what is missing and returns how many rows it added. Later domains append theirs.

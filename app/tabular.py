@@ -2,15 +2,34 @@
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
+from fastapi import Depends, File, Request, UploadFile
 from openpyxl import load_workbook
+from pydantic import BaseModel
 
 from app.errors import Invalid, TooLarge
 from app.text import clean_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
+
+# progress(phase, done, total): the CLI draws it as a progress bar; services call it now and then.
+Progress = Callable[[str, int, int], None]
+
+
+class ImportResult(BaseModel):
+    """What an import did: rows read, inserted, updated (changed values), unchanged."""
+
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated
 
 
 @dataclass
@@ -73,7 +92,100 @@ def read_table(
             continue
         if len(rows) >= max_rows:
             raise TooLarge(f"more than {max_rows} rows", error="too_many_rows")
-        rows.append((number, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header) if name}))
+        width = len(cells)
+        named = {name: (cells[i] if i < width else "") for i, name in enumerate(header) if name}
+        rows.append((number, named))
     if header is None:
         raise Invalid("the file has no header row", error="empty_file")
     return Table(header=header, rows=rows, encoding=encoding)
+
+
+# --- Row-level errors of an import: every one names the spreadsheet row and the column. ---
+
+# A file with a systematic mistake can yield one error per row; the response carries this many
+# (and the total) so a 150,000-row upload does not answer with megabytes of JSON.
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+    value: str | None = None
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"row": self.row, "column": self.column, "code": self.code,
+                                  "message": self.message}
+        if self.value is not None:
+            out["value"] = self.value
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        return out
+
+
+class RowErrors:
+    """Collects every error of a file so they are reported together (nothing is written)."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+
+    def add(self, row: int, column: str, code: str, message: str, *, value: str | None = None,
+            suggestion: str | None = None) -> None:
+        self.items.append(RowError(row, column, code, message, value, suggestion))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self, *, rows: int) -> None:
+        if not self.items:
+            return
+        self.items.sort(key=lambda e: (e.row, e.column))
+        raise Invalid(
+            {"rows": rows, "error_count": len(self.items),
+             "errors": [e.as_dict() for e in self.items[:MAX_REPORTED_ERRORS]]},
+            error="import_rejected",
+        )
+
+
+def require(errors: RowErrors, row: int, cells: dict[str, str], *columns: str) -> bool:
+    """Adds an ``entry.missing_field`` error per blank required cell; True when all are filled."""
+    ok = True
+    for column in columns:
+        if not cells.get(column, ""):
+            errors.add(row, column, "entry.missing_field", f"{column} is blank")
+            ok = False
+    return ok
+
+
+# --- Uploads: the file of a multipart import request, within the configured limits. ---
+
+
+@dataclass
+class Upload:
+    data: bytes
+    filename: str
+    max_rows: int
+
+
+def uploaded_file(
+    request: Request,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM or GBK) or XLSX")],
+) -> Upload:
+    settings = request.app.state.settings
+    data = file.file.read(settings.max_body_bytes + 1)
+    if len(data) > settings.max_body_bytes:
+        raise TooLarge(f"the file is larger than {settings.max_body_bytes} bytes",
+                       error="file_too_large")
+    return Upload(data=data, filename=file.filename or "", max_rows=settings.max_upload_rows)
+
+
+UploadDep = Annotated[Upload, Depends(uploaded_file)]
+
+# Responses every import route documents besides 401/403.
+IMPORT_RESPONSES: dict[int | str, dict] = {
+    413: {"description": "The file is larger than REGISTRY_MAX_BODY_BYTES or has too many rows"},
+    422: {"description": "Rows with errors (each names its row and column); nothing written"},
+}

@@ -17,6 +17,9 @@ class CatalogEdition(SQLModel, table=True):
     status: str = Field(default="in_force", max_length=12)  # in_force | superseded
     partial: bool = False  # an extract, not the whole official catalog
     note: str = Field(default="", max_length=500)
+    # Bumped by every write to the edition's majors: the search index compares it to know when
+    # to rebuild, also across processes (see catalog/search.py).
+    revision: int = Field(default=0)
 
 
 class Category(SQLModel, table=True):

@@ -1,12 +1,24 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Form, Query, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.catalog import service
-from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
+from app.catalog.importer import import_catalog
+from app.catalog.schemas import (
+    EditionCreate,
+    EditionOptions,
+    EditionPublic,
+    MajorCreate,
+    MajorPublic,
+    MajorUpdate,
+    SearchHit,
+)
+from app.catalog.search import offset_of, search
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+from app.vocab import System
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
@@ -64,3 +76,40 @@ def update_major(
     category = session.get(service.Category, major.category_id)
     assert category is not None
     return service.major_public(major, category, key)
+
+
+@router.post(
+    "/catalogs/{key}/import", response_model=ImportResult,
+    responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
+)
+def import_catalog_file(
+    session: SessionDep, key: str, upload: UploadDep, actor: AdminPrincipal,
+    title: Annotated[str | None, Form()] = None,
+    system: Annotated[System | None, Form()] = None,
+    province: Annotated[str | None, Form()] = None,
+):
+    """Columns `code,name,category[,levels]`; creates the edition when new; upsert by code."""
+    return import_catalog(
+        session, upload.data, key=key, filename=upload.filename, max_rows=upload.max_rows,
+        options=EditionOptions(title=title, system=system, province=province), actor=actor,
+    )
+
+
+@router.get("/majors", response_model=Page[SearchHit])
+def search_majors(
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    q: Annotated[str, Query(min_length=1, max_length=100,
+                            description="code prefix, Chinese name or part, pinyin, initials")],
+    edition: Annotated[str | None, Query(description="catalog key")] = None,
+    system: System | None = None,
+    province: Annotated[str | None, Query(
+        description="national catalogs plus this province's specialty catalog")] = None,
+):
+    """Ranked: exact code/name, prefix, substring, pinyin, initials, then near-misses
+    (`match: "near"`, offered, never substituted). Withdrawn majors come last."""
+    offset = offset_of(page.cursor)
+    hits = search(session, q, edition=edition, system=system.value if system else None,
+                  province=province, offset=offset, limit=page.limit + 1)
+    items, nxt = page_of(hits, page.limit, lambda _: [offset + page.limit])
+    return Page(items=items, next=nxt)

@@ -22,7 +22,8 @@ class EditionCreate(BaseModel):
     key: str = Field(min_length=2, max_length=60, pattern=r"^[0-9A-Za-z_.-]+$")
     title: str = Field(min_length=2, max_length=200)
     system: System = System.TECHNICIAN
-    province: str | None = Field(default=None, description="makes it a provincial specialty catalog")
+    province: str | None = Field(
+        default=None, description="makes it a provincial specialty catalog")
     supplements: str | None = Field(default=None, description="key of the edition this supplements")
     year: int | None = None
     partial: bool = False
@@ -63,3 +64,16 @@ class MajorPublic(BaseModel):
 class SearchHit(MajorPublic):
     match: str  # code | exact | name | pinyin | initials | near
     score: float
+
+
+class EditionOptions(BaseModel):
+    """How `import catalog` creates a new edition; on an existing one only ``title`` may change
+    and ``system``/``province``, when given, must agree."""
+
+    title: str | None = Field(default=None, max_length=200)
+    system: System | None = None
+    province: str | None = Field(default=None, max_length=20)
+    supplements: str | None = None
+    year: int | None = None
+    partial: bool | None = None
+    note: str | None = Field(default=None, max_length=500)

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from app import audit
@@ -18,6 +18,14 @@ def get_edition(session: Session, key: str) -> CatalogEdition:
     if edition is None:
         raise NotFound(f"no catalog edition {key!r}", error="edition_not_found")
     return edition
+
+
+def bump_revision(session: Session, edition: CatalogEdition) -> None:
+    """Marks the edition's majors changed, so every process's search index rebuilds."""
+    table = CatalogEdition.__table__
+    session.execute(
+        update(table).where(table.c.id == edition.id).values(revision=table.c.revision + 1)
+    )
 
 
 def list_editions(session: Session) -> list[EditionPublic]:
@@ -54,7 +62,9 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     return edition
 
 
-def category_id(session: Session, edition: CatalogEdition, name: str, code: str | None = None) -> int:
+def category_id(
+    session: Session, edition: CatalogEdition, name: str, code: str | None = None
+) -> int:
     """The id of the edition's category of that name, created on first use."""
     found = session.exec(
         select(Category).where(Category.edition_id == edition.id, Category.name == name)
@@ -87,6 +97,7 @@ def create_major(
     major = new_major(edition.id, category_id(session, edition, data.category), data)
     session.add(major)
     session.flush()
+    bump_revision(session, edition)
     audit.record(
         session, actor, action="catalog.major.create", target_type="major",
         target_id=f"{edition.key}/{major.code}", after=data.model_dump(mode="json"),
@@ -120,6 +131,7 @@ def update_major(
         major.status = changes["status"]
     session.add(major)
     session.flush()
+    bump_revision(session, edition)
     audit.record(
         session, actor, action="catalog.major.update", target_type="major",
         target_id=f"{edition.key}/{major.code}", before=before, after=changes,

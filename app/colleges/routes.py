@@ -4,9 +4,11 @@ from fastapi import APIRouter, Depends, Query, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.colleges import service
+from app.colleges.importer import import_colleges
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
 router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
 
@@ -32,6 +34,16 @@ def list_colleges(
     return Page(items=[service.to_public(session, c) for c in items], next=nxt)
 
 
+@router.post(
+    "/import", response_model=ImportResult,
+    responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
+)
+def import_colleges_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
+    """Columns `code,name,type,ownership,province,city`; upsert by code."""
+    return import_colleges(session, upload.data, actor=actor, filename=upload.filename,
+                           max_rows=upload.max_rows)
+
+
 @router.get("/{code}", response_model=CollegePublic, responses={404: {}})
 def get_college(session: SessionDep, code: str):
     return service.to_public(session, service.get_by_code(session, code))
@@ -45,7 +57,9 @@ def create_college(session: SessionDep, data: CollegeCreate, actor: AdminPrincip
     return service.to_public(session, service.create_college(session, data, actor=actor))
 
 
-@router.patch("/{code}", response_model=CollegePublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}})
+@router.patch(
+    "/{code}", response_model=CollegePublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
+)
 def update_college(session: SessionDep, code: str, data: CollegeUpdate, actor: AdminPrincipal):
     college = service.get_by_code(session, code)
     return service.to_public(session, service.update_college(session, college, data, actor=actor))

@@ -105,8 +105,11 @@ def update_college(
     renamed = "name" in changes and changes["name"] != college.name
     promoted = "type" in changes and changes["type"] != college.type
     if renamed or promoted:
-        if renamed and session.exec(select(College).where(College.name == changes["name"])).first():
-            raise Conflict(f"a college is already named {changes['name']!r}", error="college_exists")
+        taken = select(College).where(College.name == changes.get("name"))
+        if renamed and session.exec(taken).first():
+            raise Conflict(
+                f"a college is already named {changes['name']!r}", error="college_exists"
+            )
         session.add(
             CollegeNameHistory(
                 college_id=college.id, name=college.name, type=college.type, until=audit.utcnow()

@@ -6,7 +6,9 @@ from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
 from app.programs import service
+from app.programs.importer import import_programs
 from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
+from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
 router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
 
@@ -23,6 +25,17 @@ def list_programs(
     )
     items, nxt = page_of(rows, page.limit, lambda p: [p.id])
     return Page(items=items, next=nxt)
+
+
+@router.post(
+    "/import", response_model=ImportResult,
+    responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
+)
+def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
+    """The `programs.csv` export layout; colleges and majors must exist. A row whose (college,
+    major, level, intake) exists updates it (status, length, since_year); else it is inserted."""
+    return import_programs(session, upload.data, actor=actor, filename=upload.filename,
+                           source=f"import:{upload.filename}", max_rows=upload.max_rows)
 
 
 @router.get("/{program_id}", response_model=ProgramPublic, responses={404: {}})

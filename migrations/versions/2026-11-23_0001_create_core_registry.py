@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('partial', sa.Boolean(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False, server_default='0'),
     sa.ForeignKeyConstraint(['supplements_id'], ['catalog_edition.id'], name=op.f('fk_catalog_edition_supplements_id_catalog_edition')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_edition')),
     sa.UniqueConstraint('key', name=op.f('uq_catalog_edition_key'))

@@ -1,0 +1,26 @@
+"""Code shapes: 4 digits for technician catalogs, 6 for MOE 中职 (pure functions, no database)."""
+
+from dataclasses import dataclass
+
+CODE_LENGTH = {"technician": 4, "secondary": 6}
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    message: str
+    suggestion: str | None = None
+
+
+def code_problem(code: str, system: str) -> CodeProblem | None:
+    """None when ``code`` has the shape of its system; else what is wrong and, for a code that
+    lost its leading zero in a spreadsheet (``702``), the zero-padded code as a suggestion."""
+    want = CODE_LENGTH[system]
+    if code.isascii() and code.isdigit() and len(code) == want:
+        return None
+    if code.isascii() and code.isdigit() and len(code) == want - 1:
+        padded = code.zfill(want)
+        return CodeProblem(
+            f"{code!r} has {len(code)} digits, a {system} code has {want}; "
+            f"a spreadsheet may have dropped its leading zero", padded,
+        )
+    return CodeProblem(f"{code!r} is not a {want}-digit {system} code")

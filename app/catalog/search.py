@@ -1,0 +1,215 @@
+"""Major search: code prefix, Chinese substring, full pinyin, pinyin initials, near-misses.
+
+A few thousand majors fit in memory, so each process keeps an index of them and answers from
+it; a one-row signature query (major count, max id, editions' revision counters) tells it when
+the catalog changed — also when another process or worker wrote it — and it rebuilds.
+
+Ranking: exact code or name, then code/name prefix, name substring, pinyin, initials; last the
+near-misses, which are offered with ``match: "near"`` and never substituted for an exact hit
+(8191 网络营销与直播技术 is not 8197 网络营销与直播电商). Withdrawn majors sort after the rest.
+"""
+
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.catalog.models import CatalogEdition, Category, Major
+from app.catalog.schemas import SearchHit
+from app.errors import Invalid
+from app.pagination import decode_cursor
+from app.text import normalize_name
+
+NEAR_CUTOFF = 70.0  # rapidfuzz ratio (0-100) below which a name is not offered as a near-miss
+NEAR_LIMIT = 10
+# rank of each kind of match; lower ranks first
+RANKS = {"exact": 0, "code": 1, "prefix": 1, "name": 2, "pinyin": 3, "initials": 4, "near": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    edition: str
+    system: str
+    province: str | None
+    code: str
+    name: str
+    norm: str
+    pinyin: str
+    initials: str
+    category: str
+    category_code: str | None
+    class_name: str | None
+    levels: str | None
+    status: str
+    added_year: int | None
+
+    def hit(self, match: str, score: float) -> SearchHit:
+        return SearchHit(
+            edition=self.edition, code=self.code, name=self.name, category=self.category,
+            category_code=self.category_code, class_name=self.class_name,
+            levels=self.levels.split("|") if self.levels else None, status=self.status,
+            added_year=self.added_year, match="name" if match == "prefix" else match,
+            score=round(score, 1),
+        )
+
+
+class _Index:
+    """Entries plus one newline-joined text per searchable field, so a query scans each field
+    with C-speed ``str.find`` and only the entries it hits are scored in Python."""
+
+    def __init__(self, signature: tuple, entries: list[Entry]):
+        self.signature = signature
+        self.entries = entries
+        self.blobs: dict[str, str] = {}
+        self.starts: dict[str, list[int]] = {}
+        for field in ("code", "norm", "pinyin", "initials"):
+            values = [getattr(e, field) for e in entries]
+            self.blobs[field] = "\n" + "\n".join(values) + "\n"
+            starts, offset = [], 1
+            for value in values:
+                starts.append(offset)
+                offset += len(value) + 1
+            self.starts[field] = starts
+        self.choices = {"norm": [e.norm for e in entries], "pinyin": [e.pinyin for e in entries]}
+
+    def containing(self, field: str, q: str, *, prefix: bool = False) -> set[int]:
+        """Indexes of entries whose ``field`` contains ``q`` (or starts with it)."""
+        blob, starts, out = self.blobs[field], self.starts[field], set()
+        needle = "\n" + q if prefix else q
+        shift = 1 if prefix else 0
+        at = blob.find(needle)
+        while at != -1:
+            out.add(bisect_right(starts, at + shift) - 1)
+            at = blob.find(needle, at + 1)
+        return out
+
+
+_indexes: dict[str, _Index] = {}
+_lock = threading.Lock()
+
+
+# Plain SQL through the driver: this runs on every search, so it skips statement compilation.
+SIGNATURE_SQL = (
+    "SELECT (SELECT count(*) FROM major), (SELECT max(id) FROM major),"
+    " (SELECT count(*) FROM catalog_edition), (SELECT sum(revision) FROM catalog_edition)"
+)
+
+
+def signature(session: Session) -> tuple:
+    """One cheap row: editions' count and revisions (every write to majors bumps one), plus
+    the majors' count and max id for rows written around the services."""
+    return tuple(session.connection().exec_driver_sql(SIGNATURE_SQL).one())
+
+
+def _load(session: Session) -> list[Entry]:
+    query = (
+        select(CatalogEdition.key, CatalogEdition.system, CatalogEdition.province, Major.code,
+               Major.name, Major.name_norm, Major.pinyin, Major.initials, Category.name,
+               Category.code, Major.class_name, Major.levels, Major.status, Major.added_year)
+        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .join(Category, Category.id == Major.category_id)
+        .order_by(CatalogEdition.key, Major.code)
+    )
+    return [Entry(*row) for row in session.execute(query)]
+
+
+def index(session: Session) -> _Index:
+    """This database's index, rebuilt when its signature changed."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    current = signature(session)
+    cached = _indexes.get(key)
+    if cached is None or cached.signature != current:
+        with _lock:
+            cached = _Index(current, _load(session))
+            _indexes[key] = cached
+    return cached
+
+
+def _candidates(idx: _Index, q: str) -> set[int]:
+    if q.isdigit():
+        return idx.containing("code", q, prefix=True)
+    found = idx.containing("norm", q)
+    if q.isascii() and q.isalnum():
+        # One letter is inside nearly every pinyin; as the first key typed it means "starts with".
+        anywhere = len(q) > 1
+        found |= idx.containing("pinyin", q, prefix=not anywhere)
+        found |= idx.containing("initials", q, prefix=not anywhere)
+    return found
+
+
+def _match(entry: Entry, q: str) -> tuple[str, float] | None:
+    """The best way ``entry`` matches the normalised query, with a 0-100 score."""
+    if q == entry.code or q == entry.norm:
+        return "exact", 100.0
+    if q.isdigit():
+        return ("code", 100.0 * len(q) / len(entry.code)) if entry.code.startswith(q) else None
+    if entry.norm.startswith(q):
+        return "prefix", 100.0 * len(q) / len(entry.norm)
+    if q in entry.norm:
+        return "name", 100.0 * len(q) / len(entry.norm)
+    if q.isascii() and q.isalnum():
+        if q in entry.pinyin:
+            bonus = 10.0 if entry.pinyin.startswith(q) else 0.0
+            return "pinyin", min(100.0, bonus + 90.0 * len(q) / len(entry.pinyin))
+        if q in entry.initials:
+            bonus = 10.0 if entry.initials.startswith(q) else 0.0
+            return "initials", min(100.0, bonus + 90.0 * len(q) / len(entry.initials))
+    return None
+
+
+def _near(idx: _Index, matched: set[int], q: str) -> list[tuple[int, float]]:
+    """Similar names (or pinyin for a Latin query) that did not match: offered, not used."""
+    if len(q) < 2 or q.isdigit():
+        return []
+    choices = idx.choices["pinyin" if q.isascii() else "norm"]
+    found = process.extract_iter(q, choices, scorer=fuzz.ratio, score_cutoff=NEAR_CUTOFF)
+    best = sorted(((i, score) for _, score, i in found if i not in matched),
+                  key=lambda pair: -pair[1])
+    return best[:NEAR_LIMIT]
+
+
+def _keep(entry: Entry, edition: str | None, system: str | None, province: str | None) -> bool:
+    return ((edition is None or entry.edition == edition)
+            and (system is None or entry.system == system)
+            and (province is None or entry.province in (None, province)))
+
+
+def offset_of(cursor: str | None) -> int:
+    """Search pages are windows of one ranking; the cursor carries the next window's start."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return 0
+    if len(key) != 1 or not isinstance(key[0], int) or key[0] < 0:
+        raise Invalid("the cursor is not one this API issued", error="invalid_cursor")
+    return key[0]
+
+
+def search(
+    session: Session, q: str, *, edition: str | None = None, system: str | None = None,
+    province: str | None = None, offset: int = 0, limit: int = 50,
+) -> list[SearchHit]:
+    """Matches ``offset`` to ``offset + limit`` (exclusive), best first (see the module
+    docstring for the order); hits are built only for that window."""
+    query = normalize_name(q)
+    if not query:
+        return []
+    idx = index(session)
+    ranked: list[tuple[tuple, Entry, str, float]] = []
+    hits = _candidates(idx, query)
+    for i in hits:
+        entry = idx.entries[i]
+        found = _match(entry, query)
+        if found and _keep(entry, edition, system, province):
+            ranked.append(((entry.status == "withdrawn", RANKS[found[0]], -found[1]),
+                           entry, *found))
+    for i, score in _near(idx, hits, query):
+        entry = idx.entries[i]
+        if _keep(entry, edition, system, province):
+            ranked.append(((entry.status == "withdrawn", RANKS["near"], -score), entry, "near",
+                           score))
+    ranked.sort(key=lambda r: (*r[0], r[1].edition, r[1].code))
+    window = ranked[offset:offset + limit]
+    return [entry.hit(match, score) for _, entry, match, score in window]

@@ -1,0 +1,127 @@
+"""``registry import catalog|colleges|programs``: the import services from the command line.
+
+Each import is one transaction (all or nothing); errors are printed one per line, naming the
+row and the column, and nothing is written. A progress bar is drawn on stderr on a terminal.
+"""
+
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from app.auth import Principal
+from app.config import get_settings
+from app.db import make_engine, session_scope
+from app.errors import AppError
+from app.tabular import ImportResult
+from app.vocab import System
+
+import_app = typer.Typer(help="Load catalogs, colleges or programs from CSV/XLSX.",
+                         no_args_is_help=True)
+err = Console(stderr=True)
+
+FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="CSV (UTF-8, BOM or GBK) or XLSX")]
+
+
+def cli_actor() -> Principal:
+    """Imports from the command line are audited as the local user (app/auth.SYSTEM's role)."""
+    return Principal(name=f"cli:{getpass.getuser()}", role="admin")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich bar on stderr when it is a terminal; nothing in pipes, logs and tests."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield update
+
+
+def _print_errors(exc: AppError) -> None:
+    detail = exc.detail
+    if isinstance(detail, dict) and "errors" in detail:
+        for e in detail["errors"]:
+            hint = f" (suggestion: {e['suggestion']})" if e.get("suggestion") else ""
+            value = f" [{e['value']}]" if e.get("value") not in (None, "") else ""
+            err.print(f"row {e['row']}, column {e['column']}: {e['code']}: "
+                      f"{e['message']}{value}{hint}", markup=False, highlight=False)
+        shown = len(detail["errors"])
+        if detail["error_count"] > shown:
+            err.print(f"… and {detail['error_count'] - shown} more errors", markup=False)
+        err.print(f"{detail['error_count']} error(s); nothing was imported", markup=False)
+    else:
+        err.print(f"error: {exc.error}: {detail}", markup=False, highlight=False)
+
+
+def _run(work: Callable) -> None:
+    """Runs ``work(session, progress)`` in one unit of work and prints its summary."""
+    settings = get_settings()
+    try:
+        with _progress() as progress, session_scope(
+            make_engine(settings.database_url, settings)
+        ) as session:
+            result: ImportResult = work(session, progress)
+    except AppError as exc:
+        _print_errors(exc)
+        raise typer.Exit(1) from exc
+    print(f"rows: {result.rows}, inserted: {result.inserted}, updated: {result.updated}, "
+          f"unchanged: {result.unchanged}")
+
+
+@import_app.command("catalog")
+def import_catalog_cmd(
+    file: FileArg,
+    edition: Annotated[str, typer.Option(help="edition key, e.g. technician-2022")],
+    title: Annotated[str | None, typer.Option(help="title of a new edition")] = None,
+    system: Annotated[System | None, typer.Option(help="of a new edition (default technician)")]
+    = None,
+    province: Annotated[str | None, typer.Option(help="makes it a provincial specialty catalog")]
+    = None,
+) -> None:
+    """Columns code,name,category[,levels] (levels like 中级|高级|预备技师); creates the edition
+    when new and updates majors already in it (by code)."""
+    from app.catalog.importer import import_catalog
+    from app.catalog.schemas import EditionOptions
+
+    options = EditionOptions(title=title, system=system, province=province)
+    _run(lambda session, progress: import_catalog(
+        session, file.read_bytes(), key=edition, options=options, actor=cli_actor(),
+        filename=file.name, max_rows=get_settings().max_upload_rows, progress=progress))
+
+
+@import_app.command("colleges")
+def import_colleges_cmd(file: FileArg) -> None:
+    """Columns code,name,type,ownership,province,city; updates colleges already known by code."""
+    from app.colleges.importer import import_colleges
+
+    _run(lambda session, progress: import_colleges(
+        session, file.read_bytes(), actor=cli_actor(), filename=file.name,
+        max_rows=get_settings().max_upload_rows, progress=progress))
+
+
+@import_app.command("programs")
+def import_programs_cmd(file: FileArg) -> None:
+    """The programs.csv export layout; its colleges and majors must already exist."""
+    from app.programs.importer import import_programs
+
+    _run(lambda session, progress: import_programs(
+        session, file.read_bytes(), actor=cli_actor(), filename=file.name,
+        source=f"import:{file.name}", max_rows=get_settings().max_upload_rows,
+        progress=progress))

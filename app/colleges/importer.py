@@ -1,0 +1,121 @@
+"""``registry import colleges`` / ``POST /colleges/import``: upsert by code, all or nothing.
+
+A row whose code exists updates that college; a new name or type keeps the former one in the
+college's history, as a rename through the API does.
+"""
+
+import re
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from app import audit
+from app.auth import Principal
+from app.colleges.models import College, CollegeNameHistory
+from app.colleges.service import governing_authority
+from app.tabular import ImportResult, Progress, RowErrors, read_table, require
+from app.vocab import CollegeType, type_from_name
+
+COLUMNS = ("code", "name", "type", "ownership", "province", "city")
+REQUIRED = ("code", "name", "type", "ownership", "province")
+FIELDS = ("name", "type", "ownership", "province", "city")
+CODE = re.compile(r"^[0-9A-Za-z_-]{1,20}$")
+TYPES = {t.value for t in CollegeType}
+
+
+def _check_row(errors: RowErrors, number: int, cells: dict[str, str]) -> dict[str, Any] | None:
+    if not require(errors, number, cells, *REQUIRED):
+        return None
+    if not CODE.match(cells["code"]):
+        errors.add(number, "code", "entry.invalid_value",
+                   "a college code is 1-20 letters, digits, '-' or '_'", value=cells["code"])
+    if cells["type"] not in TYPES:
+        errors.add(number, "type", "entry.invalid_value", f"use one of {', '.join(TYPES)}",
+                   value=cells["type"], suggestion=type_from_name(cells["name"]).value)
+    if cells["ownership"] not in ("公办", "民办"):
+        errors.add(number, "ownership", "entry.invalid_value", "use 公办 or 民办",
+                   value=cells["ownership"])
+    for column, limit in (("name", 100), ("province", 20), ("city", 20)):
+        if len(cells.get(column, "")) > limit:
+            errors.add(number, column, "entry.invalid_value", f"longer than {limit} characters")
+    return {c: cells.get(c) or None for c in COLUMNS}
+
+
+def _check_unique(errors: RowErrors, parsed: list[tuple[int, dict[str, Any]]],
+                  owner_of_name: dict[str, str]) -> None:
+    """No code or name twice in the file; no name that another college (not in the file) has."""
+    seen: dict[tuple[str, str], int] = {}
+    codes = {row["code"] for _, row in parsed}
+    for number, row in parsed:
+        for column in ("code", "name"):
+            first = seen.setdefault((column, row[column]), number)
+            if first != number:
+                errors.add(number, column, "entry.duplicate",
+                           f"{row[column]} is also on row {first}", value=row[column])
+        owner = owner_of_name.get(row["name"])
+        if owner and owner != row["code"] and owner not in codes:
+            errors.add(number, "name", "college.name_taken",
+                       f"college {owner} is already named {row['name']}", value=row["name"])
+
+
+def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int) -> list[dict]:
+    table = read_table(data, filename=filename, required=COLUMNS, max_rows=max_rows)
+    errors = RowErrors()
+    parsed = [(n, r) for n, cells in table.rows
+              if (r := _check_row(errors, n, cells)) is not None]
+    owners = dict(session.execute(select(College.__table__.c.name, College.__table__.c.code)).all())
+    _check_unique(errors, parsed, owners)
+    errors.raise_if_any(rows=len(table.rows))
+    return [row for _, row in parsed]
+
+
+def _authority(session: Session, cache: dict, row: dict[str, Any]) -> int | None:
+    key = (row["province"], row["city"], row["type"])
+    if key not in cache:
+        cache[key] = governing_authority(
+            session, province=row["province"], city=row["city"], college_type=row["type"])
+    return cache[key]
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
+    table = College.__table__
+    existing = {r.code: r for r in session.execute(select(table))}
+    cache: dict = {}
+    inserts, updates, history = [], [], []
+    for row in rows:
+        values = {**row, "authority_id": _authority(session, cache, row)}
+        old = existing.get(row["code"])
+        if old is None:
+            inserts.append({**values, "status": "active"})
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            updates.append({"_id": old.id, **{k: v for k, v in values.items() if k != "code"}})
+            if old.name != row["name"] or old.type != row["type"]:
+                history.append(CollegeNameHistory(
+                    college_id=old.id, name=old.name, type=old.type, until=audit.utcnow()))
+    if inserts:
+        session.execute(insert(table), inserts)
+    if updates:
+        stmt = update(table).where(table.c.id == bindparam("_id")).values(
+            {k: bindparam(k) for k in updates[0] if k != "_id"})
+        session.execute(stmt, updates)
+    session.add_all(history)
+    session.flush()
+    return ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),
+                        unchanged=len(rows) - len(inserts) - len(updates))
+
+
+def import_colleges(
+    session: Session, data: bytes, *, actor: Principal, filename: str = "",
+    max_rows: int = 200_000, record_noop: bool = True, progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row, then insert new colleges and update known ones, in one transaction."""
+    rows = check_rows(session, data, filename=filename, max_rows=max_rows)
+    result = _write(session, rows)
+    if progress:
+        progress("writing", len(rows), len(rows))
+    if result.changed or record_noop:
+        audit.record(session, actor, action="college.import", target_type="college",
+                     target_id=filename or "import",
+                     after={"file": filename, **result.model_dump()})
+    return result

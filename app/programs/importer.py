@@ -1,0 +1,236 @@
+"""``registry import programs`` / ``POST /programs/import``: the ``programs.csv`` export layout.
+
+Built for 150,000 rows: colleges, majors and existing programs are read with a few set-based
+queries into dicts, every row is checked in memory, then rows go in with Core executemany —
+no ORM object and no query per row. A row whose (college, major, level, intake) exists updates
+that program (status, length, since_year); otherwise it is inserted.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from app import audit
+from app.auth import Principal
+from app.programs.models import Program
+from app.programs.resolve import MajorResolver, college_index
+from app.tabular import ImportResult, Progress, RowErrors, read_table
+from app.vocab import Intake, Level, ProgramStatus, parse_years, system_of
+
+COLUMNS = ("college_code", "college", "major_code", "major_name", "category", "intake", "level",
+           "length_years", "status", "since_year")
+# college, major_name and category are informational (the export writes them for people); the
+# codes decide. major_name only breaks a tie when one code is in two editions in force.
+REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status",
+            "since_year")
+INTAKES = {i.value for i in Intake}
+LEVELS = {level.value for level in Level}
+STATUSES = {s.value for s in ProgramStatus}
+CHUNK = 5000
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    key: tuple[int, int, str, str]  # college_id, major_id, level, intake
+    length_years: int
+    status: str
+    since_year: int
+
+
+def _int_in(value: str, low: int, high: int) -> int | None:
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+class _Checker:
+    """Checks rows against the dicts loaded up front; collects every error."""
+
+    def __init__(self, session: Session, table_rows: list[tuple[int, dict[str, str]]]):
+        self.errors = RowErrors()
+        codes = {cells.get("college_code", "") for _, cells in table_rows}
+        self.colleges = college_index(session, codes)
+        self.majors = MajorResolver(session, {c.get("major_code", "") for _, c in table_rows})
+
+    def check(self, number: int, cells: dict[str, str]) -> Row | None:
+        blank = [c for c in REQUIRED if not cells.get(c) and c != "level"]
+        for column in blank:
+            self.errors.add(number, column, "entry.missing_field", f"{column} is blank")
+        college = self.colleges.get(cells.get("college_code", ""))
+        if college is None and "college_code" not in blank:
+            self.errors.add(number, "college_code", "college.unknown", "no college with this code",
+                            value=cells["college_code"])
+        values = self._values(number, cells, blank)
+        if college is None or "major_code" in blank:
+            return None
+        system = system_of(college.type).value
+        level = self._level(number, cells.get("level", ""), system)
+        major_id = self.majors.resolve(
+            self.errors, number, cells["major_code"], cells.get("major_name", ""),
+            province=college.province, system=system)
+        if major_id is None or level is None or values is None:
+            return None
+        return Row(number, (college.id, major_id, level, cells["intake"]), *values)
+
+    def _values(self, number: int, cells: dict[str, str], blank: list[str]):
+        intake, status = cells.get("intake", ""), cells.get("status", "")
+        length = parse_years(cells.get("length_years", ""))
+        since = _int_in(cells.get("since_year", ""), 1949, 2100)
+        ok = not blank
+        for column, good, hint in (
+            ("intake", intake in INTAKES, "、".join(sorted(INTAKES))),
+            ("status", status in STATUSES, "active, suspended or withdrawn"),
+            ("length_years", length is not None and 1 <= length <= 8, "1 to 8 years"),
+            ("since_year", since is not None, "a year such as 2024"),
+        ):
+            if column not in blank and not good:
+                self.errors.add(number, column, "entry.invalid_value", f"use {hint}",
+                                value=cells.get(column, ""))
+                ok = False
+        return (length, status, since) if ok else None
+
+    def _level(self, number: int, level: str, system: str) -> str | None:
+        if system == "secondary":
+            if level:  # domain.md: 中职 programs have no training level
+                self.errors.add(number, "level", "entry.invalid_value",
+                                "中职 programs have no level; leave it blank", value=level)
+                return None
+            return ""
+        if level not in LEVELS:
+            self.errors.add(number, "level", "entry.missing_field" if not level else
+                            "entry.invalid_value", "use 中级, 高级 or 预备技师", value=level)
+            return None
+        return level
+
+
+def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
+    """Two active rows for one offering would break the registry's uniqueness: name both."""
+    first: dict[tuple, int] = {}
+    for row in rows:
+        if row.status != "active":
+            continue
+        if row.key in first:
+            errors.add(row.number, "status", "program.duplicate_active",
+                       f"the same active offering (college, major, level, intake) is on row "
+                       f"{first[row.key]}", value=row.status)
+        else:
+            first[row.key] = row.number
+
+
+def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int,
+               progress: Progress | None = None) -> list[Row]:
+    table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
+    checker = _Checker(session, table.rows)
+    rows: list[Row] = []
+    for i, (number, cells) in enumerate(table.rows, start=1):
+        row = checker.check(number, cells)
+        if row is not None:
+            rows.append(row)
+        if progress and i % CHUNK == 0:
+            progress("checking", i, len(table.rows))
+    _no_duplicate_active(checker.errors, rows)
+    checker.errors.raise_if_any(rows=len(table.rows))
+    return rows
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _existing(session: Session, college_ids: Iterable[int]) -> dict[tuple, list[Any]]:
+    """Programs of these colleges by offering key, the active one first, then by id."""
+    t = Program.__table__
+    by_key: dict[tuple, list[Any]] = defaultdict(list)
+    for chunk in _chunks(sorted(college_ids), 500):
+        query = select(t.c.id, t.c.college_id, t.c.major_id, t.c.level, t.c.intake, t.c.status,
+                       t.c.length_years, t.c.since_year).where(t.c.college_id.in_(chunk))
+        for r in session.execute(query):
+            by_key[(r.college_id, r.major_id, r.level, r.intake)].append(r)
+    for olds in by_key.values():
+        olds.sort(key=lambda r: (r.status != "active", r.id))
+    return by_key
+
+
+def _pair(rows: list[Row], olds: list[Any]) -> tuple[list[tuple[Row, Any]], list[Row]]:
+    """Matches a key's file rows to its programs: same status first, then in order; the rest
+    of the file rows are new programs."""
+    remaining, pairs, unmatched = list(olds), [], []
+    for row in rows:
+        match = next((o for o in remaining if o.status == row.status), None)
+        if match is None:
+            unmatched.append(row)
+        else:
+            remaining.remove(match)
+            pairs.append((row, match))
+    new = []
+    for row in unmatched:
+        if remaining:
+            pairs.append((row, remaining.pop(0)))
+        else:
+            new.append(row)
+    return pairs, new
+
+
+def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], list[dict]]:
+    """(inserts, updates) as executemany parameter lists."""
+    by_key: dict[tuple, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_key[row.key].append(row)
+    existing = _existing(session, {row.key[0] for row in rows})
+    inserts, updates = [], []
+    for key, file_rows in by_key.items():
+        pairs, new = _pair(file_rows, existing.get(key, []))
+        for row, old in pairs:
+            if (old.status, old.length_years, old.since_year) != (
+                    row.status, row.length_years, row.since_year):
+                updates.append({"_id": old.id, "status": row.status,
+                                "length_years": row.length_years, "since_year": row.since_year})
+        inserts.extend(
+            {"college_id": key[0], "major_id": key[1], "level": key[2], "intake": key[3],
+             "length_years": r.length_years, "status": r.status, "since_year": r.since_year,
+             "source": source} for r in new)
+    # Programs leaving 'active' go first, so the active-offering index never sees two at once.
+    updates.sort(key=lambda u: u["status"] == "active")
+    return inserts, updates
+
+
+def write(session: Session, inserts: list[dict], updates: list[dict],
+          progress: Progress | None = None) -> None:
+    t = Program.__table__
+    total, done = len(inserts) + len(updates), 0
+    if updates:
+        stmt = update(t).where(t.c.id == bindparam("_id")).values(
+            status=bindparam("status"), length_years=bindparam("length_years"),
+            since_year=bindparam("since_year"))
+        for chunk in _chunks(updates):
+            session.execute(stmt, chunk)
+            done += len(chunk)
+            if progress:
+                progress("writing", done, total)
+    for chunk in _chunks(inserts):
+        session.execute(insert(t), chunk)
+        done += len(chunk)
+        if progress:
+            progress("writing", done, total)
+
+
+def import_programs(
+    session: Session, data: bytes, *, actor: Principal, filename: str = "",
+    source: str = "import", max_rows: int = 200_000, record_noop: bool = True,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check every row (raising with all errors), then insert and update in one transaction."""
+    rows = check_rows(session, data, filename=filename, max_rows=max_rows, progress=progress)
+    inserts, updates = plan(session, rows, source[:60])
+    write(session, inserts, updates, progress)
+    result = ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),
+                          unchanged=len(rows) - len(inserts) - len(updates))
+    if result.changed or record_noop:
+        audit.record(session, actor, action="program.import", target_type="program",
+                     target_id=filename or "import",
+                     after={"file": filename, **result.model_dump()})
+    return result

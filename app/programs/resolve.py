@@ -1,0 +1,99 @@
+"""Set-based lookups for bulk work: colleges by code, and which major a code means for a college.
+
+A code means the major of an edition in force, of the college's system (technician / 中职),
+national or of the college's own province (provincial 8xxx codes are valid only there).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.catalog.codes import code_problem
+from app.catalog.models import CatalogEdition, Major
+from app.colleges.models import College
+from app.tabular import RowErrors
+from app.text import normalize_name
+
+CHUNK = 500
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = sorted(v for v in values if v)
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+def college_index(session: Session, codes: Iterable[str]) -> dict[str, Any]:
+    """code -> row (id, code, type, province) for the colleges that exist."""
+    t = College.__table__
+    out: dict[str, Any] = {}
+    for chunk in _chunks(codes):
+        query = select(t.c.id, t.c.code, t.c.type, t.c.province).where(t.c.code.in_(chunk))
+        out.update({r.code: r for r in session.execute(query)})
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class MajorRef:
+    id: int
+    code: str
+    name_norm: str
+    province: str | None
+    system: str
+    year: int
+    edition_id: int
+
+
+class MajorResolver:
+    """Loads every in-force major with the given codes once; resolves (code, college) in memory."""
+
+    def __init__(self, session: Session, codes: Iterable[str]):
+        m, e = Major.__table__, CatalogEdition.__table__
+        self.by_code: dict[str, list[MajorRef]] = defaultdict(list)
+        for chunk in _chunks(codes):
+            query = (
+                select(m.c.id, m.c.code, m.c.name_norm, e.c.province, e.c.system, e.c.year, e.c.id)
+                .join(e, e.c.id == m.c.edition_id)
+                .where(e.c.status == "in_force", m.c.code.in_(chunk))
+            )
+            for r in session.execute(query):
+                self.by_code[r[1]].append(MajorRef(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6]))
+        self._cache: dict[tuple, tuple[int | None, tuple | None]] = {}
+
+    def pick(self, code: str, name: str, *, province: str, system: str) -> MajorRef | None:
+        """The best candidate: the stated name's major when the code is in two editions, then
+        the newest edition."""
+        candidates = [r for r in self.by_code.get(code, ())
+                      if r.system == system and r.province in (None, province)]
+        if not candidates:
+            return None
+        norm = normalize_name(name)
+        return max(candidates, key=lambda r: (r.name_norm == norm, r.year, r.edition_id))
+
+    def _problem(self, code: str, province: str, system: str) -> tuple:
+        problem = code_problem(code, system)
+        if problem:
+            return ("major.code_format", problem.message, problem.suggestion)
+        if any(r.province not in (None, province) for r in self.by_code.get(code, ())):
+            return ("major.not_in_province", f"{code} is a specialty code of another province",
+                    None)
+        return ("major.unknown_code", f"{code} is in no {system} catalog in force for {province}",
+                None)
+
+    def resolve(self, errors: RowErrors, number: int, code: str, name: str, *, province: str,
+                system: str) -> int | None:
+        """The major id, or None after adding the row's error (column major_code)."""
+        key = (code, name, province, system)
+        if key not in self._cache:
+            ref = self.pick(code, name, province=province, system=system)
+            self._cache[key] = (ref.id, None) if ref else (None, self._problem(
+                code, province, system))
+        major_id, problem = self._cache[key]
+        if problem:
+            errors.add(number, "major_code", problem[0], problem[1], value=code,
+                       suggestion=problem[2])
+        return major_id
