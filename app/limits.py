@@ -1,10 +1,9 @@
-"""Request limits: the body size (REGISTRY_MAX_BODY_BYTES) and the spreadsheet row count
-(REGISTRY_MAX_UPLOAD_ROWS) — a bureau's server must not read a 2 GB upload into memory."""
+"""The request body limit (REGISTRY_MAX_BODY_BYTES): a bureau's server must not read a 2 GB upload
+into memory. The spreadsheet row limit (REGISTRY_MAX_UPLOAD_ROWS) is applied where uploads are
+read: ``app.tabular.read_table(max_rows=)``, given the setting by ``UploadDep`` and the CLI."""
 
 import json
-from typing import Annotated, Any
 
-from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import TooLarge
@@ -36,31 +35,33 @@ class BodySizeLimit:
         if declared is not None and declared > self.max_bytes:
             await self._refuse(send)
             return
-        started = False
-        received = 0
+        state = {"received": 0, "exceeded": False, "started": False}
 
         async def counting_receive() -> Message:
-            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                state["received"] += len(message.get("body", b""))
+                if state["received"] > self.max_bytes:
+                    state["exceeded"] = True
                     raise BodyTooLarge(f"the request body is larger than {self.max_bytes} bytes")
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+        async def guarded_send(message: Message) -> None:
+            # FastAPI turns an error while reading the body into its own 400; whatever the app
+            # answers once the limit was crossed, the client gets the 413.
+            if state["exceeded"]:
+                if message["type"] == "http.response.start" and not state["started"]:
+                    state["started"] = True
+                    await self._refuse(send)
+                return
+            state["started"] = state["started"] or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except BodyTooLarge:
-            # Normally the app's error handler already answered 413; this covers a body read
-            # outside a route (middleware), where no handler runs.
-            if started:
-                raise
-            await self._refuse(send)
+            if not state["started"]:
+                await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
         body = _too_large_body(self.max_bytes)
@@ -81,12 +82,3 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
-
-
-def upload_row_limit(request: Request) -> int:
-    """The most data rows an uploaded spreadsheet may have; pass it to ``read_table(max_rows=)``."""
-    settings: Any = request.app.state.settings
-    return int(settings.max_upload_rows)
-
-
-MaxUploadRows = Annotated[int, Depends(upload_row_limit)]

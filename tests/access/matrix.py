@@ -93,6 +93,11 @@ OFFERINGS = [
 ]
 
 
+def offering(role: str) -> dict[str, Any]:
+    intake, level, years = OFFERINGS[ROLES.index(role)]
+    return {"intake": intake, "level": level, "length_years": years}
+
+
 def fixed(path: str, **kwargs) -> Build:
     return lambda ctx, role: Call(path, **kwargs)
 
@@ -147,7 +152,7 @@ CORE: dict[tuple[str, str], Row] = {
         statuses(201, OWN_ADMINS),
         lambda ctx, role: Call("/api/v1/programs", json={
             "college": OWN_COLLEGE, "major_code": "0127", "since_year": 2025,
-            **dict(zip(("intake", "level", "length_years"), OFFERINGS[ROLES.index(role)])),
+            **offering(role),
         }),
     ),
     ("PATCH", "/api/v1/programs/{program_id}"): Row(
