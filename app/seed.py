@@ -18,6 +18,7 @@ from app.colleges.importer import import_colleges
 from app.colleges.models import CollegeNameHistory
 from app.db import session_scope
 from app.programs.importer import import_programs
+from app.publications.seed import seed_publications
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 SEED_EPOCH = "2024-01-01T00:00:00+00:00"
@@ -132,6 +133,7 @@ STEPS: list[tuple[str, Callable[[Session], int]]] = [
     ("rules", seed_rules),
     ("colleges", seed_colleges),
     ("programs", seed_programs),
+    ("publications", seed_publications),
 ]
 
 

@@ -1,1 +1,91 @@
-"""Tables of this domain (filled in by its issue)."""
+"""Approval lists (新增专业名单): revisions, their lines, 附件2, and the programs they approve."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from app.audit import utcnow
+
+
+class Publication(SQLModel, table=True):
+    """One revision of a yearly list. Revisions of one list share a ``series``; revision 1 is the
+    original notice, later ones are corrections (勘误) naming the revision they correct. Once
+    ``status`` is ``published`` nothing of it changes: its lines are frozen and ``checksum`` is
+    the SHA-256 of its canonical CSV (the default download: BOM, CRLF)."""
+
+    __table_args__ = (UniqueConstraint("series", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    series: str = Field(max_length=60, index=True)
+    revision: int = 1
+    corrects_id: int | None = Field(default=None, foreign_key="publication.id")
+    correction_reason: str | None = Field(default=None, max_length=1000)
+    authority_id: int = Field(foreign_key="authority.id", index=True)
+    system: str = Field(max_length=12)  # technician | secondary
+    year: int = Field(index=True)
+    title: str = Field(max_length=200)
+    document_number: str = Field(default="", max_length=100)  # 文号, e.g. 穗人社函〔2024〕…
+    published_on: date | None = None  # the notice's date (2024-04-16)
+    round_id: int | None = Field(default=None, foreign_key="filing_round.id")
+    status: str = Field(default="draft", max_length=12)  # draft | published
+    checksum: str | None = Field(default=None, max_length=64)
+    line_count: int = 0
+    created_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    published_by: str | None = Field(default=None, max_length=100)
+    published_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class PublicationLine(SQLModel, table=True):
+    """One printed line (附件1): one offering. Lines sharing ``seq`` are one numbered entry (one
+    major approved for several intakes or levels). Text is kept as printed, so a later rename of
+    the college or major never changes a published list."""
+
+    __tablename__ = "publication_line"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    position: int  # 0-based order of publication
+    seq: int  # 序号
+    college_id: int = Field(foreign_key="college.id", index=True)
+    college_code: str = Field(max_length=20)
+    college: str = Field(max_length=100)
+    major_id: int | None = Field(default=None, foreign_key="major.id")
+    major_code: str = Field(max_length=20)
+    major_name: str = Field(max_length=100)
+    category: str = Field(max_length=40)
+    intake: str = Field(max_length=20)  # 层次
+    level: str = Field(default="", max_length=10)  # 级别; '' for 中职
+    length_years: int  # 学制
+    remark: str = Field(default="", max_length=200)  # 备注: 新增层次, 停招三年后复开, 原…改名
+
+
+class PublicationSpecialty(SQLModel, table=True):
+    """附件2: a specialty major the province granted that year (专业名称, 专业编码, 培养层次,
+    学制, 专业大类, 申报学校)."""
+
+    __tablename__ = "publication_specialty"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    position: int
+    major_name: str = Field(max_length=100)
+    major_code: str = Field(max_length=20)
+    level: str = Field(default="", max_length=10)
+    length_years: int
+    category: str = Field(max_length=40)
+    applicant_college: str = Field(max_length=100)
+
+
+class ProgramApproval(SQLModel, table=True):
+    """A program approved by a published revision (set when it is published): how a program
+    points to the list that approved it without touching the programs table."""
+
+    __tablename__ = "program_approval"
+    program_id: int = Field(foreign_key="program.id", primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", primary_key=True, index=True)
+    line_id: int = Field(foreign_key="publication_line.id")

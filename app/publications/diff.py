@@ -1,0 +1,191 @@
+"""What changed between two revisions (a correction) or two years: lines added, removed, changed.
+
+A line is keyed by college + major code + intake + level (one offering). Renumbering (序号) is not
+a change: inserting one line would otherwise "change" every line after it."""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from app.auth import Principal
+from app.errors import Invalid, NotFound
+from app.publications import views
+from app.publications.models import PublicationLine
+from app.publications.schemas import LinePublic
+from app.publications.service import lines_of
+
+COMPARED = {
+    "college": "学校",
+    "major_name": "专业",
+    "category": "专业类别",
+    "length_years": "学制",
+    "remark": "备注",
+}
+CSV_HEADER = (
+    "变更",
+    "序号",
+    "学校",
+    "专业",
+    "专业类别",
+    "专业代码",
+    "层次",
+    "级别",
+    "学制",
+    "备注",
+    "变更内容",
+)
+CHANGE_CN = {"added": "新增", "removed": "删除", "changed": "修改"}
+
+
+class DiffSide(BaseModel):
+    ref: str
+    publications: list[int] = Field(description="the revisions compared (a year: every list)")
+
+
+class LineChange(BaseModel):
+    key: dict[str, str | None]
+    fields: list[str]
+    before: LinePublic
+    after: LinePublic
+
+
+class DiffSummary(BaseModel):
+    added: int
+    removed: int
+    changed: int
+    unchanged: int
+
+
+class DiffResult(BaseModel):
+    from_: DiffSide = Field(alias="from")
+    to: DiffSide
+    summary: DiffSummary
+    added: list[LinePublic]
+    removed: list[LinePublic]
+    changed: list[LineChange]
+
+    model_config = {"populate_by_name": True}
+
+
+def _key(line: PublicationLine) -> tuple[str, str, str, str]:
+    return (line.college_code, line.major_code, line.intake, line.level)
+
+
+def resolve(
+    session: Session, ref: str, principal: Principal | None, authority: str | None
+) -> tuple[DiffSide, list[PublicationLine]]:
+    """``17`` (a revision), ``year:2024`` (that year's lists) or a series key (its latest)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        publications = [views.get_visible(session, int(ref), principal)]
+    elif ref.startswith("year:"):
+        year = ref.removeprefix("year:")
+        if not year.isdigit():
+            raise Invalid(f"{ref!r}: use year:YYYY", error="bad_reference")
+        publications = views.current_publications(session, year=int(year), authority=authority)
+        if not publications:
+            raise NotFound(f"no published list of {year}", error="publication_not_found")
+    else:
+        publications = [views.latest_of(session, ref)]
+    lines = [line for p in publications for line in lines_of(session, p.id or 0)]
+    return DiffSide(ref=ref, publications=[p.id or 0 for p in publications]), lines
+
+
+def compare(
+    before: DiffSide,
+    old: Sequence[PublicationLine],
+    after: DiffSide,
+    new: Sequence[PublicationLine],
+) -> DiffResult:
+    a: dict[tuple, PublicationLine] = {}
+    b: dict[tuple, PublicationLine] = {}
+    for line in old:
+        a.setdefault(_key(line), line)
+    for line in new:
+        b.setdefault(_key(line), line)
+    changed = []
+    for key, line in b.items():
+        if key in a:
+            fields = [f for f in COMPARED if getattr(a[key], f) != getattr(line, f)]
+            if fields:
+                changed.append(
+                    LineChange(
+                        key=dict(
+                            zip(
+                                ("college_code", "major_code", "intake", "level"),
+                                (*key[:3], key[3] or None),
+                                strict=True,
+                            )
+                        ),
+                        fields=fields,
+                        before=views.line_public(a[key]),
+                        after=views.line_public(line),
+                    )
+                )
+    added = [views.line_public(line) for key, line in b.items() if key not in a]
+    removed = [views.line_public(line) for key, line in a.items() if key not in b]
+    unchanged = sum(1 for key in b if key in a) - len(changed)
+    summary = DiffSummary(
+        added=len(added), removed=len(removed), changed=len(changed), unchanged=unchanged
+    )
+    return DiffResult.model_validate(
+        {
+            "from": before,
+            "to": after,
+            "summary": summary,
+            "added": added,
+            "removed": removed,
+            "changed": changed,
+        }
+    )
+
+
+def diff(
+    session: Session,
+    principal: Principal | None,
+    *,
+    from_ref: str,
+    to_ref: str,
+    authority: str | None = None,
+) -> DiffResult:
+    before, old = resolve(session, from_ref, principal, authority)
+    after, new = resolve(session, to_ref, principal, authority)
+    return compare(before, old, after, new)
+
+
+def _cells(change: str, line: LinePublic, note: str = "") -> tuple[Any, ...]:
+    return (
+        CHANGE_CN[change],
+        line.seq,
+        line.college,
+        line.major_name,
+        line.category,
+        line.major_code,
+        line.intake,
+        line.level or "",
+        line.length,
+        line.remark,
+        note,
+    )
+
+
+def _note(change: LineChange) -> str:
+    def shown(line: LinePublic, field: str) -> str:
+        return line.length if field == "length_years" else str(getattr(line, field))
+
+    return "; ".join(
+        f"{COMPARED[f]}: {shown(change.before, f)} → {shown(change.after, f)}"
+        for f in change.fields
+    )
+
+
+def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
+    """The diff as a table for CSV/XLSX: removed, changed (new values), added."""
+    for line in result.removed:
+        yield _cells("removed", line)
+    for change in result.changed:
+        yield _cells("changed", change.after, _note(change))
+    for line in result.added:
+        yield _cells("added", line)

@@ -1,0 +1,157 @@
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.vocab import YEARS_CN, Intake, Level
+
+
+class LineIn(BaseModel):
+    """One printed line. Lines sharing ``seq`` form one numbered entry (same college and major)."""
+
+    seq: int = Field(ge=1, description="序号 (entry number)")
+    college: str = Field(description="college code")
+    major_code: str
+    major_name: str | None = Field(default=None, description="default: the catalog's name")
+    category: str | None = Field(default=None, description="default: the catalog's category")
+    intake: Intake
+    level: Level | None = Field(default=None, description="none for 中职")
+    length_years: int = Field(ge=1, le=8)
+    remark: str = Field(default="", max_length=200)
+
+
+class SpecialtyIn(BaseModel):
+    """附件2: 专业名称, 专业编码, 培养层次, 学制, 专业大类, 申报学校."""
+
+    major_name: str = Field(min_length=1, max_length=100)
+    major_code: str = Field(min_length=1, max_length=20)
+    level: Level | None = None
+    length_years: int = Field(ge=1, le=8)
+    category: str = Field(min_length=1, max_length=40)
+    applicant_college: str = Field(min_length=1, max_length=100, description="as printed")
+
+
+class PublicationMeta(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    document_number: str | None = Field(default=None, max_length=100)
+    published_on: date | None = None
+
+
+class PublicationCreate(BaseModel):
+    """A draft: from a filing round's approved entries (``round_id``) or from ``lines``."""
+
+    authority: str | None = Field(
+        default=None, description="authority code; default: the token's authority"
+    )
+    year: int = Field(ge=1990, le=2100)
+    title: str = Field(min_length=1, max_length=200)
+    document_number: str = Field(default="", max_length=100)
+    published_on: date | None = None
+    series: str | None = Field(
+        default=None,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="stable key shared by the revisions; default `<AUTHORITY>-<year>`",
+    )
+    round_id: int | None = Field(default=None, description="draft from this round's approvals")
+    lines: list[LineIn] | None = None
+    specialties: list[SpecialtyIn] | None = Field(
+        default=None, description="附件2; default from a round: its new provincial specialties"
+    )
+
+
+class LinesIn(BaseModel):
+    lines: list[LineIn]
+
+
+class SpecialtiesIn(BaseModel):
+    specialties: list[SpecialtyIn]
+
+
+class CorrectionIn(BaseModel):
+    """A correction (勘误): a new draft revision copying the one it corrects."""
+
+    reason: str = Field(min_length=1, max_length=1000)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    document_number: str | None = Field(default=None, max_length=100)
+    published_on: date | None = None
+
+
+class LinePublic(BaseModel):
+    seq: int
+    college_code: str
+    college: str
+    major_code: str
+    major_name: str
+    category: str
+    intake: str
+    level: str | None
+    length_years: int
+    length: str = Field(description="学制 as printed: 三年, 五年")
+    remark: str
+
+
+class EntryLine(BaseModel):
+    intake: str
+    level: str | None
+    length_years: int
+    length: str
+    remark: str
+    program_id: int | None = None
+
+
+class EntryPublic(BaseModel):
+    """A numbered entry as the notice prints it: one major, one or more lines."""
+
+    seq: int
+    college_code: str
+    college: str
+    major_code: str
+    major_name: str
+    category: str
+    lines: list[EntryLine]
+
+
+class SpecialtyPublic(BaseModel):
+    major_name: str
+    major_code: str
+    level: str | None
+    length_years: int
+    length: str
+    category: str
+    applicant_college: str
+
+
+class PublicationSummary(BaseModel):
+    id: int
+    series: str
+    revision: int
+    status: str
+    latest: bool = Field(description="the newest published revision of its series")
+    year: int
+    authority: str
+    authority_name: str
+    system: str
+    title: str
+    document_number: str
+    published_on: date | None
+    published_at: datetime | None
+    checksum: str | None = Field(description="SHA-256 of the default CSV download (BOM, CRLF)")
+    corrects: int | None
+    correction_reason: str | None
+    corrected_by: list[int]
+    line_count: int
+    entry_count: int
+    links: dict[str, str]
+
+
+class PublicationPublic(PublicationSummary):
+    entries: list[EntryPublic]
+    specialties: list[SpecialtyPublic]
+
+
+class PublishResult(PublicationPublic):
+    linked_programs: int = Field(description="programs now pointing to this revision")
+
+
+def length_cn(years: int) -> str:
+    return YEARS_CN.get(years, f"{years}年")

@@ -1,0 +1,387 @@
+"""Writing lists: draft → edit while draft → publish (frozen, checksummed) → corrections.
+
+Every function here is one write request: it records exactly one audit entry and never commits.
+A published revision is never changed: each write checks ``_editable`` first (409 ``published``).
+"""
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.audit import utcnow
+from app.auth import Principal
+from app.authorities.models import Authority
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.programs.models import Program
+from app.publications import drafting, export
+from app.publications.models import (
+    ProgramApproval,
+    Publication,
+    PublicationLine,
+    PublicationSpecialty,
+)
+from app.publications.schemas import (
+    CorrectionIn,
+    LinesIn,
+    PublicationCreate,
+    PublicationMeta,
+    SpecialtiesIn,
+)
+
+
+def get(session: Session, publication_id: int, *, lock: bool = False) -> Publication:
+    publication = session.get(Publication, publication_id, with_for_update=lock)
+    if publication is None:
+        raise NotFound(f"no publication {publication_id}", error="publication_not_found")
+    return publication
+
+
+def lines_of(session: Session, publication_id: int) -> list[PublicationLine]:
+    query = select(PublicationLine).where(PublicationLine.publication_id == publication_id)
+    return list(session.exec(query.order_by(col(PublicationLine.position))).all())
+
+
+def specialties_of(session: Session, publication_id: int) -> list[PublicationSpecialty]:
+    query = select(PublicationSpecialty).where(
+        PublicationSpecialty.publication_id == publication_id
+    )
+    return list(session.exec(query.order_by(col(PublicationSpecialty.position))).all())
+
+
+def _authorize(actor: Principal, authority_id: int) -> None:
+    """An admin bound to an authority manages only that authority's lists."""
+    if actor.authority_id is not None and actor.authority_id != authority_id:
+        raise Forbidden("this list belongs to another authority", error="other_authority")
+
+
+def _editable(session: Session, publication_id: int, actor: Principal) -> Publication:
+    """The draft to change, locked; a published revision gets 409 and stays as it is."""
+    publication = get(session, publication_id, lock=True)
+    _authorize(actor, publication.authority_id)
+    if publication.status == "published":
+        raise Conflict(
+            {
+                "id": publication.id,
+                "checksum": publication.checksum,
+                "message": "a published list never changes; file a correction (勘误) instead",
+            },
+            error="published",
+        )
+    return publication
+
+
+def _authority(session: Session, code: str | None, actor: Principal) -> Authority:
+    if code is None:
+        if actor.authority_id is None:
+            raise Invalid("name the authority publishing the list", error="authority_required")
+        found = session.get(Authority, actor.authority_id)
+    else:
+        found = session.exec(select(Authority).where(Authority.code == code)).first()
+    if found is None or found.id is None:
+        raise NotFound(f"no authority {code}", error="authority_not_found")
+    _authorize(actor, found.id)
+    return found
+
+
+def _store(
+    session: Session,
+    publication: Publication,
+    lines: Sequence[PublicationLine] | None = None,
+    specialties: Sequence[PublicationSpecialty] | None = None,
+) -> None:
+    """Replace the draft's lines and/or 附件2 (whichever is given)."""
+    assert publication.id is not None
+    if lines is not None:
+        session.execute(
+            delete(PublicationLine).where(col(PublicationLine.publication_id) == publication.id)
+        )
+        for line in lines:
+            line.publication_id = publication.id
+            session.add(line)
+        publication.line_count = len(lines)
+    if specialties is not None:
+        session.execute(
+            delete(PublicationSpecialty).where(
+                col(PublicationSpecialty.publication_id) == publication.id
+            )
+        )
+        for specialty in specialties:
+            specialty.publication_id = publication.id
+            session.add(specialty)
+    session.add(publication)
+    session.flush()
+
+
+def _draft_lines(
+    session: Session, data: PublicationCreate, authority_id: int
+) -> list[PublicationLine]:
+    if data.round_id is None:
+        return drafting.lines_from_input(session, data.lines or [])
+    from app.filings.models import FilingRound
+
+    found = session.get(FilingRound, data.round_id)
+    if found is None:
+        raise NotFound(f"no filing round {data.round_id}", error="round_not_found")
+    if found.authority_id != authority_id or found.year != data.year:
+        raise Invalid("the round belongs to another authority or year", error="round_mismatch")
+    if data.lines is not None:
+        raise Invalid("give round_id or lines, not both", error="round_and_lines")
+    return drafting.lines_from_round(session, data.round_id)
+
+
+def _next_revision(session: Session, series: str) -> int:
+    last = session.exec(select(func.max(Publication.revision)).where(Publication.series == series))
+    return (last.one() or 0) + 1
+
+
+def create_draft(session: Session, data: PublicationCreate, *, actor: Principal) -> Publication:
+    """A draft revision 1 of a new series, from a round's approved entries or from lines."""
+    authority = _authority(session, data.authority, actor)
+    assert authority.id is not None
+    series = data.series or f"{authority.code}-{data.year}"
+    if _next_revision(session, series) != 1:
+        raise Conflict(f"the list {series} exists; correct it instead", error="series_exists")
+    lines = _draft_lines(session, data, authority.id)
+    specialties = (
+        drafting.specialties_from_input(data.specialties)
+        if data.specialties is not None
+        else drafting.specialties_from_lines(session, lines, data.year)
+    )
+    publication = Publication(
+        series=series,
+        authority_id=authority.id,
+        system=authority.system,
+        year=data.year,
+        title=data.title,
+        document_number=data.document_number,
+        published_on=data.published_on,
+        round_id=data.round_id,
+        created_by=actor.name,
+    )
+    session.add(publication)
+    session.flush()
+    _store(session, publication, lines, specialties)
+    audit.record(
+        session,
+        actor,
+        action="publication.create",
+        target_type="publication",
+        target_id=publication.id,
+        authority_id=authority.id,
+        after={"series": series, "year": data.year, "lines": len(lines), "round_id": data.round_id},
+    )
+    return publication
+
+
+def update_meta(
+    session: Session, publication_id: int, data: PublicationMeta, *, actor: Principal
+) -> Publication:
+    publication = _editable(session, publication_id, actor)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = {key: getattr(publication, key) for key in changes}
+    for key, value in changes.items():
+        setattr(publication, key, value)
+    session.add(publication)
+    audit.record(
+        session,
+        actor,
+        action="publication.update",
+        target_type="publication",
+        target_id=publication.id,
+        before=before,
+        after=changes,
+        authority_id=publication.authority_id,
+    )
+    return publication
+
+
+def replace_lines(
+    session: Session, publication_id: int, data: LinesIn, *, actor: Principal
+) -> Publication:
+    publication = _editable(session, publication_id, actor)
+    before = publication.line_count
+    _store(session, publication, drafting.lines_from_input(session, data.lines))
+    audit.record(
+        session,
+        actor,
+        action="publication.lines",
+        target_type="publication",
+        target_id=publication.id,
+        before={"lines": before},
+        after={"lines": publication.line_count},
+        authority_id=publication.authority_id,
+    )
+    return publication
+
+
+def replace_specialties(
+    session: Session, publication_id: int, data: SpecialtiesIn, *, actor: Principal
+) -> Publication:
+    publication = _editable(session, publication_id, actor)
+    _store(session, publication, specialties=drafting.specialties_from_input(data.specialties))
+    audit.record(
+        session,
+        actor,
+        action="publication.specialties",
+        target_type="publication",
+        target_id=publication.id,
+        after={"specialties": len(data.specialties)},
+        authority_id=publication.authority_id,
+    )
+    return publication
+
+
+def delete_draft(session: Session, publication_id: int, *, actor: Principal) -> None:
+    publication = _editable(session, publication_id, actor)
+    _store(session, publication, [], [])
+    session.delete(publication)
+    audit.record(
+        session,
+        actor,
+        action="publication.delete",
+        target_type="publication",
+        target_id=publication_id,
+        before={"series": publication.series, "revision": publication.revision},
+        authority_id=publication.authority_id,
+    )
+
+
+def _link_programs(
+    session: Session, publication: Publication, lines: Sequence[PublicationLine]
+) -> int:
+    """Point each program the list approves to this revision (the active program of the line's
+    college, major, level and intake; filings' review created it when the entry was approved)."""
+    linked = 0
+    for line in lines:
+        program = session.exec(
+            select(Program.id).where(
+                Program.college_id == line.college_id,
+                Program.major_id == line.major_id,
+                Program.level == line.level,
+                Program.intake == line.intake,
+                Program.status == "active",
+            )
+        ).first()
+        if program is not None and line.id is not None and publication.id is not None:
+            session.add(
+                ProgramApproval(program_id=program, publication_id=publication.id, line_id=line.id)
+            )
+            linked += 1
+    return linked
+
+
+def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple[Publication, int]:
+    """Freeze a draft: store its checksum, link the programs it approves. Twice → 409."""
+    publication = _editable(session, publication_id, actor)
+    lines = lines_of(session, publication_id)
+    if not lines:
+        raise Conflict("an empty list cannot be published", error="empty_publication")
+    publication.status = "published"
+    publication.checksum = export.checksum(lines)
+    publication.published_at = utcnow()
+    publication.published_by = actor.name
+    session.add(publication)
+    linked = _link_programs(session, publication, lines)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="publication.publish",
+        target_type="publication",
+        target_id=publication.id,
+        authority_id=publication.authority_id,
+        after={
+            "series": publication.series,
+            "revision": publication.revision,
+            "checksum": publication.checksum,
+            "lines": len(lines),
+            "programs": linked,
+        },
+    )
+    return publication, linked
+
+
+def latest_published(session: Session, series: str) -> Publication | None:
+    query = select(Publication).where(
+        Publication.series == series, Publication.status == "published"
+    )
+    return session.exec(query.order_by(col(Publication.revision).desc())).first()
+
+
+def correct(
+    session: Session, publication_id: int, data: CorrectionIn, *, actor: Principal
+) -> Publication:
+    """A correction (勘误): a new draft revision copying the latest published one, naming it and
+    why. Edit its lines, then publish it; the corrected revision stays as it was."""
+    original = get(session, publication_id, lock=True)
+    _authorize(actor, original.authority_id)
+    if original.status != "published":
+        raise Conflict("only a published list can be corrected", error="not_published")
+    latest = latest_published(session, original.series)
+    if latest is None or latest.id != original.id:
+        raise Conflict(
+            {
+                "latest": latest.id if latest else None,
+                "message": "correct the latest revision of the list",
+            },
+            error="not_latest",
+        )
+    pending = session.exec(
+        select(Publication.id).where(
+            Publication.series == original.series, Publication.status == "draft"
+        )
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            {"draft": pending, "message": "a correction is already in draft"}, error="draft_exists"
+        )
+    revision = Publication(
+        series=original.series,
+        revision=_next_revision(session, original.series),
+        corrects_id=original.id,
+        correction_reason=data.reason,
+        authority_id=original.authority_id,
+        system=original.system,
+        year=original.year,
+        title=data.title or original.title,
+        document_number=data.document_number
+        if data.document_number is not None
+        else original.document_number,
+        published_on=data.published_on or original.published_on,
+        round_id=original.round_id,
+        created_by=actor.name,
+    )
+    session.add(revision)
+    session.flush()
+    _store(session, revision, _copies(session, original), _specialty_copies(session, original))
+    audit.record(
+        session,
+        actor,
+        action="publication.correct",
+        target_type="publication",
+        target_id=revision.id,
+        reason=data.reason,
+        authority_id=original.authority_id,
+        after={"series": revision.series, "revision": revision.revision, "corrects": original.id},
+    )
+    return revision
+
+
+def _copies(session: Session, publication: Publication) -> list[PublicationLine]:
+    assert publication.id is not None
+    keep = PublicationLine.model_fields.keys() - {"id", "publication_id"}
+    return [
+        PublicationLine(publication_id=0, **{k: getattr(line, k) for k in keep})
+        for line in lines_of(session, publication.id)
+    ]
+
+
+def _specialty_copies(session: Session, publication: Publication) -> list[PublicationSpecialty]:
+    assert publication.id is not None
+    keep = PublicationSpecialty.model_fields.keys() - {"id", "publication_id"}
+    return [
+        PublicationSpecialty(publication_id=0, **{k: getattr(s, k) for k in keep})
+        for s in specialties_of(session, publication.id)
+    ]

@@ -1,0 +1,81 @@
+"""Approved offerings per year by category, level, intake and college — the figures bureaus quote.
+
+Counted over the lines of the current (newest published) revision of every list, so a
+correction replaces what it corrects instead of adding to it."""
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.publications import views
+from app.publications.models import Publication, PublicationLine
+
+
+class Count(BaseModel):
+    key: str | None
+    count: int
+
+
+class CollegeCount(BaseModel):
+    code: str
+    name: str
+    count: int
+
+
+class ApprovalStats(BaseModel):
+    year: int | None
+    authority: str | None
+    publications: list[int]
+    total: int
+    by_year: list[Count]
+    by_category: list[Count]
+    by_level: list[Count]
+    by_intake: list[Count]
+    by_college: list[CollegeCount]
+
+
+def _counts(session: Session, ids: list[int], *columns: Any) -> list[tuple]:
+    """(group values…, count) over the lines of ``ids``; most first, then by value."""
+    count = func.count(col(PublicationLine.id)).label("n")
+    query: Any = (
+        select(*columns, count)  # type: ignore[call-overload]
+        .select_from(PublicationLine)
+        .join(Publication, Publication.id == PublicationLine.publication_id)
+        .where(col(PublicationLine.publication_id).in_(ids))
+        .group_by(*columns)
+        .order_by(count.desc(), *columns)
+    )
+    return list(session.execute(query).all())
+
+
+def approvals(
+    session: Session,
+    *,
+    year: int | None,
+    authority: str | None = None,
+    system: str | None = None,
+) -> ApprovalStats:
+    current = views.current_publications(session, year=year, authority=authority, system=system)
+    ids = [p.id for p in current if p.id is not None]
+
+    def by(column: Any) -> list[Count]:
+        return [
+            Count(key=str(k) if k not in ("", None) else None, count=n)
+            for k, n in _counts(session, ids, column)
+        ]
+
+    colleges = _counts(session, ids, PublicationLine.college_code, PublicationLine.college)
+    years = sorted(by(Publication.year), key=lambda c: c.key or "")
+    return ApprovalStats(
+        year=year,
+        authority=authority,
+        publications=ids,
+        total=sum(c.count for c in years),
+        by_year=years,
+        by_category=by(PublicationLine.category),
+        by_level=by(PublicationLine.level),
+        by_intake=by(PublicationLine.intake),
+        by_college=[CollegeCount(code=c, name=name, count=n) for c, name, n in colleges],
+    )

@@ -1,0 +1,248 @@
+"""Reading lists: who may see what, and the JSON that reads like the notice."""
+
+from itertools import groupby
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.auth import Principal
+from app.authorities.models import Authority
+from app.errors import NotFound
+from app.programs.models import Program
+from app.publications.models import (
+    ProgramApproval,
+    Publication,
+    PublicationLine,
+    PublicationSpecialty,
+)
+from app.publications.schemas import (
+    EntryLine,
+    EntryPublic,
+    LinePublic,
+    PublicationPublic,
+    PublicationSummary,
+    SpecialtyPublic,
+    length_cn,
+)
+from app.publications.service import get, latest_published, lines_of, specialties_of
+
+API = "/api/v1/publications"
+
+
+def sees_drafts(principal: Principal | None) -> bool:
+    """Drafts are the bureau's working copies: admins and reviewers see them, the public not."""
+    return principal is not None and principal.role in ("admin", "reviewer")
+
+
+def get_visible(session: Session, publication_id: int, principal: Principal | None) -> Publication:
+    publication = get(session, publication_id)
+    if publication.status != "published" and not sees_drafts(principal):
+        raise NotFound(f"no publication {publication_id}", error="publication_not_found")
+    return publication
+
+
+def latest_of(session: Session, series: str) -> Publication:
+    found = latest_published(session, series)
+    if found is None:
+        raise NotFound(f"no published list {series}", error="publication_not_found")
+    return found
+
+
+def line_public(line: PublicationLine) -> LinePublic:
+    return LinePublic(
+        seq=line.seq,
+        college_code=line.college_code,
+        college=line.college,
+        major_code=line.major_code,
+        major_name=line.major_name,
+        category=line.category,
+        intake=line.intake,
+        level=line.level or None,
+        length_years=line.length_years,
+        length=length_cn(line.length_years),
+        remark=line.remark,
+    )
+
+
+def entries(lines: list[PublicationLine], programs: dict[int, int]) -> list[EntryPublic]:
+    """Lines grouped into numbered entries, as printed (one major, one or more lines)."""
+    result = []
+    for seq, group in groupby(lines, key=lambda line: line.seq):
+        members = list(group)
+        first = members[0]
+        result.append(
+            EntryPublic(
+                seq=seq,
+                college_code=first.college_code,
+                college=first.college,
+                major_code=first.major_code,
+                major_name=first.major_name,
+                category=first.category,
+                lines=[
+                    EntryLine(
+                        intake=m.intake,
+                        level=m.level or None,
+                        length_years=m.length_years,
+                        length=length_cn(m.length_years),
+                        remark=m.remark,
+                        program_id=programs.get(m.id or 0),
+                    )
+                    for m in members
+                ],
+            )
+        )
+    return result
+
+
+def _specialty(s: PublicationSpecialty) -> SpecialtyPublic:
+    return SpecialtyPublic(
+        major_name=s.major_name,
+        major_code=s.major_code,
+        level=s.level or None,
+        length_years=s.length_years,
+        length=length_cn(s.length_years),
+        category=s.category,
+        applicant_college=s.applicant_college,
+    )
+
+
+def _entry_count(session: Session, publication_id: int) -> int:
+    query = select(func.count(func.distinct(PublicationLine.seq))).where(
+        PublicationLine.publication_id == publication_id
+    )
+    return session.exec(query).one()
+
+
+def summary(session: Session, publication: Publication) -> PublicationSummary:
+    assert publication.id is not None
+    authority = session.get(Authority, publication.authority_id)
+    latest = latest_published(session, publication.series)
+    corrected_by = session.exec(
+        select(Publication.id)
+        .where(
+            Publication.corrects_id == publication.id,
+            Publication.status == "published",
+        )
+        .order_by(col(Publication.id))
+    ).all()
+    pid = publication.id
+    return PublicationSummary(
+        id=pid,
+        series=publication.series,
+        revision=publication.revision,
+        status=publication.status,
+        latest=latest is not None and latest.id == pid,
+        year=publication.year,
+        authority=authority.code if authority else "",
+        authority_name=authority.name if authority else "",
+        system=publication.system,
+        title=publication.title,
+        document_number=publication.document_number,
+        published_on=publication.published_on,
+        published_at=publication.published_at,
+        checksum=publication.checksum,
+        corrects=publication.corrects_id,
+        correction_reason=publication.correction_reason,
+        corrected_by=[i for i in corrected_by if i is not None],
+        line_count=publication.line_count,
+        entry_count=_entry_count(session, pid),
+        links={
+            "self": f"{API}/{pid}",
+            "csv": f"{API}/{pid}.csv",
+            "xlsx": f"{API}/{pid}.xlsx",
+            "specialties_csv": f"{API}/{pid}/specialties.csv",
+            "latest": f"{API}/{publication.series}/latest",
+        },
+    )
+
+
+def _approved_programs(session: Session, publication_id: int) -> dict[int, int]:
+    rows = session.exec(
+        select(ProgramApproval.line_id, ProgramApproval.program_id).where(
+            ProgramApproval.publication_id == publication_id
+        )
+    ).all()
+    return dict(rows)
+
+
+def public(session: Session, publication: Publication) -> PublicationPublic:
+    assert publication.id is not None
+    return PublicationPublic(
+        **summary(session, publication).model_dump(),
+        entries=entries(
+            lines_of(session, publication.id), _approved_programs(session, publication.id)
+        ),
+        specialties=[_specialty(s) for s in specialties_of(session, publication.id)],
+    )
+
+
+def current_publications(
+    session: Session,
+    *,
+    year: int | None = None,
+    authority: str | None = None,
+    system: str | None = None,
+) -> list[Publication]:
+    """The newest published revision of every list (a correction replaces what it corrects)."""
+    newest = (
+        select(Publication.series, func.max(Publication.revision).label("revision"))
+        .where(Publication.status == "published")
+        .group_by(Publication.series)
+        .subquery()
+    )
+    same = (newest.c.series == col(Publication.series)) & (
+        newest.c.revision == col(Publication.revision)
+    )
+    query = select(Publication).join(newest, same)
+    if year is not None:
+        query = query.where(Publication.year == year)
+    if system:
+        query = query.where(Publication.system == system)
+    if authority:
+        query = query.join(Authority, col(Authority.id) == Publication.authority_id).where(
+            Authority.code == authority
+        )
+    return list(session.exec(query.order_by(col(Publication.id))).all())
+
+
+def list_publications(
+    session: Session,
+    principal: Principal | None,
+    *,
+    year: int | None,
+    series: str | None,
+    authority: str | None,
+    status: str | None,
+    after: int | None,
+    limit: int,
+) -> list[PublicationSummary]:
+    """Newest first by id (keyset on id); the public sees published revisions only."""
+    query = select(Publication).order_by(col(Publication.id).desc()).limit(limit + 1)
+    if not sees_drafts(principal):
+        query = query.where(Publication.status == "published")
+    if status:
+        query = query.where(Publication.status == status)
+    if year:
+        query = query.where(Publication.year == year)
+    if series:
+        query = query.where(Publication.series == series)
+    if authority:
+        query = query.join(Authority, col(Authority.id) == Publication.authority_id).where(
+            Authority.code == authority
+        )
+    if after is not None:
+        query = query.where(col(Publication.id) < after)
+    return [summary(session, p) for p in session.exec(query).all()]
+
+
+def approvals_of_program(session: Session, program_id: int) -> list[PublicationSummary]:
+    """The published revisions that approve a program, oldest first."""
+    if session.get(Program, program_id) is None:
+        raise NotFound(f"no program {program_id}", error="program_not_found")
+    query = (
+        select(Publication)
+        .join(ProgramApproval, col(ProgramApproval.publication_id) == Publication.id)
+        .where(ProgramApproval.program_id == program_id)
+        .order_by(col(Publication.id))
+    )
+    return [summary(session, p) for p in session.exec(query).all()]
