@@ -64,7 +64,7 @@ def scope_of(session: Session, college: College, year: int | None) -> Scope:
         query = select(RoundEdition.edition_id).where(RoundEdition.round_id == filing_round.id)
         edition_ids = set(session.exec(query).all())
     else:
-        edition_ids = _authority_editions(session, chain)
+        edition_ids = _authority_editions(session, chain) or _system_editions(session, college)
     in_force = select(CatalogEdition.id).where(
         col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == "in_force"
     )
@@ -82,6 +82,16 @@ def _authority_editions(session: Session, chain: list[Authority]) -> set[int]:
         if mine:
             return mine
     return set()
+
+
+def _system_editions(session: Session, college: College) -> set[int]:
+    """No authority applies catalogs to this college: the national editions of its system and
+    its own province's specialty catalog."""
+    query = select(CatalogEdition.id).where(
+        CatalogEdition.system == system_of(college.type).value,
+        or_(col(CatalogEdition.province).is_(None), CatalogEdition.province == college.province),
+    )
+    return set(session.exec(query).all())
 
 
 def _nearest(rows: list, chain: list[Authority]) -> list:

@@ -19,7 +19,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 CODE_DIGITS = {"technician": 4, "secondary": 6}
 # 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
 SECONDARY_DEFAULT_INTAKE = Intake.JUNIOR.value
-FUZZY_MIN_SCORE = 85
+FUZZY_MIN_SCORE = 75  # rapidfuzz ratio; "网络营销与直播技术" vs "…电商" scores 78
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,7 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
         return [_superseded(code, ctx, major.edition_key)], None
     if code in ctx.successors:
         return [_superseded(code, ctx, "the catalog")], None
-    if any(m.in_force and m.edition_province for m in candidates):
+    if any(m.edition_province and m.edition_province != ctx.province for m in candidates):
         return [Finding("major.not_in_province", ERROR, "major_code",
                         f"{code} is a specialty code of another province")], None
     hint = _name_hint(v.major_name, ctx)
