@@ -9,12 +9,12 @@ A test that drives the client from several threads at once (the counts would int
 with ``@pytest.mark.audit_unchecked``.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from starlette.routing import Match
 from starlette.testclient import TestClient
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -42,13 +42,28 @@ class AuditViolation:
         return self.method not in READ_METHODS and 200 <= self.status < 300
 
 
+def _templates(app) -> list[tuple[str, str, re.Pattern]]:
+    """(method, path template, regex) of every operation in the app's OpenAPI schema; the most
+    literal templates first, so ``/filings/validate`` wins over ``/filings/{filing_id}``."""
+    cached = getattr(app.state, "_audit_plugin_templates", None)
+    if cached is None:
+        cached = []
+        for path, operations in app.openapi()["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+            for method in operations:
+                cached.append((method.upper(), path, pattern))
+        cached.sort(key=lambda t: (t[1].count("{"), -len(t[1])))
+        app.state._audit_plugin_templates = cached
+    return cached
+
+
 def route_path(app, method: str, path: str) -> str | None:
-    """The route template a request path matches (``/api/v1/filings/{filing_id}``)."""
-    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
-    for route in getattr(app, "routes", []):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return getattr(route, "path", None)
+    """The route template (as the OpenAPI schema spells it) a request path matches."""
+    if not hasattr(app, "openapi"):
+        return None
+    for candidate_method, template, pattern in _templates(app):
+        if candidate_method == method and pattern.match(path):
+            return template
     return None
 
 
