@@ -1,0 +1,136 @@
+"""``make bench``: every benchmark of issue 6 beside its reference, on SQLite and PostgreSQL.
+
+    python -m bench.run [--quick] [--backend sqlite|postgresql|both] [--pg-url URL] [--keep]
+
+Generates the registry (bench/generate.py), loads it into a fresh database per backend through
+``registry migrate|seed|import``, serves it with uvicorn on one core, measures, prints the table
+and writes bench/out/results.json. Missed targets do not change the exit status (1 = it crashed).
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import checks
+from bench.database import DEFAULT_PG_URL, Database, fresh_database, tool_missing
+from bench.generate import Manifest, Spec, generate
+from bench.load import load_registry, prepare, run_registry
+from bench.results import Result, table, write_json
+from bench.server import CLIENT_CPU, Server
+
+OUT = Path(__file__).resolve().parent / "out"
+QUICK = Spec(colleges=200, programs=10_000, extra_programs=30_000, chunk=10_000)
+
+
+@dataclass
+class Options:
+    quick: bool
+    seconds: int  # each wrk run
+    warm: int  # each wrk warm-up
+    repeat: int  # runs of the export and the validation (median)
+    search_passes: int
+    keep: bool
+    pg_url: str
+    create_all: bool
+
+
+def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
+    parser = argparse.ArgumentParser(description="Run every benchmark and print the table.")
+    parser.add_argument("--quick", action="store_true", help="a small registry, short runs")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
+                        help="a PostgreSQL server's maintenance database (CREATE DATABASE there)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--create-all", action="store_true",
+                        help="make the schema from the models, not `registry migrate`")
+    args = parser.parse_args(argv)
+    options = Options(quick=args.quick, seconds=3 if args.quick else 10,
+                      warm=1 if args.quick else 2, repeat=1 if args.quick else 3,
+                      search_passes=1 if args.quick else 2, keep=args.keep, pg_url=args.pg_url,
+                      create_all=args.create_all)
+    return args, options
+
+
+def pin_harness() -> None:
+    """The harness (clients, curl, wrk) on one core; servers are pinned to the other."""
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {CLIENT_CPU})
+
+
+def generated(quick: bool) -> tuple[Path, Manifest]:
+    data = OUT / ("data-quick" if quick else "data")
+    started = time.perf_counter()
+    manifest = generate(data, QUICK if quick else Spec())
+    print(f"generated {manifest.counts} in {time.perf_counter() - started:.1f} s", flush=True)
+    return data, manifest
+
+
+def run_backend(backend: str, data: Path, manifest: Manifest, options: Options) -> list[Result]:
+    work = OUT / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    with fresh_database(backend, work, options.pg_url, keep=options.keep) as db:
+        missing = tool_missing(db)
+        if missing:
+            print(f"[{backend}] note: {missing}", flush=True)
+        return bench_database(db, data, manifest, options, work)
+
+
+def bench_database(
+    db: Database, data: Path, manifest: Manifest, options: Options, work: Path
+) -> list[Result]:
+    say = lambda text: print(f"[{db.backend}] {text}", flush=True)  # noqa: E731
+    say("migrate, seed, import catalogs and colleges, import programs")
+    prepare(db.url, run_registry, create_all=options.create_all)
+    timings = load_registry(db.url, data, manifest)
+    results = [checks.import_result(db, data / manifest.programs_file, timings["programs"],
+                                    manifest.counts["programs"], work)]
+    token = checks.admin_token(db)
+    env = {"REGISTRY_DATABASE_URL": db.url}
+    rng = random.Random(manifest.spec["seed"])
+    with Server("app.asgi:app", env=env) as server, Server("bench.minimal_app:app") as minimal:
+        say("1. export")
+        first = checks.export_result(results, server, db, work, options.repeat, manifest)
+        say("2. load (wrk)")
+        results += checks.load_results(server, minimal, db, data, manifest, rng, work, options)
+        say("3. validate")
+        results += checks.validate_results(db, server, minimal, token, data, manifest, options)
+        say("5. search")
+        results += checks.search_results(db, server, minimal, data, manifest, options)
+    say("grow the registry (import the extra programs), export again")
+    results += checks.growth_results(db, data, manifest, first, work, options, env)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, options = parse(argv)
+    pin_harness()
+    started = time.perf_counter()
+    data, manifest = generated(options.quick)
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    results: list[Result] = []
+    for backend in backends:
+        try:
+            results += run_backend(backend, data, manifest, options)
+        except Exception as exc:  # one backend failing must not hide the other's figures
+            print(f"[{backend}] crashed: {exc}", file=sys.stderr, flush=True)
+            results.append(Result(backend, "(run)", None, "", note=str(exc).splitlines()[0]))
+    # Side by side: each benchmark's SQLite rows, then its PostgreSQL rows (the sort is stable).
+    results.sort(key=lambda r: (checks.number(r.benchmark), r.backend != "sqlite"))
+    elapsed = time.perf_counter() - started
+    print()
+    print(table(results))
+    print(f"\ntotal {elapsed / 60:.1f} min; results in {OUT / 'results.json'}")
+    write_json(OUT / "results.json", results, {
+        "quick": options.quick, "counts": manifest.counts, "seconds": round(elapsed, 1),
+        "options": json.loads(json.dumps(options.__dict__)),
+    })
+    return 1 if any(r.benchmark == "(run)" for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
