@@ -8,6 +8,7 @@ below; services call the ``ensure_*`` forms, which raise ``Forbidden``.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -213,6 +214,31 @@ def can_decide(session: Session, principal: Principal, authority_id: int | None)
     )
 
 
+def can_manage_edition(
+    session: Session, principal: Principal, *, province: str | None, system: str
+) -> bool:
+    """Catalog writes. National editions and their supplements are the Ministry's: the superuser
+    loads them. A provincial specialty catalog (特色专业目录) is kept by that province's bureau of
+    its system (广东省人社厅 for 广东省 technician colleges), so its province-level admins may."""
+    if principal.is_superuser:
+        return True
+    if principal.role != "admin" or principal.authority_id is None or province is None:
+        return False
+    own = session.get(Authority, principal.authority_id)
+    return (
+        own is not None and own.level == "province" and own.province == province
+        and own.system == system
+    )
+
+
+def governs_all(session: Session, principal: Principal, authority_ids: Iterable[int | None]):
+    """True when the principal governs every one of these authorities (bulk imports)."""
+    governed = governed_authorities(session, principal)
+    if governed is None:
+        return True
+    return all(a is not None and a in governed for a in authority_ids)
+
+
 def _deny(allowed: bool, what: str) -> None:
     if not allowed:
         raise Forbidden(what, error="forbidden_scope")
@@ -232,6 +258,19 @@ def ensure_act_for_college(session: Session, principal: Principal, college: Any)
 
 def ensure_see_college_private(session: Session, principal: Principal, college: Any) -> None:
     _deny(can_see_college_private(session, principal, college), "not your college's data")
+
+
+def ensure_manage_edition(
+    session: Session, principal: Principal, *, province: str | None, system: str
+) -> None:
+    allowed = can_manage_edition(session, principal, province=province, system=system)
+    _deny(allowed, "national catalogs are the superuser's; a provincial one its province's")
+
+
+def ensure_governs_all(
+    session: Session, principal: Principal, authority_ids: Iterable[int | None]
+) -> None:
+    _deny(governs_all(session, principal, authority_ids), "some rows are outside your authority")
 
 
 def ensure_decide(session: Session, principal: Principal, authority_id: int | None) -> None:

@@ -74,7 +74,7 @@ def token_create(
     name: Annotated[str, typer.Option(help="who holds it (shown in the audit log)")],
     college: Annotated[str | None, typer.Option(help="college code (role college)")] = None,
     authority: Annotated[
-        str | None, typer.Option(help="authority code (reviewers need one); admin without: superuser")
+        str | None, typer.Option(help="authority code (reviewers need one); none: superuser")
     ] = None,
     days: Annotated[int | None, typer.Option(help="expires after N days")] = None,
 ) -> None:

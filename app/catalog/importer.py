@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_manage_edition
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
@@ -185,6 +185,8 @@ def import_catalog(
     system = options.system or (found.system if found else None) or "technician"
     if options.supplements and not found and not options.system:
         system = get_edition(session, options.supplements).system
+    province = found.province if found else options.province
+    ensure_manage_edition(session, actor, province=province, system=system)
     rows = check_rows(data, filename=filename, system=system, max_rows=max_rows)
     edition = _edition(session, key, options.model_copy(update={"system": system}))
     result = _write(session, edition, rows, progress)

@@ -6,7 +6,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_manage_edition
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
 from app.errors import Conflict, NotFound
@@ -44,6 +44,7 @@ def list_editions(session: Session) -> list[EditionPublic]:
 
 
 def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -> CatalogEdition:
+    ensure_manage_edition(session, actor, province=data.province, system=data.system.value)
     if session.exec(select(CatalogEdition).where(CatalogEdition.key == data.key)).first():
         raise Conflict(f"edition {data.key!r} exists", error="edition_exists")
     base = get_edition(session, data.supplements) if data.supplements else None
@@ -90,6 +91,7 @@ def new_major(edition_id: int, category_id: int, data: MajorCreate, **extra) -> 
 def create_major(
     session: Session, edition: CatalogEdition, data: MajorCreate, *, actor: Principal
 ) -> Major:
+    ensure_manage_edition(session, actor, province=edition.province, system=edition.system)
     exists = select(Major).where(Major.edition_id == edition.id, Major.code == data.code)
     if session.exec(exists).first():
         raise Conflict(f"{edition.key} already has code {data.code}", error="major_exists")
@@ -117,6 +119,7 @@ def get_major(session: Session, edition: CatalogEdition, code: str) -> Major:
 def update_major(
     session: Session, edition: CatalogEdition, major: Major, data: MajorUpdate, *, actor: Principal
 ) -> Major:
+    ensure_manage_edition(session, actor, province=edition.province, system=edition.system)
     changes = data.model_dump(exclude_unset=True, mode="json")
     before = {k: getattr(major, k, None) for k in changes if k != "category"}
     if "name" in changes:

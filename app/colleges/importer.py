@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_governs_all
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
@@ -78,6 +78,18 @@ def _authority(session: Session, cache: dict, row: dict[str, Any]) -> int | None
     return cache[key]
 
 
+def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]) -> None:
+    """An authority admin imports only colleges it governs, before and after the import."""
+    if actor.is_superuser:
+        return
+    cache: dict = {}
+    current = dict(session.execute(select(College.__table__.c.code,
+                                          College.__table__.c.authority_id)).all())
+    after = {_authority(session, cache, row) for row in rows}
+    before = {current[row["code"]] for row in rows if row["code"] in current}
+    ensure_governs_all(session, actor, after | before)
+
+
 def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
     table = College.__table__
     existing = {r.code: r for r in session.execute(select(table))}
@@ -111,6 +123,7 @@ def import_colleges(
 ) -> ImportResult:
     """Check every row, then insert new colleges and update known ones, in one transaction."""
     rows = check_rows(session, data, filename=filename, max_rows=max_rows)
+    _ensure_scope(session, actor, rows)
     result = _write(session, rows)
     if progress:
         progress("writing", len(rows), len(rows))

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_governs_authority, ensure_manage_college
 from app.authorities.models import Authority
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
@@ -78,16 +78,15 @@ def governing_authority(session: Session, *, province: str, city: str | None, co
 
 
 def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -> College:
+    authority_id = governing_authority(
+        session, province=data.province, city=data.city, college_type=data.type
+    )
+    ensure_governs_authority(session, actor, authority_id)  # an admin registers its own colleges
     if session.exec(select(College).where(College.code == data.code)).first():
         raise Conflict(f"college code {data.code!r} exists", error="college_exists")
     if session.exec(select(College).where(College.name == data.name)).first():
         raise Conflict(f"a college is already named {data.name!r}", error="college_exists")
-    college = College(
-        **data.model_dump(),
-        authority_id=governing_authority(
-            session, province=data.province, city=data.city, college_type=data.type
-        ),
-    )
+    college = College(**data.model_dump(), authority_id=authority_id)
     session.add(college)
     session.flush()
     audit.record(
@@ -100,6 +99,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
 def update_college(
     session: Session, college: College, data: CollegeUpdate, *, actor: Principal
 ) -> College:
+    ensure_manage_college(session, actor, college)
     changes = data.model_dump(exclude_unset=True, mode="json")
     before = {k: getattr(college, k) for k in changes}
     renamed = "name" in changes and changes["name"] != college.name

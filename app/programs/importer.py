@@ -15,7 +15,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_governs_all
+from app.colleges.models import College
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
 from app.tabular import ImportResult, Progress, RowErrors, read_table
@@ -218,6 +219,19 @@ def write(session: Session, inserts: list[dict], updates: list[dict],
             progress("writing", done, total)
 
 
+def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
+    """An authority admin imports programs of the colleges it governs only."""
+    if actor.is_superuser:
+        return
+    college_ids = sorted({row.key[0] for row in rows})
+    t = College.__table__
+    authorities = set()
+    for chunk in _chunks(college_ids, 500):
+        authorities |= set(session.execute(
+            select(t.c.authority_id).where(t.c.id.in_(chunk))).scalars())
+    ensure_governs_all(session, actor, authorities)
+
+
 def import_programs(
     session: Session, data: bytes, *, actor: Principal, filename: str = "",
     source: str = "import", max_rows: int = 200_000, record_noop: bool = True,
@@ -225,6 +239,7 @@ def import_programs(
 ) -> ImportResult:
     """Check every row (raising with all errors), then insert and update in one transaction."""
     rows = check_rows(session, data, filename=filename, max_rows=max_rows, progress=progress)
+    _ensure_scope(session, actor, rows)
     inserts, updates = plan(session, rows, source[:60])
     write(session, inserts, updates, progress)
     result = ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_manage_college
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges import service as colleges
 from app.colleges.models import College
@@ -101,6 +101,7 @@ def resolve_major(session: Session, code: str, *, edition: str | None, province:
 
 def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -> Program:
     college = colleges.get_by_code(session, data.college)
+    ensure_manage_college(session, actor, college)
     major = resolve_major(session, data.major_code, edition=data.edition, province=college.province)
     program = Program(
         college_id=college.id, major_id=major.id, level=data.level.value if data.level else "",
@@ -122,6 +123,7 @@ def update_program(
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(f"no program {program_id}", error="program_not_found")
+    ensure_manage_college(session, actor, session.get(College, program.college_id))
     changes = data.model_dump(exclude_unset=True, mode="json")
     before = {k: getattr(program, k) for k in changes}
     for key, value in changes.items():
