@@ -70,3 +70,13 @@ def open_round(seeded_client, tokens):
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def submitted_filing(client, headers, college: str, entries: list[dict], year: int = 2025):
+    """Create a draft and submit it (a round must be open); returns the filing."""
+    draft = client.post("/api/v1/filings", headers=headers,
+                        json={"college": college, "year": year, "entries": entries})
+    assert draft.status_code == 201, draft.text
+    response = client.post(f"/api/v1/filings/{draft.json()['id']}/submit", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
