@@ -6,8 +6,10 @@ filing of the own college, a token to revoke...) — fresh for each role, so an 
 write never disturbs the next role's call. Roles are walked denied-first (see ROLE_ORDER).
 """
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -53,6 +55,70 @@ class Ctx:
                 select(Program.id).where(Program.college_id == college_id).order_by(Program.id)
             ).first()
 
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        """One object shared by every role's call (reads)."""
+        if name not in self.cache:
+            self.cache[name] = make()
+        return self.cache[name]
+
+    def old_edition(self) -> str:
+        """A partial older edition, for crosswalk lines into technician-2022."""
+        body = {"key": "technician-2018", "title": "2018 edition", "partial": True}
+        return self.cached(
+            "old_edition", lambda: self.as_superuser("POST", "/api/v1/catalogs", json=body)["key"]
+        )
+
+    # --- filings -------------------------------------------------------------------------
+
+    def entry(self) -> dict[str, Any]:
+        """A valid entry for OWN_COLLEGE, distinct from every other this test made (a second
+        pending filing of one offering would be refused as program.pending)."""
+        n = self.cache["entries"] = self.cache.get("entries", -1) + 1
+        code, name, category = FREE_MAJORS[n // len(OFFERINGS)]
+        intake, level, years = OFFERINGS[n % len(OFFERINGS)]
+        return {"major_code": code, "major_name": name, "category": category, "intake": intake,
+                "level": level, "length_years": years}
+
+    def open_round(self) -> int:
+        if "round" not in self.cache:
+            self.cache["round"] = self.as_superuser("POST", "/api/v1/rounds", json={
+                "authority": OWN_AUTHORITY, "year": FILING_YEAR, "title": "matrix round",
+                "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z",
+            })["id"]
+        return self.cache["round"]
+
+    def draft(self, entry: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.as_superuser("POST", "/api/v1/filings", json={
+            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [entry or self.entry()],
+        })
+
+    def submitted(self, entry: dict[str, Any] | None = None) -> dict[str, Any]:
+        self.open_round()
+        filing = self.draft(entry)
+        return self.as_superuser("POST", f"/api/v1/filings/{filing['id']}/submit")
+
+    def referral(self) -> int:
+        filing = self.submitted({**self.entry(), "major_code": "", "major_name": "低空飞行器维护"})
+        self.as_superuser("POST", f"/api/v1/filings/{filing['id']}/entries/0/decision",
+                          json={"decision": "referred"})
+        referrals = self.as_superuser("GET", "/api/v1/referrals", params={"status": "pending"})
+        return max(r["id"] for r in referrals["items"])
+
+    # --- publications --------------------------------------------------------------------
+
+    def draft_publication(self) -> int:
+        n = self.cache["publications"] = self.cache.get("publications", 0) + 1
+        return self.as_superuser("POST", "/api/v1/publications", json={
+            "authority": OWN_AUTHORITY, "year": 2030 + n, "title": f"matrix list {n}",
+            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0702",
+                       "intake": "初中起点", "level": "高级", "length_years": 5}],
+        })["id"]
+
+    def published_publication(self) -> int:
+        publication_id = self.draft_publication()
+        self.as_superuser("POST", f"/api/v1/publications/{publication_id}/publish")
+        return publication_id
+
     def college_token_id(self, college: str = OWN_COLLEGE) -> int:
         body = self.as_superuser(
             "POST", "/api/v1/tokens",
@@ -84,6 +150,14 @@ ADMINS = ("superuser", "admin", "other_admin")
 OWN_ADMINS = ("superuser", "admin")  # admins governing OWN_COLLEGE
 SUPERUSER = ("superuser",)
 
+
+FILING_YEAR = 2025
+SEED = Path(__file__).resolve().parents[2] / "seed"
+# Catalog majors 广州市技师学院 (OWN_COLLEGE) does not run: new entries of its filings.
+RUNS = {"0702", "0219", "0529", "8172", "0314", "0444", "8206"}
+with open(SEED / "catalog_technician_2022.csv", encoding="utf-8", newline="") as _handle:
+    FREE_MAJORS = [(r["code"], r["name"], r["category"]) for r in csv.DictReader(_handle)
+                   if r["code"] not in RUNS]
 
 # One (intake, level, years) per role, so each allowed role creates a distinct offering.
 OFFERINGS = [
@@ -129,6 +203,16 @@ CORE: dict[tuple[str, str], Row] = {
         statuses(200, SUPERUSER),
         fixed("/api/v1/catalogs/technician-2022/majors/0127", json={"name": "机电一体化技术"}),
     ),
+    ("GET", "/api/v1/catalogs/{key}/crosswalk"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/catalogs/technician-2022/crosswalk")
+    ),
+    ("POST", "/api/v1/catalogs/{key}/crosswalk"): Row(
+        statuses(201, SUPERUSER),
+        lambda ctx, role: Call("/api/v1/catalogs/technician-2022/crosswalk", json={
+            "from_edition": ctx.old_edition(), "from_code": f"039{_suffix(role)}",
+            "to_code": "0127", "relation": "renamed",
+        }),
+    ),
     ("GET", "/api/v1/colleges"): Row(statuses(200, EVERYONE), fixed("/api/v1/colleges")),
     ("POST", "/api/v1/colleges"): Row(
         statuses(201, OWN_ADMINS),
@@ -161,6 +245,220 @@ CORE: dict[tuple[str, str], Row] = {
     ),
 }
 
+
+
+def upload(name: str, text: str) -> dict[str, Any]:
+    return {"file": (name, text.encode("utf-8"), "text/csv")}
+
+
+def _college_row(role: str) -> str:
+    return (f"code,name,type,ownership,province,city\n4401J8{_suffix(role)},"
+            f"广州市导入技师学院{_suffix(role)},技师学院,公办,广东省,广州市\n")
+
+
+PROGRAMS_HEADER = ("college_code,college,major_code,major_name,category,intake,level,"
+                   "length_years,status,since_year\n")
+
+IMPORTS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/majors"): Row(statuses(200, EVERYONE), fixed("/api/v1/majors",
+                                                                   params={"q": "jidian"})),
+    ("POST", "/api/v1/catalogs/{key}/import"): Row(
+        statuses(200, SUPERUSER),
+        fixed("/api/v1/catalogs/technician-2022/import",
+              files=upload("c.csv", "code,name,category\n0127,机电一体化技术,机械类\n")),
+    ),
+    ("POST", "/api/v1/colleges/import"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call("/api/v1/colleges/import",
+                               files=upload("colleges.csv", _college_row(role))),
+    ),
+    ("POST", "/api/v1/programs/import"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call("/api/v1/programs/import", files=upload(
+            "programs.csv", PROGRAMS_HEADER + f"{OWN_COLLEGE},广州市技师学院,0127,机电一体化技术,"
+            f"机械类,{OFFERINGS[ROLES.index(role)][0]},{OFFERINGS[ROLES.index(role)][1]},"
+            f"{OFFERINGS[ROLES.index(role)][2]},active,2025\n")),
+    ),
+}
+
+# --- filings and review -----------------------------------------------------------------------
+
+FILERS = ("college", "superuser", "admin")  # the college itself, or an admin governing it
+DECIDERS = ("superuser", "admin", "reviewer")
+
+
+def _filing_csv(ctx: Ctx) -> dict[str, Any]:
+    e = ctx.entry()
+    text = ("序号,学校,专业,专业类别,专业代码,层次,级别,学制,备注\n"
+            f"1,广州市技师学院,{e['major_name']},{e['category']},{e['major_code']},{e['intake']},"
+            f"{e['level']},{e['length_years']},\n")
+    return upload("filing.csv", text)
+
+
+FILINGS: dict[tuple[str, str], Row] = {
+    ("POST", "/api/v1/rounds"): Row(
+        statuses(201, OWN_ADMINS),
+        lambda ctx, role: Call("/api/v1/rounds", json={
+            "authority": OWN_AUTHORITY, "year": 2030 + ROLES.index(role), "title": "r",
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z",
+        }),
+    ),
+    ("GET", "/api/v1/rounds"): Row(statuses(200, EVERYONE), fixed("/api/v1/rounds")),
+    # contract.md: "Any valid token; a college token only for its own college."
+    ("POST", "/api/v1/filings/validate"): Row(
+        statuses(200, tuple(r for r in SIGNED_IN if r != "other_college")),
+        lambda ctx, role: Call("/api/v1/filings/validate", json={
+            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [ctx.entry()],
+        }),
+    ),
+    ("GET", "/api/v1/filings/template.{fmt}"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/filings/template.xlsx")
+    ),
+    ("POST", "/api/v1/filings"): Row(
+        statuses(201, FILERS),
+        lambda ctx, role: Call("/api/v1/filings", json={
+            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [ctx.entry()],
+        }),
+    ),
+    ("POST", "/api/v1/filings/import"): Row(
+        statuses(201, FILERS),
+        lambda ctx, role: Call("/api/v1/filings/import", files=_filing_csv(ctx),
+                               data={"year": str(FILING_YEAR), "college": OWN_COLLEGE}),
+    ),
+    ("GET", "/api/v1/filings"): Row(statuses(200, SIGNED_IN), fixed("/api/v1/filings")),
+    # A submitted filing: its college, and the staff of its authority.
+    ("GET", "/api/v1/filings/{filing_id}"): Row(
+        statuses(200, ("college", *DECIDERS)),
+        lambda ctx, role: Call(f"/api/v1/filings/{ctx.cached('filing', ctx.submitted)['id']}"),
+    ),
+    ("PUT", "/api/v1/filings/{filing_id}"): Row(
+        statuses(200, FILERS),
+        lambda ctx, role: Call(f"/api/v1/filings/{ctx.draft()['id']}",
+                               json={"version": 1, "entries": [ctx.entry()]}),
+    ),
+    ("POST", "/api/v1/filings/{filing_id}/submit"): Row(
+        statuses(200, FILERS),
+        lambda ctx, role: Call(
+            f"/api/v1/filings/{(ctx.open_round(), ctx.draft())[1]['id']}/submit"),
+    ),
+    ("POST", "/api/v1/filings/{filing_id}/withdraw"): Row(
+        statuses(200, FILERS),
+        lambda ctx, role: Call(f"/api/v1/filings/{ctx.submitted()['id']}/withdraw"),
+    ),
+    ("POST", "/api/v1/filings/{filing_id}/entries/{index}/decision"): Row(
+        statuses(200, DECIDERS),
+        lambda ctx, role: Call(f"/api/v1/filings/{ctx.submitted()['id']}/entries/0/decision",
+                               json={"decision": "approved"}),
+    ),
+    # Referrals go to the province (GD-HRSS): its admins and the superuser see and decide them;
+    # the city sees the referral's status on the filing itself.
+    ("GET", "/api/v1/referrals"): Row(statuses(200, ADMINS), fixed("/api/v1/referrals")),
+    ("GET", "/api/v1/referrals/{referral_id}"): Row(
+        statuses(200, SUPERUSER),
+        lambda ctx, role: Call(f"/api/v1/referrals/{ctx.cached('referral', ctx.referral)}"),
+    ),
+    ("POST", "/api/v1/referrals/{referral_id}/decision"): Row(
+        statuses(200, SUPERUSER),
+        lambda ctx, role: Call(f"/api/v1/referrals/{ctx.referral()}/decision",
+                               json={"decision": "rejected", "reason": "matrix"}),
+    ),
+}
+
+# --- publications and exports ------------------------------------------------------------------
+
+STAFF = ("superuser", "admin", "reviewer")  # who sees the authority's drafts
+
+
+def _draft_path(suffix: str = "") -> Build:
+    return lambda ctx, role: Call(
+        f"/api/v1/publications/{ctx.cached('draft', ctx.draft_publication)}{suffix}"
+    )
+
+
+PUBLICATIONS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/programs.csv"): Row(statuses(200, EVERYONE), fixed("/api/v1/programs.csv")),
+    ("GET", "/api/v1/programs.xlsx"): Row(statuses(200, EVERYONE),
+                                          fixed("/api/v1/programs.xlsx")),
+    ("GET", "/api/v1/programs/{program_id}/approvals"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(f"/api/v1/programs/{ctx.program_id()}/approvals"),
+    ),
+    ("GET", "/api/v1/statistics/approvals"): Row(statuses(200, EVERYONE),
+                                                 fixed("/api/v1/statistics/approvals")),
+    ("GET", "/api/v1/publications"): Row(statuses(200, EVERYONE), fixed("/api/v1/publications")),
+    ("GET", "/api/v1/publications/diff"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/publications/diff",
+                                       params={"from": "year:2024", "to": "year:2024"}),
+    ),
+    ("GET", "/api/v1/publications/diff.csv"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/publications/diff.csv",
+                                       params={"from": "year:2024", "to": "year:2024"}),
+    ),
+    ("GET", "/api/v1/publications/diff.xlsx"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/publications/diff.xlsx",
+                                       params={"from": "year:2024", "to": "year:2024"}),
+    ),
+    ("GET", "/api/v1/publications/{series}/latest"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/publications/GZ-HRSS-2024/latest")
+    ),
+    # The redirect (307) is followed to the permanent download.
+    ("GET", "/api/v1/publications/{series}/latest.{ext}"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/publications/GZ-HRSS-2024/latest.csv")
+    ),
+    # A draft is never public: outside its authority's staff it does not exist (404).
+    ("GET", "/api/v1/publications/{publication_id}"): Row(
+        statuses(200, STAFF, denied=404, anonymous=404), _draft_path()
+    ),
+    ("GET", "/api/v1/publications/{publication_id}.csv"): Row(
+        statuses(200, STAFF, denied=404, anonymous=404), _draft_path(".csv")
+    ),
+    ("GET", "/api/v1/publications/{publication_id}.xlsx"): Row(
+        statuses(200, STAFF, denied=404, anonymous=404), _draft_path(".xlsx")
+    ),
+    ("GET", "/api/v1/publications/{publication_id}/specialties.csv"): Row(
+        statuses(200, STAFF, denied=404, anonymous=404), _draft_path("/specialties.csv")
+    ),
+    ("POST", "/api/v1/publications"): Row(
+        statuses(201, OWN_ADMINS),
+        lambda ctx, role: Call("/api/v1/publications", json={
+            "authority": OWN_AUTHORITY, "year": 2040 + ROLES.index(role), "title": "list",
+            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0702",
+                       "intake": "初中起点", "level": "高级", "length_years": 5}],
+        }),
+    ),
+    ("PATCH", "/api/v1/publications/{publication_id}"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}",
+                               json={"title": "renamed"}),
+    ),
+    ("PUT", "/api/v1/publications/{publication_id}/lines"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/lines", json={
+            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0219",
+                       "intake": "初中起点", "level": "高级", "length_years": 5}],
+        }),
+    ),
+    ("PUT", "/api/v1/publications/{publication_id}/specialties"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/specialties",
+                               json={"specialties": []}),
+    ),
+    ("DELETE", "/api/v1/publications/{publication_id}"): Row(
+        statuses(204, OWN_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}"),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/publish"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/publish"),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/corrections"): Row(
+        statuses(201, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.published_publication()}/corrections",
+            json={"reason": "matrix correction"}),
+    ),
+}
+
 # --- access control and audit ----------------------------------------------------------------
 
 ACCESS: dict[tuple[str, str], Row] = {
@@ -179,4 +477,4 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/audit"): Row(statuses(200, ADMINS), fixed("/api/v1/audit")),
 }
 
-TABLE: dict[tuple[str, str], Row] = {**CORE, **ACCESS}
+TABLE: dict[tuple[str, str], Row] = {**CORE, **IMPORTS, **FILINGS, **PUBLICATIONS, **ACCESS}
