@@ -45,3 +45,23 @@ def test_route_answers_each_role_with_the_expected_status(route, seeded_client, 
                 f"{response.text[:200]}"
             )
     assert not wrong, f"{method} {call.path}:\n  " + "\n  ".join(wrong)
+
+
+def test_openapi_declares_the_bearer_scheme(app):
+    schemes = app.openapi()["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"}.items() <= schemes["HTTPBearer"].items()
+
+
+def test_every_protected_route_documents_bearer_401_and_403(app):
+    """Protected = the table says an anonymous caller gets 401."""
+    paths = app.openapi()["paths"]
+    undocumented = []
+    for (method, path), row in sorted(TABLE.items()):
+        if row.expect["anonymous"] != 401:
+            continue
+        operation = paths[path][method.lower()]
+        if not {"401", "403"} <= set(operation["responses"]) or {"HTTPBearer": []} not in (
+            operation.get("security", [])
+        ):
+            undocumented.append(f"{method} {path}")
+    assert not undocumented, "add AUTH_RESPONSES to: " + ", ".join(undocumented)
