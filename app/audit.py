@@ -59,12 +59,11 @@ FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
 ]
 
+_TABLE = AuditLog.__table__  # type: ignore[attr-defined]
 for _statement in SQLITE_TRIGGERS:
-    event.listen(AuditLog.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+    event.listen(_TABLE, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(
-        AuditLog.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
-    )
+    event.listen(_TABLE, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 def _college_authority(session: Session, college_id: int) -> int | None:
