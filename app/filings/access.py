@@ -17,11 +17,13 @@ def check_college(actor: Principal, college: College) -> None:
         raise Forbidden("a college token acts only for its own college", error="not_your_college")
 
 
-def check_can_file(actor: Principal, college: College) -> None:
-    """Colleges file for themselves; a bureau admin may enter a filing for a college."""
+def check_can_file(session: Session, actor: Principal, college: College) -> None:
+    """Colleges file for themselves; an admin of the college's authority may file for it."""
     check_college(actor, college)
     if actor.role == "reviewer":
         raise Forbidden("reviewers decide filings; they do not file them", error="forbidden_role")
+    if actor.role == "admin" and not covers(session, actor, college.authority_id):
+        raise Forbidden("this college is under another authority", error="not_your_authority")
 
 
 def covered(session: Session, actor: Principal) -> set[int] | None:

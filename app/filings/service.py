@@ -108,7 +108,7 @@ def create_filing(
     rows: list[int | None] | None = None,
 ) -> Filing:
     college = colleges.get_by_code(session, data.college)
-    access.check_can_file(actor, college)
+    access.check_can_file(session, actor, college)
     ensure_act_for_college(session, actor, college)  # an admin files only for colleges it governs
     filing = Filing(college_id=college.id, authority_id=college.authority_id, year=data.year,
                     source=source, created_by=actor.name)

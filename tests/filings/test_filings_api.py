@@ -188,3 +188,13 @@ def test_rounds_are_opened_by_the_authoritys_admin_once_a_year(seeded_client, to
     superuser = seeded_client.post("/api/v1/rounds", headers=tokens("admin"),
                                    json=body | {"authority": "GZ-EDU", "editions": ["moe-2021"]})
     assert superuser.status_code == 201 and superuser.json()["editions"] == ["moe-2021"]
+
+
+def test_an_admin_files_only_for_colleges_of_its_authority(seeded_client, tokens):
+    body = {"college": GZ_COLLEGE, "year": 2025, "entries": [BASE]}
+    other = seeded_client.post("/api/v1/filings", headers=tokens("admin", authority="GZ-EDU"),
+                               json=body)
+    assert other.status_code == 403 and other.json()["error"] == "not_your_authority"
+    own = seeded_client.post("/api/v1/filings", headers=tokens("admin", authority="GZ-HRSS"),
+                             json=body)
+    assert own.status_code == 201
