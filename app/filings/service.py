@@ -295,16 +295,18 @@ def list_filings(
 
 
 def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
-    """The approved entries of a round, with the catalog's name and category of the approved
-    major (for a referred proposal: the new specialty code). Ordered by college code, filing,
-    entry. This is what the yearly approval list is built from."""
+    """The approved entries of a round's decided filings, with the catalog's name and category
+    of the approved major (for a referred proposal: its new specialty code) and the program the
+    approval made active. Ordered by college code, filing, entry. The yearly approval list is
+    built from these. A filing still awaiting a referral is not decided, so not here yet."""
     rows = session.exec(
         select(FilingEntry, Filing, College, Major, Category.name)
         .join(Filing, Filing.id == FilingEntry.filing_id)
         .join(College, College.id == Filing.college_id)
         .join(Major, Major.id == FilingEntry.major_id)
         .join(Category, Category.id == Major.category_id)
-        .where(Filing.round_id == round_id, FilingEntry.decision == "approved")
+        .where(Filing.round_id == round_id, Filing.status == "decided",
+               FilingEntry.decision == "approved")
         .order_by(College.code, col(Filing.id), FilingEntry.index)
     ).all()
     return [
