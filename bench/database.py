@@ -2,7 +2,6 @@
 and the command-line tools of each backend that serve as the practical floors."""
 
 import os
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.server import SERVER_CPU, pinned
+from bench.tools import ensure
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -82,8 +82,19 @@ def _timed(command: list[str], *, stdout=subprocess.DEVNULL, stdin: str | None =
 
 
 def tool_missing(db: Database) -> str | None:
-    tool = "sqlite3" if db.backend == "sqlite" else "psql"
-    return None if shutil.which(tool) else f"{tool} is not installed (apt-get install {tool})"
+    """Why the backend's reference tool cannot run (installed first when we can), or None."""
+    found, why = ensure("sqlite3" if db.backend == "sqlite" else "psql")
+    return None if found else why
+
+
+def unreachable(pg_url: str) -> str | None:
+    """Why the PostgreSQL server cannot be used, or None."""
+    admin = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(admin, connect_timeout=5):
+            return None
+    except psycopg.Error as exc:
+        return f"PostgreSQL at {make_url(pg_url).render_as_string()} is unreachable: {exc}"
 
 
 def reference_export(db: Database, dest: Path) -> float:

@@ -2,33 +2,21 @@
 (wrk, on the other core) beside the minimal FastAPI app served the same way."""
 
 import json
-import os
 import random
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlencode
 
 from app.pagination import encode_cursor
 from bench.server import CLIENT_CPU, Server, pinned
+from bench.tools import ensure
 
 LUA = Path(__file__).with_name("rotate.lua")
 CONNECTIONS = 32
 
 
 def ensure_wrk() -> tuple[str | None, str]:
-    """wrk's path, installing the Debian package when we are root; else (None, why)."""
-    found = shutil.which("wrk")
-    if found:
-        return found, ""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None, "wrk is missing: run `sudo apt-get install -y wrk` (Debian) and re-run"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], **quiet).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], **quiet)
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], **quiet)
-    found = shutil.which("wrk")
-    return found, "" if found else "apt-get install wrk failed"
+    return ensure("wrk")
 
 
 def write_paths(dest: Path, queries: list[dict[str, str]]) -> Path:

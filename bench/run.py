@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import checks
-from bench.database import DEFAULT_PG_URL, Database, fresh_database, tool_missing
+from bench.database import (
+    DEFAULT_PG_URL,
+    Database,
+    fresh_database,
+    tool_missing,
+    unreachable,
+)
 from bench.generate import Manifest, Spec, generate
 from bench.load import load_registry, prepare, run_registry
 from bench.results import Result, table, write_json
 from bench.server import CLIENT_CPU, Server
+from bench.tools import ensure
 
 OUT = Path(__file__).resolve().parent / "out"
 QUICK = Spec(colleges=200, programs=10_000, extra_programs=30_000, chunk=10_000)
@@ -73,6 +80,9 @@ def generated(quick: bool) -> tuple[Path, Manifest]:
 def run_backend(backend: str, data: Path, manifest: Manifest, options: Options) -> list[Result]:
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
+    down = unreachable(options.pg_url) if backend == "postgresql" else None
+    if down:
+        return [Result(backend, "(skipped)", None, "", note=down)]
     with fresh_database(backend, work, options.pg_url, keep=options.keep) as db:
         missing = tool_missing(db)
         if missing:
@@ -109,6 +119,8 @@ def bench_database(
 def main(argv: list[str] | None = None) -> int:
     args, options = parse(argv)
     pin_harness()
+    if ensure("curl")[0] is None:
+        raise SystemExit("curl is needed for the export benchmark: apt-get install -y curl")
     started = time.perf_counter()
     data, manifest = generated(options.quick)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
@@ -122,11 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     # Side by side: each benchmark's SQLite rows, then its PostgreSQL rows (the sort is stable).
     results.sort(key=lambda r: (checks.number(r.benchmark), r.backend != "sqlite"))
     elapsed = time.perf_counter() - started
+    load = [round(x, 2) for x in os.getloadavg()]
     print()
     print(table(results))
-    print(f"\ntotal {elapsed / 60:.1f} min; results in {OUT / 'results.json'}")
+    # Other work on the machine skews absolute figures (ratios less so): say how busy it was.
+    print(f"\ntotal {elapsed / 60:.1f} min; load average at the end {load} on "
+          f"{os.cpu_count()} cores; results in {OUT / 'results.json'}")
     write_json(OUT / "results.json", results, {
         "quick": options.quick, "counts": manifest.counts, "seconds": round(elapsed, 1),
+        "load_average_at_end": load,
         "options": json.loads(json.dumps(options.__dict__)),
     })
     return 1 if any(r.benchmark == "(run)" for r in results) else 0
