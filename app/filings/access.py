@@ -2,10 +2,9 @@
 their authority (or the authorities under it); an unbound admin (superuser) everything."""
 
 from sqlalchemy import Select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from app.auth import Principal
-from app.authorities.models import Authority
+from app.auth import Principal, governed_authorities, governs_authority
 from app.colleges.models import College
 from app.errors import Forbidden
 from app.filings.models import Filing
@@ -28,23 +27,12 @@ def check_can_file(session: Session, actor: Principal, college: College) -> None
 
 def covered(session: Session, actor: Principal) -> set[int] | None:
     """The authority ids a bureau token covers (its own and every one below), None = all."""
-    if actor.authority_id is None:
-        return None
-    by_parent: dict[int | None, list[int]] = {}
-    for authority_id, parent_id in session.exec(select(Authority.id, Authority.parent_id)).all():
-        by_parent.setdefault(parent_id, []).append(authority_id)
-    out, todo = set(), [actor.authority_id]
-    while todo:
-        current = todo.pop()
-        if current not in out:
-            out.add(current)
-            todo.extend(by_parent.get(current, []))
-    return out
+    governed = governed_authorities(session, actor)
+    return None if governed is None else set(governed)
 
 
 def covers(session: Session, actor: Principal, authority_id: int | None) -> bool:
-    scope = covered(session, actor)
-    return scope is None or authority_id in scope
+    return governs_authority(session, actor, authority_id)
 
 
 def check_read(session: Session, actor: Principal, filing: Filing) -> None:

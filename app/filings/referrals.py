@@ -102,8 +102,10 @@ def decide_referral(
     set_decision(entry, data.decision, actor, data.reason)
     session.add_all([referral, entry])
     session.flush()
-    after = {"decision": data.decision, "major_code": entry.major_code if referral.major_id
-             else None, "name": entry.major_name}
+    after: dict[str, object] = {
+        "decision": data.decision, "name": entry.major_name,
+        "major_code": entry.major_code if referral.major_id else None,
+    }
     record_event(session, filing, actor, f"referral.{data.decision}", entry_index=entry.index,
                  detail=after, reason=data.reason)
     after["filing_decided"] = close_if_decided(session, filing, actor)

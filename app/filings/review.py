@@ -1,6 +1,8 @@
 """The bureau's review: per-entry decisions, closing a fully decided filing (approved entries
 become programs in the same transaction), and out-of-catalog referrals to the province."""
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from app import audit
@@ -32,6 +34,7 @@ def decide_entry(
     set_decision(entry, data.decision, actor, data.reason)
     session.add(entry)
     if data.decision == "referred":
+        assert entry.id is not None
         session.add(Referral(entry_id=entry.id, authority_id=province_of(session, filing),
                              proposed_name=entry.major_name, category=entry.category))
     session.flush()
@@ -77,7 +80,8 @@ def province_of(session: Session, filing: Filing) -> int:
 
 
 def close_if_decided(
-    session: Session, filing: Filing, actor: Principal, entries: list[FilingEntry] | None = None
+    session: Session, filing: Filing, actor: Principal,
+    entries: Sequence[FilingEntry] | None = None,
 ) -> bool:
     """When every entry is approved or rejected, the filing is decided and its approved entries
     become active programs — in this same transaction."""

@@ -57,7 +57,8 @@ def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> Fi
     if session.exec(exists).first():
         raise Conflict(f"{authority.code} already has a {data.year} round", error="round_exists")
     if data.editions:
-        edition_ids = [catalog.get_edition(session, key).id for key in data.editions]
+        edition_ids = [e.id for e in (catalog.get_edition(session, k) for k in data.editions)
+                       if e.id is not None]
     else:
         edition_ids = _default_editions(session, authority)
     assert authority.id is not None

@@ -8,6 +8,7 @@ Finding codes and severities are fixed by contract.md ("Checking a filing").
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -175,7 +176,7 @@ def check_fields(v: EntryValues, system: str) -> tuple[list[Finding], str, str, 
     return out, level, intake, years
 
 
-def _vocab(value: str, vocab: type, name: str, out: list[Finding]) -> str:
+def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> str:
     if not value:
         return ""
     normal = normalize_name(value)

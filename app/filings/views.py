@@ -50,7 +50,7 @@ def filing_public(session: Session, filing: Filing) -> FilingPublic:
         **summary(filing, college).model_dump(),
         errors=sum(f["severity"] == "error" for f in findings),
         warnings=sum(f["severity"] == "warning" for f in findings),
-        entries=[entry_public(e, referrals.get(e.id)) for e in entries],
+        entries=[entry_public(e, referrals.get(e.id or 0)) for e in entries],
         history=[HistoryItem(at=ev.at, actor=ev.actor, role=ev.role, action=ev.action,
                              entry_index=ev.entry_index, detail=ev.detail, reason=ev.reason)
                  for ev in events],
