@@ -1,8 +1,9 @@
 """Done-when: the 82 offerings of the 2024 list, validated per college."""
 
+import csv
 from collections import defaultdict
 
-from tests.filings.conftest import as_entry, college_codes, delete_programs, list_2024
+from tests.filings.conftest import LIST_2024, as_entry, college_codes, delete_programs, list_2024
 
 
 def _by_college(engine) -> dict[str, list[dict]]:
@@ -41,3 +42,27 @@ def test_2024_list_against_seeded_registry_reports_program_exists_for_every_offe
             assert "program.exists" in {f["code"] for f in entry["findings"]}, (college, entry)
             total += 1
     assert total == 82
+
+
+def test_2024_secondary_list_validates_without_errors_and_without_levels(
+    seeded_client, seeded, admin_headers
+):
+    """中职: 6-digit MOE codes (supplement codes included), no level, 初中起点 by default."""
+    codes = college_codes(seeded)
+    path = LIST_2024.with_name("gz2024_secondary_new_majors.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[codes[row["school"]]].append(
+            {"major_code": row["major_code"], "major_name": row["major_name"],
+             "length_years": 3})
+    for college, entries in grouped.items():
+        body = seeded_client.post("/api/v1/filings/validate", headers=admin_headers, json={
+            "college": college, "year": 2024, "entries": entries}).json()
+        assert body["errors"] == 0, (college, body)
+    wrong = seeded_client.post("/api/v1/filings/validate", headers=admin_headers, json={
+        "college": "4401Z001", "entries": [{"major_code": "0304", "major_name": "邮轮乘务",
+                                             "level": "高级", "length_years": 3}]}).json()
+    assert {f["code"] for f in wrong["entries"][0]["findings"]} == {
+        "major.code_format", "entry.invalid_value"}
