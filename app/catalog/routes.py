@@ -3,9 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
-from app.catalog import service
+from app.catalog import crosswalk, service
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import (
+    CrosswalkCreate,
+    CrosswalkPublic,
     EditionCreate,
     EditionOptions,
     EditionPublic,
@@ -113,3 +115,28 @@ def search_majors(
                   province=province, offset=offset, limit=page.limit + 1)
     items, nxt = page_of(hits, page.limit, lambda _: [offset + page.limit])
     return Page(items=items, next=nxt)
+
+
+@router.get(
+    "/catalogs/{key}/crosswalk", response_model=Page[CrosswalkPublic], responses={404: {}}
+)
+def list_crosswalk(
+    session: SessionDep, key: str, page: Annotated[PageParams, Depends(page_params)]
+):
+    """新旧专业对照 lines into or out of this edition."""
+    after = decode_cursor(page.cursor)
+    rows = crosswalk.list_entries(
+        session, key, after=int(after[0]) if after else None, limit=page.limit)
+    items, nxt = page_of(rows, page.limit, lambda r: [r.id])
+    return Page(items=items, next=nxt)
+
+
+@router.post(
+    "/catalogs/{key}/crosswalk", response_model=CrosswalkPublic,
+    status_code=status.HTTP_201_CREATED, responses={**AUTH_RESPONSES, 404: {}, 409: {}},
+)
+def create_crosswalk(session: SessionDep, key: str, data: CrosswalkCreate, actor: AdminPrincipal):
+    """Adds a line mapping a code of an older edition to this (newer) edition."""
+    entry = crosswalk.create_entry(session, key, data, actor=actor)
+    assert entry.id is not None
+    return crosswalk.get_entry(session, entry.id)

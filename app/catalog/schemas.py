@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.vocab import Level, System
@@ -77,3 +79,35 @@ class EditionOptions(BaseModel):
     year: int | None = None
     partial: bool | None = None
     note: str | None = Field(default=None, max_length=500)
+
+
+class Relation(StrEnum):
+    """新旧专业对照: how a code of an older edition continues in a newer one."""
+
+    UNCHANGED = "unchanged"
+    RENAMED = "renamed"
+    MERGED = "merged"
+    SPLIT = "split"
+    MOVED = "moved"
+    WITHDRAWN = "withdrawn"
+
+
+class CrosswalkCreate(BaseModel):
+    """One line of a 新旧专业对照 into the edition of the URL (the newer one)."""
+
+    from_edition: str = Field(description="key of the older edition")
+    from_code: str = Field(min_length=1, max_length=8)
+    to_code: str | None = Field(default=None, max_length=8,
+                                description="the successor; none when withdrawn")
+    relation: Relation
+
+
+class CrosswalkPublic(BaseModel):
+    id: int
+    from_edition: str
+    from_code: str
+    from_name: str | None = None
+    to_edition: str
+    to_code: str | None
+    to_name: str | None = None
+    relation: str

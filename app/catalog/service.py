@@ -7,9 +7,10 @@ from sqlmodel import Session, select
 
 from app import audit
 from app.auth import Principal, ensure_manage_edition
+from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys
 
 
@@ -92,6 +93,10 @@ def create_major(
     session: Session, edition: CatalogEdition, data: MajorCreate, *, actor: Principal
 ) -> Major:
     ensure_manage_edition(session, actor, province=edition.province, system=edition.system)
+    problem = code_problem(data.code, edition.system)
+    if problem:
+        raise Invalid({"field": "code", "message": problem.message,
+                       "suggestion": problem.suggestion}, error="code_format")
     exists = select(Major).where(Major.edition_id == edition.id, Major.code == data.code)
     if session.exec(exists).first():
         raise Conflict(f"{edition.key} already has code {data.code}", error="major_exists")

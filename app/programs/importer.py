@@ -6,21 +6,30 @@ no ORM object and no query per row. A row whose (college, major, level, intake) 
 that program (status, length, since_year); otherwise it is inserted.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app import audit
 from app.auth import Principal, ensure_governs_all
 from app.colleges.models import College
+from app.programs.bulk import insert_programs, refresh_statistics, update_programs
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
-from app.tabular import ImportResult, Progress, RowErrors, read_table
-from app.vocab import Intake, Level, ProgramStatus, parse_years, system_of
+from app.tabular import ImportResult, Progress, RowErrors, gc_paused, read_table
+from app.vocab import (
+    CN_YEARS,
+    CollegeType,
+    Intake,
+    Level,
+    ProgramStatus,
+    System,
+    parse_years,
+    system_of,
+)
 
 COLUMNS = ("college_code", "college", "major_code", "major_name", "category", "intake", "level",
            "length_years", "status", "since_year")
@@ -32,6 +41,11 @@ INTAKES = {i.value for i in Intake}
 LEVELS = {level.value for level in Level}
 STATUSES = {s.value for s in ProgramStatus}
 CHUNK = 5000
+# The accepted spellings of 学制 and of since_year, precomputed: dict lookups in the hot loop.
+YEARS = {k: v for k in [*map(str, range(1, 9)), *(f"{i}年" for i in range(1, 9)),
+                        *(f"{i}.0" for i in range(1, 9)), *CN_YEARS]
+         if (v := parse_years(k)) is not None and 1 <= v <= 8}
+SINCE = {str(year): year for year in range(1949, 2101)}
 
 
 @dataclass(slots=True)
@@ -55,8 +69,45 @@ class _Checker:
         codes = {cells.get("college_code", "") for _, cells in table_rows}
         self.colleges = college_index(session, codes)
         self.majors = MajorResolver(session, {c.get("major_code", "") for _, c in table_rows})
+        self._major_ids: dict[tuple, int] = {}
+        # domain.md: 中职 programs have no level ('' only); technician ones have one of three.
+        self._levels = {t.value: {""} if system_of(t) == System.SECONDARY else LEVELS
+                        for t in CollegeType}
 
     def check(self, number: int, cells: dict[str, str]) -> Row | None:
+        """The row, or None after recording its errors. A valid row takes the fast path."""
+        row = self._fast(number, cells)
+        return row if row is not None else self._slow(number, cells)
+
+    def _fast(self, number: int, cells: dict[str, str]) -> Row | None:
+        """Set lookups and a cache per (college, major, name, level): no error reporting, so a
+        row it cannot accept goes through _slow, which names every problem."""
+        get = cells.get
+        intake, status = get("intake", ""), get("status", "")
+        years, since = YEARS.get(get("length_years", "")), SINCE.get(get("since_year", ""))
+        if intake not in INTAKES or status not in STATUSES or years is None or since is None:
+            return None
+        college = self.colleges.get(get("college_code", ""))
+        if college is None:
+            return None
+        level = get("level", "")
+        if level not in self._levels.get(college.type, ()):
+            return None
+        key = (get("major_code", ""), get("major_name", ""), college.province, college.type)
+        major_id = self._major_ids.get(key)
+        if major_id is None:
+            major_id = self._major_ids[key] = self._major_id(*key)
+        if not major_id:
+            return None
+        return Row(number, (college.id, major_id, level, intake), years, status, since)
+
+    def _major_id(self, code: str, name: str, province: str, college_type: str) -> int:
+        """The major's id, or 0 when the code means nothing for such a college."""
+        system = system_of(college_type).value
+        ref = self.majors.pick(code, name, province=province, system=system)
+        return ref.id if ref else 0
+
+    def _slow(self, number: int, cells: dict[str, str]) -> Row | None:
         blank = [c for c in REQUIRED if not cells.get(c) and c != "level"]
         for column in blank:
             self.errors.add(number, column, "entry.missing_field", f"{column} is blank")
@@ -142,26 +193,43 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def _existing(session: Session, college_ids: Iterable[int]) -> dict[tuple, list[Any]]:
-    """Programs of these colleges by offering key, the active one first, then by id."""
+# A program as read for planning: (id, college_id, major_id, level, intake, status,
+# length_years, since_year); [1:5] is its offering key, [5:8] the values an import sets.
+Old = tuple
+
+
+def _group(items: Iterable[Any], key: Any) -> tuple[dict, dict]:
+    """(first item by key, every item of the keys seen more than once) — the single dict stays
+    flat for the common case of one item per key."""
+    first: dict = {}
+    many: dict = {}
+    for item in items:
+        k = key(item)
+        if k in first:
+            many.setdefault(k, [first[k]]).append(item)
+        else:
+            first[k] = item
+    return first, many
+
+
+def _existing(session: Session, college_ids: Iterable[int]) -> list[Old]:
+    """Programs of these colleges, the active one of a key first, then by id."""
     t = Program.__table__
-    by_key: dict[tuple, list[Any]] = defaultdict(list)
+    out: list[Old] = []
     for chunk in _chunks(sorted(college_ids), 500):
         query = select(t.c.id, t.c.college_id, t.c.major_id, t.c.level, t.c.intake, t.c.status,
                        t.c.length_years, t.c.since_year).where(t.c.college_id.in_(chunk))
-        for r in session.execute(query):
-            by_key[(r.college_id, r.major_id, r.level, r.intake)].append(r)
-    for olds in by_key.values():
-        olds.sort(key=lambda r: (r.status != "active", r.id))
-    return by_key
+        out.extend(tuple(r) for r in session.execute(query).all())
+    return out
 
 
-def _pair(rows: list[Row], olds: list[Any]) -> tuple[list[tuple[Row, Any]], list[Row]]:
+def _pair(rows: list[Row], olds: list[Old]) -> tuple[list[tuple[Row, Old]], list[Row]]:
     """Matches a key's file rows to its programs: same status first, then in order; the rest
     of the file rows are new programs."""
-    remaining, pairs, unmatched = list(olds), [], []
+    remaining = sorted(olds, key=lambda o: (o[5] != "active", o[0]))
+    pairs, unmatched = [], []
     for row in rows:
-        match = next((o for o in remaining if o.status == row.status), None)
+        match = next((o for o in remaining if o[5] == row.status), None)
         if match is None:
             unmatched.append(row)
         else:
@@ -178,18 +246,22 @@ def _pair(rows: list[Row], olds: list[Any]) -> tuple[list[tuple[Row, Any]], list
 
 def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], list[dict]]:
     """(inserts, updates) as executemany parameter lists."""
-    by_key: dict[tuple, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_key[row.key].append(row)
-    existing = _existing(session, {row.key[0] for row in rows})
+    first, many = _group(rows, lambda r: r.key)
+    old_first, old_many = _group(_existing(session, {row.key[0] for row in rows}),
+                                 lambda o: o[1:5])
     inserts, updates = [], []
-    for key, file_rows in by_key.items():
-        pairs, new = _pair(file_rows, existing.get(key, []))
-        for row, old in pairs:
-            if (old.status, old.length_years, old.since_year) != (
-                    row.status, row.length_years, row.since_year):
-                updates.append({"_id": old.id, "status": row.status,
-                                "length_years": row.length_years, "since_year": row.since_year})
+    for key, row in first.items():
+        if key in many or key in old_many:
+            old = old_first.get(key)
+            pairs, new = _pair(many.get(key, [row]), old_many.get(key, [old] if old else []))
+        elif (old := old_first.get(key)) is not None:
+            pairs, new = [(row, old)], []
+        else:
+            pairs, new = [], [row]
+        for r, o in pairs:
+            if o[5:8] != (r.status, r.length_years, r.since_year):
+                updates.append({"_id": o[0], "status": r.status, "length_years": r.length_years,
+                                "since_year": r.since_year})
         inserts.extend(
             {"college_id": key[0], "major_id": key[1], "level": key[2], "intake": key[3],
              "length_years": r.length_years, "status": r.status, "since_year": r.since_year,
@@ -201,22 +273,16 @@ def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], li
 
 def write(session: Session, inserts: list[dict], updates: list[dict],
           progress: Progress | None = None) -> None:
-    t = Program.__table__
     total, done = len(inserts) + len(updates), 0
-    if updates:
-        stmt = update(t).where(t.c.id == bindparam("_id")).values(
-            status=bindparam("status"), length_years=bindparam("length_years"),
-            since_year=bindparam("since_year"))
-        for chunk in _chunks(updates):
-            session.execute(stmt, chunk)
-            done += len(chunk)
-            if progress:
-                progress("writing", done, total)
-    for chunk in _chunks(inserts):
-        session.execute(insert(t), chunk)
-        done += len(chunk)
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
         if progress:
             progress("writing", done, total)
+
+    update_programs(session, updates, tick)
+    insert_programs(session, inserts, tick)
 
 
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
@@ -238,10 +304,12 @@ def import_programs(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row (raising with all errors), then insert and update in one transaction."""
-    rows = check_rows(session, data, filename=filename, max_rows=max_rows, progress=progress)
-    _ensure_scope(session, actor, rows)
-    inserts, updates = plan(session, rows, source[:60])
-    write(session, inserts, updates, progress)
+    with gc_paused():
+        rows = check_rows(session, data, filename=filename, max_rows=max_rows, progress=progress)
+        _ensure_scope(session, actor, rows)
+        inserts, updates = plan(session, rows, source[:60])
+        write(session, inserts, updates, progress)
+        refresh_statistics(session, len(inserts) + len(updates))
     result = ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),
                           unchanged=len(rows) - len(inserts) - len(updates))
     if result.changed or record_noop:

@@ -64,25 +64,28 @@ class MajorResolver:
                 self.by_code[r[1]].append(MajorRef(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6]))
         self._cache: dict[tuple, tuple[int | None, tuple | None]] = {}
 
-    def pick(self, code: str, name: str, *, province: str, system: str) -> MajorRef | None:
+    def pick(self, code: str, name: str, *, province: str, system: str | None,
+             edition_id: int | None = None) -> MajorRef | None:
         """The best candidate: the stated name's major when the code is in two editions, then
-        the newest edition."""
+        the newest edition. ``system`` None: any system."""
         candidates = [r for r in self.by_code.get(code, ())
-                      if r.system == system and r.province in (None, province)]
+                      if system in (None, r.system) and r.province in (None, province)
+                      and edition_id in (None, r.edition_id)]
         if not candidates:
             return None
         norm = normalize_name(name)
         return max(candidates, key=lambda r: (r.name_norm == norm, r.year, r.edition_id))
 
-    def _problem(self, code: str, province: str, system: str) -> tuple:
-        problem = code_problem(code, system)
+    def problem(self, code: str, province: str, system: str | None) -> tuple:
+        """(finding code, message, suggestion) for a code that resolves to nothing."""
+        problem = code_problem(code, system) if system else None
         if problem:
             return ("major.code_format", problem.message, problem.suggestion)
         if any(r.province not in (None, province) for r in self.by_code.get(code, ())):
             return ("major.not_in_province", f"{code} is a specialty code of another province",
                     None)
-        return ("major.unknown_code", f"{code} is in no {system} catalog in force for {province}",
-                None)
+        return ("major.unknown_code",
+                f"{code} is in no {system or ''} catalog in force for {province}", None)
 
     def resolve(self, errors: RowErrors, number: int, code: str, name: str, *, province: str,
                 system: str) -> int | None:
@@ -90,7 +93,7 @@ class MajorResolver:
         key = (code, name, province, system)
         if key not in self._cache:
             ref = self.pick(code, name, province=province, system=system)
-            self._cache[key] = (ref.id, None) if ref else (None, self._problem(
+            self._cache[key] = (ref.id, None) if ref else (None, self.problem(
                 code, province, system))
         major_id, problem = self._cache[key]
         if problem:

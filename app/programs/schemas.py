@@ -30,6 +30,7 @@ class ProgramCreate(BaseModel):
 class ProgramUpdate(BaseModel):
     status: ProgramStatus | None = None
     length_years: int | None = Field(default=None, ge=1, le=8)
+    since_year: int | None = Field(default=None, ge=1949, le=2100)
 
 
 class ProgramPublic(BaseModel):

@@ -3,16 +3,20 @@
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import audit
 from app.auth import Principal, ensure_manage_college
 from app.catalog.models import CatalogEdition, Category, Major
+from app.catalog.service import get_edition
 from app.colleges import service as colleges
 from app.colleges.models import College
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.programs.models import Program
+from app.programs.resolve import MajorResolver
 from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
+from app.vocab import Level, System, system_of
 
 COLUMNS = (
     Program.id,
@@ -30,6 +34,32 @@ COLUMNS = (
 )
 
 
+def conditions(filters: ProgramFilters) -> list[Any]:
+    """The filters as conditions on program's own columns: college and major attributes become
+    ``IN (SELECT id …)``, so each filter can drive an index that is ordered by id
+    (college_id, id), (major_id, id), (since_year, id), (status, id)."""
+    out: list[Any] = []
+    if filters.college:
+        out.append(Program.college_id.in_(
+            select(College.id).where(College.code == filters.college)))
+    if filters.province:
+        out.append(Program.college_id.in_(
+            select(College.id).where(College.province == filters.province)))
+    if filters.major_code:
+        out.append(Program.major_id.in_(select(Major.id).where(Major.code == filters.major_code)))
+    if filters.category:
+        out.append(Program.major_id.in_(
+            select(Major.id).join(Category, Category.id == Major.category_id)
+            .where(Category.name == filters.category)))
+    for column, value in ((Program.level, filters.level), (Program.intake, filters.intake),
+                          (Program.status, filters.status)):
+        if value is not None:
+            out.append(column == value.value)
+    if filters.year:
+        out.append(Program.since_year == filters.year)
+    return out
+
+
 def filtered_query(filters: ProgramFilters, columns: tuple = COLUMNS) -> Select:
     """SELECT … FROM program joined to college, major, category, edition, with the filters."""
     query: Select = (
@@ -40,24 +70,8 @@ def filtered_query(filters: ProgramFilters, columns: tuple = COLUMNS) -> Select:
         .join(Category, Category.id == Major.category_id)
         .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
     )
-    conditions: list[Any] = []
-    if filters.college:
-        conditions.append(College.code == filters.college)
-    if filters.major_code:
-        conditions.append(Major.code == filters.major_code)
-    if filters.category:
-        conditions.append(Category.name == filters.category)
-    if filters.level:
-        conditions.append(Program.level == filters.level.value)
-    if filters.intake:
-        conditions.append(Program.intake == filters.intake.value)
-    if filters.status:
-        conditions.append(Program.status == filters.status.value)
-    if filters.province:
-        conditions.append(College.province == filters.province)
-    if filters.year:
-        conditions.append(Program.since_year == filters.year)
-    return query.where(*conditions) if conditions else query
+    where = conditions(filters)
+    return query.where(*where) if where else query
 
 
 def to_public(row: Any) -> ProgramPublic:
@@ -70,10 +84,49 @@ def list_programs(
     session: Session, filters: ProgramFilters, *, after: int | None, limit: int
 ) -> list[ProgramPublic]:
     """Ordered by id (stable); keyset on id, so page 3,000 costs what page 1 does."""
-    query = filtered_query(filters).order_by(Program.id).limit(limit + 1)
+    query = page_query(session, filters, after, limit)
+    return [] if query is None else [to_public(row) for row in session.execute(query).all()]
+
+
+def _id_conditions(session: Session, filters: ProgramFilters) -> list[Any] | None:
+    """College and major filters resolved to id lists first (small queries), so the planner
+    sees the actual ids — with ``IN (SELECT …)`` PostgreSQL guessed a rare category to be
+    common and scanned all 150,000 programs. None when a filter matches nothing."""
+    out: list[Any] = []
+    lookups = (
+        (Program.college_id, filters.college, select(College.id).where(
+            College.code == filters.college)),
+        (Program.college_id, filters.province, select(College.id).where(
+            College.province == filters.province)),
+        (Program.major_id, filters.major_code, select(Major.id).where(
+            Major.code == filters.major_code)),
+        (Program.major_id, filters.category, select(Major.id).join(
+            Category, Category.id == Major.category_id).where(Category.name == filters.category)),
+    )
+    for column, value, ids in lookups:
+        if value:
+            found = session.scalars(ids).all()
+            if not found:
+                return None
+            out.append(column.in_(found))
+    return out
+
+
+def page_query(
+    session: Session, filters: ProgramFilters, after: int | None, limit: int
+) -> Select | None:
+    """The page's ids are chosen from program alone (its indexes cover them); only those
+    limit+1 rows are joined for their names. None: the page is empty."""
+    by_id = _id_conditions(session, filters)
+    if by_id is None:
+        return None
+    own = ProgramFilters(level=filters.level, intake=filters.intake, status=filters.status,
+                         year=filters.year)
+    ids = select(Program.id).where(*by_id, *conditions(own)).order_by(Program.id)
     if after is not None:
-        query = query.where(Program.id > after)
-    return [to_public(row) for row in session.execute(query).all()]
+        ids = ids.where(Program.id > after)
+    ids = ids.limit(limit + 1)
+    return filtered_query(ProgramFilters()).where(Program.id.in_(ids)).order_by(Program.id)
 
 
 def get_program(session: Session, program_id: int) -> ProgramPublic:
@@ -83,28 +136,43 @@ def get_program(session: Session, program_id: int) -> ProgramPublic:
     return to_public(row)
 
 
-def resolve_major(session: Session, code: str, *, edition: str | None, province: str) -> Major:
-    """The major a code means for a college of ``province``: a named edition, else any in force."""
-    query = (
-        select(Major)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-        .where(Major.code == code, CatalogEdition.status == "in_force")
-    )
-    if edition:
-        query = query.where(CatalogEdition.key == edition)
-    for major in session.scalars(query).all():
-        owner = session.get(CatalogEdition, major.edition_id)
-        if owner and (owner.province is None or owner.province == province):
-            return major
-    raise NotFound(f"no major {code} in a catalog in force for {province}", error="major_not_found")
+def resolve_major(
+    session: Session, code: str, *, edition: str | None, province: str,
+    system: str | None = None, name: str = "",
+) -> Major:
+    """The major a code means for a college of ``province`` (and ``system``): in the named
+    edition, else in any edition in force — the same rules as ``import programs``."""
+    edition_id = get_edition(session, edition).id if edition else None
+    resolver = MajorResolver(session, [code])
+    ref = resolver.pick(code, name, province=province, system=system, edition_id=edition_id)
+    if ref is None:
+        finding, message, suggestion = resolver.problem(code, province, system)
+        raise NotFound({"code": finding, "message": message, "suggestion": suggestion},
+                       error="major_not_found")
+    major = session.get(Major, ref.id)
+    assert major is not None
+    return major
+
+
+def _level(college: College, level: Level | None) -> str:
+    """'' for 中职 (no training level, domain.md); technician programs need one."""
+    if system_of(college.type) == System.SECONDARY:
+        if level is not None:
+            raise Invalid("中职 programs have no level; leave it out", error="level_not_allowed")
+        return ""
+    if level is None:
+        raise Invalid("a technician program needs a level (中级, 高级 or 预备技师)",
+                      error="level_required")
+    return level.value
 
 
 def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -> Program:
     college = colleges.get_by_code(session, data.college)
     ensure_manage_college(session, actor, college)
-    major = resolve_major(session, data.major_code, edition=data.edition, province=college.province)
+    major = resolve_major(session, data.major_code, edition=data.edition,
+                          province=college.province, system=system_of(college.type).value)
     program = Program(
-        college_id=college.id, major_id=major.id, level=data.level.value if data.level else "",
+        college_id=college.id, major_id=major.id, level=_level(college, data.level),
         intake=data.intake.value, length_years=data.length_years, status=data.status.value,
         since_year=data.since_year, source="api",
     )
@@ -129,23 +197,23 @@ def update_program(
     for key, value in changes.items():
         setattr(program, key, value)
     session.add(program)
-    _flush_unique(session, str(program.college_id), str(program.major_id))
     college = session.get(College, program.college_id)
+    major = session.get(Major, program.major_id)
+    assert college is not None and major is not None
+    _flush_unique(session, college.code, major.code)
     audit.record(
         session, actor, action="program.update", target_type="program", target_id=program.id,
-        before=before, after=changes, authority_id=college.authority_id if college else None,
+        before=before, after=changes, authority_id=college.authority_id,
     )
     return program
 
 
 def _flush_unique(session: Session, college: str, major: str) -> None:
-    from sqlalchemy.exc import IntegrityError
-
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"college {college} already runs {major} at this level and intake as an active program",
-            error="program_exists",
+            f"college {college} already runs {major} at this level and intake as an active "
+            "program", error="program_exists",
         ) from exc
