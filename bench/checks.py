@@ -58,7 +58,8 @@ def admin_token(db: Database) -> str:
                             db.url)[1].strip()
 
 
-def import_result(db: Database, csv_file: Path, seconds: float, rows: int, work: Path) -> Result:
+def import_result(db: Database, csv_file: Path, seconds: float, rows: int, work: Path,
+                  cpu: float) -> Result:
     floor = reference_import(db, csv_file, work)
     rate, floor_rate = rows / seconds, rows / floor
     tool = "sqlite3 .import" if db.backend == "sqlite" else "psql \\copy"
@@ -66,7 +67,8 @@ def import_result(db: Database, csv_file: Path, seconds: float, rows: int, work:
         db.backend, f"4. registry import programs, {rows:,} rows", rate, "rows/s",
         floor_rate, f"({tool} into a bare table)", rate / floor_rate,
         f"≥ {IMPORT_RATE[db.backend]:,} rows/s", rate >= IMPORT_RATE[db.backend],
-        note=f"{seconds:.1f} s including the command's start-up; the floor took {floor:.2f} s",
+        note=f"{seconds:.1f} s including the command's start-up ({cpu:.1f} s CPU: "
+        f"{rows / cpu:,.0f} rows per CPU-second); the floor took {floor:.2f} s",
     )
 
 
@@ -81,7 +83,8 @@ def _export_row(db: Database, m: dict, expected: int) -> Result:
         db.backend, f"1. GET /programs.csv, {m['rows']:,} rows", m["seconds"], "s",
         m["reference_seconds"], f"({tool})", ratio, f"≤ {EXPORT_RATIO}×",
         ratio <= EXPORT_RATIO and not problems,
-        note="; ".join(problems) or f"{mb_s:.1f} MB/s; same rows as the reference",
+        note="; ".join(problems) or f"{mb_s:.1f} MB/s, server CPU {m['cpu_seconds']:.2f} s; "
+        "same rows as the reference",
     )
 
 
@@ -127,8 +130,10 @@ def _categories(data: Path, manifest: Manifest) -> list[str]:
 def _load_rows(db: Database, label: str, got: dict, ref: dict) -> list[Result]:
     share = got["rps"] / ref["rps"]
     errors = got["status_errors"] + got["socket_errors"]
-    note = f"{errors} failed requests" if errors else \
-        f"p50 {got['p50_ms']:.1f} ms (minimal {ref['p50_ms']:.1f} ms)"
+    cpu, ref_cpu = got["cpu_ms_per_request"], ref["cpu_ms_per_request"]
+    note = f"{errors} failed requests" if errors else (
+        f"p50 {got['p50_ms']:.1f} ms (minimal {ref['p50_ms']:.1f} ms); server CPU "
+        f"{cpu:.2f} ms/request (minimal {ref_cpu:.2f}: {ref_cpu / cpu:.0%} by CPU)")
     return [
         Result(db.backend, f"2. {label} req/s", got["rps"], "req/s", ref["rps"],
                "(minimal FastAPI app)", share, f"≥ {LOAD_SHARE:.0%} of minimal",
@@ -167,7 +172,8 @@ def validate_results(db: Database, server: Server, minimal: Server, token: str, 
         got = measure_validate(server, token, small, 5 if not options.quick else 3)
         ref = measure_validate(minimal, token, small, 5 if not options.quick else 3)
         big = measure_validate(server, token, large, options.repeat)
-        note = f"{got['errors']} errors, {got['warnings']} warnings found"
+        note = (f"{got['errors']} errors, {got['warnings']} warnings found; "
+                f"server CPU {got['cpu']:.3f} s per validation")
         return [
             Result(backend, "3. validate a 1,000-entry filing", got["seconds"], "s",
                    ref["seconds"], "(minimal app parsing the same body)",
@@ -176,7 +182,8 @@ def validate_results(db: Database, server: Server, minimal: Server, token: str, 
             Result(backend, "3. validate a 10,000-entry filing", big["seconds"], "s",
                    got["seconds"], "(the 1,000-entry one)", big["seconds"] / got["seconds"],
                    f"< {VALIDATE_GROWTH:.0f}× the 1,000", big["seconds"] / got["seconds"]
-                   < VALIDATE_GROWTH, note=f"{big['errors']} errors, {big['warnings']} warnings"),
+                   < VALIDATE_GROWTH, note=f"{big['errors']} errors, {big['warnings']} warnings; "
+                   f"server CPU {big['cpu']:.3f} s per validation"),
         ]
 
     return attempt(backend, "3. validate a filing", measure)
@@ -194,7 +201,8 @@ def search_results(db: Database, server: Server, minimal: Server, data: Path,
             backend, f"5. GET /majors?q= p99, {got['samples']:,} queries", got["p99_ms"], "ms",
             ref["p99_ms"], "(minimal FastAPI app)", got["p99_ms"] / ref["p99_ms"],
             f"< {SEARCH_P99_MS:.0f} ms", got["p99_ms"] < SEARCH_P99_MS,
-            note=f"p50 {got['p50_ms']:.2f} ms (minimal {ref['p50_ms']:.2f} ms); "
+            note=f"p50 {got['p50_ms']:.2f} ms (minimal {ref['p50_ms']:.2f} ms); server CPU "
+            f"{got['cpu_ms']:.2f} ms/query (minimal {ref['cpu_ms']:.2f}); "
             f"{got['empty']} queries found nothing",
         )]
 

@@ -20,6 +20,7 @@ class ExportRun:
     peak_rss_kib: int  # VmHWM after the export (peak since the server started)
     sampled_rss_kib: int  # the highest VmRSS sampled during it
     start_rss_kib: int
+    cpu_seconds: float  # the server's CPU time for the export
 
 
 def http_export(server: Server, dest: Path) -> ExportRun:
@@ -27,6 +28,7 @@ def http_export(server: Server, dest: Path) -> ExportRun:
     start = server.memory_kib()["VmRSS"]
     command = pinned(CLIENT_CPU, ["curl", "-sS", "-f", "-o", str(dest),
                                   f"{server.url}/api/v1/programs.csv"])
+    cpu = server.cpu_seconds()
     with RssSampler(server) as sampler:
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
@@ -36,7 +38,7 @@ def http_export(server: Server, dest: Path) -> ExportRun:
     with open(dest, "rb") as handle:
         rows = sum(1 for _ in handle) - 1
     return ExportRun(seconds, rows, dest.stat().st_size, server.memory_kib()["VmHWM"],
-                     sampler.peak_kib, start)
+                     sampler.peak_kib, start, server.cpu_seconds() - cpu)
 
 
 def warm_up(server: Server) -> None:
@@ -81,5 +83,6 @@ def measure_export(server: Server, db: Database, work: Path, repeat: int) -> dic
         "peak_rss_kib": max(r.peak_rss_kib for r in runs),
         "sampled_rss_kib": max(r.sampled_rss_kib for r in runs),
         "start_rss_kib": runs[0].start_rss_kib,
+        "cpu_seconds": statistics.median(r.cpu_seconds for r in runs),
         "mismatch": mismatch,
     }

@@ -62,6 +62,9 @@ def run_wrk(server: Server, paths: Path, seconds: int) -> dict:
 
 
 def measure_load(server: Server, paths: Path, seconds: int, warm: int) -> dict:
-    """A short warm-up run (not counted), then the measured one."""
+    """A short warm-up run (not counted), then the measured one, with the server's CPU time."""
     run_wrk(server, paths, warm)
-    return run_wrk(server, paths, seconds)
+    cpu = server.cpu_seconds()
+    stats = run_wrk(server, paths, seconds)
+    stats["cpu_ms_per_request"] = (server.cpu_seconds() - cpu) * 1000 / max(1, stats["requests"])
+    return stats

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from bench.database import DEFAULT_PG_URL, Database
-from bench.generate import read_manifest
+from bench.generate import Spec, read_manifest
 from bench.load import load_registry, prepare, registry_in_process, registry_process
 from bench.load_test import college_paths, run_wrk, write_paths
 from bench.run import OUT, QUICK, generate
@@ -128,17 +128,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--full", action="store_true", help="the national-scale registry")
     args = parser.parse_args(argv)
     if args.what != "import" and not Path(PY_SPY).exists():
         raise SystemExit("py-spy is missing: pip install -e '.[bench]'")
-    data = OUT / "data-quick"
+    data = OUT / ("data" if args.full else "data-quick")
     if not (data / "manifest.json").exists():
-        generate(data, QUICK)
+        generate(data, Spec() if args.full else QUICK)
     manifest = read_manifest(data)
     importing = args.what == "import"
-    db, fresh = profile_db(args.backend, args.pg_url,
-                           "registry_profile_import" if importing else "registry_profile",
-                           rebuild=importing)
+    name = "registry_profile" + ("_import" if importing else "") + ("_full" if args.full else "")
+    db, fresh = profile_db(args.backend, args.pg_url, name, rebuild=importing)
     if fresh:
         prepare(db.url, registry_in_process)
         load_registry(db.url, data, manifest, run=registry_in_process,

@@ -38,10 +38,12 @@ def measure_validate(server: Server, token: str, filing: Path, repeat: int) -> d
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
         post_filing(client, body, entries)
+        cpu = server.cpu_seconds()
         times = [post_filing(client, body, entries) for _ in range(repeat)]
+        cpu = (server.cpu_seconds() - cpu) / repeat
         summary = client.post("/api/v1/filings/validate", content=body,
                               headers={"Content-Type": "application/json"}).json()
-    return {"seconds": statistics.median(times), "runs": times, "entries": entries,
+    return {"seconds": statistics.median(times), "runs": times, "entries": entries, "cpu": cpu,
             "errors": summary.get("errors"), "warnings": summary.get("warnings")}
 
 
@@ -52,6 +54,7 @@ def measure_search(server: Server, queries: list[dict[str, str]], passes: int) -
     with httpx.Client(base_url=server.url, timeout=30) as client:
         for query in queries[:50]:
             client.get("/api/v1/majors", params={"q": query["q"]})
+        cpu = server.cpu_seconds()
         for _ in range(passes):
             for query in queries:
                 started = time.perf_counter()
@@ -61,5 +64,6 @@ def measure_search(server: Server, queries: list[dict[str, str]], passes: int) -
                     raise RuntimeError(f"/majors?q={query['q']} answered {response.status_code}")
                 items = response.json().get("items")
                 empty += isinstance(items, list) and not items
+    cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(latencies)
     return {"p99_ms": percentile(latencies, 99) * 1000, "p50_ms": percentile(latencies, 50) * 1000,
-            "samples": len(latencies), "empty": empty}
+            "samples": len(latencies), "empty": empty, "cpu_ms": cpu_ms}

@@ -98,7 +98,7 @@ def bench_database(
     prepare(db.url, run_registry, create_all=options.create_all)
     timings = load_registry(db.url, data, manifest)
     results = [checks.import_result(db, data / manifest.programs_file, timings["programs"],
-                                    manifest.counts["programs"], work)]
+                                    manifest.counts["programs"], work, timings["programs_cpu"])]
     token = checks.admin_token(db)
     env = {"REGISTRY_DATABASE_URL": db.url}
     rng = random.Random(manifest.spec["seed"])

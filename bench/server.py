@@ -86,6 +86,14 @@ class Server:
         assert self.process is not None
         return self.process.pid
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process (all its threads) has used so far.
+
+        Unlike wall-clock figures this does not grow when other work shares the core, so the
+        per-request CPU cost stays comparable on a busy machine."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def memory_kib(self) -> dict[str, int]:
         """VmRSS (now) and VmHWM (peak since start) of the server process, in KiB."""
         out: dict[str, int] = {}
