@@ -29,14 +29,18 @@ from app.publications.service import get, latest_published, lines_of, specialtie
 API = "/api/v1/publications"
 
 
-def sees_drafts(principal: Principal | None) -> bool:
-    """Drafts are the bureau's working copies: admins and reviewers see them, the public not."""
-    return principal is not None and principal.role in ("admin", "reviewer")
+def sees_drafts(principal: Principal | None, authority_id: int | None = None) -> bool:
+    """Drafts are a bureau's working copies: its admins and reviewers (and superusers) see them,
+    nobody else does."""
+    if principal is None or principal.role not in ("admin", "reviewer"):
+        return False
+    return principal.authority_id is None or principal.authority_id == authority_id
 
 
 def get_visible(session: Session, publication_id: int, principal: Principal | None) -> Publication:
+    """A published revision, or a draft its authority's staff may see; otherwise 404."""
     publication = get(session, publication_id)
-    if publication.status != "published" and not sees_drafts(principal):
+    if publication.status != "published" and not sees_drafts(principal, publication.authority_id):
         raise NotFound(f"no publication {publication_id}", error="publication_not_found")
     return publication
 
@@ -218,8 +222,13 @@ def list_publications(
 ) -> list[PublicationSummary]:
     """Newest first by id (keyset on id); the public sees published revisions only."""
     query = select(Publication).order_by(col(Publication.id).desc()).limit(limit + 1)
-    if not sees_drafts(principal):
+    if not sees_drafts(principal, principal.authority_id if principal else None):
         query = query.where(Publication.status == "published")
+    elif principal is not None and principal.authority_id is not None:
+        query = query.where(
+            (col(Publication.status) == "published")
+            | (col(Publication.authority_id) == principal.authority_id)
+        )
     if status:
         query = query.where(Publication.status == status)
     if year:

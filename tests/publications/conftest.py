@@ -1,0 +1,123 @@
+"""Fixtures and helpers of the publications tests (the seeded registry holds the 2024 list)."""
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"
+SOURCE_2024 = ROOT / "seed/source/gz2024_technician_new_majors.csv"
+SPECIALTIES_2024 = ROOT / "seed/source/gd2024_specialty_majors.csv"
+# Written from seed/source/gz2024_technician_new_majors.csv, not by the code under test.
+EXPECTED_2024_CSV = DATA / "gz2024_technician_list.csv"
+API = "/api/v1/publications"
+GZ = "GZ-HRSS"  # 广州市人力资源和社会保障局, which published the 2024 list
+SERIES_2024 = "GZ-HRSS-2024"
+
+
+def source_rows(path: Path = SOURCE_2024) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def line(
+    seq: int,
+    college: str,
+    major_code: str,
+    intake: str,
+    level: str | None,
+    years: int,
+    remark: str = "",
+    **extra,
+) -> dict:
+    return {
+        "seq": seq,
+        "college": college,
+        "major_code": major_code,
+        "intake": intake,
+        "level": level,
+        "length_years": years,
+        "remark": remark,
+        **extra,
+    }
+
+
+def lines_as_input(publication: dict) -> list[dict]:
+    """A publication's entries as the ``lines`` body of PUT /publications/{id}/lines."""
+    return [
+        line(
+            e["seq"],
+            e["college_code"],
+            e["major_code"],
+            x["intake"],
+            x["level"],
+            x["length_years"],
+            x["remark"],
+            major_name=e["major_name"],
+            category=e["category"],
+        )
+        for e in publication["entries"]
+        for x in e["lines"]
+    ]
+
+
+@pytest.fixture
+def gz_admin(tokens) -> dict[str, str]:
+    return tokens("admin", authority=GZ)
+
+
+@pytest.fixture
+def list_2024(seeded_client) -> dict:
+    """The seeded, published 2024 list (JSON)."""
+    body = seeded_client.get(f"{API}/{SERIES_2024}/latest").json()
+    assert body["revision"] == 1 and body["status"] == "published"
+    return body
+
+
+@pytest.fixture
+def draft(seeded_client, gz_admin):
+    """draft(lines, **fields) -> a new draft (JSON), posted by GZ-HRSS's admin."""
+
+    def make(lines: list[dict], **fields) -> dict:
+        body = {
+            "year": 2025,
+            "title": "2025年广州市技工院校新增专业名单",
+            "series": "GZ-T-2025",
+            "lines": lines,
+            **fields,
+        }
+        response = seeded_client.post(API, json=body, headers=gz_admin)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return make
+
+
+@pytest.fixture
+def correction(seeded_client, gz_admin, list_2024):
+    """correction(edit) -> the published revision 2 of the 2024 list; ``edit`` changes the
+    line dicts of revision 1 in place before they are stored."""
+
+    def make(edit, reason: str = "勘误: 学制与备注") -> dict:
+        response = seeded_client.post(
+            f"{API}/{list_2024['id']}/corrections", json={"reason": reason}, headers=gz_admin
+        )
+        assert response.status_code == 201, response.text
+        revision = response.json()
+        lines = lines_as_input(revision)
+        edit(lines)
+        response = seeded_client.put(
+            f"{API}/{revision['id']}/lines", json={"lines": lines}, headers=gz_admin
+        )
+        assert response.status_code == 200, response.text
+        response = seeded_client.post(f"{API}/{revision['id']}/publish", headers=gz_admin)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return make
