@@ -20,7 +20,7 @@ from app.colleges.models import College
 from app.exporting import guard
 from app.programs.models import Program
 from app.programs.schemas import ProgramFilters
-from app.programs.service import filtered_query
+from app.programs.service import conditions
 
 HEADER = (
     "college_code",
@@ -37,7 +37,7 @@ HEADER = (
 # Only the program's own columns come per row; college and major text is looked up in two small
 # dicts built once per export (a few thousand entries at national scale), so the per-row work is a
 # tuple concatenation and SQLite/psycopg create 3 strings per row instead of 8.
-ROW_COLUMNS = (
+ROW_COLUMNS: tuple[Any, ...] = (
     Program.college_id,
     Program.major_id,
     exporting.guarded_column(Program.intake, "intake"),
@@ -98,7 +98,10 @@ def _driver_cursor(conn: Connection, query: Select) -> Any:
 
 def row_batches(engine: Engine, filters: ProgramFilters) -> Iterator[list[tuple]]:
     """Batches of export rows, in HEADER order and program-id order; never the whole result."""
-    query = filtered_query(filters, ROW_COLUMNS).order_by(col(Program.id))
+    # program alone, in id order: the filters are conditions on its own columns (core's
+    # ``conditions``), names come from the lookups — no join, so PostgreSQL walks the primary
+    # key with its server-side cursor instead of planning a four-table join for a cursor.
+    query = select(*ROW_COLUMNS).where(*conditions(filters)).order_by(col(Program.id))
     with engine.connect() as conn:
         colleges, majors = _lookups(conn)
         cursor = _driver_cursor(conn, query)
