@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app import seed
+from app.audit import AuditLog
 from app.catalog.models import CatalogEdition, Major
 from app.colleges.models import College
 from app.programs.models import Program
@@ -22,9 +23,26 @@ def test_seed_loads_exact_counts_and_second_run_adds_nothing(engine):
     assert first["catalogs"] == 37 + 18 + 358 + 2
     assert first["programs"] == 82
     assert counts(engine) == {"editions": 4, "majors": 415, "colleges": 29, "programs": 82}
+    audits = counts_of_audit(engine)
     second = seed.run(engine)
     assert all(added == 0 for added in second.values()), second
     assert counts(engine) == {"editions": 4, "majors": 415, "colleges": 29, "programs": 82}
+    assert counts_of_audit(engine) == audits  # a run that changes nothing records nothing
+
+
+def counts_of_audit(engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(AuditLog))
+
+
+def test_seed_goes_through_the_import_services(seeded):
+    with Session(seeded) as session:
+        entries = session.execute(
+            select(AuditLog.action, AuditLog.target_id).where(AuditLog.actor == "seed")
+        ).all()
+    assert ("catalog.import", "technician-2022") in entries
+    assert ("college.import", "colleges.csv") in entries
+    assert ("program.import", "programs_gz2024.csv") in entries
 
 
 def test_seeded_guangzhou_technician_college_has_its_seven_2024_programs(seeded_client):
