@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import DDL, Column, DateTime, event
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.audit import utcnow
@@ -89,3 +89,69 @@ class ProgramApproval(SQLModel, table=True):
     program_id: int = Field(foreign_key="program.id", primary_key=True)
     publication_id: int = Field(foreign_key="publication.id", primary_key=True, index=True)
     line_id: int = Field(foreign_key="publication_line.id")
+
+
+# --- a published list is frozen by the database too ----------------------------------------
+# The services refuse every change first (409 ``published``); these triggers make the database
+# refuse one that bypasses them (a script, a bug). Migration 0003 repeats this DDL (migrations
+# never import models); a later SQLite batch rebuild of these tables would have to recreate it.
+
+FROZEN_MESSAGE = "a published list never changes"
+_PUBLISHED = "(SELECT status FROM publication WHERE id = {row}.publication_id) = 'published'"
+_ABORT = f"BEGIN SELECT RAISE(ABORT, '{FROZEN_MESSAGE}'); END"
+_RAISE = f"RAISE EXCEPTION '{FROZEN_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'"
+CHILD_TABLES = ("publication_line", "publication_specialty")
+
+# By table, so each table's triggers are created right after it (create_all and migration 0003).
+SQLITE_FROZEN: dict[str, list[str]] = {
+    "publication": [
+        f"""CREATE TRIGGER publication_frozen_{op.lower()} BEFORE {op} ON publication
+WHEN OLD.status = 'published' {_ABORT}"""
+        for op in ("UPDATE", "DELETE")
+    ],
+} | {
+    table: [
+        f"""CREATE TRIGGER {table}_frozen_{op.lower()} BEFORE {op} ON {table}
+WHEN {_PUBLISHED.format(row=row)} {_ABORT}"""
+        for op, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+    ]
+    for table in CHILD_TABLES
+}
+POSTGRESQL_FROZEN: dict[str, list[str]] = {
+    "publication": [
+        f"""CREATE OR REPLACE FUNCTION publication_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE parent integer;
+BEGIN
+  IF TG_TABLE_NAME = 'publication' THEN
+    IF OLD.status = 'published' THEN {_RAISE}; END IF;
+  ELSE
+    IF TG_OP = 'INSERT' THEN parent := NEW.publication_id; ELSE parent := OLD.publication_id;
+    END IF;
+    IF EXISTS (SELECT 1 FROM publication WHERE id = parent AND status = 'published') THEN
+      {_RAISE};
+    END IF;
+  END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$""",
+        """CREATE TRIGGER publication_frozen BEFORE UPDATE OR DELETE ON publication
+FOR EACH ROW EXECUTE FUNCTION publication_frozen()""",
+    ],
+} | {
+    table: [
+        f"""CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION publication_frozen()"""
+    ]
+    for table in CHILD_TABLES
+}
+
+
+def _install_frozen_triggers() -> None:
+    for name in ("publication", *CHILD_TABLES):
+        table = SQLModel.metadata.tables[name]
+        for dialect, by_table in (("sqlite", SQLITE_FROZEN), ("postgresql", POSTGRESQL_FROZEN)):
+            for statement in by_table[table.name]:
+                event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+_install_frozen_triggers()
