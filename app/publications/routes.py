@@ -108,14 +108,7 @@ def diff_publications_xlsx(
     authority: AuthorityQuery = None,
 ):
     result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
-    table = [[exporting.guard(c) for c in row] for row in diffs.rows(result)]
-
-    def fill(book) -> None:
-        sheet = exporting.Sheet(book.create_sheet("对比"), text_columns=(5,))
-        sheet.append(diffs.CSV_HEADER)
-        sheet.extend(table)
-
-    return _xlsx(exporting.xlsx_stream(fill), ("新增专业名单对比.xlsx", "publications-diff.xlsx"))
+    return _xlsx(diffs.xlsx(result), ("新增专业名单对比.xlsx", "publications-diff.xlsx"))
 
 
 @router.get("/statistics/approvals", response_model=stats.ApprovalStats)

@@ -135,6 +135,7 @@ class PublicationSummary(BaseModel):
     document_number: str
     published_on: date | None
     published_at: datetime | None
+    round_id: int | None = Field(description="the filing round it was drafted from")
     checksum: str | None = Field(description="SHA-256 of the default CSV download (BOM, CRLF)")
     corrects: int | None
     correction_reason: str | None

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.audit import utcnow
-from app.auth import Principal
+from app.auth import Principal, authority_governs
 from app.authorities.models import Authority
+from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.programs.models import Program
 from app.publications import drafting, export
@@ -85,6 +86,25 @@ def _authority(session: Session, code: str | None, actor: Principal) -> Authorit
     return found
 
 
+def _check_colleges(session: Session, authority_id: int, lines: Sequence[PublicationLine]):
+    """A list approves programs of the colleges its authority governs only: 广州市人社局's list
+    cannot carry a 中职 school's major, whoever drafts it."""
+    ids = {line.college_id for line in lines}
+    owners = dict(
+        session.exec(select(College.id, College.authority_id).where(col(College.id).in_(ids))).all()
+    )
+    governed = {a: authority_governs(session, authority_id, a) for a in set(owners.values())}
+    outside = [i for i, line in enumerate(lines) if not governed.get(owners.get(line.college_id))]
+    if outside:
+        raise Invalid(
+            {
+                "lines": outside[:100],
+                "message": "these lines name colleges outside the list's authority",
+            },
+            error="college_outside_authority",
+        )
+
+
 def _store(
     session: Session,
     publication: Publication,
@@ -94,6 +114,7 @@ def _store(
     """Replace the draft's lines and/or 附件2 (whichever is given)."""
     assert publication.id is not None
     if lines is not None:
+        _check_colleges(session, publication.authority_id, lines)
         session.execute(
             delete(PublicationLine).where(col(PublicationLine.publication_id) == publication.id)
         )

@@ -144,6 +144,7 @@ def summary(session: Session, publication: Publication) -> PublicationSummary:
         document_number=publication.document_number,
         published_on=publication.published_on,
         published_at=publication.published_at,
+        round_id=publication.round_id,
         checksum=publication.checksum,
         corrects=publication.corrects_id,
         correction_reason=publication.correction_reason,

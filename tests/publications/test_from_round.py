@@ -100,6 +100,7 @@ def test_draft_from_a_round_numbers_its_approved_entries(seeded_client, tokens, 
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["series"] == "GZ-HRSS-2025" and body["status"] == "draft"
+    assert body["round_id"] == decided_round["id"]
     got = [
         (
             e["seq"],
