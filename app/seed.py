@@ -19,6 +19,7 @@ from app.colleges.models import CollegeNameHistory
 from app.db import session_scope
 from app.programs.importer import import_programs
 from app.publications.seed import seed_publications
+from app.vocab import System
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 SEED_EPOCH = "2024-01-01T00:00:00+00:00"
@@ -40,7 +41,7 @@ def seed_editions(session: Session) -> int:
     added = 0
     for row in rows("editions.csv"):
         options = EditionOptions(
-            title=row["title"], system=row["system"], province=row["province"] or None,
+            title=row["title"], system=System(row["system"]), province=row["province"] or None,
             supplements=row["supplements"] or None, year=int(row["year"]) if row["year"] else None,
             partial=row["partial"] == "true", note=row["note"],
         )

@@ -7,7 +7,7 @@ all-or-nothing either way.
 
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session
 
 from app.programs.models import Program
@@ -39,9 +39,15 @@ def insert_programs(session: Session, rows: list[dict], tick: Tick) -> None:
         sql = f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
         _copy(session, sql, (tuple(r[c] for c in INSERT_COLUMNS) for r in rows), tick)
         return
+    # The driver's executemany with tuples: SQLAlchemy's per-row parameter processing cost
+    # more CPU than SQLite's own inserts (2.5 s vs 1 s for 150k rows).
+    sql = (f"INSERT INTO program ({', '.join(INSERT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})")
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     for chunk in _chunks(rows):
-        session.execute(insert(Program.__table__), chunk)
+        cursor.executemany(sql, [tuple(r[c] for c in INSERT_COLUMNS) for r in chunk])
         tick(len(chunk))
+    cursor.close()
 
 
 def update_programs(session: Session, rows: list[dict], tick: Tick) -> None:
@@ -83,4 +89,7 @@ def refresh_statistics(session: Session, changed: int) -> None:
     per page at 150k rows (5 ms with them); PostgreSQL would wait for autovacuum."""
     if changed < ANALYZE_AFTER:
         return
-    session.connection().exec_driver_sql("ANALYZE program")
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA analysis_limit=2000")  # sampled: fast, close enough
+    conn.exec_driver_sql("ANALYZE program")
