@@ -101,13 +101,16 @@ def import_catalog_cmd(
     = None,
     province: Annotated[str | None, typer.Option(help="makes it a provincial specialty catalog")]
     = None,
+    partial: Annotated[bool | None, typer.Option(
+        "--partial/--complete", help="mark the edition an extract / the whole official catalog")]
+    = None,
 ) -> None:
     """Columns code,name,category[,levels] (levels like 中级|高级|预备技师); creates the edition
     when new and updates majors already in it (by code)."""
     from app.catalog.importer import import_catalog
     from app.catalog.schemas import EditionOptions
 
-    options = EditionOptions(title=title, system=system, province=province)
+    options = EditionOptions(title=title, system=system, province=province, partial=partial)
     _run(lambda session, progress: import_catalog(
         session, file.read_bytes(), key=edition, options=options, actor=cli_actor(),
         filename=file.name, max_rows=get_settings().max_upload_rows, progress=progress))

@@ -111,7 +111,10 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
             )
     if options.title and options.title != found.title:
         found.title = options.title
-        session.add(found)
+    if options.partial is not None:
+        # Loading the official file into the seed's extract makes it complete (README).
+        found.partial = options.partial
+    session.add(found)
     return found
 
 

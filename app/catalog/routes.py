@@ -89,11 +89,13 @@ def import_catalog_file(
     title: Annotated[str | None, Form()] = None,
     system: Annotated[System | None, Form()] = None,
     province: Annotated[str | None, Form()] = None,
+    partial: Annotated[bool | None, Form(description="true: an extract; false: complete")] = None,
 ):
     """Columns `code,name,category[,levels]`; creates the edition when new; upsert by code."""
     return import_catalog(
         session, upload.data, key=key, filename=upload.filename, max_rows=upload.max_rows,
-        options=EditionOptions(title=title, system=system, province=province), actor=actor,
+        options=EditionOptions(title=title, system=system, province=province, partial=partial),
+        actor=actor,
     )
 
 

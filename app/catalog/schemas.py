@@ -69,8 +69,8 @@ class SearchHit(MajorPublic):
 
 
 class EditionOptions(BaseModel):
-    """How `import catalog` creates a new edition; on an existing one only ``title`` may change
-    and ``system``/``province``, when given, must agree."""
+    """How `import catalog` creates a new edition; on an existing one only ``title`` and
+    ``partial`` may change and ``system``/``province``, when given, must agree."""
 
     title: str | None = Field(default=None, max_length=200)
     system: System | None = None

@@ -59,3 +59,17 @@ def test_import_colleges_and_programs_from_the_command_line(cli, tmp_path):
     result = cli("import", "programs", str(programs))
     assert result.exit_code == 0, result.output
     assert "inserted: 1" in result.stdout
+
+
+def test_loading_the_official_file_with_complete_clears_the_partial_flag(cli, seeded, tmp_path):
+    from app.catalog.models import CatalogEdition
+
+    path = tmp_path / "official.csv"
+    path.write_text("code,name,category\n0127,机电一体化技术,机械类\n0101,机床切削加工（车工）,机械类\n")
+    result = cli("import", "catalog", str(path), "--edition", "technician-2022", "--complete")
+    assert result.exit_code == 0, result.output
+    assert "inserted: 1, updated: 0, unchanged: 1" in result.stdout
+    with Session(seeded) as session:
+        edition = session.exec(
+            select(CatalogEdition).where(CatalogEdition.key == "technician-2022")).one()
+    assert edition.partial is False
