@@ -4,8 +4,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 _SPACE = re.compile(r"\s+")
 
 
@@ -19,6 +17,10 @@ def normalize_name(value: str | None) -> str:
 @lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a Chinese name, lower case, letters and digits only."""
+    # Imported on first use: loading pypinyin's phrase dictionary costs ~0.3 s CPU, which every
+    # `registry` command (e.g. `import programs`, which needs no pinyin) paid at start-up.
+    from pypinyin import Style, lazy_pinyin
+
     text = normalize_name(name)
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     full = "".join(syllables)
