@@ -95,42 +95,45 @@ def resolve(
     return DiffSide(ref=ref, publications=[p.id or 0 for p in publications]), lines
 
 
+def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple, PublicationLine]:
+    """Lines by offering key, in order (the first line wins should a key repeat)."""
+    keyed: dict[tuple, PublicationLine] = {}
+    for line in lines:
+        keyed.setdefault(_key(line), line)
+    return keyed
+
+
+def _change(old: PublicationLine, new: PublicationLine) -> LineChange | None:
+    fields = [f for f in COMPARED if getattr(old, f) != getattr(new, f)]
+    if not fields:
+        return None
+    key = {
+        "college_code": new.college_code,
+        "major_code": new.major_code,
+        "intake": new.intake,
+        "level": new.level or None,
+    }
+    return LineChange(
+        key=key, fields=fields, before=views.line_public(old), after=views.line_public(new)
+    )
+
+
 def compare(
     before: DiffSide,
     old: Sequence[PublicationLine],
     after: DiffSide,
     new: Sequence[PublicationLine],
 ) -> DiffResult:
-    a: dict[tuple, PublicationLine] = {}
-    b: dict[tuple, PublicationLine] = {}
-    for line in old:
-        a.setdefault(_key(line), line)
-    for line in new:
-        b.setdefault(_key(line), line)
-    changed = []
-    for key, line in b.items():
-        if key in a:
-            fields = [f for f in COMPARED if getattr(a[key], f) != getattr(line, f)]
-            if fields:
-                changed.append(
-                    LineChange(
-                        key=dict(
-                            zip(
-                                ("college_code", "major_code", "intake", "level"),
-                                (*key[:3], key[3] or None),
-                                strict=True,
-                            )
-                        ),
-                        fields=fields,
-                        before=views.line_public(a[key]),
-                        after=views.line_public(line),
-                    )
-                )
+    a, b = _keyed(old), _keyed(new)
+    changes = [_change(a[key], line) for key, line in b.items() if key in a]
+    changed = [c for c in changes if c is not None]
     added = [views.line_public(line) for key, line in b.items() if key not in a]
     removed = [views.line_public(line) for key, line in a.items() if key not in b]
-    unchanged = sum(1 for key in b if key in a) - len(changed)
     summary = DiffSummary(
-        added=len(added), removed=len(removed), changed=len(changed), unchanged=unchanged
+        added=len(added),
+        removed=len(removed),
+        changed=len(changed),
+        unchanged=len(changes) - len(changed),
     )
     return DiffResult.model_validate(
         {

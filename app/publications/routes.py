@@ -13,8 +13,8 @@ from app.auth import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
 from app.programs.export import router as programs_export_router
+from app.publications import corrections, export, service, stats, views
 from app.publications import diff as diffs
-from app.publications import export, service, stats, views
 from app.publications.models import Publication
 from app.publications.schemas import (
     CorrectionIn,
@@ -303,4 +303,4 @@ def correct_publication(
     session: SessionDep, publication_id: int, data: CorrectionIn, actor: AdminPrincipal
 ):
     """A correction (勘误): a new draft revision of the list, naming this one and why."""
-    return views.public(session, service.correct(session, publication_id, data, actor=actor))
+    return views.public(session, corrections.correct(session, publication_id, data, actor=actor))

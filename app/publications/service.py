@@ -24,7 +24,6 @@ from app.publications.models import (
     PublicationSpecialty,
 )
 from app.publications.schemas import (
-    CorrectionIn,
     LinesIn,
     PublicationCreate,
     PublicationMeta,
@@ -51,7 +50,7 @@ def specialties_of(session: Session, publication_id: int) -> list[PublicationSpe
     return list(session.exec(query.order_by(col(PublicationSpecialty.position))).all())
 
 
-def _authorize(actor: Principal, authority_id: int) -> None:
+def authorize(actor: Principal, authority_id: int) -> None:
     """An admin bound to an authority manages only that authority's lists."""
     if actor.authority_id is not None and actor.authority_id != authority_id:
         raise Forbidden("this list belongs to another authority", error="other_authority")
@@ -60,7 +59,7 @@ def _authorize(actor: Principal, authority_id: int) -> None:
 def _editable(session: Session, publication_id: int, actor: Principal) -> Publication:
     """The draft to change, locked; a published revision gets 409 and stays as it is."""
     publication = get(session, publication_id, lock=True)
-    _authorize(actor, publication.authority_id)
+    authorize(actor, publication.authority_id)
     if publication.status == "published":
         raise Conflict(
             {
@@ -82,7 +81,7 @@ def _authority(session: Session, code: str | None, actor: Principal) -> Authorit
         found = session.exec(select(Authority).where(Authority.code == code)).first()
     if found is None or found.id is None:
         raise NotFound(f"no authority {code}", error="authority_not_found")
-    _authorize(actor, found.id)
+    authorize(actor, found.id)
     return found
 
 
@@ -105,7 +104,7 @@ def _check_colleges(session: Session, authority_id: int, lines: Sequence[Publica
         )
 
 
-def _store(
+def store(
     session: Session,
     publication: Publication,
     lines: Sequence[PublicationLine] | None = None,
@@ -152,7 +151,7 @@ def _draft_lines(
     return drafting.lines_from_round(session, data.round_id)
 
 
-def _next_revision(session: Session, series: str) -> int:
+def next_revision(session: Session, series: str) -> int:
     last = session.exec(select(func.max(Publication.revision)).where(Publication.series == series))
     return (last.one() or 0) + 1
 
@@ -162,7 +161,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     authority = _authority(session, data.authority, actor)
     assert authority.id is not None
     series = data.series or f"{authority.code}-{data.year}"
-    if _next_revision(session, series) != 1:
+    if next_revision(session, series) != 1:
         raise Conflict(f"the list {series} exists; correct it instead", error="series_exists")
     lines = _draft_lines(session, data, authority.id)
     specialties = (
@@ -183,7 +182,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    _store(session, publication, lines, specialties)
+    store(session, publication, lines, specialties)
     audit.record(
         session,
         actor,
@@ -223,7 +222,7 @@ def replace_lines(
 ) -> Publication:
     publication = _editable(session, publication_id, actor)
     before = publication.line_count
-    _store(session, publication, drafting.lines_from_input(session, data.lines))
+    store(session, publication, drafting.lines_from_input(session, data.lines))
     audit.record(
         session,
         actor,
@@ -241,7 +240,7 @@ def replace_specialties(
     session: Session, publication_id: int, data: SpecialtiesIn, *, actor: Principal
 ) -> Publication:
     publication = _editable(session, publication_id, actor)
-    _store(session, publication, specialties=drafting.specialties_from_input(data.specialties))
+    store(session, publication, specialties=drafting.specialties_from_input(data.specialties))
     audit.record(
         session,
         actor,
@@ -256,7 +255,7 @@ def replace_specialties(
 
 def delete_draft(session: Session, publication_id: int, *, actor: Principal) -> None:
     publication = _editable(session, publication_id, actor)
-    _store(session, publication, [], [])
+    store(session, publication, [], [])
     session.delete(publication)
     audit.record(
         session,
@@ -329,80 +328,3 @@ def latest_published(session: Session, series: str) -> Publication | None:
         Publication.series == series, Publication.status == "published"
     )
     return session.exec(query.order_by(col(Publication.revision).desc())).first()
-
-
-def correct(
-    session: Session, publication_id: int, data: CorrectionIn, *, actor: Principal
-) -> Publication:
-    """A correction (勘误): a new draft revision copying the latest published one, naming it and
-    why. Edit its lines, then publish it; the corrected revision stays as it was."""
-    original = get(session, publication_id, lock=True)
-    _authorize(actor, original.authority_id)
-    if original.status != "published":
-        raise Conflict("only a published list can be corrected", error="not_published")
-    latest = latest_published(session, original.series)
-    if latest is None or latest.id != original.id:
-        raise Conflict(
-            {
-                "latest": latest.id if latest else None,
-                "message": "correct the latest revision of the list",
-            },
-            error="not_latest",
-        )
-    pending = session.exec(
-        select(Publication.id).where(
-            Publication.series == original.series, Publication.status == "draft"
-        )
-    ).first()
-    if pending is not None:
-        raise Conflict(
-            {"draft": pending, "message": "a correction is already in draft"}, error="draft_exists"
-        )
-    revision = Publication(
-        series=original.series,
-        revision=_next_revision(session, original.series),
-        corrects_id=original.id,
-        correction_reason=data.reason,
-        authority_id=original.authority_id,
-        system=original.system,
-        year=original.year,
-        title=data.title or original.title,
-        document_number=data.document_number
-        if data.document_number is not None
-        else original.document_number,
-        published_on=data.published_on or original.published_on,
-        round_id=original.round_id,
-        created_by=actor.name,
-    )
-    session.add(revision)
-    session.flush()
-    _store(session, revision, _copies(session, original), _specialty_copies(session, original))
-    audit.record(
-        session,
-        actor,
-        action="publication.correct",
-        target_type="publication",
-        target_id=revision.id,
-        reason=data.reason,
-        authority_id=original.authority_id,
-        after={"series": revision.series, "revision": revision.revision, "corrects": original.id},
-    )
-    return revision
-
-
-def _copies(session: Session, publication: Publication) -> list[PublicationLine]:
-    assert publication.id is not None
-    keep = PublicationLine.model_fields.keys() - {"id", "publication_id"}
-    return [
-        PublicationLine(publication_id=0, **{k: getattr(line, k) for k in keep})
-        for line in lines_of(session, publication.id)
-    ]
-
-
-def _specialty_copies(session: Session, publication: Publication) -> list[PublicationSpecialty]:
-    assert publication.id is not None
-    keep = PublicationSpecialty.model_fields.keys() - {"id", "publication_id"}
-    return [
-        PublicationSpecialty(publication_id=0, **{k: getattr(s, k) for k in keep})
-        for s in specialties_of(session, publication.id)
-    ]

@@ -1,0 +1,105 @@
+"""Corrections (勘误): a new draft revision of a published list, naming the one it corrects."""
+
+from sqlmodel import Session, select
+
+from app import audit
+from app.auth import Principal
+from app.errors import Conflict
+from app.publications.models import Publication, PublicationLine, PublicationSpecialty
+from app.publications.schemas import CorrectionIn
+from app.publications.service import (
+    authorize,
+    get,
+    latest_published,
+    lines_of,
+    next_revision,
+    specialties_of,
+    store,
+)
+
+
+def _check_correctable(session: Session, original: Publication) -> None:
+    """Only the latest published revision is corrected, and one correction at a time."""
+    if original.status != "published":
+        raise Conflict("only a published list can be corrected", error="not_published")
+    latest = latest_published(session, original.series)
+    if latest is None or latest.id != original.id:
+        raise Conflict(
+            {
+                "latest": latest.id if latest else None,
+                "message": "correct the latest revision of the list",
+            },
+            error="not_latest",
+        )
+    pending = session.exec(
+        select(Publication.id).where(
+            Publication.series == original.series, Publication.status == "draft"
+        )
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            {"draft": pending, "message": "a correction is already in draft"}, error="draft_exists"
+        )
+
+
+def _revision_of(session: Session, original: Publication, data: CorrectionIn) -> Publication:
+    """The new draft's head: the original's, with the correction's reason and new metadata."""
+    return Publication(
+        series=original.series,
+        revision=next_revision(session, original.series),
+        corrects_id=original.id,
+        correction_reason=data.reason,
+        authority_id=original.authority_id,
+        system=original.system,
+        year=original.year,
+        title=data.title or original.title,
+        document_number=original.document_number
+        if data.document_number is None
+        else data.document_number,
+        published_on=data.published_on or original.published_on,
+        round_id=original.round_id,
+    )
+
+
+def correct(
+    session: Session, publication_id: int, data: CorrectionIn, *, actor: Principal
+) -> Publication:
+    """A correction (勘误): a new draft revision copying the latest published one, naming it and
+    why. Edit its lines, then publish it; the corrected revision stays as it was."""
+    original = get(session, publication_id, lock=True)
+    authorize(actor, original.authority_id)
+    _check_correctable(session, original)
+    revision = _revision_of(session, original, data)
+    revision.created_by = actor.name
+    session.add(revision)
+    session.flush()
+    store(session, revision, _copies(session, original), _specialty_copies(session, original))
+    audit.record(
+        session,
+        actor,
+        action="publication.correct",
+        target_type="publication",
+        target_id=revision.id,
+        reason=data.reason,
+        authority_id=original.authority_id,
+        after={"series": revision.series, "revision": revision.revision, "corrects": original.id},
+    )
+    return revision
+
+
+def _copies(session: Session, publication: Publication) -> list[PublicationLine]:
+    assert publication.id is not None
+    keep = PublicationLine.model_fields.keys() - {"id", "publication_id"}
+    return [
+        PublicationLine(publication_id=0, **{k: getattr(line, k) for k in keep})
+        for line in lines_of(session, publication.id)
+    ]
+
+
+def _specialty_copies(session: Session, publication: Publication) -> list[PublicationSpecialty]:
+    assert publication.id is not None
+    keep = PublicationSpecialty.model_fields.keys() - {"id", "publication_id"}
+    return [
+        PublicationSpecialty(publication_id=0, **{k: getattr(s, k) for k in keep})
+        for s in specialties_of(session, publication.id)
+    ]
