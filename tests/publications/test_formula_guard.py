@@ -79,6 +79,38 @@ def test_programs_csv_prefixes_formula_cells(seeded_client, hostile):
     ]
 
 
+def test_programs_csv_prefixes_formula_cells_of_the_program_itself(seeded_client, hostile):
+    # intake, level and status are guarded in SQL (exporting.guarded_column), not in Python.
+    with session_scope(hostile) as session:
+        college_id = session.exec(select(College.id).where(College.code == "4401J099")).one()
+        major_id = session.exec(select(Major.id).where(Major.code == "1599")).one()
+        session.add(
+            Program(
+                college_id=college_id,
+                major_id=major_id,
+                level="+y",
+                intake="@x",
+                status="-z",
+                length_years=3,
+                since_year=2026,
+            )
+        )
+    text = seeded_client.get("/api/v1/programs.csv", params={"year": 2026}).text
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == [
+        "4401J099",
+        "'" + COLLEGE,
+        "1599",
+        "'" + MAJOR,
+        "'" + CATEGORY,
+        "'@x",
+        "'+y",
+        "3",
+        "'-z",
+        "2026",
+    ]
+
+
 def test_programs_xlsx_prefixes_formula_cells_and_stores_no_formula(seeded_client, hostile):
     content = seeded_client.get("/api/v1/programs.xlsx", params={"college": "4401J099"}).content
     sheet = load_workbook(io.BytesIO(content)).active
