@@ -7,6 +7,14 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.audit import utcnow
 
+# The tables these reference must be in the metadata whoever imports this module first (the CLI's
+# seed imports no app.models): authority, college, major, program, filing_round.
+from app.authorities import models as _authorities  # noqa: F401
+from app.catalog import models as _catalog  # noqa: F401
+from app.colleges import models as _colleges  # noqa: F401
+from app.filings import models as _filings  # noqa: F401
+from app.programs import models as _programs  # noqa: F401
+
 
 class Publication(SQLModel, table=True):
     """One revision of a yearly list. Revisions of one list share a ``series``; revision 1 is the
