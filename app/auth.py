@@ -152,6 +152,11 @@ def authority_chain(session: Session, authority_id: int) -> list[int]:
     return chain
 
 
+def authority_governs(session: Session, governor_id: int, authority_id: int | None) -> bool:
+    """Whether authority ``governor_id`` is ``authority_id`` or one of its ancestors."""
+    return authority_id is not None and governor_id in authority_chain(session, authority_id)
+
+
 def governed_authorities(session: Session, principal: Principal) -> list[int] | None:
     """Ids of the authorities the principal governs (its own and their descendants);
     None means every authority (the superuser). Colleges govern none."""

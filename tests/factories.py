@@ -43,8 +43,13 @@ def make_college(
     province: str = "广东省",
     city: str | None = "广州市",
 ) -> College:
+    from app.colleges.service import governing_authority
+
     with session_scope(engine) as session:
+        # The bureau that governs it, as POST /colleges would set it (scope checks rely on it).
+        authority_id = governing_authority(session, province=province, city=city,
+                                           college_type=type)
         college = College(code=code, name=name, type=type, ownership=ownership,
-                          province=province, city=city)
+                          province=province, city=city, authority_id=authority_id)
         session.add(college)
     return college

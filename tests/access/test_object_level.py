@@ -119,3 +119,18 @@ def test_college_token_cannot_validate_or_file_for_another_college(ctx):
     assert ctx.client.post("/api/v1/filings/validate", json=body,
                            headers=headers).status_code == 403
     assert ctx.client.post("/api/v1/filings", json=body, headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["admin", "superuser"])
+def test_a_list_cannot_approve_programs_of_colleges_outside_its_authority(ctx, role):
+    secondary_school = {"seq": 1, "college": "4401Z001", "major_code": "700304",
+                        "intake": "初中起点", "length_years": 3}
+    response = ctx.client.post("/api/v1/publications", headers=ctx.headers[role], json={
+        "authority": "GZ-HRSS", "year": 2031, "title": "x", "lines": [secondary_school],
+    })
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "college_outside_authority"
+    draft = ctx.draft_publication()
+    replaced = ctx.client.put(f"/api/v1/publications/{draft}/lines", headers=ctx.headers[role],
+                              json={"lines": [secondary_school]})
+    assert replaced.status_code == 422
