@@ -9,17 +9,20 @@ Finding codes and severities are fixed by contract.md ("Checking a filing").
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from app.text import normalize_name
+from app.text import normalize_name as _normalize_name
 from app.vocab import Intake, Kind, Level, parse_years
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 CODE_DIGITS = {"technician": 4, "secondary": 6}
 # 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
 SECONDARY_DEFAULT_INTAKE = Intake.JUNIOR.value
+# A filing repeats the same names, intakes and categories on many rows: normalise each once.
+normalize_name = lru_cache(maxsize=65536)(_normalize_name)
 FUZZY_MIN_SCORE = 75  # rapidfuzz ratio; "网络营销与直播技术" vs "…电商" scores 78
 
 
@@ -86,6 +89,26 @@ class Context:
     pending: frozenset[tuple[str, str, str]] = frozenset()
     names: dict[str, CatalogMajor] = field(default_factory=dict)  # in force, by normalised name
 
+    # Indexes over the college's programs, so an entry's checks do not scan them all.
+    @cached_property
+    def active_offerings(self) -> frozenset[tuple[str, str, str]]:
+        return frozenset((p.code, p.level, p.intake) for p in self.programs
+                         if p.status == "active")
+
+    @cached_property
+    def programs_by_code(self) -> dict[str, list[ProgramRow]]:
+        out: dict[str, list[ProgramRow]] = {}
+        for p in self.programs:
+            out.setdefault(p.code, []).append(p)
+        return out
+
+    @cached_property
+    def programs_by_name(self) -> dict[str, list[ProgramRow]]:
+        out: dict[str, list[ProgramRow]] = {}
+        for p in self.programs:
+            out.setdefault(p.name_norm, []).append(p)
+        return out
+
 
 @dataclass
 class Checked:
@@ -133,10 +156,9 @@ def derive_kind(code: str, name: str, level: str, intake: str, former: str, ctx:
     offering is suspended, 新增层次 when it runs the major otherwise, else 新增专业."""
     name_norm = normalize_name(name)
     former_norm = normalize_name(former)
-    mine = [p for p in ctx.programs if (code and p.code == code) or (not code and
-                                                                       p.name_norm == name_norm)]
+    mine = ctx.programs_by_code.get(code, []) if code else ctx.programs_by_name.get(name_norm, [])
     if former_norm and former_norm != name_norm and any(
-        p.name_norm == former_norm and p.status != "withdrawn" for p in ctx.programs
+        p.status != "withdrawn" for p in ctx.programs_by_name.get(former_norm, [])
     ):
         return Kind.RENAME.value
     same = [p for p in mine if p.level == level and p.intake == intake]
@@ -300,8 +322,7 @@ def offering_key(code: str, name: str, level: str, intake: str) -> tuple[str, st
 def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
     code, level, intake = key
     out: list[Finding] = []
-    if any(p.code == code and p.level == level and p.intake == intake and p.status == "active"
-           for p in ctx.programs):
+    if key in ctx.active_offerings:
         out.append(Finding("program.exists", ERROR, "major_code",
                            f"the college already runs {code} {intake} {level} (active)"))
     if key in ctx.pending:

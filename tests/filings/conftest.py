@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-import tests.access.plugin as audit_plugin
 from app.colleges.models import College
 from app.db import session_scope
 
@@ -15,19 +14,6 @@ GZ_COLLEGE = "4401J001"  # 广州市技师学院 (技师学院): runs 0702 0219 
 # A valid entry for 广州市技师学院 in the seeded registry: it does not run 0127.
 BASE = {"major_code": "0127", "major_name": "机电一体化技术", "category": "机械类",
         "intake": "初中起点", "level": "高级", "length_years": 5}
-
-_route_path = audit_plugin.route_path
-
-
-@pytest.fixture(autouse=True)
-def _dry_run_path_shim(monkeypatch):
-    # tests/access/plugin.route_path does not see routes inside FastAPI 0.165's included routers
-    # (it returns None), so POST /filings/validate — a dry run in its NOT_WRITES — would be
-    # held to one audit record. A path without parameters is its own template.
-    def route_path(app, method, path):
-        return _route_path(app, method, path) or path
-
-    monkeypatch.setattr(audit_plugin, "route_path", route_path)
 
 
 def delete_programs(engine) -> None:
