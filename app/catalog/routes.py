@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, status
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.catalog import crosswalk, service
@@ -16,9 +16,9 @@ from app.catalog.schemas import (
     MajorUpdate,
     SearchHit,
 )
-from app.catalog.search import offset_of, search
+from app.catalog.search import offset_of, search_json
 from app.db import SessionDep
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import MAX_LIMIT, Page, PageParams, decode_cursor, page_of, page_params
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 from app.vocab import System
 
@@ -101,22 +101,23 @@ def import_catalog_file(
 
 @router.get("/majors", response_model=Page[SearchHit])
 def search_majors(
-    session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=100,
                             description="code prefix, Chinese name or part, pinyin, initials")],
     edition: Annotated[str | None, Query(description="catalog key")] = None,
     system: System | None = None,
     province: Annotated[str | None, Query(
         description="national catalogs plus this province's specialty catalog")] = None,
+    cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Ranked: exact code/name, prefix, substring, pinyin, initials, then near-misses
-    (`match: "near"`, offered, never substituted). Withdrawn majors come last."""
-    offset = offset_of(page.cursor)
-    hits = search(session, q, edition=edition, system=system.value if system else None,
-                  province=province, offset=offset, limit=page.limit + 1)
-    items, nxt = page_of(hits, page.limit, lambda _: [offset + page.limit])
-    return Page(items=items, next=nxt)
+    (`match: "near"`, offered, never substituted). Withdrawn majors come last.
+    Plain parameters, no session dependency and JSON built once: this is a typeahead path."""
+    body = search_json(request.app.state.engine, q, edition=edition,
+                       system=system.value if system else None, province=province,
+                       offset=offset_of(cursor), limit=limit)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

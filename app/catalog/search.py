@@ -1,7 +1,7 @@
 """Major search: code prefix, Chinese substring, full pinyin, pinyin initials, near-misses.
 
 A few thousand majors fit in memory, so each process keeps an index of them and answers from
-it; a one-row signature query (major count, max id, editions' revision counters) tells it when
+it; a one-row signature query (majors' max id, editions' count and revision counters) tells it when
 the catalog changed — also when another process or worker wrote it — and it rebuilds.
 
 Ranking: exact code or name, then code/name prefix, name substring, pinyin, initials; last the
@@ -9,18 +9,21 @@ near-misses, which are offered with ``match: "near"`` and never substituted for 
 (8191 网络营销与直播技术 is not 8197 网络营销与直播电商). Withdrawn majors sort after the rest.
 """
 
+import json
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import SearchHit
 from app.errors import Invalid
-from app.pagination import decode_cursor
+from app.pagination import decode_cursor, encode_cursor
 from app.text import normalize_name
 
 NEAR_CUTOFF = 70.0  # rapidfuzz ratio (0-100) below which a name is not offered as a near-miss
@@ -46,14 +49,16 @@ class Entry:
     status: str
     added_year: int | None
 
-    def hit(self, match: str, score: float) -> SearchHit:
-        return SearchHit(
-            edition=self.edition, code=self.code, name=self.name, category=self.category,
-            category_code=self.category_code, class_name=self.class_name,
-            levels=self.levels.split("|") if self.levels else None, status=self.status,
-            added_year=self.added_year, match="name" if match == "prefix" else match,
-            score=round(score, 1),
-        )
+    def hit(self, match: str, score: float) -> dict[str, Any]:
+        """The SearchHit fields as plain values (the route serialises them without a model)."""
+        return {
+            "edition": self.edition, "code": self.code, "name": self.name,
+            "category": self.category, "category_code": self.category_code,
+            "class_name": self.class_name,
+            "levels": self.levels.split("|") if self.levels else None, "status": self.status,
+            "added_year": self.added_year, "match": "name" if match == "prefix" else match,
+            "score": round(score, 1),
+        }
 
 
 class _Index:
@@ -92,19 +97,25 @@ _lock = threading.Lock()
 
 
 # Plain SQL through the driver: this runs on every search, so it skips statement compilation.
+# max(id) is read from the primary key; count(*) of major would scan it (majors are never
+# deleted, and every service write bumps a revision anyway).
 SIGNATURE_SQL = (
-    "SELECT (SELECT count(*) FROM major), (SELECT max(id) FROM major),"
-    " (SELECT count(*) FROM catalog_edition), (SELECT sum(revision) FROM catalog_edition)"
+    "SELECT (SELECT max(id) FROM major), (SELECT count(*) FROM catalog_edition),"
+    " (SELECT sum(revision) FROM catalog_edition)"
 )
 
 
-def signature(session: Session) -> tuple:
+def _connection(bind: Session | Connection) -> Connection:
+    return bind.connection() if isinstance(bind, Session) else bind
+
+
+def signature(bind: Session | Connection) -> tuple:
     """One cheap row: editions' count and revisions (every write to majors bumps one), plus
-    the majors' count and max id for rows written around the services."""
-    return tuple(session.connection().exec_driver_sql(SIGNATURE_SQL).one())
+    the majors' max id for rows inserted around the services."""
+    return tuple(_connection(bind).exec_driver_sql(SIGNATURE_SQL).one())
 
 
-def _load(session: Session) -> list[Entry]:
+def _load(conn: Connection) -> list[Entry]:
     query = (
         select(CatalogEdition.key, CatalogEdition.system, CatalogEdition.province, Major.code,
                Major.name, Major.name_norm, Major.pinyin, Major.initials, Category.name,
@@ -113,17 +124,18 @@ def _load(session: Session) -> list[Entry]:
         .join(Category, Category.id == Major.category_id)
         .order_by(CatalogEdition.key, Major.code)
     )
-    return [Entry(*row) for row in session.execute(query)]
+    return [Entry(*row) for row in conn.execute(query)]
 
 
-def index(session: Session) -> _Index:
+def index(bind: Session | Connection) -> _Index:
     """This database's index, rebuilt when its signature changed."""
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
-    current = signature(session)
+    conn = _connection(bind)
+    key = conn.engine.url.render_as_string(hide_password=True)
+    current = signature(conn)
     cached = _indexes.get(key)
     if cached is None or cached.signature != current:
         with _lock:
-            cached = _Index(current, _load(session))
+            cached = _Index(current, _load(conn))
             _indexes[key] = cached
     return cached
 
@@ -188,15 +200,37 @@ def offset_of(cursor: str | None) -> int:
 
 
 def search(
-    session: Session, q: str, *, edition: str | None = None, system: str | None = None,
-    province: str | None = None, offset: int = 0, limit: int = 50,
+    bind: Session | Connection, q: str, *, edition: str | None = None,
+    system: str | None = None, province: str | None = None, offset: int = 0, limit: int = 50,
 ) -> list[SearchHit]:
+    """Matches ``offset`` to ``offset + limit`` (exclusive), best first."""
+    return [SearchHit(**hit) for hit in ranked(bind, q, edition=edition, system=system,
+                                               province=province, offset=offset, limit=limit)]
+
+
+def search_json(
+    engine: Engine, q: str, *, edition: str | None, system: str | None, province: str | None,
+    offset: int, limit: int,
+) -> bytes:
+    """``GET /majors`` as ``{"items", "next"}`` JSON, serialised once (no model per hit)."""
+    with engine.connect() as conn:
+        hits = ranked(conn, q, edition=edition, system=system, province=province,
+                      offset=offset, limit=limit + 1)
+    nxt = encode_cursor([offset + limit]) if len(hits) > limit else None
+    return json.dumps({"items": hits[:limit], "next": nxt}, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
+def ranked(
+    bind: Session | Connection, q: str, *, edition: str | None = None,
+    system: str | None = None, province: str | None = None, offset: int = 0, limit: int = 50,
+) -> list[dict[str, Any]]:
     """Matches ``offset`` to ``offset + limit`` (exclusive), best first (see the module
     docstring for the order); hits are built only for that window."""
     query = normalize_name(q)
     if not query:
         return []
-    idx = index(session)
+    idx = index(bind)
     ranked: list[tuple[tuple, Entry, str, float]] = []
     hits = _candidates(idx, query)
     for i in hits:

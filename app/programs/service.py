@@ -13,6 +13,7 @@ from app.catalog.service import get_edition
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
+from app.programs import listing
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
 from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
@@ -75,7 +76,7 @@ def filtered_query(filters: ProgramFilters, columns: tuple = COLUMNS) -> Select:
 
 
 def to_public(row: Any) -> ProgramPublic:
-    data = dict(row._mapping)
+    data = row if isinstance(row, dict) else dict(row._mapping)
     data["level"] = data["level"] or None
     return ProgramPublic(**data)
 
@@ -83,50 +84,10 @@ def to_public(row: Any) -> ProgramPublic:
 def list_programs(
     session: Session, filters: ProgramFilters, *, after: int | None, limit: int
 ) -> list[ProgramPublic]:
-    """Ordered by id (stable); keyset on id, so page 3,000 costs what page 1 does."""
-    query = page_query(session, filters, after, limit)
-    return [] if query is None else [to_public(row) for row in session.execute(query).all()]
-
-
-def _id_conditions(session: Session, filters: ProgramFilters) -> list[Any] | None:
-    """College and major filters resolved to id lists first (small queries), so the planner
-    sees the actual ids — with ``IN (SELECT …)`` PostgreSQL guessed a rare category to be
-    common and scanned all 150,000 programs. None when a filter matches nothing."""
-    out: list[Any] = []
-    lookups = (
-        (Program.college_id, filters.college, select(College.id).where(
-            College.code == filters.college)),
-        (Program.college_id, filters.province, select(College.id).where(
-            College.province == filters.province)),
-        (Program.major_id, filters.major_code, select(Major.id).where(
-            Major.code == filters.major_code)),
-        (Program.major_id, filters.category, select(Major.id).join(
-            Category, Category.id == Major.category_id).where(Category.name == filters.category)),
-    )
-    for column, value, ids in lookups:
-        if value:
-            found = session.scalars(ids).all()
-            if not found:
-                return None
-            out.append(column.in_(found))
-    return out
-
-
-def page_query(
-    session: Session, filters: ProgramFilters, after: int | None, limit: int
-) -> Select | None:
-    """The page's ids are chosen from program alone (its indexes cover them); only those
-    limit+1 rows are joined for their names. None: the page is empty."""
-    by_id = _id_conditions(session, filters)
-    if by_id is None:
-        return None
-    own = ProgramFilters(level=filters.level, intake=filters.intake, status=filters.status,
-                         year=filters.year)
-    ids = select(Program.id).where(*by_id, *conditions(own)).order_by(Program.id)
-    if after is not None:
-        ids = ids.where(Program.id > after)
-    ids = ids.limit(limit + 1)
-    return filtered_query(ProgramFilters()).where(Program.id.in_(ids)).order_by(Program.id)
+    """Ordered by id (stable); keyset on id, so page 3,000 costs what page 1 does. The route
+    serves listing.page_json, the same query without models."""
+    found = listing.rows(session.connection(), filters, after=after, limit=limit + 1)
+    return [to_public(dict(zip(listing.FIELDS, row, strict=True))) for row in found]
 
 
 def get_program(session: Session, program_id: int) -> ProgramPublic:
