@@ -6,6 +6,7 @@ EMPTY database at URL (tables are dropped and created), then reports: import pro
 last page), and major search latency over 5,415 majors.
 """
 
+import os
 import random
 import statistics
 import sys
@@ -50,12 +51,31 @@ def imports(engine) -> None:
                        actor=SYSTEM)
     data = programs_csv(2500, 60, 600)
     for label in ("insert 150k", "re-import unchanged"):
-        def run():
+        server: list[float] = []
+
+        def run(server=server):
             with session_scope(engine) as session:
-                return import_programs(session, data, actor=SYSTEM, max_rows=200_000)
+                server.append(_server_cpu(session))
+                result = import_programs(session, data, actor=SYSTEM, max_rows=200_000)
+                server.append(_server_cpu(session))
+                return result
         wall, cpu, result = timed(run)
-        print(f"import programs {label}: {wall:.2f}s wall ({cpu:.2f}s cpu), "
+        spent = f" + {server[1] - server[0]:.2f}s PostgreSQL backend cpu" if server[0] else ""
+        print(f"import programs {label}: {wall:.2f}s wall ({cpu:.2f}s cpu here{spent}), "
               f"{result.rows / wall:,.0f} rows/s  {result}")
+
+
+def _server_cpu(session) -> float:
+    """CPU seconds of this session's PostgreSQL backend (same machine), 0 on SQLite: on a busy
+    machine wall time mostly measures the wait for a CPU, so the README quotes both."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0.0
+    pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pages(engine) -> None:
