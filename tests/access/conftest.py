@@ -1,20 +1,16 @@
 """Fixtures of the access tests: one token per role on the seeded registry.
 
 The route matrix needs a fresh seeded registry for each of its ~60 routes; seeding takes seconds,
-so the registry is seeded once per session into a template and each test gets a copy: a file
-copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL. Tests without ``seeded`` get the
-usual empty database.
+so on SQLite the registry is seeded once per session into a template file and each test gets a
+copy. Tests without ``seeded`` get the usual empty database.
 """
 
 import shutil
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.db import SQLModel, make_engine
-from tests.conftest import BACKEND, PG_URL
+from tests.conftest import BACKEND
 from tests.factories import make_token
 
 # Every role the route matrix walks. "admin"/"reviewer" belong to 广州市人社局 (GZ-HRSS), which
@@ -57,62 +53,37 @@ def _seed(url: str) -> None:
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     seed.run(engine)
-    if BACKEND != "postgresql":
-        with engine.connect() as conn:  # everything into the main file, so a copy is complete
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    with engine.connect() as conn:  # everything into the main file, so a copy is complete
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
 
 
-def _pg_admin():
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-
-
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory):
-    """A seeded registry to copy: a SQLite file, or a PostgreSQL database name."""
-    if BACKEND != "postgresql":
-        path = tmp_path_factory.mktemp("template") / "seeded.db"
-        _seed(f"sqlite:///{path}")
-        yield str(path)
-        return
-    name = f"access_tmpl_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _seed(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def seeded_template(tmp_path_factory) -> str:
+    """A seeded SQLite registry to copy."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    _seed(f"sqlite:///{path}")
+    return str(path)
 
 
 @pytest.fixture
 def database_url(request, database_url, tmp_path):
-    """The usual empty database, except for tests of a seeded registry: a copy of the template."""
-    if "seeded" not in request.fixturenames:
+    """On SQLite, a test of the seeded registry starts from a copy of the seeded template.
+    PostgreSQL keeps the usual fresh schema, seeded (cloning a database there costs about as
+    much and forces a checkpoint on a server the other suites share)."""
+    if BACKEND == "postgresql" or "seeded" not in request.fixturenames:
         yield database_url
         return
-    template = request.getfixturevalue("seeded_template")
-    if BACKEND != "postgresql":
-        copy = tmp_path / "seeded-copy.db"
-        shutil.copyfile(template, copy)
-        yield f"sqlite:///{copy}"
-        return
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    copy = tmp_path / "seeded-copy.db"
+    shutil.copyfile(request.getfixturevalue("seeded_template"), copy)
+    yield f"sqlite:///{copy}"
 
 
 @pytest.fixture
 def seeded(engine):
-    """Already seeded: the database is a copy of the seeded template."""
+    """The seeded registry: on SQLite the database is already a copy of the seeded template."""
+    if BACKEND == "postgresql":
+        from app import seed
+
+        seed.run(engine)
     return engine
