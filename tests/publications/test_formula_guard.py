@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from app.authorities.models import Authority
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.db import session_scope
@@ -37,6 +38,12 @@ def hostile(seeded):
     program of that college and major."""
     make_college(seeded, code="4401J099", name=COLLEGE)
     with session_scope(seeded) as session:
+        # governed by 广州市人社局, so its list may name it
+        college = session.exec(select(College).where(College.code == "4401J099")).one()
+        college.authority_id = session.exec(
+            select(Authority.id).where(Authority.code == "GZ-HRSS")
+        ).one()
+        session.add(college)
         edition = session.exec(
             select(CatalogEdition).where(CatalogEdition.key == "technician-2022")
         ).one()

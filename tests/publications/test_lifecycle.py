@@ -148,6 +148,8 @@ def test_a_draft_is_hidden_from_the_public_and_other_authorities(seeded_client, 
         ),
         ([line(1, "NOPE", "0127", "初中起点", "高级", 5)], "unknown_college"),
         ([line(1, "4401J001", "9999", "初中起点", "高级", 5)], "unknown_major"),
+        # a 中职 school is 广州市教育局's, not on 广州市人社局's list
+        ([line(1, "4401Z001", "700304", "初中起点", None, 3)], "college_outside_authority"),
     ],
 )
 def test_draft_lines_that_break_the_notice_are_refused(seeded_client, gz_admin, lines, error):
