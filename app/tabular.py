@@ -12,6 +12,7 @@ from fastapi import Depends, File, Request, UploadFile
 from openpyxl import load_workbook
 from pydantic import BaseModel
 
+from app import limits
 from app.errors import Invalid, TooLarge
 from app.text import clean_cell
 
@@ -54,6 +55,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    limits.check_xlsx_expansion(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file

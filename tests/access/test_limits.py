@@ -91,3 +91,17 @@ def test_spreadsheet_with_more_rows_than_allowed_gets_413_too_many_rows(seeded, 
             files={"file": ("colleges.xlsx", _xlsx([header, *rows[:3]]))},
         )
         assert just_enough.status_code == 200, just_enough.text
+
+
+def test_xlsx_that_inflates_past_the_limit_gets_413_before_openpyxl_reads_it(
+    seeded_client, role_headers, monkeypatch
+):
+    from app import limits
+
+    data = _xlsx([["code", "name", "category"], ["0127", "机电一体化技术", "机械类" * 2000]])
+    monkeypatch.setattr(limits, "MAX_XLSX_UNZIPPED_BYTES", len(data) * 2)
+    response = seeded_client.post(
+        "/api/v1/catalogs/technician-2022/import", headers=role_headers["superuser"],
+        files={"file": ("catalog.xlsx", data)},
+    )
+    assert response.status_code == 413 and response.json()["error"] == "spreadsheet_too_large"
