@@ -10,15 +10,9 @@ from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel
 from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.colleges import service as colleges
 from app.colleges.models import College
+from app.filings.facts import CatalogMajor, Context, EntryValues, ProgramRow
 from app.filings.models import Filing, FilingEntry, FilingRound, RoundEdition
-from app.filings.rules import (
-    CODE_DIGITS,
-    CatalogMajor,
-    Context,
-    EntryValues,
-    ProgramRow,
-    offering_key,
-)
+from app.filings.rules import CODE_DIGITS, offering_key
 from app.programs.models import Program
 from app.text import normalize_name
 from app.vocab import system_of

@@ -7,126 +7,31 @@ Finding codes and severities are fixed by contract.md ("Checking a filing").
 """
 
 import re
-from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from app.filings.facts import (  # noqa: F401  (re-exported: the rules' vocabulary)
+    ERROR,
+    INFO,
+    WARNING,
+    CatalogMajor,
+    Checked,
+    Context,
+    EntryValues,
+    Finding,
+    ProgramRow,
+)
 from app.text import normalize_name as _normalize_name
 from app.vocab import Intake, Kind, Level, parse_years
 
-ERROR, WARNING, INFO = "error", "warning", "info"
 CODE_DIGITS = {"technician": 4, "secondary": 6}
 # 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
 SECONDARY_DEFAULT_INTAKE = Intake.JUNIOR.value
 # A filing repeats the same names, intakes and categories on many rows: normalise each once.
 normalize_name = lru_cache(maxsize=65536)(_normalize_name)
 FUZZY_MIN_SCORE = 75  # rapidfuzz ratio; "网络营销与直播技术" vs "…电商" scores 78
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    field: str
-    message: str
-    suggestion: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "field": self.field,
-                "message": self.message, "suggestion": self.suggestion}
-
-
-@dataclass(frozen=True)
-class EntryValues:
-    """One entry as filed: every value a trimmed string ('' when blank)."""
-
-    major_code: str = ""
-    major_name: str = ""
-    category: str = ""
-    intake: str = ""
-    level: str = ""
-    length: str = ""
-    kind: str = ""
-    remark: str = ""
-    former_name: str = ""
-
-
-@dataclass(frozen=True)
-class CatalogMajor:
-    id: int
-    code: str
-    name: str
-    category: str
-    levels: tuple[str, ...]
-    status: str  # active | withdrawn
-    edition_key: str
-    edition_province: str | None
-    in_force: bool  # the edition is in force for this college's round
-
-
-@dataclass(frozen=True)
-class ProgramRow:
-    code: str
-    name_norm: str
-    level: str
-    intake: str
-    status: str
-
-
-@dataclass
-class Context:
-    system: str  # technician | secondary
-    province: str
-    college_type: str
-    majors: dict[str, list[CatalogMajor]] = field(default_factory=dict)  # by code, any edition
-    successors: dict[str, list[str]] = field(default_factory=dict)  # crosswalk: code → new codes
-    lengths: dict[tuple[str, str], int] = field(default_factory=dict)
-    type_levels: frozenset[str] = frozenset()
-    programs: list[ProgramRow] = field(default_factory=list)
-    pending: frozenset[tuple[str, str, str]] = frozenset()
-    names: dict[str, CatalogMajor] = field(default_factory=dict)  # in force, by normalised name
-
-    # Indexes over the college's programs, so an entry's checks do not scan them all.
-    @cached_property
-    def active_offerings(self) -> frozenset[tuple[str, str, str]]:
-        return frozenset((p.code, p.level, p.intake) for p in self.programs
-                         if p.status == "active")
-
-    @cached_property
-    def programs_by_code(self) -> dict[str, list[ProgramRow]]:
-        out: dict[str, list[ProgramRow]] = {}
-        for p in self.programs:
-            out.setdefault(p.code, []).append(p)
-        return out
-
-    @cached_property
-    def programs_by_name(self) -> dict[str, list[ProgramRow]]:
-        out: dict[str, list[ProgramRow]] = {}
-        for p in self.programs:
-            out.setdefault(p.name_norm, []).append(p)
-        return out
-
-
-@dataclass
-class Checked:
-    """The outcome for one entry."""
-
-    index: int
-    kind: str
-    findings: list[Finding]
-    major: CatalogMajor | None = None
-    level: str = ""
-    intake: str = ""
-    years: int | None = None
-    declared_kind: str = ""
-    former_name: str = ""
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == ERROR for f in self.findings)
 
 
 # ---- remarks and kinds -------------------------------------------------------------------

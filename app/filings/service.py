@@ -17,8 +17,9 @@ from app.colleges.models import College
 from app.errors import Conflict, NotFound
 from app.filings import access
 from app.filings.context import Scope, load_context
+from app.filings.facts import Checked, EntryValues
 from app.filings.models import Filing, FilingEntry, FilingEvent
-from app.filings.rules import Checked, EntryValues, check_entries, totals
+from app.filings.rules import check_entries, totals
 from app.filings.schemas import (
     ApprovedEntry,
     EntryIn,
