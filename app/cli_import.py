@@ -61,20 +61,24 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
         yield update
 
 
+def _say(text: str) -> None:
+    """One line on stderr, never wrapped (scripts read these lines), no markup."""
+    err.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def _print_errors(exc: AppError) -> None:
     detail = exc.detail
     if isinstance(detail, dict) and "errors" in detail:
         for e in detail["errors"]:
             hint = f" (suggestion: {e['suggestion']})" if e.get("suggestion") else ""
             value = f" [{e['value']}]" if e.get("value") not in (None, "") else ""
-            err.print(f"row {e['row']}, column {e['column']}: {e['code']}: "
-                      f"{e['message']}{value}{hint}", markup=False, highlight=False)
+            _say(f"row {e['row']}, column {e['column']}: {e['code']}: {e['message']}{value}{hint}")
         shown = len(detail["errors"])
         if detail["error_count"] > shown:
-            err.print(f"… and {detail['error_count'] - shown} more errors", markup=False)
-        err.print(f"{detail['error_count']} error(s); nothing was imported", markup=False)
+            _say(f"… and {detail['error_count'] - shown} more errors")
+        _say(f"{detail['error_count']} error(s); nothing was imported")
     else:
-        err.print(f"error: {exc.error}: {detail}", markup=False, highlight=False)
+        _say(f"error: {exc.error}: {detail}")
 
 
 def _run(work: Callable) -> None:
