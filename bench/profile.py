@@ -59,8 +59,15 @@ def summarise(raw: Path, top: int = 30) -> str:
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
+    pending = ""
     for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
+        # A frame's name can hold a newline (py-spy prints a lambda's source): join until the
+        # line ends with the sample count.
+        stack, _, count = (pending + line).rpartition(" ")
+        if not count.isdigit():
+            pending += line + " "
+            continue
+        pending = ""
         frames = stack.split(";")
         samples = int(count)
         total += samples

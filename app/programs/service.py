@@ -13,7 +13,6 @@ from app.catalog.service import get_edition
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
-from app.programs import listing
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
 from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
@@ -79,15 +78,6 @@ def to_public(row: Any) -> ProgramPublic:
     data = row if isinstance(row, dict) else dict(row._mapping)
     data["level"] = data["level"] or None
     return ProgramPublic(**data)
-
-
-def list_programs(
-    session: Session, filters: ProgramFilters, *, after: int | None, limit: int
-) -> list[ProgramPublic]:
-    """Ordered by id (stable); keyset on id, so page 3,000 costs what page 1 does. The route
-    serves listing.page_json, the same query without models."""
-    found = listing.rows(session.connection(), filters, after=after, limit=limit + 1)
-    return [to_public(dict(zip(listing.FIELDS, row, strict=True))) for row in found]
 
 
 def get_program(session: Session, program_id: int) -> ProgramPublic:

@@ -95,3 +95,22 @@ def test_new_rows_appear_after_the_cursor_and_nothing_repeats(big, client):
 def test_a_cursor_not_issued_by_the_api_is_422(client):
     response = client.get("/api/v1/programs", params={"cursor": "not-a-cursor!"})
     assert response.status_code == 422 and response.json()["error"] == "invalid_cursor"
+
+
+@pytest.mark.postgres_only
+def test_pages_survive_the_server_dropping_the_read_connections(big, app, client):
+    """The read engine has no pre-ping (README "Benchmarks", 2.): a connection the server
+    closed (a restart, an idle timeout) is replaced and the page is read again, not a 500."""
+    first = client.get("/api/v1/programs", params={"limit": 5}).json()
+    read_engine = app.state.read_engine
+    assert read_engine is not app.state.engine
+    with read_engine.connect() as conn:  # every pooled read connection, then kill them all
+        ours = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with app.state.engine.connect() as conn:
+        killed = conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = %(pid)s",
+            {"pid": ours}).scalar()
+    assert killed
+    again = client.get("/api/v1/programs", params={"limit": 5})
+    assert again.status_code == 200, again.text
+    assert again.json() == first
