@@ -76,21 +76,18 @@ def make_read_engine(engine: Engine, settings: Settings) -> Engine:
 
     SQLite: ``engine`` itself; its DBAPI connections are in autocommit already (we issue BEGIN
     ourselves), so one SELECT on a raw cursor is its own consistent snapshot. PostgreSQL: a pool of
-    AUTOCOMMIT connections without pre-ping to the same database, because on the main engine a
-    page cost three extra round trips (pre-ping, BEGIN, ROLLBACK) — measured 2.1 ms against
-    0.22 ms per page (README "Benchmarks"). ``read_rows`` replaces a connection the server dropped.
+    AUTOCOMMIT connections without pre-ping to the same database: on the main engine each page
+    paid three more round trips (pre-ping, BEGIN, ROLLBACK) than its one statement (README
+    "Benchmarks", 2.). ``read_rows`` replaces a connection the server dropped.
     """
     if is_sqlite(engine):
         return engine
-    # psycopg prepares a statement run 5 times on a connection; planning the page statement
-    # anew took ~1 ms, more than running it, and a keyset page's plan does not depend on the
-    # values, so the server keeps one generic plan per statement. (Added to the URL's own
-    # ``options``, e.g. a search_path.)
-    options = engine.url.query.get("options", "")
+    # Not plan_cache_mode=force_generic_plan, although planning a page takes ~1 ms: a generic
+    # plan cannot tell a common status, year or province from a rare one and walked far more
+    # rows for some (17-23 ms against 2-4 ms a page, measured at 150,000 programs).
     return create_engine(
         engine.url, isolation_level="AUTOCOMMIT", pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow, pool_recycle=1800,
-        connect_args={"options": f"{options} -c plan_cache_mode=force_generic_plan".strip()},
     )
 
 
