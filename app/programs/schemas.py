@@ -1,5 +1,6 @@
 from pydantic import BaseModel, Field
 
+from app.pagination import MAX_LIMIT
 from app.vocab import Intake, Level, ProgramStatus
 
 
@@ -14,6 +15,13 @@ class ProgramFilters(BaseModel):
     status: ProgramStatus | None = None
     province: str | None = None
     year: int | None = Field(default=None, description="first approved in this year (since_year)")
+
+
+class ProgramPageQuery(ProgramFilters):
+    """The query string of ``GET /programs``: the filters, then the page."""
+
+    cursor: str | None = Field(default=None, description="`next` of the previous page")
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
 
 
 class ProgramCreate(BaseModel):

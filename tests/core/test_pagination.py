@@ -114,3 +114,22 @@ def test_pages_survive_the_server_dropping_the_read_connections(big, app, client
     again = client.get("/api/v1/programs", params={"limit": 5})
     assert again.status_code == 200, again.text
     assert again.json() == first
+
+
+def test_the_query_string_is_checked_like_any_other_route(client):
+    """GET /programs reads its query string itself (README "Benchmarks", 2.): the same 422s,
+    and the parameters still documented in the OpenAPI schema."""
+    for query, field in (("limit=0", "limit"), ("limit=501", "limit"), ("level=初级", "level"),
+                         ("year=twenty", "year"), ("status=closed", "status")):
+        response = client.get(f"/api/v1/programs?{query}")
+        assert response.status_code == 422, query
+        body = response.json()
+        assert body["error"] == "validation_error"
+        assert [e["loc"] for e in body["detail"]] == [["query", field]]
+    documented = client.get("/openapi.json").json()["paths"]["/api/v1/programs"]["get"]
+    names = {p["name"]: p for p in documented["parameters"]}
+    assert set(names) == {"college", "major_code", "category", "level", "intake", "status",
+                          "province", "year", "cursor", "limit"}
+    assert names["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500,
+                                        "default": 50}
+    assert "预备技师" in names["level"]["schema"]["enum"]
