@@ -1,4 +1,3 @@
-
 from fastapi import APIRouter, Request, Response, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
@@ -6,16 +5,12 @@ from app.db import SessionDep, run_read
 from app.pagination import Page
 from app.programs import listing, service
 from app.programs.importer import import_programs
-from app.programs.schemas import (
-    ProgramCreate,
-    ProgramPageQuery,
-    ProgramPublic,
-    ProgramUpdate,
-)
+from app.programs.schemas import ProgramCreate, ProgramPageQuery, ProgramPublic, ProgramUpdate
 from app.queryparams import openapi, read_query
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
 router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
+
 
 @router.get("", response_model=Page[ProgramPublic], openapi_extra=openapi(ProgramPageQuery))
 async def list_programs(request: Request):
