@@ -1,4 +1,4 @@
-"""Settings: environment variables prefixed ``REGISTRY_`` (every one is documented in the README)."""
+"""Settings: environment variables prefixed ``REGISTRY_`` (each one documented in the README)."""
 
 from functools import lru_cache
 

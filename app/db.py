@@ -1,7 +1,7 @@
 """Engine, sessions and the metadata naming convention."""
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import Annotated, Any, TypeVar
@@ -52,7 +52,8 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": settings.sqlite_busy_timeout_ms / 1000},
+            connect_args={"check_same_thread": False,
+                          "timeout": settings.sqlite_busy_timeout_ms / 1000},
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms))
 
@@ -91,7 +92,7 @@ def make_read_engine(engine: Engine, settings: Settings) -> Engine:
     )
 
 
-def read_rows(engine: Engine, sql: str, params: Any) -> list[tuple]:
+def read_rows(engine: Engine, sql: str, params: Any) -> Sequence[Any]:
     """Every row of one read-only statement, run on a pooled DBAPI connection of a read engine
     (``make_read_engine``): no ORM, no SQLAlchemy result objects, no transaction round trips.
     When the server dropped the connection (a restart), the pool is refreshed and the statement
@@ -133,7 +134,7 @@ async def run_read(app_state: Any, read: Callable[..., T], *args: Any, **kwargs:
         return read(*args, **kwargs)
     limiter = getattr(app_state, "read_limiter", None)
     if limiter is None:  # made here, inside the event loop that uses it
-        limiter = app_state.read_limiter = CapacityLimiter(engine.pool.size())
+        limiter = app_state.read_limiter = CapacityLimiter(app_state.settings.db_pool_size)
     return await to_thread.run_sync(partial(read, *args, **kwargs), limiter=limiter)
 
 

@@ -30,6 +30,7 @@ def openapi(model: type[BaseModel]) -> dict[str, Any]:
     parameters = []
     for name, field in model.model_fields.items():
         annotation = field.annotation
+        assert annotation is not None
         if get_origin(annotation) in (Union, UnionType):
             annotation = next(a for a in get_args(annotation) if a is not NoneType)
         schema = TypeAdapter(annotation).json_schema()

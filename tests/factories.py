@@ -25,7 +25,8 @@ def make_token(
         if college:
             college_id = session.exec(select(College.id).where(College.code == college)).one()
         if authority:
-            authority_id = session.exec(select(Authority.id).where(Authority.code == authority)).one()
+            authority_id = session.exec(
+                select(Authority.id).where(Authority.code == authority)).one()
         _, plain = create_token(
             session, role=role, name=name or f"test-{role}", college_id=college_id,
             authority_id=authority_id, days=days,

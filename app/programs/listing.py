@@ -9,6 +9,7 @@ through ``db.read_rows`` (no transaction round trips, no result objects), and th
 straight to JSON with orjson.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -98,7 +99,7 @@ def _compiled(dialect: Dialect, names: tuple[str, ...], after: bool) -> _Compile
 
 
 def rows(engine: Engine, filters: ProgramFilters, *, after: int | None,
-         limit: int) -> list[tuple]:
+         limit: int) -> Sequence[Any]:
     """Up to ``limit`` rows (tuples in FIELDS order) after id ``after``, by id; ``engine`` is a
     read engine (``db.make_read_engine``)."""
     values: dict[str, Any] = {"limit": limit}
