@@ -71,8 +71,9 @@ def check_binding(role: str, *, authority_id: int | None, college_id: int | None
     if role == "college" and college_id is None:
         raise Invalid("a college token needs --college", error="college_required")
     if role == "college" and authority_id is not None:
-        raise Invalid("a college token is bound to its college, not an authority",
-                      error="invalid_binding")
+        raise Invalid(
+            "a college token is bound to its college, not an authority", error="invalid_binding"
+        )
     if role != "college" and college_id is not None:
         raise Invalid("only college tokens are bound to a college", error="invalid_binding")
     # An unbound reviewer would decide every authority's filings: a reviewer is always some
@@ -231,7 +232,9 @@ def can_manage_edition(
         return False
     own = session.get(Authority, principal.authority_id)
     return (
-        own is not None and own.level == "province" and own.province == province
+        own is not None
+        and own.level == "province"
+        and own.province == province
         and own.system == system
     )
 
@@ -320,8 +323,10 @@ def require_superuser(
     principal: Annotated[Principal, Depends(require_role("admin"))],
 ) -> Principal:
     if not principal.is_superuser:
-        raise Forbidden("this route is for the registry's superuser (an admin without authority)",
-                        error="forbidden_role")
+        raise Forbidden(
+            "this route is for the registry's superuser (an admin without authority)",
+            error="forbidden_role",
+        )
     return principal
 
 

@@ -11,7 +11,8 @@ from app.config import get_settings
 from app.db import make_engine, session_scope
 
 app = typer.Typer(
-    help="Registry of vocational college programs.", no_args_is_help=True,
+    help="Registry of vocational college programs.",
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
@@ -54,8 +55,12 @@ def serve(
 
     settings = get_settings()
     uvicorn.run(
-        "app.asgi:app", host=host or settings.host, port=port or settings.port,
-        workers=settings.workers, log_level=settings.log_level, proxy_headers=False,
+        "app.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        proxy_headers=False,
     )
 
 
@@ -87,7 +92,10 @@ def token_create(
 
     try:
         data = TokenCreate(
-            role=role, name=name, college=college, authority=authority,
+            role=role,
+            name=name,
+            college=college,
+            authority=authority,
             days=days if days is not None else (get_settings().token_default_days or None),
         )
         with session_scope(_engine()) as session:
@@ -108,8 +116,9 @@ def token_list(
     """List tokens (never the tokens themselves): newest first."""
     from app.access import tokens
 
-    table = Table("id", "name", "role", "authority", "college", "hint", "created", "expires",
-                  "state")
+    table = Table(
+        "id", "name", "role", "authority", "college", "hint", "created", "expires", "state"
+    )
     with session_scope(_engine()) as session:
         for row in tokens.list_tokens(session, _cli_actor(), after=None, limit=1_000_000):
             t = tokens.to_public(session, row)
@@ -117,8 +126,15 @@ def token_list(
                 continue
             state = "active" if t.active else ("revoked" if t.revoked_at else "expired")
             table.add_row(
-                str(t.id), t.name, t.role, t.authority or "", t.college or "", t.hint,
-                str(t.created_at)[:19], str(t.expires_at or "")[:19], state,
+                str(t.id),
+                t.name,
+                t.role,
+                t.authority or "",
+                t.college or "",
+                t.hint,
+                str(t.created_at)[:19],
+                str(t.expires_at or "")[:19],
+                state,
             )
     Console().print(table)
 

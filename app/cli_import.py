@@ -29,12 +29,17 @@ from app.errors import AppError
 from app.tabular import ImportResult
 from app.vocab import System
 
-import_app = typer.Typer(help="Load catalogs, colleges or programs from CSV/XLSX.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Load catalogs, colleges or programs from CSV/XLSX.", no_args_is_help=True
+)
 err = Console(stderr=True)
 
-FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
-                                         help="CSV (UTF-8, BOM or GBK) or XLSX")]
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        exists=True, dir_okay=False, readable=True, help="CSV (UTF-8, BOM or GBK) or XLSX"
+    ),
+]
 
 
 def cli_actor() -> Principal:
@@ -48,8 +53,12 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -85,15 +94,18 @@ def _run(work: Callable) -> None:
     """Runs ``work(session, progress)`` in one unit of work and prints its summary."""
     settings = get_settings()
     try:
-        with _progress() as progress, session_scope(
-            make_engine(settings.database_url, settings)
-        ) as session:
+        with (
+            _progress() as progress,
+            session_scope(make_engine(settings.database_url, settings)) as session,
+        ):
             result: ImportResult = work(session, progress)
     except AppError as exc:
         _print_errors(exc)
         raise typer.Exit(1) from exc
-    print(f"rows: {result.rows}, inserted: {result.inserted}, updated: {result.updated}, "
-          f"unchanged: {result.unchanged}")
+    print(
+        f"rows: {result.rows}, inserted: {result.inserted}, updated: {result.updated}, "
+        f"unchanged: {result.unchanged}"
+    )
 
 
 @import_app.command("catalog")
@@ -101,13 +113,18 @@ def import_catalog_cmd(
     file: FileArg,
     edition: Annotated[str, typer.Option(help="edition key, e.g. technician-2022")],
     title: Annotated[str | None, typer.Option(help="title of a new edition")] = None,
-    system: Annotated[System | None, typer.Option(help="of a new edition (default technician)")]
-    = None,
-    province: Annotated[str | None, typer.Option(help="makes it a provincial specialty catalog")]
-    = None,
-    partial: Annotated[bool | None, typer.Option(
-        "--partial/--complete", help="mark the edition an extract / the whole official catalog")]
-    = None,
+    system: Annotated[
+        System | None, typer.Option(help="of a new edition (default technician)")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option(help="makes it a provincial specialty catalog")
+    ] = None,
+    partial: Annotated[
+        bool | None,
+        typer.Option(
+            "--partial/--complete", help="mark the edition an extract / the whole official catalog"
+        ),
+    ] = None,
 ) -> None:
     """Columns code,name,category[,levels] (levels like 中级|高级|预备技师); creates the edition
     when new and updates majors already in it (by code)."""
@@ -115,9 +132,18 @@ def import_catalog_cmd(
     from app.catalog.schemas import EditionOptions
 
     options = EditionOptions(title=title, system=system, province=province, partial=partial)
-    _run(lambda session, progress: import_catalog(
-        session, file.read_bytes(), key=edition, options=options, actor=cli_actor(),
-        filename=file.name, max_rows=get_settings().max_upload_rows, progress=progress))
+    _run(
+        lambda session, progress: import_catalog(
+            session,
+            file.read_bytes(),
+            key=edition,
+            options=options,
+            actor=cli_actor(),
+            filename=file.name,
+            max_rows=get_settings().max_upload_rows,
+            progress=progress,
+        )
+    )
 
 
 @import_app.command("colleges")
@@ -125,9 +151,16 @@ def import_colleges_cmd(file: FileArg) -> None:
     """Columns code,name,type,ownership,province,city; updates colleges already known by code."""
     from app.colleges.importer import import_colleges
 
-    _run(lambda session, progress: import_colleges(
-        session, file.read_bytes(), actor=cli_actor(), filename=file.name,
-        max_rows=get_settings().max_upload_rows, progress=progress))
+    _run(
+        lambda session, progress: import_colleges(
+            session,
+            file.read_bytes(),
+            actor=cli_actor(),
+            filename=file.name,
+            max_rows=get_settings().max_upload_rows,
+            progress=progress,
+        )
+    )
 
 
 @import_app.command("programs")
@@ -135,7 +168,14 @@ def import_programs_cmd(file: FileArg) -> None:
     """The programs.csv export layout; its colleges and majors must already exist."""
     from app.programs.importer import import_programs
 
-    _run(lambda session, progress: import_programs(
-        session, file.read_bytes(), actor=cli_actor(), filename=file.name,
-        source=f"import:{file.name}", max_rows=get_settings().max_upload_rows,
-        progress=progress))
+    _run(
+        lambda session, progress: import_programs(
+            session,
+            file.read_bytes(),
+            actor=cli_actor(),
+            filename=file.name,
+            source=f"import:{file.name}",
+            max_rows=get_settings().max_upload_rows,
+            progress=progress,
+        )
+    )

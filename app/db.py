@@ -52,8 +52,10 @@ def make_engine(url: str, settings: Settings | None = None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False,
-                          "timeout": settings.sqlite_busy_timeout_ms / 1000},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": settings.sqlite_busy_timeout_ms / 1000,
+            },
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms))
 
@@ -87,8 +89,11 @@ def make_read_engine(engine: Engine, settings: Settings) -> Engine:
     # plan cannot tell a common status, year or province from a rare one and walked far more
     # rows for some (17-23 ms against 2-4 ms a page, measured at 150,000 programs).
     return create_engine(
-        engine.url, isolation_level="AUTOCOMMIT", pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow, pool_recycle=1800,
+        engine.url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_recycle=1800,
     )
 
 

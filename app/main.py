@@ -41,7 +41,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         engine.dispose()
 
     app = FastAPI(
-        title="Vocational program registry", version="1.0", description=DESCRIPTION,
+        title="Vocational program registry",
+        version="1.0",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -53,7 +55,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # other router has a path under /api/v1/programs/<one segment>); publications before the
     # rest: its /programs.csv and /publications/diff must win over path parameters.
     for router in (
-        programs_router, publications_router, catalog_router, colleges_router, filings_router,
+        programs_router,
+        publications_router,
+        catalog_router,
+        colleges_router,
+        filings_router,
         access_router,
     ):
         app.include_router(router)

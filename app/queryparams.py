@@ -22,7 +22,8 @@ def read_query(request: Request, model: type[M]) -> M:
         return model.model_validate(dict(request.query_params))
     except ValidationError as exc:
         raise RequestValidationError(
-            [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]) from None
+            [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
+        ) from None
 
 
 def openapi(model: type[BaseModel]) -> dict[str, Any]:

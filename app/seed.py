@@ -41,13 +41,22 @@ def seed_editions(session: Session) -> int:
     added = 0
     for row in rows("editions.csv"):
         options = EditionOptions(
-            title=row["title"], system=System(row["system"]), province=row["province"] or None,
-            supplements=row["supplements"] or None, year=int(row["year"]) if row["year"] else None,
-            partial=row["partial"] == "true", note=row["note"],
+            title=row["title"],
+            system=System(row["system"]),
+            province=row["province"] or None,
+            supplements=row["supplements"] or None,
+            year=int(row["year"]) if row["year"] else None,
+            partial=row["partial"] == "true",
+            note=row["note"],
         )
         added += import_catalog(
-            session, _bytes(row["file"]), key=row["key"], options=options, actor=SEED_ACTOR,
-            filename=row["file"], record_noop=False,
+            session,
+            _bytes(row["file"]),
+            key=row["key"],
+            options=options,
+            actor=SEED_ACTOR,
+            filename=row["file"],
+            record_noop=False,
         ).changed
     return added
 
@@ -59,8 +68,12 @@ def seed_authorities(session: Session) -> int:
             continue
         parent = session.exec(select(Authority).where(Authority.code == row["parent"])).first()
         authority = Authority(
-            code=row["code"], name=row["name"], level=row["level"], system=row["system"],
-            province=row["province"], city=row["city"] or None,
+            code=row["code"],
+            name=row["name"],
+            level=row["level"],
+            system=row["system"],
+            province=row["province"],
+            city=row["city"] or None,
             parent_id=parent.id if parent else None,
         )
         session.add(authority)
@@ -84,20 +97,34 @@ def seed_rules(session: Session) -> int:
     added = 0
     for row in rows("length_rules.csv"):
         aid = _authority_id(session, row["authority"])
-        key = (LengthRule.authority_id == aid, LengthRule.intake == row["intake"],
-               LengthRule.level == row["level"])
+        key = (
+            LengthRule.authority_id == aid,
+            LengthRule.intake == row["intake"],
+            LengthRule.level == row["level"],
+        )
         if not session.exec(select(LengthRule).where(*key)).first():
-            session.add(LengthRule(authority_id=aid, intake=row["intake"], level=row["level"],
-                                   years=int(row["years"])))
+            session.add(
+                LengthRule(
+                    authority_id=aid,
+                    intake=row["intake"],
+                    level=row["level"],
+                    years=int(row["years"]),
+                )
+            )
             added += 1
     for row in rows("college_type_levels.csv"):
         aid = _authority_id(session, row["authority"])
-        key = (CollegeTypeLevel.authority_id == aid,
-               CollegeTypeLevel.college_type == row["college_type"],
-               CollegeTypeLevel.level == row["level"])
+        key = (
+            CollegeTypeLevel.authority_id == aid,
+            CollegeTypeLevel.college_type == row["college_type"],
+            CollegeTypeLevel.level == row["level"],
+        )
         if not session.exec(select(CollegeTypeLevel).where(*key)).first():
-            session.add(CollegeTypeLevel(authority_id=aid, college_type=row["college_type"],
-                                         level=row["level"]))
+            session.add(
+                CollegeTypeLevel(
+                    authority_id=aid, college_type=row["college_type"], level=row["level"]
+                )
+            )
             added += 1
     session.flush()
     return added
@@ -105,16 +132,24 @@ def seed_rules(session: Session) -> int:
 
 def seed_colleges(session: Session) -> int:
     added = import_colleges(
-        session, _bytes("colleges.csv"), actor=SEED_ACTOR, filename="colleges.csv",
+        session,
+        _bytes("colleges.csv"),
+        actor=SEED_ACTOR,
+        filename="colleges.csv",
         record_noop=False,
     ).changed
     for row in rows("college_aliases.csv"):
         college = colleges.get_by_code(session, row["code"])
         known = select(CollegeNameHistory).where(CollegeNameHistory.name == row["name"])
         if not session.exec(known).first():
-            session.add(CollegeNameHistory(college_id=college.id, name=row["name"],
-                                           type=college.type,
-                                           until=datetime.fromisoformat(SEED_EPOCH)))
+            session.add(
+                CollegeNameHistory(
+                    college_id=college.id,
+                    name=row["name"],
+                    type=college.type,
+                    until=datetime.fromisoformat(SEED_EPOCH),
+                )
+            )
             added += 1
     session.flush()
     return added
@@ -122,8 +157,12 @@ def seed_colleges(session: Session) -> int:
 
 def seed_programs(session: Session) -> int:
     return import_programs(
-        session, _bytes("programs_gz2024.csv"), actor=SEED_ACTOR, filename="programs_gz2024.csv",
-        source="seed:gz2024", record_noop=False,
+        session,
+        _bytes("programs_gz2024.csv"),
+        actor=SEED_ACTOR,
+        filename="programs_gz2024.csv",
+        source="seed:gz2024",
+        record_noop=False,
     ).changed
 
 

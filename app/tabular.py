@@ -99,8 +99,11 @@ def read_table(
             raise TooLarge(f"more than {max_rows} rows", error="too_many_rows")
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        named = dict(zip(header, cells, strict=False)) if plain else {
-            name: cells[i] for i, name in enumerate(header) if name}
+        named = (
+            dict(zip(header, cells, strict=False))
+            if plain
+            else {name: cells[i] for i, name in enumerate(header) if name}
+        )
         rows.append((number, named))
     if header is None:
         raise Invalid("the file has no header row", error="empty_file")
@@ -124,8 +127,12 @@ class RowError:
     suggestion: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"row": self.row, "column": self.column, "code": self.code,
-                                  "message": self.message}
+        out: dict[str, object] = {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
         if self.value is not None:
             out["value"] = self.value
         if self.suggestion is not None:
@@ -139,8 +146,16 @@ class RowErrors:
     def __init__(self) -> None:
         self.items: list[RowError] = []
 
-    def add(self, row: int, column: str, code: str, message: str, *, value: str | None = None,
-            suggestion: str | None = None) -> None:
+    def add(
+        self,
+        row: int,
+        column: str,
+        code: str,
+        message: str,
+        *,
+        value: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
         self.items.append(RowError(row, column, code, message, value, suggestion))
 
     def __bool__(self) -> bool:
@@ -151,8 +166,11 @@ class RowErrors:
             return
         self.items.sort(key=lambda e: (e.row, e.column))
         raise Invalid(
-            {"rows": rows, "error_count": len(self.items),
-             "errors": [e.as_dict() for e in self.items[:MAX_REPORTED_ERRORS]]},
+            {
+                "rows": rows,
+                "error_count": len(self.items),
+                "errors": [e.as_dict() for e in self.items[:MAX_REPORTED_ERRORS]],
+            },
             error="import_rejected",
         )
 
@@ -184,8 +202,9 @@ def uploaded_file(
     settings = request.app.state.settings
     data = file.file.read(settings.max_body_bytes + 1)
     if len(data) > settings.max_body_bytes:
-        raise TooLarge(f"the file is larger than {settings.max_body_bytes} bytes",
-                       error="file_too_large")
+        raise TooLarge(
+            f"the file is larger than {settings.max_body_bytes} bytes", error="file_too_large"
+        )
     return Upload(data=data, filename=file.filename or "", max_rows=settings.max_upload_rows)
 
 

@@ -54,19 +54,27 @@ def attempt(backend: str, label: str, measure: Callable[[], list[Result]]) -> li
 
 
 def admin_token(db: Database) -> str:
-    return registry_process(["token", "create", "--role", "admin", "--name", "bench"],
-                            db.url)[1].strip()
+    return registry_process(["token", "create", "--role", "admin", "--name", "bench"], db.url)[
+        1
+    ].strip()
 
 
-def import_result(db: Database, csv_file: Path, seconds: float, rows: int, work: Path,
-                  cpu: float) -> Result:
+def import_result(
+    db: Database, csv_file: Path, seconds: float, rows: int, work: Path, cpu: float
+) -> Result:
     floor = reference_import(db, csv_file, work)
     rate, floor_rate = rows / seconds, rows / floor
     tool = "sqlite3 .import" if db.backend == "sqlite" else "psql \\copy"
     return Result(
-        db.backend, f"4. registry import programs, {rows:,} rows", rate, "rows/s",
-        floor_rate, f"({tool} into a bare table)", rate / floor_rate,
-        f"≥ {IMPORT_RATE[db.backend]:,} rows/s", rate >= IMPORT_RATE[db.backend],
+        db.backend,
+        f"4. registry import programs, {rows:,} rows",
+        rate,
+        "rows/s",
+        floor_rate,
+        f"({tool} into a bare table)",
+        rate / floor_rate,
+        f"≥ {IMPORT_RATE[db.backend]:,} rows/s",
+        rate >= IMPORT_RATE[db.backend],
         note=f"{seconds:.1f} s including the command's start-up ({cpu:.1f} s CPU: "
         f"{rows / cpu:,.0f} rows per CPU-second); the floor took {floor:.2f} s",
     )
@@ -80,16 +88,23 @@ def _export_row(db: Database, m: dict, expected: int) -> Result:
         problems.append(f"{m['rows']:,} rows exported, {expected:,} expected")
     mb_s = m["bytes"] / m["seconds"] / 1e6
     return Result(
-        db.backend, f"1. GET /programs.csv, {m['rows']:,} rows", m["seconds"], "s",
-        m["reference_seconds"], f"({tool})", ratio, f"≤ {EXPORT_RATIO}×",
+        db.backend,
+        f"1. GET /programs.csv, {m['rows']:,} rows",
+        m["seconds"],
+        "s",
+        m["reference_seconds"],
+        f"({tool})",
+        ratio,
+        f"≤ {EXPORT_RATIO}×",
         ratio <= EXPORT_RATIO and not problems,
-        note="; ".join(problems) or f"{mb_s:.1f} MB/s, server CPU {m['cpu_seconds']:.2f} s; "
-        "same rows as the reference",
+        note="; ".join(problems)
+        or f"{mb_s:.1f} MB/s, server CPU {m['cpu_seconds']:.2f} s; same rows as the reference",
     )
 
 
-def export_result(results: list[Result], server: Server, db: Database, work: Path, repeat: int,
-                  manifest: Manifest) -> dict:
+def export_result(
+    results: list[Result], server: Server, db: Database, work: Path, repeat: int, manifest: Manifest
+) -> dict:
     """Appends the 150,000-row export row; returns the measurement (memory for the growth row)."""
     found: dict = {}
 
@@ -131,40 +146,86 @@ def _load_rows(db: Database, label: str, got: dict, ref: dict) -> list[Result]:
     share = got["rps"] / ref["rps"]
     errors = got["status_errors"] + got["socket_errors"]
     cpu, ref_cpu = got["cpu_ms_per_request"], ref["cpu_ms_per_request"]
-    note = f"{errors} failed requests" if errors else (
-        f"p50 {got['p50_ms']:.1f} ms (minimal {ref['p50_ms']:.1f} ms); server CPU "
-        f"{cpu:.2f} ms/request (minimal {ref_cpu:.2f}: {ref_cpu / cpu:.0%} by CPU)")
+    note = (
+        f"{errors} failed requests"
+        if errors
+        else (
+            f"p50 {got['p50_ms']:.1f} ms (minimal {ref['p50_ms']:.1f} ms); server CPU "
+            f"{cpu:.2f} ms/request (minimal {ref_cpu:.2f}: {ref_cpu / cpu:.0%} by CPU)"
+        )
+    )
     return [
-        Result(db.backend, f"2. {label} req/s", got["rps"], "req/s", ref["rps"],
-               "(minimal FastAPI app)", share, f"≥ {LOAD_SHARE:.0%} of minimal",
-               share >= LOAD_SHARE and not errors, note=note),
-        Result(db.backend, f"2. {label} p99", got["p99_ms"], "ms", ref["p99_ms"],
-               "(minimal FastAPI app)", got["p99_ms"] / ref["p99_ms"],
-               f"< {LOAD_P99_MS:.0f} ms", got["p99_ms"] < LOAD_P99_MS and not errors),
+        Result(
+            db.backend,
+            f"2. {label} req/s",
+            got["rps"],
+            "req/s",
+            ref["rps"],
+            "(minimal FastAPI app)",
+            share,
+            f"≥ {LOAD_SHARE:.0%} of minimal",
+            share >= LOAD_SHARE and not errors,
+            note=note,
+        ),
+        Result(
+            db.backend,
+            f"2. {label} p99",
+            got["p99_ms"],
+            "ms",
+            ref["p99_ms"],
+            "(minimal FastAPI app)",
+            got["p99_ms"] / ref["p99_ms"],
+            f"< {LOAD_P99_MS:.0f} ms",
+            got["p99_ms"] < LOAD_P99_MS and not errors,
+        ),
     ]
 
 
-def load_results(server: Server, minimal: Server, db: Database, data: Path, manifest: Manifest,
-                 rng: random.Random, work: Path, options) -> list[Result]:
+def load_results(
+    server: Server,
+    minimal: Server,
+    db: Database,
+    data: Path,
+    manifest: Manifest,
+    rng: random.Random,
+    work: Path,
+    options,
+) -> list[Result]:
     wrk, why = ensure_wrk()
     if wrk is None:
         return [Result(db.backend, "2. GET /programs under load", None, "", note=why)]
     with open(data / manifest.colleges_file, encoding="utf-8", newline="") as handle:
         colleges = [row["code"] for row in csv.DictReader(handle)]
     by_college = write_paths(work / "paths_college.txt", college_paths(rng, colleges))
-    by_category = write_paths(work / "paths_category.txt", category_paths(
-        rng, _categories(data, manifest), _max_program_id(db)))
+    by_category = write_paths(
+        work / "paths_category.txt",
+        category_paths(rng, _categories(data, manifest), _max_program_id(db)),
+    )
     reference = measure_load(minimal, by_college, options.seconds, options.warm)
     out: list[Result] = []
-    for label, paths in (("GET /programs?college=", by_college),
-                         ("GET /programs?category=", by_category)):
-        out += attempt(db.backend, f"2. {label}", lambda p=paths, lb=label: _load_rows(
-            db, lb, measure_load(server, p, options.seconds, options.warm), reference))
+    for label, paths in (
+        ("GET /programs?college=", by_college),
+        ("GET /programs?category=", by_category),
+    ):
+        out += attempt(
+            db.backend,
+            f"2. {label}",
+            lambda p=paths, lb=label: _load_rows(
+                db, lb, measure_load(server, p, options.seconds, options.warm), reference
+            ),
+        )
     return out
 
 
-def validate_results(db: Database, server: Server, minimal: Server, token: str, data: Path,
-                     manifest: Manifest, options) -> list[Result]:
+def validate_results(
+    db: Database,
+    server: Server,
+    minimal: Server,
+    token: str,
+    data: Path,
+    manifest: Manifest,
+    options,
+) -> list[Result]:
     backend = db.backend
     small, large = (data / manifest.filings[k] for k in ("1000", "10000"))
 
@@ -172,54 +233,94 @@ def validate_results(db: Database, server: Server, minimal: Server, token: str, 
         got = measure_validate(server, token, small, 5 if not options.quick else 3)
         ref = measure_validate(minimal, token, small, 5 if not options.quick else 3)
         big = measure_validate(server, token, large, options.repeat)
-        note = (f"{got['errors']} errors, {got['warnings']} warnings found; "
-                f"server CPU {got['cpu']:.3f} s per validation")
+        note = (
+            f"{got['errors']} errors, {got['warnings']} warnings found; "
+            f"server CPU {got['cpu']:.3f} s per validation"
+        )
         return [
-            Result(backend, "3. validate a 1,000-entry filing", got["seconds"], "s",
-                   ref["seconds"], "(minimal app parsing the same body)",
-                   got["seconds"] / ref["seconds"], f"< {VALIDATE_1000_S} s",
-                   got["seconds"] < VALIDATE_1000_S, note=note),
-            Result(backend, "3. validate a 10,000-entry filing", big["seconds"], "s",
-                   got["seconds"], "(the 1,000-entry one)", big["seconds"] / got["seconds"],
-                   f"< {VALIDATE_GROWTH:.0f}× the 1,000", big["seconds"] / got["seconds"]
-                   < VALIDATE_GROWTH, note=f"{big['errors']} errors, {big['warnings']} warnings; "
-                   f"server CPU {big['cpu']:.3f} s per validation"),
+            Result(
+                backend,
+                "3. validate a 1,000-entry filing",
+                got["seconds"],
+                "s",
+                ref["seconds"],
+                "(minimal app parsing the same body)",
+                got["seconds"] / ref["seconds"],
+                f"< {VALIDATE_1000_S} s",
+                got["seconds"] < VALIDATE_1000_S,
+                note=note,
+            ),
+            Result(
+                backend,
+                "3. validate a 10,000-entry filing",
+                big["seconds"],
+                "s",
+                got["seconds"],
+                "(the 1,000-entry one)",
+                big["seconds"] / got["seconds"],
+                f"< {VALIDATE_GROWTH:.0f}× the 1,000",
+                big["seconds"] / got["seconds"] < VALIDATE_GROWTH,
+                note=f"{big['errors']} errors, {big['warnings']} warnings; "
+                f"server CPU {big['cpu']:.3f} s per validation",
+            ),
         ]
 
     return attempt(backend, "3. validate a filing", measure)
 
 
-def search_results(db: Database, server: Server, minimal: Server, data: Path,
-                   manifest: Manifest, options) -> list[Result]:
+def search_results(
+    db: Database, server: Server, minimal: Server, data: Path, manifest: Manifest, options
+) -> list[Result]:
     queries = json.loads((data / manifest.queries_file).read_text(encoding="utf-8"))
     backend = db.backend
 
     def measure() -> list[Result]:
         got = measure_search(server, queries, options.search_passes)
         ref = measure_search(minimal, queries, options.search_passes)
-        return [Result(
-            backend, f"5. GET /majors?q= p99, {got['samples']:,} queries", got["p99_ms"], "ms",
-            ref["p99_ms"], "(minimal FastAPI app)", got["p99_ms"] / ref["p99_ms"],
-            f"< {SEARCH_P99_MS:.0f} ms", got["p99_ms"] < SEARCH_P99_MS,
-            note=f"p50 {got['p50_ms']:.2f} ms (minimal {ref['p50_ms']:.2f} ms); server CPU "
-            f"{got['cpu_ms']:.2f} ms/query (minimal {ref['cpu_ms']:.2f}); "
-            f"{got['empty']} queries found nothing",
-        )]
+        return [
+            Result(
+                backend,
+                f"5. GET /majors?q= p99, {got['samples']:,} queries",
+                got["p99_ms"],
+                "ms",
+                ref["p99_ms"],
+                "(minimal FastAPI app)",
+                got["p99_ms"] / ref["p99_ms"],
+                f"< {SEARCH_P99_MS:.0f} ms",
+                got["p99_ms"] < SEARCH_P99_MS,
+                note=f"p50 {got['p50_ms']:.2f} ms (minimal {ref['p50_ms']:.2f} ms); server CPU "
+                f"{got['cpu_ms']:.2f} ms/query (minimal {ref['cpu_ms']:.2f}); "
+                f"{got['empty']} queries found nothing",
+            )
+        ]
 
     return attempt(backend, "5. GET /majors?q=", measure)
 
 
-def growth_results(db: Database, data: Path, manifest: Manifest, first: dict, work: Path,
-                   options, env: dict[str, str]) -> list[Result]:
+def growth_results(
+    db: Database,
+    data: Path,
+    manifest: Manifest,
+    first: dict,
+    work: Path,
+    options,
+    env: dict[str, str],
+) -> list[Result]:
     """Imports the extra programs (informational rate), then the export and memory at that size."""
     started, rows = time.perf_counter(), manifest.counts["extra_programs"]
     for name in manifest.extra_files:
         run_registry(["import", "programs", str(data / name)], db.url)
     seconds = time.perf_counter() - started
     total = manifest.counts["programs"] + rows
-    out = [Result(db.backend, f"4. registry import programs, growing to {total:,}", rows / seconds,
-                  "rows/s", note=f"{len(manifest.extra_files)} files, {seconds:.1f} s; "
-                  "informational")]
+    out = [
+        Result(
+            db.backend,
+            f"4. registry import programs, growing to {total:,}",
+            rows / seconds,
+            "rows/s",
+            note=f"{len(manifest.extra_files)} files, {seconds:.1f} s; informational",
+        )
+    ]
 
     def measure() -> list[Result]:
         with Server("app.asgi:app", env=env) as server:
@@ -227,13 +328,21 @@ def growth_results(db: Database, data: Path, manifest: Manifest, first: dict, wo
         rows_out = [_export_row(db, m, program_count(db))]
         if first:
             peak, base = m["peak_rss_kib"] / 1024, first["peak_rss_kib"] / 1024
-            rows_out.append(Result(
-                db.backend, f"1. server peak RSS, {manifest.counts['programs']:,} → {total:,}",
-                peak, "MiB", base, f"(at {manifest.counts['programs']:,} rows)", peak / base,
-                f"≤ {RSS_GROWTH:.2f}× (flat)", peak / base <= RSS_GROWTH,
-                note=f"VmHWM; sampled VmRSS peak {m['sampled_rss_kib'] / 1024:.0f} MiB, "
-                f"{m['start_rss_kib'] / 1024:.0f} MiB before the export",
-            ))
+            rows_out.append(
+                Result(
+                    db.backend,
+                    f"1. server peak RSS, {manifest.counts['programs']:,} → {total:,}",
+                    peak,
+                    "MiB",
+                    base,
+                    f"(at {manifest.counts['programs']:,} rows)",
+                    peak / base,
+                    f"≤ {RSS_GROWTH:.2f}× (flat)",
+                    peak / base <= RSS_GROWTH,
+                    note=f"VmHWM; sampled VmRSS peak {m['sampled_rss_kib'] / 1024:.0f} MiB, "
+                    f"{m['start_rss_kib'] / 1024:.0f} MiB before the export",
+                )
+            )
         return rows_out
 
     return out + attempt(db.backend, "1. GET /programs.csv (grown)", measure)

@@ -40,13 +40,13 @@ class Database:
     @property
     def libpq(self) -> str:
         """The URL for psql (no driver suffix)."""
-        return make_url(self.url).set(drivername="postgresql").render_as_string(
-            hide_password=False)
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @contextmanager
-def fresh_database(backend: str, work: Path, pg_url: str, *, keep: bool = False
-                   ) -> Iterator[Database]:
+def fresh_database(
+    backend: str, work: Path, pg_url: str, *, keep: bool = False
+) -> Iterator[Database]:
     """A new, empty database; removed afterwards unless ``keep``."""
     stamp = f"{int(time.time())}_{os.getpid()}"
     if backend == "sqlite":
@@ -64,8 +64,9 @@ def fresh_database(backend: str, work: Path, pg_url: str, *, keep: bool = False
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield Database("postgresql", make_url(pg_url).set(database=name).render_as_string(
-            hide_password=False))
+        yield Database(
+            "postgresql", make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+        )
     finally:
         if not keep:
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -104,8 +105,14 @@ def reference_export(db: Database, dest: Path) -> float:
             assert db.path is not None
             command = ["sqlite3", "-csv", "-header", str(db.path), EXPORT_SQL]
         else:
-            command = ["psql", db.libpq, "-X", "-q", "-c",
-                       f"\\copy ({EXPORT_SQL}) to stdout with (format csv, header)"]
+            command = [
+                "psql",
+                db.libpq,
+                "-X",
+                "-q",
+                "-c",
+                f"\\copy ({EXPORT_SQL}) to stdout with (format csv, header)",
+            ]
         return _timed(pinned(SERVER_CPU, command), stdout=out)
 
 

@@ -26,8 +26,9 @@ class ExportRun:
 def http_export(server: Server, dest: Path) -> ExportRun:
     """The whole export with curl (on the other core), while sampling the server's memory."""
     start = server.memory_kib()["VmRSS"]
-    command = pinned(CLIENT_CPU, ["curl", "-sS", "-f", "-o", str(dest),
-                                  f"{server.url}/api/v1/programs.csv"])
+    command = pinned(
+        CLIENT_CPU, ["curl", "-sS", "-f", "-o", str(dest), f"{server.url}/api/v1/programs.csv"]
+    )
     cpu = server.cpu_seconds()
     with RssSampler(server) as sampler:
         started = time.perf_counter()
@@ -37,8 +38,15 @@ def http_export(server: Server, dest: Path) -> ExportRun:
         raise RuntimeError(f"GET /api/v1/programs.csv failed: {done.stderr}")
     with open(dest, "rb") as handle:
         rows = sum(1 for _ in handle) - 1
-    return ExportRun(seconds, rows, dest.stat().st_size, server.memory_kib()["VmHWM"],
-                     sampler.peak_kib, start, server.cpu_seconds() - cpu)
+    return ExportRun(
+        seconds,
+        rows,
+        dest.stat().st_size,
+        server.memory_kib()["VmHWM"],
+        sampler.peak_kib,
+        start,
+        server.cpu_seconds() - cpu,
+    )
 
 
 def warm_up(server: Server) -> None:
@@ -62,8 +70,11 @@ def compare(http_file: Path, ref_file: Path) -> str:
     if ours == theirs:
         return ""
     first = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), None)
-    detail = f"first difference at row {first + 1}: {ours[first]} vs {theirs[first]}" \
-        if first is not None else ""
+    detail = (
+        f"first difference at row {first + 1}: {ours[first]} vs {theirs[first]}"
+        if first is not None
+        else ""
+    )
     return f"rows differ ({len(ours)} vs {len(theirs)}); {detail}"
 
 
@@ -79,7 +90,8 @@ def measure_export(server: Server, db: Database, work: Path, repeat: int) -> dic
     return {
         "seconds": statistics.median(r.seconds for r in runs),
         "reference_seconds": statistics.median(reference),
-        "rows": runs[0].rows, "bytes": runs[0].bytes,
+        "rows": runs[0].rows,
+        "bytes": runs[0].bytes,
         "peak_rss_kib": max(r.peak_rss_kib for r in runs),
         "sampled_rss_kib": max(r.sampled_rss_kib for r in runs),
         "start_rss_kib": runs[0].start_rss_kib,

@@ -12,10 +12,19 @@ from bench.generate import LENGTHS, NATIONAL_EDITION, MajorRow, specialty_key
 
 # (what the entry exercises, relative frequency)
 MIX: list[tuple[str, float]] = [
-    ("valid", 0.60), ("name_mismatch", 0.05), ("category_mismatch", 0.04),
-    ("length_mismatch", 0.05), ("unknown_code", 0.03), ("code_format", 0.02),
-    ("out_of_catalog", 0.03), ("exists", 0.05), ("duplicate", 0.03), ("other_province", 0.03),
-    ("unknown_combo", 0.02), ("kind_mismatch", 0.03), ("missing_field", 0.02),
+    ("valid", 0.60),
+    ("name_mismatch", 0.05),
+    ("category_mismatch", 0.04),
+    ("length_mismatch", 0.05),
+    ("unknown_code", 0.03),
+    ("code_format", 0.02),
+    ("out_of_catalog", 0.03),
+    ("exists", 0.05),
+    ("duplicate", 0.03),
+    ("other_province", 0.03),
+    ("unknown_combo", 0.02),
+    ("kind_mismatch", 0.03),
+    ("missing_field", 0.02),
 ]
 
 
@@ -26,21 +35,35 @@ def filing_college(colleges: list[dict[str, str]]) -> dict[str, str]:
 
 
 def entry(major: MajorRow, intake: str, level: str, kind: str) -> dict:
-    return {"major_code": major.code, "major_name": major.name, "category": major.category,
-            "intake": intake, "level": level, "length_years": LENGTHS[(intake, level)],
-            "kind": kind, "remark": ""}
+    return {
+        "major_code": major.code,
+        "major_name": major.name,
+        "category": major.category,
+        "intake": intake,
+        "level": level,
+        "length_years": LENGTHS[(intake, level)],
+        "kind": kind,
+        "remark": "",
+    }
 
 
 def filing_body(
-    rng: random.Random, size: int, colleges: list[dict[str, str]],
-    majors: dict[str, list[MajorRow]], programs: list[list[str]],
+    rng: random.Random,
+    size: int,
+    colleges: list[dict[str, str]],
+    majors: dict[str, list[MajorRow]],
+    programs: list[list[str]],
 ) -> dict:
     college = filing_college(colleges)
     runs = {(p[2], p[5], p[6]) for p in programs if p[0] == college["code"] and p[8] == "active"}
     run_majors = {code for code, _i, _l in runs}
     catalog = majors[NATIONAL_EDITION] + majors[specialty_key(college["province"])]
-    others = [m for k, rows in majors.items()
-              if k not in (NATIONAL_EDITION, specialty_key(college["province"])) for m in rows]
+    others = [
+        m
+        for k, rows in majors.items()
+        if k not in (NATIONAL_EDITION, specialty_key(college["province"]))
+        for m in rows
+    ]
     by_code = {m.code: m for m in catalog}
     existing = sorted(runs)
     combos = list(LENGTHS)
@@ -86,12 +109,14 @@ def near_miss(rng: random.Random, name: str) -> str:
     """A typo: one character dropped or two neighbours swapped."""
     i = rng.randrange(len(name) - 1)
     if rng.random() < 0.5:
-        return name[:i] + name[i + 1:]
-    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
 
 
 def search_queries(
-    rng: random.Random, majors: list[MajorRow], count: int,
+    rng: random.Random,
+    majors: list[MajorRow],
+    count: int,
     pinyin_keys: Callable[[str], tuple[str, str]],
 ) -> list[dict[str, str]]:
     """Every kind of query GET /majors?q= answers: code prefix, Chinese, pinyin, initials, typo."""
@@ -107,7 +132,7 @@ def search_queries(
             q = major.code
         elif kind == "chinese":
             start = rng.randrange(max(1, len(major.name) - 2))
-            q = major.name[start:start + rng.choice((2, 3, 4))]
+            q = major.name[start : start + rng.choice((2, 3, 4))]
         elif kind == "pinyin":
             q = full
         elif kind == "pinyin_prefix":

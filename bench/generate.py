@@ -29,19 +29,37 @@ NATIONAL_EDITION = "technician-2022"  # the seeded (partial) edition the officia
 LEVELS_ALL = "中级|高级|预备技师"
 # (intake, level) -> years: the length table of domain.md, which every generated program obeys.
 LENGTHS: dict[tuple[str, str], int] = {
-    ("初中起点", "中级"): 3, ("初中起点", "高级"): 5, ("初中起点", "预备技师"): 6,
-    ("高中起点", "高级"): 3, ("高中起点", "预备技师"): 4,
-    ("高中、中专或中技起点", "高级"): 3, ("高中、中专或中技起点", "预备技师"): 4,
-    ("中技起点", "高级"): 2, ("高技起点", "预备技师"): 2,
+    ("初中起点", "中级"): 3,
+    ("初中起点", "高级"): 5,
+    ("初中起点", "预备技师"): 6,
+    ("高中起点", "高级"): 3,
+    ("高中起点", "预备技师"): 4,
+    ("高中、中专或中技起点", "高级"): 3,
+    ("高中、中专或中技起点", "预备技师"): 4,
+    ("中技起点", "高级"): 2,
+    ("高技起点", "预备技师"): 2,
 }
-TYPE_LEVELS = {"技工学校": ("中级",), "高级技工学校": ("中级", "高级"),
-               "技师学院": ("中级", "高级", "预备技师")}
+TYPE_LEVELS = {
+    "技工学校": ("中级",),
+    "高级技工学校": ("中级", "高级"),
+    "技师学院": ("中级", "高级", "预备技师"),
+}
 # Programs per college by type, relative (a 技师学院 runs more than a 技工学校).
 TYPE_WEIGHT = {"技师学院": 3.0, "高级技工学校": 2.0, "技工学校": 1.2}
 CATALOG_HEADER = ["code", "name", "category", "levels"]
 COLLEGE_HEADER = ["code", "name", "type", "ownership", "province", "city"]
-PROGRAM_HEADER = ["college_code", "college", "major_code", "major_name", "category", "intake",
-                  "level", "length_years", "status", "since_year"]
+PROGRAM_HEADER = [
+    "college_code",
+    "college",
+    "major_code",
+    "major_name",
+    "category",
+    "intake",
+    "level",
+    "length_years",
+    "status",
+    "since_year",
+]
 
 
 @dataclass
@@ -149,8 +167,15 @@ def specialty_catalog(
 
 def editions_for(rng: random.Random, spec: Spec) -> tuple[list[Edition], dict[str, list[MajorRow]]]:
     national = national_catalog(rng, spec.national_majors)
-    editions = [Edition(NATIONAL_EDITION, "全国技工院校专业目录（2022年修订）", None,
-                        "catalog_national.csv", True)]
+    editions = [
+        Edition(
+            NATIONAL_EDITION,
+            "全国技工院校专业目录（2022年修订）",
+            None,
+            "catalog_national.csv",
+            True,
+        )
+    ]
     majors = {NATIONAL_EDITION: national}
     for _code, province, abbr, _cities in PROVINCES:
         existing = abbr == "GD"  # seeded as gd-specialty
@@ -170,8 +195,11 @@ def authorities_for(editions: list[Edition]) -> list[AuthoritySpec]:
             continue  # GD-HRSS is seeded with technician-2022 and gd-specialty
         key = f"{abbr.lower()}-specialty"
         assert any(e.key == key for e in editions)
-        out.append(AuthoritySpec(f"{abbr}-HRSS", f"{province}人力资源和社会保障厅", province,
-                                 [NATIONAL_EDITION, key]))
+        out.append(
+            AuthoritySpec(
+                f"{abbr}-HRSS", f"{province}人力资源和社会保障厅", province, [NATIONAL_EDITION, key]
+            )
+        )
     return out
 
 
@@ -188,11 +216,16 @@ def college_rows(rng: random.Random, count: int) -> list[dict[str, str]]:
             name = f"{cities[city_index]}第{ordinal}{rng.choice(BRANDS)}{college_type}"
             ordinal += 1
         names[name] = None
-        rows.append({
-            "code": f"{pp}{city_index + 1:02d}J{index + 1:04d}", "name": name, "type": college_type,
-            "ownership": "公办" if rng.random() < 0.8 else "民办", "province": province,
-            "city": cities[city_index],
-        })
+        rows.append(
+            {
+                "code": f"{pp}{city_index + 1:02d}J{index + 1:04d}",
+                "name": name,
+                "type": college_type,
+                "ownership": "公办" if rng.random() < 0.8 else "民办",
+                "province": province,
+                "city": cities[city_index],
+            }
+        )
     return rows
 
 
@@ -233,12 +266,24 @@ def program_row(rng: random.Random, college: dict[str, str], offer) -> list[str]
     major, intake, level = offer
     roll = rng.random()
     status = "active" if roll < 0.9 else ("suspended" if roll < 0.97 else "withdrawn")
-    return [college["code"], college["name"], major.code, major.name, major.category, intake,
-            level, str(LENGTHS[(intake, level)]), status, str(rng.randint(2005, 2024))]
+    return [
+        college["code"],
+        college["name"],
+        major.code,
+        major.name,
+        major.category,
+        intake,
+        level,
+        str(LENGTHS[(intake, level)]),
+        status,
+        str(rng.randint(2005, 2024)),
+    ]
 
 
 def program_rows(
-    rng: random.Random, spec: Spec, colleges: list[dict[str, str]],
+    rng: random.Random,
+    spec: Spec,
+    colleges: list[dict[str, str]],
     majors: dict[str, list[MajorRow]],
 ) -> tuple[list[list[str]], list[list[str]]]:
     """The base programs (grouped by college) and the extra ones that grow the registry."""
@@ -279,13 +324,16 @@ def generate(out: Path, spec: Spec | None = None) -> Manifest:
         rows = [[m.code, m.name, m.category, m.levels] for m in majors[edition.key]]
         write_csv(out / edition.file, CATALOG_HEADER, rows)
     colleges = college_rows(rng, spec.colleges)
-    write_csv(out / manifest.colleges_file, COLLEGE_HEADER, ([c[k] for k in COLLEGE_HEADER]
-                                                            for c in colleges))
+    write_csv(
+        out / manifest.colleges_file,
+        COLLEGE_HEADER,
+        ([c[k] for k in COLLEGE_HEADER] for c in colleges),
+    )
     base, extra = program_rows(rng, spec, colleges, majors)
     write_csv(out / manifest.programs_file, PROGRAM_HEADER, base)
     for start in range(0, len(extra), spec.chunk):
         name = f"programs_extra_{start // spec.chunk + 1}.csv"
-        write_csv(out / name, PROGRAM_HEADER, extra[start:start + spec.chunk])
+        write_csv(out / name, PROGRAM_HEADER, extra[start : start + spec.chunk])
         manifest.extra_files.append(name)
     for size in spec.filings:
         body = filing_body(rng, size, colleges, majors, base)
@@ -294,12 +342,18 @@ def generate(out: Path, spec: Spec | None = None) -> Manifest:
         manifest.filings[str(size)] = name
     all_majors = [m for rows in majors.values() for m in rows]
     queries = search_queries(rng, all_majors, spec.queries, pinyin_keys)
-    (out / manifest.queries_file).write_text(json.dumps(queries, ensure_ascii=False, indent=0),
-                                             encoding="utf-8")
-    manifest.counts = {"majors": len(all_majors), "colleges": len(colleges),
-                       "programs": len(base), "extra_programs": len(extra)}
+    (out / manifest.queries_file).write_text(
+        json.dumps(queries, ensure_ascii=False, indent=0), encoding="utf-8"
+    )
+    manifest.counts = {
+        "majors": len(all_majors),
+        "colleges": len(colleges),
+        "programs": len(base),
+        "extra_programs": len(extra),
+    }
     (out / "manifest.json").write_text(
-        json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+        json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     return manifest
 
 
@@ -319,8 +373,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=Spec.seed)
     parser.add_argument("--database-url", help="also load the files into this database")
     args = parser.parse_args(argv)
-    spec = Spec(colleges=args.colleges, programs=args.programs,
-                extra_programs=args.extra_programs, seed=args.seed)
+    spec = Spec(
+        colleges=args.colleges,
+        programs=args.programs,
+        extra_programs=args.extra_programs,
+        seed=args.seed,
+    )
     manifest = generate(args.out, spec)
     print(json.dumps(manifest.counts, ensure_ascii=False))
     if args.database_url:

@@ -86,27 +86,47 @@ def add_authorities(url: str, manifest: Manifest) -> int:
     try:
         with session_scope(engine) as session:
             template = session.exec(
-                select(Authority).where(Authority.code == TEMPLATE_AUTHORITY)).one()
+                select(Authority).where(Authority.code == TEMPLATE_AUTHORITY)
+            ).one()
             rules = session.exec(
-                select(LengthRule).where(LengthRule.authority_id == template.id)).all()
+                select(LengthRule).where(LengthRule.authority_id == template.id)
+            ).all()
             norms = session.exec(
-                select(CollegeTypeLevel).where(CollegeTypeLevel.authority_id == template.id)).all()
+                select(CollegeTypeLevel).where(CollegeTypeLevel.authority_id == template.id)
+            ).all()
             for spec in manifest.authorities:
                 if session.exec(select(Authority).where(Authority.code == spec.code)).first():
                     continue
-                authority = Authority(code=spec.code, name=spec.name, level="province",
-                                      system="technician", province=spec.province)
+                authority = Authority(
+                    code=spec.code,
+                    name=spec.name,
+                    level="province",
+                    system="technician",
+                    province=spec.province,
+                )
                 session.add(authority)
                 session.flush()
                 for key in spec.catalogs:
                     edition = session.exec(
-                        select(CatalogEdition).where(CatalogEdition.key == key)).one()
+                        select(CatalogEdition).where(CatalogEdition.key == key)
+                    ).one()
                     session.add(AuthorityCatalog(authority_id=authority.id, edition_id=edition.id))
-                session.add_all([LengthRule(authority_id=authority.id, intake=r.intake,
-                                            level=r.level, years=r.years) for r in rules])
-                session.add_all([CollegeTypeLevel(authority_id=authority.id,
-                                                  college_type=n.college_type, level=n.level)
-                                 for n in norms])
+                session.add_all(
+                    [
+                        LengthRule(
+                            authority_id=authority.id, intake=r.intake, level=r.level, years=r.years
+                        )
+                        for r in rules
+                    ]
+                )
+                session.add_all(
+                    [
+                        CollegeTypeLevel(
+                            authority_id=authority.id, college_type=n.college_type, level=n.level
+                        )
+                        for n in norms
+                    ]
+                )
                 added += 1
     finally:
         engine.dispose()
@@ -140,7 +160,11 @@ def prepare(url: str, run: Runner, *, create_all: bool = False) -> None:
 
 
 def load_registry(
-    url: str, data: Path, manifest: Manifest, *, run: Runner = run_registry,
+    url: str,
+    data: Path,
+    manifest: Manifest,
+    *,
+    run: Runner = run_registry,
     programs: bool = True,
 ) -> dict[str, float]:
     """Catalogs, authorities, colleges and (unless ``programs`` is false) the base programs.

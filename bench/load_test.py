@@ -21,7 +21,8 @@ def ensure_wrk() -> tuple[str | None, str]:
 
 def write_paths(dest: Path, queries: list[dict[str, str]]) -> Path:
     dest.write_text(
-        "".join(f"/api/v1/programs?{urlencode(q)}\n" for q in queries), encoding="utf-8")
+        "".join(f"/api/v1/programs?{urlencode(q)}\n" for q in queries), encoding="utf-8"
+    )
     return dest
 
 
@@ -32,8 +33,9 @@ def college_paths(rng: random.Random, colleges: list[str]) -> list[dict[str, str
     return [{"college": code, "limit": "50"} for code in order]
 
 
-def category_paths(rng: random.Random, categories: list[str], max_id: int, count: int = 2000
-                   ) -> list[dict[str, str]]:
+def category_paths(
+    rng: random.Random, categories: list[str], max_id: int, count: int = 2000
+) -> list[dict[str, str]]:
     """Pages of 50 of a category from all over the table: a cursor after a random program id."""
     out = []
     for _ in range(count):
@@ -46,10 +48,23 @@ def category_paths(rng: random.Random, categories: list[str], max_id: int, count
 
 
 def run_wrk(server: Server, paths: Path, seconds: int) -> dict:
-    command = pinned(CLIENT_CPU, [
-        "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "5s",
-        "-s", str(LUA), server.url, "--", str(paths),
-    ])
+    command = pinned(
+        CLIENT_CPU,
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
+            str(LUA),
+            server.url,
+            "--",
+            str(paths),
+        ],
+    )
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if done.returncode != 0 or line is None:

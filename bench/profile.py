@@ -46,8 +46,7 @@ def profile_db(backend: str, pg_url: str, name: str, rebuild: bool) -> tuple[Dat
     with psycopg.connect(admin, autocommit=True) as conn:
         if rebuild:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        fresh = not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                 (name,)).fetchone()
+        fresh = not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if fresh:
             conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
@@ -82,36 +81,56 @@ def summarise(raw: Path, top: int = 30) -> str:
 
 def workload(what: str, server: Server, data: Path, manifest, token: str, seconds: int) -> None:
     if what == "list":
-        codes = [line.split(",")[0] for line in
-                 (data / manifest.colleges_file).read_text(encoding="utf-8").splitlines()[1:]]
+        codes = [
+            line.split(",")[0]
+            for line in (data / manifest.colleges_file).read_text(encoding="utf-8").splitlines()[1:]
+        ]
         paths = write_paths(WORK / "profile_paths.txt", college_paths(random.Random(1), codes))
         run_wrk(server, paths, seconds)
         return
     deadline = time.monotonic() + seconds
-    with httpx.Client(base_url=server.url, timeout=120,
-                      headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        base_url=server.url, timeout=120, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         body = (data / manifest.filings["1000"]).read_bytes()
         queries = json.loads((data / manifest.queries_file).read_text(encoding="utf-8"))
         while time.monotonic() < deadline:
             if what == "export":
                 client.get("/api/v1/programs.csv").raise_for_status()
             elif what == "validate":
-                client.post("/api/v1/filings/validate", content=body,
-                            headers={"Content-Type": "application/json"}).raise_for_status()
+                client.post(
+                    "/api/v1/filings/validate",
+                    content=body,
+                    headers={"Content-Type": "application/json"},
+                ).raise_for_status()
             else:
                 for q in queries:
                     client.get("/api/v1/majors", params={"q": q["q"]}).raise_for_status()
 
 
 def profile_server(what: str, db: Database, data: Path, manifest, seconds: int) -> str:
-    token = registry_process(["token", "create", "--role", "admin", "--name", "profile"],
-                             db.url)[1].strip()
+    token = registry_process(["token", "create", "--role", "admin", "--name", "profile"], db.url)[
+        1
+    ].strip()
     raw = WORK / f"profile_{what}.txt"
     with Server("app.asgi:app", env={"REGISTRY_DATABASE_URL": db.url}) as server:
         # --gil: only the thread holding the GIL, i.e. where the one core's time goes.
-        command = [PY_SPY, "record", "--pid", str(server.pid), "--rate", "250", "--gil",
-                   "--duration", str(seconds + 1), "--format", "raw", "--nonblocking",
-                   "-o", str(raw)]
+        command = [
+            PY_SPY,
+            "record",
+            "--pid",
+            str(server.pid),
+            "--rate",
+            "250",
+            "--gil",
+            "--duration",
+            str(seconds + 1),
+            "--format",
+            "raw",
+            "--nonblocking",
+            "-o",
+            str(raw),
+        ]
         spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         workload(what, server, data, manifest, token, seconds)
@@ -148,8 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     db, fresh = profile_db(args.backend, args.pg_url, name, rebuild=importing)
     if fresh:
         prepare(db.url, registry_in_process)
-        load_registry(db.url, data, manifest, run=registry_in_process,
-                      programs=not importing)
+        load_registry(db.url, data, manifest, run=registry_in_process, programs=not importing)
     if importing:
         print(profile_import(db, data, manifest))
     else:

@@ -19,8 +19,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 def post_filing(client: httpx.Client, body: bytes, entries: int) -> tuple[float, dict]:
     started = time.perf_counter()
-    response = client.post("/api/v1/filings/validate", content=body,
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/filings/validate", content=body, headers={"Content-Type": "application/json"}
+    )
     elapsed = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"validate answered {response.status_code}: {response.text[:500]}")
@@ -42,8 +43,14 @@ def measure_validate(server: Server, token: str, filing: Path, repeat: int) -> d
         cpu = server.cpu_seconds()
         times = [post_filing(client, body, entries)[0] for _ in range(repeat)]
         cpu = (server.cpu_seconds() - cpu) / repeat
-    return {"seconds": statistics.median(times), "runs": times, "entries": entries, "cpu": cpu,
-            "errors": summary.get("errors"), "warnings": summary.get("warnings")}
+    return {
+        "seconds": statistics.median(times),
+        "runs": times,
+        "entries": entries,
+        "cpu": cpu,
+        "errors": summary.get("errors"),
+        "warnings": summary.get("warnings"),
+    }
 
 
 def measure_search(server: Server, queries: list[dict[str, str]], passes: int) -> dict:
@@ -64,5 +71,10 @@ def measure_search(server: Server, queries: list[dict[str, str]], passes: int) -
                 items = response.json().get("items")
                 empty += isinstance(items, list) and not items
     cpu_ms = (server.cpu_seconds() - cpu) * 1000 / len(latencies)
-    return {"p99_ms": percentile(latencies, 99) * 1000, "p50_ms": percentile(latencies, 50) * 1000,
-            "samples": len(latencies), "empty": empty, "cpu_ms": cpu_ms}
+    return {
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "samples": len(latencies),
+        "empty": empty,
+        "cpu_ms": cpu_ms,
+    }

@@ -26,11 +26,13 @@ class Result:
         if self.figure is None:
             verdict = "not run"
         return [
-            self.backend, self.benchmark,
+            self.backend,
+            self.benchmark,
             "—" if self.figure is None else f"{fmt(self.figure)} {self.unit}",
             f"{ref}{self.reference_label}".strip(),
             "" if self.ratio is None else f"{self.ratio:.2f}×",
-            self.target, verdict,
+            self.target,
+            verdict,
         ]
 
 
@@ -49,8 +51,10 @@ def table(results: list[Result]) -> str:
     """A Markdown table (pasted as is into the README)."""
     rows = [HEADER, *[r.cells() for r in results]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-             for row in rows]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     notes = [f"- {r.backend} / {r.benchmark}: {r.note}" for r in results if r.note]
     return "\n".join(lines + ([""] + notes if notes else []))

@@ -50,16 +50,28 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser = argparse.ArgumentParser(description="Run every benchmark and print the table.")
     parser.add_argument("--quick", action="store_true", help="a small registry, short runs")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
-                        help="a PostgreSQL server's maintenance database (CREATE DATABASE there)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
+        help="a PostgreSQL server's maintenance database (CREATE DATABASE there)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
-    parser.add_argument("--create-all", action="store_true",
-                        help="make the schema from the models, not `registry migrate`")
+    parser.add_argument(
+        "--create-all",
+        action="store_true",
+        help="make the schema from the models, not `registry migrate`",
+    )
     args = parser.parse_args(argv)
-    options = Options(quick=args.quick, seconds=3 if args.quick else 10,
-                      warm=1 if args.quick else 2, repeat=1 if args.quick else 3,
-                      search_passes=1 if args.quick else 2, keep=args.keep, pg_url=args.pg_url,
-                      create_all=args.create_all)
+    options = Options(
+        quick=args.quick,
+        seconds=3 if args.quick else 10,
+        warm=1 if args.quick else 2,
+        repeat=1 if args.quick else 3,
+        search_passes=1 if args.quick else 2,
+        keep=args.keep,
+        pg_url=args.pg_url,
+        create_all=args.create_all,
+    )
     return args, options
 
 
@@ -97,8 +109,16 @@ def bench_database(
     say("migrate, seed, import catalogs and colleges, import programs")
     prepare(db.url, run_registry, create_all=options.create_all)
     timings = load_registry(db.url, data, manifest)
-    results = [checks.import_result(db, data / manifest.programs_file, timings["programs"],
-                                    manifest.counts["programs"], work, timings["programs_cpu"])]
+    results = [
+        checks.import_result(
+            db,
+            data / manifest.programs_file,
+            timings["programs"],
+            manifest.counts["programs"],
+            work,
+            timings["programs_cpu"],
+        )
+    ]
     token = checks.admin_token(db)
     env = {"REGISTRY_DATABASE_URL": db.url}
     rng = random.Random(manifest.spec["seed"])
@@ -138,13 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     # Other work on the machine skews absolute figures (ratios less so): say how busy it was.
-    print(f"\ntotal {elapsed / 60:.1f} min; load average at the end {load} on "
-          f"{os.cpu_count()} cores; results in {OUT / 'results.json'}")
-    write_json(OUT / "results.json", results, {
-        "quick": options.quick, "counts": manifest.counts, "seconds": round(elapsed, 1),
-        "load_average_at_end": load,
-        "options": json.loads(json.dumps(options.__dict__)),
-    })
+    print(
+        f"\ntotal {elapsed / 60:.1f} min; load average at the end {load} on "
+        f"{os.cpu_count()} cores; results in {OUT / 'results.json'}"
+    )
+    write_json(
+        OUT / "results.json",
+        results,
+        {
+            "quick": options.quick,
+            "counts": manifest.counts,
+            "seconds": round(elapsed, 1),
+            "load_average_at_end": load,
+            "options": json.loads(json.dumps(options.__dict__)),
+        },
+    )
     return 1 if any(r.benchmark == "(run)" for r in results) else 0
 
 

@@ -46,13 +46,28 @@ class Server:
         self.log = ROOT / "bench" / "out" / f"server-{self.port}.log"
 
     def __enter__(self) -> "Server":
-        command = [sys.executable, "-m", "uvicorn", self.app, "--host", "127.0.0.1",
-                   "--port", str(self.port), "--workers", "1", "--log-level", "warning",
-                   "--no-access-log"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            pinned(SERVER_CPU, command), cwd=ROOT, env=self.env,
-            stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
+            pinned(SERVER_CPU, command),
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "w"),
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
         return self

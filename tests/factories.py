@@ -26,10 +26,15 @@ def make_token(
             college_id = session.exec(select(College.id).where(College.code == college)).one()
         if authority:
             authority_id = session.exec(
-                select(Authority.id).where(Authority.code == authority)).one()
+                select(Authority.id).where(Authority.code == authority)
+            ).one()
         _, plain = create_token(
-            session, role=role, name=name or f"test-{role}", college_id=college_id,
-            authority_id=authority_id, days=days,
+            session,
+            role=role,
+            name=name or f"test-{role}",
+            college_id=college_id,
+            authority_id=authority_id,
+            days=days,
         )
     return plain
 
@@ -48,9 +53,15 @@ def make_college(
 
     with session_scope(engine) as session:
         # The bureau that governs it, as POST /colleges would set it (scope checks rely on it).
-        authority_id = governing_authority(session, province=province, city=city,
-                                           college_type=type)
-        college = College(code=code, name=name, type=type, ownership=ownership,
-                          province=province, city=city, authority_id=authority_id)
+        authority_id = governing_authority(session, province=province, city=city, college_type=type)
+        college = College(
+            code=code,
+            name=name,
+            type=type,
+            ownership=ownership,
+            province=province,
+            city=city,
+            authority_id=authority_id,
+        )
         session.add(college)
     return college

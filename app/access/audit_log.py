@@ -31,7 +31,8 @@ def list_records(
         query = query.where(AuditLog.actor == actor_name)
     if action:
         query = query.where(
-            col(AuditLog.action).startswith(action) if action.endswith(".")
+            col(AuditLog.action).startswith(action)
+            if action.endswith(".")
             else AuditLog.action == action
         )
     if target_type:
@@ -45,12 +46,16 @@ def list_records(
 
 def to_public(session: Session, rows: Sequence[AuditLog]) -> list[AuditPublic]:
     ids = {r.authority_id for r in rows if r.authority_id is not None}
-    codes = dict(
-        session.exec(select(Authority.id, Authority.code).where(col(Authority.id).in_(ids))).all()
-    ) if ids else {}
-    return [
-        AuditPublic(
-            **r.model_dump(exclude={"authority_id"}), authority=codes.get(r.authority_id)
+    codes = (
+        dict(
+            session.exec(
+                select(Authority.id, Authority.code).where(col(Authority.id).in_(ids))
+            ).all()
         )
+        if ids
+        else {}
+    )
+    return [
+        AuditPublic(**r.model_dump(exclude={"authority_id"}), authority=codes.get(r.authority_id))
         for r in rows
     ]

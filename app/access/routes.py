@@ -34,7 +34,9 @@ def list_tokens(session: SessionDep, actor: AdminPrincipal, page: PageDep):
 
 
 @router.post(
-    "/tokens", response_model=TokenCreated, status_code=status.HTTP_201_CREATED,
+    "/tokens",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}},
 )
 def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
@@ -64,8 +66,14 @@ def list_audit(
     """The append-only audit log, newest first: the caller's authority (and those under it);
     every record for the superuser."""
     rows = audit_log.list_records(
-        session, actor, actor_name=actor_name, action=action, target_type=target_type,
-        target_id=target_id, after=_after(page), limit=page.limit,
+        session,
+        actor,
+        actor_name=actor_name,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        after=_after(page),
+        limit=page.limit,
     )
     items, nxt = page_of(list(rows), page.limit, lambda r: [r.id])
     return Page(items=audit_log.to_public(session, items), next=nxt)

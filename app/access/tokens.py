@@ -49,9 +49,16 @@ def to_public(session: Session, row: ApiToken) -> TokenPublic:
     authority, college = _codes(session, row)
     assert row.id is not None
     return TokenPublic(
-        id=row.id, name=row.name, role=row.role, authority=authority, college=college,
-        hint=row.hint + "…", created_at=row.created_at, expires_at=row.expires_at,
-        revoked_at=row.revoked_at, active=is_active(row),
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        authority=authority,
+        college=college,
+        hint=row.hint + "…",
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        active=is_active(row),
     )
 
 
@@ -91,13 +98,21 @@ def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCrea
     authority_id = authority_id_of(session, data.authority) if data.authority else None
     college = college_of(session, data.college) if data.college else None
     row, plain = create_token(
-        session, role=data.role, name=data.name, authority_id=authority_id,
-        college_id=college.id if college else None, days=data.days,
+        session,
+        role=data.role,
+        name=data.name,
+        authority_id=authority_id,
+        college_id=college.id if college else None,
+        days=data.days,
     )
     ensure_token_in_scope(session, actor, row)
     public = to_public(session, row)
     audit.record(
-        session, actor, action="token.create", target_type="token", target_id=row.id,
+        session,
+        actor,
+        action="token.create",
+        target_type="token",
+        target_id=row.id,
         after=public.model_dump(mode="json", exclude={"hint"}),
         authority_id=token_authority(session, row),
     )
@@ -112,8 +127,13 @@ def revoke(session: Session, token_id: int, *, actor: Principal) -> TokenPublic:
     was_active = is_active(row)
     revoke_token(session, token_id=token_id)
     audit.record(
-        session, actor, action="token.revoke", target_type="token", target_id=token_id,
-        before={"active": was_active}, after={"active": False},
+        session,
+        actor,
+        action="token.revoke",
+        target_type="token",
+        target_id=token_id,
+        before={"active": was_active},
+        after={"active": False},
         authority_id=token_authority(session, row),
     )
     return to_public(session, row)
@@ -123,6 +143,11 @@ def whoami(session: Session, actor: Principal) -> Me:
     row = session.get(ApiToken, actor.token_id) if actor.token_id else None
     authority, college = _codes(session, row) if row else (None, None)
     return Me(
-        name=actor.name, role=actor.role, superuser=actor.is_superuser, authority=authority,
-        college=college, token_id=actor.token_id, expires_at=row.expires_at if row else None,
+        name=actor.name,
+        role=actor.role,
+        superuser=actor.is_superuser,
+        authority=authority,
+        college=college,
+        token_id=actor.token_id,
+        expires_at=row.expires_at if row else None,
     )

@@ -21,6 +21,7 @@ def code_problem(code: str, system: str) -> CodeProblem | None:
         padded = code.zfill(want)
         return CodeProblem(
             f"{code!r} has {len(code)} digits, a {system} code has {want}; "
-            f"a spreadsheet may have dropped its leading zero", padded,
+            f"a spreadsheet may have dropped its leading zero",
+            padded,
         )
     return CodeProblem(f"{code!r} is not a {want}-digit {system} code")

@@ -22,19 +22,24 @@ def _major_name(session: Session, edition: CatalogEdition, code: str | None) -> 
     return session.exec(query).first()
 
 
-def _check(session: Session, old: CatalogEdition, new: CatalogEdition,
-           data: CrosswalkCreate) -> None:
+def _check(
+    session: Session, old: CatalogEdition, new: CatalogEdition, data: CrosswalkCreate
+) -> None:
     if old.id == new.id:
         raise Invalid("a crosswalk links two different editions", error="same_edition")
     if (data.relation == Relation.WITHDRAWN) != (data.to_code is None):
-        raise Invalid("to_code is required, except for a withdrawn code (which has none)",
-                      error="crosswalk_to_code")
+        raise Invalid(
+            "to_code is required, except for a withdrawn code (which has none)",
+            error="crosswalk_to_code",
+        )
     codes = ((old, data.from_code, "from_code"), (new, data.to_code, "to_code"))
     for edition, code, field in codes:
         problem = code_problem(code, edition.system) if code else None
         if problem:
-            raise Invalid({"field": field, "message": problem.message,
-                           "suggestion": problem.suggestion}, error="code_format")
+            raise Invalid(
+                {"field": field, "message": problem.message, "suggestion": problem.suggestion},
+                error="code_format",
+            )
     # The successor must exist to be suggested; an older edition loaded only in part may lack
     # the code it retires.
     if data.to_code and _major_name(session, new, data.to_code) is None:
@@ -43,30 +48,45 @@ def _check(session: Session, old: CatalogEdition, new: CatalogEdition,
         raise NotFound(f"{old.key} has no major {data.from_code}", error="major_not_found")
 
 
-def create_entry(session: Session, key: str, data: CrosswalkCreate, *,
-                 actor: Principal) -> Crosswalk:
+def create_entry(
+    session: Session, key: str, data: CrosswalkCreate, *, actor: Principal
+) -> Crosswalk:
     """Adds one line to the crosswalk into edition ``key``; 409 when it is already there."""
     new, old = get_edition(session, key), get_edition(session, data.from_edition)
     ensure_manage_edition(session, actor, province=new.province, system=new.system)
     _check(session, old, new, data)
     exists = select(Crosswalk).where(
-        Crosswalk.from_edition_id == old.id, Crosswalk.from_code == data.from_code,
-        Crosswalk.to_edition_id == new.id, Crosswalk.to_code == data.to_code)
+        Crosswalk.from_edition_id == old.id,
+        Crosswalk.from_code == data.from_code,
+        Crosswalk.to_edition_id == new.id,
+        Crosswalk.to_code == data.to_code,
+    )
     if session.exec(exists).first():
         raise Conflict("this crosswalk line exists", error="crosswalk_exists")
     assert old.id is not None and new.id is not None
-    entry = Crosswalk(from_edition_id=old.id, from_code=data.from_code, to_edition_id=new.id,
-                      to_code=data.to_code, relation=data.relation.value)
+    entry = Crosswalk(
+        from_edition_id=old.id,
+        from_code=data.from_code,
+        to_edition_id=new.id,
+        to_code=data.to_code,
+        relation=data.relation.value,
+    )
     session.add(entry)
     session.flush()
-    audit.record(session, actor, action="catalog.crosswalk.create", target_type="crosswalk",
-                 target_id=f"{old.key}/{data.from_code}->{key}/{data.to_code or '-'}",
-                 after=data.model_dump(mode="json"))
+    audit.record(
+        session,
+        actor,
+        action="catalog.crosswalk.create",
+        target_type="crosswalk",
+        target_id=f"{old.key}/{data.from_code}->{key}/{data.to_code or '-'}",
+        after=data.model_dump(mode="json"),
+    )
     return entry
 
 
-def list_entries(session: Session, key: str, *, after: int | None,
-                 limit: int) -> list[CrosswalkPublic]:
+def list_entries(
+    session: Session, key: str, *, after: int | None, limit: int
+) -> list[CrosswalkPublic]:
     """Lines into or out of edition ``key``, by id."""
     edition = get_edition(session, key)
     old, new = aliased(CatalogEdition), aliased(CatalogEdition)
@@ -75,28 +95,37 @@ def list_entries(session: Session, key: str, *, after: int | None,
         .join(old, old.id == Crosswalk.from_edition_id)
         .join(new, new.id == Crosswalk.to_edition_id)
         .where(or_(Crosswalk.to_edition_id == edition.id, Crosswalk.from_edition_id == edition.id))
-        .order_by(Crosswalk.id).limit(limit + 1)
+        .order_by(Crosswalk.id)
+        .limit(limit + 1)
     )
     if after is not None:
         query = query.where(Crosswalk.id > after)
     return [to_public(session, *row) for row in session.exec(query).all()]
 
 
-def to_public(session: Session, entry: Crosswalk, old: CatalogEdition,
-              new: CatalogEdition) -> CrosswalkPublic:
+def to_public(
+    session: Session, entry: Crosswalk, old: CatalogEdition, new: CatalogEdition
+) -> CrosswalkPublic:
     assert entry.id is not None
     return CrosswalkPublic(
-        id=entry.id, from_edition=old.key, from_code=entry.from_code,
-        from_name=_major_name(session, old, entry.from_code), to_edition=new.key,
-        to_code=entry.to_code, to_name=_major_name(session, new, entry.to_code),
+        id=entry.id,
+        from_edition=old.key,
+        from_code=entry.from_code,
+        from_name=_major_name(session, old, entry.from_code),
+        to_edition=new.key,
+        to_code=entry.to_code,
+        to_name=_major_name(session, new, entry.to_code),
         relation=entry.relation,
     )
 
 
 def successors(session: Session, *, edition_id: int, code: str) -> Sequence[Crosswalk]:
     """Where ``code`` of an edition went (for major.superseded): its crosswalk lines."""
-    query = select(Crosswalk).where(Crosswalk.from_edition_id == edition_id,
-                                    Crosswalk.from_code == code).order_by(Crosswalk.id)
+    query = (
+        select(Crosswalk)
+        .where(Crosswalk.from_edition_id == edition_id, Crosswalk.from_code == code)
+        .order_by(Crosswalk.id)
+    )
     return session.exec(query).all()
 
 

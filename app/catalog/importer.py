@@ -41,21 +41,34 @@ def _check_row(
 ) -> dict[str, Any] | None:
     if not require(errors, number, cells, *REQUIRED):
         return None
-    row: dict[str, Any] = {"code": cells["code"], "name": cells["name"],
-                           "category": cells["category"]}
+    row: dict[str, Any] = {
+        "code": cells["code"],
+        "name": cells["name"],
+        "category": cells["category"],
+    }
     problem = code_problem(cells["code"], system)
     if problem:
-        errors.add(number, "code", "major.code_format", problem.message, value=cells["code"],
-                   suggestion=problem.suggestion)
+        errors.add(
+            number,
+            "code",
+            "major.code_format",
+            problem.message,
+            value=cells["code"],
+            suggestion=problem.suggestion,
+        )
     for column, limit in (("name", 100), ("category", 40)):
         if len(cells[column]) > limit:
             errors.add(number, column, "entry.invalid_value", f"longer than {limit} characters")
     if "levels" in header:
         row["levels"], bad = _levels(cells.get("levels", ""))
         if bad:
-            errors.add(number, "levels", "entry.invalid_value",
-                       f"unknown level(s) {', '.join(bad)}; use 中级|高级|预备技师",
-                       value=cells["levels"])
+            errors.add(
+                number,
+                "levels",
+                "entry.invalid_value",
+                f"unknown level(s) {', '.join(bad)}; use 中级|高级|预备技师",
+                value=cells["levels"],
+            )
     if "added_year" in header:
         year = cells.get("added_year", "")
         if year and not (year.isdigit() and 1949 <= int(year) <= 2100):
@@ -78,9 +91,13 @@ def check_rows(data: bytes, *, filename: str, system: str, max_rows: int) -> lis
         if row is None:
             continue
         if row["code"] in first_row_of:
-            errors.add(number, "code", "entry.duplicate",
-                       f"code {row['code']} is also on row {first_row_of[row['code']]}",
-                       value=row["code"])
+            errors.add(
+                number,
+                "code",
+                "entry.duplicate",
+                f"code {row['code']} is also on row {first_row_of[row['code']]}",
+                value=row["code"],
+            )
         first_row_of.setdefault(row["code"], number)
         rows.append(row)
     errors.raise_if_any(rows=len(table.rows))
@@ -93,11 +110,15 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
     if found is None:
         base = get_edition(session, options.supplements) if options.supplements else None
         edition = CatalogEdition(
-            key=key, title=options.title or key,
+            key=key,
+            title=options.title or key,
             system=(options.system or (base.system if base else "technician")),
             kind="supplement" if base else ("provincial" if options.province else "national"),
-            province=options.province, year=options.year, partial=bool(options.partial),
-            supplements_id=base.id if base else None, note=options.note or "",
+            province=options.province,
+            year=options.year,
+            partial=bool(options.partial),
+            supplements_id=base.id if base else None,
+            note=options.note or "",
         )
         session.add(edition)
         session.flush()
@@ -120,15 +141,19 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
 
 def _category_ids(session: Session, edition: CatalogEdition, rows: list[dict[str, Any]]) -> dict:
     """name -> id of the edition's categories, creating the ones the file introduces."""
-    have = {c.name: c for c in session.exec(
-        select(Category).where(Category.edition_id == edition.id)).all()}
+    have = {
+        c.name: c
+        for c in session.exec(select(Category).where(Category.edition_id == edition.id)).all()
+    }
     for row in rows:
         if row["category"] not in have:
             # Provincial 8xxx codes do not encode their category (domain.md), so no code there.
-            code = None if edition.kind == "provincial" else (
-                row.get("category_code") or row["code"][:2])
-            have[row["category"]] = Category(
-                edition_id=edition.id, name=row["category"], code=code)
+            code = (
+                None
+                if edition.kind == "provincial"
+                else (row.get("category_code") or row["code"][:2])
+            )
+            have[row["category"]] = Category(edition_id=edition.id, name=row["category"], code=code)
             session.add(have[row["category"]])
     session.flush()
     return {name: category.id for name, category in have.items()}
@@ -136,8 +161,13 @@ def _category_ids(session: Session, edition: CatalogEdition, rows: list[dict[str
 
 def _values(row: dict[str, Any], category_id: int) -> dict[str, Any]:
     full, initials = pinyin_keys(row["name"])
-    values = {"name": row["name"], "name_norm": normalize_name(row["name"]),
-              "category_id": category_id, "pinyin": full, "initials": initials}
+    values = {
+        "name": row["name"],
+        "name_norm": normalize_name(row["name"]),
+        "category_id": category_id,
+        "pinyin": full,
+        "initials": initials,
+    }
     for column in ("levels", "class_name", "added_year", "proposed_by"):
         if column in row:
             values[column] = row[column]
@@ -150,8 +180,9 @@ def _existing(session: Session, edition_id: int, fields: list[str]) -> dict[str,
     return {r.code: dict(r._mapping) for r in session.execute(query)}
 
 
-def _write(session: Session, edition: CatalogEdition, rows: list[dict[str, Any]],
-           progress: Progress | None) -> ImportResult:
+def _write(
+    session: Session, edition: CatalogEdition, rows: list[dict[str, Any]], progress: Progress | None
+) -> ImportResult:
     category_ids = _category_ids(session, edition, rows)
     result = ImportResult(rows=len(rows))
     inserts, updates = [], []
@@ -168,8 +199,11 @@ def _write(session: Session, edition: CatalogEdition, rows: list[dict[str, Any]]
     if inserts:
         session.execute(insert(table), inserts)
     if updates:
-        stmt = update(table).where(table.c.id == bindparam("_id")).values(
-            {k: bindparam(k) for k in updates[0] if k != "_id"})
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in updates[0] if k != "_id"})
+        )
         session.execute(stmt, updates)
     if progress:
         progress("writing", len(rows), len(rows))
@@ -179,8 +213,15 @@ def _write(session: Session, edition: CatalogEdition, rows: list[dict[str, Any]]
 
 
 def import_catalog(
-    session: Session, data: bytes, *, key: str, options: EditionOptions, actor: Principal,
-    filename: str = "", max_rows: int = 200_000, record_noop: bool = True,
+    session: Session,
+    data: bytes,
+    *,
+    key: str,
+    options: EditionOptions,
+    actor: Principal,
+    filename: str = "",
+    max_rows: int = 200_000,
+    record_noop: bool = True,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row, then upsert the majors of edition ``key`` (created when new)."""
@@ -197,7 +238,11 @@ def import_catalog(
         bump_revision(session, edition)
     if result.changed or record_noop:
         audit.record(
-            session, actor, action="catalog.import", target_type="catalog_edition",
-            target_id=key, after={"file": filename, **result.model_dump()},
+            session,
+            actor,
+            action="catalog.import",
+            target_type="catalog_edition",
+            target_id=key,
+            after={"file": filename, **result.model_dump()},
         )
     return result

@@ -31,7 +31,9 @@ def list_catalogs(session: SessionDep):
 
 
 @router.post(
-    "/catalogs", response_model=EditionPublic, status_code=status.HTTP_201_CREATED,
+    "/catalogs",
+    response_model=EditionPublic,
+    status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 409: {}},
 )
 def create_catalog(session: SessionDep, data: EditionCreate, actor: AdminPrincipal):
@@ -53,19 +55,26 @@ def list_catalog_majors(
 
 
 @router.post(
-    "/catalogs/{key}/majors", response_model=MajorPublic, status_code=status.HTTP_201_CREATED,
+    "/catalogs/{key}/majors",
+    response_model=MajorPublic,
+    status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
 def create_major(session: SessionDep, key: str, data: MajorCreate, actor: AdminPrincipal):
     edition = service.get_edition(session, key)
     major = service.create_major(session, edition, data, actor=actor)
-    return MajorPublic(edition=key, **data.model_dump(exclude={"class_name", "added_year"}),
-                       class_name=major.class_name, status=major.status,
-                       added_year=major.added_year)
+    return MajorPublic(
+        edition=key,
+        **data.model_dump(exclude={"class_name", "added_year"}),
+        class_name=major.class_name,
+        status=major.status,
+        added_year=major.added_year,
+    )
 
 
 @router.patch(
-    "/catalogs/{key}/majors/{code}", response_model=MajorPublic,
+    "/catalogs/{key}/majors/{code}",
+    response_model=MajorPublic,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
 def update_major(
@@ -81,11 +90,15 @@ def update_major(
 
 
 @router.post(
-    "/catalogs/{key}/import", response_model=ImportResult,
+    "/catalogs/{key}/import",
+    response_model=ImportResult,
     responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
 )
 def import_catalog_file(
-    session: SessionDep, key: str, upload: UploadDep, actor: AdminPrincipal,
+    session: SessionDep,
+    key: str,
+    upload: UploadDep,
+    actor: AdminPrincipal,
     title: Annotated[str | None, Form()] = None,
     system: Annotated[System | None, Form()] = None,
     province: Annotated[str | None, Form()] = None,
@@ -93,7 +106,11 @@ def import_catalog_file(
 ):
     """Columns `code,name,category[,levels]`; creates the edition when new; upsert by code."""
     return import_catalog(
-        session, upload.data, key=key, filename=upload.filename, max_rows=upload.max_rows,
+        session,
+        upload.data,
+        key=key,
+        filename=upload.filename,
+        max_rows=upload.max_rows,
         options=EditionOptions(title=title, system=system, province=province, partial=partial),
         actor=actor,
     )
@@ -102,41 +119,55 @@ def import_catalog_file(
 @router.get("/majors", response_model=Page[SearchHit])
 def search_majors(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=100,
-                            description="code prefix, Chinese name or part, pinyin, initials")],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="code prefix, Chinese name or part, pinyin, initials",
+        ),
+    ],
     edition: Annotated[str | None, Query(description="catalog key")] = None,
     system: System | None = None,
-    province: Annotated[str | None, Query(
-        description="national catalogs plus this province's specialty catalog")] = None,
+    province: Annotated[
+        str | None, Query(description="national catalogs plus this province's specialty catalog")
+    ] = None,
     cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ):
     """Ranked: exact code/name, prefix, substring, pinyin, initials, then near-misses
     (`match: "near"`, offered, never substituted). Withdrawn majors come last.
     Plain parameters, no session dependency and JSON built once: this is a typeahead path."""
-    body = search_json(request.app.state.engine, q, edition=edition,
-                       system=system.value if system else None, province=province,
-                       offset=offset_of(cursor), limit=limit)
+    body = search_json(
+        request.app.state.engine,
+        q,
+        edition=edition,
+        system=system.value if system else None,
+        province=province,
+        offset=offset_of(cursor),
+        limit=limit,
+    )
     return Response(body, media_type="application/json")
 
 
-@router.get(
-    "/catalogs/{key}/crosswalk", response_model=Page[CrosswalkPublic], responses={404: {}}
-)
+@router.get("/catalogs/{key}/crosswalk", response_model=Page[CrosswalkPublic], responses={404: {}})
 def list_crosswalk(
     session: SessionDep, key: str, page: Annotated[PageParams, Depends(page_params)]
 ):
     """新旧专业对照 lines into or out of this edition."""
     after = decode_cursor(page.cursor)
     rows = crosswalk.list_entries(
-        session, key, after=int(after[0]) if after else None, limit=page.limit)
+        session, key, after=int(after[0]) if after else None, limit=page.limit
+    )
     items, nxt = page_of(rows, page.limit, lambda r: [r.id])
     return Page(items=items, next=nxt)
 
 
 @router.post(
-    "/catalogs/{key}/crosswalk", response_model=CrosswalkPublic,
-    status_code=status.HTTP_201_CREATED, responses={**AUTH_RESPONSES, 404: {}, 409: {}},
+    "/catalogs/{key}/crosswalk",
+    response_model=CrosswalkPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
 def create_crosswalk(session: SessionDep, key: str, data: CrosswalkCreate, actor: AdminPrincipal):
     """Adds a line mapping a code of an older edition to this (newer) edition."""

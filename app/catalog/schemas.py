@@ -25,7 +25,8 @@ class EditionCreate(BaseModel):
     title: str = Field(min_length=2, max_length=200)
     system: System = System.TECHNICIAN
     province: str | None = Field(
-        default=None, description="makes it a provincial specialty catalog")
+        default=None, description="makes it a provincial specialty catalog"
+    )
     supplements: str | None = Field(default=None, description="key of the edition this supplements")
     year: int | None = None
     partial: bool = False
@@ -97,8 +98,9 @@ class CrosswalkCreate(BaseModel):
 
     from_edition: str = Field(description="key of the older edition")
     from_code: str = Field(min_length=1, max_length=8)
-    to_code: str | None = Field(default=None, max_length=8,
-                                description="the successor; none when withdrawn")
+    to_code: str | None = Field(
+        default=None, max_length=8, description="the successor; none when withdrawn"
+    )
     relation: Relation
 
 

@@ -52,11 +52,16 @@ class Entry:
     def hit(self, match: str, score: float) -> dict[str, Any]:
         """The SearchHit fields as plain values (the route serialises them without a model)."""
         return {
-            "edition": self.edition, "code": self.code, "name": self.name,
-            "category": self.category, "category_code": self.category_code,
+            "edition": self.edition,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "category_code": self.category_code,
             "class_name": self.class_name,
-            "levels": self.levels.split("|") if self.levels else None, "status": self.status,
-            "added_year": self.added_year, "match": "name" if match == "prefix" else match,
+            "levels": self.levels.split("|") if self.levels else None,
+            "status": self.status,
+            "added_year": self.added_year,
+            "match": "name" if match == "prefix" else match,
             "score": round(score, 1),
         }
 
@@ -117,9 +122,22 @@ def signature(bind: Session | Connection) -> tuple:
 
 def _load(conn: Connection) -> list[Entry]:
     query = (
-        select(CatalogEdition.key, CatalogEdition.system, CatalogEdition.province, Major.code,
-               Major.name, Major.name_norm, Major.pinyin, Major.initials, Category.name,
-               Category.code, Major.class_name, Major.levels, Major.status, Major.added_year)
+        select(
+            CatalogEdition.key,
+            CatalogEdition.system,
+            CatalogEdition.province,
+            Major.code,
+            Major.name,
+            Major.name_norm,
+            Major.pinyin,
+            Major.initials,
+            Category.name,
+            Category.code,
+            Major.class_name,
+            Major.levels,
+            Major.status,
+            Major.added_year,
+        )
         .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
         .join(Category, Category.id == Major.category_id)
         .order_by(CatalogEdition.key, Major.code)
@@ -178,15 +196,18 @@ def _near(idx: _Index, matched: set[int], q: str) -> list[tuple[int, float]]:
         return []
     choices = idx.choices["pinyin" if q.isascii() else "norm"]
     found = process.extract_iter(q, choices, scorer=fuzz.ratio, score_cutoff=NEAR_CUTOFF)
-    best = sorted(((i, score) for _, score, i in found if i not in matched),
-                  key=lambda pair: -pair[1])
+    best = sorted(
+        ((i, score) for _, score, i in found if i not in matched), key=lambda pair: -pair[1]
+    )
     return best[:NEAR_LIMIT]
 
 
 def _keep(entry: Entry, edition: str | None, system: str | None, province: str | None) -> bool:
-    return ((edition is None or entry.edition == edition)
-            and (system is None or entry.system == system)
-            and (province is None or entry.province in (None, province)))
+    return (
+        (edition is None or entry.edition == edition)
+        and (system is None or entry.system == system)
+        and (province is None or entry.province in (None, province))
+    )
 
 
 def offset_of(cursor: str | None) -> int:
@@ -200,30 +221,60 @@ def offset_of(cursor: str | None) -> int:
 
 
 def search(
-    bind: Session | Connection, q: str, *, edition: str | None = None,
-    system: str | None = None, province: str | None = None, offset: int = 0, limit: int = 50,
+    bind: Session | Connection,
+    q: str,
+    *,
+    edition: str | None = None,
+    system: str | None = None,
+    province: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
 ) -> list[SearchHit]:
     """Matches ``offset`` to ``offset + limit`` (exclusive), best first."""
-    return [SearchHit(**hit) for hit in ranked(bind, q, edition=edition, system=system,
-                                               province=province, offset=offset, limit=limit)]
+    return [
+        SearchHit(**hit)
+        for hit in ranked(
+            bind, q, edition=edition, system=system, province=province, offset=offset, limit=limit
+        )
+    ]
 
 
 def search_json(
-    engine: Engine, q: str, *, edition: str | None, system: str | None, province: str | None,
-    offset: int, limit: int,
+    engine: Engine,
+    q: str,
+    *,
+    edition: str | None,
+    system: str | None,
+    province: str | None,
+    offset: int,
+    limit: int,
 ) -> bytes:
     """``GET /majors`` as ``{"items", "next"}`` JSON, serialised once (no model per hit)."""
     with engine.connect() as conn:
-        hits = ranked(conn, q, edition=edition, system=system, province=province,
-                      offset=offset, limit=limit + 1)
+        hits = ranked(
+            conn,
+            q,
+            edition=edition,
+            system=system,
+            province=province,
+            offset=offset,
+            limit=limit + 1,
+        )
     nxt = encode_cursor([offset + limit]) if len(hits) > limit else None
-    return json.dumps({"items": hits[:limit], "next": nxt}, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    return json.dumps(
+        {"items": hits[:limit], "next": nxt}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
 def ranked(
-    bind: Session | Connection, q: str, *, edition: str | None = None,
-    system: str | None = None, province: str | None = None, offset: int = 0, limit: int = 50,
+    bind: Session | Connection,
+    q: str,
+    *,
+    edition: str | None = None,
+    system: str | None = None,
+    province: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
 ) -> list[dict[str, Any]]:
     """Matches ``offset`` to ``offset + limit`` (exclusive), best first (see the module
     docstring for the order); hits are built only for that window."""
@@ -237,13 +288,15 @@ def ranked(
         entry = idx.entries[i]
         found = _match(entry, query)
         if found and _keep(entry, edition, system, province):
-            ranked.append(((entry.status == "withdrawn", RANKS[found[0]], -found[1]),
-                           entry, *found))
+            ranked.append(
+                ((entry.status == "withdrawn", RANKS[found[0]], -found[1]), entry, *found)
+            )
     for i, score in _near(idx, hits, query):
         entry = idx.entries[i]
         if _keep(entry, edition, system, province):
-            ranked.append(((entry.status == "withdrawn", RANKS["near"], -score), entry, "near",
-                           score))
+            ranked.append(
+                ((entry.status == "withdrawn", RANKS["near"], -score), entry, "near", score)
+            )
     ranked.sort(key=lambda r: (*r[0], r[1].edition, r[1].code))
-    window = ranked[offset:offset + limit]
+    window = ranked[offset : offset + limit]
     return [entry.hit(match, score) for _, entry, match, score in window]

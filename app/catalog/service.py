@@ -51,15 +51,25 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     base = get_edition(session, data.supplements) if data.supplements else None
     kind = "supplement" if base else ("provincial" if data.province else "national")
     edition = CatalogEdition(
-        key=data.key, title=data.title, system=data.system.value, kind=kind,
-        province=data.province, year=data.year, supplements_id=base.id if base else None,
-        partial=data.partial, note=data.note,
+        key=data.key,
+        title=data.title,
+        system=data.system.value,
+        kind=kind,
+        province=data.province,
+        year=data.year,
+        supplements_id=base.id if base else None,
+        partial=data.partial,
+        note=data.note,
     )
     session.add(edition)
     session.flush()
     audit.record(
-        session, actor, action="catalog.edition.create", target_type="catalog_edition",
-        target_id=edition.key, after=data.model_dump(mode="json"),
+        session,
+        actor,
+        action="catalog.edition.create",
+        target_type="catalog_edition",
+        target_id=edition.key,
+        after=data.model_dump(mode="json"),
     )
     return edition
 
@@ -82,10 +92,17 @@ def category_id(
 def new_major(edition_id: int, category_id: int, data: MajorCreate, **extra) -> Major:
     full, initials = pinyin_keys(data.name)
     return Major(
-        edition_id=edition_id, code=data.code, name=data.name, name_norm=normalize_name(data.name),
-        category_id=category_id, class_name=data.class_name,
+        edition_id=edition_id,
+        code=data.code,
+        name=data.name,
+        name_norm=normalize_name(data.name),
+        category_id=category_id,
+        class_name=data.class_name,
         levels="|".join(level.value for level in data.levels) if data.levels else None,
-        pinyin=full, initials=initials, added_year=data.added_year, **extra,
+        pinyin=full,
+        initials=initials,
+        added_year=data.added_year,
+        **extra,
     )
 
 
@@ -95,8 +112,10 @@ def create_major(
     ensure_manage_edition(session, actor, province=edition.province, system=edition.system)
     problem = code_problem(data.code, edition.system)
     if problem:
-        raise Invalid({"field": "code", "message": problem.message,
-                       "suggestion": problem.suggestion}, error="code_format")
+        raise Invalid(
+            {"field": "code", "message": problem.message, "suggestion": problem.suggestion},
+            error="code_format",
+        )
     exists = select(Major).where(Major.edition_id == edition.id, Major.code == data.code)
     if session.exec(exists).first():
         raise Conflict(f"{edition.key} already has code {data.code}", error="major_exists")
@@ -106,8 +125,12 @@ def create_major(
     session.flush()
     bump_revision(session, edition)
     audit.record(
-        session, actor, action="catalog.major.create", target_type="major",
-        target_id=f"{edition.key}/{major.code}", after=data.model_dump(mode="json"),
+        session,
+        actor,
+        action="catalog.major.create",
+        target_type="major",
+        target_id=f"{edition.key}/{major.code}",
+        after=data.model_dump(mode="json"),
     )
     return major
 
@@ -141,8 +164,13 @@ def update_major(
     session.flush()
     bump_revision(session, edition)
     audit.record(
-        session, actor, action="catalog.major.update", target_type="major",
-        target_id=f"{edition.key}/{major.code}", before=before, after=changes,
+        session,
+        actor,
+        action="catalog.major.update",
+        target_type="major",
+        target_id=f"{edition.key}/{major.code}",
+        before=before,
+        after=changes,
     )
     return major
 
@@ -164,8 +192,13 @@ def list_majors(
 
 def major_public(major: Major, category: Category, edition_key: str) -> MajorPublic:
     return MajorPublic(
-        edition=edition_key, code=major.code, name=major.name, category=category.name,
-        category_code=category.code, class_name=major.class_name,
-        levels=major.levels.split("|") if major.levels else None, status=major.status,
+        edition=edition_key,
+        code=major.code,
+        name=major.name,
+        category=category.name,
+        category_code=category.code,
+        class_name=major.class_name,
+        levels=major.levels.split("|") if major.levels else None,
+        status=major.status,
         added_year=major.added_year,
     )

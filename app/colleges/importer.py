@@ -28,22 +28,35 @@ def _check_row(errors: RowErrors, number: int, cells: dict[str, str]) -> dict[st
     if not require(errors, number, cells, *REQUIRED):
         return None
     if not CODE.match(cells["code"]):
-        errors.add(number, "code", "entry.invalid_value",
-                   "a college code is 1-20 letters, digits, '-' or '_'", value=cells["code"])
+        errors.add(
+            number,
+            "code",
+            "entry.invalid_value",
+            "a college code is 1-20 letters, digits, '-' or '_'",
+            value=cells["code"],
+        )
     if cells["type"] not in TYPES:
-        errors.add(number, "type", "entry.invalid_value", f"use one of {', '.join(TYPES)}",
-                   value=cells["type"], suggestion=type_from_name(cells["name"]).value)
+        errors.add(
+            number,
+            "type",
+            "entry.invalid_value",
+            f"use one of {', '.join(TYPES)}",
+            value=cells["type"],
+            suggestion=type_from_name(cells["name"]).value,
+        )
     if cells["ownership"] not in ("公办", "民办"):
-        errors.add(number, "ownership", "entry.invalid_value", "use 公办 or 民办",
-                   value=cells["ownership"])
+        errors.add(
+            number, "ownership", "entry.invalid_value", "use 公办 or 民办", value=cells["ownership"]
+        )
     for column, limit in (("name", 100), ("province", 20), ("city", 20)):
         if len(cells.get(column, "")) > limit:
             errors.add(number, column, "entry.invalid_value", f"longer than {limit} characters")
     return {c: cells.get(c) or None for c in COLUMNS}
 
 
-def _check_unique(errors: RowErrors, parsed: list[tuple[int, dict[str, Any]]],
-                  owner_of_name: dict[str, str]) -> None:
+def _check_unique(
+    errors: RowErrors, parsed: list[tuple[int, dict[str, Any]]], owner_of_name: dict[str, str]
+) -> None:
     """No code or name twice in the file; no name that another college (not in the file) has."""
     seen: dict[tuple[str, str], int] = {}
     codes = {row["code"] for _, row in parsed}
@@ -51,19 +64,28 @@ def _check_unique(errors: RowErrors, parsed: list[tuple[int, dict[str, Any]]],
         for column in ("code", "name"):
             first = seen.setdefault((column, row[column]), number)
             if first != number:
-                errors.add(number, column, "entry.duplicate",
-                           f"{row[column]} is also on row {first}", value=row[column])
+                errors.add(
+                    number,
+                    column,
+                    "entry.duplicate",
+                    f"{row[column]} is also on row {first}",
+                    value=row[column],
+                )
         owner = owner_of_name.get(row["name"])
         if owner and owner != row["code"] and owner not in codes:
-            errors.add(number, "name", "college.name_taken",
-                       f"college {owner} is already named {row['name']}", value=row["name"])
+            errors.add(
+                number,
+                "name",
+                "college.name_taken",
+                f"college {owner} is already named {row['name']}",
+                value=row["name"],
+            )
 
 
 def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int) -> list[dict]:
     table = read_table(data, filename=filename, required=COLUMNS, max_rows=max_rows)
     errors = RowErrors()
-    parsed = [(n, r) for n, cells in table.rows
-              if (r := _check_row(errors, n, cells)) is not None]
+    parsed = [(n, r) for n, cells in table.rows if (r := _check_row(errors, n, cells)) is not None]
     owners = dict(session.execute(select(College.__table__.c.name, College.__table__.c.code)).all())
     _check_unique(errors, parsed, owners)
     errors.raise_if_any(rows=len(table.rows))
@@ -74,7 +96,8 @@ def _authority(session: Session, cache: dict, row: dict[str, Any]) -> int | None
     key = (row["province"], row["city"], row["type"])
     if key not in cache:
         cache[key] = governing_authority(
-            session, province=row["province"], city=row["city"], college_type=row["type"])
+            session, province=row["province"], city=row["city"], college_type=row["type"]
+        )
     return cache[key]
 
 
@@ -83,8 +106,9 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]
     if actor.is_superuser:
         return
     cache: dict = {}
-    current = dict(session.execute(select(College.__table__.c.code,
-                                          College.__table__.c.authority_id)).all())
+    current = dict(
+        session.execute(select(College.__table__.c.code, College.__table__.c.authority_id)).all()
+    )
     after = {_authority(session, cache, row) for row in rows}
     before = {current[row["code"]] for row in rows if row["code"] in current}
     ensure_governs_all(session, actor, after | before)
@@ -103,23 +127,39 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         elif any(getattr(old, k) != v for k, v in values.items()):
             updates.append({"_id": old.id, **{k: v for k, v in values.items() if k != "code"}})
             if old.name != row["name"] or old.type != row["type"]:
-                history.append(CollegeNameHistory(
-                    college_id=old.id, name=old.name, type=old.type, until=audit.utcnow()))
+                history.append(
+                    CollegeNameHistory(
+                        college_id=old.id, name=old.name, type=old.type, until=audit.utcnow()
+                    )
+                )
     if inserts:
         session.execute(insert(table), inserts)
     if updates:
-        stmt = update(table).where(table.c.id == bindparam("_id")).values(
-            {k: bindparam(k) for k in updates[0] if k != "_id"})
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(k) for k in updates[0] if k != "_id"})
+        )
         session.execute(stmt, updates)
     session.add_all(history)
     session.flush()
-    return ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),
-                        unchanged=len(rows) - len(inserts) - len(updates))
+    return ImportResult(
+        rows=len(rows),
+        inserted=len(inserts),
+        updated=len(updates),
+        unchanged=len(rows) - len(inserts) - len(updates),
+    )
 
 
 def import_colleges(
-    session: Session, data: bytes, *, actor: Principal, filename: str = "",
-    max_rows: int = 200_000, record_noop: bool = True, progress: Progress | None = None,
+    session: Session,
+    data: bytes,
+    *,
+    actor: Principal,
+    filename: str = "",
+    max_rows: int = 200_000,
+    record_noop: bool = True,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row, then insert new colleges and update known ones, in one transaction."""
     rows = check_rows(session, data, filename=filename, max_rows=max_rows)
@@ -128,7 +168,12 @@ def import_colleges(
     if progress:
         progress("writing", len(rows), len(rows))
     if result.changed or record_noop:
-        audit.record(session, actor, action="college.import", target_type="college",
-                     target_id=filename or "import",
-                     after={"file": filename, **result.model_dump()})
+        audit.record(
+            session,
+            actor,
+            action="college.import",
+            target_type="college",
+            target_id=filename or "import",
+            after={"file": filename, **result.model_dump()},
+        )
     return result

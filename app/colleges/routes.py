@@ -27,21 +27,27 @@ def list_colleges(
         found = service.find_by_name(session, name)
         return Page(items=[service.to_public(session, found)] if found else [], next=None)
     rows = service.list_colleges(
-        session, province=province, city=city, type=type,
-        after=key[0] if key else None, limit=page.limit,
+        session,
+        province=province,
+        city=city,
+        type=type,
+        after=key[0] if key else None,
+        limit=page.limit,
     )
     items, nxt = page_of(list(rows), page.limit, lambda c: [c.code])
     return Page(items=[service.to_public(session, c) for c in items], next=nxt)
 
 
 @router.post(
-    "/import", response_model=ImportResult,
+    "/import",
+    response_model=ImportResult,
     responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
 )
 def import_colleges_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
     """Columns `code,name,type,ownership,province,city`; upsert by code."""
-    return import_colleges(session, upload.data, actor=actor, filename=upload.filename,
-                           max_rows=upload.max_rows)
+    return import_colleges(
+        session, upload.data, actor=actor, filename=upload.filename, max_rows=upload.max_rows
+    )
 
 
 @router.get("/{code}", response_model=CollegePublic, responses={404: {}})
@@ -50,7 +56,9 @@ def get_college(session: SessionDep, code: str):
 
 
 @router.post(
-    "", response_model=CollegePublic, status_code=status.HTTP_201_CREATED,
+    "",
+    response_model=CollegePublic,
+    status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 409: {}},
 )
 def create_college(session: SessionDep, data: CollegeCreate, actor: AdminPrincipal):

@@ -90,8 +90,13 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     session.add(college)
     session.flush()
     audit.record(
-        session, actor, action="college.create", target_type="college", target_id=college.code,
-        after=data.model_dump(mode="json"), authority_id=college.authority_id,
+        session,
+        actor,
+        action="college.create",
+        target_type="college",
+        target_id=college.code,
+        after=data.model_dump(mode="json"),
+        authority_id=college.authority_id,
     )
     return college
 
@@ -120,7 +125,13 @@ def update_college(
     session.add(college)
     session.flush()
     audit.record(
-        session, actor, action="college.update", target_type="college", target_id=college.code,
-        before=before, after=changes, authority_id=college.authority_id,
+        session,
+        actor,
+        action="college.update",
+        target_type="college",
+        target_id=college.code,
+        before=before,
+        after=changes,
+        authority_id=college.authority_id,
     )
     return college

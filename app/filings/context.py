@@ -68,9 +68,13 @@ def scope_of(session: Session, college: College, year: int | None) -> Scope:
 def _authority_editions(session: Session, chain: list[Authority]) -> set[int]:
     """The nearest authority's catalogs (authority_catalog), climbing when a city has none."""
     ids = [a.id for a in chain]
-    rows = session.exec(
-        select(AuthorityCatalog).where(col(AuthorityCatalog.authority_id).in_(ids))
-    ).all() if ids else []
+    rows = (
+        session.exec(
+            select(AuthorityCatalog).where(col(AuthorityCatalog.authority_id).in_(ids))
+        ).all()
+        if ids
+        else []
+    )
     for authority in chain:
         mine = {r.edition_id for r in rows if r.authority_id == authority.id}
         if mine:
@@ -98,7 +102,11 @@ def _nearest(rows: list, chain: list[Authority]) -> list:
 
 
 def load_context(
-    session: Session, college: College, values: list[EntryValues], *, year: int | None,
+    session: Session,
+    college: College,
+    values: list[EntryValues],
+    *,
+    year: int | None,
     exclude_filing_id: int | None = None,
 ) -> tuple[Context, Scope]:
     scope = scope_of(session, college, year)
@@ -108,12 +116,22 @@ def load_context(
     ctx.majors = _majors(session, codes, scope.edition_ids)
     ctx.successors = _successors(session, codes)
     ids = [a.id for a in scope.chain]
-    lengths = _nearest(list(session.exec(
-        select(LengthRule).where(col(LengthRule.authority_id).in_(ids))).all()), scope.chain)
+    lengths = _nearest(
+        list(session.exec(select(LengthRule).where(col(LengthRule.authority_id).in_(ids))).all()),
+        scope.chain,
+    )
     ctx.lengths = {(r.intake, r.level): r.years for r in lengths}
-    norms = _nearest(list(session.exec(select(CollegeTypeLevel).where(
-        col(CollegeTypeLevel.authority_id).in_(ids),
-        CollegeTypeLevel.college_type == college.type)).all()), scope.chain)
+    norms = _nearest(
+        list(
+            session.exec(
+                select(CollegeTypeLevel).where(
+                    col(CollegeTypeLevel.authority_id).in_(ids),
+                    CollegeTypeLevel.college_type == college.type,
+                )
+            ).all()
+        ),
+        scope.chain,
+    )
     ctx.type_levels = frozenset(r.level for r in norms)
     ctx.programs = _programs(session, college)
     ctx.pending = _pending(session, college, exclude_filing_id)
@@ -147,9 +165,14 @@ def _majors(session: Session, codes: set[str], in_force: set[int]) -> dict[str, 
 def _catalog_major(major: Major, category: str, edition: CatalogEdition, in_force: set[int]):
     assert major.id is not None
     return CatalogMajor(
-        id=major.id, code=major.code, name=major.name, category=category,
-        levels=tuple(major.levels.split("|")) if major.levels else (), status=major.status,
-        edition_key=edition.key, edition_province=edition.province,
+        id=major.id,
+        code=major.code,
+        name=major.name,
+        category=category,
+        levels=tuple(major.levels.split("|")) if major.levels else (),
+        status=major.status,
+        edition_key=edition.key,
+        edition_province=edition.province,
         in_force=edition.id in in_force,
     )
 
@@ -158,8 +181,9 @@ def _successors(session: Session, codes: set[str]) -> dict[str, list[str]]:
     if not codes:
         return {}
     rows = session.exec(
-        select(Crosswalk).where(col(Crosswalk.from_code).in_(codes),
-                                Crosswalk.relation != "unchanged")
+        select(Crosswalk).where(
+            col(Crosswalk.from_code).in_(codes), Crosswalk.relation != "unchanged"
+        )
     ).all()
     out: dict[str, list[str]] = {}
     for row in rows:
@@ -182,11 +206,15 @@ def _pending(
 ) -> frozenset[tuple[str, str, str]]:
     """Offerings in the college's other filings awaiting review (submitted, not rejected)."""
     query = (
-        select(FilingEntry.major_code, FilingEntry.major_name, FilingEntry.level,
-               FilingEntry.intake)
+        select(
+            FilingEntry.major_code, FilingEntry.major_name, FilingEntry.level, FilingEntry.intake
+        )
         .join(Filing, Filing.id == FilingEntry.filing_id)
-        .where(Filing.college_id == college.id, Filing.status == "submitted",
-               or_(col(FilingEntry.decision).is_(None), FilingEntry.decision != "rejected"))
+        .where(
+            Filing.college_id == college.id,
+            Filing.status == "submitted",
+            or_(col(FilingEntry.decision).is_(None), FilingEntry.decision != "rejected"),
+        )
     )
     if exclude_filing_id is not None:
         query = query.where(Filing.id != exclude_filing_id)
@@ -207,6 +235,7 @@ def _names(session: Session, edition_ids: set[int], province: str) -> dict[str, 
     out: dict[str, CatalogMajor] = {}
     for major, category, edition in rows:
         if edition.province in (None, province):
-            out.setdefault(normalize_name(major.name), _catalog_major(
-                major, category, edition, edition_ids))
+            out.setdefault(
+                normalize_name(major.name), _catalog_major(major, category, edition, edition_ids)
+            )
     return out

@@ -7,6 +7,7 @@ from typing import Any
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -16,8 +17,13 @@ class Finding:
     suggestion: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "field": self.field,
-                "message": self.message, "suggestion": self.suggestion}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,7 @@ class Context:
     # Indexes over the college's programs, so an entry's checks do not scan them all.
     @cached_property
     def active_offerings(self) -> frozenset[tuple[str, str, str]]:
-        return frozenset((p.code, p.level, p.intake) for p in self.programs
-                         if p.status == "active")
+        return frozenset((p.code, p.level, p.intake) for p in self.programs if p.status == "active")
 
     @cached_property
     def programs_by_code(self) -> dict[str, list[ProgramRow]]:

@@ -42,15 +42,22 @@ def fill_down(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[st
 
 def entry_of(cells: dict[str, str]) -> EntryIn:
     return EntryIn(
-        major_code=cells.get("专业代码", ""), major_name=cells.get("专业", ""),
-        category=cells.get("专业类别", ""), intake=cells.get("层次", ""),
-        level=cells.get("级别", ""), length_years=cells.get("学制", ""),
+        major_code=cells.get("专业代码", ""),
+        major_name=cells.get("专业", ""),
+        category=cells.get("专业类别", ""),
+        intake=cells.get("层次", ""),
+        level=cells.get("级别", ""),
+        length_years=cells.get("学制", ""),
         remark=cells.get("备注", ""),
     )
 
 
-def _college(session: Session, college_code: str | None, actor: Principal,
-             rows: list[tuple[int, dict[str, str]]]) -> College:
+def _college(
+    session: Session,
+    college_code: str | None,
+    actor: Principal,
+    rows: list[tuple[int, dict[str, str]]],
+) -> College:
     """The form's college, else the college token's, else the one the 学校 column names."""
     if college_code:
         return colleges.get_by_code(session, college_code)
@@ -60,12 +67,15 @@ def _college(session: Session, college_code: str | None, actor: Principal,
         return college
     names = {cells.get("学校", "") for _, cells in rows} - {""}
     if len(names) != 1:
-        raise Invalid("name the college (form field `college`): the file names "
-                      f"{len(names)} schools", error="college_required")
+        raise Invalid(
+            f"name the college (form field `college`): the file names {len(names)} schools",
+            error="college_required",
+        )
     found = colleges.find_by_name(session, names.pop())
     if found is None:
-        raise NotFound("the 学校 of the file is not a registered college",
-                       error="college_not_found")
+        raise NotFound(
+            "the 学校 of the file is not a registered college", error="college_not_found"
+        )
     return found
 
 
@@ -75,25 +85,40 @@ def _former_name(session: Session, college: College, name: str) -> bool:
 
 
 def import_filing(
-    session: Session, data: bytes, *, filename: str, year: int, college_code: str | None,
-    actor: Principal, max_rows: int,
+    session: Session,
+    data: bytes,
+    *,
+    filename: str,
+    year: int,
+    college_code: str | None,
+    actor: Principal,
+    max_rows: int,
 ) -> Filing:
     table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
     rows = fill_down(table.rows)
     if not rows:
         raise Invalid("the file has a header but no entries", error="empty_file")
     college = _college(session, college_code, actor, rows)
-    others = [number for number, cells in rows if cells.get("学校")
-              and normalize_name(cells["学校"]) != normalize_name(college.name)
-              and not _former_name(session, college, cells["学校"])]
+    others = [
+        number
+        for number, cells in rows
+        if cells.get("学校")
+        and normalize_name(cells["学校"]) != normalize_name(college.name)
+        and not _former_name(session, college, cells["学校"])
+    ]
     if others:
         # one filing is one college's: a sheet mixing schools is split before filing
-        raise Invalid({"message": f"rows name a school other than {college.name}",
-                       "rows": others[:50]}, error="other_college")
+        raise Invalid(
+            {"message": f"rows name a school other than {college.name}", "rows": others[:50]},
+            error="other_college",
+        )
     entries = [entry_of(cells) for _, cells in rows]
     return create_filing(
-        session, FilingCreate(college=college.code, year=year, entries=entries), actor=actor,
-        source=f"import:{table.encoding}", rows=[number for number, _ in rows],
+        session,
+        FilingCreate(college=college.code, year=year, entries=entries),
+        actor=actor,
+        source=f"import:{table.encoding}",
+        rows=[number for number, _ in rows],
     )
 
 

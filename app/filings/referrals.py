@@ -33,21 +33,29 @@ def specialty_edition(session: Session, authority_id: int, *, lock: bool) -> Cat
     allocation (SQLite writers are already serialised by BEGIN IMMEDIATE)."""
     authority = session.get(Authority, authority_id)
     assert authority is not None
-    query = select(CatalogEdition).where(
-        CatalogEdition.kind == "provincial", CatalogEdition.province == authority.province,
-        CatalogEdition.system == authority.system, CatalogEdition.status == "in_force",
-    ).order_by(col(CatalogEdition.id))
+    query = (
+        select(CatalogEdition)
+        .where(
+            CatalogEdition.kind == "provincial",
+            CatalogEdition.province == authority.province,
+            CatalogEdition.system == authority.system,
+            CatalogEdition.status == "in_force",
+        )
+        .order_by(col(CatalogEdition.id))
+    )
     edition = session.exec(query.with_for_update() if lock else query).first()
     if edition is None:
-        raise Conflict(f"{authority.province} has no specialty catalog in force",
-                       error="no_specialty_catalog")
+        raise Conflict(
+            f"{authority.province} has no specialty catalog in force", error="no_specialty_catalog"
+        )
     return edition
 
 
 def next_free_code(session: Session, edition: CatalogEdition) -> str:
     """max + 1 of the edition's 8xxx codes (8001 for an empty catalog)."""
-    codes = session.exec(select(Major.code).where(
-        Major.edition_id == edition.id, col(Major.code).like("8___"))).all()
+    codes = session.exec(
+        select(Major.code).where(Major.edition_id == edition.id, col(Major.code).like("8___"))
+    ).all()
     numbers = [int(c) for c in codes if c.isdigit()]
     code = max(numbers, default=SPECIALTY_FIRST - 1) + 1
     if code > SPECIALTY_LAST:
@@ -63,12 +71,19 @@ def _add_major(
     category = (data.category or referral.category).strip()
     if not category:
         raise Invalid("the proposal has no category; give one", error="category_required")
-    major_data = MajorCreate(code=next_free_code(session, edition),
-                             name=(data.name or referral.proposed_name).strip(),
-                             category=category, added_year=filing.year)
+    major_data = MajorCreate(
+        code=next_free_code(session, edition),
+        name=(data.name or referral.proposed_name).strip(),
+        category=category,
+        added_year=filing.year,
+    )
     assert edition.id is not None
-    major = catalog.new_major(edition.id, catalog.category_id(session, edition, category),
-                              major_data, proposed_by=college.name if college else None)
+    major = catalog.new_major(
+        edition.id,
+        catalog.category_id(session, edition, category),
+        major_data,
+        proposed_by=college.name if college else None,
+    )
     session.add(major)
     try:
         with session.begin_nested():
@@ -84,8 +99,9 @@ def decide_referral(
     referral = get_referral(session, referral_id, lock=True)
     check_province_admin(session, actor, referral)
     if referral.status != "pending":
-        raise Conflict(f"referral {referral_id} is already {referral.status}",
-                       error="already_decided")
+        raise Conflict(
+            f"referral {referral_id} is already {referral.status}", error="already_decided"
+        )
     if data.decision == "rejected" and not (data.reason or "").strip():
         raise Invalid("a rejection needs a reason the college can read", error="reason_required")
     entry = session.get(FilingEntry, referral.entry_id)
@@ -103,23 +119,43 @@ def decide_referral(
     session.add_all([referral, entry])
     session.flush()
     after: dict[str, object] = {
-        "decision": data.decision, "name": entry.major_name,
+        "decision": data.decision,
+        "name": entry.major_name,
         "major_code": entry.major_code if referral.major_id else None,
     }
-    record_event(session, filing, actor, f"referral.{data.decision}", entry_index=entry.index,
-                 detail=after, reason=data.reason)
+    record_event(
+        session,
+        filing,
+        actor,
+        f"referral.{data.decision}",
+        entry_index=entry.index,
+        detail=after,
+        reason=data.reason,
+    )
     after["filing_decided"] = close_if_decided(session, filing, actor)
-    audit.record(session, actor, action=f"referral.{data.decision}", target_type="referral",
-                 target_id=referral.id, before={"status": "pending"}, after=after,
-                 reason=data.reason, authority_id=referral.authority_id)
+    audit.record(
+        session,
+        actor,
+        action=f"referral.{data.decision}",
+        target_type="referral",
+        target_id=referral.id,
+        before={"status": "pending"},
+        after=after,
+        reason=data.reason,
+        authority_id=referral.authority_id,
+    )
     return referral
 
 
 def list_referrals(
-    session: Session, *, actor: Principal, status: str | None = None, after: int | None = None,
+    session: Session,
+    *,
+    actor: Principal,
+    status: str | None = None,
+    after: int | None = None,
     limit: int = 50,
 ) -> list[ReferralPublic]:
-    query = (_public_query().order_by(col(Referral.id)).limit(limit + 1))
+    query = _public_query().order_by(col(Referral.id)).limit(limit + 1)
     if actor.authority_id is not None:
         query = query.where(Referral.authority_id == actor.authority_id)
     if status:
@@ -140,13 +176,23 @@ def _public_query():
     )
 
 
-def referral_public(r: Referral, e: FilingEntry, college: str, authority: str,
-                    code: str | None) -> ReferralPublic:
+def referral_public(
+    r: Referral, e: FilingEntry, college: str, authority: str, code: str | None
+) -> ReferralPublic:
     assert r.id is not None
     return ReferralPublic(
-        id=r.id, filing=e.filing_id, entry_index=e.index, college=college, authority=authority,
-        proposed_name=r.proposed_name, category=r.category, status=r.status, reason=r.reason,
-        major_code=code, created_at=r.created_at, decided_at=r.decided_at,
+        id=r.id,
+        filing=e.filing_id,
+        entry_index=e.index,
+        college=college,
+        authority=authority,
+        proposed_name=r.proposed_name,
+        category=r.category,
+        status=r.status,
+        reason=r.reason,
+        major_code=code,
+        created_at=r.created_at,
+        decided_at=r.decided_at,
     )
 
 

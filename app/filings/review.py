@@ -35,17 +35,35 @@ def decide_entry(
     session.add(entry)
     if data.decision == "referred":
         assert entry.id is not None
-        session.add(Referral(entry_id=entry.id, authority_id=province_of(session, filing),
-                             proposed_name=entry.major_name, category=entry.category))
+        session.add(
+            Referral(
+                entry_id=entry.id,
+                authority_id=province_of(session, filing),
+                proposed_name=entry.major_name,
+                category=entry.category,
+            )
+        )
     session.flush()
-    record_event(session, filing, actor, f"entry.{data.decision}", entry_index=index,
-                 detail={"major_code": entry.major_code, "major_name": entry.major_name},
-                 reason=data.reason)
+    record_event(
+        session,
+        filing,
+        actor,
+        f"entry.{data.decision}",
+        entry_index=index,
+        detail={"major_code": entry.major_code, "major_name": entry.major_name},
+        reason=data.reason,
+    )
     closed = close_if_decided(session, filing, actor, entries)
-    audit.record(session, actor, action=f"filing.entry.{data.decision}", target_type="filing",
-                 target_id=f"{filing.id}/{index}", after={"decision": data.decision,
-                                                          "filing_decided": closed},
-                 reason=data.reason, authority_id=filing.authority_id)
+    audit.record(
+        session,
+        actor,
+        action=f"filing.entry.{data.decision}",
+        target_type="filing",
+        target_id=f"{filing.id}/{index}",
+        after={"decision": data.decision, "filing_decided": closed},
+        reason=data.reason,
+        authority_id=filing.authority_id,
+    )
     return filing
 
 
@@ -54,11 +72,15 @@ def _check_decision(entry: FilingEntry, data: DecisionIn) -> None:
         # the college sees the reason: a rejection without one is refused
         raise Invalid("a rejection needs a reason the college can read", error="reason_required")
     if data.decision == "referred" and entry.major_code:
-        raise Conflict("only an out-of-catalog proposal (no code) goes to the province",
-                       error="not_out_of_catalog")
+        raise Conflict(
+            "only an out-of-catalog proposal (no code) goes to the province",
+            error="not_out_of_catalog",
+        )
     if data.decision == "approved" and entry.major_id is None:
-        raise Conflict("an entry without a catalog major is referred to the province, "
-                       "not approved here", error="out_of_catalog")
+        raise Conflict(
+            "an entry without a catalog major is referred to the province, not approved here",
+            error="out_of_catalog",
+        )
 
 
 def set_decision(entry: FilingEntry, decision: str, actor: Principal, reason: str | None) -> None:
@@ -80,7 +102,9 @@ def province_of(session: Session, filing: Filing) -> int:
 
 
 def close_if_decided(
-    session: Session, filing: Filing, actor: Principal,
+    session: Session,
+    filing: Filing,
+    actor: Principal,
     entries: Sequence[FilingEntry] | None = None,
 ) -> bool:
     """When every entry is approved or rejected, the filing is decided and its approved entries
@@ -93,12 +117,21 @@ def close_if_decided(
     programs = []
     for entry in (e for e in entries if e.decision == "approved"):
         assert entry.major_id is not None and entry.length_years is not None
-        program = lifecycle.apply_approval(session, lifecycle.Approval(
-            college_id=college.id, major_id=entry.major_id, level=entry.level,
-            intake=entry.intake, length_years=entry.length_years, year=filing.year,
-            kind=entry.kind, former_name=entry.former_name,
-            source=f"filing:{filing.id}/{entry.index}", actor=actor.name,
-        ))
+        program = lifecycle.apply_approval(
+            session,
+            lifecycle.Approval(
+                college_id=college.id,
+                major_id=entry.major_id,
+                level=entry.level,
+                intake=entry.intake,
+                length_years=entry.length_years,
+                year=filing.year,
+                kind=entry.kind,
+                former_name=entry.former_name,
+                source=f"filing:{filing.id}/{entry.index}",
+                actor=actor.name,
+            ),
+        )
         entry.program_id = program.id
         session.add(entry)
         programs.append(program.id)
@@ -106,9 +139,17 @@ def close_if_decided(
     filing.version += 1
     session.add(filing)
     session.flush()
-    record_event(session, filing, actor, "decided", detail={
-        "approved": sum(e.decision == "approved" for e in entries),
-        "rejected": sum(e.decision == "rejected" for e in entries), "programs": programs})
+    record_event(
+        session,
+        filing,
+        actor,
+        "decided",
+        detail={
+            "approved": sum(e.decision == "approved" for e in entries),
+            "rejected": sum(e.decision == "rejected" for e in entries),
+            "programs": programs,
+        },
+    )
     return True
 
 

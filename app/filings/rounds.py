@@ -25,8 +25,9 @@ def _authority(session: Session, data: RoundCreate, actor: Principal) -> Authori
         own = session.get(Authority, actor.authority_id)
         assert own is not None
         if data.authority not in (None, own.code):
-            raise Forbidden("an admin opens rounds only for its own authority",
-                            error="not_your_authority")
+            raise Forbidden(
+                "an admin opens rounds only for its own authority", error="not_your_authority"
+            )
         return own
     if not data.authority:
         raise Invalid("name the round's authority", error="authority_required")
@@ -40,8 +41,9 @@ def _default_editions(session: Session, authority: Authority) -> list[int]:
     """The authority's catalogs, else its parent's (a city may apply the province's)."""
     current: Authority | None = authority
     while current is not None:
-        ids = session.exec(select(AuthorityCatalog.edition_id).where(
-            AuthorityCatalog.authority_id == current.id)).all()
+        ids = session.exec(
+            select(AuthorityCatalog.edition_id).where(AuthorityCatalog.authority_id == current.id)
+        ).all()
         if ids:
             return list(ids)
         current = session.get(Authority, current.parent_id) if current.parent_id else None
@@ -52,41 +54,61 @@ def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> Fi
     authority = _authority(session, data, actor)
     if _as_utc(data.closes_at) <= _as_utc(data.opens_at):
         raise Invalid("closes_at must be after opens_at", error="bad_window")
-    exists = select(FilingRound).where(FilingRound.authority_id == authority.id,
-                                       FilingRound.year == data.year)
+    exists = select(FilingRound).where(
+        FilingRound.authority_id == authority.id, FilingRound.year == data.year
+    )
     if session.exec(exists).first():
         raise Conflict(f"{authority.code} already has a {data.year} round", error="round_exists")
     if data.editions:
-        edition_ids = [e.id for e in (catalog.get_edition(session, k) for k in data.editions)
-                       if e.id is not None]
+        edition_ids = [
+            e.id
+            for e in (catalog.get_edition(session, k) for k in data.editions)
+            if e.id is not None
+        ]
     else:
         edition_ids = _default_editions(session, authority)
     assert authority.id is not None
     filing_round = FilingRound(
-        authority_id=authority.id, year=data.year, title=data.title,
-        opens_at=_as_utc(data.opens_at), closes_at=_as_utc(data.closes_at),
+        authority_id=authority.id,
+        year=data.year,
+        title=data.title,
+        opens_at=_as_utc(data.opens_at),
+        closes_at=_as_utc(data.closes_at),
         created_by=actor.name,
     )
     session.add(filing_round)
     session.flush()
     assert filing_round.id is not None
-    session.add_all([RoundEdition(round_id=filing_round.id, edition_id=e) for e in edition_ids
-                     if e is not None])
+    session.add_all(
+        [RoundEdition(round_id=filing_round.id, edition_id=e) for e in edition_ids if e is not None]
+    )
     session.flush()
-    audit.record(session, actor, action="round.create", target_type="filing_round",
-                 target_id=filing_round.id,
-                 after=data.model_dump(mode="json") | {"authority": authority.code},
-                 authority_id=authority.id)
+    audit.record(
+        session,
+        actor,
+        action="round.create",
+        target_type="filing_round",
+        target_id=filing_round.id,
+        after=data.model_dump(mode="json") | {"authority": authority.code},
+        authority_id=authority.id,
+    )
     return filing_round
 
 
 def list_rounds(
-    session: Session, *, authority: str | None = None, year: int | None = None,
-    after: int | None = None, limit: int = 50,
+    session: Session,
+    *,
+    authority: str | None = None,
+    year: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
 ) -> list[RoundPublic]:
-    query = (select(FilingRound, Authority.code)
-             .join(Authority, Authority.id == FilingRound.authority_id)
-             .order_by(col(FilingRound.id)).limit(limit + 1))
+    query = (
+        select(FilingRound, Authority.code)
+        .join(Authority, Authority.id == FilingRound.authority_id)
+        .order_by(col(FilingRound.id))
+        .limit(limit + 1)
+    )
     if authority:
         query = query.where(Authority.code == authority)
     if year:
@@ -100,7 +122,8 @@ def list_rounds(
         pairs = session.exec(
             select(RoundEdition.round_id, CatalogEdition.key)
             .join(CatalogEdition, CatalogEdition.id == RoundEdition.edition_id)
-            .where(col(RoundEdition.round_id).in_(ids)).order_by(CatalogEdition.key)
+            .where(col(RoundEdition.round_id).in_(ids))
+            .order_by(CatalogEdition.key)
         ).all()
         for round_id, key in pairs:
             keys.setdefault(round_id, []).append(key)
@@ -111,8 +134,13 @@ def round_public(r: FilingRound, authority_code: str, editions: list[str]) -> Ro
     assert r.id is not None
     now = audit.utcnow()
     return RoundPublic(
-        id=r.id, authority=authority_code, year=r.year, title=r.title,
-        opens_at=_as_utc(r.opens_at), closes_at=_as_utc(r.closes_at), editions=editions,
+        id=r.id,
+        authority=authority_code,
+        year=r.year,
+        title=r.title,
+        opens_at=_as_utc(r.opens_at),
+        closes_at=_as_utc(r.closes_at),
+        editions=editions,
         open=_as_utc(r.opens_at) <= now <= _as_utc(r.closes_at),
     )
 

@@ -62,8 +62,10 @@ def derive_kind(code: str, name: str, level: str, intake: str, former: str, ctx:
     name_norm = normalize_name(name)
     former_norm = normalize_name(former)
     mine = ctx.programs_by_code.get(code, []) if code else ctx.programs_by_name.get(name_norm, [])
-    if former_norm and former_norm != name_norm and any(
-        p.status != "withdrawn" for p in ctx.programs_by_name.get(former_norm, [])
+    if (
+        former_norm
+        and former_norm != name_norm
+        and any(p.status != "withdrawn" for p in ctx.programs_by_name.get(former_norm, []))
     ):
         return Kind.RENAME.value
     same = [p for p in mine if p.level == level and p.intake == intake]
@@ -90,15 +92,28 @@ def check_fields(v: EntryValues, system: str) -> tuple[list[Finding], str, str, 
             out.append(Finding("entry.missing_field", ERROR, name, f"{name} is blank"))
     level = _vocab(v.level, Level, "level", out)
     if system == "secondary" and v.level:
-        out.append(Finding("entry.invalid_value", ERROR, "level",
-                           "中职 programs have no training level", ""))
+        out.append(
+            Finding(
+                "entry.invalid_value", ERROR, "level", "中职 programs have no training level", ""
+            )
+        )
         level = ""
-    intake = _vocab(v.intake or (SECONDARY_DEFAULT_INTAKE if system == "secondary" else ""),
-                    Intake, "intake", out)
+    intake = _vocab(
+        v.intake or (SECONDARY_DEFAULT_INTAKE if system == "secondary" else ""),
+        Intake,
+        "intake",
+        out,
+    )
     years = parse_years(v.length) if v.length else None
     if v.length and (years is None or not 1 <= years <= 8):
-        out.append(Finding("entry.invalid_value", ERROR, "length_years",
-                           f"学制 {v.length!r} is not a number of years (1-8)"))
+        out.append(
+            Finding(
+                "entry.invalid_value",
+                ERROR,
+                "length_years",
+                f"学制 {v.length!r} is not a number of years (1-8)",
+            )
+        )
         years = None
     return out, level, intake, years
 
@@ -111,8 +126,9 @@ def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> s
         if normalize_name(member.value) == normal:
             return member.value
     allowed = "、".join(m.value for m in vocab)
-    out.append(Finding("entry.invalid_value", ERROR, name,
-                       f"{value!r} is not a known {name} ({allowed})"))
+    out.append(
+        Finding("entry.invalid_value", ERROR, name, f"{value!r} is not a known {name} ({allowed})")
+    )
     return ""
 
 
@@ -125,8 +141,15 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
     if not (code.isdigit() and len(code) == digits):
         padded = code.zfill(digits) if code.isdigit() and len(code) < digits else ""
         known = padded if padded and _usable(ctx.majors.get(padded, []), ctx) else None
-        return [Finding("major.code_format", ERROR, "major_code",
-                        f"a {ctx.system} code has {digits} digits; {code!r} does not", known)], None
+        return [
+            Finding(
+                "major.code_format",
+                ERROR,
+                "major_code",
+                f"a {ctx.system} code has {digits} digits; {code!r} does not",
+                known,
+            )
+        ], None
     candidates = ctx.majors.get(code, [])
     usable = _usable(candidates, ctx)
     if usable:
@@ -137,24 +160,40 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
     if code in ctx.successors:
         return [_superseded(code, ctx, "the catalog")], None
     if any(m.edition_province and m.edition_province != ctx.province for m in candidates):
-        return [Finding("major.not_in_province", ERROR, "major_code",
-                        f"{code} is a specialty code of another province")], None
+        return [
+            Finding(
+                "major.not_in_province",
+                ERROR,
+                "major_code",
+                f"{code} is a specialty code of another province",
+            )
+        ], None
     hint = _name_hint(v.major_name, ctx)
-    return [Finding("major.unknown_code", ERROR, "major_code",
-                    f"{code} is in no catalog edition in force", hint)], None
+    return [
+        Finding(
+            "major.unknown_code",
+            ERROR,
+            "major_code",
+            f"{code} is in no catalog edition in force",
+            hint,
+        )
+    ], None
 
 
 def _usable(candidates: list[CatalogMajor], ctx: Context) -> list[CatalogMajor]:
-    return [m for m in candidates
-            if m.in_force and m.edition_province in (None, ctx.province)]
+    return [m for m in candidates if m.in_force and m.edition_province in (None, ctx.province)]
 
 
 def _superseded(code: str, ctx: Context, where: str) -> Finding:
     successors = [c for c in ctx.successors.get(code, []) if c]
     hint = "; now " + ", ".join(successors) if successors else "; it has no successor"
-    return Finding("major.superseded", ERROR, "major_code",
-                   f"{code} is withdrawn or replaced in {where}{hint}",
-                   successors[0] if successors else None)
+    return Finding(
+        "major.superseded",
+        ERROR,
+        "major_code",
+        f"{code} is withdrawn or replaced in {where}{hint}",
+        successors[0] if successors else None,
+    )
 
 
 def _name_hint(name: str, ctx: Context) -> str | None:
@@ -165,16 +204,18 @@ def _name_hint(name: str, ctx: Context) -> str | None:
         return None
     if norm in ctx.names:
         return ctx.names[norm].code
-    best = process.extractOne(norm, ctx.names.keys(), scorer=fuzz.ratio,
-                              score_cutoff=FUZZY_MIN_SCORE)
+    best = process.extractOne(
+        norm, ctx.names.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE
+    )
     return ctx.names[best[0]].code if best else None
 
 
 def _out_of_catalog(v: EntryValues, ctx: Context) -> Finding:
     hint = _name_hint(v.major_name, ctx)
     known = ctx.names.get(normalize_name(v.major_name))
-    message = (f"no code: {v.major_name} is a proposal for provincial review"
-               + (f"; the catalog has {known.code} {known.name}" if known else ""))
+    message = f"no code: {v.major_name} is a proposal for provincial review" + (
+        f"; the catalog has {known.code} {known.name}" if known else ""
+    )
     return Finding("major.out_of_catalog", INFO, "major_code", message, hint)
 
 
@@ -182,15 +223,35 @@ def check_major_values(v: EntryValues, level: str, major: CatalogMajor) -> list[
     """Name, category and levels against the catalog's major."""
     out: list[Finding] = []
     if v.major_name and normalize_name(v.major_name) != normalize_name(major.name):
-        out.append(Finding("major.name_mismatch", ERROR, "major_name",
-                           f"{major.code} is {major.name} in {major.edition_key}", major.name))
+        out.append(
+            Finding(
+                "major.name_mismatch",
+                ERROR,
+                "major_name",
+                f"{major.code} is {major.name} in {major.edition_key}",
+                major.name,
+            )
+        )
     if v.category and normalize_name(v.category) != normalize_name(major.category):
-        out.append(Finding("major.category_mismatch", ERROR, "category",
-                           f"{major.code} is in {major.category}", major.category))
+        out.append(
+            Finding(
+                "major.category_mismatch",
+                ERROR,
+                "category",
+                f"{major.code} is in {major.category}",
+                major.category,
+            )
+        )
     if level and major.levels and level not in major.levels:
-        out.append(Finding("level.not_offered", ERROR, "level",
-                           f"{major.code} is taught at {'、'.join(major.levels)}",
-                           major.levels[-1]))
+        out.append(
+            Finding(
+                "level.not_offered",
+                ERROR,
+                "level",
+                f"{major.code} is taught at {'、'.join(major.levels)}",
+                major.levels[-1],
+            )
+        )
     return out
 
 
@@ -202,11 +263,24 @@ def check_length(intake: str, level: str, years: int | None, ctx: Context) -> li
     if expected is None:
         if ctx.system == "secondary" and not level:
             return []
-        return [Finding("program.unknown_intake_level", ERROR, "level",
-                        f"{intake} {level} is not a combination this authority trains")]
+        return [
+            Finding(
+                "program.unknown_intake_level",
+                ERROR,
+                "level",
+                f"{intake} {level} is not a combination this authority trains",
+            )
+        ]
     if years is not None and years != expected:
-        return [Finding("program.length_mismatch", ERROR, "length_years",
-                        f"{intake} {level} is {expected} years", str(expected))]
+        return [
+            Finding(
+                "program.length_mismatch",
+                ERROR,
+                "length_years",
+                f"{intake} {level} is {expected} years",
+                str(expected),
+            )
+        ]
     return []
 
 
@@ -215,8 +289,14 @@ def check_college_type(level: str, ctx: Context) -> list[Finding]:
     # a level above the college type's norm only warns.
     if not level or not ctx.type_levels or level in ctx.type_levels:
         return []
-    return [Finding("level.above_college_type", WARNING, "level",
-                    f"a {ctx.college_type} normally trains {'、'.join(sorted(ctx.type_levels))}")]
+    return [
+        Finding(
+            "level.above_college_type",
+            WARNING,
+            "level",
+            f"a {ctx.college_type} normally trains {'、'.join(sorted(ctx.type_levels))}",
+        )
+    ]
 
 
 def offering_key(code: str, name: str, level: str, intake: str) -> tuple[str, str, str]:
@@ -228,19 +308,38 @@ def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
     code, level, intake = key
     out: list[Finding] = []
     if key in ctx.active_offerings:
-        out.append(Finding("program.exists", ERROR, "major_code",
-                           f"the college already runs {code} {intake} {level} (active)"))
+        out.append(
+            Finding(
+                "program.exists",
+                ERROR,
+                "major_code",
+                f"the college already runs {code} {intake} {level} (active)",
+            )
+        )
     if key in ctx.pending:
-        out.append(Finding("program.pending", ERROR, "major_code",
-                           "the same offering is in another filing of the college awaiting review"))
+        out.append(
+            Finding(
+                "program.pending",
+                ERROR,
+                "major_code",
+                "the same offering is in another filing of the college awaiting review",
+            )
+        )
     return out
 
 
 def check_kind(declared: str, derived: str) -> list[Finding]:
     if not declared or declared == derived:
         return []
-    return [Finding("filing.kind_mismatch", WARNING, "kind",
-                    f"declared {declared}, but the registry shows {derived}", derived)]
+    return [
+        Finding(
+            "filing.kind_mismatch",
+            WARNING,
+            "kind",
+            f"declared {declared}, but the registry shows {derived}",
+            derived,
+        )
+    ]
 
 
 # ---- a whole filing ----------------------------------------------------------------------
@@ -263,12 +362,22 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
     elif not v.major_code and v.major_name and intake:
         findings += check_offering(offering_key("", v.major_name, level, intake), ctx)
     if declared and declared not in {k.value for k in Kind}:
-        findings.append(Finding("entry.invalid_value", ERROR, "kind",
-                                f"{declared!r} is not a known kind"))
+        findings.append(
+            Finding("entry.invalid_value", ERROR, "kind", f"{declared!r} is not a known kind")
+        )
         declared = ""
     findings += check_kind(declared, derived)
-    return Checked(index=index, kind=derived, findings=findings, major=major, level=level,
-                   intake=intake, years=years, declared_kind=declared, former_name=former)
+    return Checked(
+        index=index,
+        kind=derived,
+        findings=findings,
+        major=major,
+        level=level,
+        intake=intake,
+        years=years,
+        declared_kind=declared,
+        former_name=former,
+    )
 
 
 def check_entries(values: list[EntryValues], ctx: Context) -> list[Checked]:
@@ -280,9 +389,14 @@ def check_entries(values: list[EntryValues], ctx: Context) -> list[Checked]:
         key = _dup_key(v, checked)
         if key is not None:
             if key in seen:
-                checked.findings.append(Finding(
-                    "program.duplicate_in_filing", ERROR, "major_code",
-                    f"the same offering is entry {seen[key]} of this filing"))
+                checked.findings.append(
+                    Finding(
+                        "program.duplicate_in_filing",
+                        ERROR,
+                        "major_code",
+                        f"the same offering is entry {seen[key]} of this filing",
+                    )
+                )
             else:
                 seen[key] = index
         out.append(checked)

@@ -134,8 +134,11 @@ class DecisionIn(BaseModel):
 class ReferralDecisionIn(BaseModel):
     decision: Literal["approved", "rejected"]
     reason: str | None = Field(default=None, max_length=1000)
-    name: str | None = Field(default=None, max_length=100,
-                             description="the name the province adopts (default: the proposal)")
+    name: str | None = Field(
+        default=None,
+        max_length=100,
+        description="the name the province adopts (default: the proposal)",
+    )
     category: str | None = Field(default=None, max_length=40)
 
 

@@ -43,9 +43,14 @@ def values_of(entry: EntryIn) -> EntryValues:
         return (value or "").strip()
 
     return EntryValues(
-        major_code=text(entry.major_code), major_name=text(entry.major_name),
-        category=text(entry.category), intake=text(entry.intake), level=text(entry.level),
-        length=text(entry.length_years), kind=text(entry.kind), remark=text(entry.remark),
+        major_code=text(entry.major_code),
+        major_name=text(entry.major_name),
+        category=text(entry.category),
+        intake=text(entry.intake),
+        level=text(entry.level),
+        length=text(entry.length_years),
+        kind=text(entry.kind),
+        remark=text(entry.remark),
         former_name=text(entry.former_name),
     )
 
@@ -53,8 +58,9 @@ def values_of(entry: EntryIn) -> EntryValues:
 def result_of(checked: list[Checked]) -> ValidationResult:
     errors, warnings = totals(checked)
     entries = [
-        EntryResult(index=c.index, kind=c.kind,
-                    findings=[FindingOut(**f.as_dict()) for f in c.findings])
+        EntryResult(
+            index=c.index, kind=c.kind, findings=[FindingOut(**f.as_dict()) for f in c.findings]
+        )
         for c in checked
     ]
     return ValidationResult(entries=entries, errors=errors, warnings=warnings)
@@ -73,18 +79,26 @@ def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> Va
 
 
 def store_entries(
-    session: Session, filing: Filing, college: College, entries: list[EntryIn],
+    session: Session,
+    filing: Filing,
+    college: College,
+    entries: list[EntryIn],
     rows: list[int | None] | None = None,
 ) -> tuple[list[Checked], Scope]:
     """Replace the filing's entries with these, checked (findings stored with each)."""
     values = [values_of(e) for e in entries]
-    ctx, scope = load_context(session, college, values, year=filing.year,
-                              exclude_filing_id=filing.id)
+    ctx, scope = load_context(
+        session, college, values, year=filing.year, exclude_filing_id=filing.id
+    )
     checked = check_entries(values, ctx)
     session.exec(delete(FilingEntry).where(col(FilingEntry.filing_id) == filing.id))
     assert filing.id is not None
-    session.add_all([_entry_row(filing.id, v, c, rows[c.index] if rows else None)
-                     for v, c in zip(values, checked, strict=True)])
+    session.add_all(
+        [
+            _entry_row(filing.id, v, c, rows[c.index] if rows else None)
+            for v, c in zip(values, checked, strict=True)
+        ]
+    )
     if scope.chain:
         filing.authority_id = scope.chain[0].id
     filing.round_id = scope.round.id if scope.round else filing.round_id
@@ -94,52 +108,96 @@ def store_entries(
 
 def _entry_row(filing_id: int, v: EntryValues, c: Checked, row: int | None) -> FilingEntry:
     return FilingEntry(
-        filing_id=filing_id, index=c.index, row=row, major_code=v.major_code,
-        major_name=v.major_name, category=v.category, intake=c.intake or v.intake,
-        level=c.level or v.level, length_years=c.years,
+        filing_id=filing_id,
+        index=c.index,
+        row=row,
+        major_code=v.major_code,
+        major_name=v.major_name,
+        category=v.category,
+        intake=c.intake or v.intake,
+        level=c.level or v.level,
+        length_years=c.years,
         length_text="" if c.years is not None else v.length[:20],
-        declared_kind=c.declared_kind, kind=c.kind, former_name=c.former_name[:100],
-        remark=v.remark[:200], major_id=c.major.id if c.major else None,
+        declared_kind=c.declared_kind,
+        kind=c.kind,
+        former_name=c.former_name[:100],
+        remark=v.remark[:200],
+        major_id=c.major.id if c.major else None,
         findings=[f.as_dict() for f in c.findings],
     )
 
 
 def create_filing(
-    session: Session, data: FilingCreate, *, actor: Principal, source: str = "api",
+    session: Session,
+    data: FilingCreate,
+    *,
+    actor: Principal,
+    source: str = "api",
     rows: list[int | None] | None = None,
 ) -> Filing:
     college = colleges.get_by_code(session, data.college)
     access.check_can_file(session, actor, college)
     assert college.id is not None
-    filing = Filing(college_id=college.id, authority_id=college.authority_id, year=data.year,
-                    source=source, created_by=actor.name)
+    filing = Filing(
+        college_id=college.id,
+        authority_id=college.authority_id,
+        year=data.year,
+        source=source,
+        created_by=actor.name,
+    )
     session.add(filing)
     session.flush()
     checked, _ = store_entries(session, filing, college, data.entries, rows)
     errors, warnings = totals(checked)
-    after = {"college": college.code, "year": data.year, "entries": len(checked),
-             "errors": errors, "warnings": warnings, "source": source}
+    after = {
+        "college": college.code,
+        "year": data.year,
+        "entries": len(checked),
+        "errors": errors,
+        "warnings": warnings,
+        "source": source,
+    }
     record_event(session, filing, actor, "created", detail=after)
-    audit.record(session, actor, action="filing.create", target_type="filing",
-                 target_id=filing.id, after=after, authority_id=filing.authority_id)
+    audit.record(
+        session,
+        actor,
+        action="filing.create",
+        target_type="filing",
+        target_id=filing.id,
+        after=after,
+        authority_id=filing.authority_id,
+    )
     return filing
 
 
 def record_event(
-    session: Session, filing: Filing, actor: Principal, action: str, *,
-    entry_index: int | None = None, detail: dict | None = None, reason: str | None = None,
+    session: Session,
+    filing: Filing,
+    actor: Principal,
+    action: str,
+    *,
+    entry_index: int | None = None,
+    detail: dict | None = None,
+    reason: str | None = None,
 ) -> None:
     assert filing.id is not None
-    session.add(FilingEvent(filing_id=filing.id, entry_index=entry_index, actor=actor.name,
-                            role=actor.role, action=action, detail=detail or {}, reason=reason))
+    session.add(
+        FilingEvent(
+            filing_id=filing.id,
+            entry_index=entry_index,
+            actor=actor.name,
+            role=actor.role,
+            action=action,
+            detail=detail or {},
+            reason=reason,
+        )
+    )
 
 
 def locked_filing(session: Session, filing_id: int) -> Filing:
     """The filing, row-locked on PostgreSQL for the rest of the transaction (SQLite writers
     are already serialised by BEGIN IMMEDIATE)."""
-    filing = session.exec(
-        select(Filing).where(Filing.id == filing_id).with_for_update()
-    ).first()
+    filing = session.exec(select(Filing).where(Filing.id == filing_id).with_for_update()).first()
     if filing is None:
         raise NotFound(f"no filing {filing_id}", error="filing_not_found")
     return filing
@@ -156,8 +214,11 @@ def get_filing(session: Session, filing_id: int, *, actor: Principal) -> Filing:
 def _check_version(filing: Filing, version: int | None) -> None:
     if version is not None and version != filing.version:
         raise Conflict(
-            {"message": "the filing changed since you read it; reload and reapply your edit",
-             "current_version": filing.version, "your_version": version},
+            {
+                "message": "the filing changed since you read it; reload and reapply your edit",
+                "current_version": filing.version,
+                "your_version": version,
+            },
             error="stale_version",
         )
 
@@ -178,12 +239,23 @@ def update_filing(
     filing.updated_at = audit.utcnow()
     session.add(filing)
     errors, warnings = totals(checked)
-    after = {"version": filing.version, "entries": len(checked), "errors": errors,
-             "warnings": warnings}
+    after = {
+        "version": filing.version,
+        "entries": len(checked),
+        "errors": errors,
+        "warnings": warnings,
+    }
     record_event(session, filing, actor, "edited", detail={"before": before, "after": after})
-    audit.record(session, actor, action="filing.update", target_type="filing",
-                 target_id=filing.id, before=before, after=after,
-                 authority_id=filing.authority_id)
+    audit.record(
+        session,
+        actor,
+        action="filing.update",
+        target_type="filing",
+        target_id=filing.id,
+        before=before,
+        after=after,
+        authority_id=filing.authority_id,
+    )
     return filing
 
 
@@ -200,10 +272,17 @@ def entries_of(session: Session, filing: Filing) -> Sequence[FilingEntry]:
 def entry_input(entry: FilingEntry) -> EntryIn:
     """A stored entry back as filed, to check it again."""
     length = str(entry.length_years) if entry.length_years is not None else entry.length_text
-    return EntryIn(major_code=entry.major_code, major_name=entry.major_name,
-                   category=entry.category, intake=entry.intake, level=entry.level,
-                   length_years=length, kind=entry.declared_kind or None, remark=entry.remark,
-                   former_name=entry.former_name or None)
+    return EntryIn(
+        major_code=entry.major_code,
+        major_name=entry.major_name,
+        category=entry.category,
+        intake=entry.intake,
+        level=entry.level,
+        length_years=length,
+        kind=entry.declared_kind or None,
+        remark=entry.remark,
+        former_name=entry.former_name or None,
+    )
 
 
 def round_closed(scope: Scope, now: datetime) -> dict | None:
@@ -211,11 +290,19 @@ def round_closed(scope: Scope, now: datetime) -> dict | None:
     current = scope.round
     if current is not None and as_utc(current.opens_at) <= now <= as_utc(current.closes_at):
         return None
-    message = ("no filing round is open for this year" if current is None else
-               f"the round is open {current.opens_at:%Y-%m-%d %H:%M} to "
-               f"{current.closes_at:%Y-%m-%d %H:%M}")
-    return {"code": "round.closed", "severity": "error", "field": "round", "message": message,
-            "suggestion": None}
+    message = (
+        "no filing round is open for this year"
+        if current is None
+        else f"the round is open {current.opens_at:%Y-%m-%d %H:%M} to "
+        f"{current.closes_at:%Y-%m-%d %H:%M}"
+    )
+    return {
+        "code": "round.closed",
+        "severity": "error",
+        "field": "round",
+        "message": message,
+        "suggestion": None,
+    }
 
 
 def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: Principal) -> Filing:
@@ -232,8 +319,9 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     rows = [e.row for e in entries]
     college = session.get(College, filing.college_id)
     assert college is not None
-    checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries],
-                                   rows)
+    checked, scope = store_entries(
+        session, filing, college, [entry_input(e) for e in entries], rows
+    )
     closed = round_closed(scope, audit.utcnow())
     result = result_of(checked)
     if result.errors or closed:
@@ -244,17 +332,32 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     filing.submitted_at = filing.updated_at = audit.utcnow()
     filing.version += 1
     session.add(filing)
-    after = {"status": "submitted", "round": scope.round.id, "entries": len(checked),
-             "warnings": result.warnings}
+    after = {
+        "status": "submitted",
+        "round": scope.round.id,
+        "entries": len(checked),
+        "warnings": result.warnings,
+    }
     record_event(session, filing, actor, "submitted", detail=after)
-    audit.record(session, actor, action="filing.submit", target_type="filing",
-                 target_id=filing.id, before={"status": "draft"}, after=after,
-                 authority_id=filing.authority_id)
+    audit.record(
+        session,
+        actor,
+        action="filing.submit",
+        target_type="filing",
+        target_id=filing.id,
+        before={"status": "draft"},
+        after=after,
+        authority_id=filing.authority_id,
+    )
     return filing
 
 
 def withdraw_filing(
-    session: Session, filing_id: int, data: VersionIn, *, actor: Principal,
+    session: Session,
+    filing_id: int,
+    data: VersionIn,
+    *,
+    actor: Principal,
     reason: str | None = None,
 ) -> Filing:
     filing = locked_filing(session, filing_id)
@@ -262,27 +365,50 @@ def withdraw_filing(
     _check_version(filing, data.version)
     decided = [e.index for e in entries_of(session, filing) if e.decision is not None]
     if filing.status not in ("draft", "submitted") or decided:
-        raise Conflict({"message": "only an undecided filing can be withdrawn",
-                        "status": filing.status, "decided_entries": decided},
-                       error="already_decided" if decided else "not_withdrawable")
+        raise Conflict(
+            {
+                "message": "only an undecided filing can be withdrawn",
+                "status": filing.status,
+                "decided_entries": decided,
+            },
+            error="already_decided" if decided else "not_withdrawable",
+        )
     before = filing.status
     filing.status = "withdrawn"
     filing.version += 1
     filing.updated_at = audit.utcnow()
     session.add(filing)
     record_event(session, filing, actor, "withdrawn", detail={"from": before}, reason=reason)
-    audit.record(session, actor, action="filing.withdraw", target_type="filing",
-                 target_id=filing.id, before={"status": before}, after={"status": "withdrawn"},
-                 reason=reason, authority_id=filing.authority_id)
+    audit.record(
+        session,
+        actor,
+        action="filing.withdraw",
+        target_type="filing",
+        target_id=filing.id,
+        before={"status": before},
+        after={"status": "withdrawn"},
+        reason=reason,
+        authority_id=filing.authority_id,
+    )
     return filing
 
 
 def list_filings(
-    session: Session, *, actor: Principal, status: str | None = None, year: int | None = None,
-    college: str | None = None, after: int | None = None, limit: int = 50,
+    session: Session,
+    *,
+    actor: Principal,
+    status: str | None = None,
+    year: int | None = None,
+    college: str | None = None,
+    after: int | None = None,
+    limit: int = 50,
 ) -> list[tuple[Filing, College]]:
-    query = (select(Filing, College).join(College, College.id == Filing.college_id)
-             .order_by(col(Filing.id)).limit(limit + 1))
+    query = (
+        select(Filing, College)
+        .join(College, College.id == Filing.college_id)
+        .order_by(col(Filing.id))
+        .limit(limit + 1)
+    )
     query = access.visible(session, actor, query)
     if status:
         query = query.where(Filing.status == status)
@@ -306,17 +432,33 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
         .join(College, College.id == Filing.college_id)
         .join(Major, Major.id == FilingEntry.major_id)
         .join(Category, Category.id == Major.category_id)
-        .where(Filing.round_id == round_id, Filing.status == "decided",
-               FilingEntry.decision == "approved")
+        .where(
+            Filing.round_id == round_id,
+            Filing.status == "decided",
+            FilingEntry.decision == "approved",
+        )
         .order_by(College.code, col(Filing.id), FilingEntry.index)
     ).all()
     return [
         ApprovedEntry(
-            filing_id=f.id, entry_index=e.index, round_id=f.round_id, year=f.year,
-            college_id=c.id, college_code=c.code, college=c.name, major_id=m.id,
-            major_code=m.code, major_name=m.name, category=category, intake=e.intake,
-            level=e.level or None, length_years=e.length_years or 0, kind=e.kind,
-            remark=e.remark, decision="approved", decided_at=e.decided_at,
+            filing_id=f.id,
+            entry_index=e.index,
+            round_id=f.round_id,
+            year=f.year,
+            college_id=c.id,
+            college_code=c.code,
+            college=c.name,
+            major_id=m.id,
+            major_code=m.code,
+            major_name=m.name,
+            category=category,
+            intake=e.intake,
+            level=e.level or None,
+            length_years=e.length_years or 0,
+            kind=e.kind,
+            remark=e.remark,
+            decision="approved",
+            decided_at=e.decided_at,
             program_id=e.program_id,
         )
         for e, f, c, m, category in rows

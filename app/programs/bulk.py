@@ -13,8 +13,16 @@ from sqlmodel import Session
 from app.programs.models import Program
 
 CHUNK = 5000
-INSERT_COLUMNS = ("college_id", "major_id", "level", "intake", "length_years", "status",
-                  "since_year", "source")
+INSERT_COLUMNS = (
+    "college_id",
+    "major_id",
+    "level",
+    "intake",
+    "length_years",
+    "status",
+    "since_year",
+    "source",
+)
 UPDATE_COLUMNS = ("status", "length_years", "since_year")
 
 Tick = Callable[[int], None]
@@ -22,7 +30,7 @@ Tick = Callable[[int], None]
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _copy(session: Session, sql: str, rows: Iterator[tuple], tick: Tick) -> None:
@@ -41,8 +49,10 @@ def insert_programs(session: Session, rows: list[dict], tick: Tick) -> None:
         return
     # The driver's executemany with tuples: SQLAlchemy's per-row parameter processing cost
     # more CPU than SQLite's own inserts (2.5 s vs 1 s for 150k rows).
-    sql = (f"INSERT INTO program ({', '.join(INSERT_COLUMNS)}) "
-           f"VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})")
+    sql = (
+        f"INSERT INTO program ({', '.join(INSERT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})"
+    )
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     for chunk in _chunks(rows):
         cursor.executemany(sql, [tuple(r[c] for c in INSERT_COLUMNS) for r in chunk])
@@ -56,8 +66,11 @@ def update_programs(session: Session, rows: list[dict], tick: Tick) -> None:
         _update_via_copy(session, rows, tick)
         return
     t = Program.__table__
-    stmt = update(t).where(t.c.id == bindparam("_id")).values(
-        {c: bindparam(c) for c in UPDATE_COLUMNS})
+    stmt = (
+        update(t)
+        .where(t.c.id == bindparam("_id"))
+        .values({c: bindparam(c) for c in UPDATE_COLUMNS})
+    )
     for chunk in _chunks(rows):
         session.execute(stmt, chunk)
         tick(len(chunk))
@@ -69,14 +82,16 @@ def _update_via_copy(session: Session, rows: list[dict], tick: Tick) -> None:
     conn = session.connection()
     conn.exec_driver_sql(
         "CREATE TEMPORARY TABLE program_import_update (id integer PRIMARY KEY, status text,"
-        " length_years integer, since_year integer) ON COMMIT DROP")
+        " length_years integer, since_year integer) ON COMMIT DROP"
+    )
     sql = "COPY program_import_update (id, status, length_years, since_year) FROM STDIN"
     _copy(session, sql, ((r["_id"], *(r[c] for c in UPDATE_COLUMNS)) for r in rows), tick)
     for condition in ("u.status <> 'active'", "u.status = 'active'"):
         conn.exec_driver_sql(
             "UPDATE program AS p SET status = u.status, length_years = u.length_years,"
             f" since_year = u.since_year FROM program_import_update AS u"
-            f" WHERE p.id = u.id AND {condition}")
+            f" WHERE p.id = u.id AND {condition}"
+        )
     conn.exec_driver_sql("DROP TABLE program_import_update")
 
 

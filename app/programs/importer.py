@@ -31,20 +31,36 @@ from app.vocab import (
     system_of,
 )
 
-COLUMNS = ("college_code", "college", "major_code", "major_name", "category", "intake", "level",
-           "length_years", "status", "since_year")
+COLUMNS = (
+    "college_code",
+    "college",
+    "major_code",
+    "major_name",
+    "category",
+    "intake",
+    "level",
+    "length_years",
+    "status",
+    "since_year",
+)
 # college, major_name and category are informational (the export writes them for people); the
 # codes decide. major_name only breaks a tie when one code is in two editions in force.
-REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status",
-            "since_year")
+REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status", "since_year")
 INTAKES = {i.value for i in Intake}
 LEVELS = {level.value for level in Level}
 STATUSES = {s.value for s in ProgramStatus}
 CHUNK = 5000
 # The accepted spellings of 学制 and of since_year, precomputed: dict lookups in the hot loop.
-YEARS = {k: v for k in [*map(str, range(1, 9)), *(f"{i}年" for i in range(1, 9)),
-                        *(f"{i}.0" for i in range(1, 9)), *CN_YEARS]
-         if (v := parse_years(k)) is not None and 1 <= v <= 8}
+YEARS = {
+    k: v
+    for k in [
+        *map(str, range(1, 9)),
+        *(f"{i}年" for i in range(1, 9)),
+        *(f"{i}.0" for i in range(1, 9)),
+        *CN_YEARS,
+    ]
+    if (v := parse_years(k)) is not None and 1 <= v <= 8
+}
 SINCE = {str(year): year for year in range(1949, 2101)}
 
 
@@ -71,8 +87,9 @@ class _Checker:
         self.majors = MajorResolver(session, {c.get("major_code", "") for _, c in table_rows})
         self._major_ids: dict[tuple, int] = {}
         # domain.md: 中职 programs have no level ('' only); technician ones have one of three.
-        self._levels = {t.value: {""} if system_of(t) == System.SECONDARY else LEVELS
-                        for t in CollegeType}
+        self._levels = {
+            t.value: {""} if system_of(t) == System.SECONDARY else LEVELS for t in CollegeType
+        }
 
     def check(self, number: int, cells: dict[str, str]) -> Row | None:
         """The row, or None after recording its errors. A valid row takes the fast path."""
@@ -113,16 +130,26 @@ class _Checker:
             self.errors.add(number, column, "entry.missing_field", f"{column} is blank")
         college = self.colleges.get(cells.get("college_code", ""))
         if college is None and "college_code" not in blank:
-            self.errors.add(number, "college_code", "college.unknown", "no college with this code",
-                            value=cells["college_code"])
+            self.errors.add(
+                number,
+                "college_code",
+                "college.unknown",
+                "no college with this code",
+                value=cells["college_code"],
+            )
         values = self._values(number, cells, blank)
         if college is None or "major_code" in blank:
             return None
         system = system_of(college.type).value
         level = self._level(number, cells.get("level", ""), system)
         major_id = self.majors.resolve(
-            self.errors, number, cells["major_code"], cells.get("major_name", ""),
-            province=college.province, system=system)
+            self.errors,
+            number,
+            cells["major_code"],
+            cells.get("major_name", ""),
+            province=college.province,
+            system=system,
+        )
         if major_id is None or level is None or values is None:
             return None
         return Row(number, (college.id, major_id, level, cells["intake"]), *values)
@@ -139,21 +166,36 @@ class _Checker:
             ("since_year", since is not None, "a year such as 2024"),
         ):
             if column not in blank and not good:
-                self.errors.add(number, column, "entry.invalid_value", f"use {hint}",
-                                value=cells.get(column, ""))
+                self.errors.add(
+                    number,
+                    column,
+                    "entry.invalid_value",
+                    f"use {hint}",
+                    value=cells.get(column, ""),
+                )
                 ok = False
         return (length, status, since) if ok else None
 
     def _level(self, number: int, level: str, system: str) -> str | None:
         if system == "secondary":
             if level:  # domain.md: 中职 programs have no training level
-                self.errors.add(number, "level", "entry.invalid_value",
-                                "中职 programs have no level; leave it blank", value=level)
+                self.errors.add(
+                    number,
+                    "level",
+                    "entry.invalid_value",
+                    "中职 programs have no level; leave it blank",
+                    value=level,
+                )
                 return None
             return ""
         if level not in LEVELS:
-            self.errors.add(number, "level", "entry.missing_field" if not level else
-                            "entry.invalid_value", "use 中级, 高级 or 预备技师", value=level)
+            self.errors.add(
+                number,
+                "level",
+                "entry.missing_field" if not level else "entry.invalid_value",
+                "use 中级, 高级 or 预备技师",
+                value=level,
+            )
             return None
         return level
 
@@ -165,15 +207,21 @@ def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
         if row.status != "active":
             continue
         if row.key in first:
-            errors.add(row.number, "status", "program.duplicate_active",
-                       f"the same active offering (college, major, level, intake) is on row "
-                       f"{first[row.key]}", value=row.status)
+            errors.add(
+                row.number,
+                "status",
+                "program.duplicate_active",
+                f"the same active offering (college, major, level, intake) is on row "
+                f"{first[row.key]}",
+                value=row.status,
+            )
         else:
             first[row.key] = row.number
 
 
-def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int,
-               progress: Progress | None = None) -> list[Row]:
+def check_rows(
+    session: Session, data: bytes, *, filename: str, max_rows: int, progress: Progress | None = None
+) -> list[Row]:
     table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
     checker = _Checker(session, table.rows)
     rows: list[Row] = []
@@ -190,7 +238,7 @@ def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int,
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # A program as read for planning: (id, college_id, major_id, level, intake, status,
@@ -217,8 +265,16 @@ def _existing(session: Session, college_ids: Iterable[int]) -> list[Old]:
     t = Program.__table__
     out: list[Old] = []
     for chunk in _chunks(sorted(college_ids), 500):
-        query = select(t.c.id, t.c.college_id, t.c.major_id, t.c.level, t.c.intake, t.c.status,
-                       t.c.length_years, t.c.since_year).where(t.c.college_id.in_(chunk))
+        query = select(
+            t.c.id,
+            t.c.college_id,
+            t.c.major_id,
+            t.c.level,
+            t.c.intake,
+            t.c.status,
+            t.c.length_years,
+            t.c.since_year,
+        ).where(t.c.college_id.in_(chunk))
         out.extend(tuple(r) for r in session.execute(query).all())
     return out
 
@@ -247,8 +303,7 @@ def _pair(rows: list[Row], olds: list[Old]) -> tuple[list[tuple[Row, Old]], list
 def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], list[dict]]:
     """(inserts, updates) as executemany parameter lists."""
     first, many = _group(rows, lambda r: r.key)
-    old_first, old_many = _group(_existing(session, {row.key[0] for row in rows}),
-                                 lambda o: o[1:5])
+    old_first, old_many = _group(_existing(session, {row.key[0] for row in rows}), lambda o: o[1:5])
     inserts, updates = [], []
     for key, row in first.items():
         if key in many or key in old_many:
@@ -260,19 +315,35 @@ def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], li
             pairs, new = [], [row]
         for r, o in pairs:
             if o[5:8] != (r.status, r.length_years, r.since_year):
-                updates.append({"_id": o[0], "status": r.status, "length_years": r.length_years,
-                                "since_year": r.since_year})
+                updates.append(
+                    {
+                        "_id": o[0],
+                        "status": r.status,
+                        "length_years": r.length_years,
+                        "since_year": r.since_year,
+                    }
+                )
         inserts.extend(
-            {"college_id": key[0], "major_id": key[1], "level": key[2], "intake": key[3],
-             "length_years": r.length_years, "status": r.status, "since_year": r.since_year,
-             "source": source} for r in new)
+            {
+                "college_id": key[0],
+                "major_id": key[1],
+                "level": key[2],
+                "intake": key[3],
+                "length_years": r.length_years,
+                "status": r.status,
+                "since_year": r.since_year,
+                "source": source,
+            }
+            for r in new
+        )
     # Programs leaving 'active' go first, so the active-offering index never sees two at once.
     updates.sort(key=lambda u: u["status"] == "active")
     return inserts, updates
 
 
-def write(session: Session, inserts: list[dict], updates: list[dict],
-          progress: Progress | None = None) -> None:
+def write(
+    session: Session, inserts: list[dict], updates: list[dict], progress: Progress | None = None
+) -> None:
     total, done = len(inserts) + len(updates), 0
 
     def tick(count: int) -> None:
@@ -293,14 +364,21 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
     t = College.__table__
     authorities = set()
     for chunk in _chunks(college_ids, 500):
-        authorities |= set(session.execute(
-            select(t.c.authority_id).where(t.c.id.in_(chunk))).scalars())
+        authorities |= set(
+            session.execute(select(t.c.authority_id).where(t.c.id.in_(chunk))).scalars()
+        )
     ensure_governs_all(session, actor, authorities)
 
 
 def import_programs(
-    session: Session, data: bytes, *, actor: Principal, filename: str = "",
-    source: str = "import", max_rows: int = 200_000, record_noop: bool = True,
+    session: Session,
+    data: bytes,
+    *,
+    actor: Principal,
+    filename: str = "",
+    source: str = "import",
+    max_rows: int = 200_000,
+    record_noop: bool = True,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row (raising with all errors), then insert and update in one transaction."""
@@ -310,10 +388,19 @@ def import_programs(
         inserts, updates = plan(session, rows, source[:60])
         write(session, inserts, updates, progress)
         refresh_statistics(session, len(inserts) + len(updates))
-    result = ImportResult(rows=len(rows), inserted=len(inserts), updated=len(updates),
-                          unchanged=len(rows) - len(inserts) - len(updates))
+    result = ImportResult(
+        rows=len(rows),
+        inserted=len(inserts),
+        updated=len(updates),
+        unchanged=len(rows) - len(inserts) - len(updates),
+    )
     if result.changed or record_noop:
-        audit.record(session, actor, action="program.import", target_type="program",
-                     target_id=filename or "import",
-                     after={"file": filename, **result.model_dump()})
+        audit.record(
+            session,
+            actor,
+            action="program.import",
+            target_type="program",
+            target_id=filename or "import",
+            after={"file": filename, **result.model_dump()},
+        )
     return result

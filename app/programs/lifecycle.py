@@ -59,27 +59,37 @@ def apply_approval(session: Session, approval: Approval) -> Program:
     same = _same_offering(session, approval)
     active = [p for p in same if p.status == "active"]
     if active:
-        raise Conflict(
-            f"program {active[0].id} already runs this offering", error="program_exists"
-        )
+        raise Conflict(f"program {active[0].id} already runs this offering", error="program_exists")
     if same:
         return _reactivate(session, same[0], approval)
     return _create(session, approval)
 
 
 def _same_offering(session: Session, a: Approval) -> list[Program]:
-    query = select(Program).where(
-        Program.college_id == a.college_id, Program.major_id == a.major_id,
-        Program.level == a.level, Program.intake == a.intake,
-    ).order_by(Program.id)
+    query = (
+        select(Program)
+        .where(
+            Program.college_id == a.college_id,
+            Program.major_id == a.major_id,
+            Program.level == a.level,
+            Program.intake == a.intake,
+        )
+        .order_by(Program.id)
+    )
     # suspended before withdrawn: 停招后复开 reopens a suspended program first
     return sorted(session.exec(query).all(), key=lambda p: (p.status != "suspended", p.id or 0))
 
 
 def _create(session: Session, a: Approval) -> Program:
     program = Program(
-        college_id=a.college_id, major_id=a.major_id, level=a.level, intake=a.intake,
-        length_years=a.length_years, status="active", since_year=a.year, source=a.source[:60],
+        college_id=a.college_id,
+        major_id=a.major_id,
+        level=a.level,
+        intake=a.intake,
+        length_years=a.length_years,
+        status="active",
+        since_year=a.year,
+        source=a.source[:60],
     )
     session.add(program)
     session.flush()
@@ -102,8 +112,12 @@ def _rename(session: Session, a: Approval) -> Program | None:
     rows = session.exec(
         select(Program, Major)
         .join(Major, Major.id == Program.major_id)
-        .where(Program.college_id == a.college_id, Program.level == a.level,
-               Program.intake == a.intake, Major.name_norm == normalize_name(a.former_name))
+        .where(
+            Program.college_id == a.college_id,
+            Program.level == a.level,
+            Program.intake == a.intake,
+            Major.name_norm == normalize_name(a.former_name),
+        )
         .order_by(Program.id)
     ).all()
     if not rows:
@@ -118,14 +132,18 @@ def _rename(session: Session, a: Approval) -> Program | None:
     return program
 
 
-def _event(
-    session: Session, program: Program, action: str, a: Approval, **extra: Any
-) -> None:
+def _event(session: Session, program: Program, action: str, a: Approval, **extra: Any) -> None:
     assert program.id is not None
-    session.add(ProgramEvent(
-        program_id=program.id, action=action, actor=a.actor, source=a.source[:60],
-        detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year}, **extra,
-    ))
+    session.add(
+        ProgramEvent(
+            program_id=program.id,
+            action=action,
+            actor=a.actor,
+            source=a.source[:60],
+            detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year},
+            **extra,
+        )
+    )
 
 
 def history(session: Session, program_id: int) -> list[ProgramEvent]:

@@ -24,23 +24,42 @@ from app.pagination import decode_cursor, encode_cursor
 from app.programs.models import Program
 from app.programs.schemas import ProgramFilters
 
-FIELDS = ("id", "college_code", "college", "major_code", "major_name", "category", "edition",
-          "intake", "level", "length_years", "status", "since_year")
+FIELDS = (
+    "id",
+    "college_code",
+    "college",
+    "major_code",
+    "major_name",
+    "category",
+    "edition",
+    "intake",
+    "level",
+    "length_years",
+    "status",
+    "since_year",
+)
 
 # filter -> (program column, the ids the value means); each is one indexed lookup.
 LOOKUPS: dict[str, tuple[Any, Select]] = {
-    "college": (Program.college_id,
-                select(College.id).where(College.code == bindparam("college"))),
-    "province": (Program.college_id,
-                 select(College.id).where(College.province == bindparam("province"))),
-    "major_code": (Program.major_id,
-                   select(Major.id).where(Major.code == bindparam("major_code"))),
-    "category": (Program.major_id,
-                 select(Major.id).join(Category, Category.id == Major.category_id)
-                 .where(Category.name == bindparam("category"))),
+    "college": (Program.college_id, select(College.id).where(College.code == bindparam("college"))),
+    "province": (
+        Program.college_id,
+        select(College.id).where(College.province == bindparam("province")),
+    ),
+    "major_code": (Program.major_id, select(Major.id).where(Major.code == bindparam("major_code"))),
+    "category": (
+        Program.major_id,
+        select(Major.id)
+        .join(Category, Category.id == Major.category_id)
+        .where(Category.name == bindparam("category")),
+    ),
 }
-OWN = {"level": Program.level, "intake": Program.intake, "status": Program.status,
-       "year": Program.since_year}
+OWN = {
+    "level": Program.level,
+    "intake": Program.intake,
+    "status": Program.status,
+    "year": Program.since_year,
+}
 
 
 def page_statement(names: tuple[str, ...], after: bool) -> Select:
@@ -57,9 +76,20 @@ def page_statement(names: tuple[str, ...], after: bool) -> Select:
         ids = ids.where(Program.id > bindparam("after"))
     ids = ids.order_by(Program.id).limit(bindparam("limit"))
     return (
-        select(Program.id, College.code, College.name, Major.code, Major.name, Category.name,
-               CatalogEdition.key, Program.intake, Program.level, Program.length_years,
-               Program.status, Program.since_year)
+        select(
+            Program.id,
+            College.code,
+            College.name,
+            Major.code,
+            Major.name,
+            Category.name,
+            CatalogEdition.key,
+            Program.intake,
+            Program.level,
+            Program.length_years,
+            Program.status,
+            Program.since_year,
+        )
         .select_from(Program)
         .join(College, College.id == Program.college_id)
         .join(Major, Major.id == Program.major_id)
@@ -77,8 +107,9 @@ class _Compiled:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
         # Values the statement carries itself (e.g. SQLite's OFFSET 0); the others come per page.
-        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
-                         if not bind.required}
+        self.defaults = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
         self.order = compiled.positiontup  # None for named parameter styles (psycopg)
 
     def params(self, values: dict[str, Any]) -> Any:
@@ -98,8 +129,9 @@ def _compiled(dialect: Dialect, names: tuple[str, ...], after: bool) -> _Compile
     return found
 
 
-def rows(engine: Engine, filters: ProgramFilters, *, after: int | None,
-         limit: int) -> Sequence[Any]:
+def rows(
+    engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int
+) -> Sequence[Any]:
     """Up to ``limit`` rows (tuples in FIELDS order) after id ``after``, by id; ``engine`` is a
     read engine (``db.make_read_engine``)."""
     values: dict[str, Any] = {"limit": limit}
@@ -125,8 +157,7 @@ def after_id(cursor: str | None) -> int | None:
     return key[0]
 
 
-def page_json(engine: Engine, filters: ProgramFilters, *, after: int | None,
-              limit: int) -> bytes:
+def page_json(engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int) -> bytes:
     """The page as ``{"items": [...], "next": cursor|null}``, serialised once."""
     found = rows(engine, filters, after=after, limit=limit + 1)
     nxt = encode_cursor([found[limit - 1][0]]) if len(found) > limit else None

@@ -24,7 +24,7 @@ CHUNK = 500
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
     items = sorted(v for v in values if v)
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
 def college_index(session: Session, codes: Iterable[str]) -> dict[str, Any]:
@@ -64,13 +64,24 @@ class MajorResolver:
                 self.by_code[r[1]].append(MajorRef(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6]))
         self._cache: dict[tuple, tuple[int | None, tuple | None]] = {}
 
-    def pick(self, code: str, name: str, *, province: str, system: str | None,
-             edition_id: int | None = None) -> MajorRef | None:
+    def pick(
+        self,
+        code: str,
+        name: str,
+        *,
+        province: str,
+        system: str | None,
+        edition_id: int | None = None,
+    ) -> MajorRef | None:
         """The best candidate: the stated name's major when the code is in two editions, then
         the newest edition. ``system`` None: any system."""
-        candidates = [r for r in self.by_code.get(code, ())
-                      if system in (None, r.system) and r.province in (None, province)
-                      and edition_id in (None, r.edition_id)]
+        candidates = [
+            r
+            for r in self.by_code.get(code, ())
+            if system in (None, r.system)
+            and r.province in (None, province)
+            and edition_id in (None, r.edition_id)
+        ]
         if not candidates:
             return None
         norm = normalize_name(name)
@@ -82,21 +93,30 @@ class MajorResolver:
         if problem:
             return ("major.code_format", problem.message, problem.suggestion)
         if any(r.province not in (None, province) for r in self.by_code.get(code, ())):
-            return ("major.not_in_province", f"{code} is a specialty code of another province",
-                    None)
-        return ("major.unknown_code",
-                f"{code} is in no {system or ''} catalog in force for {province}", None)
+            return (
+                "major.not_in_province",
+                f"{code} is a specialty code of another province",
+                None,
+            )
+        return (
+            "major.unknown_code",
+            f"{code} is in no {system or ''} catalog in force for {province}",
+            None,
+        )
 
-    def resolve(self, errors: RowErrors, number: int, code: str, name: str, *, province: str,
-                system: str) -> int | None:
+    def resolve(
+        self, errors: RowErrors, number: int, code: str, name: str, *, province: str, system: str
+    ) -> int | None:
         """The major id, or None after adding the row's error (column major_code)."""
         key = (code, name, province, system)
         if key not in self._cache:
             ref = self.pick(code, name, province=province, system=system)
-            self._cache[key] = (ref.id, None) if ref else (None, self.problem(
-                code, province, system))
+            self._cache[key] = (
+                (ref.id, None) if ref else (None, self.problem(code, province, system))
+            )
         major_id, problem = self._cache[key]
         if problem:
-            errors.add(number, "major_code", problem[0], problem[1], value=code,
-                       suggestion=problem[2])
+            errors.add(
+                number, "major_code", problem[0], problem[1], value=code, suggestion=problem[2]
+            )
         return major_id

@@ -19,20 +19,33 @@ async def list_programs(request: Request):
     response-model validation, and on SQLite no threadpool hop (README "Benchmarks", 2.)."""
     query = read_query(request, ProgramPageQuery)
     state = request.app.state
-    body = await run_read(state, listing.page_json, state.read_engine, query,
-                          after=listing.after_id(query.cursor), limit=query.limit)
+    body = await run_read(
+        state,
+        listing.page_json,
+        state.read_engine,
+        query,
+        after=listing.after_id(query.cursor),
+        limit=query.limit,
+    )
     return Response(body, media_type="application/json")
 
 
 @router.post(
-    "/import", response_model=ImportResult,
+    "/import",
+    response_model=ImportResult,
     responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
 )
 def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
     """The `programs.csv` export layout; colleges and majors must exist. A row whose (college,
     major, level, intake) exists updates it (status, length, since_year); else it is inserted."""
-    return import_programs(session, upload.data, actor=actor, filename=upload.filename,
-                           source=f"import:{upload.filename}", max_rows=upload.max_rows)
+    return import_programs(
+        session,
+        upload.data,
+        actor=actor,
+        filename=upload.filename,
+        source=f"import:{upload.filename}",
+        max_rows=upload.max_rows,
+    )
 
 
 @router.get("/{program_id}", response_model=ProgramPublic, responses={404: {}})
@@ -41,7 +54,9 @@ def get_program(session: SessionDep, program_id: int):
 
 
 @router.post(
-    "", response_model=ProgramPublic, status_code=status.HTTP_201_CREATED,
+    "",
+    response_model=ProgramPublic,
+    status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
 def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincipal):

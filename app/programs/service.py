@@ -40,19 +40,28 @@ def conditions(filters: ProgramFilters) -> list[Any]:
     (college_id, id), (major_id, id), (since_year, id), (status, id)."""
     out: list[Any] = []
     if filters.college:
-        out.append(Program.college_id.in_(
-            select(College.id).where(College.code == filters.college)))
+        out.append(
+            Program.college_id.in_(select(College.id).where(College.code == filters.college))
+        )
     if filters.province:
-        out.append(Program.college_id.in_(
-            select(College.id).where(College.province == filters.province)))
+        out.append(
+            Program.college_id.in_(select(College.id).where(College.province == filters.province))
+        )
     if filters.major_code:
         out.append(Program.major_id.in_(select(Major.id).where(Major.code == filters.major_code)))
     if filters.category:
-        out.append(Program.major_id.in_(
-            select(Major.id).join(Category, Category.id == Major.category_id)
-            .where(Category.name == filters.category)))
-    for column, value in ((Program.level, filters.level), (Program.intake, filters.intake),
-                          (Program.status, filters.status)):
+        out.append(
+            Program.major_id.in_(
+                select(Major.id)
+                .join(Category, Category.id == Major.category_id)
+                .where(Category.name == filters.category)
+            )
+        )
+    for column, value in (
+        (Program.level, filters.level),
+        (Program.intake, filters.intake),
+        (Program.status, filters.status),
+    ):
         if value is not None:
             out.append(column == value.value)
     if filters.year:
@@ -88,8 +97,13 @@ def get_program(session: Session, program_id: int) -> ProgramPublic:
 
 
 def resolve_major(
-    session: Session, code: str, *, edition: str | None, province: str,
-    system: str | None = None, name: str = "",
+    session: Session,
+    code: str,
+    *,
+    edition: str | None,
+    province: str,
+    system: str | None = None,
+    name: str = "",
 ) -> Major:
     """The major a code means for a college of ``province`` (and ``system``): in the named
     edition, else in any edition in force — the same rules as ``import programs``."""
@@ -98,8 +112,9 @@ def resolve_major(
     ref = resolver.pick(code, name, province=province, system=system, edition_id=edition_id)
     if ref is None:
         finding, message, suggestion = resolver.problem(code, province, system)
-        raise NotFound({"code": finding, "message": message, "suggestion": suggestion},
-                       error="major_not_found")
+        raise NotFound(
+            {"code": finding, "message": message, "suggestion": suggestion}, error="major_not_found"
+        )
     major = session.get(Major, ref.id)
     assert major is not None
     return major
@@ -112,26 +127,42 @@ def _level(college: College, level: Level | None) -> str:
             raise Invalid("中职 programs have no level; leave it out", error="level_not_allowed")
         return ""
     if level is None:
-        raise Invalid("a technician program needs a level (中级, 高级 or 预备技师)",
-                      error="level_required")
+        raise Invalid(
+            "a technician program needs a level (中级, 高级 or 预备技师)", error="level_required"
+        )
     return level.value
 
 
 def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -> Program:
     college = colleges.get_by_code(session, data.college)
     ensure_manage_college(session, actor, college)
-    major = resolve_major(session, data.major_code, edition=data.edition,
-                          province=college.province, system=system_of(college.type).value)
+    major = resolve_major(
+        session,
+        data.major_code,
+        edition=data.edition,
+        province=college.province,
+        system=system_of(college.type).value,
+    )
     program = Program(
-        college_id=college.id, major_id=major.id, level=_level(college, data.level),
-        intake=data.intake.value, length_years=data.length_years, status=data.status.value,
-        since_year=data.since_year, source="api",
+        college_id=college.id,
+        major_id=major.id,
+        level=_level(college, data.level),
+        intake=data.intake.value,
+        length_years=data.length_years,
+        status=data.status.value,
+        since_year=data.since_year,
+        source="api",
     )
     session.add(program)
     _flush_unique(session, college.code, major.code)
     audit.record(
-        session, actor, action="program.create", target_type="program", target_id=program.id,
-        after=data.model_dump(mode="json"), authority_id=college.authority_id,
+        session,
+        actor,
+        action="program.create",
+        target_type="program",
+        target_id=program.id,
+        after=data.model_dump(mode="json"),
+        authority_id=college.authority_id,
     )
     return program
 
@@ -153,8 +184,14 @@ def update_program(
     assert college is not None and major is not None
     _flush_unique(session, college.code, major.code)
     audit.record(
-        session, actor, action="program.update", target_type="program", target_id=program.id,
-        before=before, after=changes, authority_id=college.authority_id,
+        session,
+        actor,
+        action="program.update",
+        target_type="program",
+        target_id=program.id,
+        before=before,
+        after=changes,
+        authority_id=college.authority_id,
     )
     return program
 
@@ -165,6 +202,6 @@ def _flush_unique(session: Session, college: str, major: str) -> None:
             session.flush()
     except IntegrityError as exc:
         raise Conflict(
-            f"college {college} already runs {major} at this level and intake as an active "
-            "program", error="program_exists",
+            f"college {college} already runs {major} at this level and intake as an active program",
+            error="program_exists",
         ) from exc

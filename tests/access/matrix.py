@@ -21,8 +21,14 @@ from app.programs.models import Program
 from tests.access.conftest import OTHER_COLLEGE, OWN_AUTHORITY, OWN_COLLEGE, ROLES
 
 ROLE_ORDER = (
-    "anonymous", "other_college", "college", "other_reviewer", "reviewer", "other_admin",
-    "admin", "superuser",
+    "anonymous",
+    "other_college",
+    "college",
+    "other_reviewer",
+    "reviewer",
+    "other_admin",
+    "admin",
+    "superuser",
 )
 assert set(ROLE_ORDER) == set(ROLES)
 
@@ -76,21 +82,40 @@ class Ctx:
         n = self.cache["entries"] = self.cache.get("entries", -1) + 1
         code, name, category = FREE_MAJORS[n // len(OFFERINGS)]
         intake, level, years = OFFERINGS[n % len(OFFERINGS)]
-        return {"major_code": code, "major_name": name, "category": category, "intake": intake,
-                "level": level, "length_years": years}
+        return {
+            "major_code": code,
+            "major_name": name,
+            "category": category,
+            "intake": intake,
+            "level": level,
+            "length_years": years,
+        }
 
     def open_round(self) -> int:
         if "round" not in self.cache:
-            self.cache["round"] = self.as_superuser("POST", "/api/v1/rounds", json={
-                "authority": OWN_AUTHORITY, "year": FILING_YEAR, "title": "matrix round",
-                "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z",
-            })["id"]
+            self.cache["round"] = self.as_superuser(
+                "POST",
+                "/api/v1/rounds",
+                json={
+                    "authority": OWN_AUTHORITY,
+                    "year": FILING_YEAR,
+                    "title": "matrix round",
+                    "opens_at": "2020-01-01T00:00:00Z",
+                    "closes_at": "2099-12-31T00:00:00Z",
+                },
+            )["id"]
         return self.cache["round"]
 
     def draft(self, entry: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self.as_superuser("POST", "/api/v1/filings", json={
-            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [entry or self.entry()],
-        })
+        return self.as_superuser(
+            "POST",
+            "/api/v1/filings",
+            json={
+                "college": OWN_COLLEGE,
+                "year": FILING_YEAR,
+                "entries": [entry or self.entry()],
+            },
+        )
 
     def submitted(self, entry: dict[str, Any] | None = None) -> dict[str, Any]:
         self.open_round()
@@ -99,8 +124,11 @@ class Ctx:
 
     def referral(self) -> int:
         filing = self.submitted({**self.entry(), "major_code": "", "major_name": "低空飞行器维护"})
-        self.as_superuser("POST", f"/api/v1/filings/{filing['id']}/entries/0/decision",
-                          json={"decision": "referred"})
+        self.as_superuser(
+            "POST",
+            f"/api/v1/filings/{filing['id']}/entries/0/decision",
+            json={"decision": "referred"},
+        )
         referrals = self.as_superuser("GET", "/api/v1/referrals", params={"status": "pending"})
         return max(r["id"] for r in referrals["items"])
 
@@ -108,11 +136,25 @@ class Ctx:
 
     def draft_publication(self) -> int:
         n = self.cache["publications"] = self.cache.get("publications", 0) + 1
-        return self.as_superuser("POST", "/api/v1/publications", json={
-            "authority": OWN_AUTHORITY, "year": 2030 + n, "title": f"matrix list {n}",
-            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0702",
-                       "intake": "初中起点", "level": "高级", "length_years": 5}],
-        })["id"]
+        return self.as_superuser(
+            "POST",
+            "/api/v1/publications",
+            json={
+                "authority": OWN_AUTHORITY,
+                "year": 2030 + n,
+                "title": f"matrix list {n}",
+                "lines": [
+                    {
+                        "seq": 1,
+                        "college": OWN_COLLEGE,
+                        "major_code": "0702",
+                        "intake": "初中起点",
+                        "level": "高级",
+                        "length_years": 5,
+                    }
+                ],
+            },
+        )["id"]
 
     def published_publication(self) -> int:
         publication_id = self.draft_publication()
@@ -121,7 +163,8 @@ class Ctx:
 
     def college_token_id(self, college: str = OWN_COLLEGE) -> int:
         body = self.as_superuser(
-            "POST", "/api/v1/tokens",
+            "POST",
+            "/api/v1/tokens",
             json={"name": "to-revoke", "role": "college", "college": college},
         )
         return body["id"]
@@ -156,14 +199,22 @@ SEED = Path(__file__).resolve().parents[2] / "seed"
 # Catalog majors 广州市技师学院 (OWN_COLLEGE) does not run: new entries of its filings.
 RUNS = {"0702", "0219", "0529", "8172", "0314", "0444", "8206"}
 with open(SEED / "catalog_technician_2022.csv", encoding="utf-8", newline="") as _handle:
-    FREE_MAJORS = [(r["code"], r["name"], r["category"]) for r in csv.DictReader(_handle)
-                   if r["code"] not in RUNS]
+    FREE_MAJORS = [
+        (r["code"], r["name"], r["category"])
+        for r in csv.DictReader(_handle)
+        if r["code"] not in RUNS
+    ]
 
 # One (intake, level, years) per role, so each allowed role creates a distinct offering.
 OFFERINGS = [
-    ("初中起点", "中级", 3), ("初中起点", "高级", 5), ("初中起点", "预备技师", 6),
-    ("高中起点", "高级", 3), ("高中起点", "预备技师", 4), ("中技起点", "高级", 2),
-    ("高技起点", "预备技师", 2), ("高中、中专或中技起点", "高级", 3),
+    ("初中起点", "中级", 3),
+    ("初中起点", "高级", 5),
+    ("初中起点", "预备技师", 6),
+    ("高中起点", "高级", 3),
+    ("高中起点", "预备技师", 4),
+    ("中技起点", "高级", 2),
+    ("高技起点", "预备技师", 2),
+    ("高中、中专或中技起点", "高级", 3),
 ]
 
 
@@ -186,18 +237,28 @@ CORE: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/catalogs"): Row(statuses(200, EVERYONE), fixed("/api/v1/catalogs")),
     ("POST", "/api/v1/catalogs"): Row(
         statuses(201, SUPERUSER),
-        lambda ctx, role: Call("/api/v1/catalogs", json={
-            "key": f"matrix-{_suffix(role)}", "title": "matrix edition", "system": "technician",
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/catalogs",
+            json={
+                "key": f"matrix-{_suffix(role)}",
+                "title": "matrix edition",
+                "system": "technician",
+            },
+        ),
     ),
     ("GET", "/api/v1/catalogs/{key}/majors"): Row(
         statuses(200, EVERYONE), fixed("/api/v1/catalogs/technician-2022/majors")
     ),
     ("POST", "/api/v1/catalogs/{key}/majors"): Row(
         statuses(201, SUPERUSER),
-        lambda ctx, role: Call("/api/v1/catalogs/technician-2022/majors", json={
-            "code": f"159{_suffix(role)}", "name": f"测试专业{_suffix(role)}", "category": "其他",
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/catalogs/technician-2022/majors",
+            json={
+                "code": f"159{_suffix(role)}",
+                "name": f"测试专业{_suffix(role)}",
+                "category": "其他",
+            },
+        ),
     ),
     ("PATCH", "/api/v1/catalogs/{key}/majors/{code}"): Row(
         statuses(200, SUPERUSER),
@@ -208,18 +269,30 @@ CORE: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/catalogs/{key}/crosswalk"): Row(
         statuses(201, SUPERUSER),
-        lambda ctx, role: Call("/api/v1/catalogs/technician-2022/crosswalk", json={
-            "from_edition": ctx.old_edition(), "from_code": f"039{_suffix(role)}",
-            "to_code": "0127", "relation": "renamed",
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/catalogs/technician-2022/crosswalk",
+            json={
+                "from_edition": ctx.old_edition(),
+                "from_code": f"039{_suffix(role)}",
+                "to_code": "0127",
+                "relation": "renamed",
+            },
+        ),
     ),
     ("GET", "/api/v1/colleges"): Row(statuses(200, EVERYONE), fixed("/api/v1/colleges")),
     ("POST", "/api/v1/colleges"): Row(
         statuses(201, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/colleges", json={
-            "code": f"4401J9{_suffix(role)}", "name": f"广州市测试技师学院{_suffix(role)}",
-            "type": "技师学院", "ownership": "公办", "province": "广东省", "city": "广州市",
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/colleges",
+            json={
+                "code": f"4401J9{_suffix(role)}",
+                "name": f"广州市测试技师学院{_suffix(role)}",
+                "type": "技师学院",
+                "ownership": "公办",
+                "province": "广东省",
+                "city": "广州市",
+            },
+        ),
     ),
     ("GET", "/api/v1/colleges/{code}"): Row(
         statuses(200, EVERYONE), fixed(f"/api/v1/colleges/{OTHER_COLLEGE}")
@@ -234,10 +307,15 @@ CORE: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/programs"): Row(
         statuses(201, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/programs", json={
-            "college": OWN_COLLEGE, "major_code": "0127", "since_year": 2025,
-            **offering(role),
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/programs",
+            json={
+                "college": OWN_COLLEGE,
+                "major_code": "0127",
+                "since_year": 2025,
+                **offering(role),
+            },
+        ),
     ),
     ("PATCH", "/api/v1/programs/{program_id}"): Row(
         statuses(200, OWN_ADMINS),
@@ -246,38 +324,50 @@ CORE: dict[tuple[str, str], Row] = {
 }
 
 
-
 def upload(name: str, text: str) -> dict[str, Any]:
     return {"file": (name, text.encode("utf-8"), "text/csv")}
 
 
 def _college_row(role: str) -> str:
-    return (f"code,name,type,ownership,province,city\n4401J8{_suffix(role)},"
-            f"广州市导入技师学院{_suffix(role)},技师学院,公办,广东省,广州市\n")
+    return (
+        f"code,name,type,ownership,province,city\n4401J8{_suffix(role)},"
+        f"广州市导入技师学院{_suffix(role)},技师学院,公办,广东省,广州市\n"
+    )
 
 
-PROGRAMS_HEADER = ("college_code,college,major_code,major_name,category,intake,level,"
-                   "length_years,status,since_year\n")
+PROGRAMS_HEADER = (
+    "college_code,college,major_code,major_name,category,intake,level,"
+    "length_years,status,since_year\n"
+)
 
 IMPORTS: dict[tuple[str, str], Row] = {
-    ("GET", "/api/v1/majors"): Row(statuses(200, EVERYONE), fixed("/api/v1/majors",
-                                                                   params={"q": "jidian"})),
+    ("GET", "/api/v1/majors"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/majors", params={"q": "jidian"})
+    ),
     ("POST", "/api/v1/catalogs/{key}/import"): Row(
         statuses(200, SUPERUSER),
-        fixed("/api/v1/catalogs/technician-2022/import",
-              files=upload("c.csv", "code,name,category\n0127,机电一体化技术,机械类\n")),
+        fixed(
+            "/api/v1/catalogs/technician-2022/import",
+            files=upload("c.csv", "code,name,category\n0127,机电一体化技术,机械类\n"),
+        ),
     ),
     ("POST", "/api/v1/colleges/import"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/colleges/import",
-                               files=upload("colleges.csv", _college_row(role))),
+        lambda ctx, role: Call(
+            "/api/v1/colleges/import", files=upload("colleges.csv", _college_row(role))
+        ),
     ),
     ("POST", "/api/v1/programs/import"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/programs/import", files=upload(
-            "programs.csv", PROGRAMS_HEADER + f"{OWN_COLLEGE},广州市技师学院,0127,机电一体化技术,"
-            f"机械类,{OFFERINGS[ROLES.index(role)][0]},{OFFERINGS[ROLES.index(role)][1]},"
-            f"{OFFERINGS[ROLES.index(role)][2]},active,2025\n")),
+        lambda ctx, role: Call(
+            "/api/v1/programs/import",
+            files=upload(
+                "programs.csv",
+                PROGRAMS_HEADER + f"{OWN_COLLEGE},广州市技师学院,0127,机电一体化技术,"
+                f"机械类,{OFFERINGS[ROLES.index(role)][0]},{OFFERINGS[ROLES.index(role)][1]},"
+                f"{OFFERINGS[ROLES.index(role)][2]},active,2025\n",
+            ),
+        ),
     ),
 }
 
@@ -289,41 +379,62 @@ DECIDERS = ("superuser", "admin", "reviewer")
 
 def _filing_csv(ctx: Ctx) -> dict[str, Any]:
     e = ctx.entry()
-    text = ("序号,学校,专业,专业类别,专业代码,层次,级别,学制,备注\n"
-            f"1,广州市技师学院,{e['major_name']},{e['category']},{e['major_code']},{e['intake']},"
-            f"{e['level']},{e['length_years']},\n")
+    text = (
+        "序号,学校,专业,专业类别,专业代码,层次,级别,学制,备注\n"
+        f"1,广州市技师学院,{e['major_name']},{e['category']},{e['major_code']},{e['intake']},"
+        f"{e['level']},{e['length_years']},\n"
+    )
     return upload("filing.csv", text)
 
 
 FILINGS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/rounds"): Row(
         statuses(201, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/rounds", json={
-            "authority": OWN_AUTHORITY, "year": 2030 + ROLES.index(role), "title": "r",
-            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z",
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/rounds",
+            json={
+                "authority": OWN_AUTHORITY,
+                "year": 2030 + ROLES.index(role),
+                "title": "r",
+                "opens_at": "2020-01-01T00:00:00Z",
+                "closes_at": "2099-12-31T00:00:00Z",
+            },
+        ),
     ),
     ("GET", "/api/v1/rounds"): Row(statuses(200, EVERYONE), fixed("/api/v1/rounds")),
     # contract.md: "Any valid token; a college token only for its own college."
     ("POST", "/api/v1/filings/validate"): Row(
         statuses(200, tuple(r for r in SIGNED_IN if r != "other_college")),
-        lambda ctx, role: Call("/api/v1/filings/validate", json={
-            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [ctx.entry()],
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/filings/validate",
+            json={
+                "college": OWN_COLLEGE,
+                "year": FILING_YEAR,
+                "entries": [ctx.entry()],
+            },
+        ),
     ),
     ("GET", "/api/v1/filings/template.{fmt}"): Row(
         statuses(200, EVERYONE), fixed("/api/v1/filings/template.xlsx")
     ),
     ("POST", "/api/v1/filings"): Row(
         statuses(201, FILERS),
-        lambda ctx, role: Call("/api/v1/filings", json={
-            "college": OWN_COLLEGE, "year": FILING_YEAR, "entries": [ctx.entry()],
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/filings",
+            json={
+                "college": OWN_COLLEGE,
+                "year": FILING_YEAR,
+                "entries": [ctx.entry()],
+            },
+        ),
     ),
     ("POST", "/api/v1/filings/import"): Row(
         statuses(201, FILERS),
-        lambda ctx, role: Call("/api/v1/filings/import", files=_filing_csv(ctx),
-                               data={"year": str(FILING_YEAR), "college": OWN_COLLEGE}),
+        lambda ctx, role: Call(
+            "/api/v1/filings/import",
+            files=_filing_csv(ctx),
+            data={"year": str(FILING_YEAR), "college": OWN_COLLEGE},
+        ),
     ),
     ("GET", "/api/v1/filings"): Row(statuses(200, SIGNED_IN), fixed("/api/v1/filings")),
     # A submitted filing: its college, and the staff of its authority.
@@ -333,13 +444,15 @@ FILINGS: dict[tuple[str, str], Row] = {
     ),
     ("PUT", "/api/v1/filings/{filing_id}"): Row(
         statuses(200, FILERS),
-        lambda ctx, role: Call(f"/api/v1/filings/{ctx.draft()['id']}",
-                               json={"version": 1, "entries": [ctx.entry()]}),
+        lambda ctx, role: Call(
+            f"/api/v1/filings/{ctx.draft()['id']}", json={"version": 1, "entries": [ctx.entry()]}
+        ),
     ),
     ("POST", "/api/v1/filings/{filing_id}/submit"): Row(
         statuses(200, FILERS),
         lambda ctx, role: Call(
-            f"/api/v1/filings/{(ctx.open_round(), ctx.draft())[1]['id']}/submit"),
+            f"/api/v1/filings/{(ctx.open_round(), ctx.draft())[1]['id']}/submit"
+        ),
     ),
     ("POST", "/api/v1/filings/{filing_id}/withdraw"): Row(
         statuses(200, FILERS),
@@ -347,8 +460,10 @@ FILINGS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/filings/{filing_id}/entries/{index}/decision"): Row(
         statuses(200, DECIDERS),
-        lambda ctx, role: Call(f"/api/v1/filings/{ctx.submitted()['id']}/entries/0/decision",
-                               json={"decision": "approved"}),
+        lambda ctx, role: Call(
+            f"/api/v1/filings/{ctx.submitted()['id']}/entries/0/decision",
+            json={"decision": "approved"},
+        ),
     ),
     # Referrals go to the province (GD-HRSS): its admins and the superuser see and decide them;
     # the city sees the referral's status on the filing itself.
@@ -359,8 +474,10 @@ FILINGS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/referrals/{referral_id}/decision"): Row(
         statuses(200, SUPERUSER),
-        lambda ctx, role: Call(f"/api/v1/referrals/{ctx.referral()}/decision",
-                               json={"decision": "rejected", "reason": "matrix"}),
+        lambda ctx, role: Call(
+            f"/api/v1/referrals/{ctx.referral()}/decision",
+            json={"decision": "rejected", "reason": "matrix"},
+        ),
     ),
 }
 
@@ -377,26 +494,26 @@ def _draft_path(suffix: str = "") -> Build:
 
 PUBLICATIONS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/programs.csv"): Row(statuses(200, EVERYONE), fixed("/api/v1/programs.csv")),
-    ("GET", "/api/v1/programs.xlsx"): Row(statuses(200, EVERYONE),
-                                          fixed("/api/v1/programs.xlsx")),
+    ("GET", "/api/v1/programs.xlsx"): Row(statuses(200, EVERYONE), fixed("/api/v1/programs.xlsx")),
     ("GET", "/api/v1/programs/{program_id}/approvals"): Row(
         statuses(200, EVERYONE),
         lambda ctx, role: Call(f"/api/v1/programs/{ctx.program_id()}/approvals"),
     ),
-    ("GET", "/api/v1/statistics/approvals"): Row(statuses(200, EVERYONE),
-                                                 fixed("/api/v1/statistics/approvals")),
+    ("GET", "/api/v1/statistics/approvals"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/statistics/approvals")
+    ),
     ("GET", "/api/v1/publications"): Row(statuses(200, EVERYONE), fixed("/api/v1/publications")),
     ("GET", "/api/v1/publications/diff"): Row(
-        statuses(200, EVERYONE), fixed("/api/v1/publications/diff",
-                                       params={"from": "year:2024", "to": "year:2024"}),
+        statuses(200, EVERYONE),
+        fixed("/api/v1/publications/diff", params={"from": "year:2024", "to": "year:2024"}),
     ),
     ("GET", "/api/v1/publications/diff.csv"): Row(
-        statuses(200, EVERYONE), fixed("/api/v1/publications/diff.csv",
-                                       params={"from": "year:2024", "to": "year:2024"}),
+        statuses(200, EVERYONE),
+        fixed("/api/v1/publications/diff.csv", params={"from": "year:2024", "to": "year:2024"}),
     ),
     ("GET", "/api/v1/publications/diff.xlsx"): Row(
-        statuses(200, EVERYONE), fixed("/api/v1/publications/diff.xlsx",
-                                       params={"from": "year:2024", "to": "year:2024"}),
+        statuses(200, EVERYONE),
+        fixed("/api/v1/publications/diff.xlsx", params={"from": "year:2024", "to": "year:2024"}),
     ),
     ("GET", "/api/v1/publications/{series}/latest"): Row(
         statuses(200, EVERYONE), fixed("/api/v1/publications/GZ-HRSS-2024/latest")
@@ -420,28 +537,54 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/publications"): Row(
         statuses(201, OWN_ADMINS),
-        lambda ctx, role: Call("/api/v1/publications", json={
-            "authority": OWN_AUTHORITY, "year": 2040 + ROLES.index(role), "title": "list",
-            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0702",
-                       "intake": "初中起点", "level": "高级", "length_years": 5}],
-        }),
+        lambda ctx, role: Call(
+            "/api/v1/publications",
+            json={
+                "authority": OWN_AUTHORITY,
+                "year": 2040 + ROLES.index(role),
+                "title": "list",
+                "lines": [
+                    {
+                        "seq": 1,
+                        "college": OWN_COLLEGE,
+                        "major_code": "0702",
+                        "intake": "初中起点",
+                        "level": "高级",
+                        "length_years": 5,
+                    }
+                ],
+            },
+        ),
     ),
     ("PATCH", "/api/v1/publications/{publication_id}"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}",
-                               json={"title": "renamed"}),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}", json={"title": "renamed"}
+        ),
     ),
     ("PUT", "/api/v1/publications/{publication_id}/lines"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/lines", json={
-            "lines": [{"seq": 1, "college": OWN_COLLEGE, "major_code": "0219",
-                       "intake": "初中起点", "level": "高级", "length_years": 5}],
-        }),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/lines",
+            json={
+                "lines": [
+                    {
+                        "seq": 1,
+                        "college": OWN_COLLEGE,
+                        "major_code": "0219",
+                        "intake": "初中起点",
+                        "level": "高级",
+                        "length_years": 5,
+                    }
+                ],
+            },
+        ),
     ),
     ("PUT", "/api/v1/publications/{publication_id}/specialties"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/specialties",
-                               json={"specialties": []}),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/specialties", json={"specialties": []}
+        ),
     ),
     ("DELETE", "/api/v1/publications/{publication_id}"): Row(
         statuses(204, OWN_ADMINS),
@@ -455,7 +598,8 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
         statuses(201, OWN_ADMINS),
         lambda ctx, role: Call(
             f"/api/v1/publications/{ctx.published_publication()}/corrections",
-            json={"reason": "matrix correction"}),
+            json={"reason": "matrix correction"},
+        ),
     ),
 }
 
@@ -466,9 +610,15 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/tokens"): Row(statuses(200, ADMINS), fixed("/api/v1/tokens")),
     ("POST", "/api/v1/tokens"): Row(
         statuses(201, OWN_ADMINS),
-        fixed("/api/v1/tokens", json={
-            "name": "new reviewer", "role": "reviewer", "authority": OWN_AUTHORITY, "days": 30,
-        }),
+        fixed(
+            "/api/v1/tokens",
+            json={
+                "name": "new reviewer",
+                "role": "reviewer",
+                "authority": OWN_AUTHORITY,
+                "days": 30,
+            },
+        ),
     ),
     ("DELETE", "/api/v1/tokens/{token_id}"): Row(
         statuses(200, OWN_ADMINS),

@@ -98,7 +98,8 @@ def check_request(app, engine, method: str, path: str, status: int, before: int)
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "audit_unchecked: the client is driven from several threads; skip the "
+        "markers",
+        "audit_unchecked: the client is driven from several threads; skip the "
         "one-audit-record-per-write check",
     )
 
@@ -119,7 +120,11 @@ def _every_write_is_audited(request, monkeypatch):
         if before is None:
             return response
         violation = check_request(
-            self.app, engine, method.upper(), response.request.url.path, response.status_code,
+            self.app,
+            engine,
+            method.upper(),
+            response.request.url.path,
+            response.status_code,
             before,
         )
         if violation is not None:

@@ -55,9 +55,15 @@ def test_downgrade_of_access_control_removes_the_triggers_and_upgrade_restores_t
 
 
 def _write_as(client, headers, name):
-    response = client.post("/api/v1/tokens", headers=headers, json={
-        "name": name, "role": "college", "college": OWN_COLLEGE,
-    })
+    response = client.post(
+        "/api/v1/tokens",
+        headers=headers,
+        json={
+            "name": name,
+            "role": "college",
+            "college": OWN_COLLEGE,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -66,7 +72,10 @@ def test_audit_entry_names_actor_role_action_target_and_change(seeded_client, ro
     token_id = _write_as(seeded_client, role_headers["admin"], "教务处")
     entry = seeded_client.get("/api/v1/audit", headers=role_headers["admin"]).json()["items"][0]
     assert (entry["actor"], entry["role"], entry["action"], entry["target_type"]) == (
-        "matrix-admin", "admin", "token.create", "token"
+        "matrix-admin",
+        "admin",
+        "token.create",
+        "token",
     )
     assert entry["target_id"] == str(token_id) and entry["authority"] == "GZ-HRSS"
     assert entry["summary"]["after"]["college"] == OWN_COLLEGE and entry["at"]
@@ -74,13 +83,22 @@ def test_audit_entry_names_actor_role_action_target_and_change(seeded_client, ro
 
 def test_authority_admin_reads_only_its_authoritys_records(seeded_client, role_headers):
     ours = _write_as(seeded_client, role_headers["admin"], "ours")
-    theirs = seeded_client.post("/api/v1/tokens", headers=role_headers["other_admin"], json={
-        "name": "theirs", "role": "college", "college": "4401Z001",
-    }).json()["id"]
+    theirs = seeded_client.post(
+        "/api/v1/tokens",
+        headers=role_headers["other_admin"],
+        json={
+            "name": "theirs",
+            "role": "college",
+            "college": "4401Z001",
+        },
+    ).json()["id"]
     seen = {
-        role: {e["target_id"] for e in seeded_client.get(
-            "/api/v1/audit", params={"target_type": "token"}, headers=role_headers[role]
-        ).json()["items"]}
+        role: {
+            e["target_id"]
+            for e in seeded_client.get(
+                "/api/v1/audit", params={"target_type": "token"}, headers=role_headers[role]
+            ).json()["items"]
+        }
         for role in ("admin", "other_admin", "superuser")
     }
     assert seen["admin"] == {str(ours)}
@@ -92,10 +110,13 @@ def test_province_admin_reads_the_records_of_the_city_under_it(seeded_client, ro
     from tests.factories import make_token
 
     ours = _write_as(seeded_client, role_headers["admin"], "ours")
-    province = {"Authorization": "Bearer " + make_token(
-        seeded_client.app.state.engine, role="admin", authority="GD-HRSS")}
-    items = seeded_client.get("/api/v1/audit", params={"target_type": "token"},
-                              headers=province).json()["items"]
+    province = {
+        "Authorization": "Bearer "
+        + make_token(seeded_client.app.state.engine, role="admin", authority="GD-HRSS")
+    }
+    items = seeded_client.get(
+        "/api/v1/audit", params={"target_type": "token"}, headers=province
+    ).json()["items"]
     assert [e["target_id"] for e in items] == [str(ours)]
 
 
@@ -111,11 +132,14 @@ def test_audit_filters_by_actor_action_prefix_and_target(seeded_client, role_hea
 
     assert targets(actor="matrix-admin") == [("token.create", str(first))]
     assert [a for a, _ in targets(action="token.")] == [
-        "token.revoke", "token.create", "token.create"
+        "token.revoke",
+        "token.create",
+        "token.create",
     ]
     assert targets(action="token.revoke") == [("token.revoke", str(first))]
     assert targets(target_type="token", target_id=str(first)) == [
-        ("token.revoke", str(first)), ("token.create", str(first))
+        ("token.revoke", str(first)),
+        ("token.create", str(first)),
     ]
 
 
@@ -133,10 +157,17 @@ def test_audit_pages_newest_first_with_a_cursor(seeded_client, role_headers):
 
 
 def test_refused_write_leaves_no_audit_record(seeded_client, role_headers):
-    response = seeded_client.post("/api/v1/tokens", headers=role_headers["other_admin"], json={
-        "name": "x", "role": "college", "college": OWN_COLLEGE,
-    })
+    response = seeded_client.post(
+        "/api/v1/tokens",
+        headers=role_headers["other_admin"],
+        json={
+            "name": "x",
+            "role": "college",
+            "college": OWN_COLLEGE,
+        },
+    )
     assert response.status_code == 403
-    body = seeded_client.get("/api/v1/audit", params={"action": "token."},
-                             headers=role_headers["superuser"]).json()
+    body = seeded_client.get(
+        "/api/v1/audit", params={"action": "token."}, headers=role_headers["superuser"]
+    ).json()
     assert body["items"] == []

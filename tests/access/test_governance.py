@@ -47,7 +47,9 @@ def test_governs_authority_follows_the_parent_chain(db, actor, target, governs):
 def test_governed_authorities_lists_own_and_descendants_and_none_for_superuser(db):
     codes = ids(db)
     assert set(auth.governed_authorities(db, admin(codes["GD-HRSS"]))) == {
-        codes["GD-HRSS"], codes["GZ-HRSS"]}
+        codes["GD-HRSS"],
+        codes["GZ-HRSS"],
+    }
     assert auth.governed_authorities(db, admin(None)) is None
     own_college = Principal(name="c", role="college", college_id=1)
     assert auth.governed_authorities(db, own_college) == []
@@ -105,5 +107,7 @@ def test_authority_cycle_does_not_hang(db):
     db.flush()
     assert auth.authority_chain(db, codes["GZ-HRSS"]) == [codes["GZ-HRSS"], codes["GD-HRSS"]]
     assert set(auth.governed_authorities(db, admin(codes["GZ-HRSS"]))) == {
-        codes["GZ-HRSS"], codes["GD-HRSS"]}
+        codes["GZ-HRSS"],
+        codes["GD-HRSS"],
+    }
     db.rollback()

@@ -46,8 +46,13 @@ def test_guessing_another_colleges_filing_id_gets_403_or_404_and_leaks_nothing(c
     for method, path, body in attempts:
         response = ctx.client.request(method, path, json=body, headers=headers)
         assert response.status_code in (403, 404), (method, path, response.status_code)
-        assert not _leaks(response, SECRET_MAJOR, filing["entries"][0]["major_name"],
-                          "广州市技师学院", OWN_COLLEGE), (method, path, response.text)
+        assert not _leaks(
+            response,
+            SECRET_MAJOR,
+            filing["entries"][0]["major_name"],
+            "广州市技师学院",
+            OWN_COLLEGE,
+        ), (method, path, response.text)
     # ... and the filing is untouched.
     after = ctx.as_superuser("GET", f"/api/v1/filings/{fid}")
     assert (after["status"], after["version"]) == (filing["status"], filing["version"])
@@ -80,8 +85,11 @@ def test_other_authoritys_reviewer_can_neither_see_nor_decide_our_filing(ctx):
     filing = _our_filing(ctx, submitted=True)
     headers = ctx.headers["other_reviewer"]
     seen = ctx.client.get(f"/api/v1/filings/{filing['id']}", headers=headers)
-    decided = ctx.client.post(f"/api/v1/filings/{filing['id']}/entries/0/decision",
-                              json={"decision": "approved"}, headers=headers)
+    decided = ctx.client.post(
+        f"/api/v1/filings/{filing['id']}/entries/0/decision",
+        json={"decision": "approved"},
+        headers=headers,
+    )
     listed = ctx.client.get("/api/v1/filings", headers=headers).json()["items"]
     assert seen.status_code in (403, 404) and decided.status_code in (403, 404)
     assert listed == []
@@ -92,7 +100,9 @@ def test_own_reviewer_does_not_see_a_draft_until_it_is_submitted(ctx):
     draft = _our_filing(ctx, submitted=False)
     headers = ctx.headers["reviewer"]
     assert ctx.client.get(f"/api/v1/filings/{draft['id']}", headers=headers).status_code in (
-        403, 404)
+        403,
+        404,
+    )
     assert ctx.client.get("/api/v1/filings", headers=headers).json()["items"] == []
 
 
@@ -109,28 +119,48 @@ def test_undecided_and_draft_work_is_never_public(ctx):
     assert all(p["status"] == "published" for p in listed)
     for suffix in ("", ".csv", ".xlsx"):
         assert anonymous.get(f"/api/v1/publications/{draft_list}{suffix}").status_code == 404
-    assert SECRET_MAJOR not in anonymous.get("/api/v1/publications/diff", params={
-        "from": "year:2024", "to": "year:2025"}).text
+    assert (
+        SECRET_MAJOR
+        not in anonymous.get(
+            "/api/v1/publications/diff", params={"from": "year:2024", "to": "year:2025"}
+        ).text
+    )
 
 
 def test_college_token_cannot_validate_or_file_for_another_college(ctx):
     headers = ctx.headers["college"]
     body = {"college": OTHER_COLLEGE, "year": 2025, "entries": [ctx.entry()]}
-    assert ctx.client.post("/api/v1/filings/validate", json=body,
-                           headers=headers).status_code == 403
+    assert (
+        ctx.client.post("/api/v1/filings/validate", json=body, headers=headers).status_code == 403
+    )
     assert ctx.client.post("/api/v1/filings", json=body, headers=headers).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["admin", "superuser"])
 def test_a_list_cannot_approve_programs_of_colleges_outside_its_authority(ctx, role):
-    secondary_school = {"seq": 1, "college": "4401Z001", "major_code": "700304",
-                        "intake": "初中起点", "length_years": 3}
-    response = ctx.client.post("/api/v1/publications", headers=ctx.headers[role], json={
-        "authority": "GZ-HRSS", "year": 2031, "title": "x", "lines": [secondary_school],
-    })
+    secondary_school = {
+        "seq": 1,
+        "college": "4401Z001",
+        "major_code": "700304",
+        "intake": "初中起点",
+        "length_years": 3,
+    }
+    response = ctx.client.post(
+        "/api/v1/publications",
+        headers=ctx.headers[role],
+        json={
+            "authority": "GZ-HRSS",
+            "year": 2031,
+            "title": "x",
+            "lines": [secondary_school],
+        },
+    )
     assert response.status_code == 422, response.text
     assert response.json()["error"] == "college_outside_authority"
     draft = ctx.draft_publication()
-    replaced = ctx.client.put(f"/api/v1/publications/{draft}/lines", headers=ctx.headers[role],
-                              json={"lines": [secondary_school]})
+    replaced = ctx.client.put(
+        f"/api/v1/publications/{draft}/lines",
+        headers=ctx.headers[role],
+        json={"lines": [secondary_school]},
+    )
     assert replaced.status_code == 422

@@ -36,8 +36,13 @@ def test_route_answers_each_role_with_the_expected_status(route, seeded_client, 
     for role in ROLE_ORDER:
         call = row.build(ctx, role)
         response = seeded_client.request(
-            method, call.path, headers=role_headers[role], json=call.json, params=call.params,
-            files=call.files, data=call.data,
+            method,
+            call.path,
+            headers=role_headers[role],
+            json=call.json,
+            params=call.params,
+            files=call.files,
+            data=call.data,
         )
         if response.status_code != row.expect[role]:
             wrong.append(

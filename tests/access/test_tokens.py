@@ -63,8 +63,10 @@ def test_unknown_or_malformed_credentials_get_401_never_anonymous_access(seeded_
     [
         ({"role": "reviewer"}, "authority_required"),
         ({"role": "college"}, "college_required"),
-        ({"role": "college", "college": OWN_COLLEGE, "authority": OWN_AUTHORITY},
-         "invalid_binding"),
+        (
+            {"role": "college", "college": OWN_COLLEGE, "authority": OWN_AUTHORITY},
+            "invalid_binding",
+        ),
         ({"role": "admin", "college": OWN_COLLEGE}, "invalid_binding"),
         ({"role": "owner"}, "invalid_role"),
     ],
@@ -81,24 +83,40 @@ def test_token_with_a_binding_its_role_cannot_have_is_refused(
 def test_authority_admin_issues_college_token_for_its_college_but_not_others(
     seeded_client, role_headers
 ):
-    own = seeded_client.post("/api/v1/tokens", headers=role_headers["admin"], json={
-        "name": "教务处", "role": "college", "college": OWN_COLLEGE, "days": 90,
-    })
+    own = seeded_client.post(
+        "/api/v1/tokens",
+        headers=role_headers["admin"],
+        json={
+            "name": "教务处",
+            "role": "college",
+            "college": OWN_COLLEGE,
+            "days": 90,
+        },
+    )
     assert own.status_code == 201
     assert own.json()["token"].startswith(own.json()["hint"].rstrip("…"))
     me = seeded_client.get("/api/v1/me", headers=bearer(own.json()["token"])).json()
     assert (me["role"], me["college"], me["superuser"]) == ("college", OWN_COLLEGE, False)
-    secondary_school = seeded_client.post("/api/v1/tokens", headers=role_headers["admin"], json={
-        "name": "x", "role": "college", "college": "4401Z001",
-    })
+    secondary_school = seeded_client.post(
+        "/api/v1/tokens",
+        headers=role_headers["admin"],
+        json={
+            "name": "x",
+            "role": "college",
+            "college": "4401Z001",
+        },
+    )
     assert secondary_school.status_code == 403
 
 
 def test_authority_admin_cannot_mint_a_superuser_or_another_authoritys_reviewer(
     seeded_client, role_headers
 ):
-    for spec in ({"role": "admin"}, {"role": "reviewer", "authority": OTHER_AUTHORITY},
-                 {"role": "admin", "authority": "GD-HRSS"}):
+    for spec in (
+        {"role": "admin"},
+        {"role": "reviewer", "authority": OTHER_AUTHORITY},
+        {"role": "admin", "authority": "GD-HRSS"},
+    ):
         response = seeded_client.post(
             "/api/v1/tokens", headers=role_headers["admin"], json={"name": "x", **spec}
         )
@@ -106,17 +124,20 @@ def test_authority_admin_cannot_mint_a_superuser_or_another_authoritys_reviewer(
 
 
 def test_province_admin_governs_the_city_authority_under_it(seeded_client):
-    province = bearer(make_token(seeded_client.app.state.engine, role="admin",
-                                 authority="GD-HRSS"))
-    response = seeded_client.post("/api/v1/tokens", headers=province, json={
-        "name": "city reviewer", "role": "reviewer", "authority": OWN_AUTHORITY,
-    })
+    province = bearer(make_token(seeded_client.app.state.engine, role="admin", authority="GD-HRSS"))
+    response = seeded_client.post(
+        "/api/v1/tokens",
+        headers=province,
+        json={
+            "name": "city reviewer",
+            "role": "reviewer",
+            "authority": OWN_AUTHORITY,
+        },
+    )
     assert response.status_code == 201
 
 
-def test_token_list_never_shows_secrets_and_is_scoped_to_the_authority(
-    seeded_client, role_headers
-):
+def test_token_list_never_shows_secrets_and_is_scoped_to_the_authority(seeded_client, role_headers):
     everything = seeded_client.get("/api/v1/tokens", headers=role_headers["superuser"]).json()
     own = seeded_client.get("/api/v1/tokens", headers=role_headers["admin"]).json()
     names = {t["name"] for t in own["items"]}
@@ -127,10 +148,14 @@ def test_token_list_never_shows_secrets_and_is_scoped_to_the_authority(
 
 
 def test_token_list_pages_with_a_cursor(seeded_client, role_headers):
-    first = seeded_client.get("/api/v1/tokens", params={"limit": 4},
-                              headers=role_headers["superuser"]).json()
-    second = seeded_client.get("/api/v1/tokens", params={"limit": 4, "cursor": first["next"]},
-                               headers=role_headers["superuser"]).json()
+    first = seeded_client.get(
+        "/api/v1/tokens", params={"limit": 4}, headers=role_headers["superuser"]
+    ).json()
+    second = seeded_client.get(
+        "/api/v1/tokens",
+        params={"limit": 4, "cursor": first["next"]},
+        headers=role_headers["superuser"],
+    ).json()
     ids = [t["id"] for t in first["items"] + second["items"]]
     assert len(ids) == 7 == len(set(ids)) and ids == sorted(ids, reverse=True)
     assert second["next"] is None
@@ -138,16 +163,23 @@ def test_token_list_pages_with_a_cursor(seeded_client, role_headers):
 
 def test_other_authority_admin_cannot_revoke_our_colleges_token(seeded_client, role_headers):
     me = seeded_client.get("/api/v1/me", headers=role_headers["college"]).json()
-    response = seeded_client.delete(f"/api/v1/tokens/{me['token_id']}",
-                                    headers=role_headers["other_admin"])
+    response = seeded_client.delete(
+        f"/api/v1/tokens/{me['token_id']}", headers=role_headers["other_admin"]
+    )
     assert response.status_code == 403
     assert seeded_client.get("/api/v1/me", headers=role_headers["college"]).status_code == 200
 
 
 def test_token_creation_is_audited_without_the_secret(seeded_client, role_headers):
-    created = seeded_client.post("/api/v1/tokens", headers=role_headers["admin"], json={
-        "name": "专家甲", "role": "reviewer", "authority": OWN_AUTHORITY,
-    }).json()
+    created = seeded_client.post(
+        "/api/v1/tokens",
+        headers=role_headers["admin"],
+        json={
+            "name": "专家甲",
+            "role": "reviewer",
+            "authority": OWN_AUTHORITY,
+        },
+    ).json()
     with Session(seeded_client.app.state.engine) as session:
         entry = session.exec(select(AuditLog).where(AuditLog.action == "token.create")).one()
     assert (entry.actor, entry.target_id) == ("matrix-admin", str(created["id"]))
@@ -186,8 +218,21 @@ def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
     from fastapi.testclient import TestClient
 
     runner = CliRunner()
-    token = runner.invoke(cli.app, ["token", "create", "--role", "college", "--name", "c",
-                                    "--college", OWN_COLLEGE, "--days", "30"]).stdout.strip()
+    token = runner.invoke(
+        cli.app,
+        [
+            "token",
+            "create",
+            "--role",
+            "college",
+            "--name",
+            "c",
+            "--college",
+            OWN_COLLEGE,
+            "--days",
+            "30",
+        ],
+    ).stdout.strip()
     with TestClient(app) as client:
         token_id = client.get("/api/v1/me", headers=bearer(token)).json()["token_id"]
         assert runner.invoke(cli.app, ["token", "revoke", str(token_id)]).exit_code == 0

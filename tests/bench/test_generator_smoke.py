@@ -19,8 +19,17 @@ from app.programs.models import Program
 from bench.generate import LENGTHS, PROGRAM_HEADER, Spec, generate
 from bench.load import load_registry, registry_in_process
 
-TINY = Spec(colleges=20, national_majors=60, specialty_majors=5, programs=300,
-            extra_programs=120, chunk=50, filings=(200,), queries=35, seed=7)
+TINY = Spec(
+    colleges=20,
+    national_majors=60,
+    specialty_majors=5,
+    programs=300,
+    extra_programs=120,
+    chunk=50,
+    filings=(200,),
+    queries=35,
+    seed=7,
+)
 # What `registry seed` loads (tests/core/test_seed.py) before the generated registry goes in.
 SEEDED = {"majors": 415, "colleges": 29, "programs": 82, "authorities": 4}
 
@@ -49,8 +58,9 @@ def test_generated_programs_are_unique_offerings_with_the_length_table_years(tmp
     extra = [r for name in manifest.extra_files for r in read_rows(tmp_path / name)]
     assert len(base) == 300 and len(extra) == 120 and len(manifest.extra_files) == 3
     assert list(base[0]) == PROGRAM_HEADER
-    keys = Counter((r["college_code"], r["major_code"], r["level"], r["intake"])
-                   for r in base + extra)
+    keys = Counter(
+        (r["college_code"], r["major_code"], r["level"], r["intake"]) for r in base + extra
+    )
     assert max(keys.values()) == 1
     assert all(int(r["length_years"]) == LENGTHS[(r["intake"], r["level"])] for r in base)
     colleges = read_rows(tmp_path / manifest.colleges_file)
@@ -90,9 +100,14 @@ def test_generated_filing_names_one_college_and_carries_the_usual_mistakes(tmp_p
     assert body["college"] in colleges and len(entries) == 200
     assert any(e["major_code"] == "" for e in entries)  # out-of-catalog proposals
     assert any(e["intake"] == "" for e in entries)  # a blank required value
-    wrong_length = [e for e in entries if e["intake"] and e["level"]
-                    and (e["intake"], e["level"]) in LENGTHS
-                    and e["length_years"] != LENGTHS[(e["intake"], e["level"])]]
+    wrong_length = [
+        e
+        for e in entries
+        if e["intake"]
+        and e["level"]
+        and (e["intake"], e["level"]) in LENGTHS
+        and e["length_years"] != LENGTHS[(e["intake"], e["level"])]
+    ]
     assert wrong_length
     keys = Counter((e["major_code"], e["level"], e["intake"]) for e in entries)
     assert max(keys.values()) > 1  # the same offering twice

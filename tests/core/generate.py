@@ -22,8 +22,11 @@ def college_code(i: int) -> str:
 
 
 def colleges_csv(n: int) -> bytes:
-    lines = [f"{college_code(i)},合成第{i}技师学院,技师学院,公办,{PROVINCES[i % len(PROVINCES)]},"
-             f"市{i % 50}" for i in range(n)]
+    lines = [
+        f"{college_code(i)},合成第{i}技师学院,技师学院,公办,{PROVINCES[i % len(PROVINCES)]},"
+        f"市{i % 50}"
+        for i in range(n)
+    ]
     return _csv("code,name,type,ownership,province,city", lines)
 
 
@@ -46,8 +49,13 @@ def programs_csv(colleges: int, per_college: int, majors: int, seed: int = 7) ->
         for pick in picks:
             m, (intake, level) = divmod(pick, len(OFFERINGS))[0], OFFERINGS[pick % len(OFFERINGS)]
             status = "active" if pick % 10 else "suspended"
-            lines.append(f"{college_code(c)},合成第{c}技师学院,{major_code(m)},合成专业{m},"
-                         f"{CATEGORIES[m % len(CATEGORIES)]},{intake},{level},3,{status},"
-                         f"{2000 + pick % 25}")
-    return _csv("college_code,college,major_code,major_name,category,intake,level,length_years,"
-                "status,since_year", lines)
+            lines.append(
+                f"{college_code(c)},合成第{c}技师学院,{major_code(m)},合成专业{m},"
+                f"{CATEGORIES[m % len(CATEGORIES)]},{intake},{level},3,{status},"
+                f"{2000 + pick % 25}"
+            )
+    return _csv(
+        "college_code,college,major_code,major_name,category,intake,level,length_years,"
+        "status,since_year",
+        lines,
+    )

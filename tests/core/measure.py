@@ -28,12 +28,34 @@ from app.programs.listing import page_json
 from app.programs.schemas import ProgramFilters
 from tests.core.generate import catalog_csv, colleges_csv, programs_csv
 
-FILTERS = [{}, {"college": "G001234"}, {"major_code": "1234"}, {"category": "信息类"},
-           {"province": "四川省"}, {"year": 2010}, {"status": "suspended"}, {"level": "预备技师"},
-           {"college": "G001234", "status": "active"}, {"province": "四川省", "year": 2010},
-           {"year": 1990}, {"status": "withdrawn"}, {"category": "冶金类"}]
-QUERIES = ["xnyqc", "07", "汽车", "xinnengyuan", "网络营销与直播技术", "网络营销与直播技朮",
-           "wangluo", "zhibo", "1234", "a", "机械"]
+FILTERS = [
+    {},
+    {"college": "G001234"},
+    {"major_code": "1234"},
+    {"category": "信息类"},
+    {"province": "四川省"},
+    {"year": 2010},
+    {"status": "suspended"},
+    {"level": "预备技师"},
+    {"college": "G001234", "status": "active"},
+    {"province": "四川省", "year": 2010},
+    {"year": 1990},
+    {"status": "withdrawn"},
+    {"category": "冶金类"},
+]
+QUERIES = [
+    "xnyqc",
+    "07",
+    "汽车",
+    "xinnengyuan",
+    "网络营销与直播技术",
+    "网络营销与直播技朮",
+    "wangluo",
+    "zhibo",
+    "1234",
+    "a",
+    "机械",
+]
 
 
 def timed(fn) -> tuple[float, float, object]:
@@ -48,8 +70,9 @@ def imports(engine) -> None:
     seed.run(engine)
     with session_scope(engine) as session:
         import_colleges(session, colleges_csv(2500), actor=SYSTEM)
-        import_catalog(session, catalog_csv(600), key="gen", options=EditionOptions(title="g"),
-                       actor=SYSTEM)
+        import_catalog(
+            session, catalog_csv(600), key="gen", options=EditionOptions(title="g"), actor=SYSTEM
+        )
     data = programs_csv(2500, 60, 600)
     for label in ("insert 150k", "re-import unchanged"):
         server: list[float] = []
@@ -60,10 +83,13 @@ def imports(engine) -> None:
                 result = import_programs(session, data, actor=SYSTEM, max_rows=200_000)
                 server.append(_server_cpu(session))
                 return result
+
         wall, cpu, result = timed(run)
         spent = f" + {server[1] - server[0]:.2f}s PostgreSQL backend cpu" if server[0] else ""
-        print(f"import programs {label}: {wall:.2f}s wall ({cpu:.2f}s cpu here{spent}), "
-              f"{result.rows / wall:,.0f} rows/s  {result}")
+        print(
+            f"import programs {label}: {wall:.2f}s wall ({cpu:.2f}s cpu here{spent}), "
+            f"{result.rows / wall:,.0f} rows/s  {result}"
+        )
 
 
 def _server_cpu(session) -> float:
@@ -87,8 +113,11 @@ def pages(engine) -> None:
             page_json(reads, filters, after=after, limit=50)
             wall, _, _ = timed(lambda a=after, f=filters: page_json(reads, f, after=a, limit=50))
             times.append(wall * 1000)
-        print(f"GET /programs {f or 'no filter'}: " + ", ".join(f"{t:.1f}" for t in times)
-              + " ms (first, middle, last page)")
+        print(
+            f"GET /programs {f or 'no filter'}: "
+            + ", ".join(f"{t:.1f}" for t in times)
+            + " ms (first, middle, last page)"
+        )
 
 
 def searches(engine) -> None:
@@ -98,17 +127,28 @@ def searches(engine) -> None:
     rng = random.Random(1)
     lines = ["code,name,category"] + [
         f"{2000 + i:04d},{a[:4]}{b[-4:]}{i},类{i % 15}"
-        for i, (a, b) in enumerate(rng.sample(names, 2) for _ in range(5000))]
+        for i, (a, b) in enumerate(rng.sample(names, 2) for _ in range(5000))
+    ]
     with session_scope(engine) as session:
-        import_catalog(session, "\n".join(lines).encode(), key="gen-search",
-                       options=EditionOptions(title="s"), actor=SYSTEM)
+        import_catalog(
+            session,
+            "\n".join(lines).encode(),
+            key="gen-search",
+            options=EditionOptions(title="s"),
+            actor=SYSTEM,
+        )
     with Session(engine) as session:
         search(session, "x")
-        times = [timed(lambda q=q: search(session, q, limit=51))[0] * 1000
-                 for _ in range(30) for q in QUERIES]
+        times = [
+            timed(lambda q=q: search(session, q, limit=51))[0] * 1000
+            for _ in range(30)
+            for q in QUERIES
+        ]
     times.sort()
-    print(f"search ({len(times)} queries): median {statistics.median(times):.2f} ms, "
-          f"p99 {times[int(len(times) * 0.99)]:.2f} ms, max {times[-1]:.2f} ms")
+    print(
+        f"search ({len(times)} queries): median {statistics.median(times):.2f} ms, "
+        f"p99 {times[int(len(times) * 0.99)]:.2f} ms, max {times[-1]:.2f} ms"
+    )
 
 
 def main(url: str) -> None:

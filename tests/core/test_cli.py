@@ -23,19 +23,30 @@ def cli(seeded, database_url, monkeypatch):
 
 def test_import_catalog_creates_a_provincial_edition_and_prints_counts(cli, seeded, tmp_path):
     path = tmp_path / "js.csv"
-    path.write_bytes("code,name,category,levels\n8001,苏绣技艺,文化艺术类,中级|高级\n".encode("gbk"))
-    result = cli("import", "catalog", str(path), "--edition", "js-specialty",
-                 "--title", "江苏省技工院校特色专业目录", "--province", "江苏省")
+    path.write_bytes(
+        "code,name,category,levels\n8001,苏绣技艺,文化艺术类,中级|高级\n".encode("gbk")
+    )
+    result = cli(
+        "import",
+        "catalog",
+        str(path),
+        "--edition",
+        "js-specialty",
+        "--title",
+        "江苏省技工院校特色专业目录",
+        "--province",
+        "江苏省",
+    )
     assert result.exit_code == 0, result.output
     assert "rows: 1, inserted: 1, updated: 0, unchanged: 0" in result.stdout
     with Session(seeded) as session:
-        entry = session.exec(select(AuditLog).where(AuditLog.action == "catalog.import")
-                             .order_by(AuditLog.id.desc())).first()
+        entry = session.exec(
+            select(AuditLog).where(AuditLog.action == "catalog.import").order_by(AuditLog.id.desc())
+        ).first()
     assert entry is not None and entry.actor.startswith("cli:") and entry.role == "admin"
 
 
-def test_import_with_errors_exits_1_names_row_and_column_and_writes_nothing(cli, seeded,
-                                                                            tmp_path):
+def test_import_with_errors_exits_1_names_row_and_column_and_writes_nothing(cli, seeded, tmp_path):
     before = count(seeded, Major)
     path = tmp_path / "bad.csv"
     path.write_text("code,name,category\n0999,某专业,机械类\n702,现代农艺技术,农业类\n")
@@ -48,14 +59,17 @@ def test_import_with_errors_exits_1_names_row_and_column_and_writes_nothing(cli,
 
 def test_import_colleges_and_programs_from_the_command_line(cli, tmp_path):
     colleges = tmp_path / "colleges.csv"
-    colleges.write_text("code,name,type,ownership,province,city\n"
-                        "4401J099,广州市新建技师学院,技师学院,公办,广东省,广州市\n")
+    colleges.write_text(
+        "code,name,type,ownership,province,city\n"
+        "4401J099,广州市新建技师学院,技师学院,公办,广东省,广州市\n"
+    )
     assert cli("import", "colleges", str(colleges)).exit_code == 0
     programs = tmp_path / "programs.csv"
     programs.write_text(
         "college_code,college,major_code,major_name,category,intake,level,length_years,status,"
         "since_year\n4401J099,广州市新建技师学院,0127,机电一体化技术,机械类,初中起点,中级,3,"
-        "active,2025\n")
+        "active,2025\n"
+    )
     result = cli("import", "programs", str(programs))
     assert result.exit_code == 0, result.output
     assert "inserted: 1" in result.stdout
@@ -65,11 +79,14 @@ def test_loading_the_official_file_with_complete_clears_the_partial_flag(cli, se
     from app.catalog.models import CatalogEdition
 
     path = tmp_path / "official.csv"
-    path.write_text("code,name,category\n0127,机电一体化技术,机械类\n0101,机床切削加工（车工）,机械类\n")
+    path.write_text(
+        "code,name,category\n0127,机电一体化技术,机械类\n0101,机床切削加工（车工）,机械类\n"
+    )
     result = cli("import", "catalog", str(path), "--edition", "technician-2022", "--complete")
     assert result.exit_code == 0, result.output
     assert "inserted: 1, updated: 0, unchanged: 1" in result.stdout
     with Session(seeded) as session:
         edition = session.exec(
-            select(CatalogEdition).where(CatalogEdition.key == "technician-2022")).one()
+            select(CatalogEdition).where(CatalogEdition.key == "technician-2022")
+        ).one()
     assert edition.partial is False

@@ -24,25 +24,40 @@ def majors(engine, key: str) -> dict[str, tuple[str, str, str | None]]:
 
 
 def test_csv_codes_keep_their_leading_zeros_and_levels_are_stored(engine, run):
-    data = ("code,name,category,levels\n0702,现代农艺技术,农业类,中级|高级\n"
-            "0127,机电一体化技术,机械类,\n")
+    data = (
+        "code,name,category,levels\n0702,现代农艺技术,农业类,中级|高级\n"
+        "0127,机电一体化技术,机械类,\n"
+    )
     result = run(import_catalog, data.encode(), key="t2022", options=NATIONAL)
     assert (result.inserted, result.updated) == (2, 0)
     assert majors(engine, "t2022") == {
-        "0702": ("现代农艺技术", "农业类", "中级|高级"), "0127": ("机电一体化技术", "机械类", None),
+        "0702": ("现代农艺技术", "农业类", "中级|高级"),
+        "0127": ("机电一体化技术", "机械类", None),
     }
 
 
 def test_xlsx_text_cells_keep_leading_zeros(engine, run):
-    book = xlsx([["code", "name", "category"], ["0702", "现代农艺技术", "农业类"],
-                 ["0314", "网络与信息安全", "信息类"]], text_columns=(0,))
+    book = xlsx(
+        [
+            ["code", "name", "category"],
+            ["0702", "现代农艺技术", "农业类"],
+            ["0314", "网络与信息安全", "信息类"],
+        ],
+        text_columns=(0,),
+    )
     run(import_catalog, book, key="t2022", options=NATIONAL, filename="catalog.xlsx")
     assert set(majors(engine, "t2022")) == {"0702", "0314"}
 
 
 def test_xlsx_numeric_cell_702_is_reported_with_row_column_and_suggestion(engine, run):
-    book = xlsx([["code", "name", "category"], ["0127", "机电一体化技术", "机械类"],
-                 [702, "现代农艺技术", "农业类"]], text_columns=(0,))
+    book = xlsx(
+        [
+            ["code", "name", "category"],
+            ["0127", "机电一体化技术", "机械类"],
+            [702, "现代农艺技术", "农业类"],
+        ],
+        text_columns=(0,),
+    )
     with pytest.raises(Invalid) as exc_info:
         run(import_catalog, book, key="t2022", options=NATIONAL, filename="catalog.xlsx")
     [error] = exc_info.value.detail["errors"]
@@ -71,13 +86,17 @@ def test_utf8_bom_csv_is_read(engine, run):
 
 
 def test_one_bad_row_writes_nothing_and_names_row_and_column(engine, run):
-    data = ("code,name,category,levels\n0127,机电一体化技术,机械类,\n"
-            "0208,工业机器人应用与维护,电工电子类,高级\n0219,,电工电子类,\n"
-            "0314,网络与信息安全,信息类,博士\n")
+    data = (
+        "code,name,category,levels\n0127,机电一体化技术,机械类,\n"
+        "0208,工业机器人应用与维护,电工电子类,高级\n0219,,电工电子类,\n"
+        "0314,网络与信息安全,信息类,博士\n"
+    )
     with pytest.raises(Invalid) as exc_info:
         run(import_catalog, data.encode(), key="t2022", options=NATIONAL)
-    assert errors_of(exc_info) == [(4, "name", "entry.missing_field"),
-                                   (5, "levels", "entry.invalid_value")]
+    assert errors_of(exc_info) == [
+        (4, "name", "entry.missing_field"),
+        (5, "levels", "entry.invalid_value"),
+    ]
     assert count(engine, Major) == 0 and count(engine, CatalogEdition) == 0
     assert audits(engine, "catalog.import") == []
 
@@ -95,8 +114,10 @@ def test_secondary_catalog_wants_six_digit_codes(engine, run):
     options = EditionOptions(title="MOE", system="secondary")
     with pytest.raises(Invalid) as exc_info:
         run(import_catalog, data.encode(), key="moe", options=options)
-    assert errors_of(exc_info) == [(2, "code", "major.code_format"),
-                                   (3, "code", "major.code_format")]
+    assert errors_of(exc_info) == [
+        (2, "code", "major.code_format"),
+        (3, "code", "major.code_format"),
+    ]
 
 
 def test_reimport_updates_names_and_categories_without_duplicates(engine, run):

@@ -9,8 +9,10 @@ from app.programs.importer import import_programs
 from app.programs.models import Program
 from tests.core.conftest import audits, count, errors_of, xlsx
 
-HEADER = ("college_code,college,major_code,major_name,category,intake,level,length_years,status,"
-          "since_year\n")
+HEADER = (
+    "college_code,college,major_code,major_name,category,intake,level,length_years,status,"
+    "since_year\n"
+)
 GZ = "4401J001"  # 广州市技师学院: seven 2024 programs in the seed
 ZHONGZHI = "4401Z001"
 
@@ -21,19 +23,33 @@ def csv(*lines: str) -> bytes:
 
 def programs_of(engine, college: str) -> list[tuple]:
     with Session(engine) as session:
-        query = (select(Program.level, Program.intake, Program.length_years, Program.status,
-                        Program.since_year, Program.source)
-                 .join(College, College.id == Program.college_id)
-                 .where(College.code == college).order_by(Program.id))
+        query = (
+            select(
+                Program.level,
+                Program.intake,
+                Program.length_years,
+                Program.status,
+                Program.since_year,
+                Program.source,
+            )
+            .join(College, College.id == Program.college_id)
+            .where(College.code == college)
+            .order_by(Program.id)
+        )
         return [tuple(r) for r in session.exec(query).all()]
 
 
 def test_new_rows_are_inserted_and_known_offerings_updated(seeded, run):
     before = count(seeded, Program)
-    result = run(import_programs, csv(
-        f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,高级,5,suspended,2023",
-        f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
-    ), filename="p.csv", source="import:p.csv")
+    result = run(
+        import_programs,
+        csv(
+            f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,高级,5,suspended,2023",
+            f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
+        ),
+        filename="p.csv",
+        source="import:p.csv",
+    )
     assert (result.inserted, result.updated, result.unchanged) == (1, 1, 0)
     assert count(seeded, Program) == before + 1
     rows = programs_of(seeded, GZ)
@@ -55,8 +71,11 @@ def test_duplicate_active_rows_in_one_file_name_both_rows(seeded, run):
     with pytest.raises(Invalid) as exc_info:
         run(import_programs, csv(line, line))
     [error] = exc_info.value.detail["errors"]
-    assert (error["row"], error["column"], error["code"]) == (3, "status",
-                                                             "program.duplicate_active")
+    assert (error["row"], error["column"], error["code"]) == (
+        3,
+        "status",
+        "program.duplicate_active",
+    )
     assert "row 2" in error["message"]
 
 
@@ -69,13 +88,16 @@ def test_an_active_and_a_suspended_row_of_one_offering_may_both_be_imported(seed
 def test_every_bad_cell_is_reported_and_nothing_is_written(seeded, run):
     before = count(seeded, Program)
     with pytest.raises(Invalid) as exc_info:
-        run(import_programs, csv(
-            f"{GZ},广州市技师学院,702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
-            "4401X999,无此学校,0127,机电一体化技术,机械类,初中起点,中级,3,active,2024",
-            f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,大学起点,中级,九年,open,24",
-            f"{GZ},广州市技师学院,9999,不存在,机械类,初中起点,,3,active,2024",
-            f"{ZHONGZHI},学校,700304,邮轮乘务,旅游大类,初中起点,中级,3,active,2024",
-        ))
+        run(
+            import_programs,
+            csv(
+                f"{GZ},广州市技师学院,702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
+                "4401X999,无此学校,0127,机电一体化技术,机械类,初中起点,中级,3,active,2024",
+                f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,大学起点,中级,九年,open,24",
+                f"{GZ},广州市技师学院,9999,不存在,机械类,初中起点,,3,active,2024",
+                f"{ZHONGZHI},学校,700304,邮轮乘务,旅游大类,初中起点,中级,3,active,2024",
+            ),
+        )
     assert errors_of(exc_info) == [
         (2, "major_code", "major.code_format"),
         (3, "college_code", "college.unknown"),
@@ -97,21 +119,39 @@ def test_specialty_code_of_another_province_is_not_accepted(seeded, run):
 
     make_college(seeded, code="3201J001", name="南京技师学院", province="江苏省", city="南京市")
     with pytest.raises(Invalid) as exc_info:
-        run(import_programs, csv(
-            "3201J001,南京技师学院,8191,网络营销与直播技术,财经商贸类,初中起点,中级,3,active,2024"))
+        run(
+            import_programs,
+            csv(
+                "3201J001,南京技师学院,8191,网络营销与直播技术,财经商贸类,初中起点,中级,3,active,2024"
+            ),
+        )
     assert errors_of(exc_info) == [(2, "major_code", "major.not_in_province")]
 
 
 def test_zhongzhi_program_has_no_level(seeded, run):
-    run(import_programs, csv(
-        f"{ZHONGZHI},学校,700304,邮轮乘务,旅游大类,初中起点,,3,active,2024"))
+    run(import_programs, csv(f"{ZHONGZHI},学校,700304,邮轮乘务,旅游大类,初中起点,,3,active,2024"))
     assert programs_of(seeded, ZHONGZHI)[-1][:2] == ("", "初中起点")
 
 
 def test_xlsx_with_numeric_cells_is_read(seeded, run):
-    book = xlsx([HEADER.strip().split(","),
-                 [GZ, "广州市技师学院", "0127", "机电一体化技术", "机械类", "高中起点", "高级", 3,
-                  "active", 2025]], text_columns=(0, 2))
+    book = xlsx(
+        [
+            HEADER.strip().split(","),
+            [
+                GZ,
+                "广州市技师学院",
+                "0127",
+                "机电一体化技术",
+                "机械类",
+                "高中起点",
+                "高级",
+                3,
+                "active",
+                2025,
+            ],
+        ],
+        text_columns=(0, 2),
+    )
     result = run(import_programs, book, filename="programs.xlsx")
     assert result.inserted == 1
 
@@ -136,14 +176,21 @@ def test_a_big_import_refreshes_the_statistics_of_the_listing_tables(seeded, run
     from app.programs import bulk
 
     monkeypatch.setattr(bulk, "ANALYZE_AFTER", 1)  # this file is small; the rule is the same
-    run(import_programs, csv(
-        f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024"),
-        filename="p.csv", source="import:p.csv")
+    run(
+        import_programs,
+        csv(f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024"),
+        filename="p.csv",
+        source="import:p.csv",
+    )
     with seeded.connect() as conn:
         if seeded.dialect.name == "sqlite":
             analyzed = {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
         else:
-            analyzed = {row[0] for row in conn.exec_driver_sql(
-                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
-                " AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)")}
+            analyzed = {
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+                    " AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)"
+                )
+            }
     assert {"program", "college", "major", "category"} <= analyzed

@@ -22,8 +22,9 @@ def big(engine):
     """3,000 programs: 60 colleges in 8 provinces × 50 offerings of 40 majors."""
     with session_scope(engine) as session:
         import_colleges(session, colleges_csv(60), actor=SYSTEM)
-        import_catalog(session, catalog_csv(40), key="gen", options=EditionOptions(title="g"),
-                       actor=SYSTEM)
+        import_catalog(
+            session, catalog_csv(40), key="gen", options=EditionOptions(title="g"), actor=SYSTEM
+        )
         import_programs(session, programs_csv(60, 50, 40), actor=SYSTEM)
     return engine
 
@@ -54,16 +55,19 @@ def test_every_program_exactly_once_in_pages_of_seven(big, client):
     assert ids == expected(big) and len(set(ids)) == 3000
 
 
-@pytest.mark.parametrize("filters", [
-    {"college": college_code(7)},
-    {"province": "四川省"},
-    {"major_code": "1005"},
-    {"category": "信息类"},
-    {"year": 2010},
-    {"status": "suspended"},
-    {"level": "预备技师", "intake": "高中起点"},
-    {"province": "广东省", "status": "active", "year": 2003},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"college": college_code(7)},
+        {"province": "四川省"},
+        {"major_code": "1005"},
+        {"category": "信息类"},
+        {"year": 2010},
+        {"status": "suspended"},
+        {"level": "预备技师", "intake": "高中起点"},
+        {"province": "广东省", "status": "active", "year": 2003},
+    ],
+)
 def test_filtered_pages_return_each_matching_row_once(big, client, filters):
     want = expected(big, **filters)
     assert want  # the generated data has rows for each filter
@@ -72,7 +76,9 @@ def test_filtered_pages_return_each_matching_row_once(big, client, filters):
 
 def test_a_filter_that_matches_nothing_is_an_empty_page(big, client):
     assert client.get("/api/v1/programs", params={"category": "冶金类"}).json() == {
-        "items": [], "next": None}
+        "items": [],
+        "next": None,
+    }
     assert walk(client, 7, college="NOPE") == []
 
 
@@ -80,8 +86,14 @@ def test_new_rows_appear_after_the_cursor_and_nothing_repeats(big, client):
     first = client.get("/api/v1/programs", params={"limit": 7}).json()
     with Session(big) as session:
         college = session.exec(select(College).order_by(College.id)).first()
-    body = {"college": college.code, "major_code": "1039", "level": "中级", "intake": "中技起点",
-            "length_years": 2, "since_year": 2026}
+    body = {
+        "college": college.code,
+        "major_code": "1039",
+        "level": "中级",
+        "intake": "中技起点",
+        "length_years": 2,
+        "since_year": 2026,
+    }
     headers = {"Authorization": f"Bearer {make_token(big)}"}
     assert client.post("/api/v1/programs", json=body, headers=headers).status_code == 201
     ids, cursor = [i["id"] for i in first["items"]], first["next"]
@@ -109,7 +121,8 @@ def test_pages_survive_the_server_dropping_the_read_connections(big, app, client
     with app.state.engine.connect() as conn:
         killed = conn.exec_driver_sql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = %(pid)s",
-            {"pid": ours}).scalar()
+            {"pid": ours},
+        ).scalar()
     assert killed
     again = client.get("/api/v1/programs", params={"limit": 5})
     assert again.status_code == 200, again.text
@@ -119,8 +132,13 @@ def test_pages_survive_the_server_dropping_the_read_connections(big, app, client
 def test_the_query_string_is_checked_like_any_other_route(client):
     """GET /programs reads its query string itself (README "Benchmarks", 2.): the same 422s,
     and the parameters still documented in the OpenAPI schema."""
-    for query, field in (("limit=0", "limit"), ("limit=501", "limit"), ("level=初级", "level"),
-                         ("year=twenty", "year"), ("status=closed", "status")):
+    for query, field in (
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("level=初级", "level"),
+        ("year=twenty", "year"),
+        ("status=closed", "status"),
+    ):
         response = client.get(f"/api/v1/programs?{query}")
         assert response.status_code == 422, query
         body = response.json()
@@ -128,8 +146,22 @@ def test_the_query_string_is_checked_like_any_other_route(client):
         assert [e["loc"] for e in body["detail"]] == [["query", field]]
     documented = client.get("/openapi.json").json()["paths"]["/api/v1/programs"]["get"]
     names = {p["name"]: p for p in documented["parameters"]}
-    assert set(names) == {"college", "major_code", "category", "level", "intake", "status",
-                          "province", "year", "cursor", "limit"}
-    assert names["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500,
-                                        "default": 50}
+    assert set(names) == {
+        "college",
+        "major_code",
+        "category",
+        "level",
+        "intake",
+        "status",
+        "province",
+        "year",
+        "cursor",
+        "limit",
+    }
+    assert names["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 50,
+    }
     assert "预备技师" in names["level"]["schema"]["enum"]

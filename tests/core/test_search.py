@@ -1,5 +1,6 @@
 """GET /api/v1/majors: code prefix, Chinese substring, pinyin, initials, near-misses, ranking."""
 
+
 def hits(client, q: str, **params) -> list[tuple[str, str, str]]:
     response = client.get("/api/v1/majors", params={"q": q, **params})
     assert response.status_code == 200, response.text
@@ -44,8 +45,10 @@ def test_exact_name_first_and_the_similar_major_is_only_offered_as_near(seeded_c
 def test_misspelt_name_is_never_substituted(seeded_client):
     """8191 ≠ 8197 (domain.md): a near-miss is offered with match=near, never as a match."""
     found = hits(seeded_client, "网络营销与直播技朮")
-    assert found[:2] == [("8191", "网络营销与直播技术", "near"),
-                         ("8197", "网络营销与直播电商", "near")]
+    assert found[:2] == [
+        ("8191", "网络营销与直播技术", "near"),
+        ("8197", "网络营销与直播电商", "near"),
+    ]
 
 
 def test_province_filter_keeps_national_and_that_provinces_catalog(seeded_client):
@@ -55,14 +58,17 @@ def test_province_filter_keeps_national_and_that_provinces_catalog(seeded_client
 
 def test_edition_and_system_filters(seeded_client):
     assert {c for c, *_ in hits(seeded_client, "汽车", system="secondary")} == {
-        c for c, *_ in hits(seeded_client, "汽车", edition="moe-2021")} | {
-        c for c, *_ in hits(seeded_client, "汽车", edition="moe-2021-supplement")}
+        c for c, *_ in hits(seeded_client, "汽车", edition="moe-2021")
+    } | {c for c, *_ in hits(seeded_client, "汽车", edition="moe-2021-supplement")}
     assert all(len(c) == 6 for c, *_ in hits(seeded_client, "汽车", system="secondary"))
 
 
 def test_withdrawn_major_is_flagged_and_ranked_last(seeded_client, admin_headers):
-    response = seeded_client.patch("/api/v1/catalogs/technician-2022/majors/0435",
-                                   json={"status": "withdrawn"}, headers=admin_headers)
+    response = seeded_client.patch(
+        "/api/v1/catalogs/technician-2022/majors/0435",
+        json={"status": "withdrawn"},
+        headers=admin_headers,
+    )
     assert response.status_code == 200
     items = seeded_client.get("/api/v1/majors", params={"q": "xnyqc"}).json()["items"]
     assert items[-1]["code"] == "0435" and items[-1]["status"] == "withdrawn"
@@ -71,8 +77,11 @@ def test_withdrawn_major_is_flagged_and_ranked_last(seeded_client, admin_headers
 
 def test_a_rename_is_seen_by_the_next_search(seeded_client, admin_headers):
     assert hits(seeded_client, "zhinengjiqiren") == []
-    seeded_client.patch("/api/v1/catalogs/technician-2022/majors/0208",
-                        json={"name": "智能机器人应用与维护"}, headers=admin_headers)
+    seeded_client.patch(
+        "/api/v1/catalogs/technician-2022/majors/0208",
+        json={"name": "智能机器人应用与维护"},
+        headers=admin_headers,
+    )
     assert hits(seeded_client, "zhinengjiqiren")[0][0] == "0208"
 
 

@@ -50,6 +50,12 @@ def test_seeded_guangzhou_technician_college_has_its_seven_2024_programs(seeded_
     code = college["items"][0]["code"]
     body = seeded_client.get("/api/v1/programs", params={"college": code}).json()
     assert [p["major_code"] for p in body["items"]] == [
-        "0702", "0219", "0529", "8172", "0314", "0444", "8206",
+        "0702",
+        "0219",
+        "0529",
+        "8172",
+        "0314",
+        "0444",
+        "8206",
     ]
     assert body["next"] is None

@@ -19,7 +19,11 @@ def test_second_active_offering_inserted_with_core_is_refused_by_the_database(se
     values = _first_program(seeded)
     assert values["status"] == "active"
     with pytest.raises(IntegrityError), seeded.begin() as conn:
-        conn.execute(insert(Program.__table__).values(**values, ))
+        conn.execute(
+            insert(Program.__table__).values(
+                **values,
+            )
+        )
 
 
 def test_suspended_duplicate_of_an_active_offering_is_allowed(seeded):
@@ -28,15 +32,30 @@ def test_suspended_duplicate_of_an_active_offering_is_allowed(seeded):
         conn.execute(insert(Program.__table__).values(**values))
         conn.execute(insert(Program.__table__).values(**values | {"status": "withdrawn"}))
     with seeded.connect() as conn:
-        same = conn.execute(select(Program.status).where(
-            Program.college_id == values["college_id"], Program.major_id == values["major_id"],
-            Program.level == values["level"], Program.intake == values["intake"])).scalars().all()
+        same = (
+            conn.execute(
+                select(Program.status).where(
+                    Program.college_id == values["college_id"],
+                    Program.major_id == values["major_id"],
+                    Program.level == values["level"],
+                    Program.intake == values["intake"],
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(same) == ["active", "suspended", "withdrawn"]
 
 
 def test_api_create_of_an_existing_active_offering_is_409(seeded_client, admin_headers):
-    body = {"college": "4401J001", "major_code": "0702", "level": "高级", "intake": "初中起点",
-            "length_years": 5, "since_year": 2025}
+    body = {
+        "college": "4401J001",
+        "major_code": "0702",
+        "level": "高级",
+        "intake": "初中起点",
+        "length_years": 5,
+        "since_year": 2025,
+    }
     response = seeded_client.post("/api/v1/programs", json=body, headers=admin_headers)
     assert response.status_code == 409
     assert response.json()["error"] == "program_exists"

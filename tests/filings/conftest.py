@@ -12,8 +12,14 @@ from app.db import session_scope
 LIST_2024 = Path(__file__).resolve().parents[2] / "seed/source/gz2024_technician_new_majors.csv"
 GZ_COLLEGE = "4401J001"  # 广州市技师学院 (技师学院): runs 0702 0219 0529 8172 0314 0444 8206
 # A valid entry for 广州市技师学院 in the seeded registry: it does not run 0127.
-BASE = {"major_code": "0127", "major_name": "机电一体化技术", "category": "机械类",
-        "intake": "初中起点", "level": "高级", "length_years": 5}
+BASE = {
+    "major_code": "0127",
+    "major_name": "机电一体化技术",
+    "category": "机械类",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+}
 
 
 def delete_programs(engine) -> None:
@@ -22,8 +28,11 @@ def delete_programs(engine) -> None:
 
     from app.db import SQLModel
 
-    referring = [t.name for t in SQLModel.metadata.sorted_tables
-                 if any(fk.column.table.name == "program" for fk in t.foreign_keys)]
+    referring = [
+        t.name
+        for t in SQLModel.metadata.sorted_tables
+        if any(fk.column.table.name == "program" for fk in t.foreign_keys)
+    ]
     with session_scope(engine) as session:
         for name in referring + ["program"]:
             session.exec(text(f'DELETE FROM "{name}"'))
@@ -36,9 +45,15 @@ def list_2024() -> list[dict[str, str]]:
 
 def as_entry(row: dict[str, str]) -> dict[str, object]:
     """A line of the published 2024 list as a filing entry."""
-    return {"major_code": row["major_code"], "major_name": row["major_name"],
-            "category": row["category"], "intake": row["intake"], "level": row["level"],
-            "length_years": row["length_years"], "remark": row["remark"]}
+    return {
+        "major_code": row["major_code"],
+        "major_name": row["major_name"],
+        "category": row["category"],
+        "intake": row["intake"],
+        "level": row["level"],
+        "length_years": row["length_years"],
+        "remark": row["remark"],
+    }
 
 
 def college_codes(engine) -> dict[str, str]:
@@ -50,9 +65,14 @@ def college_codes(engine) -> dict[str, str]:
 def open_round(seeded_client, tokens):
     """An open 2025 round of 广州市人社局 (its window spans now)."""
     response = seeded_client.post(
-        "/api/v1/rounds", headers=tokens("admin", authority="GZ-HRSS"),
-        json={"year": 2025, "title": "2025 新增专业", "opens_at": "2020-01-01T00:00:00Z",
-              "closes_at": "2099-12-31T00:00:00Z"},
+        "/api/v1/rounds",
+        headers=tokens("admin", authority="GZ-HRSS"),
+        json={
+            "year": 2025,
+            "title": "2025 新增专业",
+            "opens_at": "2020-01-01T00:00:00Z",
+            "closes_at": "2099-12-31T00:00:00Z",
+        },
     )
     assert response.status_code == 201, response.text
     return response.json()
@@ -60,8 +80,11 @@ def open_round(seeded_client, tokens):
 
 def submitted_filing(client, headers, college: str, entries: list[dict], year: int = 2025):
     """Create a draft and submit it (a round must be open); returns the filing."""
-    draft = client.post("/api/v1/filings", headers=headers,
-                        json={"college": college, "year": year, "entries": entries})
+    draft = client.post(
+        "/api/v1/filings",
+        headers=headers,
+        json={"college": college, "year": year, "entries": entries},
+    )
     assert draft.status_code == 201, draft.text
     response = client.post(f"/api/v1/filings/{draft.json()['id']}/submit", headers=headers)
     assert response.status_code == 200, response.text

@@ -21,12 +21,19 @@ def test_2024_list_against_registry_without_programs_has_no_error_findings(
     grouped = _by_college(seeded)
     assert sum(map(len, grouped.values())) == 82 and len(grouped) == 14
     for college, entries in grouped.items():
-        response = seeded_client.post("/api/v1/filings/validate", headers=admin_headers,
-                                      json={"college": college, "year": 2024, "entries": entries})
+        response = seeded_client.post(
+            "/api/v1/filings/validate",
+            headers=admin_headers,
+            json={"college": college, "year": 2024, "entries": entries},
+        )
         assert response.status_code == 200, response.text
         body = response.json()
-        errors = [(e["index"], f) for e in body["entries"] for f in e["findings"]
-                  if f["severity"] == "error"]
+        errors = [
+            (e["index"], f)
+            for e in body["entries"]
+            for f in e["findings"]
+            if f["severity"] == "error"
+        ]
         assert errors == [] and body["errors"] == 0, (college, errors)
         assert len(body["entries"]) == len(entries)
 
@@ -36,8 +43,11 @@ def test_2024_list_against_seeded_registry_reports_program_exists_for_every_offe
 ):
     total = 0
     for college, entries in _by_college(seeded).items():
-        response = seeded_client.post("/api/v1/filings/validate", headers=admin_headers,
-                                      json={"college": college, "year": 2024, "entries": entries})
+        response = seeded_client.post(
+            "/api/v1/filings/validate",
+            headers=admin_headers,
+            json={"college": college, "year": 2024, "entries": entries},
+        )
         for entry in response.json()["entries"]:
             assert "program.exists" in {f["code"] for f in entry["findings"]}, (college, entry)
             total += 1
@@ -55,14 +65,26 @@ def test_2024_secondary_list_validates_without_errors_and_without_levels(
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         grouped[codes[row["school"]]].append(
-            {"major_code": row["major_code"], "major_name": row["major_name"],
-             "length_years": 3})
+            {"major_code": row["major_code"], "major_name": row["major_name"], "length_years": 3}
+        )
     for college, entries in grouped.items():
-        body = seeded_client.post("/api/v1/filings/validate", headers=admin_headers, json={
-            "college": college, "year": 2024, "entries": entries}).json()
+        body = seeded_client.post(
+            "/api/v1/filings/validate",
+            headers=admin_headers,
+            json={"college": college, "year": 2024, "entries": entries},
+        ).json()
         assert body["errors"] == 0, (college, body)
-    wrong = seeded_client.post("/api/v1/filings/validate", headers=admin_headers, json={
-        "college": "4401Z001", "entries": [{"major_code": "0304", "major_name": "邮轮乘务",
-                                             "level": "高级", "length_years": 3}]}).json()
+    wrong = seeded_client.post(
+        "/api/v1/filings/validate",
+        headers=admin_headers,
+        json={
+            "college": "4401Z001",
+            "entries": [
+                {"major_code": "0304", "major_name": "邮轮乘务", "level": "高级", "length_years": 3}
+            ],
+        },
+    ).json()
     assert {f["code"] for f in wrong["entries"][0]["findings"]} == {
-        "major.code_format", "entry.invalid_value"}
+        "major.code_format",
+        "entry.invalid_value",
+    }

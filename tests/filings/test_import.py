@@ -17,9 +17,17 @@ def _lines() -> list[list[str]]:
     blank, as a sheet with merged cells reads."""
     out, previous = [], None
     for row in (r for r in list_2024() if r["college"] == "广州市金领技工学校"):
-        line = [row["seq"], row["college"], row["major_name"], row["category"],
-                row["major_code"], row["intake"], row["level"], row["length_years"],
-                row["remark"]]
+        line = [
+            row["seq"],
+            row["college"],
+            row["major_name"],
+            row["category"],
+            row["major_code"],
+            row["intake"],
+            row["level"],
+            row["length_years"],
+            row["remark"],
+        ]
         if row["seq"] == previous:
             for i in (0, 1, 2, 3, 4, 8):
                 line[i] = ""
@@ -56,13 +64,29 @@ def merged_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-KEYS = ("index", "row", "major_code", "major_name", "category", "intake", "level",
-        "length_years", "declared_kind", "kind", "remark", "findings")
+KEYS = (
+    "index",
+    "row",
+    "major_code",
+    "major_name",
+    "category",
+    "intake",
+    "level",
+    "length_years",
+    "declared_kind",
+    "kind",
+    "remark",
+    "findings",
+)
 
 
 def _import(client, headers, name, body, **form):
-    response = client.post("/api/v1/filings/import", headers=headers,
-                           files={"file": (name, body)}, data={"year": "2025", **form})
+    response = client.post(
+        "/api/v1/filings/import",
+        headers=headers,
+        files={"file": (name, body)},
+        data={"year": "2025", **form},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -72,8 +96,7 @@ def test_gbk_csv_and_merged_cell_xlsx_import_to_the_same_draft(seeded_client, to
     raw.decode("gbk")
     assert not _is_utf8(raw)  # really GBK bytes
     by_csv = _import(seeded_client, tokens("admin", authority="GZ-HRSS"), "申报.csv", raw)
-    by_xlsx = _import(seeded_client, tokens("college", college=JINLING), "申报.xlsx",
-                      merged_xlsx())
+    by_xlsx = _import(seeded_client, tokens("college", college=JINLING), "申报.xlsx", merged_xlsx())
     assert by_csv["college"] == by_xlsx["college"] == JINLING
     assert (by_csv["source"], by_xlsx["source"]) == ("import:gbk", "import:xlsx")
     assert by_csv["status"] == by_xlsx["status"] == "draft"
@@ -82,12 +105,18 @@ def test_gbk_csv_and_merged_cell_xlsx_import_to_the_same_draft(seeded_client, to
     assert csv_entries == xlsx_entries
     assert len(csv_entries) == 6
     second_line = csv_entries[5]
-    assert (second_line["row"], second_line["major_code"], second_line["intake"],
-            second_line["length_years"], second_line["declared_kind"]) == (
-        7, "8173", "中技起点", 2, "新增层次")
+    assert (
+        second_line["row"],
+        second_line["major_code"],
+        second_line["intake"],
+        second_line["length_years"],
+        second_line["declared_kind"],
+    ) == (7, "8173", "中技起点", 2, "新增层次")
     # the seeded registry runs all of them: the finding is on each spreadsheet row
-    errors = {e["row"]: [f["code"] for f in e["findings"] if f["severity"] == "error"]
-              for e in csv_entries}
+    errors = {
+        e["row"]: [f["code"] for f in e["findings"] if f["severity"] == "error"]
+        for e in csv_entries
+    }
     assert errors == {row: ["program.exists"] for row in range(2, 8)}
 
 
@@ -101,18 +130,26 @@ def _is_utf8(data: bytes) -> bool:
 
 def test_import_of_a_sheet_for_another_school_is_refused(seeded_client, tokens):
     response = seeded_client.post(
-        "/api/v1/filings/import", headers=tokens("college", college="4401J001"),
-        files={"file": ("申报.csv", gbk_csv())}, data={"year": "2025"})
+        "/api/v1/filings/import",
+        headers=tokens("college", college="4401J001"),
+        files={"file": ("申报.csv", gbk_csv())},
+        data={"year": "2025"},
+    )
     assert response.status_code == 422
     assert response.json()["error"] == "other_college"
 
 
 def test_import_with_a_missing_column_names_it(seeded_client, tokens):
-    body = ("\ufeff序号,学校,专业,专业类别,层次,级别,学制\r\n"
-            "1,广州市金领技工学校,法律事务,财经商贸类,初中起点,高级,5\r\n")
+    body = (
+        "\ufeff序号,学校,专业,专业类别,层次,级别,学制\r\n"
+        "1,广州市金领技工学校,法律事务,财经商贸类,初中起点,高级,5\r\n"
+    )
     response = seeded_client.post(
-        "/api/v1/filings/import", headers=tokens("college", college=JINLING),
-        files={"file": ("申报.csv", body.encode())}, data={"year": "2025"})
+        "/api/v1/filings/import",
+        headers=tokens("college", college=JINLING),
+        files={"file": ("申报.csv", body.encode())},
+        data={"year": "2025"},
+    )
     assert response.status_code == 422
     assert response.json()["detail"]["missing_columns"] == ["专业代码"]
 

@@ -10,18 +10,33 @@ from app.programs.models import Program
 from app.text import normalize_name
 from tests.filings.conftest import submitted_filing
 
-REOPEN = {"major_code": "0702", "major_name": "现代农艺技术", "category": "农业类",
-          "intake": "初中起点", "level": "高级", "length_years": 5, "remark": "停招三年后复开"}
-RENAME = {"major_code": "0445", "major_name": "重型车辆运用与维修", "category": "交通类",
-          "intake": "初中起点", "level": "高级", "length_years": 5,
-          "remark": "原重型车辆维修改名"}
+REOPEN = {
+    "major_code": "0702",
+    "major_name": "现代农艺技术",
+    "category": "农业类",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+    "remark": "停招三年后复开",
+}
+RENAME = {
+    "major_code": "0445",
+    "major_name": "重型车辆运用与维修",
+    "category": "交通类",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+    "remark": "原重型车辆维修改名",
+}
 
 
 def _program(session, college_code, major_code):
     return session.exec(
-        select(Program).join(College, College.id == Program.college_id)
+        select(Program)
+        .join(College, College.id == Program.college_id)
         .join(Major, Major.id == Program.major_id)
-        .where(College.code == college_code, Major.code == major_code)).one()
+        .where(College.code == college_code, Major.code == major_code)
+    ).one()
 
 
 def test_reopening_a_suspended_program_reactivates_it(seeded_client, seeded, tokens, open_round):
@@ -35,32 +50,46 @@ def test_reopening_a_suspended_program_reactivates_it(seeded_client, seeded, tok
     assert filing["entries"][0]["kind"] == "停招后复开"
     assert filing["entries"][0]["findings"] == []
 
-    decided = seeded_client.post(f"/api/v1/filings/{filing['id']}/entries/0/decision",
-                                 headers=tokens("reviewer", authority="GZ-HRSS"),
-                                 json={"decision": "approved"})
+    decided = seeded_client.post(
+        f"/api/v1/filings/{filing['id']}/entries/0/decision",
+        headers=tokens("reviewer", authority="GZ-HRSS"),
+        json={"decision": "approved"},
+    )
     assert decided.json()["status"] == "decided"
     with Session(seeded) as session:
         program = session.get(Program, program_id)
         assert program.status == "active"
-        events = session.exec(select(ProgramEvent).where(
-            ProgramEvent.program_id == program_id)).all()
+        events = session.exec(
+            select(ProgramEvent).where(ProgramEvent.program_id == program_id)
+        ).all()
         assert [(e.action, e.detail["before"]["status"]) for e in events] == [
-            ("reactivated", "suspended")]
+            ("reactivated", "suspended")
+        ]
 
 
 def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
     seeded_client, seeded, tokens, open_round
 ):
     with session_scope(seeded) as session:
-        old = CatalogEdition(key="technician-2018", title="全国技工院校专业目录（2018年）",
-                             system="technician", kind="national", status="superseded")
+        old = CatalogEdition(
+            key="technician-2018",
+            title="全国技工院校专业目录（2018年）",
+            system="technician",
+            kind="national",
+            status="superseded",
+        )
         session.add(old)
         session.flush()
         category = Category(edition_id=old.id, name="交通类")
         session.add(category)
         session.flush()
-        former = Major(edition_id=old.id, code="0421", name="重型车辆维修",
-                       name_norm=normalize_name("重型车辆维修"), category_id=category.id)
+        former = Major(
+            edition_id=old.id,
+            code="0421",
+            name="重型车辆维修",
+            name_norm=normalize_name("重型车辆维修"),
+            category_id=category.id,
+        )
         session.add(former)
         session.flush()
         program = _program(session, "4401J006", "0445")  # 交通技师学院, before its rename
@@ -72,15 +101,21 @@ def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
     assert filing["entries"][0]["kind"] == "改名"
     assert filing["entries"][0]["former_name"] == "重型车辆维修"
 
-    seeded_client.post(f"/api/v1/filings/{filing['id']}/entries/0/decision",
-                       headers=tokens("reviewer", authority="GZ-HRSS"),
-                       json={"decision": "approved"})
+    seeded_client.post(
+        f"/api/v1/filings/{filing['id']}/entries/0/decision",
+        headers=tokens("reviewer", authority="GZ-HRSS"),
+        json={"decision": "approved"},
+    )
     with Session(seeded) as session:
         program = session.get(Program, program_id)
         assert session.get(Major, program.major_id).code == "0445"
-        [event] = session.exec(select(ProgramEvent).where(
-            ProgramEvent.program_id == program_id)).all()
+        [event] = session.exec(
+            select(ProgramEvent).where(ProgramEvent.program_id == program_id)
+        ).all()
         assert (event.action, event.former_name, event.former_major_id) == (
-            "renamed", "重型车辆维修", former_id)
+            "renamed",
+            "重型车辆维修",
+            former_id,
+        )
     shown = seeded_client.get("/api/v1/programs?college=4401J006&major_code=0445").json()
     assert [p["id"] for p in shown["items"]] == [program_id]

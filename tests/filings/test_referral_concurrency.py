@@ -13,21 +13,32 @@ from app.filings.schemas import ReferralDecisionIn
 from tests.filings.conftest import submitted_filing
 
 PROPOSALS = {
-    "4401J001": {"major_name": "低空经济无人机技术", "category": "交通类", "intake": "初中起点",
-                 "level": "高级", "length_years": 5},
-    "4401J005": {"major_name": "智慧水务运营", "category": "其他", "intake": "初中起点",
-                 "level": "高级", "length_years": 5},
+    "4401J001": {
+        "major_name": "低空经济无人机技术",
+        "category": "交通类",
+        "intake": "初中起点",
+        "level": "高级",
+        "length_years": 5,
+    },
+    "4401J005": {
+        "major_name": "智慧水务运营",
+        "category": "其他",
+        "intake": "初中起点",
+        "level": "高级",
+        "length_years": 5,
+    },
 }
 
 
 def _referred(client, tokens) -> list[int]:
     ids = []
     for college, proposal in PROPOSALS.items():
-        filing = submitted_filing(client, tokens("college", college=college), college,
-                                  [proposal])
-        decided = client.post(f"/api/v1/filings/{filing['id']}/entries/0/decision",
-                              headers=tokens("reviewer", authority="GZ-HRSS"),
-                              json={"decision": "referred"})
+        filing = submitted_filing(client, tokens("college", college=college), college, [proposal])
+        decided = client.post(
+            f"/api/v1/filings/{filing['id']}/entries/0/decision",
+            headers=tokens("reviewer", authority="GZ-HRSS"),
+            json={"decision": "referred"},
+        )
         ids.append(decided.json()["entries"][0]["referral"])
     return ids
 
@@ -49,15 +60,18 @@ def test_concurrent_referral_approvals_never_share_a_specialty_code(
             with Session(writer(seeded), expire_on_commit=False) as session:
                 barrier.wait()
                 referral = referrals.decide_referral(
-                    session, referral_id, ReferralDecisionIn(decision="approved"), actor=actor)
+                    session, referral_id, ReferralDecisionIn(decision="approved"), actor=actor
+                )
                 session.commit()
                 public = referrals.get_referral_public(session, referral.id, actor=actor)
                 codes[referral_id] = public.major_code
         except BaseException as exc:  # reported below, with the thread's traceback
             failures.append(exc)
 
-    threads = [threading.Thread(target=approve, args=(rid, f"province-admin-{i}"))
-               for i, rid in enumerate(referral_ids)]
+    threads = [
+        threading.Thread(target=approve, args=(rid, f"province-admin-{i}"))
+        for i, rid in enumerate(referral_ids)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -12,12 +12,30 @@ from app.filings.schemas import ValidateRequest
 from tests.filings.conftest import as_entry, list_2024
 
 ODD_ONES = [
-    {"major_code": "", "major_name": "低空无人机应用", "category": "交通类", "intake": "初中起点",
-     "level": "高级", "length_years": 5},
-    {"major_code": "0199", "major_name": "机电一体化技术", "category": "机械类",
-     "intake": "初中起点", "level": "高级", "length_years": 5},
-    {"major_code": "702", "major_name": "现代农艺技术", "category": "农业类",
-     "intake": "初中起点", "level": "高级", "length_years": "五年"},
+    {
+        "major_code": "",
+        "major_name": "低空无人机应用",
+        "category": "交通类",
+        "intake": "初中起点",
+        "level": "高级",
+        "length_years": 5,
+    },
+    {
+        "major_code": "0199",
+        "major_name": "机电一体化技术",
+        "category": "机械类",
+        "intake": "初中起点",
+        "level": "高级",
+        "length_years": 5,
+    },
+    {
+        "major_code": "702",
+        "major_name": "现代农艺技术",
+        "category": "农业类",
+        "intake": "初中起点",
+        "level": "高级",
+        "length_years": "五年",
+    },
 ]
 
 
