@@ -26,3 +26,20 @@ def test_upgrade_after_downgrade_reaches_head_again(empty_engine):
     migrate.downgrade(empty_engine, "base")
     migrate.upgrade(empty_engine)
     migrate.check(empty_engine)
+
+
+def test_program_category_is_backfilled_from_the_major(empty_engine):
+    from sqlalchemy import text
+
+    from app import seed
+    from tests.core.test_program_category import drifted
+
+    migrate.upgrade(empty_engine)
+    seed.run(empty_engine)
+    migrate.downgrade(empty_engine, "0004")
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        blank = conn.execute(text("SELECT count(*) FROM program WHERE category = ''")).scalar()
+        total = conn.execute(text("SELECT count(*) FROM program")).scalar()
+    assert (blank, total) == (0, 82)
+    assert drifted(empty_engine) == []

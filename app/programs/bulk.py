@@ -7,9 +7,10 @@ all-or-nothing either way.
 
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import bindparam, update
-from sqlmodel import Session
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session, SQLModel
 
+from app.catalog import models as _catalog_models  # noqa: F401  (major, category tables)
 from app.programs.models import Program
 
 CHUNK = 5000
@@ -22,6 +23,7 @@ INSERT_COLUMNS = (
     "status",
     "since_year",
     "source",
+    "category",
 )
 UPDATE_COLUMNS = ("status", "length_years", "since_year")
 
@@ -42,7 +44,22 @@ def _copy(session: Session, sql: str, rows: Iterator[tuple], tick: Tick) -> None
                 tick(CHUNK)
 
 
+def _with_categories(session: Session, rows: list[dict]) -> None:
+    """Each row's ``category``: its major's (a few hundred majors, one query). Given here, the
+    insert trigger of models.py has nothing to fill — on PostgreSQL a PL/pgSQL call per COPY row
+    otherwise, on SQLite a second write of each row."""
+    t, c = SQLModel.metadata.tables["major"], SQLModel.metadata.tables["category"]
+    ids = sorted({r["major_id"] for r in rows})
+    names: dict[int, str] = {}
+    for chunk in _chunks(ids, 500):
+        query = select(t.c.id, c.c.name).join(c, c.c.id == t.c.category_id).where(t.c.id.in_(chunk))
+        names.update((row[0], row[1]) for row in session.connection().execute(query))
+    for r in rows:
+        r["category"] = names[r["major_id"]]
+
+
 def insert_programs(session: Session, rows: list[dict], tick: Tick) -> None:
+    _with_categories(session, rows)
     if session.get_bind().dialect.name == "postgresql":
         sql = f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN"
         _copy(session, sql, (tuple(r[c] for c in INSERT_COLUMNS) for r in rows), tick)

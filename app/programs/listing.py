@@ -47,14 +47,10 @@ LOOKUPS: dict[str, tuple[Any, Select]] = {
         select(College.id).where(College.province == bindparam("province")),
     ),
     "major_code": (Program.major_id, select(Major.id).where(Major.code == bindparam("major_code"))),
-    "category": (
-        Program.major_id,
-        select(Major.id)
-        .join(Category, Category.id == Major.category_id)
-        .where(Category.name == bindparam("category")),
-    ),
 }
 OWN = {
+    # the major's category, kept on the row (models.py): one (category, id) index range
+    "category": Program.category,
     "level": Program.level,
     "intake": Program.intake,
     "status": Program.status,

@@ -1,6 +1,6 @@
 """Programs: college × major × level × intake × length."""
 
-from sqlalchemy import Index, text
+from sqlalchemy import DDL, Index, event, text
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +23,9 @@ class Program(SQLModel, table=True):
         # of scanning 150,000 rows (EXPLAIN on both backends, README "Programs").
         Index("ix_program_since_year_id", "since_year", "id"),
         Index("ix_program_status_id", "status", "id"),
+        # ?category= seeks here: a category name is ~70 majors over several editions, so through
+        # (major_id, id) a page needed a sort or a semi-join per row (README "Benchmarks").
+        Index("ix_program_category_id", "category", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     college_id: int = Field(foreign_key="college.id")
@@ -34,3 +37,68 @@ class Program(SQLModel, table=True):
     status: str = Field(default="active", max_length=12)
     since_year: int
     source: str = Field(default="", max_length=60)
+    # The major's category name, copied so ?category= is one index range. Kept by the database
+    # (triggers below), whatever writes: '' on insert means "fill it from the major".
+    category: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+
+
+# --- program.category follows the major's category -------------------------------------------
+# Triggers, so no write path (imports, approvals, renames, recategorisations, a script) can leave
+# it stale: an inserted program with category '' takes its major's; a program moved to another
+# major takes the new one's; a major moved to another category, or a category renamed, updates
+# its programs. Migration 0005 repeats this DDL (migrations never import models); a later SQLite
+# batch rebuild of program, major or category would drop these triggers and must recreate them.
+
+_MAJOR_CATEGORY = (
+    "(SELECT c.name FROM major AS m JOIN category AS c ON c.id = m.category_id"
+    " WHERE m.id = NEW.major_id)"
+)
+SQLITE_CATEGORY = [
+    f"""CREATE TRIGGER program_category_insert AFTER INSERT ON program WHEN NEW.category = ''
+BEGIN UPDATE program SET category = {_MAJOR_CATEGORY} WHERE id = NEW.id; END""",
+    f"""CREATE TRIGGER program_category_major AFTER UPDATE OF major_id ON program
+BEGIN UPDATE program SET category = {_MAJOR_CATEGORY} WHERE id = NEW.id; END""",
+    """CREATE TRIGGER major_category_programs AFTER UPDATE OF category_id ON major
+WHEN OLD.category_id IS NOT NEW.category_id
+BEGIN UPDATE program SET category = (SELECT name FROM category WHERE id = NEW.category_id)
+WHERE major_id = NEW.id; END""",
+    """CREATE TRIGGER category_name_programs AFTER UPDATE OF name ON category
+WHEN OLD.name IS NOT NEW.name
+BEGIN UPDATE program SET category = NEW.name
+WHERE major_id IN (SELECT id FROM major WHERE category_id = NEW.id); END""",
+]
+POSTGRESQL_CATEGORY = [
+    f"""CREATE OR REPLACE FUNCTION program_category_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.category := {_MAJOR_CATEGORY}; RETURN NEW; END $$""",
+    """CREATE TRIGGER program_category_insert BEFORE INSERT ON program
+FOR EACH ROW WHEN (NEW.category = '') EXECUTE FUNCTION program_category_fill()""",
+    """CREATE TRIGGER program_category_major BEFORE UPDATE OF major_id ON program
+FOR EACH ROW EXECUTE FUNCTION program_category_fill()""",
+    """CREATE OR REPLACE FUNCTION major_category_programs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE program SET category = (SELECT name FROM category WHERE id = NEW.category_id)
+  WHERE major_id = NEW.id;
+  RETURN NULL;
+END $$""",
+    """CREATE TRIGGER major_category_programs AFTER UPDATE OF category_id ON major
+FOR EACH ROW WHEN (OLD.category_id IS DISTINCT FROM NEW.category_id)
+EXECUTE FUNCTION major_category_programs()""",
+    """CREATE OR REPLACE FUNCTION category_name_programs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE program SET category = NEW.name
+  WHERE major_id IN (SELECT id FROM major WHERE category_id = NEW.id);
+  RETURN NULL;
+END $$""",
+    """CREATE TRIGGER category_name_programs AFTER UPDATE OF name ON category
+FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+EXECUTE FUNCTION category_name_programs()""",
+]
+
+# On program's table: create_all makes major and category before it (foreign keys).
+for _dialect, _statements in (("sqlite", SQLITE_CATEGORY), ("postgresql", POSTGRESQL_CATEGORY)):
+    for _statement in _statements:
+        event.listen(
+            SQLModel.metadata.tables["program"],
+            "after_create",
+            DDL(_statement).execute_if(dialect=_dialect),
+        )

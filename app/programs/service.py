@@ -37,7 +37,7 @@ COLUMNS = (
 def conditions(filters: ProgramFilters) -> list[Any]:
     """The filters as conditions on program's own columns: college and major attributes become
     ``IN (SELECT id …)``, so each filter can drive an index that is ordered by id
-    (college_id, id), (major_id, id), (since_year, id), (status, id)."""
+    (college_id, id), (major_id, id), (category, id), (since_year, id), (status, id)."""
     out: list[Any] = []
     if filters.college:
         out.append(
@@ -50,13 +50,7 @@ def conditions(filters: ProgramFilters) -> list[Any]:
     if filters.major_code:
         out.append(Program.major_id.in_(select(Major.id).where(Major.code == filters.major_code)))
     if filters.category:
-        out.append(
-            Program.major_id.in_(
-                select(Major.id)
-                .join(Category, Category.id == Major.category_id)
-                .where(Category.name == filters.category)
-            )
-        )
+        out.append(Program.category == filters.category)  # kept equal to the major's (models.py)
     for column, value in (
         (Program.level, filters.level),
         (Program.intake, filters.intake),

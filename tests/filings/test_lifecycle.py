@@ -8,6 +8,7 @@ from app.db import session_scope
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
+from tests.core.test_program_category import drifted
 from tests.filings.conftest import submitted_filing
 
 REOPEN = {
@@ -119,3 +120,4 @@ def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
         )
     shown = seeded_client.get("/api/v1/programs?college=4401J006&major_code=0445").json()
     assert [p["id"] for p in shown["items"]] == [program_id]
+    assert drifted(seeded) == []  # program.category followed the move
