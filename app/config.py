@@ -1,7 +1,9 @@
 """Settings: environment variables prefixed ``REGISTRY_`` (each one documented in the README)."""
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +25,24 @@ class Settings(BaseSettings):
     max_upload_rows: int = 200_000
     # Tokens created by the CLI expire after this many days unless --days is given (0 = never).
     token_default_days: int = 0
+    # The bureau's time zone: deadlines are typed and shown in it; a date-only deadline means
+    # the end of that day there (24:00), not midnight UTC.
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name like Asia/Shanghai)"
+            ) from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 @lru_cache

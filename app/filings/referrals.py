@@ -96,17 +96,21 @@ def _add_major(
 def decide_referral(
     session: Session, referral_id: int, data: ReferralDecisionIn, *, actor: Principal
 ) -> Referral:
-    referral = get_referral(session, referral_id, lock=True)
+    # Lock the filing before the referral: a reviewer changing the entry's decision locks in
+    # the same order (filing, then referral), so the two never wait on each other.
+    referral = get_referral(session, referral_id)
     check_province_admin(session, actor, referral)
+    entry = session.get(FilingEntry, referral.entry_id)
+    assert entry is not None
+    filing = locked_filing(session, entry.filing_id)
+    session.refresh(referral, with_for_update=True)
+    session.refresh(entry)
     if referral.status != "pending":
         raise Conflict(
             f"referral {referral_id} is already {referral.status}", error="already_decided"
         )
     if data.decision == "rejected" and not (data.reason or "").strip():
-        raise Invalid("a rejection needs a reason the college can read", error="reason_required")
-    entry = session.get(FilingEntry, referral.entry_id)
-    assert entry is not None
-    filing = locked_filing(session, entry.filing_id)
+        raise Invalid({"message": "不予通过须写明理由（学校会看到）"}, error="reason_required")
     if data.decision == "approved":
         major = _add_major(session, referral, filing, data)
         referral.major_id = major.id

@@ -12,7 +12,7 @@ from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
 from app.filings import access
 from app.filings.models import Filing, FilingEntry, Referral
-from app.filings.schemas import DecisionIn
+from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.filings.service import entries_of, locked_filing, record_event
 from app.programs import lifecycle
 
@@ -20,65 +20,157 @@ from app.programs import lifecycle
 def decide_entry(
     session: Session, filing_id: int, index: int, data: DecisionIn, *, actor: Principal
 ) -> Filing:
-    filing = locked_filing(session, filing_id)
-    access.check_reviewer(session, actor, filing)
-    if filing.status != "submitted":
-        raise Conflict(f"a {filing.status} filing is not under review", error="not_under_review")
-    entries = entries_of(session, filing)
-    entry = next((e for e in entries if e.index == index), None)
-    if entry is None:
-        raise NotFound(f"filing {filing_id} has no entry {index}", error="entry_not_found")
-    if entry.decision is not None:
-        raise Conflict(f"entry {index} is already {entry.decision}", error="already_decided")
-    _check_decision(entry, data)
-    set_decision(entry, data.decision, actor, data.reason)
-    session.add(entry)
-    if data.decision == "referred":
-        assert entry.id is not None
-        session.add(
-            Referral(
-                entry_id=entry.id,
-                authority_id=province_of(session, filing),
-                proposed_name=entry.major_name,
-                category=entry.category,
-            )
-        )
-    session.flush()
-    record_event(
-        session,
-        filing,
-        actor,
-        f"entry.{data.decision}",
-        entry_index=index,
-        detail={"major_code": entry.major_code, "major_name": entry.major_name},
-        reason=data.reason,
-    )
-    closed = close_if_decided(session, filing, actor, entries)
+    """One entry's decision (or a change of it, while the filing is under review)."""
+    one = EntryDecisionIn(index=index, decision=data.decision, reason=data.reason)
+    filing, changes, closed = _decide(session, filing_id, [one], actor)
     audit.record(
         session,
         actor,
         action=f"filing.entry.{data.decision}",
         target_type="filing",
         target_id=f"{filing.id}/{index}",
-        after={"decision": data.decision, "filing_decided": closed},
+        after={"decision": data.decision, "filing_decided": closed}
+        | ({"previous": changes[0]["previous"]} if changes and changes[0]["previous"] else {}),
         reason=data.reason,
         authority_id=filing.authority_id,
     )
     return filing
 
 
+def decide_entries(
+    session: Session, filing_id: int, data: BulkDecisionIn, *, actor: Principal
+) -> Filing:
+    """Several decisions on one filing in one transaction: any refused decision (a rejection
+    without a reason, an unknown entry...) refuses them all, and nothing changes."""
+    filing, changes, closed = _decide(session, filing_id, data.decisions, actor)
+    audit.record(
+        session,
+        actor,
+        action="filing.decisions",
+        target_type="filing",
+        target_id=filing.id,
+        after={"decisions": changes, "filing_decided": closed},
+        authority_id=filing.authority_id,
+    )
+    return filing
+
+
+def _decide(
+    session: Session, filing_id: int, decisions: list[EntryDecisionIn], actor: Principal
+) -> tuple[Filing, list[dict], bool]:
+    filing = locked_filing(session, filing_id)
+    access.check_reviewer(session, actor, filing)
+    if filing.status != "submitted":
+        raise Conflict(
+            {"message": "该申报不在评审中，决定不能再更改", "status": filing.status},
+            error="not_under_review",
+        )
+    entries = entries_of(session, filing)
+    by_index = {e.index: e for e in entries}
+    indexes = [d.index for d in decisions]
+    if len(set(indexes)) != len(indexes):
+        raise Invalid(
+            {"message": "同一条目在一次提交中出现两次", "indexes": indexes},
+            error="duplicate_index",
+        )
+    changes = []
+    for data in decisions:
+        entry = by_index.get(data.index)
+        if entry is None:
+            raise NotFound(
+                {"message": f"申报 {filing_id} 没有第 {data.index} 条", "index": data.index},
+                error="entry_not_found",
+            )
+        change = _apply(session, filing, entry, data, actor)
+        if change:
+            changes.append(change)
+    session.flush()
+    return filing, changes, close_if_decided(session, filing, actor, entries)
+
+
+def _apply(
+    session: Session, filing: Filing, entry: FilingEntry, data: EntryDecisionIn, actor: Principal
+) -> dict | None:
+    """Set (or change) one entry's decision; the earlier one stays in the filing's history."""
+    previous, previous_reason = entry.decision, entry.decision_reason
+    if previous == data.decision and (previous_reason or "") == (data.reason or ""):
+        return None  # the same decision again changes nothing
+    _check_decision(entry, data)
+    referral = _referral_of(session, entry)
+    if referral is not None and referral.status in ("approved", "rejected"):
+        raise Conflict(
+            {"message": "省厅已对该目录外专业作出决定，不能再更改", "index": entry.index},
+            error="referral_decided",
+        )
+    if referral is not None and previous == "referred":
+        referral.status = "withdrawn"  # the province no longer sees it as pending
+        session.add(referral)
+    set_decision(entry, data.decision, actor, data.reason)
+    session.add(entry)
+    if data.decision == "referred":
+        _refer(session, filing, entry, referral)
+    detail: dict[str, str | None] = {
+        "major_code": entry.major_code,
+        "major_name": entry.major_name,
+    }
+    if previous is not None:
+        detail |= {"previous": previous, "previous_reason": previous_reason}
+    record_event(
+        session,
+        filing,
+        actor,
+        f"entry.{data.decision}",
+        entry_index=entry.index,
+        detail=detail,
+        reason=data.reason,
+    )
+    return {"index": entry.index, "decision": data.decision, "previous": previous}
+
+
+def _referral_of(session: Session, entry: FilingEntry) -> Referral | None:
+    return session.exec(select(Referral).where(Referral.entry_id == entry.id)).first()
+
+
+def _refer(session: Session, filing: Filing, entry: FilingEntry, referral: Referral | None) -> None:
+    """Send the proposal to the province (again, when an earlier referral was withdrawn)."""
+    assert entry.id is not None
+    referral = referral or Referral(
+        entry_id=entry.id, authority_id=province_of(session, filing), proposed_name=""
+    )
+    referral.status, referral.reason = "pending", None
+    referral.proposed_name, referral.category = entry.major_name, entry.category
+    referral.decided_by = referral.decided_at = None
+    referral.created_at = audit.utcnow()
+    session.add(referral)
+
+
+def clean_indexes(session: Session, filing: Filing) -> list[int]:
+    """Undecided entries without any error or warning that a reviewer can approve as they
+    are (a catalog major resolved): what "approve every clean entry" selects."""
+    return [
+        e.index
+        for e in entries_of(session, filing)
+        if e.decision is None
+        and e.major_id is not None
+        and not any(f["severity"] in ("error", "warning") for f in e.findings)
+    ]
+
+
 def _check_decision(entry: FilingEntry, data: DecisionIn) -> None:
     if data.decision == "rejected" and not (data.reason or "").strip():
         # the college sees the reason: a rejection without one is refused
-        raise Invalid("a rejection needs a reason the college can read", error="reason_required")
+        raise Invalid(
+            {"message": "不予通过须写明理由（学校会看到）", "index": entry.index},
+            error="reason_required",
+        )
     if data.decision == "referred" and entry.major_code:
         raise Conflict(
-            "only an out-of-catalog proposal (no code) goes to the province",
+            {"message": "只有目录外专业（无专业代码）才报省厅", "index": entry.index},
             error="not_out_of_catalog",
         )
     if data.decision == "approved" and entry.major_id is None:
         raise Conflict(
-            "an entry without a catalog major is referred to the province, not approved here",
+            {"message": "目录外专业须报省厅，不能在此直接通过", "index": entry.index},
             error="out_of_catalog",
         )
 

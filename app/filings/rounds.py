@@ -1,18 +1,26 @@
-"""Filing rounds: one per authority and year, with a window and the catalog editions in force."""
+"""Filing rounds: one per authority and year, with a window and the catalog editions in force.
+
+One round per authority and year (a unique constraint): a filing belongs to the round of its
+year, and the year's approval list is drafted from that round. A late window (补报) is the same
+round extended or reopened (``update_round``), never a second round of the year.
+Moments are typed and shown in the bureau's time zone (``app.localtime``), stored in UTC.
+"""
 
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal
+from app.auth import Principal, ensure_governs_authority
 from app.authorities.models import Authority, AuthorityCatalog
 from app.catalog import service as catalog
 from app.catalog.models import CatalogEdition
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.filings.models import FilingRound, RoundEdition
-from app.filings.schemas import RoundCreate, RoundPublic
-from app.filings.service import as_utc
+from app.filings.schemas import RoundClose, RoundCreate, RoundPublic, RoundUpdate
+from app.localtime import as_utc, show, to_utc
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -50,21 +58,45 @@ def _default_editions(session: Session, authority: Authority) -> list[int]:
     return []
 
 
-def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> FilingRound:
+def _check_window(opens_at: datetime, closes_at: datetime) -> None:
+    if as_utc(closes_at) <= as_utc(opens_at):
+        raise Invalid(
+            {
+                "message": "截止时间须晚于开始时间",
+                "opens_at": as_utc(opens_at).isoformat(),
+                "closes_at": as_utc(closes_at).isoformat(),
+            },
+            error="bad_window",
+        )
+
+
+def _edition_ids(session: Session, keys: list[str]) -> list[int]:
+    editions = [catalog.get_edition(session, k) for k in dict.fromkeys(keys)]
+    return [e.id for e in editions if e.id is not None]
+
+
+def create_round(
+    session: Session, data: RoundCreate, *, actor: Principal, zone: ZoneInfo
+) -> FilingRound:
     authority = _authority(session, data, actor)
-    if _as_utc(data.closes_at) <= _as_utc(data.opens_at):
-        raise Invalid("closes_at must be after opens_at", error="bad_window")
+    opens_at = to_utc(data.opens_at, zone, end_of_day=False)
+    closes_at = to_utc(data.closes_at, zone, end_of_day=True)
+    _check_window(opens_at, closes_at)
     exists = select(FilingRound).where(
         FilingRound.authority_id == authority.id, FilingRound.year == data.year
     )
-    if session.exec(exists).first():
-        raise Conflict(f"{authority.code} already has a {data.year} round", error="round_exists")
+    found = session.exec(exists).first()
+    if found:
+        raise Conflict(
+            {
+                "message": f"{authority.code} 已有 {data.year} 年的申报批次（第 {found.id} 号）；"
+                "需要补报时请延长或重新开放该批次",
+                "round": found.id,
+            },
+            error="round_exists",
+        )
     if data.editions:
-        edition_ids = [
-            e.id
-            for e in (catalog.get_edition(session, k) for k in data.editions)
-            if e.id is not None
-        ]
+        edition_ids = _edition_ids(session, data.editions)
     else:
         edition_ids = _default_editions(session, authority)
     assert authority.id is not None
@@ -72,8 +104,8 @@ def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> Fi
         authority_id=authority.id,
         year=data.year,
         title=data.title,
-        opens_at=_as_utc(data.opens_at),
-        closes_at=_as_utc(data.closes_at),
+        opens_at=opens_at,
+        closes_at=closes_at,
         created_by=actor.name,
     )
     session.add(filing_round)
@@ -89,8 +121,117 @@ def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> Fi
         action="round.create",
         target_type="filing_round",
         target_id=filing_round.id,
-        after=data.model_dump(mode="json") | {"authority": authority.code},
+        after=data.model_dump(mode="json")
+        | {
+            "authority": authority.code,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+        },
         authority_id=authority.id,
+    )
+    return filing_round
+
+
+def _locked_round(session: Session, round_id: int) -> FilingRound:
+    query = select(FilingRound).where(FilingRound.id == round_id).with_for_update()
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound({"message": f"没有第 {round_id} 号申报批次"}, error="round_not_found")
+    return found
+
+
+def _round_state(session: Session, r: FilingRound) -> dict[str, Any]:
+    return {
+        "title": r.title,
+        "opens_at": as_utc(r.opens_at).isoformat(),
+        "closes_at": as_utc(r.closes_at).isoformat(),
+        "editions": sorted(_round_editions(session, r.id or 0)),
+    }
+
+
+def _round_editions(session: Session, round_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(CatalogEdition.key)
+            .join(RoundEdition, col(RoundEdition.edition_id) == CatalogEdition.id)
+            .where(RoundEdition.round_id == round_id)
+        ).all()
+    )
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    keys = [k for k in after if after[k] != before[k]]
+    return {k: before[k] for k in keys}, {k: after[k] for k in keys}
+
+
+def update_round(
+    session: Session, round_id: int, data: RoundUpdate, *, actor: Principal, zone: ZoneInfo
+) -> FilingRound:
+    """Edit the title, the window (extend, shorten, reopen) and the editions in force; one audit
+    record with what changed (before and after) and the reason. Filings already checked keep
+    their findings until they are checked again (at the next save or at submission)."""
+    filing_round = _locked_round(session, round_id)
+    ensure_governs_authority(session, actor, filing_round.authority_id)
+    before = _round_state(session, filing_round)
+    if data.title is not None:
+        filing_round.title = data.title
+    if data.opens_at is not None:
+        filing_round.opens_at = to_utc(data.opens_at, zone, end_of_day=False)
+    if data.closes_at is not None:
+        filing_round.closes_at = to_utc(data.closes_at, zone, end_of_day=True)
+    _check_window(filing_round.opens_at, filing_round.closes_at)
+    if data.editions is not None:
+        ids = _edition_ids(session, data.editions)
+        for row in session.exec(select(RoundEdition).where(RoundEdition.round_id == round_id)):
+            session.delete(row)
+        session.flush()
+        session.add_all([RoundEdition(round_id=round_id, edition_id=e) for e in ids])
+    session.add(filing_round)
+    session.flush()
+    old, new = _changed(before, _round_state(session, filing_round))
+    audit.record(
+        session,
+        actor,
+        action="round.update",
+        target_type="filing_round",
+        target_id=round_id,
+        before=old,
+        after=new,
+        reason=data.reason,
+        authority_id=filing_round.authority_id,
+    )
+    return filing_round
+
+
+def close_round(
+    session: Session, round_id: int, data: RoundClose, *, actor: Principal
+) -> FilingRound:
+    """Close the window now (before its deadline); 409 when it is already closed. Reopening is
+    an edit of ``closes_at``."""
+    filing_round = _locked_round(session, round_id)
+    ensure_governs_authority(session, actor, filing_round.authority_id)
+    now = audit.utcnow()
+    if as_utc(filing_round.closes_at) <= now:
+        raise Conflict(
+            {"message": "该批次已截止", "closes_at": as_utc(filing_round.closes_at).isoformat()},
+            error="round_already_closed",
+        )
+    before = {"opens_at": as_utc(filing_round.opens_at), "closes_at": filing_round.closes_at}
+    filing_round.closes_at = now
+    if as_utc(filing_round.opens_at) > now:  # closing a round that never opened
+        filing_round.opens_at = now
+    session.add(filing_round)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="round.close",
+        target_type="filing_round",
+        target_id=round_id,
+        before={k: as_utc(v).isoformat() for k, v in before.items()},
+        after={"opens_at": as_utc(filing_round.opens_at).isoformat(), "closes_at": now.isoformat()},
+        reason=data.reason,
+        authority_id=filing_round.authority_id,
     )
     return filing_round
 
@@ -98,6 +239,7 @@ def create_round(session: Session, data: RoundCreate, *, actor: Principal) -> Fi
 def list_rounds(
     session: Session,
     *,
+    zone: ZoneInfo,
     authority: str | None = None,
     year: int | None = None,
     after: int | None = None,
@@ -127,10 +269,12 @@ def list_rounds(
         ).all()
         for round_id, key in pairs:
             keys.setdefault(round_id, []).append(key)
-    return [round_public(r, code, keys.get(r.id or 0, [])) for r, code in rows]
+    return [round_public(r, code, keys.get(r.id or 0, []), zone) for r, code in rows]
 
 
-def round_public(r: FilingRound, authority_code: str, editions: list[str]) -> RoundPublic:
+def round_public(
+    r: FilingRound, authority_code: str, editions: list[str], zone: ZoneInfo
+) -> RoundPublic:
     assert r.id is not None
     now = audit.utcnow()
     return RoundPublic(
@@ -140,13 +284,17 @@ def round_public(r: FilingRound, authority_code: str, editions: list[str]) -> Ro
         title=r.title,
         opens_at=_as_utc(r.opens_at),
         closes_at=_as_utc(r.closes_at),
+        timezone=zone.key,
+        opens_at_local=show(r.opens_at, zone),
+        closes_at_local=show(r.closes_at, zone, deadline=True),
         editions=editions,
         open=_as_utc(r.opens_at) <= now <= _as_utc(r.closes_at),
+        created_by=r.created_by,
     )
 
 
-def get_round_public(session: Session, round_id: int) -> RoundPublic:
-    rows = list_rounds(session, after=round_id - 1, limit=1)
+def get_round_public(session: Session, round_id: int, *, zone: ZoneInfo) -> RoundPublic:
+    rows = list_rounds(session, zone=zone, after=round_id - 1, limit=1)
     if not rows or rows[0].id != round_id:
-        raise NotFound(f"no round {round_id}", error="round_not_found")
+        raise NotFound({"message": f"没有第 {round_id} 号申报批次"}, error="round_not_found")
     return rows[0]

@@ -1,6 +1,7 @@
 """Rounds, filings, checks, spreadsheet filing, decisions and referrals (thin routes)."""
 
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -16,6 +17,7 @@ from app.auth import (
 from app.db import SessionDep
 from app.filings import importer, referrals, review, rounds, service, views
 from app.filings.schemas import (
+    BulkDecisionIn,
     DecisionIn,
     FilingCreate,
     FilingPublic,
@@ -23,8 +25,10 @@ from app.filings.schemas import (
     FilingUpdate,
     ReferralDecisionIn,
     ReferralPublic,
+    RoundClose,
     RoundCreate,
     RoundPublic,
+    RoundUpdate,
     ValidateRequest,
     ValidationResult,
     VersionIn,
@@ -35,6 +39,15 @@ router = APIRouter(prefix="/api/v1")
 Pages = Annotated[PageParams, Depends(page_params)]
 FilerPrincipal = Annotated[Principal, Depends(require_role("college", "admin"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def bureau_zone(request: Request) -> ZoneInfo:
+    """The bureau's time zone (setting REGISTRY_TIMEZONE): deadlines are typed and read in it."""
+    return request.app.state.settings.zone
+
+
+Zone = Annotated[ZoneInfo, Depends(bureau_zone)]
+ROUND_ERRORS = AUTH_RESPONSES | {404: {"description": "round_not_found"}}
 
 
 def _after(pages: PageParams) -> int | None:
@@ -49,20 +62,65 @@ def _after(pages: PageParams) -> int | None:
     response_model=RoundPublic,
     responses=AUTH_RESPONSES,
 )
-def create_round(data: RoundCreate, session: SessionDep, actor: AdminPrincipal) -> RoundPublic:
-    created = rounds.create_round(session, data, actor=actor)
-    return rounds.get_round_public(session, created.id or 0)
+def create_round(
+    data: RoundCreate, session: SessionDep, actor: AdminPrincipal, zone: Zone
+) -> RoundPublic:
+    """Open a round. A date-only `closes_at` (`2026-03-31`) closes at 24:00 of that day in the
+    bureau's time zone; a date-only `opens_at` opens at 00:00 there."""
+    created = rounds.create_round(session, data, actor=actor, zone=zone)
+    return rounds.get_round_public(session, created.id or 0, zone=zone)
 
 
 @router.get("/rounds", tags=["rounds"], response_model=Page[RoundPublic])
 def list_rounds(
-    session: SessionDep, pages: Pages, authority: str | None = None, year: int | None = None
+    session: SessionDep,
+    pages: Pages,
+    zone: Zone,
+    authority: str | None = None,
+    year: int | None = None,
 ) -> Page[RoundPublic]:
     rows = rounds.list_rounds(
-        session, authority=authority, year=year, after=_after(pages), limit=pages.limit
+        session, zone=zone, authority=authority, year=year, after=_after(pages), limit=pages.limit
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r.id])
     return Page(items=items, next=next_cursor)
+
+
+@router.get(
+    "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
+)
+def get_round(round_id: int, session: SessionDep, zone: Zone) -> RoundPublic:
+    """One round: its window (UTC and local), editions in force, and whether it is open now."""
+    return rounds.get_round_public(session, round_id, zone=zone)
+
+
+@router.patch(
+    "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
+)
+def update_round(
+    round_id: int, data: RoundUpdate, session: SessionDep, actor: AdminPrincipal, zone: Zone
+) -> RoundPublic:
+    """Edit the title, window (extend, shorten, reopen) or editions; audited with the reason."""
+    rounds.update_round(session, round_id, data, actor=actor, zone=zone)
+    return rounds.get_round_public(session, round_id, zone=zone)
+
+
+@router.post(
+    "/rounds/{round_id}/close",
+    tags=["rounds"],
+    response_model=RoundPublic,
+    responses=ROUND_ERRORS | {409: {"description": "round_already_closed"}},
+)
+def close_round(
+    round_id: int,
+    session: SessionDep,
+    actor: AdminPrincipal,
+    zone: Zone,
+    data: RoundClose | None = None,
+) -> RoundPublic:
+    """Close the round now, before its deadline (audited with the reason)."""
+    rounds.close_round(session, round_id, data or RoundClose(), actor=actor)
+    return rounds.get_round_public(session, round_id, zone=zone)
 
 
 @router.post(
@@ -127,21 +185,26 @@ def list_filings(
     session: SessionDep,
     actor: AnyPrincipal,
     pages: Pages,
-    status: str | None = None,
+    status: Annotated[str | None, Query(description="draft submitted decided withdrawn")] = None,
     year: int | None = None,
-    college: str | None = None,
+    college: Annotated[str | None, Query(description="a college code or part of its name")] = None,
+    major: Annotated[str | None, Query(description="a major code or part of a filed name")] = None,
+    round: Annotated[int | None, Query(description="a round id")] = None,
 ) -> Page[FilingSummary]:
+    """The filings you may see, with counts (entries, errors, warnings, undecided)."""
     rows = service.list_filings(
         session,
         actor=actor,
         status=status,
         year=year,
         college=college,
+        major=major,
+        round_id=round,
         after=_after(pages),
         limit=pages.limit,
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r[0].id])
-    return Page(items=[views.summary(f, c) for f, c in items], next=next_cursor)
+    return Page(items=views.summaries(session, items), next=next_cursor)
 
 
 @router.get(
@@ -206,7 +269,23 @@ def withdraw_filing(
 def decide_entry(
     filing_id: int, index: int, data: DecisionIn, session: SessionDep, actor: ReviewerPrincipal
 ) -> FilingPublic:
+    """Decide one entry, or change its decision while the filing is under review (the earlier
+    decision stays in `history`)."""
     filing = review.decide_entry(session, filing_id, index, data, actor=actor)
+    return views.filing_public(session, filing)
+
+
+@router.post(
+    "/filings/{filing_id}/decisions",
+    tags=["review"],
+    response_model=FilingPublic,
+    responses=AUTH_RESPONSES | {409: {"description": "not_under_review, referral_decided"}},
+)
+def decide_entries(
+    filing_id: int, data: BulkDecisionIn, session: SessionDep, actor: ReviewerPrincipal
+) -> FilingPublic:
+    """Several decisions at once, all or nothing: one refused decision refuses them all."""
+    filing = review.decide_entries(session, filing_id, data, actor=actor)
     return views.filing_public(session, filing)
 
 

@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.localtime import Moment
+
 MAX_ENTRIES = 20_000
 
 
@@ -22,11 +24,15 @@ class EntryIn(BaseModel):
     kind: str | None = Field(default=None, description="新增专业 新增层次 停招后复开 改名")
     remark: str | None = None
     former_name: str | None = Field(default=None, description="改名: the program's former name")
+    row: int | None = Field(
+        default=None,
+        description="the spreadsheet row the entry came from; send it back on PUT to keep it",
+    )
 
     @field_validator("*", mode="before")
     @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        if isinstance(value, bool) or value is None:
+    def _as_text(cls, value: Any, info: Any) -> Any:
+        if info.field_name == "row" or isinstance(value, bool) or value is None:
             return value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -105,6 +111,15 @@ class HistoryItem(BaseModel):
     reason: str | None
 
 
+class FilingCounts(BaseModel):
+    """What a reviewer's queue shows per filing."""
+
+    entries: int = 0
+    errors: int = 0
+    warnings: int = 0
+    undecided: int = 0
+
+
 class FilingSummary(BaseModel):
     id: int
     college: str
@@ -117,6 +132,8 @@ class FilingSummary(BaseModel):
     created_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
+    updated_at: datetime | None = None
+    counts: FilingCounts = Field(default_factory=FilingCounts)
 
 
 class FilingPublic(FilingSummary):
@@ -129,6 +146,16 @@ class FilingPublic(FilingSummary):
 class DecisionIn(BaseModel):
     decision: Literal["approved", "rejected", "referred"]
     reason: str | None = Field(default=None, max_length=1000)
+
+
+class EntryDecisionIn(DecisionIn):
+    index: int = Field(ge=0)
+
+
+class BulkDecisionIn(BaseModel):
+    """Several decisions on one filing, all or nothing (one transaction, one audit record)."""
+
+    decisions: list[EntryDecisionIn] = Field(min_length=1, max_length=MAX_ENTRIES)
 
 
 class ReferralDecisionIn(BaseModel):
@@ -157,15 +184,36 @@ class ReferralPublic(BaseModel):
     decided_at: datetime | None
 
 
+MOMENT_HELP = (
+    "a date (an opening: 00:00 of that day; a deadline: 24:00 of that day, in the bureau's "
+    "time zone REGISTRY_TIMEZONE), a local date-time without offset, or an ISO moment with one"
+)
+
+
 class RoundCreate(BaseModel):
     authority: str | None = Field(default=None, description="authority code; default: the token's")
     year: int = Field(ge=1949, le=2100)
     title: str = Field(default="", max_length=200)
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: Moment = Field(description=MOMENT_HELP)
+    closes_at: Moment = Field(description=MOMENT_HELP)
     editions: list[str] | None = Field(
         default=None, description="catalog keys in force; default: the authority's catalogs"
     )
+
+
+class RoundUpdate(BaseModel):
+    """Edit a round: its title, window (extend, shorten, reopen) and editions in force."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, max_length=200)
+    opens_at: Moment | None = Field(default=None, description=MOMENT_HELP)
+    closes_at: Moment | None = Field(default=None, description=MOMENT_HELP)
+    editions: list[str] | None = Field(default=None, min_length=1)
+    reason: str | None = Field(default=None, max_length=1000, description="kept in the audit log")
+
+
+class RoundClose(BaseModel):
+    reason: str | None = Field(default=None, max_length=1000, description="kept in the audit log")
 
 
 class RoundPublic(BaseModel):
@@ -175,8 +223,12 @@ class RoundPublic(BaseModel):
     title: str
     opens_at: datetime
     closes_at: datetime
+    timezone: str = Field(description="the bureau's time zone the local times are in")
+    opens_at_local: str = Field(description="local start, e.g. 2026-01-01 00:00")
+    closes_at_local: str = Field(description="local deadline, e.g. 2026-03-31 24:00")
     editions: list[str]
     open: bool
+    created_by: str
 
 
 class ApprovedEntry(BaseModel):

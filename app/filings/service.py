@@ -4,9 +4,9 @@ Services never commit; the request (or the CLI's unit of work) does.
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -31,11 +31,13 @@ from app.filings.schemas import (
     ValidationResult,
     VersionIn,
 )
+from app.localtime import as_utc
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back naive; every stored moment is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _row_of(entries: list[EntryIn], rows: list[int | None] | None, index: int) -> int | None:
+    """The spreadsheet row of an entry: given by the import, else carried by the entry (a PUT
+    sends back the rows it read, so edits keep them)."""
+    return rows[index] if rows else entries[index].row
 
 
 def values_of(entry: EntryIn) -> EntryValues:
@@ -95,7 +97,7 @@ def store_entries(
     assert filing.id is not None
     session.add_all(
         [
-            _entry_row(filing.id, v, c, rows[c.index] if rows else None)
+            _entry_row(filing.id, v, c, _row_of(entries, rows, c.index))
             for v, c in zip(values, checked, strict=True)
         ]
     )
@@ -211,16 +213,38 @@ def get_filing(session: Session, filing_id: int, *, actor: Principal) -> Filing:
     return filing
 
 
-def _check_version(filing: Filing, version: int | None) -> None:
-    if version is not None and version != filing.version:
-        raise Conflict(
-            {
-                "message": "the filing changed since you read it; reload and reapply your edit",
-                "current_version": filing.version,
-                "your_version": version,
-            },
-            error="stale_version",
-        )
+def _last_change(session: Session, filing: Filing) -> FilingEvent | None:
+    query = select(FilingEvent).where(FilingEvent.filing_id == filing.id)
+    return session.exec(query.order_by(col(FilingEvent.id).desc()).limit(1)).first()
+
+
+def snapshot(entry: FilingEntry) -> dict:
+    """A stored entry as the values a clerk typed (and its row): what a 409 shows as the
+    current version beside the one that was refused."""
+    return entry_input(entry).model_dump() | {"index": entry.index}
+
+
+def _check_version(
+    session: Session, filing: Filing, version: int | None, yours: list[EntryIn] | None = None
+) -> None:
+    """A stale version is refused and nothing changes; the answer says who changed the filing
+    and when, and carries both versions (the current entries and the ones sent) so that the
+    refused edit is not lost: the clerk merges and saves again with ``current_version``."""
+    if version is None or version == filing.version:
+        return
+    last = _last_change(session, filing)
+    detail: dict = {
+        "message": "保存前该申报已被他人修改：请对照两个版本合并后再保存",
+        "current_version": filing.version,
+        "your_version": version,
+        "changed_by": last.actor if last else None,
+        "changed_at": as_utc(last.at).isoformat() if last else None,
+        "change": last.action if last else None,
+    }
+    if yours is not None:
+        detail["current"] = [snapshot(e) for e in entries_of(session, filing)]
+        detail["yours"] = [e.model_dump() | {"index": i} for i, e in enumerate(yours)]
+    raise Conflict(detail, error="stale_version")
 
 
 def update_filing(
@@ -228,7 +252,7 @@ def update_filing(
 ) -> Filing:
     filing = locked_filing(session, filing_id)
     access.check_write(session, actor, filing)
-    _check_version(filing, data.version)
+    _check_version(session, filing, data.version, data.entries)
     if filing.status != "draft":
         raise Conflict(f"a {filing.status} filing cannot be edited", error="not_draft")
     college = session.get(College, filing.college_id)
@@ -282,6 +306,7 @@ def entry_input(entry: FilingEntry) -> EntryIn:
         kind=entry.declared_kind or None,
         remark=entry.remark,
         former_name=entry.former_name or None,
+        row=entry.row,
     )
 
 
@@ -310,18 +335,15 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     Warnings travel with the entries to the reviewer."""
     filing = locked_filing(session, filing_id)
     access.check_write(session, actor, filing)
-    _check_version(filing, data.version)
+    _check_version(session, filing, data.version)
     if filing.status != "draft":
         raise Conflict(f"a {filing.status} filing cannot be submitted", error="not_draft")
     entries = entries_of(session, filing)
     if not entries:
         raise Conflict("a filing needs at least one entry", error="empty_filing")
-    rows = [e.row for e in entries]
     college = session.get(College, filing.college_id)
     assert college is not None
-    checked, scope = store_entries(
-        session, filing, college, [entry_input(e) for e in entries], rows
-    )
+    checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
     closed = round_closed(scope, audit.utcnow())
     result = result_of(checked)
     if result.errors or closed:
@@ -362,7 +384,7 @@ def withdraw_filing(
 ) -> Filing:
     filing = locked_filing(session, filing_id)
     access.check_write(session, actor, filing)
-    _check_version(filing, data.version)
+    _check_version(session, filing, data.version)
     decided = [e.index for e in entries_of(session, filing) if e.decision is not None]
     if filing.status not in ("draft", "submitted") or decided:
         raise Conflict(
@@ -400,9 +422,13 @@ def list_filings(
     status: str | None = None,
     year: int | None = None,
     college: str | None = None,
+    major: str | None = None,
+    round_id: int | None = None,
     after: int | None = None,
     limit: int = 50,
 ) -> list[tuple[Filing, College]]:
+    """The filings the actor may see, by id. ``college``: a code, or part of the name (current
+    name); ``major``: a code, or part of a filed name — filings with such an entry."""
     query = (
         select(Filing, College)
         .join(College, College.id == Filing.college_id)
@@ -415,7 +441,14 @@ def list_filings(
     if year:
         query = query.where(Filing.year == year)
     if college:
-        query = query.where(College.code == college)
+        query = query.where(or_(College.code == college, col(College.name).contains(college)))
+    if major:
+        having = select(FilingEntry.filing_id).where(
+            or_(FilingEntry.major_code == major, col(FilingEntry.major_name).contains(major))
+        )
+        query = query.where(col(Filing.id).in_(having))
+    if round_id:
+        query = query.where(Filing.round_id == round_id)
     if after is not None:
         query = query.where(col(Filing.id) > after)
     return list(session.exec(query).all())

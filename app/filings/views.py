@@ -1,14 +1,55 @@
 """Filings as the API shows them: entries with findings and decisions, and the history."""
 
+from collections import defaultdict
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from app.colleges.models import College
 from app.filings.models import Filing, FilingEntry, FilingEvent, Referral
-from app.filings.schemas import EntryPublic, FilingPublic, FilingSummary, FindingOut, HistoryItem
+from app.filings.schemas import (
+    EntryPublic,
+    FilingCounts,
+    FilingPublic,
+    FilingSummary,
+    FindingOut,
+    HistoryItem,
+)
 from app.filings.service import entries_of
 
 
-def summary(filing: Filing, college: College) -> FilingSummary:
+def count(entries: Sequence[tuple[list[dict], str | None]]) -> FilingCounts:
+    """Entries, errors, warnings (findings) and undecided entries of one filing."""
+    findings = [f for found, _ in entries for f in found]
+    return FilingCounts(
+        entries=len(entries),
+        errors=sum(f["severity"] == "error" for f in findings),
+        warnings=sum(f["severity"] == "warning" for f in findings),
+        undecided=sum(decision is None for _, decision in entries),
+    )
+
+
+def counts_of(session: Session, filing_ids: list[int]) -> dict[int, FilingCounts]:
+    """The counts of a page of filings, in one query."""
+    if not filing_ids:
+        return {}
+    rows = session.exec(
+        select(FilingEntry.filing_id, FilingEntry.findings, FilingEntry.decision).where(
+            col(FilingEntry.filing_id).in_(filing_ids)
+        )
+    ).all()
+    grouped: dict[int, list[tuple[list[dict], str | None]]] = defaultdict(list)
+    for filing_id, findings, decision in rows:
+        grouped[filing_id].append((list(findings), decision))
+    return {i: count(grouped.get(i, [])) for i in filing_ids}
+
+
+def summaries(session: Session, rows: Sequence[tuple[Filing, College]]) -> list[FilingSummary]:
+    counts = counts_of(session, [f.id for f, _ in rows if f.id is not None])
+    return [summary(f, c, counts.get(f.id or 0)) for f, c in rows]
+
+
+def summary(filing: Filing, college: College, counts: FilingCounts | None = None) -> FilingSummary:
     assert filing.id is not None
     return FilingSummary(
         id=filing.id,
@@ -22,6 +63,8 @@ def summary(filing: Filing, college: College) -> FilingSummary:
         created_at=filing.created_at,
         submitted_at=filing.submitted_at,
         decided_at=filing.decided_at,
+        updated_at=filing.updated_at,
+        counts=counts or FilingCounts(),
     )
 
 
@@ -64,11 +107,11 @@ def filing_public(session: Session, filing: Filing) -> FilingPublic:
     events = session.exec(
         select(FilingEvent).where(FilingEvent.filing_id == filing.id).order_by(col(FilingEvent.id))
     ).all()
-    findings = [f for e in entries for f in e.findings]
+    counts = count([(e.findings, e.decision) for e in entries])
     return FilingPublic(
-        **summary(filing, college).model_dump(),
-        errors=sum(f["severity"] == "error" for f in findings),
-        warnings=sum(f["severity"] == "warning" for f in findings),
+        **summary(filing, college, counts).model_dump(),
+        errors=counts.errors,
+        warnings=counts.warnings,
         entries=[entry_public(e, referrals.get(e.id or 0)) for e in entries],
         history=[
             HistoryItem(

@@ -106,6 +106,20 @@ class Ctx:
             )["id"]
         return self.cache["round"]
 
+    def fresh_round(self, role: str, *, base: int = 2040) -> int:
+        """A round of its own for one role's call (one round per authority and year)."""
+        return self.as_superuser(
+            "POST",
+            "/api/v1/rounds",
+            json={
+                "authority": OWN_AUTHORITY,
+                "year": base + ROLES.index(role),
+                "title": "matrix round",
+                "opens_at": "2020-01-01",
+                "closes_at": "2099-12-31",
+            },
+        )["id"]
+
     def draft(self, entry: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.as_superuser(
             "POST",
@@ -402,6 +416,24 @@ FILINGS: dict[tuple[str, str], Row] = {
         ),
     ),
     ("GET", "/api/v1/rounds"): Row(statuses(200, EVERYONE), fixed("/api/v1/rounds")),
+    ("GET", "/api/v1/rounds/{round_id}"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(f"/api/v1/rounds/{ctx.cached('round', ctx.open_round)}"),
+    ),
+    ("PATCH", "/api/v1/rounds/{round_id}"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/rounds/{ctx.fresh_round(role)}",
+            json={"closes_at": "2099-12-30", "reason": "matrix"},
+        ),
+    ),
+    ("POST", "/api/v1/rounds/{round_id}/close"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/rounds/{ctx.fresh_round(role, base=2060)}/close",
+            json={"reason": "matrix"},
+        ),
+    ),
     # contract.md: "Any valid token; a college token only for its own college."
     ("POST", "/api/v1/filings/validate"): Row(
         statuses(200, tuple(r for r in SIGNED_IN if r != "other_college")),
@@ -463,6 +495,13 @@ FILINGS: dict[tuple[str, str], Row] = {
         lambda ctx, role: Call(
             f"/api/v1/filings/{ctx.submitted()['id']}/entries/0/decision",
             json={"decision": "approved"},
+        ),
+    ),
+    ("POST", "/api/v1/filings/{filing_id}/decisions"): Row(
+        statuses(200, DECIDERS),
+        lambda ctx, role: Call(
+            f"/api/v1/filings/{ctx.submitted()['id']}/decisions",
+            json={"decisions": [{"index": 0, "decision": "approved"}]},
         ),
     ),
     # Referrals go to the province (GD-HRSS): its admins and the superuser see and decide them;
