@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app.cli_catalog import catalog_app
 from app.cli_import import import_app
 from app.config import get_settings
 from app.db import make_engine, session_scope
@@ -18,6 +19,7 @@ app = typer.Typer(
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")  # app/cli_import.py (owner: core)
+app.add_typer(catalog_app, name="catalog")  # app/cli_catalog.py
 
 err = Console(stderr=True)
 

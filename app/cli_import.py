@@ -179,3 +179,27 @@ def import_programs_cmd(file: FileArg) -> None:
             progress=progress,
         )
     )
+
+
+@import_app.command("crosswalk")
+def import_crosswalk_cmd(
+    file: FileArg,
+    edition: Annotated[str, typer.Option(help="key of the new edition, e.g. technician-2026")],
+    from_: Annotated[str, typer.Option("--from", help="key of the edition it replaces")],
+) -> None:
+    """The 新旧专业对照表: old_code,old_name,new_code,new_name,relation (or its Chinese headers
+    原专业代码, 原专业名称, 新专业代码, 新专业名称, 对应关系); optional old_edition per row."""
+    from app.catalog.crosswalk_import import import_crosswalk
+
+    _run(
+        lambda session, progress: import_crosswalk(
+            session,
+            file.read_bytes(),
+            key=edition,
+            from_edition=from_,
+            actor=cli_actor(),
+            filename=file.name,
+            max_rows=get_settings().max_upload_rows,
+            progress=progress,
+        )
+    )

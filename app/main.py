@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from app import models  # noqa: F401  (complete metadata)
 from app.access.routes import router as access_router
+from app.adoption.routes import router as adoption_router
 from app.catalog.routes import router as catalog_router
 from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         programs_router,
         publications_router,
         catalog_router,
+        adoption_router,
         colleges_router,
         filings_router,
         access_router,

@@ -1,5 +1,7 @@
 """Catalog editions, categories, majors and the crosswalk between editions."""
 
+from datetime import date
+
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -15,6 +17,9 @@ class CatalogEdition(SQLModel, table=True):
     year: int | None = None
     supplements_id: int | None = Field(default=None, foreign_key="catalog_edition.id")
     status: str = Field(default="in_force", max_length=12)  # in_force | superseded
+    # Set when a newer edition is adopted (app/adoption): the day and the edition that replaced it.
+    superseded_on: date | None = None
+    superseded_by_id: int | None = Field(default=None, foreign_key="catalog_edition.id")
     partial: bool = False  # an extract, not the whole official catalog
     note: str = Field(default="", max_length=500)
     # Bumped by every write to the edition's majors: the search index compares it to know when

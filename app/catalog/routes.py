@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
 
 from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.catalog import crosswalk, service
+from app.catalog.crosswalk_import import import_crosswalk
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import (
     CrosswalkCreate,
@@ -174,3 +175,28 @@ def create_crosswalk(session: SessionDep, key: str, data: CrosswalkCreate, actor
     entry = crosswalk.create_entry(session, key, data, actor=actor)
     assert entry.id is not None
     return crosswalk.get_entry(session, entry.id)
+
+
+@router.post(
+    "/catalogs/{key}/crosswalk/import",
+    response_model=ImportResult,
+    responses={**AUTH_RESPONSES, 404: {}, **IMPORT_RESPONSES},
+)
+def import_crosswalk_file(
+    session: SessionDep,
+    key: str,
+    upload: UploadDep,
+    actor: AdminPrincipal,
+    from_edition: Annotated[str, Form(description="key of the edition being replaced")],
+):
+    """The 新旧专业对照表 into edition `key`: columns `old_code,old_name,new_code,new_name,
+    relation` (or the table's Chinese headers); all or nothing; upsert by old and new code."""
+    return import_crosswalk(
+        session,
+        upload.data,
+        key=key,
+        from_edition=from_edition,
+        actor=actor,
+        filename=upload.filename,
+        max_rows=upload.max_rows,
+    )

@@ -1,3 +1,4 @@
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,8 @@ class EditionPublic(BaseModel):
     note: str
     supplements: str | None = None
     majors: int = 0
+    superseded_on: date | None = None  # set by adopting the edition that replaced it
+    superseded_by: str | None = None
 
 
 class EditionCreate(BaseModel):

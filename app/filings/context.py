@@ -181,14 +181,18 @@ def _successors(session: Session, codes: set[str]) -> dict[str, list[str]]:
     if not codes:
         return {}
     rows = session.exec(
-        select(Crosswalk).where(
-            col(Crosswalk.from_code).in_(codes), Crosswalk.relation != "unchanged"
-        )
+        select(Crosswalk)
+        .where(col(Crosswalk.from_code).in_(codes), Crosswalk.relation != "unchanged")
+        # In the table's order: the 对照表 lists a split's branches as the catalog does.
+        .order_by(col(Crosswalk.id))
     ).all()
     out: dict[str, list[str]] = {}
     for row in rows:
-        if row.to_code != row.from_code:
-            out.setdefault(row.from_code, []).append(row.to_code or "")
+        # Every branch of a split is a candidate, also one that keeps the old code.
+        if row.to_code != row.from_code or row.relation == "split":
+            found = out.setdefault(row.from_code, [])
+            if (row.to_code or "") not in found:
+                found.append(row.to_code or "")
     return out
 
 

@@ -192,7 +192,8 @@ def _superseded(code: str, ctx: Context, where: str) -> Finding:
         ERROR,
         "major_code",
         f"{code} is withdrawn or replaced in {where}{hint}",
-        successors[0] if successors else None,
+        # A split has several successors: every candidate, as the bureau's adoption lists them.
+        "|".join(successors) if successors else None,
     )
 
 

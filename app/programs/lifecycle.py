@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.audit import utcnow
-from app.catalog.models import Major
+from app.catalog.models import CatalogEdition, Major
 from app.errors import Conflict
 from app.programs.models import Program
 from app.text import normalize_name
@@ -150,3 +150,33 @@ def history(session: Session, program_id: int) -> list[ProgramEvent]:
     """A program's events, oldest first (former names are the ``renamed`` events)."""
     query = select(ProgramEvent).where(ProgramEvent.program_id == program_id)
     return list(session.exec(query.order_by(ProgramEvent.id)).all())
+
+
+def former_codes(session: Session, program_id: int) -> list[dict[str, Any]]:
+    """The codes and names the program had before, oldest first, with the edition whose adoption
+    changed them (none for a rename approved in a filing). Moves that kept code and name (an
+    ``unchanged`` line of a new edition) are history too but not a former code."""
+    query = (
+        select(ProgramEvent, Major, CatalogEdition)
+        .join(Major, Major.id == ProgramEvent.former_major_id)
+        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .where(ProgramEvent.program_id == program_id)
+        .order_by(ProgramEvent.id)
+    )
+    program = session.get(Program, program_id)
+    current = session.get(Major, program.major_id) if program else None
+    out = []
+    for event, major, edition in session.exec(query).all():
+        if current is not None and (major.code, major.name) == (current.code, current.name):
+            continue
+        out.append(
+            {
+                "code": major.code,
+                "name": event.former_name or major.name,
+                "edition": edition.key,
+                "changed_by": event.detail.get("edition") if event.action != "renamed" else None,
+                "relation": event.detail.get("relation") or "renamed",
+                "at": event.at.isoformat(),
+            }
+        )
+    return out

@@ -5,7 +5,13 @@ from app.db import SessionDep, run_read
 from app.pagination import Page
 from app.programs import listing, service
 from app.programs.importer import import_programs
-from app.programs.schemas import ProgramCreate, ProgramPageQuery, ProgramPublic, ProgramUpdate
+from app.programs.schemas import (
+    ProgramCreate,
+    ProgramDetail,
+    ProgramPageQuery,
+    ProgramPublic,
+    ProgramUpdate,
+)
 from app.queryparams import openapi, read_query
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
@@ -48,9 +54,10 @@ def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPri
     )
 
 
-@router.get("/{program_id}", response_model=ProgramPublic, responses={404: {}})
+@router.get("/{program_id}", response_model=ProgramDetail, responses={404: {}})
 def get_program(session: SessionDep, program_id: int):
-    return service.get_program(session, program_id)
+    """One program, with `former_codes`: the codes it had before a rename or a new edition."""
+    return service.program_detail(session, program_id)
 
 
 @router.post(

@@ -54,3 +54,19 @@ class ProgramPublic(BaseModel):
     length_years: int
     status: str
     since_year: int
+
+
+class FormerCode(BaseModel):
+    """A code (and name) the program had before: renamed by a filing (改名) or moved by the
+    adoption of a new catalog edition (``changed_by``: that edition's key)."""
+
+    code: str
+    name: str
+    edition: str
+    changed_by: str | None = None
+    relation: str
+    at: str
+
+
+class ProgramDetail(ProgramPublic):
+    former_codes: list[FormerCode] = Field(default_factory=list)

@@ -13,9 +13,16 @@ from app.catalog.service import get_edition
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
+from app.programs.lifecycle import former_codes
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
-from app.programs.schemas import ProgramCreate, ProgramFilters, ProgramPublic, ProgramUpdate
+from app.programs.schemas import (
+    ProgramCreate,
+    ProgramDetail,
+    ProgramFilters,
+    ProgramPublic,
+    ProgramUpdate,
+)
 from app.vocab import Level, System, system_of
 
 COLUMNS = (
@@ -88,6 +95,12 @@ def get_program(session: Session, program_id: int) -> ProgramPublic:
     if row is None:
         raise NotFound(f"no program {program_id}", error="program_not_found")
     return to_public(row)
+
+
+def program_detail(session: Session, program_id: int) -> ProgramDetail:
+    """One program with its former codes (``GET /programs/{id}``)."""
+    public = get_program(session, program_id)
+    return ProgramDetail(**public.model_dump(), former_codes=former_codes(session, program_id))
 
 
 def resolve_major(

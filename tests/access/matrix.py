@@ -74,6 +74,13 @@ class Ctx:
             "old_edition", lambda: self.as_superuser("POST", "/api/v1/catalogs", json=body)["key"]
         )
 
+    def new_edition(self) -> str:
+        """An empty national edition to adopt in place of technician-2022 (a dry run)."""
+        body = {"key": "technician-2030", "title": "2030 edition", "system": "technician"}
+        return self.cached(
+            "new_edition", lambda: self.as_superuser("POST", "/api/v1/catalogs", json=body)["key"]
+        )
+
     # --- filings -------------------------------------------------------------------------
 
     def entry(self) -> dict[str, Any]:
@@ -666,4 +673,44 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/audit"): Row(statuses(200, ADMINS), fixed("/api/v1/audit")),
 }
 
-TABLE: dict[tuple[str, str], Row] = {**CORE, **IMPORTS, **FILINGS, **PUBLICATIONS, **ACCESS}
+# --- catalog adoption (app/adoption) and the crosswalk import ----------------------------------
+
+ADOPTION: dict[tuple[str, str], Row] = {
+    ("POST", "/api/v1/catalogs/{key}/adoption"): Row(
+        statuses(200, SUPERUSER),
+        lambda ctx, role: Call(
+            f"/api/v1/catalogs/{ctx.new_edition()}/adoption", json={"from": "technician-2022"}
+        ),
+    ),
+    ("GET", "/api/v1/catalogs/{key}/adoption.csv"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(
+            f"/api/v1/catalogs/{ctx.new_edition()}/adoption.csv",
+            params={"from": "technician-2022"},
+        ),
+    ),
+    ("GET", "/api/v1/catalogs/{key}/adoption.xlsx"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(
+            f"/api/v1/catalogs/{ctx.new_edition()}/adoption.xlsx",
+            params={"from": "technician-2022"},
+        ),
+    ),
+    ("POST", "/api/v1/catalogs/{key}/crosswalk/import"): Row(
+        statuses(200, SUPERUSER),
+        lambda ctx, role: Call(
+            "/api/v1/catalogs/technician-2022/crosswalk/import",
+            files=upload("对照表.csv", "old_code,new_code,relation\n0301,0301,unchanged\n"),
+            data={"from_edition": ctx.old_edition()},
+        ),
+    ),
+}
+
+TABLE: dict[tuple[str, str], Row] = {
+    **CORE,
+    **IMPORTS,
+    **FILINGS,
+    **PUBLICATIONS,
+    **ACCESS,
+    **ADOPTION,
+}

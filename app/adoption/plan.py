@@ -1,0 +1,349 @@
+"""The adoption plan: where each program of the old edition goes under the new one.
+
+Loading (a handful of set-based queries) is kept apart from deciding (``build``, pure), so the
+rules read in one place: one crosswalk line that is not ``withdrawn`` or ``split`` moves the
+program; ``split`` (or no line at all) needs the bureau's decision; ``withdrawn`` suspends an
+active program; two active programs that would become one offering collide.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from app.adoption.schemas import (
+    AdoptionPlan,
+    Candidate,
+    Collision,
+    CollisionMember,
+    Move,
+    NeedsDecision,
+    ProgramRef,
+    Withdrawal,
+)
+from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
+from app.catalog.service import get_edition
+from app.colleges.models import College
+from app.errors import Conflict, Invalid
+from app.programs.models import Program
+
+# Programs an adoption carries over; a withdrawn (撤销) program stays on its code as history.
+CARRIED = ("active", "suspended")
+AUTOMATIC = ("unchanged", "renamed", "merged", "moved")
+
+# (college_code, old_code, level, intake): how a decision names a program.
+DecisionKey = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A program of the old edition (or of an absorbed provincial code)."""
+
+    id: int
+    college_id: int
+    college_code: str
+    college: str
+    major_id: int
+    major_edition_id: int
+    edition: str
+    code: str
+    name: str
+    level: str
+    intake: str
+    status: str
+    since_year: int
+
+    @property
+    def key(self) -> DecisionKey:
+        return (self.college_code, self.code, self.level, self.intake)
+
+    def ref(self) -> dict:
+        return {
+            "program_id": self.id,
+            "college_code": self.college_code,
+            "college": self.college,
+            "old_edition": self.edition,
+            "old_code": self.code,
+            "old_name": self.name,
+            "level": self.level or None,
+            "intake": self.intake,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """A major of the new edition."""
+
+    major_id: int
+    code: str
+    name: str
+    category: str
+
+
+@dataclass
+class Inputs:
+    old: CatalogEdition
+    new: CatalogEdition
+    rows: list[Row]
+    # (edition id, old code) -> [(relation, new code or None)] of the crosswalk into the new edition
+    lines: dict[tuple[int, str], list[tuple[str, str | None]]]
+    targets: dict[str, Target]  # the new edition's majors by code
+    # active programs already on a major of the new edition: (college, major, level, intake) -> id
+    existing: dict[tuple[int, int, str, str], int]
+
+
+@dataclass
+class Outcome:
+    """The plan with what applying it needs (row, target) beside the public items."""
+
+    moves: list[tuple[Row, Target, str, bool]] = field(default_factory=list)
+    pending: list[tuple[Row, str, list[Target]]] = field(default_factory=list)
+    withdrawals: list[Row] = field(default_factory=list)
+    # (the kept program, the retired rows, the offering's target)
+    collisions: list[tuple[CollisionMember, list[Row], Target]] = field(default_factory=list)
+    absorbed: set[tuple[int, str]] = field(default_factory=set)  # provincial codes taken over
+
+    def public(self, inputs: Inputs, *, applied: bool = False) -> AdoptionPlan:
+        return AdoptionPlan(
+            edition=inputs.new.key,
+            from_edition=inputs.old.key,
+            moved=[_move(r, t, rel, decided) for r, t, rel, decided in self.moves],
+            needs_decision=[
+                NeedsDecision(**r.ref(), relation=rel, candidates=[_candidate(t) for t in ts])
+                for r, rel, ts in self.pending
+            ],
+            withdrawn=[Withdrawal(**r.ref()) for r in self.withdrawals],
+            collisions=[_collision(c, inputs) for c in self.collisions],
+            applied=applied,
+            superseded_on=(
+                inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
+            ),
+        )
+
+
+def _move(row: Row, target: Target, relation: str, decided: bool) -> Move:
+    return Move(
+        **row.ref(),
+        relation=relation,
+        new_code=target.code,
+        new_name=target.name,
+        category=target.category,
+        decided=decided,
+    )
+
+
+def _candidate(target: Target) -> Candidate:
+    return Candidate(code=target.code, name=target.name, category=target.category)
+
+
+def _member(row: Row) -> CollisionMember:
+    return CollisionMember(
+        program_id=row.id,
+        old_edition=row.edition,
+        old_code=row.code,
+        old_name=row.name,
+        status=row.status,
+    )
+
+
+def _collision(item: tuple[CollisionMember, list[Row], Target], inputs: Inputs) -> Collision:
+    keep, retired, target = item
+    first = retired[0]
+    return Collision(
+        college_code=first.college_code,
+        college=first.college,
+        new_code=target.code,
+        new_name=target.name,
+        level=first.level or None,
+        intake=first.intake,
+        keep=keep,
+        retire=[_member(r) for r in retired],
+    )
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEdition, CatalogEdition]:
+    """The two editions, checked: same system, distinct, the old one not replaced by another."""
+    new, old = get_edition(session, new_key), get_edition(session, old_key)
+    if new.id == old.id:
+        raise Invalid({"message": "新旧版本不能相同"}, error="same_edition")
+    if new.system != old.system or new.kind != "national" or old.kind == "supplement":
+        raise Invalid(
+            {"message": f"{new_key} 不能取代 {old_key}：须为同一类别的全国目录"},
+            error="edition_mismatch",
+        )
+    if old.superseded_by_id not in (None, new.id):
+        raise Conflict(
+            {"message": f"{old_key} 已被另一版本取代", "superseded_on": str(old.superseded_on)},
+            error="edition_superseded",
+        )
+    return new, old
+
+
+def load(session: Session, new_key: str, old_key: str) -> Inputs:
+    new, old = editions(session, new_key, old_key)
+    assert new.id is not None and old.id is not None
+    lines = _lines(session, new, old)
+    return Inputs(
+        old=old,
+        new=new,
+        rows=_rows(session, old.id, {k for k in lines if k[0] != old.id}),
+        lines=lines,
+        targets=_targets(session, new.id),
+        existing=_existing(session, new.id),
+    )
+
+
+# Core tables: the loads below read tuples, not models (150,000 programs in a national revision).
+P = Program.__table__  # type: ignore[attr-defined]
+M = Major.__table__  # type: ignore[attr-defined]
+E = CatalogEdition.__table__  # type: ignore[attr-defined]
+C = College.__table__  # type: ignore[attr-defined]
+K = Category.__table__  # type: ignore[attr-defined]
+X = Crosswalk.__table__  # type: ignore[attr-defined]
+
+
+def _lines(session: Session, new: CatalogEdition, old: CatalogEdition) -> dict:
+    """Crosswalk lines into the new edition from the old one, and from provincial specialty
+    catalogs of the same system (a national revision that absorbs an 8xxx major: ``moved``)."""
+    provincial = select(E.c.id).where(E.c.kind == "provincial", E.c.system == new.system)
+    query = (
+        select(X.c.from_edition_id, X.c.from_code, X.c.relation, X.c.to_code)
+        .where(
+            X.c.to_edition_id == new.id,
+            or_(X.c.from_edition_id == old.id, X.c.from_edition_id.in_(provincial)),
+        )
+        .order_by(X.c.id)
+    )
+    out: dict[tuple[int, str], list[tuple[str, str | None]]] = {}
+    for edition_id, code, relation, to_code in session.execute(query).all():
+        out.setdefault((edition_id, code), []).append((relation, to_code))
+    return out
+
+
+def _rows(session: Session, old_id: int, absorbed: set[tuple[int, str]]) -> list[Row]:
+    by_edition: dict[int, list[str]] = {}
+    for edition_id, code in absorbed:
+        by_edition.setdefault(edition_id, []).append(code)
+    majors = or_(
+        M.c.edition_id == old_id,
+        *(and_(M.c.edition_id == e, M.c.code.in_(codes)) for e, codes in by_edition.items()),
+    )
+    query = (
+        select(
+            P.c.id,
+            P.c.college_id,
+            C.c.code,
+            C.c.name,
+            P.c.major_id,
+            M.c.edition_id,
+            E.c.key,
+            M.c.code,
+            M.c.name,
+            P.c.level,
+            P.c.intake,
+            P.c.status,
+            P.c.since_year,
+        )
+        .join(C, C.c.id == P.c.college_id)
+        .join(M, M.c.id == P.c.major_id)
+        .join(E, E.c.id == M.c.edition_id)
+        .where(majors, P.c.status.in_(CARRIED))
+        .order_by(P.c.id)
+    )
+    return [Row(*r) for r in session.execute(query).all()]
+
+
+def _targets(session: Session, new_id: int) -> dict[str, Target]:
+    query = (
+        select(M.c.id, M.c.code, M.c.name, K.c.name)
+        .join(K, K.c.id == M.c.category_id)
+        .where(M.c.edition_id == new_id)
+    )
+    return {code: Target(i, code, name, cat) for i, code, name, cat in session.execute(query).all()}
+
+
+def _existing(session: Session, new_id: int) -> dict[tuple[int, int, str, str], int]:
+    query = (
+        select(P.c.college_id, P.c.major_id, P.c.level, P.c.intake, P.c.id)
+        .join(M, M.c.id == P.c.major_id)
+        .where(M.c.edition_id == new_id, P.c.status == "active")
+    )
+    return {(c, m, lv, i): pid for c, m, lv, i, pid in session.execute(query).all()}
+
+
+# --- deciding (pure) ---------------------------------------------------------------------------
+
+
+def build(inputs: Inputs, decisions: dict[DecisionKey, str]) -> Outcome:
+    """Every carried program's fate; ``decisions`` picks successors of split/unmapped codes."""
+    out = Outcome(absorbed={k for k in inputs.lines if k[0] != inputs.old.id})
+    for row in inputs.rows:
+        _place(out, inputs, row, decisions.get(row.key))
+    _collide(out, inputs)
+    return out
+
+
+def _place(out: Outcome, inputs: Inputs, row: Row, decided: str | None) -> None:
+    lines = inputs.lines.get((row.major_edition_id, row.code), [])
+    relations = {relation for relation, _ in lines}
+    if relations == {"withdrawn"}:
+        if row.status == "active":
+            out.withdrawals.append(row)
+        return
+    automatic = len(lines) == 1 and lines[0][0] in AUTOMATIC
+    if automatic and lines[0][1] in inputs.targets:
+        out.moves.append((row, inputs.targets[lines[0][1] or ""], lines[0][0], False))
+        return
+    candidates = [inputs.targets[code] for _, code in lines if code in inputs.targets]
+    relation = lines[0][0] if lines else "unmapped"
+    if decided and decided in inputs.targets:
+        out.moves.append((row, inputs.targets[decided], relation, True))
+    else:
+        out.pending.append((row, relation, candidates))
+
+
+def _collide(out: Outcome, inputs: Inputs) -> None:
+    """Active programs that would share (college, new major, level, intake): one is kept (one
+    already on the new edition, else the one whose code carries on, else the oldest), the others
+    are retired — taken out of the moves."""
+    groups: dict[tuple[int, int, str, str], list[tuple[Row, Target]]] = {}
+    for row, target, _, _ in out.moves:
+        if row.status == "active":
+            key = (row.college_id, target.major_id, row.level, row.intake)
+            groups.setdefault(key, []).append((row, target))
+    retired: set[int] = set()
+    for key, members in groups.items():
+        present = inputs.existing.get(key)
+        if len(members) + (present is not None) < 2:
+            continue
+        target = members[0][1]
+        ranked = sorted(members, key=lambda m: (m[0].code != target.code, m[0].since_year, m[0].id))
+        if present is not None:
+            keep = CollisionMember(
+                program_id=present,
+                old_edition=inputs.new.key,
+                old_code=target.code,
+                old_name=target.name,
+                status="active",
+            )
+            losers = [m[0] for m in ranked]
+        else:
+            keep, losers = _member(ranked[0][0]), [m[0] for m in ranked[1:]]
+        out.collisions.append((keep, losers, target))
+        retired.update(r.id for r in losers)
+    out.moves = [m for m in out.moves if m[0].id not in retired]
+
+
+def key_index(rows: Iterable[Row]) -> dict[DecisionKey, list[Row]]:
+    out: dict[DecisionKey, list[Row]] = {}
+    for row in rows:
+        out.setdefault(row.key, []).append(row)
+    return out
+
+
+__all__ = ["ProgramRef", "build", "load", "key_index"]

@@ -1,0 +1,109 @@
+"""``registry catalog adopt``: adopt a new catalog edition through its crosswalk (contract.md).
+
+Prints the plan, one line per program, and last the line
+``moved N, decisions D, withdrawn W, collisions C``; changes the registry only with ``--apply``.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.cli_import import _print_errors, _say, cli_actor
+from app.config import get_settings
+from app.db import make_engine, session_scope
+from app.errors import AppError
+
+catalog_app = typer.Typer(help="Catalog editions: adopting a new edition.", no_args_is_help=True)
+
+
+def plan_lines(plan) -> list[str]:
+    """The plan as text lines (tab-separated, for a terminal and for scripts)."""
+    out = []
+    for n in plan.needs_decision:
+        cands = " | ".join(f"{c.code} {c.name}" for c in n.candidates) or "（任选新目录专业）"
+        out.append(_line("待定", n, f"{n.relation}: {cands}"))
+    for c in plan.collisions:
+        retired = ", ".join(f"#{r.program_id} {r.old_code}" for r in c.retire)
+        out.append(
+            "\t".join(
+                ("合并冲突", c.college_code, c.college, c.level or "", c.intake)
+                + (f"→ {c.new_code} {c.new_name}: 保留 #{c.keep.program_id}，撤销 {retired}",)
+            )
+        )
+    for w in plan.withdrawn:
+        out.append(_line("撤销专业", w, "→ 停招"))
+    for m in plan.moved:
+        how = f"{m.relation}, 决定" if m.decided else m.relation
+        out.append(_line("迁移", m, f"→ {m.new_code} {m.new_name} ({how})"))
+    return out
+
+
+def _line(what: str, p, tail: str) -> str:
+    return "\t".join(
+        (what, f"#{p.program_id}", p.college_code, p.college, p.old_code, p.old_name)
+        + (p.level or "", p.intake, tail)
+    )
+
+
+@catalog_app.command("adopt")
+def adopt_cmd(
+    new: Annotated[str, typer.Argument(help="key of the new edition, e.g. technician-2026")],
+    from_: Annotated[str, typer.Option("--from", help="key of the edition it replaces")],
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="CSV/XLSX college_code,old_code,level,intake,new_code (e.g. the plan's CSV)",
+        ),
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="carry the plan out")] = False,
+) -> None:
+    """Show (and with --apply carry out) moving every program to the new edition."""
+    from app.adoption import decisions as decision_rows
+    from app.adoption import service
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url, settings)
+    refused: AppError | None = None
+    try:
+        with session_scope(engine) as session:
+            rows = (
+                decision_rows.from_file(
+                    decisions.read_bytes(),
+                    filename=decisions.name,
+                    max_rows=settings.max_upload_rows,
+                )
+                if decisions
+                else []
+            )
+            try:
+                plan = service.adopt(
+                    session, new, from_key=from_, decisions=rows, apply=apply, actor=cli_actor()
+                )
+            except AppError as exc:
+                if exc.error != "adoption_needs_decisions":
+                    raise
+                refused, plan = (
+                    exc,
+                    service.adopt(
+                        session, new, from_key=from_, decisions=rows, apply=False, actor=cli_actor()
+                    ),
+                )
+    except AppError as exc:
+        _print_errors(exc)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    for line in plan_lines(plan):
+        print(line)
+    if refused is not None:
+        _say(f"未应用：{refused.detail['message']}")
+    elif plan.applied:
+        _say(f"已应用：{from_} 自 {plan.superseded_on} 起由 {new} 取代")
+    elif apply:
+        _say("无需更改：已全部应用")
+    print(plan.summary_line())
+    if refused is not None:
+        raise typer.Exit(1)

@@ -1,0 +1,145 @@
+"""`registry catalog adopt` and `registry import crosswalk` from the command line, and the
+crosswalk import's row checks."""
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from app.audit import AuditLog
+from app.catalog.models import CatalogEdition, Crosswalk
+from app.cli import app
+from app.config import get_settings
+from tests.adoption.conftest import DATA, NEW, OLD
+from tests.core.conftest import count, xlsx
+
+
+@pytest.fixture
+def cli(seeded, database_url, monkeypatch):
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, list(args))
+    get_settings.cache_clear()
+
+
+def _load(cli) -> None:
+    result = cli(
+        "import", "catalog", str(DATA / "technician_2026.csv"), "--edition", NEW, "--title", "2026"
+    )
+    assert result.exit_code == 0, result.output
+    result = cli(
+        "import",
+        "crosswalk",
+        str(DATA / "crosswalk_2022_2026.csv"),
+        "--edition",
+        NEW,
+        "--from",
+        OLD,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "rows: 39, inserted: 39, updated: 0, unchanged: 0"
+
+
+def test_adopt_prints_the_plan_and_the_counts_last_and_applies_with_the_plans_csv(
+    cli, seeded, tmp_path, seeded_client
+):
+    _load(cli)
+    dry = cli("catalog", "adopt", NEW, "--from", OLD)
+    assert dry.exit_code == 0, dry.output
+    lines = dry.stdout.splitlines()
+    assert lines[-1] == "moved 52, decisions 2, withdrawn 2, collisions 2"
+    assert len(lines) == 52 + 2 + 2 + 2 + 1
+
+    refused = cli("catalog", "adopt", NEW, "--from", OLD, "--apply")
+    assert refused.exit_code == 1
+    assert refused.stdout.splitlines()[-1] == "moved 52, decisions 2, withdrawn 2, collisions 2"
+    with Session(seeded) as session:
+        assert session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one().status
+        assert not session.exec(select(AuditLog).where(AuditLog.action == "catalog.adopt")).all()
+
+    # The plan's CSV, with new_code filled in on the two 待定 lines, is the decisions file.
+    plan = seeded_client.get(f"/api/v1/catalogs/{NEW}/adoption.csv", params={"from": OLD})
+    text = plan.content.decode("utf-8-sig").splitlines()
+    decided = [
+        line.replace("0314,高级,高中起点,,", "0314,高级,高中起点,0321,").replace(
+            "0314,高级,初中起点,,", "0314,高级,初中起点,0322,"
+        )
+        for line in text
+    ]
+    path = tmp_path / "decisions.csv"
+    path.write_text("\n".join(decided), encoding="gbk", errors="strict")
+    applied = cli("catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.splitlines()[-1] == "moved 54, decisions 0, withdrawn 2, collisions 2"
+    again = cli("catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), "--apply")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == ["moved 0, decisions 0, withdrawn 0, collisions 0"]
+    with Session(seeded) as session:
+        old = session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one()
+        audits = session.exec(select(AuditLog).where(AuditLog.action == "catalog.adopt")).all()
+    assert old.status == "superseded" and len(audits) == 1
+    assert audits[0].actor.startswith("cli:")
+
+
+def test_decisions_file_errors_name_row_and_column_and_nothing_changes(cli, seeded, tmp_path):
+    _load(cli)
+    path = tmp_path / "decisions.xlsx"
+    path.write_bytes(
+        xlsx(
+            [
+                ["college_code", "old_code", "level", "intake", "new_code"],
+                ["4401J001", "0314", "高级", "高中起点", "0321"],
+                ["4401J002", "0314", "高级", "初中起点", "0399"],
+                ["4401J002", "314", "高级", "初中起点", "0322"],
+            ],
+            text_columns=(0, 1, 4),
+        )
+    )
+    result = cli("catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), "--apply")
+    assert result.exit_code == 1
+    assert "row 3, column new_code: major.unknown_code" in result.stderr
+    assert "row 4, column old_code: adoption.unknown_program" in result.stderr
+    with Session(seeded) as session:
+        old = session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one()
+    assert old.status == "in_force"
+
+
+def test_crosswalk_import_checks_every_row_and_writes_nothing_on_error(
+    seeded_client, admin_headers, seeded
+):
+    response = seeded_client.post(
+        f"/api/v1/catalogs/{NEW}/import",
+        files={"file": ("c.csv", (DATA / "technician_2026.csv").read_bytes(), "text/csv")},
+        data={"title": "2026"},
+        headers=admin_headers,
+    )
+    assert response.status_code == 200
+    lines = (DATA / "crosswalk_2022_2026.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    bad = [
+        r
+        for r in rows
+        if not r.startswith(",0127,")  # 0127 goes missing
+    ]
+    bad[0] = bad[0].replace("0140,智能装备安装与运维,合并", "0199,智能装备安装与运维,合并")
+    bad[1] = bad[1].replace("智能装备运行与维护", "智能装备运行维护")
+    bad[2] = bad[2].replace("保留", "作废")  # 0208
+    bad.append(",0219,服务机器人应用与维护,0220,集成电路技术应用,更名")  # 0219 has a line
+    body = "\n".join([header, *bad]).encode("gbk")
+    response = seeded_client.post(
+        f"/api/v1/catalogs/{NEW}/crosswalk/import",
+        files={"file": ("对照表.csv", body, "text/csv")},
+        data={"from_edition": OLD},
+        headers=admin_headers,
+    )
+    assert response.status_code == 422
+    errors = [(e["row"], e["column"], e["code"]) for e in response.json()["detail"]["errors"]]
+    assert errors == [
+        (1, "old_code", "crosswalk.missing_code"),  # 0127
+        (1, "old_code", "crosswalk.missing_code"),  # 0208, whose only line is wrong
+        (2, "new_code", "major.unknown_code"),
+        (3, "old_name", "major.name_mismatch"),
+        (4, "relation", "entry.invalid_value"),
+        (40, "relation", "crosswalk.inconsistent"),
+    ]
+    assert count(seeded, Crosswalk) == 0
