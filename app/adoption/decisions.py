@@ -60,7 +60,7 @@ def check(rows: list[tuple[int, dict[str, str]]], inputs: Inputs) -> dict[Decisi
         if not programs:
             # Once adopted, the programs a decision named have moved: giving the same decisions
             # again is applying twice, which changes nothing.
-            if inputs.old.superseded_by_id != inputs.new.id:
+            if inputs.old.superseded_by != inputs.new.key:
                 _unknown(errors, number, cells, inputs)
             continue
         if _check_code(errors, number, new_code, programs[0], inputs):

@@ -176,7 +176,7 @@ def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEditi
             {"message": f"{new_key} 不能取代 {old_key}：须为同一类别的全国目录"},
             error="edition_mismatch",
         )
-    if old.superseded_by_id not in (None, new.id):
+    if old.superseded_by not in (None, new.key):
         raise Conflict(
             {"message": f"{old_key} 已被另一版本取代", "superseded_on": str(old.superseded_on)},
             error="edition_superseded",

@@ -195,7 +195,7 @@ def _events(session: Session, inputs: Inputs, outcome: Outcome, *, actor: Princi
 def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: date) -> None:
     old, new = inputs.old, inputs.new
     if old.status != "superseded":
-        old.status, old.superseded_on, old.superseded_by_id = "superseded", today, new.id
+        old.status, old.superseded_on, old.superseded_by = "superseded", today, new.key
         session.add(old)
     for major in _absorbed_majors(session, outcome):
         # The province's specialty code lives on as a national one: filings get major.superseded.

@@ -19,7 +19,7 @@ class CatalogEdition(SQLModel, table=True):
     status: str = Field(default="in_force", max_length=12)  # in_force | superseded
     # Set when a newer edition is adopted (app/adoption): the day and the edition that replaced it.
     superseded_on: date | None = None
-    superseded_by_id: int | None = Field(default=None, foreign_key="catalog_edition.id")
+    superseded_by: str | None = Field(default=None, max_length=60)  # the replacing edition's key
     partial: bool = False  # an extract, not the whole official catalog
     note: str = Field(default="", max_length=500)
     # Bumped by every write to the edition's majors: the search index compares it to know when

@@ -40,7 +40,6 @@ def list_editions(session: Session) -> list[EditionPublic]:
         public = EditionPublic.model_validate(e)
         public.majors = counts.get(e.id, 0)
         public.supplements = keys.get(e.supplements_id) if e.supplements_id else None
-        public.superseded_by = keys.get(e.superseded_by_id) if e.superseded_by_id else None
         out.append(public)
     return out
 

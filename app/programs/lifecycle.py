@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.audit import utcnow
 from app.catalog.models import CatalogEdition, Major
@@ -158,10 +158,10 @@ def former_codes(session: Session, program_id: int) -> list[dict[str, Any]]:
     ``unchanged`` line of a new edition) are history too but not a former code."""
     query = (
         select(ProgramEvent, Major, CatalogEdition)
-        .join(Major, Major.id == ProgramEvent.former_major_id)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .join(Major, col(Major.id) == ProgramEvent.former_major_id)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(ProgramEvent.program_id == program_id)
-        .order_by(ProgramEvent.id)
+        .order_by(col(ProgramEvent.id))
     )
     program = session.get(Program, program_id)
     current = session.get(Major, program.major_id) if program else None

@@ -17,6 +17,7 @@ from app.programs.lifecycle import former_codes
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
 from app.programs.schemas import (
+    FormerCode,
     ProgramCreate,
     ProgramDetail,
     ProgramFilters,
@@ -100,7 +101,8 @@ def get_program(session: Session, program_id: int) -> ProgramPublic:
 def program_detail(session: Session, program_id: int) -> ProgramDetail:
     """One program with its former codes (``GET /programs/{id}``)."""
     public = get_program(session, program_id)
-    return ProgramDetail(**public.model_dump(), former_codes=former_codes(session, program_id))
+    former = [FormerCode(**item) for item in former_codes(session, program_id)]
+    return ProgramDetail(**public.model_dump(), former_codes=former)
 
 
 def resolve_major(

@@ -3,6 +3,11 @@
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-24 12:40:00
+
+Plain ADD/DROP COLUMN, no batch rebuild: rebuilding catalog_edition on SQLite would DROP TABLE it,
+which the foreign keys of major, category and crosswalk refuse once there are rows. For the same
+reason the replacing edition is named by its key (editions' keys never change), not by a foreign
+key that SQLite's DROP COLUMN would refuse to drop.
 """
 
 from collections.abc import Sequence
@@ -17,21 +22,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("catalog_edition", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("superseded_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("superseded_by_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            "fk_catalog_edition_superseded_by_id_catalog_edition",
-            "catalog_edition",
-            ["superseded_by_id"],
-            ["id"],
-        )
+    op.add_column("catalog_edition", sa.Column("superseded_on", sa.Date(), nullable=True))
+    op.add_column(
+        "catalog_edition", sa.Column("superseded_by", sa.String(length=60), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("catalog_edition", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            "fk_catalog_edition_superseded_by_id_catalog_edition", type_="foreignkey"
-        )
-        batch_op.drop_column("superseded_by_id")
-        batch_op.drop_column("superseded_on")
+    op.execute("ALTER TABLE catalog_edition DROP COLUMN superseded_by")
+    op.execute("ALTER TABLE catalog_edition DROP COLUMN superseded_on")
