@@ -5,7 +5,7 @@ import gc
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, File, Request, UploadFile
@@ -42,6 +42,8 @@ class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
     encoding: str
+    # column → the file's own name for it, when ``aliases`` renamed it (errors name the latter)
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -72,21 +74,31 @@ def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], str]:
 
 
 def read_table(
-    data: bytes, *, filename: str = "", required: tuple[str, ...] = (), max_rows: int = 1_000_000
+    data: bytes,
+    *,
+    filename: str = "",
+    required: tuple[str, ...] = (),
+    max_rows: int = 1_000_000,
+    aliases: dict[str, str] | None = None,
 ) -> Table:
-    """All rows of the first sheet (or the CSV), keyed by header; blank lines skipped."""
+    """All rows of the first sheet (or the CSV), keyed by header; blank lines skipped.
+    ``aliases`` maps another layout's column names to ours (the planners' Chinese headers)."""
     is_xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
     if is_xlsx:
         lines, encoding = _xlsx_rows(data), "xlsx"
     else:
         lines, encoding = _csv_rows(data)
     header: list[str] | None = None
+    renamed: dict[str, str] = {}
     rows: list[tuple[int, dict[str, str]]] = []
     for number, cells in enumerate(lines, start=1):
         if not any(cells):
             continue
         if header is None:
             header = [c.strip().lstrip("\ufeff") for c in cells]
+            if aliases:
+                renamed = {aliases[h]: h for h in header if h in aliases}
+                header = [aliases.get(h, h) for h in header]
             width, plain = len(header), all(header)  # plain: no unnamed columns to drop
             missing = [name for name in required if name not in header]
             if missing:
@@ -107,7 +119,7 @@ def read_table(
         rows.append((number, named))
     if header is None:
         raise Invalid("the file has no header row", error="empty_file")
-    return Table(header=header, rows=rows, encoding=encoding)
+    return Table(header=header, rows=rows, encoding=encoding, renamed=renamed)
 
 
 # --- Row-level errors of an import: every one names the spreadsheet row and the column. ---
@@ -143,8 +155,9 @@ class RowError:
 class RowErrors:
     """Collects every error of a file so they are reported together (nothing is written)."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: dict[str, str] | None = None) -> None:
         self.items: list[RowError] = []
+        self.columns = columns or {}  # our column name → the file's (Table.renamed)
 
     def add(
         self,
@@ -156,6 +169,7 @@ class RowErrors:
         value: str | None = None,
         suggestion: str | None = None,
     ) -> None:
+        column = self.columns.get(column, column)
         self.items.append(RowError(row, column, code, message, value, suggestion))
 
     def __bool__(self) -> bool:

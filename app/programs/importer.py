@@ -17,6 +17,7 @@ from app import audit
 from app.auth import Principal, ensure_governs_all
 from app.colleges.models import College
 from app.programs.bulk import insert_programs, refresh_statistics, update_programs
+from app.programs.export import HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
 from app.tabular import ImportResult, Progress, RowErrors, gc_paused, read_table
@@ -46,6 +47,10 @@ COLUMNS = (
 # college, major_name and category are informational (the export writes them for people); the
 # codes decide. major_name only breaks a tie when one code is in two editions in force.
 REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status", "since_year")
+# The planners' layout (contract.md, fixed) reads back too: its headers, and 状态 in words
+# (学制 as 三年 is one of YEARS' spellings).
+ALIASES = dict(zip(HEADER_ZH, COLUMNS, strict=True))
+STATUS_IN = {zh: en for en, zh in STATUS_ZH.items()}
 INTAKES = {i.value for i in Intake}
 LEVELS = {level.value for level in Level}
 STATUSES = {s.value for s in ProgramStatus}
@@ -80,8 +85,13 @@ def _int_in(value: str, low: int, high: int) -> int | None:
 class _Checker:
     """Checks rows against the dicts loaded up front; collects every error."""
 
-    def __init__(self, session: Session, table_rows: list[tuple[int, dict[str, str]]]):
-        self.errors = RowErrors()
+    def __init__(
+        self,
+        session: Session,
+        table_rows: list[tuple[int, dict[str, str]]],
+        renamed: dict[str, str] | None = None,
+    ):
+        self.errors = RowErrors(renamed)
         codes = {cells.get("college_code", "") for _, cells in table_rows}
         self.colleges = college_index(session, codes)
         self.majors = MajorResolver(session, {c.get("major_code", "") for _, c in table_rows})
@@ -101,6 +111,7 @@ class _Checker:
         row it cannot accept goes through _slow, which names every problem."""
         get = cells.get
         intake, status = get("intake", ""), get("status", "")
+        status = STATUS_IN.get(status, status)
         years, since = YEARS.get(get("length_years", "")), SINCE.get(get("since_year", ""))
         if intake not in INTAKES or status not in STATUSES or years is None or since is None:
             return None
@@ -156,6 +167,7 @@ class _Checker:
 
     def _values(self, number: int, cells: dict[str, str], blank: list[str]):
         intake, status = cells.get("intake", ""), cells.get("status", "")
+        status = STATUS_IN.get(status, status)
         length = parse_years(cells.get("length_years", ""))
         since = _int_in(cells.get("since_year", ""), 1949, 2100)
         ok = not blank
@@ -222,8 +234,10 @@ def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
 def check_rows(
     session: Session, data: bytes, *, filename: str, max_rows: int, progress: Progress | None = None
 ) -> list[Row]:
-    table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
-    checker = _Checker(session, table.rows)
+    table = read_table(
+        data, filename=filename, required=REQUIRED, max_rows=max_rows, aliases=ALIASES
+    )
+    checker = _Checker(session, table.rows, table.renamed)
     rows: list[Row] = []
     for i, (number, cells) in enumerate(table.rows, start=1):
         row = checker.check(number, cells)

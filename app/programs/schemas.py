@@ -1,7 +1,17 @@
+from enum import StrEnum
+
 from pydantic import BaseModel, Field
 
 from app.pagination import MAX_LIMIT
 from app.vocab import Intake, Level, ProgramStatus
+
+
+class Layout(StrEnum):
+    """Column layout of programs.csv/.xlsx: ``en`` (the default, what the import has always
+    read) or ``zh`` (contract.md "Planners' layout")."""
+
+    en = "en"
+    zh = "zh"
 
 
 class ProgramFilters(BaseModel):
