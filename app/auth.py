@@ -21,6 +21,7 @@ from app.audit import utcnow
 from app.authorities.models import Authority
 from app.db import SessionDep
 from app.errors import Forbidden, Invalid, NotFound, Unauthorized
+from app.i18n import Joined
 
 ROLES = ("admin", "reviewer", "college")
 TOKEN_PREFIX = "reg_"
@@ -67,19 +68,17 @@ def hash_token(token: str) -> str:
 def check_binding(role: str, *, authority_id: int | None, college_id: int | None) -> None:
     """The binding a role needs: a reviewer an authority, a college token its college."""
     if role not in ROLES:
-        raise Invalid(f"unknown role {role!r}; use one of {', '.join(ROLES)}", error="invalid_role")
+        raise Invalid(error="invalid_role", role=role, roles=Joined(ROLES))
     if role == "college" and college_id is None:
-        raise Invalid("a college token needs --college", error="college_required")
+        raise Invalid(error="college_required")
     if role == "college" and authority_id is not None:
-        raise Invalid(
-            "a college token is bound to its college, not an authority", error="invalid_binding"
-        )
+        raise Invalid(error="invalid_binding")
     if role != "college" and college_id is not None:
-        raise Invalid("only college tokens are bound to a college", error="invalid_binding")
+        raise Invalid(error="invalid_binding", msg="invalid_binding.not_college")
     # An unbound reviewer would decide every authority's filings: a reviewer is always some
     # bureau's expert, so the binding is required rather than defaulting to "everything".
     if role == "reviewer" and authority_id is None:
-        raise Invalid("a reviewer token needs --authority", error="authority_required")
+        raise Invalid(error="authority_required", msg="authority_required.reviewer")
 
 
 def create_token(
@@ -95,9 +94,9 @@ def create_token(
     callers (the CLI, ``app.access.service``) record the creation with their own actor."""
     check_binding(role, authority_id=authority_id, college_id=college_id)
     if days is not None and days <= 0:
-        raise Invalid("days must be a positive number", error="invalid_days")
+        raise Invalid(error="invalid_days")
     if not name.strip():
-        raise Invalid("a token needs a name (it is shown in the audit log)", error="name_required")
+        raise Invalid(error="name_required")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         name=name.strip(),
@@ -116,7 +115,7 @@ def create_token(
 def revoke_token(session: Session, *, token_id: int) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"no token {token_id}", error="token_not_found")
+        raise NotFound(error="token_not_found", id=token_id)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
@@ -248,41 +247,42 @@ def governs_all(session: Session, principal: Principal, authority_ids: Iterable[
 
 
 def _deny(allowed: bool, what: str) -> None:
+    """``what``: the catalog key of the refusal's wording (``forbidden_scope.…``)."""
     if not allowed:
-        raise Forbidden(what, error="forbidden_scope")
+        raise Forbidden(error="forbidden_scope", msg=what)
 
 
 def ensure_governs_authority(session: Session, principal: Principal, authority_id: int | None):
-    _deny(governs_authority(session, principal, authority_id), "outside your authority")
+    _deny(governs_authority(session, principal, authority_id), "forbidden_scope")
 
 
 def ensure_manage_college(session: Session, principal: Principal, college: Any) -> None:
-    _deny(can_manage_college(session, principal, college), "this college is outside your authority")
+    _deny(can_manage_college(session, principal, college), "forbidden_scope.college")
 
 
 def ensure_act_for_college(session: Session, principal: Principal, college: Any) -> None:
-    _deny(can_act_for_college(session, principal, college), "you cannot act for this college")
+    _deny(can_act_for_college(session, principal, college), "forbidden_scope.act_for_college")
 
 
 def ensure_see_college_private(session: Session, principal: Principal, college: Any) -> None:
-    _deny(can_see_college_private(session, principal, college), "not your college's data")
+    _deny(can_see_college_private(session, principal, college), "forbidden_scope.college_private")
 
 
 def ensure_manage_edition(
     session: Session, principal: Principal, *, province: str | None, system: str
 ) -> None:
     allowed = can_manage_edition(session, principal, province=province, system=system)
-    _deny(allowed, "national catalogs are the superuser's; a provincial one its province's")
+    _deny(allowed, "forbidden_scope.catalog")
 
 
 def ensure_governs_all(
     session: Session, principal: Principal, authority_ids: Iterable[int | None]
 ) -> None:
-    _deny(governs_all(session, principal, authority_ids), "some rows are outside your authority")
+    _deny(governs_all(session, principal, authority_ids), "forbidden_scope.rows")
 
 
 def ensure_decide(session: Session, principal: Principal, authority_id: int | None) -> None:
-    _deny(can_decide(session, principal, authority_id), "this filing is outside your authority")
+    _deny(can_decide(session, principal, authority_id), "forbidden_scope.filing")
 
 
 # --- dependencies: one per rule ----------------------------------------------------------------
@@ -298,7 +298,7 @@ def optional_principal(
         return None
     principal = principal_for(session, credentials.credentials)
     if principal is None:
-        raise Unauthorized("the token is unknown, expired or revoked", error="invalid_token")
+        raise Unauthorized(error="invalid_token")
     return principal
 
 
@@ -306,14 +306,14 @@ def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     if principal is None:
-        raise Unauthorized("this route needs a bearer token", error="not_authenticated")
+        raise Unauthorized(error="not_authenticated")
     return principal
 
 
 def require_role(*roles: str):
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(f"this route is for {', '.join(roles)}", error="forbidden_role")
+            raise Forbidden(error="forbidden_role", msg="forbidden_role.roles", roles=Joined(roles))
         return principal
 
     return dependency
@@ -323,10 +323,7 @@ def require_superuser(
     principal: Annotated[Principal, Depends(require_role("admin"))],
 ) -> Principal:
     if not principal.is_superuser:
-        raise Forbidden(
-            "this route is for the registry's superuser (an admin without authority)",
-            error="forbidden_role",
-        )
+        raise Forbidden(error="forbidden_role", msg="forbidden_role.superuser")
     return principal
 
 

@@ -10,6 +10,7 @@ from app.cli_catalog import catalog_app
 from app.cli_import import import_app
 from app.config import get_settings
 from app.db import make_engine, session_scope
+from app.i18n import t
 
 app = typer.Typer(
     help="Registry of vocational college programs.",
@@ -24,6 +25,15 @@ app.add_typer(catalog_app, name="catalog")  # app/cli_catalog.py
 err = Console(stderr=True)
 
 
+@app.callback()
+def _language(ctx: typer.Context) -> None:
+    """Messages in REGISTRY_LANG (zh-CN unless it says en), for this command only."""
+    from app.i18n.locale import locale_token, negotiate, reset_locale
+
+    token = locale_token(negotiate(get_settings().lang))
+    ctx.call_on_close(lambda: reset_locale(token))
+
+
 def _engine():
     settings = get_settings()
     return make_engine(settings.database_url, settings)
@@ -35,7 +45,7 @@ def migrate(revision: str = "head") -> None:
     from app import migrate as migrations
 
     migrations.upgrade(_engine(), revision)
-    err.print(f"database at {revision}")
+    err.print(t("cli.migrated", revision=revision))
 
 
 @app.command()
@@ -44,7 +54,8 @@ def seed() -> None:
     from app import seed as seeding
 
     added = seeding.run(_engine())
-    err.print(", ".join(f"{name}: +{count}" for name, count in added.items()))
+    summary = ", ".join(f"{name}: +{count}" for name, count in added.items())
+    err.print(t("cli.seeded", summary=summary))
 
 
 @app.command()
@@ -90,7 +101,7 @@ def token_create(
 
     from app.access import tokens
     from app.access.schemas import TokenCreate
-    from app.errors import AppError
+    from app.errors import AppError, validation_message
 
     try:
         data = TokenCreate(
@@ -103,10 +114,12 @@ def token_create(
         with session_scope(_engine()) as session:
             created = tokens.issue(session, data, actor=_cli_actor())
     except ValidationError as exc:
-        err.print(f"[red]error:[/red] {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
+        first = exc.errors()[0]
+        message = t("cli.invalid_option", field=first["loc"][0], message=validation_message(first))
+        err.print(t("cli.error", detail=message))
         raise typer.Exit(2) from exc
     except AppError as exc:
-        err.print(f"[red]error:[/red] {exc.detail}")
+        err.print(t("cli.error", detail=exc.detail))
         raise typer.Exit(2) from exc
     print(created.token)
 
@@ -118,25 +131,23 @@ def token_list(
     """List tokens (never the tokens themselves): newest first."""
     from app.access import tokens
 
-    table = Table(
-        "id", "name", "role", "authority", "college", "hint", "created", "expires", "state"
-    )
+    table = Table(*t("cli.token.columns").split(","))
     with session_scope(_engine()) as session:
         for row in tokens.list_tokens(session, _cli_actor(), after=None, limit=1_000_000):
-            t = tokens.to_public(session, row)
-            if not (t.active or all_):
+            tok = tokens.to_public(session, row)
+            if not (tok.active or all_):
                 continue
-            state = "active" if t.active else ("revoked" if t.revoked_at else "expired")
+            state = "active" if tok.active else ("revoked" if tok.revoked_at else "expired")
             table.add_row(
-                str(t.id),
-                t.name,
-                t.role,
-                t.authority or "",
-                t.college or "",
-                t.hint,
-                str(t.created_at)[:19],
-                str(t.expires_at or "")[:19],
-                state,
+                str(tok.id),
+                tok.name,
+                tok.role,
+                tok.authority or "",
+                tok.college or "",
+                tok.hint,
+                str(tok.created_at)[:19],
+                str(tok.expires_at or "")[:19],
+                t(f"cli.token.{state}"),
             )
     Console().print(table)
 
@@ -151,9 +162,9 @@ def token_revoke(token_id: int) -> None:
         with session_scope(_engine()) as session:
             tokens.revoke(session, token_id, actor=_cli_actor())
     except AppError as exc:
-        err.print(f"[red]error:[/red] {exc.detail}")
+        err.print(t("cli.error", detail=exc.detail))
         raise typer.Exit(2) from exc
-    err.print(f"token {token_id} revoked")
+    err.print(t("cli.token_revoked", id=token_id))
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from app.auth import Principal
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import AppError
+from app.i18n import has, t
 from app.tabular import ImportResult
 from app.vocab import System
 
@@ -33,6 +34,7 @@ import_app = typer.Typer(
     help="Load catalogs, colleges or programs from CSV/XLSX.", no_args_is_help=True
 )
 err = Console(stderr=True)
+SUMMARY_FIELDS = {"rows", "inserted", "updated", "unchanged"}
 
 FileArg = Annotated[
     Path,
@@ -64,7 +66,8 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
         def update(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
+                label = t(f"cli.phase.{phase}") if has(f"cli.phase.{phase}") else phase
+                tasks[phase] = bar.add_task(label, total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
         yield update
@@ -79,15 +82,22 @@ def _print_errors(exc: AppError) -> None:
     detail = exc.detail
     if isinstance(detail, dict) and "errors" in detail:
         for e in detail["errors"]:
-            hint = f" (suggestion: {e['suggestion']})" if e.get("suggestion") else ""
-            value = f" [{e['value']}]" if e.get("value") not in (None, "") else ""
-            _say(f"row {e['row']}, column {e['column']}: {e['code']}: {e['message']}{value}{hint}")
+            _say(_row_error(e))
         shown = len(detail["errors"])
         if detail["error_count"] > shown:
-            _say(f"… and {detail['error_count'] - shown} more errors")
-        _say(f"{detail['error_count']} error(s); nothing was imported")
+            _say(t("cli.import.more_errors", count=detail["error_count"] - shown))
+        _say(t("cli.import.rejected", count=detail["error_count"]))
     else:
-        _say(f"error: {exc.error}: {detail}")
+        _say(t("cli.error_plain", error=exc.error, detail=detail))
+
+
+def _row_error(e: dict) -> str:
+    suggestion = e.get("suggestion")
+    hint = t("cli.import.suggestion", suggestion=suggestion) if suggestion else ""
+    value = e.get("value")
+    shown = t("cli.import.value", value=value) if value not in (None, "") else ""
+    fields = {k: e[k] for k in ("row", "column", "code", "message")}
+    return t("cli.import.row_error", **fields, value=shown, hint=hint)
 
 
 def _run(work: Callable) -> None:
@@ -102,10 +112,7 @@ def _run(work: Callable) -> None:
     except AppError as exc:
         _print_errors(exc)
         raise typer.Exit(1) from exc
-    print(
-        f"rows: {result.rows}, inserted: {result.inserted}, updated: {result.updated}, "
-        f"unchanged: {result.unchanged}"
-    )
+    print(t("cli.import.summary", **result.model_dump(include=SUMMARY_FIELDS)))
 
 
 @import_app.command("catalog")

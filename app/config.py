@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     max_upload_rows: int = 200_000
     # Tokens created by the CLI expire after this many days unless --days is given (0 = never).
     token_default_days: int = 0
+    # The language of the `registry` command's messages: zh-CN (default) or en. Requests choose
+    # theirs with Accept-Language (or the pages' language switch).
+    lang: str = "zh-CN"
+
     # The bureau's time zone: deadlines are typed and shown in it; a date-only deadline means
     # the end of that day there (24:00), not midnight UTC.
     timezone: str = "Asia/Shanghai"

@@ -1,23 +1,40 @@
-"""One error family; one handler turns each into ``{"error": name, "detail": ...}``."""
+"""One error family; one handler turns each into ``{"error": name, "detail": ...}``.
 
+A raise site names the error and gives the message's parameters; the message comes from the
+catalog (``app/i18n``) in the reader's language: ``raise NotFound(error="college_not_found",
+code=code)``. ``msg=`` picks a particular wording (``college_not_found.file``). A structured
+``detail`` (a dict) is kept as given; its ``message`` is rendered the same way when the raise site
+passes ``msg``/parameters."""
+
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import EN, get_locale, has, t
 
 
 class AppError(Exception):
     status_code = 400
     error = "bad_request"
 
-    def __init__(self, detail: Any = None, *, error: str | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(
+        self, detail: Any = None, *, error: str | None = None, msg: str | None = None, **params: Any
+    ):
         if error:
             self.error = error
+        message = t(msg or self.error, **params)
+        if detail is None:
+            detail = message
+        elif isinstance(detail, dict) and "message" not in detail:
+            detail = detail | {"message": message}
+        super().__init__(detail)
+        self.detail = detail
+        self.message = message
 
 
 class NotFound(AppError):
@@ -58,25 +75,68 @@ def _body(error: str, detail: Any) -> dict[str, Any]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+    async def _app_error(request: Request, exc: AppError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(_body(exc.error, exc.detail), exc.status_code, headers=headers)
+        return _respond(request, exc.status_code, exc.error, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         detail = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            {"loc": list(e.get("loc", ())), "msg": validation_message(e), "type": e.get("type")}
             for e in exc.errors()
         ]
-        return JSONResponse(_body("validation_error", detail), 422)
+        return _respond(request, 422, "validation_error", detail)
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
         # Safety net: a uniqueness or foreign-key violation the service did not foresee.
-        return JSONResponse(_body("conflict", str(exc.orig).splitlines()[0]), 409)
+        reason = str(exc.orig).splitlines()[0]
+        return _respond(request, 409, "conflict", t("conflict.integrity", reason=reason))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         names = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
         error = names.get(exc.status_code, "http_error")
-        return JSONResponse(_body(error, exc.detail), exc.status_code, headers=exc.headers)
+        detail = _http_detail(error, exc)
+        return _respond(request, exc.status_code, error, detail, exc.headers)
+
+
+# A page (a browser's request outside /api/) that fails is answered with an HTML page by the
+# hook the web package installs (app/web/setup.py); the API always answers {"error", "detail"}.
+ErrorPage = Callable[[Request, int, str, Any], Response]
+
+
+def _respond(
+    request: Request, status: int, error: str, detail: Any, headers: Mapping[str, str] | None = None
+) -> Response:
+    page: ErrorPage | None = getattr(request.app.state, "error_page", None)
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if page is not None and wants_page and not request.url.path.startswith("/api/"):
+        response = page(request, status, error, detail)
+        response.headers.update(headers or {})
+        return response
+    return JSONResponse(_body(error, detail), status, headers=dict(headers) if headers else None)
+
+
+# Starlette's own phrases for its errors: shown in the reader's language instead.
+_STARLETTE_DETAILS = {"Not Found": "not_found.path", "Method Not Allowed": "method_not_allowed"}
+
+
+def _http_detail(error: str, exc: StarletteHTTPException) -> Any:
+    key = _STARLETTE_DETAILS.get(exc.detail) if isinstance(exc.detail, str) else None
+    return t(key) if key else exc.detail
+
+
+def validation_message(error: Any) -> str:
+    """Pydantic's message in the reader's language: English keeps pydantic's own wording."""
+    if get_locale() == EN:
+        return str(error.get("msg", ""))
+    kind = str(error.get("type", ""))
+    ctx = {k: _zh_value(v) for k, v in (error.get("ctx") or {}).items()}
+    key = f"validation.{kind}"
+    return t(key if has(key) else "validation.other", **ctx)
+
+
+def _zh_value(value: Any) -> Any:
+    # pydantic joins the allowed values in English: "'a', 'b' or 'c'"
+    return value.replace(" or ", "、").replace(", ", "、") if isinstance(value, str) else value

@@ -9,6 +9,7 @@ import zipfile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import TooLarge
+from app.i18n import t
 
 
 class BodyTooLarge(TooLarge):
@@ -16,8 +17,8 @@ class BodyTooLarge(TooLarge):
 
 
 def _too_large_body(limit: int) -> bytes:
-    detail = f"the request body is larger than {limit} bytes"
-    return json.dumps({"error": "too_large", "detail": detail}).encode()
+    detail = t("too_large.body", limit=limit)
+    return json.dumps({"error": "too_large", "detail": detail}, ensure_ascii=False).encode()
 
 
 class BodySizeLimit:
@@ -45,7 +46,7 @@ class BodySizeLimit:
                 state["received"] += len(message.get("body", b""))
                 if state["received"] > self.max_bytes:
                     state["exceeded"] = True
-                    raise BodyTooLarge(f"the request body is larger than {self.max_bytes} bytes")
+                    raise BodyTooLarge(msg="too_large.body", limit=self.max_bytes)
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -104,7 +105,4 @@ def check_xlsx_expansion(data: bytes) -> None:
     except zipfile.BadZipFile:
         return  # not a zip: openpyxl reports the damaged file
     if inflated > MAX_XLSX_UNZIPPED_BYTES:
-        raise TooLarge(
-            f"the spreadsheet inflates to {inflated} bytes (at most {MAX_XLSX_UNZIPPED_BYTES})",
-            error="spreadsheet_too_large",
-        )
+        raise TooLarge(error="spreadsheet_too_large", size=inflated, limit=MAX_XLSX_UNZIPPED_BYTES)

@@ -15,6 +15,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_read_engine
 from app.errors import install_error_handlers
 from app.filings.routes import router as filings_router
+from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # outermost: the body limit's 413 and every handler below speak the reader's language
+    app.add_middleware(LocaleMiddleware)
     # programs first: GET /programs is the hottest route and routes are matched in order (no
     # other router has a path under /api/v1/programs/<one segment>); publications before the
     # rest: its /programs.csv and /publications/diff must win over path parameters.

@@ -31,9 +31,9 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid("the cursor is not one this API issued", error="invalid_cursor") from exc
+        raise Invalid(error="invalid_cursor") from exc
     if not isinstance(key, list):
-        raise Invalid("the cursor is not one this API issued", error="invalid_cursor")
+        raise Invalid(error="invalid_cursor")
     return key
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from app import limits
 from app.errors import Invalid, TooLarge
+from app.i18n import Joined, t
 from app.text import clean_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -53,7 +54,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else "gbk"
         except UnicodeDecodeError:
             continue
-    raise Invalid("the file is neither UTF-8 nor GBK text", error="bad_encoding")
+    raise Invalid(error="bad_encoding")
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
@@ -61,7 +62,7 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise Invalid(f"the XLSX file cannot be read: {exc}", error="bad_spreadsheet") from exc
+        raise Invalid(error="bad_spreadsheet", reason=exc) from exc
     sheet = book.worksheets[0]
     for values in sheet.iter_rows(values_only=True):
         yield [clean_cell(v) for v in values]
@@ -105,10 +106,12 @@ def read_table(
                 raise Invalid(
                     {"row": number, "missing_columns": missing, "header": header},
                     error="bad_header",
+                    row=number,
+                    missing=Joined(missing),
                 )
             continue
         if len(rows) >= max_rows:
-            raise TooLarge(f"more than {max_rows} rows", error="too_many_rows")
+            raise TooLarge(error="too_many_rows", max_rows=max_rows)
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         named = (
@@ -118,7 +121,7 @@ def read_table(
         )
         rows.append((number, named))
     if header is None:
-        raise Invalid("the file has no header row", error="empty_file")
+        raise Invalid(error="empty_file")
     return Table(header=header, rows=rows, encoding=encoding, renamed=renamed)
 
 
@@ -186,6 +189,7 @@ class RowErrors:
                 "errors": [e.as_dict() for e in self.items[:MAX_REPORTED_ERRORS]],
             },
             error="import_rejected",
+            count=len(self.items),
         )
 
 
@@ -194,7 +198,7 @@ def require(errors: RowErrors, row: int, cells: dict[str, str], *columns: str) -
     ok = True
     for column in columns:
         if not cells.get(column, ""):
-            errors.add(row, column, "entry.missing_field", f"{column} is blank")
+            errors.add(row, column, "entry.missing_field", t("entry.missing_field", field=column))
             ok = False
     return ok
 
@@ -216,9 +220,7 @@ def uploaded_file(
     settings = request.app.state.settings
     data = file.file.read(settings.max_body_bytes + 1)
     if len(data) > settings.max_body_bytes:
-        raise TooLarge(
-            f"the file is larger than {settings.max_body_bytes} bytes", error="file_too_large"
-        )
+        raise TooLarge(error="file_too_large", limit=settings.max_body_bytes)
     return Upload(data=data, filename=file.filename or "", max_rows=settings.max_upload_rows)
 
 

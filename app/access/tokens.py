@@ -23,14 +23,14 @@ from app.errors import Forbidden, NotFound
 def authority_id_of(session: Session, code: str) -> int:
     found = session.exec(select(Authority.id).where(Authority.code == code)).first()
     if found is None:
-        raise NotFound(f"no authority {code!r}", error="authority_not_found")
+        raise NotFound(error="authority_not_found", code=code)
     return found
 
 
 def college_of(session: Session, code: str) -> College:
     found = session.exec(select(College).where(College.code == code)).first()
     if found is None:
-        raise NotFound(f"no college {code!r}", error="college_not_found")
+        raise NotFound(error="college_not_found", code=code)
     return found
 
 
@@ -73,7 +73,7 @@ def token_authority(session: Session, row: ApiToken) -> int | None:
 def ensure_token_in_scope(session: Session, actor: Principal, row: ApiToken) -> None:
     """Superuser tokens (admin, no authority) are managed by the superuser only."""
     if row.role == "admin" and row.authority_id is None and not actor.is_superuser:
-        raise Forbidden("only the superuser manages superuser tokens", error="forbidden_scope")
+        raise Forbidden(error="forbidden_scope", msg="forbidden_scope.superuser_tokens")
     ensure_governs_authority(session, actor, token_authority(session, row))
 
 
@@ -122,7 +122,7 @@ def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCrea
 def revoke(session: Session, token_id: int, *, actor: Principal) -> TokenPublic:
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"no token {token_id}", error="token_not_found")
+        raise NotFound(error="token_not_found", id=token_id)
     ensure_token_in_scope(session, actor, row)
     was_active = is_active(row)
     revoke_token(session, token_id=token_id)

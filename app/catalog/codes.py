@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from app.i18n import t
+
 CODE_LENGTH = {"technician": 4, "secondary": 6}
 
 
@@ -20,8 +22,15 @@ def code_problem(code: str, system: str) -> CodeProblem | None:
     if code.isascii() and code.isdigit() and len(code) == want - 1:
         padded = code.zfill(want)
         return CodeProblem(
-            f"{code!r} has {len(code)} digits, a {system} code has {want}; "
-            f"a spreadsheet may have dropped its leading zero",
+            t(
+                "major.code_format.dropped_zero",
+                code=code,
+                length=len(code),
+                system=t(f"system.{system}"),
+                digits=want,
+            ),
             padded,
         )
-    return CodeProblem(f"{code!r} is not a {want}-digit {system} code")
+    return CodeProblem(
+        t("major.code_format.digits", system=t(f"system.{system}"), digits=want, code=code)
+    )

@@ -26,12 +26,9 @@ def _check(
     session: Session, old: CatalogEdition, new: CatalogEdition, data: CrosswalkCreate
 ) -> None:
     if old.id == new.id:
-        raise Invalid("a crosswalk links two different editions", error="same_edition")
+        raise Invalid(error="same_edition")
     if (data.relation == Relation.WITHDRAWN) != (data.to_code is None):
-        raise Invalid(
-            "to_code is required, except for a withdrawn code (which has none)",
-            error="crosswalk_to_code",
-        )
+        raise Invalid(error="crosswalk_to_code")
     codes = ((old, data.from_code, "from_code"), (new, data.to_code, "to_code"))
     for edition, code, field in codes:
         problem = code_problem(code, edition.system) if code else None
@@ -43,9 +40,9 @@ def _check(
     # The successor must exist to be suggested; an older edition loaded only in part may lack
     # the code it retires.
     if data.to_code and _major_name(session, new, data.to_code) is None:
-        raise NotFound(f"{new.key} has no major {data.to_code}", error="major_not_found")
+        raise NotFound(error="major_not_found", edition=new.key, code=data.to_code)
     if not old.partial and _major_name(session, old, data.from_code) is None:
-        raise NotFound(f"{old.key} has no major {data.from_code}", error="major_not_found")
+        raise NotFound(error="major_not_found", edition=old.key, code=data.from_code)
 
 
 def create_entry(
@@ -62,7 +59,7 @@ def create_entry(
         Crosswalk.to_code == data.to_code,
     )
     if session.exec(exists).first():
-        raise Conflict("this crosswalk line exists", error="crosswalk_exists")
+        raise Conflict(error="crosswalk_exists")
     assert old.id is not None and new.id is not None
     entry = Crosswalk(
         from_edition_id=old.id,
@@ -132,7 +129,7 @@ def successors(session: Session, *, edition_id: int, code: str) -> Sequence[Cros
 def get_entry(session: Session, entry_id: int) -> CrosswalkPublic:
     entry = session.get(Crosswalk, entry_id)
     if entry is None:
-        raise NotFound(f"no crosswalk line {entry_id}", error="crosswalk_not_found")
+        raise NotFound(error="crosswalk_not_found", id=entry_id)
     old = session.get(CatalogEdition, entry.from_edition_id)
     new = session.get(CatalogEdition, entry.to_edition_id)
     assert old is not None and new is not None

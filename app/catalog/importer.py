@@ -16,6 +16,7 @@ from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
 from app.catalog.service import bump_revision, get_edition
 from app.errors import Invalid
+from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
 from app.text import normalize_name, pinyin_keys
 from app.vocab import Level
@@ -58,7 +59,8 @@ def _check_row(
         )
     for column, limit in (("name", 100), ("category", 40)):
         if len(cells[column]) > limit:
-            errors.add(number, column, "entry.invalid_value", f"longer than {limit} characters")
+            too_long = t("entry.invalid_value.too_long", limit=limit)
+            errors.add(number, column, "entry.invalid_value", too_long)
     if "levels" in header:
         row["levels"], bad = _levels(cells.get("levels", ""))
         if bad:
@@ -66,13 +68,19 @@ def _check_row(
                 number,
                 "levels",
                 "entry.invalid_value",
-                f"unknown level(s) {', '.join(bad)}; use 中级|高级|预备技师",
+                t("entry.invalid_value.levels", value=Joined(bad), allowed=Joined(Level)),
                 value=cells["levels"],
             )
     if "added_year" in header:
         year = cells.get("added_year", "")
         if year and not (year.isdigit() and 1949 <= int(year) <= 2100):
-            errors.add(number, "added_year", "entry.invalid_value", "not a year", value=year)
+            errors.add(
+                number,
+                "added_year",
+                "entry.invalid_value",
+                t("entry.invalid_value.year", value=year),
+                value=year,
+            )
         row["added_year"] = int(year) if year.isdigit() else None
     for column in ("category_code", "class_name", "proposed_by"):
         if column in header:
@@ -95,7 +103,7 @@ def check_rows(data: bytes, *, filename: str, system: str, max_rows: int) -> lis
                 number,
                 "code",
                 "entry.duplicate",
-                f"code {row['code']} is also on row {first_row_of[row['code']]}",
+                t("entry.duplicate", value=row["code"], row=first_row_of[row["code"]]),
                 value=row["code"],
             )
         first_row_of.setdefault(row["code"], number)
@@ -127,8 +135,11 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
         wanted = getattr(options, field)
         if wanted is not None and wanted != getattr(found, field):
             raise Invalid(
-                f"edition {key!r} exists with {field} {getattr(found, field)!r}, not {wanted!r}",
                 error="edition_mismatch",
+                key=key,
+                field=field,
+                found=getattr(found, field),
+                wanted=wanted,
             )
     if options.title and options.title != found.title:
         found.title = options.title

@@ -216,7 +216,7 @@ def offset_of(cursor: str | None) -> int:
     if key is None:
         return 0
     if len(key) != 1 or not isinstance(key[0], int) or key[0] < 0:
-        raise Invalid("the cursor is not one this API issued", error="invalid_cursor")
+        raise Invalid(error="invalid_cursor")
     return key[0]
 
 

@@ -17,7 +17,7 @@ from app.text import normalize_name, pinyin_keys
 def get_edition(session: Session, key: str) -> CatalogEdition:
     edition = session.exec(select(CatalogEdition).where(CatalogEdition.key == key)).first()
     if edition is None:
-        raise NotFound(f"no catalog edition {key!r}", error="edition_not_found")
+        raise NotFound(error="edition_not_found", key=key)
     return edition
 
 
@@ -47,7 +47,7 @@ def list_editions(session: Session) -> list[EditionPublic]:
 def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -> CatalogEdition:
     ensure_manage_edition(session, actor, province=data.province, system=data.system.value)
     if session.exec(select(CatalogEdition).where(CatalogEdition.key == data.key)).first():
-        raise Conflict(f"edition {data.key!r} exists", error="edition_exists")
+        raise Conflict(error="edition_exists", key=data.key)
     base = get_edition(session, data.supplements) if data.supplements else None
     kind = "supplement" if base else ("provincial" if data.province else "national")
     edition = CatalogEdition(
@@ -118,7 +118,7 @@ def create_major(
         )
     exists = select(Major).where(Major.edition_id == edition.id, Major.code == data.code)
     if session.exec(exists).first():
-        raise Conflict(f"{edition.key} already has code {data.code}", error="major_exists")
+        raise Conflict(error="major_exists", edition=edition.key, code=data.code)
     assert edition.id is not None
     major = new_major(edition.id, category_id(session, edition, data.category), data)
     session.add(major)
@@ -140,7 +140,7 @@ def get_major(session: Session, edition: CatalogEdition, code: str) -> Major:
         select(Major).where(Major.edition_id == edition.id, Major.code == code)
     ).first()
     if major is None:
-        raise NotFound(f"{edition.key} has no major {code}", error="major_not_found")
+        raise NotFound(error="major_not_found", edition=edition.key, code=code)
     return major
 
 

@@ -14,6 +14,7 @@ from app import audit
 from app.auth import Principal, ensure_governs_all
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
+from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
 from app.vocab import CollegeType, type_from_name
 
@@ -32,7 +33,7 @@ def _check_row(errors: RowErrors, number: int, cells: dict[str, str]) -> dict[st
             number,
             "code",
             "entry.invalid_value",
-            "a college code is 1-20 letters, digits, '-' or '_'",
+            t("entry.invalid_value.college_code"),
             value=cells["code"],
         )
     if cells["type"] not in TYPES:
@@ -40,17 +41,22 @@ def _check_row(errors: RowErrors, number: int, cells: dict[str, str]) -> dict[st
             number,
             "type",
             "entry.invalid_value",
-            f"use one of {', '.join(TYPES)}",
+            t("entry.invalid_value.use", allowed=Joined(TYPES)),
             value=cells["type"],
             suggestion=type_from_name(cells["name"]).value,
         )
     if cells["ownership"] not in ("公办", "民办"):
         errors.add(
-            number, "ownership", "entry.invalid_value", "use 公办 or 民办", value=cells["ownership"]
+            number,
+            "ownership",
+            "entry.invalid_value",
+            t("entry.invalid_value.use", allowed=t("hint.ownership")),
+            value=cells["ownership"],
         )
     for column, limit in (("name", 100), ("province", 20), ("city", 20)):
         if len(cells.get(column, "")) > limit:
-            errors.add(number, column, "entry.invalid_value", f"longer than {limit} characters")
+            too_long = t("entry.invalid_value.too_long", limit=limit)
+            errors.add(number, column, "entry.invalid_value", too_long)
     return {c: cells.get(c) or None for c in COLUMNS}
 
 
@@ -68,7 +74,7 @@ def _check_unique(
                     number,
                     column,
                     "entry.duplicate",
-                    f"{row[column]} is also on row {first}",
+                    t("entry.duplicate", value=row[column], row=first),
                     value=row[column],
                 )
         owner = owner_of_name.get(row["name"])
@@ -77,7 +83,7 @@ def _check_unique(
                 number,
                 "name",
                 "college.name_taken",
-                f"college {owner} is already named {row['name']}",
+                t("college.name_taken", name=row["name"], owner=owner),
                 value=row["name"],
             )
 

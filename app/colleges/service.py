@@ -16,7 +16,7 @@ from app.vocab import system_of
 def get_by_code(session: Session, code: str) -> College:
     college = session.exec(select(College).where(College.code == code)).first()
     if college is None:
-        raise NotFound(f"no college with code {code!r}", error="college_not_found")
+        raise NotFound(error="college_not_found", code=code)
     return college
 
 
@@ -83,9 +83,9 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     )
     ensure_governs_authority(session, actor, authority_id)  # an admin registers its own colleges
     if session.exec(select(College).where(College.code == data.code)).first():
-        raise Conflict(f"college code {data.code!r} exists", error="college_exists")
+        raise Conflict(error="college_exists", code=data.code)
     if session.exec(select(College).where(College.name == data.name)).first():
-        raise Conflict(f"a college is already named {data.name!r}", error="college_exists")
+        raise Conflict(error="college_exists", msg="college_exists.name", name=data.name)
     college = College(**data.model_dump(), authority_id=authority_id)
     session.add(college)
     session.flush()
@@ -112,9 +112,7 @@ def update_college(
     if renamed or promoted:
         taken = select(College).where(College.name == changes.get("name"))
         if renamed and session.exec(taken).first():
-            raise Conflict(
-                f"a college is already named {changes['name']!r}", error="college_exists"
-            )
+            raise Conflict(error="college_exists", msg="college_exists.name", name=changes["name"])
         session.add(
             CollegeNameHistory(
                 college_id=college.id, name=college.name, type=college.type, until=audit.utcnow()

@@ -13,16 +13,16 @@ from app.filings.models import Filing
 def check_college(actor: Principal, college: College) -> None:
     """A college token acts only for its own college (403 otherwise)."""
     if actor.role == "college" and actor.college_id != college.id:
-        raise Forbidden("a college token acts only for its own college", error="not_your_college")
+        raise Forbidden(error="not_your_college")
 
 
 def check_can_file(session: Session, actor: Principal, college: College) -> None:
     """Colleges file for themselves; an admin of the college's authority may file for it."""
     check_college(actor, college)
     if actor.role == "reviewer":
-        raise Forbidden("reviewers decide filings; they do not file them", error="forbidden_role")
+        raise Forbidden(error="forbidden_role", msg="forbidden_role.reviewer_files")
     if actor.role == "admin" and not covers(session, actor, college.authority_id):
-        raise Forbidden("this college is under another authority", error="not_your_authority")
+        raise Forbidden(error="not_your_authority")
 
 
 def covered(session: Session, actor: Principal) -> set[int] | None:
@@ -38,27 +38,27 @@ def covers(session: Session, actor: Principal, authority_id: int | None) -> bool
 def check_read(session: Session, actor: Principal, filing: Filing) -> None:
     if actor.role == "college":
         if actor.college_id != filing.college_id:
-            raise Forbidden("this filing belongs to another college", error="not_your_college")
+            raise Forbidden(error="not_your_college", msg="not_your_college.filing")
         return
     if not covers(session, actor, filing.authority_id):
-        raise Forbidden("this filing is under another authority", error="not_your_authority")
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.filing")
     if actor.role == "reviewer" and filing.status == "draft":
-        raise Forbidden("a draft is the college's until it is submitted", error="draft")
+        raise Forbidden(error="draft")
 
 
 def check_write(session: Session, actor: Principal, filing: Filing) -> None:
     """Editing, submitting, withdrawing: the filing college, or an admin of its authority."""
     if actor.role == "reviewer":
-        raise Forbidden("reviewers decide filings; they do not edit them", error="forbidden_role")
+        raise Forbidden(error="forbidden_role", msg="forbidden_role.reviewer_edits")
     check_read(session, actor, filing)
 
 
 def check_reviewer(session: Session, actor: Principal, filing: Filing) -> None:
     """Decisions: reviewers and admins of the filing's authority (or above it)."""
     if actor.role not in ("reviewer", "admin"):
-        raise Forbidden("decisions are for reviewers", error="forbidden_role")
+        raise Forbidden(error="forbidden_role", msg="forbidden_role.decisions")
     if not covers(session, actor, filing.authority_id):
-        raise Forbidden("this filing is under another authority", error="not_your_authority")
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.filing")
 
 
 def visible(session: Session, actor: Principal, query: Select) -> Select:

@@ -67,15 +67,10 @@ def _college(
         return college
     names = {cells.get("学校", "") for _, cells in rows} - {""}
     if len(names) != 1:
-        raise Invalid(
-            f"name the college (form field `college`): the file names {len(names)} schools",
-            error="college_required",
-        )
+        raise Invalid(error="college_required", msg="college_required.file", count=len(names))
     found = colleges.find_by_name(session, names.pop())
     if found is None:
-        raise NotFound(
-            "the 学校 of the file is not a registered college", error="college_not_found"
-        )
+        raise NotFound(error="college_not_found", msg="college_not_found.file")
     return found
 
 
@@ -97,7 +92,7 @@ def import_filing(
     table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
     rows = fill_down(table.rows)
     if not rows:
-        raise Invalid("the file has a header but no entries", error="empty_file")
+        raise Invalid(error="empty_file", msg="empty_file.no_entries")
     college = _college(session, college_code, actor, rows)
     others = [
         number
@@ -108,10 +103,7 @@ def import_filing(
     ]
     if others:
         # one filing is one college's: a sheet mixing schools is split before filing
-        raise Invalid(
-            {"message": f"rows name a school other than {college.name}", "rows": others[:50]},
-            error="other_college",
-        )
+        raise Invalid({"rows": others[:50]}, error="other_college", college=college.name)
     entries = [entry_of(cells) for _, cells in rows]
     return create_filing(
         session,

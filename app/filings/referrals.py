@@ -16,6 +16,7 @@ from app.filings.models import Filing, FilingEntry, Referral
 from app.filings.review import close_if_decided, get_referral, set_decision
 from app.filings.schemas import ReferralDecisionIn, ReferralPublic
 from app.filings.service import locked_filing, record_event
+from app.i18n import t
 
 SPECIALTY_FIRST, SPECIALTY_LAST = 8001, 8999
 
@@ -23,9 +24,9 @@ SPECIALTY_FIRST, SPECIALTY_LAST = 8001, 8999
 def check_province_admin(session: Session, actor: Principal, referral: Referral) -> None:
     """A province admin (admin token bound to the province authority) or a superuser."""
     if actor.role != "admin":
-        raise Forbidden("referrals are decided by the province's admins", error="forbidden_role")
+        raise Forbidden(error="forbidden_role", msg="forbidden_role.referrals")
     if actor.authority_id is not None and actor.authority_id != referral.authority_id:
-        raise Forbidden("this referral is another province's", error="not_your_authority")
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.referral")
 
 
 def specialty_edition(session: Session, authority_id: int, *, lock: bool) -> CatalogEdition:
@@ -45,9 +46,7 @@ def specialty_edition(session: Session, authority_id: int, *, lock: bool) -> Cat
     )
     edition = session.exec(query.with_for_update() if lock else query).first()
     if edition is None:
-        raise Conflict(
-            f"{authority.province} has no specialty catalog in force", error="no_specialty_catalog"
-        )
+        raise Conflict(error="no_specialty_catalog", province=authority.province)
     return edition
 
 
@@ -59,7 +58,7 @@ def next_free_code(session: Session, edition: CatalogEdition) -> str:
     numbers = [int(c) for c in codes if c.isdigit()]
     code = max(numbers, default=SPECIALTY_FIRST - 1) + 1
     if code > SPECIALTY_LAST:
-        raise Conflict(f"{edition.key} has no free 8xxx code left", error="no_free_code")
+        raise Conflict(error="no_free_code", edition=edition.key)
     return str(code)
 
 
@@ -70,7 +69,7 @@ def _add_major(
     college = session.get(College, filing.college_id)
     category = (data.category or referral.category).strip()
     if not category:
-        raise Invalid("the proposal has no category; give one", error="category_required")
+        raise Invalid(error="category_required")
     major_data = MajorCreate(
         code=next_free_code(session, edition),
         name=(data.name or referral.proposed_name).strip(),
@@ -89,7 +88,7 @@ def _add_major(
         with session.begin_nested():
             session.flush()  # the unique (edition, code) constraint is the last guard
     except IntegrityError as exc:
-        raise Conflict("the code was taken concurrently; retry", error="code_taken") from exc
+        raise Conflict(error="code_taken") from exc
     return major
 
 
@@ -107,10 +106,13 @@ def decide_referral(
     session.refresh(entry)
     if referral.status != "pending":
         raise Conflict(
-            f"referral {referral_id} is already {referral.status}", error="already_decided"
+            error="already_decided",
+            msg="already_decided.referral",
+            id=referral_id,
+            status=t(f"status.{referral.status}"),
         )
     if data.decision == "rejected" and not (data.reason or "").strip():
-        raise Invalid({"message": "不予通过须写明理由（学校会看到）"}, error="reason_required")
+        raise Invalid({}, error="reason_required")
     if data.decision == "approved":
         major = _add_major(session, referral, filing, data)
         referral.major_id = major.id

@@ -62,15 +62,16 @@ def _decide(
     access.check_reviewer(session, actor, filing)
     if filing.status != "submitted":
         raise Conflict(
-            {"message": "该申报不在评审中，决定不能再更改", "status": filing.status},
+            {"status": filing.status},
             error="not_under_review",
+            msg="not_under_review.closed",
         )
     entries = entries_of(session, filing)
     by_index = {e.index: e for e in entries}
     indexes = [d.index for d in decisions]
     if len(set(indexes)) != len(indexes):
         raise Invalid(
-            {"message": "同一条目在一次提交中出现两次", "indexes": indexes},
+            {"indexes": indexes},
             error="duplicate_index",
         )
     changes = []
@@ -78,8 +79,10 @@ def _decide(
         entry = by_index.get(data.index)
         if entry is None:
             raise NotFound(
-                {"message": f"申报 {filing_id} 没有第 {data.index} 条", "index": data.index},
+                {"index": data.index},
                 error="entry_not_found",
+                id=filing_id,
+                index=data.index,
             )
         change = _apply(session, filing, entry, data, actor)
         if change:
@@ -99,7 +102,7 @@ def _apply(
     referral = _referral_of(session, entry)
     if referral is not None and referral.status in ("approved", "rejected"):
         raise Conflict(
-            {"message": "省厅已对该目录外专业作出决定，不能再更改", "index": entry.index},
+            {"index": entry.index},
             error="referral_decided",
         )
     if referral is not None and previous == "referred":
@@ -160,17 +163,17 @@ def _check_decision(entry: FilingEntry, data: DecisionIn) -> None:
     if data.decision == "rejected" and not (data.reason or "").strip():
         # the college sees the reason: a rejection without one is refused
         raise Invalid(
-            {"message": "不予通过须写明理由（学校会看到）", "index": entry.index},
+            {"index": entry.index},
             error="reason_required",
         )
     if data.decision == "referred" and entry.major_code:
         raise Conflict(
-            {"message": "只有目录外专业（无专业代码）才报省厅", "index": entry.index},
+            {"index": entry.index},
             error="not_out_of_catalog",
         )
     if data.decision == "approved" and entry.major_id is None:
         raise Conflict(
-            {"message": "目录外专业须报省厅，不能在此直接通过", "index": entry.index},
+            {"index": entry.index},
             error="out_of_catalog",
         )
 
@@ -188,7 +191,7 @@ def province_of(session: Session, filing: Filing) -> int:
     while current is not None and current.level != "province" and current.parent_id:
         current = session.get(Authority, current.parent_id)
     if current is None:
-        raise Conflict("the filing has no authority to refer to", error="no_province")
+        raise Conflict(error="no_province")
     assert current.id is not None
     return current.id
 
@@ -249,5 +252,5 @@ def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> R
     query = select(Referral).where(Referral.id == referral_id)
     found = session.exec(query.with_for_update() if lock else query).first()
     if found is None:
-        raise NotFound(f"no referral {referral_id}", error="referral_not_found")
+        raise NotFound(error="referral_not_found", id=referral_id)
     return found

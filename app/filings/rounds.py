@@ -33,15 +33,13 @@ def _authority(session: Session, data: RoundCreate, actor: Principal) -> Authori
         own = session.get(Authority, actor.authority_id)
         assert own is not None
         if data.authority not in (None, own.code):
-            raise Forbidden(
-                "an admin opens rounds only for its own authority", error="not_your_authority"
-            )
+            raise Forbidden(error="not_your_authority", msg="not_your_authority.round")
         return own
     if not data.authority:
-        raise Invalid("name the round's authority", error="authority_required")
+        raise Invalid(error="authority_required", msg="authority_required.round")
     found = session.exec(select(Authority).where(Authority.code == data.authority)).first()
     if found is None:
-        raise NotFound(f"no authority {data.authority!r}", error="authority_not_found")
+        raise NotFound(error="authority_not_found", code=data.authority)
     return found
 
 
@@ -62,7 +60,6 @@ def _check_window(opens_at: datetime, closes_at: datetime) -> None:
     if as_utc(closes_at) <= as_utc(opens_at):
         raise Invalid(
             {
-                "message": "截止时间须晚于开始时间",
                 "opens_at": as_utc(opens_at).isoformat(),
                 "closes_at": as_utc(closes_at).isoformat(),
             },
@@ -89,11 +86,12 @@ def create_round(
     if found:
         raise Conflict(
             {
-                "message": f"{authority.code} 已有 {data.year} 年的申报批次（第 {found.id} 号）；"
-                "需要补报时请延长或重新开放该批次",
                 "round": found.id,
             },
             error="round_exists",
+            authority=authority.code,
+            year=data.year,
+            id=found.id,
         )
     if data.editions:
         edition_ids = _edition_ids(session, data.editions)
@@ -136,7 +134,7 @@ def _locked_round(session: Session, round_id: int) -> FilingRound:
     query = select(FilingRound).where(FilingRound.id == round_id).with_for_update()
     found = session.exec(query).first()
     if found is None:
-        raise NotFound({"message": f"没有第 {round_id} 号申报批次"}, error="round_not_found")
+        raise NotFound({}, error="round_not_found", id=round_id)
     return found
 
 
@@ -213,7 +211,7 @@ def close_round(
     now = audit.utcnow()
     if as_utc(filing_round.closes_at) <= now:
         raise Conflict(
-            {"message": "该批次已截止", "closes_at": as_utc(filing_round.closes_at).isoformat()},
+            {"closes_at": as_utc(filing_round.closes_at).isoformat()},
             error="round_already_closed",
         )
     before = {"opens_at": as_utc(filing_round.opens_at), "closes_at": filing_round.closes_at}
@@ -296,5 +294,5 @@ def round_public(
 def get_round_public(session: Session, round_id: int, *, zone: ZoneInfo) -> RoundPublic:
     rows = list_rounds(session, zone=zone, after=round_id - 1, limit=1)
     if not rows or rows[0].id != round_id:
-        raise NotFound({"message": f"没有第 {round_id} 号申报批次"}, error="round_not_found")
+        raise NotFound({}, error="round_not_found", id=round_id)
     return rows[0]

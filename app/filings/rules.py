@@ -23,6 +23,7 @@ from app.filings.facts import (  # noqa: F401  (re-exported: the rules' vocabula
     Finding,
     ProgramRow,
 )
+from app.i18n import Joined, Years, has, t
 from app.text import normalize_name as _normalize_name
 from app.vocab import Intake, Kind, Level, parse_years
 
@@ -89,13 +90,15 @@ def check_fields(v: EntryValues, system: str) -> tuple[list[Finding], str, str, 
         required.pop("intake")
     for name, value in required.items():
         if not value:
-            out.append(Finding("entry.missing_field", ERROR, name, f"{name} is blank"))
+            out.append(
+                Finding(
+                    "entry.missing_field", ERROR, name, t("entry.missing_field", field=label(name))
+                )
+            )
     level = _vocab(v.level, Level, "level", out)
     if system == "secondary" and v.level:
         out.append(
-            Finding(
-                "entry.invalid_value", ERROR, "level", "中职 programs have no training level", ""
-            )
+            Finding("entry.invalid_value", ERROR, "level", t("entry.invalid_value.no_level"), "")
         )
         level = ""
     intake = _vocab(
@@ -111,11 +114,16 @@ def check_fields(v: EntryValues, system: str) -> tuple[list[Finding], str, str, 
                 "entry.invalid_value",
                 ERROR,
                 "length_years",
-                f"学制 {v.length!r} is not a number of years (1-8)",
+                t("entry.invalid_value.years", value=v.length),
             )
         )
         years = None
     return out, level, intake, years
+
+
+def label(field: str) -> str:
+    """A field as a clerk names it (学制, 专业代码); its own name if the catalog has none."""
+    return t(f"field.{field}") if has(f"field.{field}") else field
 
 
 def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> str:
@@ -125,10 +133,9 @@ def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> s
     for member in vocab:
         if normalize_name(member.value) == normal:
             return member.value
-    allowed = "、".join(m.value for m in vocab)
-    out.append(
-        Finding("entry.invalid_value", ERROR, name, f"{value!r} is not a known {name} ({allowed})")
-    )
+    allowed = Joined(m.value for m in vocab)
+    message = t("entry.invalid_value", value=value, field=label(name), allowed=allowed)
+    out.append(Finding("entry.invalid_value", ERROR, name, message))
     return ""
 
 
@@ -146,7 +153,12 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
                 "major.code_format",
                 ERROR,
                 "major_code",
-                f"a {ctx.system} code has {digits} digits; {code!r} does not",
+                t(
+                    "major.code_format.digits",
+                    system=t(f"system.{ctx.system}"),
+                    digits=digits,
+                    code=code,
+                ),
                 known,
             )
         ], None
@@ -158,14 +170,14 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
             return [], major
         return [_superseded(code, ctx, major.edition_key)], None
     if code in ctx.successors:
-        return [_superseded(code, ctx, "the catalog")], None
+        return [_superseded(code, ctx, t("major.superseded.catalog"))], None
     if any(m.edition_province and m.edition_province != ctx.province for m in candidates):
         return [
             Finding(
                 "major.not_in_province",
                 ERROR,
                 "major_code",
-                f"{code} is a specialty code of another province",
+                t("major.not_in_province", code=code),
             )
         ], None
     hint = _name_hint(v.major_name, ctx)
@@ -174,7 +186,7 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
             "major.unknown_code",
             ERROR,
             "major_code",
-            f"{code} is in no catalog edition in force",
+            t("major.unknown_code", code=code),
             hint,
         )
     ], None
@@ -186,12 +198,16 @@ def _usable(candidates: list[CatalogMajor], ctx: Context) -> list[CatalogMajor]:
 
 def _superseded(code: str, ctx: Context, where: str) -> Finding:
     successors = [c for c in ctx.successors.get(code, []) if c]
-    hint = "; now " + ", ".join(successors) if successors else "; it has no successor"
+    message = (
+        t("major.superseded", code=code, where=where, successors=Joined(successors))
+        if successors
+        else t("major.superseded.no_successor", code=code, where=where)
+    )
     return Finding(
         "major.superseded",
         ERROR,
         "major_code",
-        f"{code} is withdrawn or replaced in {where}{hint}",
+        message,
         # A split has several successors: every candidate, as the bureau's adoption lists them.
         "|".join(successors) if successors else None,
     )
@@ -214,8 +230,10 @@ def _name_hint(name: str, ctx: Context) -> str | None:
 def _out_of_catalog(v: EntryValues, ctx: Context) -> Finding:
     hint = _name_hint(v.major_name, ctx)
     known = ctx.names.get(normalize_name(v.major_name))
-    message = f"no code: {v.major_name} is a proposal for provincial review" + (
-        f"; the catalog has {known.code} {known.name}" if known else ""
+    message = (
+        t("major.out_of_catalog.known", name=v.major_name, code=known.code, catalog_name=known.name)
+        if known
+        else t("major.out_of_catalog", name=v.major_name)
     )
     return Finding("major.out_of_catalog", INFO, "major_code", message, hint)
 
@@ -229,7 +247,12 @@ def check_major_values(v: EntryValues, level: str, major: CatalogMajor) -> list[
                 "major.name_mismatch",
                 ERROR,
                 "major_name",
-                f"{major.code} is {major.name} in {major.edition_key}",
+                t(
+                    "major.name_mismatch",
+                    code=major.code,
+                    name=major.name,
+                    edition=major.edition_key,
+                ),
                 major.name,
             )
         )
@@ -239,7 +262,7 @@ def check_major_values(v: EntryValues, level: str, major: CatalogMajor) -> list[
                 "major.category_mismatch",
                 ERROR,
                 "category",
-                f"{major.code} is in {major.category}",
+                t("major.category_mismatch", code=major.code, category=major.category),
                 major.category,
             )
         )
@@ -249,7 +272,7 @@ def check_major_values(v: EntryValues, level: str, major: CatalogMajor) -> list[
                 "level.not_offered",
                 ERROR,
                 "level",
-                f"{major.code} is taught at {'、'.join(major.levels)}",
+                t("level.not_offered", code=major.code, levels=Joined(major.levels)),
                 major.levels[-1],
             )
         )
@@ -269,7 +292,7 @@ def check_length(intake: str, level: str, years: int | None, ctx: Context) -> li
                 "program.unknown_intake_level",
                 ERROR,
                 "level",
-                f"{intake} {level} is not a combination this authority trains",
+                t("program.unknown_intake_level", intake=intake, level=level),
             )
         ]
     if years is not None and years != expected:
@@ -278,7 +301,7 @@ def check_length(intake: str, level: str, years: int | None, ctx: Context) -> li
                 "program.length_mismatch",
                 ERROR,
                 "length_years",
-                f"{intake} {level} is {expected} years",
+                t("program.length_mismatch", intake=intake, level=level, years=Years(expected)),
                 str(expected),
             )
         ]
@@ -295,7 +318,11 @@ def check_college_type(level: str, ctx: Context) -> list[Finding]:
             "level.above_college_type",
             WARNING,
             "level",
-            f"a {ctx.college_type} normally trains {'、'.join(sorted(ctx.type_levels))}",
+            t(
+                "level.above_college_type",
+                college_type=ctx.college_type,
+                levels=Joined(sorted(ctx.type_levels)),
+            ),
         )
     ]
 
@@ -314,7 +341,7 @@ def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
                 "program.exists",
                 ERROR,
                 "major_code",
-                f"the college already runs {code} {intake} {level} (active)",
+                t("program.exists", code=code, intake=intake, level=level),
             )
         )
     if key in ctx.pending:
@@ -323,7 +350,7 @@ def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
                 "program.pending",
                 ERROR,
                 "major_code",
-                "the same offering is in another filing of the college awaiting review",
+                t("program.pending"),
             )
         )
     return out
@@ -337,7 +364,7 @@ def check_kind(declared: str, derived: str) -> list[Finding]:
             "filing.kind_mismatch",
             WARNING,
             "kind",
-            f"declared {declared}, but the registry shows {derived}",
+            t("filing.kind_mismatch", declared=declared, derived=derived),
             derived,
         )
     ]
@@ -364,7 +391,12 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
         findings += check_offering(offering_key("", v.major_name, level, intake), ctx)
     if declared and declared not in {k.value for k in Kind}:
         findings.append(
-            Finding("entry.invalid_value", ERROR, "kind", f"{declared!r} is not a known kind")
+            Finding(
+                "entry.invalid_value",
+                ERROR,
+                "kind",
+                t("entry.invalid_value.kind", value=declared, allowed=Joined(Kind)),
+            )
         )
         declared = ""
     findings += check_kind(declared, derived)
@@ -395,7 +427,7 @@ def check_entries(values: list[EntryValues], ctx: Context) -> list[Checked]:
                         "program.duplicate_in_filing",
                         ERROR,
                         "major_code",
-                        f"the same offering is entry {seen[key]} of this filing",
+                        t("program.duplicate_in_filing", number=seen[key] + 1),
                     )
                 )
             else:

@@ -31,6 +31,7 @@ from app.filings.schemas import (
     ValidationResult,
     VersionIn,
 )
+from app.i18n import t
 from app.localtime import as_utc
 
 
@@ -201,14 +202,14 @@ def locked_filing(session: Session, filing_id: int) -> Filing:
     are already serialised by BEGIN IMMEDIATE)."""
     filing = session.exec(select(Filing).where(Filing.id == filing_id).with_for_update()).first()
     if filing is None:
-        raise NotFound(f"no filing {filing_id}", error="filing_not_found")
+        raise NotFound(error="filing_not_found", id=filing_id)
     return filing
 
 
 def get_filing(session: Session, filing_id: int, *, actor: Principal) -> Filing:
     filing = session.get(Filing, filing_id)
     if filing is None:
-        raise NotFound(f"no filing {filing_id}", error="filing_not_found")
+        raise NotFound(error="filing_not_found", id=filing_id)
     access.check_read(session, actor, filing)
     return filing
 
@@ -234,7 +235,7 @@ def _check_version(
         return
     last = _last_change(session, filing)
     detail: dict = {
-        "message": "保存前该申报已被他人修改：请对照两个版本合并后再保存",
+        "message": t("stale_version"),
         "current_version": filing.version,
         "your_version": version,
         "changed_by": last.actor if last else None,
@@ -254,7 +255,7 @@ def update_filing(
     access.check_write(session, actor, filing)
     _check_version(session, filing, data.version, data.entries)
     if filing.status != "draft":
-        raise Conflict(f"a {filing.status} filing cannot be edited", error="not_draft")
+        raise Conflict(error="not_draft", status=t(f"status.{filing.status}"))
     college = session.get(College, filing.college_id)
     assert college is not None
     before = {"version": filing.version, "entries": _entry_count(session, filing)}
@@ -316,10 +317,13 @@ def round_closed(scope: Scope, now: datetime) -> dict | None:
     if current is not None and as_utc(current.opens_at) <= now <= as_utc(current.closes_at):
         return None
     message = (
-        "no filing round is open for this year"
+        t("round.closed")
         if current is None
-        else f"the round is open {current.opens_at:%Y-%m-%d %H:%M} to "
-        f"{current.closes_at:%Y-%m-%d %H:%M}"
+        else t(
+            "round.closed.window",
+            opens=f"{current.opens_at:%Y-%m-%d %H:%M}",
+            closes=f"{current.closes_at:%Y-%m-%d %H:%M}",
+        )
     )
     return {
         "code": "round.closed",
@@ -337,10 +341,11 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     access.check_write(session, actor, filing)
     _check_version(session, filing, data.version)
     if filing.status != "draft":
-        raise Conflict(f"a {filing.status} filing cannot be submitted", error="not_draft")
+        status = t(f"status.{filing.status}")
+        raise Conflict(error="not_draft", msg="not_draft.submit", status=status)
     entries = entries_of(session, filing)
     if not entries:
-        raise Conflict("a filing needs at least one entry", error="empty_filing")
+        raise Conflict(error="empty_filing")
     college = session.get(College, filing.college_id)
     assert college is not None
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
@@ -389,11 +394,11 @@ def withdraw_filing(
     if filing.status not in ("draft", "submitted") or decided:
         raise Conflict(
             {
-                "message": "only an undecided filing can be withdrawn",
                 "status": filing.status,
                 "decided_entries": decided,
             },
             error="already_decided" if decided else "not_withdrawable",
+            msg="already_decided.filing" if decided else None,
         )
     before = filing.status
     filing.status = "withdrawn"

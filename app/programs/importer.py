@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app import audit
 from app.auth import Principal, ensure_governs_all
 from app.colleges.models import College
+from app.i18n import Joined, t
 from app.programs.bulk import insert_programs, refresh_statistics, update_programs
 from app.programs.export import HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
@@ -138,14 +139,16 @@ class _Checker:
     def _slow(self, number: int, cells: dict[str, str]) -> Row | None:
         blank = [c for c in REQUIRED if not cells.get(c) and c != "level"]
         for column in blank:
-            self.errors.add(number, column, "entry.missing_field", f"{column} is blank")
+            self.errors.add(
+                number, column, "entry.missing_field", t("entry.missing_field", field=column)
+            )
         college = self.colleges.get(cells.get("college_code", ""))
         if college is None and "college_code" not in blank:
             self.errors.add(
                 number,
                 "college_code",
                 "college.unknown",
-                "no college with this code",
+                t("college.unknown", code=cells["college_code"]),
                 value=cells["college_code"],
             )
         values = self._values(number, cells, blank)
@@ -172,17 +175,17 @@ class _Checker:
         since = _int_in(cells.get("since_year", ""), 1949, 2100)
         ok = not blank
         for column, good, hint in (
-            ("intake", intake in INTAKES, "、".join(sorted(INTAKES))),
-            ("status", status in STATUSES, "active, suspended or withdrawn"),
-            ("length_years", length is not None and 1 <= length <= 8, "1 to 8 years"),
-            ("since_year", since is not None, "a year such as 2024"),
+            ("intake", intake in INTAKES, Joined(sorted(INTAKES))),
+            ("status", status in STATUSES, t("hint.status")),
+            ("length_years", length is not None and 1 <= length <= 8, t("hint.length_years")),
+            ("since_year", since is not None, t("hint.since_year")),
         ):
             if column not in blank and not good:
                 self.errors.add(
                     number,
                     column,
                     "entry.invalid_value",
-                    f"use {hint}",
+                    t("entry.invalid_value.use", allowed=hint),
                     value=cells.get(column, ""),
                 )
                 ok = False
@@ -195,7 +198,7 @@ class _Checker:
                     number,
                     "level",
                     "entry.invalid_value",
-                    "中职 programs have no level; leave it blank",
+                    t("entry.invalid_value.no_level"),
                     value=level,
                 )
                 return None
@@ -205,7 +208,7 @@ class _Checker:
                 number,
                 "level",
                 "entry.missing_field" if not level else "entry.invalid_value",
-                "use 中级, 高级 or 预备技师",
+                t("entry.invalid_value.use", allowed=t("hint.levels")),
                 value=level,
             )
             return None
@@ -223,8 +226,7 @@ def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
                 row.number,
                 "status",
                 "program.duplicate_active",
-                f"the same active offering (college, major, level, intake) is on row "
-                f"{first[row.key]}",
+                t("program.duplicate_active", row=first[row.key]),
                 value=row.status,
             )
         else:

@@ -59,7 +59,7 @@ def apply_approval(session: Session, approval: Approval) -> Program:
     same = _same_offering(session, approval)
     active = [p for p in same if p.status == "active"]
     if active:
-        raise Conflict(f"program {active[0].id} already runs this offering", error="program_exists")
+        raise Conflict(error="program_exists", msg="program_exists.program", id=active[0].id)
     if same:
         return _reactivate(session, same[0], approval)
     return _create(session, approval)

@@ -149,7 +149,7 @@ def after_id(cursor: str | None) -> int | None:
     if key is None:
         return None
     if len(key) != 1 or not isinstance(key[0], int):
-        raise Invalid("the cursor is not one this API issued", error="invalid_cursor")
+        raise Invalid(error="invalid_cursor")
     return key[0]
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Major
 from app.colleges.models import College
+from app.i18n import t
 from app.tabular import RowErrors
 from app.text import normalize_name
 
@@ -95,12 +96,17 @@ class MajorResolver:
         if any(r.province not in (None, province) for r in self.by_code.get(code, ())):
             return (
                 "major.not_in_province",
-                f"{code} is a specialty code of another province",
+                t("major.not_in_province", code=code),
                 None,
             )
         return (
             "major.unknown_code",
-            f"{code} is in no {system or ''} catalog in force for {province}",
+            t(
+                "major.unknown_code.province",
+                code=code,
+                system=t(f"system.{system}") if system else "",
+                province=province,
+            ),
             None,
         )
 

@@ -94,7 +94,7 @@ def to_public(row: Any) -> ProgramPublic:
 def get_program(session: Session, program_id: int) -> ProgramPublic:
     row = session.execute(filtered_query(ProgramFilters()).where(Program.id == program_id)).first()
     if row is None:
-        raise NotFound(f"no program {program_id}", error="program_not_found")
+        raise NotFound(error="program_not_found", id=program_id)
     return to_public(row)
 
 
@@ -133,12 +133,10 @@ def _level(college: College, level: Level | None) -> str:
     """'' for 中职 (no training level, domain.md); technician programs need one."""
     if system_of(college.type) == System.SECONDARY:
         if level is not None:
-            raise Invalid("中职 programs have no level; leave it out", error="level_not_allowed")
+            raise Invalid(error="level_not_allowed")
         return ""
     if level is None:
-        raise Invalid(
-            "a technician program needs a level (中级, 高级 or 预备技师)", error="level_required"
-        )
+        raise Invalid(error="level_required")
     return level.value
 
 
@@ -181,7 +179,7 @@ def update_program(
 ) -> Program:
     program = session.get(Program, program_id)
     if program is None:
-        raise NotFound(f"no program {program_id}", error="program_not_found")
+        raise NotFound(error="program_not_found", id=program_id)
     ensure_manage_college(session, actor, session.get(College, program.college_id))
     changes = data.model_dump(exclude_unset=True, mode="json")
     before = {k: getattr(program, k) for k in changes}
@@ -210,7 +208,4 @@ def _flush_unique(session: Session, college: str, major: str) -> None:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(
-            f"college {college} already runs {major} at this level and intake as an active program",
-            error="program_exists",
-        ) from exc
+        raise Conflict(error="program_exists", college=college, major=major) from exc

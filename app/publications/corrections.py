@@ -21,13 +21,12 @@ from app.publications.service import (
 def _check_correctable(session: Session, original: Publication) -> None:
     """Only the latest published revision is corrected, and one correction at a time."""
     if original.status != "published":
-        raise Conflict("only a published list can be corrected", error="not_published")
+        raise Conflict(error="not_published")
     latest = latest_published(session, original.series)
     if latest is None or latest.id != original.id:
         raise Conflict(
             {
                 "latest": latest.id if latest else None,
-                "message": "correct the latest revision of the list",
             },
             error="not_latest",
         )
@@ -37,9 +36,7 @@ def _check_correctable(session: Session, original: Publication) -> None:
         )
     ).first()
     if pending is not None:
-        raise Conflict(
-            {"draft": pending, "message": "a correction is already in draft"}, error="draft_exists"
-        )
+        raise Conflict({"draft": pending}, error="draft_exists")
 
 
 def _revision_of(session: Session, original: Publication, data: CorrectionIn) -> Publication:

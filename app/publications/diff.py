@@ -85,10 +85,12 @@ def resolve(
     elif ref.startswith("year:"):
         year = ref.removeprefix("year:")
         if not year.isdigit():
-            raise Invalid(f"{ref!r}: use year:YYYY", error="bad_reference")
+            raise Invalid(error="bad_reference", ref=ref)
         publications = views.current_publications(session, year=int(year), authority=authority)
         if not publications:
-            raise NotFound(f"no published list of {year}", error="publication_not_found")
+            raise NotFound(
+                error="publication_not_found", msg="publication_not_found.year", year=year
+            )
     else:
         publications = [views.latest_of(session, ref)]
     lines = [line for p in publications for line in lines_of(session, p.id or 0)]

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.errors import AppError, Invalid
+from app.i18n import Joined
 from app.programs.service import resolve_major
 from app.publications.models import PublicationLine, PublicationSpecialty
 from app.publications.schemas import LineIn, SpecialtyIn
@@ -29,18 +30,20 @@ def check_numbering(keys: Sequence[tuple[int, str, str]]) -> None:
                 {
                     "line": index,
                     "field": "seq",
-                    "message": f"序号 {seq}: expected {' or '.join(map(str, expected))}",
                 },
                 error="bad_numbering",
+                seq=seq,
+                expected=Joined(map(str, expected)),
             )
         if previous is not None and seq == previous[0] and key[1:] != previous[1:]:
             raise Invalid(
                 {
                     "line": index,
                     "field": "seq",
-                    "message": f"the lines of entry {seq} must name one college and one major",
                 },
                 error="bad_numbering",
+                msg="bad_numbering.lines",
+                seq=seq,
             )
         previous = key
 
@@ -53,10 +56,7 @@ def _category_name(session: Session, major: Major) -> str:
 def _college(session: Session, code: str, index: int) -> College:
     college = session.exec(select(College).where(College.code == code)).first()
     if college is None:
-        raise Invalid(
-            {"line": index, "field": "college", "message": f"no college {code}"},
-            error="unknown_college",
-        )
+        raise Invalid({"line": index, "field": "college"}, error="unknown_college", code=code)
     return college
 
 

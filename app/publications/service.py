@@ -34,7 +34,7 @@ from app.publications.schemas import (
 def get(session: Session, publication_id: int, *, lock: bool = False) -> Publication:
     publication = session.get(Publication, publication_id, with_for_update=lock)
     if publication is None:
-        raise NotFound(f"no publication {publication_id}", error="publication_not_found")
+        raise NotFound(error="publication_not_found", id=publication_id)
     return publication
 
 
@@ -53,7 +53,7 @@ def specialties_of(session: Session, publication_id: int) -> list[PublicationSpe
 def authorize(actor: Principal, authority_id: int) -> None:
     """An admin bound to an authority manages only that authority's lists."""
     if actor.authority_id is not None and actor.authority_id != authority_id:
-        raise Forbidden("this list belongs to another authority", error="other_authority")
+        raise Forbidden(error="other_authority")
 
 
 def _editable(session: Session, publication_id: int, actor: Principal) -> Publication:
@@ -65,7 +65,6 @@ def _editable(session: Session, publication_id: int, actor: Principal) -> Public
             {
                 "id": publication.id,
                 "checksum": publication.checksum,
-                "message": "a published list never changes; file a correction (勘误) instead",
             },
             error="published",
         )
@@ -75,12 +74,12 @@ def _editable(session: Session, publication_id: int, actor: Principal) -> Public
 def _authority(session: Session, code: str | None, actor: Principal) -> Authority:
     if code is None:
         if actor.authority_id is None:
-            raise Invalid("name the authority publishing the list", error="authority_required")
+            raise Invalid(error="authority_required", msg="authority_required.publication")
         found = session.get(Authority, actor.authority_id)
     else:
         found = session.exec(select(Authority).where(Authority.code == code)).first()
     if found is None or found.id is None:
-        raise NotFound(f"no authority {code}", error="authority_not_found")
+        raise NotFound(error="authority_not_found", code=code)
     authorize(actor, found.id)
     return found
 
@@ -98,7 +97,6 @@ def _check_colleges(session: Session, authority_id: int, lines: Sequence[Publica
         raise Invalid(
             {
                 "lines": outside[:100],
-                "message": "these lines name colleges outside the list's authority",
             },
             error="college_outside_authority",
         )
@@ -143,11 +141,11 @@ def _draft_lines(
 
     found = session.get(FilingRound, data.round_id)
     if found is None:
-        raise NotFound(f"no filing round {data.round_id}", error="round_not_found")
+        raise NotFound(error="round_not_found", id=data.round_id)
     if found.authority_id != authority_id or found.year != data.year:
-        raise Invalid("the round belongs to another authority or year", error="round_mismatch")
+        raise Invalid(error="round_mismatch")
     if data.lines is not None:
-        raise Invalid("give round_id or lines, not both", error="round_and_lines")
+        raise Invalid(error="round_and_lines")
     return drafting.lines_from_round(session, data.round_id)
 
 
@@ -162,7 +160,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     assert authority.id is not None
     series = data.series or f"{authority.code}-{data.year}"
     if next_revision(session, series) != 1:
-        raise Conflict(f"the list {series} exists; correct it instead", error="series_exists")
+        raise Conflict(error="series_exists", series=series)
     lines = _draft_lines(session, data, authority.id)
     specialties = (
         drafting.specialties_from_input(data.specialties)
@@ -297,7 +295,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
     publication = _editable(session, publication_id, actor)
     lines = lines_of(session, publication_id)
     if not lines:
-        raise Conflict("an empty list cannot be published", error="empty_publication")
+        raise Conflict(error="empty_publication")
     publication.status = "published"
     publication.checksum = export.checksum(lines)
     publication.published_at = utcnow()

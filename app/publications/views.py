@@ -41,14 +41,16 @@ def get_visible(session: Session, publication_id: int, principal: Principal | No
     """A published revision, or a draft its authority's staff may see; otherwise 404."""
     publication = get(session, publication_id)
     if publication.status != "published" and not sees_drafts(principal, publication.authority_id):
-        raise NotFound(f"no publication {publication_id}", error="publication_not_found")
+        raise NotFound(error="publication_not_found", id=publication_id)
     return publication
 
 
 def latest_of(session: Session, series: str) -> Publication:
     found = latest_published(session, series)
     if found is None:
-        raise NotFound(f"no published list {series}", error="publication_not_found")
+        raise NotFound(
+            error="publication_not_found", msg="publication_not_found.series", series=series
+        )
     return found
 
 
@@ -248,7 +250,7 @@ def list_publications(
 def approvals_of_program(session: Session, program_id: int) -> list[PublicationSummary]:
     """The published revisions that approve a program, oldest first."""
     if session.get(Program, program_id) is None:
-        raise NotFound(f"no program {program_id}", error="program_not_found")
+        raise NotFound(error="program_not_found", id=program_id)
     query = (
         select(Publication)
         .join(ProgramApproval, col(ProgramApproval.publication_id) == Publication.id)

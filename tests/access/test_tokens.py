@@ -238,4 +238,4 @@ def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
         assert runner.invoke(cli.app, ["token", "revoke", str(token_id)]).exit_code == 0
         assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
     listing = runner.invoke(cli.app, ["token", "list", "--all"], env={"COLUMNS": "200"})
-    assert "revoked" in listing.stdout and token not in listing.stdout
+    assert "已撤销" in listing.stdout and token not in listing.stdout

@@ -37,7 +37,7 @@ def _load(cli) -> None:
         OLD,
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "rows: 39, inserted: 39, updated: 0, unchanged: 0"
+    assert result.stdout.strip() == "共 39 行：新增 39，更新 0，未变 0"
 
 
 def test_adopt_prints_the_plan_and_the_counts_last_and_applies_with_the_plans_csv(
@@ -97,8 +97,8 @@ def test_decisions_file_errors_name_row_and_column_and_nothing_changes(cli, seed
     )
     result = cli("catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), "--apply")
     assert result.exit_code == 1
-    assert "row 3, column new_code: major.unknown_code" in result.stderr
-    assert "row 4, column old_code: adoption.unknown_program" in result.stderr
+    assert "第 3 行，new_code 列：major.unknown_code" in result.stderr
+    assert "第 4 行，old_code 列：adoption.unknown_program" in result.stderr
     with Session(seeded) as session:
         old = session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one()
     assert old.status == "in_force"

@@ -38,7 +38,7 @@ def test_import_catalog_creates_a_provincial_edition_and_prints_counts(cli, seed
         "江苏省",
     )
     assert result.exit_code == 0, result.output
-    assert "rows: 1, inserted: 1, updated: 0, unchanged: 0" in result.stdout
+    assert "共 1 行：新增 1，更新 0，未变 0" in result.stdout
     with Session(seeded) as session:
         entry = session.exec(
             select(AuditLog).where(AuditLog.action == "catalog.import").order_by(AuditLog.id.desc())
@@ -52,8 +52,8 @@ def test_import_with_errors_exits_1_names_row_and_column_and_writes_nothing(cli,
     path.write_text("code,name,category\n0999,某专业,机械类\n702,现代农艺技术,农业类\n")
     result = cli("import", "catalog", str(path), "--edition", "technician-2022")
     assert result.exit_code == 1
-    assert "row 3, column code: major.code_format" in result.stderr
-    assert "suggestion: 0702" in result.stderr
+    assert "第 3 行，code 列：major.code_format" in result.stderr
+    assert "建议：0702" in result.stderr
     assert count(seeded, Major) == before
 
 
@@ -72,7 +72,7 @@ def test_import_colleges_and_programs_from_the_command_line(cli, tmp_path):
     )
     result = cli("import", "programs", str(programs))
     assert result.exit_code == 0, result.output
-    assert "inserted: 1" in result.stdout
+    assert "新增 1" in result.stdout
 
 
 def test_loading_the_official_file_with_complete_clears_the_partial_flag(cli, seeded, tmp_path):
@@ -84,7 +84,7 @@ def test_loading_the_official_file_with_complete_clears_the_partial_flag(cli, se
     )
     result = cli("import", "catalog", str(path), "--edition", "technician-2022", "--complete")
     assert result.exit_code == 0, result.output
-    assert "inserted: 1, updated: 0, unchanged: 1" in result.stdout
+    assert "新增 1，更新 0，未变 1" in result.stdout
     with Session(seeded) as session:
         edition = session.exec(
             select(CatalogEdition).where(CatalogEdition.key == "technician-2022")

@@ -106,7 +106,7 @@ def test_duplicate_code_in_file_names_both_rows(engine, run):
     with pytest.raises(Invalid) as exc_info:
         run(import_catalog, data.encode(), key="t2022", options=NATIONAL)
     [error] = exc_info.value.detail["errors"]
-    assert (error["row"], error["column"]) == (3, "code") and "row 2" in error["message"]
+    assert (error["row"], error["column"]) == (3, "code") and "第 2 行" in error["message"]
 
 
 def test_secondary_catalog_wants_six_digit_codes(engine, run):

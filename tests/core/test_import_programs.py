@@ -76,7 +76,7 @@ def test_duplicate_active_rows_in_one_file_name_both_rows(seeded, run):
         "status",
         "program.duplicate_active",
     )
-    assert "row 2" in error["message"]
+    assert "第 2 行" in error["message"]
 
 
 def test_an_active_and_a_suspended_row_of_one_offering_may_both_be_imported(seeded, run):

@@ -1,0 +1,35 @@
+"""Messages of the ``registry`` command. Its language is ``REGISTRY_LANG`` (zh-CN by default);
+what scripts read on stdout (a token, nothing else) never changes with it."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "cli.error": ("[red]错误：[/red]{detail}", "[red]error:[/red] {detail}"),
+    "cli.error_plain": ("错误：{error}：{detail}", "error: {error}: {detail}"),
+    "cli.invalid_option": ("选项 {field}：{message}", "{field}: {message}"),
+    "cli.migrated": ("数据库已升级到 {revision}", "database at {revision}"),
+    "cli.seeded": ("种子数据载入：{summary}", "seed loaded: {summary}"),
+    "cli.token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),
+    "cli.token.columns": (
+        "编号,名称,角色,管理部门,院校,提示,创建时间,到期时间,状态",
+        "id,name,role,authority,college,hint,created,expires,state",
+    ),
+    "cli.token.active": ("有效", "active"),
+    "cli.token.revoked": ("已撤销", "revoked"),
+    "cli.token.expired": ("已过期", "expired"),
+    "cli.import.summary": (
+        "共 {rows} 行：新增 {inserted}，更新 {updated}，未变 {unchanged}",
+        "rows: {rows}, inserted: {inserted}, updated: {updated}, unchanged: {unchanged}",
+    ),
+    "cli.import.row_error": (
+        "第 {row} 行，{column} 列：{code}：{message}{value}{hint}",
+        "row {row}, column {column}: {code}: {message}{value}{hint}",
+    ),
+    "cli.import.value": ("（值：{value}）", " [{value}]"),
+    "cli.import.suggestion": ("（建议：{suggestion}）", " (suggestion: {suggestion})"),
+    "cli.import.more_errors": ("……另有 {count} 处错误", "… and {count} more errors"),
+    "cli.import.rejected": (
+        "共 {count} 处错误；未导入任何数据",
+        "{count} error(s); nothing was imported",
+    ),
+    "cli.phase.checking": ("检查", "checking"),
+    "cli.phase.writing": ("写入", "writing"),
+}

@@ -1,0 +1,317 @@
+"""Error names (the ``error`` of ``{"error", "detail"}``) and their messages.
+
+An error's own name is its general message (what a client sees when nothing more specific is
+said); ``name.variant`` keys are the particular wordings raise sites choose with ``msg=``."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- the error family's defaults and the framework's errors -----------------------
+    "bad_request": ("请求有误", "bad request"),
+    "not_found": ("未找到", "not found"),
+    "not_found.path": ("没有这个地址", "no such address"),
+    "conflict": ("与已有数据冲突", "conflicts with existing data"),
+    "conflict.integrity": ("与已有数据冲突：{reason}", "conflicts with existing data: {reason}"),
+    "unauthorized": ("需要登录或令牌", "authentication required"),
+    "forbidden": ("无权执行此操作", "not allowed"),
+    "invalid": ("数据无效", "invalid data"),
+    "too_large": ("请求内容过大", "the request is too large"),
+    "too_large.body": (
+        "请求内容超过 {limit} 字节",
+        "the request body is larger than {limit} bytes",
+    ),
+    "validation_error": ("请求格式有误", "the request is malformed"),
+    "method_not_allowed": ("此地址不支持该请求方法", "method not allowed"),
+    "http_error": ("请求失败", "the request failed"),
+    # ---- access -------------------------------------------------------------------------
+    "not_authenticated": (
+        "此操作需要令牌（Authorization: Bearer）",
+        "this route needs a bearer token",
+    ),
+    "invalid_token": ("令牌无效、已过期或已撤销", "the token is unknown, expired or revoked"),
+    "forbidden_role": ("您的角色不能执行此操作", "your role may not do this"),
+    "forbidden_role.roles": ("此操作仅限{roles}", "this route is for {roles}"),
+    "forbidden_role.superuser": (
+        "此操作仅限系统超级管理员（不属于任何管理部门的管理员）",
+        "this route is for the registry's superuser (an admin without authority)",
+    ),
+    "forbidden_role.reviewer_files": (
+        "评审员负责审核申报，不能提交申报",
+        "reviewers decide filings; they do not file them",
+    ),
+    "forbidden_role.reviewer_edits": (
+        "评审员负责审核申报，不能修改申报",
+        "reviewers decide filings; they do not edit them",
+    ),
+    "forbidden_role.decisions": ("审核决定由评审员作出", "decisions are for reviewers"),
+    "forbidden_role.referrals": (
+        "目录外专业由省级管理员审定",
+        "referrals are decided by the province's admins",
+    ),
+    "forbidden_scope": ("超出您的管理范围", "outside your authority"),
+    "forbidden_scope.college": (
+        "此院校不在您的管理范围内",
+        "this college is outside your authority",
+    ),
+    "forbidden_scope.act_for_college": ("您不能代表此院校操作", "you cannot act for this college"),
+    "forbidden_scope.college_private": ("这不是您院校的数据", "not your college's data"),
+    "forbidden_scope.catalog": (
+        "国家目录由超级管理员维护；省级目录由本省维护",
+        "national catalogs are the superuser's; a provincial one its province's",
+    ),
+    "forbidden_scope.rows": ("部分行超出您的管理范围", "some rows are outside your authority"),
+    "forbidden_scope.filing": ("此申报不在您的管理范围内", "this filing is outside your authority"),
+    "forbidden_scope.superuser_tokens": (
+        "只有超级管理员能管理超级管理员令牌",
+        "only the superuser manages superuser tokens",
+    ),
+    "csrf_failed": (
+        "表单已过期或不是从本站提交的；请刷新页面后重试",
+        "the form expired or was not sent from this site; reload the page and try again",
+    ),
+    "invalid_role": (
+        "未知角色“{role}”；可用：{roles}",
+        "unknown role '{role}'; use one of {roles}",
+    ),
+    "college_required": ("院校令牌需要指定 --college", "a college token needs --college"),
+    "college_required.file": (
+        "请指定院校（表单字段 college）：文件中有 {count} 所学校",
+        "name the college (form field `college`): the file names {count} schools",
+    ),
+    "invalid_binding": (
+        "院校令牌绑定院校，而不是管理部门",
+        "a college token is bound to its college, not an authority",
+    ),
+    "invalid_binding.not_college": (
+        "只有院校令牌才绑定院校",
+        "only college tokens are bound to a college",
+    ),
+    "authority_required": ("请指定管理部门", "name the authority"),
+    "authority_required.reviewer": (
+        "评审员令牌需要指定 --authority",
+        "a reviewer token needs --authority",
+    ),
+    "authority_required.publication": (
+        "请指定发布名单的管理部门",
+        "name the authority publishing the list",
+    ),
+    "authority_required.round": ("请指定申报批次的管理部门", "name the round's authority"),
+    "authority_not_found": ("没有代码为“{code}”的管理部门", "no authority '{code}'"),
+    "invalid_days": ("有效天数必须为正数", "days must be a positive number"),
+    "name_required": (
+        "令牌需要一个名称（显示在审计日志中）",
+        "a token needs a name (it is shown in the audit log)",
+    ),
+    "token_not_found": ("没有编号为 {id} 的令牌", "no token {id}"),
+    # ---- catalogs -----------------------------------------------------------------------
+    "edition_not_found": ("没有专业目录版本“{key}”", "no catalog edition '{key}'"),
+    "edition_exists": ("专业目录版本“{key}”已存在", "edition '{key}' exists"),
+    "edition_mismatch": (
+        "专业目录版本“{key}”已存在，其 {field} 为“{found}”而不是“{wanted}”",
+        "edition '{key}' exists with {field} '{found}', not '{wanted}'",
+    ),
+    "code_format": ("专业代码格式不正确", "the code has the wrong shape"),
+    "major_exists": ("{edition} 已有专业代码 {code}", "{edition} already has code {code}"),
+    "major_not_found": ("{edition} 中没有专业 {code}", "{edition} has no major {code}"),
+    "same_edition": (
+        "对照表必须连接两个不同的目录版本",
+        "a crosswalk links two different editions",
+    ),
+    "crosswalk_to_code": (
+        "必须填写新代码 to_code（已撤销的专业除外）",
+        "to_code is required, except for a withdrawn code (which has none)",
+    ),
+    "crosswalk_exists": ("此对照行已存在", "this crosswalk line exists"),
+    "crosswalk_not_found": ("没有编号为 {id} 的对照行", "no crosswalk line {id}"),
+    "edition_superseded": (
+        "{key} 已被另一版本取代",
+        "{key} is already superseded by another edition",
+    ),
+    "adoption_needs_decisions": (
+        "还有专业设置需要决定，未作任何更改",
+        "some programs still need a decision; nothing was changed",
+    ),
+    "invalid_cursor": ("翻页游标无效（不是本接口给出的）", "the cursor is not one this API issued"),
+    # ---- colleges and programs --------------------------------------------------------
+    "college_not_found": ("没有代码为“{code}”的院校", "no college with code '{code}'"),
+    "college_not_found.file": (
+        "文件中的“学校”不是已登记的院校",
+        "the 学校 of the file is not a registered college",
+    ),
+    "college_exists": ("院校代码“{code}”已存在", "college code '{code}' exists"),
+    "college_exists.name": ("已有院校名为“{name}”", "a college is already named '{name}'"),
+    "program_not_found": ("没有编号为 {id} 的专业设置", "no program {id}"),
+    "program_exists": (
+        "院校 {college} 已在办 {major} 的这一级别和层次",
+        "college {college} already runs {major} at this level and intake as an active program",
+    ),
+    "program_exists.program": (
+        "专业设置 {id} 已在办这一专业、级别和层次",
+        "program {id} already runs this offering",
+    ),
+    "level_not_allowed": (
+        "中职专业没有培养级别，请不要填写",
+        "中职 programs have no level; leave it out",
+    ),
+    "level_required": (
+        "技工院校专业设置需要填写级别（中级、高级或预备技师）",
+        "a technician program needs a level (中级, 高级 or 预备技师)",
+    ),
+    # ---- files --------------------------------------------------------------------------
+    "bad_encoding": (
+        "文件既不是 UTF-8 也不是 GBK 编码的文本",
+        "the file is neither UTF-8 nor GBK text",
+    ),
+    "bad_spreadsheet": ("无法读取此 XLSX 文件：{reason}", "the XLSX file cannot be read: {reason}"),
+    "bad_header": (
+        "第 {row} 行表头缺少列：{missing}",
+        "the header (row {row}) lacks the columns {missing}",
+    ),
+    "too_many_rows": ("超过 {max_rows} 行", "more than {max_rows} rows"),
+    "empty_file": ("文件没有表头行", "the file has no header row"),
+    "empty_file.no_entries": ("文件只有表头，没有条目", "the file has a header but no entries"),
+    "file_too_large": ("文件超过 {limit} 字节", "the file is larger than {limit} bytes"),
+    "spreadsheet_too_large": (
+        "表格解压后为 {size} 字节（最多 {limit} 字节）",
+        "the spreadsheet inflates to {size} bytes (at most {limit})",
+    ),
+    "import_rejected": (
+        "文件有 {count} 处错误，未导入任何数据",
+        "the file has {count} errors; nothing was imported",
+    ),
+    # ---- filings ------------------------------------------------------------------------
+    "filing_not_found": ("没有编号为 {id} 的申报", "no filing {id}"),
+    "stale_version": (
+        "保存前该申报已被他人修改：请对照两个版本合并后再保存",
+        "the filing changed since you read it; reload and reapply your edit",
+    ),
+    "not_draft": ("{status}的申报不能修改", "a {status} filing cannot be edited"),
+    "not_draft.submit": ("{status}的申报不能提交", "a {status} filing cannot be submitted"),
+    "empty_filing": ("申报至少需要一个条目", "a filing needs at least one entry"),
+    "filing_has_errors": ("申报仍有错误，不能提交", "the filing still has errors"),
+    "round_closed": ("不在申报批次开放时间内", "outside the round's window"),
+    "already_decided": ("已作出决定", "already decided"),
+    "already_decided.filing": (
+        "只有尚未作出决定的申报才能撤回",
+        "only an undecided filing can be withdrawn",
+    ),
+    "already_decided.entry": ("第 {index} 条已{decision}", "entry {index} is already {decision}"),
+    "already_decided.referral": (
+        "目录外专业评审 {id} 已{status}",
+        "referral {id} is already {status}",
+    ),
+    "not_withdrawable": (
+        "只有尚未作出决定的申报才能撤回",
+        "only an undecided filing can be withdrawn",
+    ),
+    "not_your_college": (
+        "院校令牌只能为本院校操作",
+        "a college token acts only for its own college",
+    ),
+    "not_your_college.filing": ("此申报属于其他院校", "this filing belongs to another college"),
+    "not_your_authority": ("此院校属于其他管理部门", "this college is under another authority"),
+    "not_your_authority.filing": (
+        "此申报属于其他管理部门",
+        "this filing is under another authority",
+    ),
+    "not_your_authority.round": (
+        "管理员只能为本管理部门开设申报批次",
+        "an admin opens rounds only for its own authority",
+    ),
+    "not_your_authority.referral": (
+        "这是其他省份的目录外专业评审",
+        "this referral is another province's",
+    ),
+    "draft": ("草稿在提交前只属于院校", "a draft is the college's until it is submitted"),
+    "other_college": ("有些行的学校不是{college}", "rows name a school other than {college}"),
+    "not_under_review": ("{status}的申报不在审核中", "a {status} filing is not under review"),
+    "duplicate_index": (
+        "同一条目在一次提交中出现两次",
+        "the same entry appears twice in one request",
+    ),
+    "referral_decided": (
+        "省厅已对该目录外专业作出决定，不能再更改",
+        "the province has decided this proposal; the decision can no longer change",
+    ),
+    "not_under_review.closed": (
+        "该申报不在评审中，决定不能再更改",
+        "the filing is not under review; decisions can no longer change",
+    ),
+    "entry_not_found": ("申报 {id} 没有第 {index} 条", "filing {id} has no entry {index}"),
+    "reason_required": (
+        "不予通过须写明理由（学校会看到）",
+        "a rejection needs a reason the college can read",
+    ),
+    "not_out_of_catalog": (
+        "只有目录外专业（无专业代码）才报省厅",
+        "only an out-of-catalog proposal (no code) goes to the province",
+    ),
+    "out_of_catalog": (
+        "目录外专业须报省厅，不能在此直接通过",
+        "an entry without a catalog major is referred to the province, not approved here",
+    ),
+    "no_province": ("此申报没有可报送的上级管理部门", "the filing has no authority to refer to"),
+    "referral_not_found": ("没有编号为 {id} 的目录外专业评审", "no referral {id}"),
+    "no_specialty_catalog": (
+        "{province}没有正在使用的特色专业目录",
+        "{province} has no specialty catalog in force",
+    ),
+    "no_free_code": ("{edition} 已没有空闲的 8xxx 代码", "{edition} has no free 8xxx code left"),
+    "category_required": (
+        "此目录外专业没有专业类别；请填写",
+        "the proposal has no category; give one",
+    ),
+    "code_taken": ("代码刚被占用；请重试", "the code was taken concurrently; retry"),
+    "bad_window": ("截止时间须晚于开始时间", "closes_at must be after opens_at"),
+    "round_exists": (
+        "{authority} 已有 {year} 年的申报批次（第 {id} 号）；需要补报时请延长或重新开放该批次",
+        "{authority} already has a {year} round (round {id}); extend or reopen it for late filings",
+    ),
+    "round_already_closed": ("该批次已截止", "the round is already closed"),
+    "round_not_found": ("没有第 {id} 号申报批次", "no round {id}"),
+    # ---- publications -------------------------------------------------------------------
+    "publication_not_found": ("没有编号为 {id} 的名单", "no publication {id}"),
+    "publication_not_found.series": ("没有已发布的名单 {series}", "no published list {series}"),
+    "publication_not_found.year": ("没有 {year} 年已发布的名单", "no published list of {year}"),
+    "other_authority": ("此名单属于其他管理部门", "this list belongs to another authority"),
+    "published": (
+        "已发布的名单不能修改；请提交勘误",
+        "a published list never changes; file a correction (勘误) instead",
+    ),
+    "college_outside_authority": (
+        "这些行列出的院校不属于本名单的管理部门",
+        "these lines name colleges outside the list's authority",
+    ),
+    "round_mismatch": (
+        "该申报批次属于其他管理部门或年份",
+        "the round belongs to another authority or year",
+    ),
+    "round_and_lines": ("round_id 和 lines 只能给一个", "give round_id or lines, not both"),
+    "series_exists": (
+        "名单 {series} 已存在；请改为勘误",
+        "the list {series} exists; correct it instead",
+    ),
+    "empty_publication": ("空名单不能发布", "an empty list cannot be published"),
+    "bad_reference": ("“{ref}”：请用 year:YYYY", "'{ref}': use year:YYYY"),
+    "not_published": ("只有已发布的名单才能勘误", "only a published list can be corrected"),
+    "not_latest": ("请对名单的最新修订版勘误", "correct the latest revision of the list"),
+    "draft_exists": ("已有一份勘误草稿", "a correction is already in draft"),
+    "bad_numbering": ("序号 {seq}：应为 {expected}", "序号 {seq}: expected {expected}"),
+    "bad_numbering.lines": (
+        "第 {seq} 号的各行必须是同一院校、同一专业",
+        "the lines of entry {seq} must name one college and one major",
+    ),
+    "unknown_college": ("没有院校 {code}", "no college {code}"),
+    "unknown_major": ("专业代码无法识别", "the major is unknown"),
+    # ---- vocabulary used inside messages ---------------------------------------------
+    "status.draft": ("草稿", "draft"),
+    "status.submitted": ("已提交", "submitted"),
+    "status.decided": ("已决定", "decided"),
+    "status.withdrawn": ("已撤回", "withdrawn"),
+    "status.pending": ("待定", "pending"),
+    "status.approved": ("通过", "approved"),
+    "status.rejected": ("不通过", "rejected"),
+    "status.referred": ("报省级评审", "referred"),
+    "status.published": ("已发布", "published"),
+    "role.admin": ("管理员", "admin"),
+    "role.reviewer": ("评审员", "reviewer"),
+    "role.college": ("院校", "college"),
+}

@@ -1,0 +1,25 @@
+"""Mounts the pages on the application: static files, the page routers, HTML error pages."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from app.web import public
+from app.web.templating import HERE, render
+
+
+def install_web(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(public.router)
+    app.state.error_page = error_page
+
+
+def error_page(request: Request, status: int, error: str, detail: Any) -> Response:
+    """The error family as a page: the catalog's message for the name, the detail if it is a
+    message (a dict's ``message``), the name itself for whoever reports it."""
+    if isinstance(detail, dict):
+        detail = detail.get("message")
+    message = detail if isinstance(detail, str) else None
+    return render(request, "error.html", status_code=status, error=error, message=message)
