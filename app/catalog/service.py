@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
 
 from app import audit
 from app.auth import Principal, ensure_manage_edition
@@ -202,3 +202,35 @@ def major_public(major: Major, category: Category, edition_key: str) -> MajorPub
         status=major.status,
         added_year=major.added_year,
     )
+
+
+NEAR_NAME_SCORE = 75  # rapidfuzz ratio; as the filings' name hints (filings/rules.py)
+
+
+def match_name(
+    session: Session, name: str, *, system: str, province: str | None = None
+) -> tuple[Major | None, Major | None]:
+    """(the major of this exact name, else the nearest by similarity) among active majors of the
+    editions in force of ``system`` (national, or of ``province``). The near one is only ever a
+    suggestion: similar names are different majors (8191 ≠ 8197)."""
+    from rapidfuzz import fuzz, process
+
+    query = (
+        select(Major)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
+        .where(
+            CatalogEdition.system == system,
+            CatalogEdition.status == "in_force",
+            Major.status == "active",
+            or_(col(CatalogEdition.province).is_(None), col(CatalogEdition.province) == province),
+        )
+        .order_by(col(Major.code))
+    )
+    majors: dict[str, Major] = {}
+    for major in session.exec(query).all():
+        majors.setdefault(major.name_norm, major)
+    norm = normalize_name(name)
+    if norm in majors:
+        return majors[norm], None
+    best = process.extractOne(norm, majors.keys(), scorer=fuzz.ratio, score_cutoff=NEAR_NAME_SCORE)
+    return None, (majors[best[0]] if best else None)

@@ -1,19 +1,22 @@
 """Corrections (勘误): a new draft revision of a published list, naming the one it corrects."""
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from app import audit
 from app.auth import Principal
 from app.errors import Conflict
-from app.publications.models import Publication, PublicationLine, PublicationSpecialty
+from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import CorrectionIn
 from app.publications.service import (
+    ANNEX_MODELS,
+    annexes_of,
     authorize,
     get,
     latest_published,
     lines_of,
     next_revision,
-    specialties_of,
     store,
 )
 
@@ -70,7 +73,7 @@ def correct(
     revision.created_by = actor.name
     session.add(revision)
     session.flush()
-    store(session, revision, _copies(session, original), _specialty_copies(session, original))
+    store(session, revision, _copies(session, original), annexes=_annex_copies(session, original))
     audit.record(
         session,
         actor,
@@ -93,10 +96,11 @@ def _copies(session: Session, publication: Publication) -> list[PublicationLine]
     ]
 
 
-def _specialty_copies(session: Session, publication: Publication) -> list[PublicationSpecialty]:
-    assert publication.id is not None
-    keep = PublicationSpecialty.model_fields.keys() - {"id", "publication_id"}
-    return [
-        PublicationSpecialty(publication_id=0, **{k: getattr(s, k) for k in keep})
-        for s in specialties_of(session, publication.id)
-    ]
+def _annex_copies(session: Session, publication: Publication) -> dict[str, list[Any]]:
+    """Every annex of the list's layout, copied row for row."""
+    out: dict[str, list[Any]] = {}
+    for key, rows in annexes_of(session, publication).items():
+        model = ANNEX_MODELS[key]
+        keep = model.model_fields.keys() - {"id", "publication_id"}
+        out[key] = [model(publication_id=0, **{k: getattr(r, k) for k in keep}) for r in rows]
+    return out

@@ -14,30 +14,14 @@ from app import exporting
 from app.auth import Principal
 from app.errors import Invalid, NotFound
 from app.publications import views
-from app.publications.models import PublicationLine
+from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_of
+from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import LinePublic
 from app.publications.service import lines_of
 
-COMPARED = {
-    "college": "学校",
-    "major_name": "专业",
-    "category": "专业类别",
-    "length_years": "学制",
-    "remark": "备注",
-}
-CSV_HEADER = (
-    "变更",
-    "序号",
-    "学校",
-    "专业",
-    "专业类别",
-    "专业代码",
-    "层次",
-    "级别",
-    "学制",
-    "备注",
-    "变更内容",
-)
+# The technician layout's (unchanged): kept for callers that name them.
+COMPARED = dict(TECHNICIAN.compared)
+CSV_HEADER = TECHNICIAN.diff_header
 CHANGE_CN = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 
@@ -63,6 +47,11 @@ class DiffSummary(BaseModel):
 class DiffResult(BaseModel):
     from_: DiffSide = Field(alias="from")
     to: DiffSide
+    layout: str = Field(
+        default="technician",
+        description="the layout compared and written: the lists' own (technician or secondary) "
+        "when both sides share it, else technician",
+    )
     summary: DiffSummary
     added: list[LinePublic]
     removed: list[LinePublic]
@@ -77,7 +66,7 @@ def _key(line: PublicationLine) -> tuple[str, str, str, str]:
 
 def resolve(
     session: Session, ref: str, principal: Principal | None, authority: str | None
-) -> tuple[DiffSide, list[PublicationLine]]:
+) -> tuple[DiffSide, list[PublicationLine], list[Publication]]:
     """``17`` (a revision), ``year:2024`` (that year's lists) or a series key (its latest)."""
     ref = ref.strip()
     if ref.isdigit():
@@ -94,7 +83,8 @@ def resolve(
     else:
         publications = [views.latest_of(session, ref)]
     lines = [line for p in publications for line in lines_of(session, p.id or 0)]
-    return DiffSide(ref=ref, publications=[p.id or 0 for p in publications]), lines
+    side = DiffSide(ref=ref, publications=[p.id or 0 for p in publications])
+    return side, lines, publications
 
 
 def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple, PublicationLine]:
@@ -105,8 +95,8 @@ def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple, PublicationLine]:
     return keyed
 
 
-def _change(old: PublicationLine, new: PublicationLine) -> LineChange | None:
-    fields = [f for f in COMPARED if getattr(old, f) != getattr(new, f)]
+def _change(layout: Layout, old: PublicationLine, new: PublicationLine) -> LineChange | None:
+    fields = [f for f, _ in layout.compared if getattr(old, f) != getattr(new, f)]
     if not fields:
         return None
     key = {
@@ -125,9 +115,10 @@ def compare(
     old: Sequence[PublicationLine],
     after: DiffSide,
     new: Sequence[PublicationLine],
+    layout: Layout = TECHNICIAN,
 ) -> DiffResult:
     a, b = _keyed(old), _keyed(new)
-    changes = [_change(a[key], line) for key, line in b.items() if key in a]
+    changes = [_change(layout, a[key], line) for key, line in b.items() if key in a]
     changed = [c for c in changes if c is not None]
     added = [views.line_public(line) for key, line in b.items() if key not in a]
     removed = [views.line_public(line) for key, line in a.items() if key not in b]
@@ -141,6 +132,7 @@ def compare(
         {
             "from": before,
             "to": after,
+            "layout": layout.system,
             "summary": summary,
             "added": added,
             "removed": removed,
@@ -157,44 +149,41 @@ def diff(
     to_ref: str,
     authority: str | None = None,
 ) -> DiffResult:
-    before, old = resolve(session, from_ref, principal, authority)
-    after, new = resolve(session, to_ref, principal, authority)
-    return compare(before, old, after, new)
+    before, old, left = resolve(session, from_ref, principal, authority)
+    after, new, right = resolve(session, to_ref, principal, authority)
+    layout = common_layout([p.system for p in left + right])
+    return compare(before, old, after, new, layout)
 
 
-def _cells(change: str, line: LinePublic, note: str = "") -> tuple[Any, ...]:
-    return (
-        CHANGE_CN[change],
-        line.seq,
-        line.college,
-        line.major_name,
-        line.category,
-        line.major_code,
-        line.intake,
-        line.level or "",
-        line.length,
-        line.remark,
-        note,
-    )
+def _cells(layout: Layout, change: str, line: LinePublic, note: str = "") -> tuple[Any, ...]:
+    return (CHANGE_CN[change], *layout.lines.cells(line), note)
 
 
-def _note(change: LineChange) -> str:
+def _note(layout: Layout, change: LineChange) -> str:
+    names = dict(layout.compared)
+
     def shown(line: LinePublic, field: str) -> str:
         return line.length if field == "length_years" else str(getattr(line, field))
 
     return "; ".join(
-        f"{COMPARED[f]}: {shown(change.before, f)} → {shown(change.after, f)}"
-        for f in change.fields
+        f"{names[f]}: {shown(change.before, f)} → {shown(change.after, f)}" for f in change.fields
     )
+
+
+def header(result: DiffResult) -> tuple[str, ...]:
+    """变更, the compared lists' own columns, 变更内容."""
+    return layout_of(result.layout).diff_header
 
 
 def xlsx(result: DiffResult) -> Iterator[bytes]:
     """The diff table as XLSX (专业代码 as a text cell), formula-guarded like the CSV."""
+    layout = layout_of(result.layout)
     table = [[exporting.guard(cell) for cell in row] for row in rows(result)]
+    codes = tuple(i + 1 for i in layout.lines.text_columns)
 
     def fill(book: Workbook) -> None:
-        sheet = exporting.Sheet(book.create_sheet("对比"), text_columns=(5,))
-        sheet.append(CSV_HEADER)
+        sheet = exporting.Sheet(book.create_sheet("对比"), text_columns=codes)
+        sheet.append(layout.diff_header)
         sheet.extend(table)
 
     return exporting.xlsx_stream(fill)
@@ -202,9 +191,10 @@ def xlsx(result: DiffResult) -> Iterator[bytes]:
 
 def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
     """The diff as a table for CSV/XLSX: removed, changed (new values), added."""
+    layout = layout_of(result.layout)
     for line in result.removed:
-        yield _cells("removed", line)
+        yield _cells(layout, "removed", line)
     for change in result.changed:
-        yield _cells("changed", change.after, _note(change))
+        yield _cells(layout, "changed", change.after, _note(layout, change))
     for line in result.added:
-        yield _cells("added", line)
+        yield _cells(layout, "added", line)

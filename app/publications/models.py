@@ -89,6 +89,45 @@ class PublicationSpecialty(SQLModel, table=True):
     applicant_college: str = Field(max_length=100)
 
 
+class PublicationProject(SQLModel, table=True):
+    """附件2 of a 中职 list: 示范专业及校企合作项目 (学校, 专业名称, 校企合作项目名称), as printed.
+
+    ``major_code`` is set when the printed name is a catalog name; otherwise ``suggested_code``
+    holds the nearest catalog major — offered, never substituted (2024 line 11 prints
+    新能源汽车制造与检修; the catalog has 660702 新能源汽车制造与检测)."""
+
+    __tablename__ = "publication_project"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    position: int
+    school: str = Field(max_length=100)  # as printed
+    college_id: int | None = Field(default=None, foreign_key="college.id")
+    college_code: str = Field(default="", max_length=20)
+    major_name: str = Field(max_length=100)  # as printed
+    major_code: str | None = Field(default=None, max_length=20)
+    suggested_code: str | None = Field(default=None, max_length=20)
+    suggested_name: str | None = Field(default=None, max_length=100)
+    project: str = Field(max_length=200)
+
+
+class PublicationDirection(SQLModel, table=True):
+    """附件3 of a 中职 list: 专业（含专业方向）名称规范备案 (学校名称, 原专业方向名称, 规范专业名称,
+    说明), as printed — the school under the name the notice used (a former name resolves)."""
+
+    __tablename__ = "publication_direction"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    position: int
+    school: str = Field(max_length=100)  # as printed
+    college_id: int | None = Field(default=None, foreign_key="college.id")
+    college_code: str = Field(default="", max_length=20)
+    original_name: str = Field(max_length=100)
+    normalised_name: str = Field(max_length=100)
+    note: str = Field(default="", max_length=200)
+
+
 class ProgramApproval(SQLModel, table=True):
     """A program approved by a published revision (set when it is published): how a program
     points to the list that approved it without touching the programs table."""
@@ -108,7 +147,12 @@ FROZEN_MESSAGE = "a published list never changes"
 _PUBLISHED = "(SELECT status FROM publication WHERE id = {row}.publication_id) = 'published'"
 _ABORT = f"BEGIN SELECT RAISE(ABORT, '{FROZEN_MESSAGE}'); END"
 _RAISE = f"RAISE EXCEPTION '{FROZEN_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'"
-CHILD_TABLES = ("publication_line", "publication_specialty")
+CHILD_TABLES = (
+    "publication_line",
+    "publication_specialty",
+    "publication_project",
+    "publication_direction",
+)
 
 # By table, so each table's triggers are created right after it (create_all and migration 0003).
 SQLITE_FROZEN: dict[str, list[str]] = {

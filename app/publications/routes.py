@@ -5,20 +5,24 @@ win over the path parameters of other routers; within this router literal routes
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from app import exporting
 from app.auth import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
+from app.errors import NotFound
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
 from app.programs.export import router as programs_export_router
 from app.publications import corrections, export, service, stats, views
 from app.publications import diff as diffs
+from app.publications.layouts import ANNEX_KEYS, Annex, layout_of
 from app.publications.models import Publication
 from app.publications.schemas import (
     CorrectionIn,
+    DirectionsIn,
     LinesIn,
+    ProjectsIn,
     PublicationCreate,
     PublicationMeta,
     PublicationPublic,
@@ -82,7 +86,7 @@ def diff_publications(
 
 
 def diff_csv_response(result: diffs.DiffResult, bom: bool) -> Response:
-    body = exporting.csv_text(diffs.CSV_HEADER, diffs.rows(result), bom=bom)
+    body = exporting.csv_text(diffs.header(result), diffs.rows(result), bom=bom)
     return _csv(body, ("新增专业名单对比.csv", "publications-diff.csv"))
 
 
@@ -198,9 +202,12 @@ def latest_publication_file(session: SessionDep, series: str, ext: Literal["csv"
 def publication_csv(
     session: SessionDep, principal: OptionalPrincipal, publication_id: int, bom: BomQuery = True
 ):
-    """附件1 in the official layout; `X-Checksum-SHA256` is the SHA-256 of the default download."""
+    """The main table in the list's layout (technician: 附件1 of contract.md's Exports; 中职:
+    附件一 `序号,学校名称,专业名称,专业代码`); `X-Checksum-SHA256` is the SHA-256 of the default
+    download."""
     publication = views.get_visible(session, publication_id, principal)
-    body = export.lines_csv(service.lines_of(session, publication_id), bom=bom)
+    layout = layout_of(publication.system)
+    body = export.lines_csv(layout, service.lines_of(session, publication_id), bom=bom)
     return _csv(body, export.file_names(publication, "csv"), publication)
 
 
@@ -210,26 +217,49 @@ def publication_csv(
     responses={**XLSX_DOC, 404: {}},
 )
 def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publication_id: int):
-    """附件1 and 附件2 as two sheets, codes stored as text."""
+    """The main table and each annex of the list's layout as sheets, codes stored as text."""
     publication = views.get_visible(session, publication_id, principal)
     body = export.lines_xlsx(
-        service.lines_of(session, publication_id), service.specialties_of(session, publication_id)
+        layout_of(publication.system),
+        service.lines_of(session, publication_id),
+        service.annexes_of(session, publication),
     )
     return _xlsx(body, export.file_names(publication, "xlsx"), publication)
 
 
+def _annex(publication: Publication, key: str) -> Annex:
+    annex = layout_of(publication.system).annex(key)
+    if annex is None:
+        raise NotFound(f"a {publication.system} list has no annex {key!r}", error="annex_not_found")
+    return annex
+
+
+AnnexPath = Annotated[str, Path(description=f"one of {', '.join(ANNEX_KEYS)}")]
+
+
 @router.get(
-    "/publications/{publication_id:int}/specialties.csv",
+    "/publications/{publication_id:int}/{annex}.{ext}",
     response_class=Response,
-    responses={**CSV_DOC, 404: {}},
+    responses={**CSV_DOC, **XLSX_DOC, 404: {}},
 )
-def publication_specialties_csv(
-    session: SessionDep, principal: OptionalPrincipal, publication_id: int, bom: BomQuery = True
+def publication_annex(
+    session: SessionDep,
+    principal: OptionalPrincipal,
+    publication_id: int,
+    annex: AnnexPath,
+    ext: Literal["csv", "xlsx"],
+    bom: BomQuery = True,
 ):
-    """附件2: the specialty majors the province granted that year."""
+    """An annex of the list: `specialties` (technician 附件2), `projects` (中职 附件2
+    `序号,学校,专业名称,校企合作项目名称`), `directions` (中职 附件3
+    `序号,学校名称,原专业方向名称,规范专业名称,说明`). A list whose layout lacks it: 404."""
     publication = views.get_visible(session, publication_id, principal)
-    body = export.specialties_csv(service.specialties_of(session, publication_id), bom=bom)
-    return _csv(body, export.file_names(publication, "csv", "specialties"))
+    found = _annex(publication, annex)
+    rows = service.annex_rows(session, publication_id, found.key)
+    names = export.file_names(publication, ext, found)
+    if ext == "xlsx":
+        return _xlsx(export.annex_xlsx(found, rows), names)
+    return _csv(export.table_csv(found.table, rows, bom=bom), names)
 
 
 @router.get(
@@ -270,6 +300,36 @@ def replace_specialties(
 ):
     """Replace a draft's 附件2."""
     publication = service.replace_specialties(session, publication_id, data, actor=actor)
+    return views.public(session, publication)
+
+
+@router.put(
+    "/publications/{publication_id:int}/projects",
+    response_model=PublicationPublic,
+    responses={**WRITE_DOC, 422: {}},
+)
+def replace_projects(
+    session: SessionDep, publication_id: int, data: ProjectsIn, actor: AdminPrincipal
+):
+    """Replace a 中职 draft's 附件2 (示范专业及校企合作项目), names as printed."""
+    publication = service.replace_annex(
+        session, publication_id, "projects", data.projects, actor=actor
+    )
+    return views.public(session, publication)
+
+
+@router.put(
+    "/publications/{publication_id:int}/directions",
+    response_model=PublicationPublic,
+    responses={**WRITE_DOC, 422: {}},
+)
+def replace_directions(
+    session: SessionDep, publication_id: int, data: DirectionsIn, actor: AdminPrincipal
+):
+    """Replace a 中职 draft's 附件3 (专业（含专业方向）名称规范备案), as printed."""
+    publication = service.replace_annex(
+        session, publication_id, "directions", data.directions, actor=actor
+    )
     return views.public(session, publication)
 
 

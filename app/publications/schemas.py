@@ -30,6 +30,67 @@ class SpecialtyIn(BaseModel):
     applicant_college: str = Field(min_length=1, max_length=100, description="as printed")
 
 
+class ProjectIn(BaseModel):
+    """附件2 of a 中职 list: 学校, 专业名称, 校企合作项目名称 — names as printed."""
+
+    school: str = Field(min_length=1, max_length=100, description="as printed (a former name too)")
+    college: str | None = Field(default=None, description="college code; default: by `school`")
+    major_name: str = Field(min_length=1, max_length=100, description="as printed")
+    project: str = Field(min_length=1, max_length=200)
+
+
+class DirectionRowIn(BaseModel):
+    """附件3 of a 中职 list: 学校名称, 原专业方向名称, 规范专业名称, 说明 — as printed."""
+
+    school: str = Field(min_length=1, max_length=100, description="as printed (a former name too)")
+    college: str | None = Field(default=None, description="college code; default: by `school`")
+    original_name: str = Field(min_length=1, max_length=100)
+    normalised_name: str = Field(min_length=1, max_length=100)
+    note: str = Field(default="", max_length=200)
+
+
+class ProjectsIn(BaseModel):
+    projects: list[ProjectIn]
+
+
+class DirectionsIn(BaseModel):
+    directions: list[DirectionRowIn]
+
+
+AnnexIn = ProjectsIn | DirectionsIn
+
+
+class ProjectPublic(BaseModel):
+    seq: int
+    school: str
+    college_code: str
+    major_name: str = Field(description="as printed")
+    major_code: str | None = Field(description="when the printed name is a catalog name")
+    suggestion: dict[str, str] | None = Field(
+        description="the nearest catalog major when it is not: offered, never substituted"
+    )
+    project: str
+
+
+class DirectionAnnexPublic(BaseModel):
+    seq: int
+    school: str = Field(description="as printed")
+    college_code: str
+    original_name: str
+    normalised_name: str
+    note: str
+
+
+class AnnexLink(BaseModel):
+    key: str
+    sheet: str
+    title: str
+    header: list[str]
+    rows: int
+    csv: str
+    xlsx: str
+
+
 class PublicationMeta(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     document_number: str | None = Field(default=None, max_length=100)
@@ -56,6 +117,12 @@ class PublicationCreate(BaseModel):
     lines: list[LineIn] | None = None
     specialties: list[SpecialtyIn] | None = Field(
         default=None, description="附件2; default from a round: its new provincial specialties"
+    )
+    projects: list[ProjectIn] | None = Field(
+        default=None, description="中职 附件2: 示范专业及校企合作项目"
+    )
+    directions: list[DirectionRowIn] | None = Field(
+        default=None, description="中职 附件3: 专业（含专业方向）名称规范备案"
     )
 
 
@@ -146,8 +213,12 @@ class PublicationSummary(BaseModel):
 
 
 class PublicationPublic(PublicationSummary):
+    header: list[str] = Field(description="the columns of the list's main table, as printed")
     entries: list[EntryPublic]
     specialties: list[SpecialtyPublic]
+    projects: list[ProjectPublic] = Field(description="中职 附件2")
+    directions: list[DirectionAnnexPublic] = Field(description="中职 附件3")
+    annexes: list[AnnexLink] = Field(description="the annexes the list's layout prints")
 
 
 class PublishResult(PublicationPublic):

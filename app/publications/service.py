@@ -4,7 +4,8 @@ Every function here is one write request: it records exactly one audit entry and
 A published revision is never changed: each write checks ``_editable`` first (409 ``published``).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -16,11 +17,15 @@ from app.authorities.models import Authority
 from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.programs.models import Program
+from app.publications import annexes as annex_input
 from app.publications import drafting, export
+from app.publications.layouts import layout_of
 from app.publications.models import (
     ProgramApproval,
     Publication,
+    PublicationDirection,
     PublicationLine,
+    PublicationProject,
     PublicationSpecialty,
 )
 from app.publications.schemas import (
@@ -29,6 +34,13 @@ from app.publications.schemas import (
     PublicationMeta,
     SpecialtiesIn,
 )
+
+# The table of each annex a layout names (layouts.py): one row model per printed table.
+ANNEX_MODELS: dict[str, Any] = {
+    "specialties": PublicationSpecialty,
+    "projects": PublicationProject,
+    "directions": PublicationDirection,
+}
 
 
 def get(session: Session, publication_id: int, *, lock: bool = False) -> Publication:
@@ -43,11 +55,22 @@ def lines_of(session: Session, publication_id: int) -> list[PublicationLine]:
     return list(session.exec(query.order_by(col(PublicationLine.position))).all())
 
 
+def annex_rows(session: Session, publication_id: int, key: str) -> list[Any]:
+    """The rows of one annex (附件2, 附件3…) in printed order."""
+    model = ANNEX_MODELS[key]
+    query = select(model).where(model.publication_id == publication_id)
+    return list(session.exec(query.order_by(col(model.position))).all())
+
+
 def specialties_of(session: Session, publication_id: int) -> list[PublicationSpecialty]:
-    query = select(PublicationSpecialty).where(
-        PublicationSpecialty.publication_id == publication_id
-    )
-    return list(session.exec(query.order_by(col(PublicationSpecialty.position))).all())
+    return annex_rows(session, publication_id, "specialties")
+
+
+def annexes_of(session: Session, publication: Publication) -> dict[str, list[Any]]:
+    """Every annex the list's layout prints, by key."""
+    assert publication.id is not None
+    layout = layout_of(publication.system)
+    return {a.key: annex_rows(session, publication.id, a.key) for a in layout.annexes}
 
 
 def authorize(actor: Principal, authority_id: int) -> None:
@@ -107,8 +130,10 @@ def store(
     publication: Publication,
     lines: Sequence[PublicationLine] | None = None,
     specialties: Sequence[PublicationSpecialty] | None = None,
+    annexes: Mapping[str, Sequence[Any]] | None = None,
 ) -> None:
-    """Replace the draft's lines and/or 附件2 (whichever is given)."""
+    """Replace the draft's lines and/or annexes (whichever is given; ``specialties`` is 附件2 of
+    a technician list)."""
     assert publication.id is not None
     if lines is not None:
         _check_colleges(session, publication.authority_id, lines)
@@ -119,15 +144,15 @@ def store(
             line.publication_id = publication.id
             session.add(line)
         publication.line_count = len(lines)
+    replaced = dict(annexes or {})
     if specialties is not None:
-        session.execute(
-            delete(PublicationSpecialty).where(
-                col(PublicationSpecialty.publication_id) == publication.id
-            )
-        )
-        for specialty in specialties:
-            specialty.publication_id = publication.id
-            session.add(specialty)
+        replaced["specialties"] = specialties
+    for key, rows in replaced.items():
+        model = ANNEX_MODELS[key]
+        session.execute(delete(model).where(col(model.publication_id) == publication.id))
+        for row in rows:
+            row.publication_id = publication.id
+            session.add(row)
     session.add(publication)
     session.flush()
 
@@ -147,6 +172,23 @@ def _draft_lines(
     if data.lines is not None:
         raise Invalid(error="round_and_lines")
     return drafting.lines_from_round(session, data.round_id)
+
+
+def _draft_annexes(session: Session, data: PublicationCreate, system: str) -> dict[str, list[Any]]:
+    """附件2 and 附件3 of a 中职 list as given (a layout without them refuses them: 422)."""
+    given = {"projects": data.projects, "directions": data.directions}
+    layout = layout_of(system)
+    out: dict[str, list[Any]] = {}
+    for key, rows in given.items():
+        if rows is None:
+            continue
+        if layout.annex(key) is None:
+            raise Invalid(
+                {"field": key, "message": f"a {system} list has no annex {key!r}"},
+                error="annex_not_in_layout",
+            )
+        out[key] = annex_input.rows_from_input(session, key, rows)
+    return out
 
 
 def next_revision(session: Session, series: str) -> int:
@@ -180,7 +222,8 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    store(session, publication, lines, specialties)
+    annexes = _draft_annexes(session, data, publication.system)
+    store(session, publication, lines, specialties, annexes)
     audit.record(
         session,
         actor,
@@ -251,9 +294,30 @@ def replace_specialties(
     return publication
 
 
+def replace_annex(
+    session: Session, publication_id: int, key: str, given: Sequence[Any], *, actor: Principal
+) -> Publication:
+    """Replace a draft's 附件2 (示范专业及校企合作项目) or 附件3 (专业方向名称规范备案)."""
+    publication = _editable(session, publication_id, actor)
+    if layout_of(publication.system).annex(key) is None:
+        raise NotFound(f"a {publication.system} list has no annex {key!r}", error="annex_not_found")
+    rows = annex_input.rows_from_input(session, key, given)
+    store(session, publication, annexes={key: rows})
+    audit.record(
+        session,
+        actor,
+        action=f"publication.{key}",
+        target_type="publication",
+        target_id=publication.id,
+        after={key: len(rows)},
+        authority_id=publication.authority_id,
+    )
+    return publication
+
+
 def delete_draft(session: Session, publication_id: int, *, actor: Principal) -> None:
     publication = _editable(session, publication_id, actor)
-    store(session, publication, [], [])
+    store(session, publication, [], annexes={key: [] for key in ANNEX_MODELS})
     session.delete(publication)
     audit.record(
         session,
@@ -297,7 +361,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
     if not lines:
         raise Conflict(error="empty_publication")
     publication.status = "published"
-    publication.checksum = export.checksum(lines)
+    publication.checksum = export.checksum(layout_of(publication.system), lines)
     publication.published_at = utcnow()
     publication.published_by = actor.name
     session.add(publication)

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.publications import views
+from app.publications.layouts import layout_of
 from app.publications.models import Publication, PublicationLine
 
 
@@ -59,8 +60,12 @@ def approvals(
 ) -> ApprovalStats:
     current = views.current_publications(session, year=year, authority=authority, system=system)
     ids = [p.id for p in current if p.id is not None]
+    # The groupings the lists' layouts report: a 中职 list has no level and one intake.
+    reported = {name for p in current for name in layout_of(p.system).statistics}
 
     def by(column: Any) -> list[Count]:
+        if column.key not in reported and column.key != "year":
+            return []
         return [
             Count(key=str(k) if k not in ("", None) else None, count=n)
             for k, n in _counts(session, ids, column)

@@ -9,22 +9,28 @@ from app.auth import Principal
 from app.authorities.models import Authority
 from app.errors import NotFound
 from app.programs.models import Program
+from app.publications.layouts import layout_of
 from app.publications.models import (
     ProgramApproval,
     Publication,
+    PublicationDirection,
     PublicationLine,
+    PublicationProject,
     PublicationSpecialty,
 )
 from app.publications.schemas import (
+    AnnexLink,
+    DirectionAnnexPublic,
     EntryLine,
     EntryPublic,
     LinePublic,
+    ProjectPublic,
     PublicationPublic,
     PublicationSummary,
     SpecialtyPublic,
     length_cn,
 )
-from app.publications.service import get, latest_published, lines_of, specialties_of
+from app.publications.service import annexes_of, get, latest_published, lines_of
 
 API = "/api/v1/publications"
 
@@ -112,6 +118,32 @@ def _specialty(s: PublicationSpecialty) -> SpecialtyPublic:
     )
 
 
+def _project(p: PublicationProject) -> ProjectPublic:
+    suggestion = (
+        {"code": p.suggested_code, "name": p.suggested_name or ""} if p.suggested_code else None
+    )
+    return ProjectPublic(
+        seq=p.position + 1,
+        school=p.school,
+        college_code=p.college_code,
+        major_name=p.major_name,
+        major_code=p.major_code,
+        suggestion=suggestion,
+        project=p.project,
+    )
+
+
+def _direction(d: PublicationDirection) -> DirectionAnnexPublic:
+    return DirectionAnnexPublic(
+        seq=d.position + 1,
+        school=d.school,
+        college_code=d.college_code,
+        original_name=d.original_name,
+        normalised_name=d.normalised_name,
+        note=d.note,
+    )
+
+
 def _entry_count(session: Session, publication_id: int) -> int:
     query = select(func.count(func.distinct(PublicationLine.seq))).where(
         PublicationLine.publication_id == publication_id
@@ -157,7 +189,10 @@ def summary(session: Session, publication: Publication) -> PublicationSummary:
             "self": f"{API}/{pid}",
             "csv": f"{API}/{pid}.csv",
             "xlsx": f"{API}/{pid}.xlsx",
-            "specialties_csv": f"{API}/{pid}/specialties.csv",
+            **{
+                f"{a.key}_csv": f"{API}/{pid}/{a.key}.csv"
+                for a in layout_of(publication.system).annexes
+            },
             "latest": f"{API}/{publication.series}/latest",
         },
     )
@@ -172,14 +207,37 @@ def _approved_programs(session: Session, publication_id: int) -> dict[int, int]:
     return dict(rows)
 
 
+def _annex_links(publication: Publication, annexes: dict[str, list]) -> list[AnnexLink]:
+    pid = publication.id
+    return [
+        AnnexLink(
+            key=a.key,
+            sheet=a.sheet,
+            title=a.title,
+            header=list(a.table.header),
+            rows=len(annexes.get(a.key, [])),
+            csv=f"{API}/{pid}/{a.key}.csv",
+            xlsx=f"{API}/{pid}/{a.key}.xlsx",
+        )
+        for a in layout_of(publication.system).annexes
+    ]
+
+
 def public(session: Session, publication: Publication) -> PublicationPublic:
+    """The list as the notice prints it: its main table's header, numbered entries, and every
+    annex of its layout (a page shows them from here)."""
     assert publication.id is not None
+    annexes = annexes_of(session, publication)
     return PublicationPublic(
         **summary(session, publication).model_dump(),
+        header=list(layout_of(publication.system).lines.header),
         entries=entries(
             lines_of(session, publication.id), _approved_programs(session, publication.id)
         ),
-        specialties=[_specialty(s) for s in specialties_of(session, publication.id)],
+        specialties=[_specialty(s) for s in annexes.get("specialties", [])],
+        projects=[_project(p) for p in annexes.get("projects", [])],
+        directions=[_direction(d) for d in annexes.get("directions", [])],
+        annexes=_annex_links(publication, annexes),
     )
 
 

@@ -18,7 +18,13 @@ from sqlmodel import Session, select
 
 from app.colleges.models import College
 from app.programs.models import Program
-from tests.access.conftest import OTHER_COLLEGE, OWN_AUTHORITY, OWN_COLLEGE, ROLES
+from tests.access.conftest import (
+    OTHER_AUTHORITY,
+    OTHER_COLLEGE,
+    OWN_AUTHORITY,
+    OWN_COLLEGE,
+    ROLES,
+)
 
 ROLE_ORDER = (
     "anonymous",
@@ -177,6 +183,28 @@ class Ctx:
             },
         )["id"]
 
+    def secondary_draft_publication(self) -> int:
+        """A draft 中职 list of 广州市教育局 (OTHER_AUTHORITY): the layout with 附件2 and 附件3."""
+        n = self.cache["publications"] = self.cache.get("publications", 0) + 1
+        return self.as_superuser(
+            "POST",
+            "/api/v1/publications",
+            json={
+                "authority": OTHER_AUTHORITY,
+                "year": 2030 + n,
+                "title": f"matrix 中职 list {n}",
+                "lines": [
+                    {
+                        "seq": 1,
+                        "college": "4401Z001",
+                        "major_code": "700209",
+                        "intake": "初中起点",
+                        "length_years": 3,
+                    }
+                ],
+            },
+        )["id"]
+
     def published_publication(self) -> int:
         publication_id = self.draft_publication()
         self.as_superuser("POST", f"/api/v1/publications/{publication_id}/publish")
@@ -212,6 +240,7 @@ EVERYONE = ROLES
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 ADMINS = ("superuser", "admin", "other_admin")
 OWN_ADMINS = ("superuser", "admin")  # admins governing OWN_COLLEGE
+EDU_ADMINS = ("superuser", "other_admin")  # admins of 广州市教育局 (the 中职 schools)
 SUPERUSER = ("superuser",)
 
 
@@ -578,7 +607,7 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/publications/{publication_id}.xlsx"): Row(
         statuses(200, STAFF, denied=404, anonymous=404), _draft_path(".xlsx")
     ),
-    ("GET", "/api/v1/publications/{publication_id}/specialties.csv"): Row(
+    ("GET", "/api/v1/publications/{publication_id}/{annex}.{ext}"): Row(
         statuses(200, STAFF, denied=404, anonymous=404), _draft_path("/specialties.csv")
     ),
     ("POST", "/api/v1/publications"): Row(
@@ -630,6 +659,24 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
         statuses(200, OWN_ADMINS),
         lambda ctx, role: Call(
             f"/api/v1/publications/{ctx.draft_publication()}/specialties", json={"specialties": []}
+        ),
+    ),
+    ("PUT", "/api/v1/publications/{publication_id}/projects"): Row(
+        statuses(200, EDU_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.secondary_draft_publication()}/projects",
+            json={
+                "projects": [
+                    {"school": "广州市旅游商务职业学校", "major_name": "邮轮乘务", "project": "p"}
+                ]
+            },
+        ),
+    ),
+    ("PUT", "/api/v1/publications/{publication_id}/directions"): Row(
+        statuses(200, EDU_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.secondary_draft_publication()}/directions",
+            json={"directions": []},
         ),
     ),
     ("DELETE", "/api/v1/publications/{publication_id}"): Row(

@@ -54,10 +54,12 @@ def test_2024_list_against_seeded_registry_reports_program_exists_for_every_offe
     assert total == 82
 
 
-def test_2024_secondary_list_validates_without_errors_and_without_levels(
+def test_2024_secondary_list_refiled_reports_program_exists_for_each_of_the_16(
     seeded_client, seeded, admin_headers
 ):
-    """中职: 6-digit MOE codes (supplement codes included), no level, 初中起点 by default."""
+    """中职: 6-digit MOE codes (supplement codes 710212 and 660704 included), no level, 初中起点 by
+    default. The 16 new majors are the schools' active programs since the notice, so refiling
+    them reports ``program.exists`` for each — and nothing else."""
     codes = college_codes(seeded)
     path = LIST_2024.with_name("gz2024_secondary_new_majors.csv")
     with open(path, encoding="utf-8", newline="") as handle:
@@ -67,13 +69,17 @@ def test_2024_secondary_list_validates_without_errors_and_without_levels(
         grouped[codes[row["school"]]].append(
             {"major_code": row["major_code"], "major_name": row["major_name"], "length_years": 3}
         )
+    exists = 0
     for college, entries in grouped.items():
         body = seeded_client.post(
             "/api/v1/filings/validate",
             headers=admin_headers,
             json={"college": college, "year": 2024, "entries": entries},
         ).json()
-        assert body["errors"] == 0, (college, body)
+        codes_found = [[f["code"] for f in e["findings"]] for e in body["entries"]]
+        assert codes_found == [["program.exists"]] * len(entries), (college, body)
+        exists += len(entries)
+    assert exists == 16 and len(grouped) == 15
     wrong = seeded_client.post(
         "/api/v1/filings/validate",
         headers=admin_headers,

@@ -10,11 +10,20 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
 SOURCE_2024 = ROOT / "seed/source/gz2024_technician_new_majors.csv"
 SPECIALTIES_2024 = ROOT / "seed/source/gd2024_specialty_majors.csv"
+SECONDARY_2024 = ROOT / "seed/source/gz2024_secondary_new_majors.csv"
+PROJECTS_2024 = ROOT / "seed/source/gz2024_secondary_demonstration_projects.csv"
+DIRECTIONS_2024 = ROOT / "seed/source/gz2024_secondary_name_normalisation.csv"
 # Written from seed/source/gz2024_technician_new_majors.csv, not by the code under test.
 EXPECTED_2024_CSV = DATA / "gz2024_technician_list.csv"
+# Typed from the 中职 notice of 广州市教育局 (2024-04-02), 附件一, 附件2 and 附件3: BOM, CRLF.
+EXPECTED_SECONDARY_CSV = DATA / "gz2024_secondary_list.csv"
+EXPECTED_PROJECTS_CSV = DATA / "gz2024_secondary_projects.csv"
+EXPECTED_DIRECTIONS_CSV = DATA / "gz2024_secondary_directions.csv"
 API = "/api/v1/publications"
 GZ = "GZ-HRSS"  # 广州市人力资源和社会保障局, which published the 2024 list
 SERIES_2024 = "GZ-HRSS-2024"
+EDU = "GZ-EDU"  # 广州市教育局, which published the 2024 中职 notice
+SECONDARY_SERIES_2024 = "GZ-EDU-2024"
 
 
 def source_rows(path: Path = SOURCE_2024) -> list[dict[str, str]]:
@@ -76,6 +85,16 @@ def gz_admin(tokens) -> dict[str, str]:
 def list_2024(seeded_client) -> dict:
     """The seeded, published 2024 list (JSON)."""
     body = seeded_client.get(f"{API}/{SERIES_2024}/latest").json()
+    assert body["revision"] == 1 and body["status"] == "published"
+    return body
+
+
+@pytest.fixture
+def secondary_2024(seeded_client) -> dict:
+    """The seeded, published 2024 中职 list of 广州市教育局 (JSON)."""
+    found = seeded_client.get(API, params={"year": 2024, "authority": EDU}).json()["items"]
+    assert [p["series"] for p in found] == [SECONDARY_SERIES_2024]
+    body = seeded_client.get(f"{API}/{found[0]['id']}").json()
     assert body["revision"] == 1 and body["status"] == "published"
     return body
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.publications.conftest import API, SERIES_2024, line
+from tests.publications.conftest import API, GZ, SERIES_2024, line
 
 
 def correct_four_things(lines: list[dict]) -> None:
@@ -104,10 +104,17 @@ def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, li
     assert by_series["to"]["publications"] == [revised["id"]]
     assert by_series["summary"]["changed"] == 2
     by_year = seeded_client.get(
-        f"{API}/diff", params={"from": list_2024["id"], "to": "year:2024"}
+        f"{API}/diff", params={"from": list_2024["id"], "to": "year:2024", "authority": GZ}
     ).json()
     assert by_year["to"]["publications"] == [revised["id"]]
     assert by_year["summary"] == by_series["summary"]
+    # Without an authority, year:2024 is every list of the year: the 中职 list too (16 lines).
+    every = seeded_client.get(
+        f"{API}/diff", params={"from": list_2024["id"], "to": "year:2024"}
+    ).json()
+    assert len(every["to"]["publications"]) == 2
+    assert sum(a["college_code"].startswith("4401Z") for a in every["added"]) == 16
+    assert every["layout"] == "technician"  # two layouts: the fullest one
 
 
 def test_diff_between_two_years_compares_every_list_of_each(

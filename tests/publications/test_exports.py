@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from tests.publications.conftest import (
     API,
     EXPECTED_2024_CSV,
+    SECONDARY_2024,
     SPECIALTIES_2024,
     sha256,
     source_rows,
@@ -146,7 +147,11 @@ def test_programs_csv_every_2024_offering_once(seeded_client):
         (r["college"], r["major_code"], r["intake"], r["level"], r["length_years"])
         for r in source_rows()
     )
-    assert got == want
+    # and the 16 new majors of the 中职 notice: 初中起点, no level, three years
+    want += [
+        (r["school"], r["major_code"], "初中起点", "", "3") for r in source_rows(SECONDARY_2024)
+    ]
+    assert got == sorted(want) and len(got) == 82 + 16
 
 
 def test_programs_xlsx_stores_codes_as_text(seeded_client):

@@ -238,9 +238,12 @@ def test_publication_list_filters_by_year_and_pages(seeded_client, gz_admin, dra
     first = seeded_client.get(API, params={"limit": 2}).json()
     assert [p["year"] for p in first["items"]] == [2026, 2025] and first["next"]
     rest = seeded_client.get(API, params={"limit": 2, "cursor": first["next"]}).json()
-    assert [p["year"] for p in rest["items"]] == [2024] and rest["next"] is None
+    # 2024: the 中职 list (published second by the seed), then the technician one
+    assert [p["year"] for p in rest["items"]] == [2024, 2024] and rest["next"] is None
     only = seeded_client.get(API, params={"year": 2024}).json()["items"]
-    assert [p["series"] for p in only] == [SERIES_2024]
+    assert [p["series"] for p in only] == ["GZ-EDU-2024", SERIES_2024]
+    mine = seeded_client.get(API, params={"year": 2024, "authority": "GZ-HRSS"}).json()
+    assert [p["series"] for p in mine["items"]] == [SERIES_2024]
 
 
 def test_lines_as_input_round_trips_the_2024_list(seeded_client, gz_admin, list_2024, correction):

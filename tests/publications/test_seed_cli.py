@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.publications.conftest import EXPECTED_2024_CSV, sha256
+from tests.publications.conftest import EXPECTED_2024_CSV, EXPECTED_SECONDARY_CSV, sha256
 
 REGISTRY = Path(sys.executable).parent / "registry"
 
@@ -22,8 +22,13 @@ def run(command: str, database_url: str) -> str:
 
 def test_registry_seed_publishes_the_2024_list_once(database_url, empty_engine):
     run("migrate", database_url)
-    assert "publications: +82" in run("seed", database_url)
+    assert "publications: +98" in run("seed", database_url)  # 82 technician + 16 中职 lines
     assert "publications: +0" in run("seed", database_url)
     with empty_engine.connect() as conn:
-        rows = conn.execute(text("SELECT status, line_count, checksum FROM publication")).all()
-    assert [tuple(r) for r in rows] == [("published", 82, sha256(EXPECTED_2024_CSV.read_bytes()))]
+        rows = conn.execute(
+            text("SELECT status, line_count, checksum FROM publication ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("published", 82, sha256(EXPECTED_2024_CSV.read_bytes())),
+        ("published", 16, sha256(EXPECTED_SECONDARY_CSV.read_bytes())),
+    ]

@@ -14,6 +14,7 @@ from app.programs.models import Program
 
 BULK = 100_000
 SMALL = 10_000
+SEEDED = 82 + 16  # the 2024 technician list and the 16 new majors of the 中职 notice
 LEVELS = ("中级", "高级", "预备技师")
 INTAKES = ("初中起点", "高中起点", "中技起点", "高技起点", "高中、中专或中技起点")
 
@@ -119,10 +120,10 @@ def test_programs_csv_memory_does_not_grow_with_the_row_count(seeded, app):
     )
     assert status == 200 and small_lines == SMALL + 1
     status, big_bytes, big_lines, big_peak = peak_while_serving(app, "/api/v1/programs.csv", {})
-    assert status == 200 and big_lines == BULK + 82 + 1
+    assert status == 200 and big_lines == BULK + SEEDED + 1
     print(
         f"\nprograms.csv: {SMALL} rows {small_bytes} B peak {small_peak} B; "
-        f"{BULK + 82} rows {big_bytes} B peak {big_peak} B"
+        f"{BULK + SEEDED} rows {big_bytes} B peak {big_peak} B"
     )
     assert big_bytes > 9 * small_bytes
     # Ten times the rows, about the same peak: well under the body it streamed.
@@ -145,7 +146,7 @@ def test_programs_xlsx_memory_does_not_grow_with_the_row_count(seeded, app, monk
     assert status == 200
     print(
         f"\nprograms.xlsx: {SMALL // 10} rows {small_bytes} B peak {small_peak} B; "
-        f"{SMALL + 82} rows {big_bytes} B peak {big_peak} B"
+        f"{SMALL + SEEDED} rows {big_bytes} B peak {big_peak} B"
     )
     assert big_bytes > 5 * small_bytes
     assert big_peak < small_peak * 1.5
