@@ -19,6 +19,7 @@ from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
+from app.web.setup import install_web
 
 DESCRIPTION = """
 The registry of vocational college programs: catalogs, colleges, programs, filings of new majors,
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         access_router,
     ):
         app.include_router(router)
+
+    install_web(app)  # pages after the API: /api/v1/... is matched first
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -146,7 +146,7 @@ TEMPLATE_KEY = re.compile(r"""\bt\(\s*["']([^"']+)["']""")
 
 def _template_keys(found: dict[str, dict[str, str]]) -> None:
     """``{{ t("web.…") }}`` in the page templates."""
-    for path in sorted((APP / "web").rglob("*.html")):
+    for path in sorted((APP / "web" / "templates").rglob("*.html")):
         text = path.read_text("utf-8")
         for match in TEMPLATE_KEY.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
@@ -174,6 +174,7 @@ def test_code_base_scan_finds_the_known_codes_and_names():
     assert {"program.length_mismatch", "entry.missing_field"} <= FOUND["finding"].keys()
     assert {"college_not_found", "validation_error", "not_found"} <= FOUND["error"].keys()
     assert len(FOUND["error"]) > 50
+    assert any(where.startswith("app/web/templates/") for where in FOUND["key"].values())
 
 
 def test_every_finding_code_has_a_message():
