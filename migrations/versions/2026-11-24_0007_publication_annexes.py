@@ -1,7 +1,7 @@
 """publication annexes: 中职 附件2 (校企合作项目) and 附件3 (专业方向名称规范备案)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-24 12:31:43.073545
 
 Both tables are frozen with their list, like publication_line (migration 0003): the same trigger
@@ -43,8 +43,8 @@ def _freeze() -> None:
             op.execute(statement)
 
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
