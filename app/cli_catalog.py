@@ -4,6 +4,7 @@ Prints the plan, one line per program, and last the line
 ``moved N, decisions D, withdrawn W, collisions C``; changes the registry only with ``--apply``.
 """
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,7 @@ def plan_lines(plan) -> list[str]:
             )
         )
     for w in plan.withdrawn:
-        out.append(_line("撤销专业", w, "→ 停招"))
+        out.append(_line("撤销专业", w, f"→ 在办至 {w.until}" if w.until else "→ 停招"))
     for m in plan.moved:
         how = f"{m.relation}, 决定" if m.decided else m.relation
         out.append(_line("迁移", m, f"→ {m.new_code} {m.new_name} ({how})"))
@@ -59,6 +60,13 @@ def adopt_cmd(
         ),
     ] = None,
     apply: Annotated[bool, typer.Option("--apply", help="carry the plan out")] = False,
+    keep_until: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="programs of withdrawn codes stay active until this day (default: suspended)",
+        ),
+    ] = None,
 ) -> None:
     """Show (and with --apply carry out) moving every program to the new edition."""
     from app.adoption import decisions as decision_rows
@@ -80,7 +88,13 @@ def adopt_cmd(
             )
             try:
                 plan = service.adopt(
-                    session, new, from_key=from_, decisions=rows, apply=apply, actor=cli_actor()
+                    session,
+                    new,
+                    from_key=from_,
+                    decisions=rows,
+                    apply=apply,
+                    actor=cli_actor(),
+                    keep_until=keep_until.date() if keep_until else None,
                 )
             except AppError as exc:
                 if exc.error != "adoption_needs_decisions":

@@ -8,6 +8,7 @@ active program; two active programs that would become one offering collide.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
@@ -26,6 +27,7 @@ from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.catalog.service import get_edition
 from app.colleges.models import College
 from app.errors import Conflict, Invalid
+from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 
 # Programs an adoption carries over; a withdrawn (撤销) program stays on its code as history.
@@ -92,6 +94,8 @@ class Inputs:
     targets: dict[str, Target]  # the new edition's majors by code
     # active programs already on a major of the new edition: (college, major, level, intake) -> id
     existing: dict[tuple[int, int, str, str], int]
+    # programs of withdrawn codes an earlier apply kept active: id -> the day they stop
+    kept: dict[int, date] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,7 +104,8 @@ class Outcome:
 
     moves: list[tuple[Row, Target, str, bool]] = field(default_factory=list)
     pending: list[tuple[Row, str, list[Target]]] = field(default_factory=list)
-    withdrawals: list[Row] = field(default_factory=list)
+    # (row, None: suspended now | the day it stays active until)
+    withdrawals: list[tuple[Row, date | None]] = field(default_factory=list)
     # (the kept program, the retired rows, the offering's target)
     collisions: list[tuple[CollisionMember, list[Row], Target]] = field(default_factory=list)
     absorbed: set[tuple[int, str]] = field(default_factory=set)  # provincial codes taken over
@@ -114,7 +119,10 @@ class Outcome:
                 NeedsDecision(**r.ref(), relation=rel, candidates=[_candidate(t) for t in ts])
                 for r, rel, ts in self.pending
             ],
-            withdrawn=[Withdrawal(**r.ref()) for r in self.withdrawals],
+            withdrawn=[
+                Withdrawal(**r.ref(), becomes="active" if until else "suspended", until=until)
+                for r, until in self.withdrawals
+            ],
             collisions=[_collision(c, inputs) for c in self.collisions],
             applied=applied,
             superseded_on=(
@@ -195,6 +203,7 @@ def load(session: Session, new_key: str, old_key: str) -> Inputs:
         lines=lines,
         targets=_targets(session, new.id),
         existing=_existing(session, new.id),
+        kept=_kept(session, new.key),
     )
 
 
@@ -205,6 +214,7 @@ E = CatalogEdition.__table__  # type: ignore[attr-defined]
 C = College.__table__  # type: ignore[attr-defined]
 K = Category.__table__  # type: ignore[attr-defined]
 X = Crosswalk.__table__  # type: ignore[attr-defined]
+PE = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
 def _lines(session: Session, new: CatalogEdition, old: CatalogEdition) -> dict:
@@ -276,24 +286,52 @@ def _existing(session: Session, new_id: int) -> dict[tuple[int, int, str, str], 
     return {(c, m, lv, i): pid for c, m, lv, i, pid in session.execute(query).all()}
 
 
+def _kept(session: Session, new_key: str) -> dict[int, date]:
+    query = select(PE.c.program_id, PE.c.detail).where(
+        PE.c.action == "kept", PE.c.source == f"adoption:{new_key}"[:60]
+    )
+    return {pid: date.fromisoformat(d["until"]) for pid, d in session.execute(query).all()}
+
+
 # --- deciding (pure) ---------------------------------------------------------------------------
 
 
-def build(inputs: Inputs, decisions: dict[DecisionKey, str]) -> Outcome:
-    """Every carried program's fate; ``decisions`` picks successors of split/unmapped codes."""
+@dataclass(frozen=True)
+class Options:
+    decisions: dict[DecisionKey, str] = field(default_factory=dict)
+    keep_until: date | None = None  # withdrawn codes' programs stay active until this day
+    today: date = field(default_factory=date.today)
+
+
+def build(inputs: Inputs, options: Options) -> Outcome:
+    """Every carried program's fate; decisions pick successors of split/unmapped codes."""
     out = Outcome(absorbed={k for k in inputs.lines if k[0] != inputs.old.id})
     for row in inputs.rows:
-        _place(out, inputs, row, decisions.get(row.key))
+        _place(out, inputs, row, options)
     _collide(out, inputs)
     return out
 
 
-def _place(out: Outcome, inputs: Inputs, row: Row, decided: str | None) -> None:
+def _withdraw(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
+    """An active program of a withdrawn code is suspended — or kept active until the bureau's
+    day; once kept, it is left alone until that day has come (then it is suspended)."""
+    if row.status != "active":
+        return
+    kept = inputs.kept.get(row.id)
+    if kept is not None:
+        if kept <= options.today:
+            out.withdrawals.append((row, None))
+        return
+    keep = options.keep_until if options.keep_until and options.keep_until > options.today else None
+    out.withdrawals.append((row, keep))
+
+
+def _place(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
     lines = inputs.lines.get((row.major_edition_id, row.code), [])
     relations = {relation for relation, _ in lines}
+    decided = options.decisions.get(row.key)
     if relations == {"withdrawn"}:
-        if row.status == "active":
-            out.withdrawals.append(row)
+        _withdraw(out, inputs, row, options)
         return
     automatic = len(lines) == 1 and lines[0][0] in AUTOMATIC
     if automatic and lines[0][1] in inputs.targets:

@@ -24,7 +24,8 @@ BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs o
 )
 def adopt(session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal):
     """The plan of adopting edition `key` in place of `from`; with `"apply": true` it is carried
-    out, all or nothing (409 `adoption_needs_decisions` while a program needs a decision)."""
+    out, all or nothing (409 `adoption_needs_decisions` while a program needs a decision).
+    `keep_until` keeps the programs of withdrawn codes active until that day."""
     return service.adopt(
         session,
         key,
@@ -32,6 +33,7 @@ def adopt(session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrin
         decisions=decisions.from_json(data.decisions),
         apply=data.apply,
         actor=actor,
+        keep_until=data.keep_until,
     )
 
 

@@ -1,5 +1,7 @@
 """Adoption of a new catalog edition (contract.md, "Catalog adoption"): request and plan."""
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -19,6 +21,10 @@ class AdoptionRequest(BaseModel):
     from_edition: str = Field(alias="from", description="key of the edition being replaced")
     apply: bool = False
     decisions: list[Decision] = Field(default_factory=list)
+    keep_until: date | None = Field(
+        default=None,
+        description="programs of withdrawn codes stay active until this day (default: suspended)",
+    )
 
 
 class ProgramRef(BaseModel):
@@ -56,7 +62,8 @@ class NeedsDecision(ProgramRef):
 
 class Withdrawal(ProgramRef):
     relation: str = "withdrawn"
-    becomes: str = "suspended"
+    becomes: str = "suspended"  # or "active" until ``until``, then suspended
+    until: date | None = None
 
 
 class CollisionMember(BaseModel):

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.adoption import decisions as decisions_mod
-from app.adoption.plan import Inputs, Outcome, Row, Target, build, editions, load
+from app.adoption.plan import Inputs, Options, Outcome, Row, Target, build, editions, load
 from app.adoption.schemas import AdoptionPlan
 from app.auth import Principal, ensure_manage_edition
 from app.authorities.models import AuthorityCatalog
@@ -32,12 +32,19 @@ PROGRAM_EVENT = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
 def compute(
-    session: Session, new_key: str, *, from_key: str, decisions: DecisionRows | None = None
+    session: Session,
+    new_key: str,
+    *,
+    from_key: str,
+    decisions: DecisionRows | None = None,
+    keep_until: date | None = None,
+    today: date | None = None,
 ) -> tuple[Inputs, Outcome]:
     """The plan for adopting ``new_key`` in place of ``from_key``, with the decisions checked."""
     inputs = load(session, new_key, from_key)
     chosen = decisions_mod.check(decisions, inputs) if decisions else {}
-    return inputs, build(inputs, chosen)
+    options = Options(chosen, keep_until, today or audit.utcnow().date())
+    return inputs, build(inputs, options)
 
 
 def preview(session: Session, new_key: str, *, from_key: str) -> AdoptionPlan:
@@ -54,6 +61,7 @@ def adopt(
     decisions: DecisionRows,
     apply: bool,
     actor: Principal,
+    keep_until: date | None = None,
     today: date | None = None,
 ) -> AdoptionPlan:
     """The plan; with ``apply`` also carried out (409 ``adoption_needs_decisions`` while a
@@ -62,7 +70,10 @@ def adopt(
     ensure_manage_edition(session, actor, province=new.province, system=new.system)
     if apply:
         _lock(session, old)
-    inputs, outcome = compute(session, new_key, from_key=from_key, decisions=decisions)
+    today = today or audit.utcnow().date()
+    inputs, outcome = compute(
+        session, new_key, from_key=from_key, decisions=decisions, keep_until=keep_until, today=today
+    )
     if not apply:
         return outcome.public(inputs)
     if outcome.pending:
@@ -78,7 +89,7 @@ def adopt(
     plan = outcome.public(inputs)  # what is about to happen, before the rows change
     if not _has_work(session, inputs, outcome):
         return plan
-    _apply(session, inputs, outcome, actor=actor, today=today or audit.utcnow().date())
+    _apply(session, inputs, outcome, actor=actor, today=today)
     plan.applied = True
     plan.superseded_on = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
     audit.record(
@@ -126,7 +137,7 @@ def _apply(
     retired = [r for c in outcome.collisions for r in c[1]]
     # Losers first: the unique index on active offerings never sees two at once.
     _set_status(session, [r.id for r in retired], "withdrawn")
-    _set_status(session, [r.id for r in outcome.withdrawals], "suspended")
+    _set_status(session, [r.id for r, until in outcome.withdrawals if until is None], "suspended")
     _move(session, outcome.moves)
     _events(session, inputs, outcome, actor=actor)
     _supersede(session, inputs, outcome, today=today)
@@ -173,7 +184,9 @@ def _events(session: Session, inputs: Inputs, outcome: Outcome, *, actor: Princi
     ]
     events += [
         _event(r, "suspended", inputs, actor, new_code=None, relation="withdrawn")
-        for r in outcome.withdrawals
+        if until is None
+        else _event(r, "kept", inputs, actor, new_code=None, relation="withdrawn", until=str(until))
+        for r, until in outcome.withdrawals
     ]
     for keep, losers, target in outcome.collisions:
         events += [

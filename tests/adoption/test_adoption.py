@@ -3,11 +3,14 @@
 import csv
 import hashlib
 import io
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from app.adoption import service
 from app.audit import AuditLog
+from app.db import session_scope
 from app.programs.lifecycle import ProgramEvent
 from tests.adoption.conftest import (
     ADOPTION,
@@ -19,7 +22,7 @@ from tests.adoption.conftest import (
     SPLIT,
     WITHDRAWN,
 )
-from tests.core.conftest import count
+from tests.core.conftest import ADMIN, count
 from tests.publications.conftest import EXPECTED_2024_CSV
 
 SEED_PROGRAMS = DATA.parents[2] / "seed" / "programs_gz2024.csv"
@@ -267,3 +270,40 @@ def test_filings_after_adoption_name_the_successors(seeded_client, admin_headers
     assert found[1] == {"major.superseded": "0611"}
     assert found[2] == {"major.superseded": "0330"}
     assert found[3] == {}
+
+
+def test_withdrawn_codes_kept_until_a_day_are_suspended_once_it_has_come(
+    seeded_client, admin_headers, new_edition, seeded
+):
+    body = {"from": OLD, "apply": True, "decisions": DECISIONS, "keep_until": "2099-08-31"}
+    response = seeded_client.post(ADOPTION, json=body, headers=admin_headers)
+    assert response.status_code == 200, response.text
+    withdrawn = response.json()["withdrawn"]
+    assert {(w["old_code"], w["becomes"], w["until"]) for w in withdrawn} == {
+        ("0307", "active", "2099-08-31"),
+        ("0442", "active", "2099-08-31"),
+    }
+    rows = list(csv.DictReader(io.StringIO(_programs_csv(seeded_client).decode("utf-8-sig"))))
+    assert {r["status"] for r in rows if r["major_code"] in WITHDRAWN} == {"active"}
+
+    # Before the day, applying again changes nothing.
+    again = seeded_client.post(ADOPTION, json=body, headers=admin_headers).json()
+    assert (again["applied"], again["withdrawn"]) == (False, [])
+
+    # On the day after, the adoption suspends them (and only that).
+    with session_scope(seeded) as session:
+        plan = service.adopt(
+            session,
+            NEW,
+            from_key=OLD,
+            decisions=[],
+            apply=True,
+            actor=ADMIN,
+            today=date(2099, 9, 1),
+        )
+    assert plan.applied and plan.moved == [] and plan.collisions == []
+    assert {(w.old_code, w.becomes) for w in plan.withdrawn} == {
+        ("0307", "suspended"),
+        ("0442", "suspended"),
+    }
+    assert _programs_csv(seeded_client) == (DATA / "programs_after_adoption.csv").read_bytes()
