@@ -45,6 +45,8 @@ def expected_moves(decided: bool) -> set[tuple]:
     for p in seeded_programs():
         k = (p["college_code"], p["major_code"], p["level"], p["intake"])
         code = p["major_code"]
+        if len(code) != 4:
+            continue  # 中职 programs (MOE codes) are not in the technician catalog
         if code == "0528" or code in WITHDRAWN:
             continue
         if code in SPLIT:
