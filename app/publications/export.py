@@ -4,10 +4,8 @@ The technician layout is contract.md's Exports (fixed), the 中职 one its "中�
 byte for byte as tests/publications/data holds them."""
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-from openpyxl import Workbook
 
 from app import exporting
 from app.publications.layouts import Annex, Layout, Table
@@ -28,30 +26,75 @@ def checksum(layout: Layout, lines: Sequence[PublicationLine]) -> str:
     return hashlib.sha256(lines_csv(layout, lines, bom=True)).hexdigest()
 
 
-def _sheet(book: Workbook, name: str, table: Table, rows: Sequence[Any]) -> None:
-    sheet = exporting.Sheet(book.create_sheet(name), text_columns=table.text_columns)
-    sheet.append(table.header)
-    sheet.extend([exporting.guard(c) for c in table.cells(row)] for row in rows)
+HEADER_ROWS = 3  # the notice's title, its 文号 and date, then the column header
+MAX_WIDTH = 50
+
+
+def notice_line(publication: Publication) -> str:
+    """The line under the title as the notice prints it: 文号 (when known) and date."""
+    parts = []
+    if publication.document_number:
+        parts.append(f"文号：{publication.document_number}")
+    if publication.published_on:
+        day = publication.published_on
+        parts.append(f"日期：{day.year}年{day.month}月{day.day}日")
+    return "　".join(parts)
+
+
+def _width(value: Any) -> int:
+    """Display width in Excel's character units: a CJK character takes about two."""
+    text = "" if value is None else str(value)
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def _sheet(
+    book: Any, publication: Publication, name: str, title: str, table: Table, rows: Sequence[Any]
+) -> None:
+    """One sheet: the notice's title and 文号/date over the table, header frozen, each column
+    as wide as its widest cell (lists are a few hundred lines)."""
+    body = [[exporting.guard(c) for c in table.cells(row)] for row in rows]
+    widths = [
+        min(MAX_WIDTH, 2 + max(_width(v) for v in column))
+        for column in zip(table.header, *body, strict=False)
+    ]
+    bold = {"bold": True, "align": "center"}
+    sheet = exporting.FastSheet(book, name, text_columns=table.text_columns)
+    sheet.widths(widths)
+    width = len(table.header)
+    sheet.merged_title(exporting.guard(title), width, book.add_format({**bold, "font_size": 14}))
+    meta = exporting.guard(notice_line(publication))
+    sheet.merged_title(meta, width, book.add_format({"align": "center"}))
+    sheet.append(table.header, book.add_format({**bold, "border": 1}))
+    sheet.sheet.freeze_panes(HEADER_ROWS, 0)
+    sheet.extend(body)
 
 
 def lines_xlsx(
+    publication: Publication,
     layout: Layout,
     lines: Sequence[PublicationLine],
     annexes: Mapping[str, Sequence[Any]],
-) -> Iterator[bytes]:
-    """The main table on the first sheet, then one sheet per annex of the layout; codes as text
-    cells, formula-guarded."""
+) -> bytes:
+    """The main table on the first sheet, then one sheet per annex of the layout, each under
+    the notice's title and its 文号/date; codes as text cells, formula-guarded. The CSV stays
+    the bare table (contract.md)."""
 
-    def fill(book: Workbook) -> None:
-        _sheet(book, layout.sheet, layout.lines, lines)
+    def fill(book: Any) -> None:
+        _sheet(book, publication, layout.sheet, publication.title, layout.lines, lines)
         for annex in layout.annexes:
-            _sheet(book, annex.sheet, annex.table, annexes.get(annex.key, []))
+            title = f"{publication.title}（{annex.sheet}：{annex.title}）"
+            _sheet(book, publication, annex.sheet, title, annex.table, annexes.get(annex.key, []))
 
-    return exporting.xlsx_stream(fill)
+    return b"".join(exporting.fast_xlsx_stream(fill))
 
 
-def annex_xlsx(annex: Annex, rows: Sequence[Any]) -> Iterator[bytes]:
-    return exporting.xlsx_stream(lambda book: _sheet(book, annex.sheet, annex.table, rows))
+def annex_xlsx(publication: Publication, annex: Annex, rows: Sequence[Any]) -> bytes:
+    title = f"{publication.title}（{annex.sheet}：{annex.title}）"
+
+    def fill(book: Any) -> None:
+        _sheet(book, publication, annex.sheet, title, annex.table, rows)
+
+    return b"".join(exporting.fast_xlsx_stream(fill))
 
 
 def file_names(publication: Publication, ext: str, annex: Annex | None = None) -> tuple[str, str]:

@@ -3,10 +3,11 @@
 Included first in ``app.main`` so that literal paths (``/programs.csv``, ``/publications/diff``)
 win over the path parameters of other routers; within this router literal routes come first."""
 
+from hashlib import sha256
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from fastapi.responses import RedirectResponse, StreamingResponse
+from fastapi.responses import RedirectResponse
 
 from app import exporting
 from app.auth import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
@@ -45,20 +46,19 @@ XLSX_DOC: dict[int | str, dict] = {
 WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}}
 
 
-def _headers(names: tuple[str, str], publication: Publication | None) -> dict[str, str]:
-    """Download name, and for a published list the checksum of its canonical CSV."""
-    checksum = publication.checksum if publication else None
-    extra = {"X-Checksum-SHA256": checksum} if checksum else {}
-    return exporting.download_headers(*names, **extra)
+def _headers(names: tuple[str, str], body: bytes) -> dict[str, str]:
+    """Download name, and ``X-Checksum-SHA256``: the SHA-256 of these bytes, so any download
+    can be checked with ``sha256sum``. A list's stored ``checksum`` stays its canonical CSV's
+    (the default ``.csv`` download: same value there)."""
+    return exporting.download_headers(*names, **{"X-Checksum-SHA256": sha256(body).hexdigest()})
 
 
-def _csv(body: bytes, names: tuple[str, str], publication: Publication | None = None) -> Response:
-    return Response(body, media_type=exporting.CSV_MEDIA, headers=_headers(names, publication))
+def _csv(body: bytes, names: tuple[str, str]) -> Response:
+    return Response(body, media_type=exporting.CSV_MEDIA, headers=_headers(names, body))
 
 
-def _xlsx(body, names: tuple[str, str], publication: Publication | None = None) -> Response:
-    headers = _headers(names, publication)
-    return StreamingResponse(body, media_type=exporting.XLSX_MEDIA, headers=headers)
+def _xlsx(body: bytes, names: tuple[str, str]) -> Response:
+    return Response(body, media_type=exporting.XLSX_MEDIA, headers=_headers(names, body))
 
 
 # --- literal paths first -------------------------------------------------------------------
@@ -112,7 +112,8 @@ def diff_publications_xlsx(
     authority: AuthorityQuery = None,
 ):
     result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
-    return _xlsx(diffs.xlsx(result), ("新增专业名单对比.xlsx", "publications-diff.xlsx"))
+    body = b"".join(diffs.xlsx(result))
+    return _xlsx(body, ("新增专业名单对比.xlsx", "publications-diff.xlsx"))
 
 
 @router.get("/statistics/approvals", response_model=stats.ApprovalStats)
@@ -208,7 +209,7 @@ def publication_csv(
     publication = views.get_visible(session, publication_id, principal)
     layout = layout_of(publication.system)
     body = export.lines_csv(layout, service.lines_of(session, publication_id), bom=bom)
-    return _csv(body, export.file_names(publication, "csv"), publication)
+    return _csv(body, export.file_names(publication, "csv"))
 
 
 @router.get(
@@ -220,11 +221,12 @@ def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publicat
     """The main table and each annex of the list's layout as sheets, codes stored as text."""
     publication = views.get_visible(session, publication_id, principal)
     body = export.lines_xlsx(
+        publication,
         layout_of(publication.system),
         service.lines_of(session, publication_id),
         service.annexes_of(session, publication),
     )
-    return _xlsx(body, export.file_names(publication, "xlsx"), publication)
+    return _xlsx(body, export.file_names(publication, "xlsx"))
 
 
 def _annex(publication: Publication, key: str) -> Annex:
@@ -258,7 +260,7 @@ def publication_annex(
     rows = service.annex_rows(session, publication_id, found.key)
     names = export.file_names(publication, ext, found)
     if ext == "xlsx":
-        return _xlsx(export.annex_xlsx(found, rows), names)
+        return _xlsx(export.annex_xlsx(publication, found, rows), names)
     return _csv(export.table_csv(found.table, rows, bom=bom), names)
 
 

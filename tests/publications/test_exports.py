@@ -59,26 +59,71 @@ def test_download_name_is_chinese_per_rfc5987_with_an_ascii_fallback(seeded_clie
         assert unquote(value, encoding="utf-8") == f"2024年广州市技工院校新增专业名单.{ext}"
 
 
-def test_2024_list_xlsx_has_0702_as_a_text_cell_and_the_csv_rows(seeded_client, list_2024):
+def test_2024_list_xlsx_has_the_notice_title_then_the_csv_rows_with_0702_as_text(
+    seeded_client, list_2024
+):
     response = seeded_client.get(f"{API}/{list_2024['id']}.xlsx")
     assert response.status_code == 200
-    assert response.headers["x-checksum-sha256"] == list_2024["checksum"]
+    # The checksum of this download's own bytes; the list's stays the canonical CSV's.
+    assert response.headers["x-checksum-sha256"] == sha256(response.content)
+    assert response.headers["x-checksum-sha256"] != list_2024["checksum"]
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["附件1"]
-    code = sheet["E2"]
+    assert sheet["A1"].value == "2024年广州市技工院校新增专业名单"
+    assert sheet["A2"].value == "日期：2024年4月16日"  # the seeded notice's 文号 is unknown
+    assert {str(r) for r in sheet.merged_cells.ranges} == {"A1:I1", "A2:I2"}
+    assert sheet.freeze_panes == "A4"
+    assert sheet.column_dimensions["B"].width > 20  # 学校 is readable without resizing
+    code = sheet["E4"]
     assert code.value == "0702" and code.data_type == "s" and code.number_format == "@"
     expected = list(csv.reader(io.StringIO(EXPECTED_2024_CSV.read_text("utf-8-sig"))))
     rows = [
-        [("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)
+        [("" if v is None else str(v)) for v in row]
+        for row in sheet.iter_rows(min_row=3, values_only=True)
     ]
     assert rows == expected and len(rows) == 83
-    assert all(sheet.cell(row=r, column=5).data_type == "s" for r in range(2, 84))
+    assert all(sheet.cell(row=r, column=5).data_type == "s" for r in range(4, 86))
+
+
+def test_list_xlsx_prints_the_document_number_when_the_list_has_one(
+    seeded_client, list_2024, admin_headers
+):
+    correction = seeded_client.post(
+        f"{API}/{list_2024['id']}/corrections", headers=admin_headers, json={"reason": "补文号"}
+    )
+    assert correction.status_code in (200, 201), correction.text
+    draft = correction.json()["id"]
+    patched = seeded_client.patch(
+        f"{API}/{draft}", headers=admin_headers, json={"document_number": "穗人社函〔2024〕99号"}
+    )
+    assert patched.status_code == 200, patched.text
+    content = seeded_client.get(f"{API}/{draft}.xlsx", headers=admin_headers).content
+    sheet = load_workbook(io.BytesIO(content))["附件1"]
+    assert sheet["A2"].value == "文号：穗人社函〔2024〕99号　日期：2024年4月16日"
+
+
+def test_every_download_carries_the_sha256_of_its_own_bytes(seeded_client, list_2024):
+    base = f"{API}/{list_2024['id']}"
+    for path, params in (
+        (f"{base}.csv", {}),
+        (f"{base}.csv", {"bom": "false"}),
+        (f"{base}.xlsx", {}),
+        (f"{base}/specialties.csv", {}),
+        (f"{API}/diff.csv", {"from": list_2024["id"], "to": list_2024["id"]}),
+        (f"{API}/diff.xlsx", {"from": list_2024["id"], "to": list_2024["id"]}),
+    ):
+        response = seeded_client.get(path, params=params)
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["x-checksum-sha256"] == sha256(response.content), path
+    bare = seeded_client.get(f"{base}.csv", params={"bom": "false"})
+    assert bare.headers["x-checksum-sha256"] != list_2024["checksum"]
 
 
 def test_2024_list_xlsx_second_sheet_is_annex_2(seeded_client, list_2024):
     book = load_workbook(io.BytesIO(seeded_client.get(f"{API}/{list_2024['id']}.xlsx").content))
     sheet = book["附件2"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert sheet["A1"].value == "2024年广州市技工院校新增专业名单（附件2：新增特色专业名单）"
     assert rows[0] == ("专业名称", "专业编码", "培养层次", "学制", "专业大类", "申报学校")
     source = source_rows(SPECIALTIES_2024)
     assert [r[1] for r in rows[1:]] == [s["major_code"] for s in source]
@@ -90,7 +135,7 @@ def test_2024_list_xlsx_second_sheet_is_annex_2(seeded_client, list_2024):
         "交通类",
         "广州市技师学院",
     )
-    assert sheet["B2"].data_type == "s" and sheet["B2"].number_format == "@"
+    assert sheet["B4"].data_type == "s" and sheet["B4"].number_format == "@"
 
 
 def test_2024_specialties_csv_is_annex_2(seeded_client, list_2024):

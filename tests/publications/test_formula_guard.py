@@ -170,7 +170,7 @@ def test_publication_csv_prefixes_formula_cells(seeded_client, gz_admin, hostile
 def test_publication_xlsx_prefixes_formula_cells(seeded_client, gz_admin, hostile_draft):
     content = seeded_client.get(f"{API}/{hostile_draft['id']}.xlsx", headers=gz_admin).content
     book = load_workbook(io.BytesIO(content))
-    assert [c.value for c in book["附件1"][2]] == [
+    assert [c.value for c in book["附件1"][4]] == [
         1,
         "'" + COLLEGE,
         "'" + MAJOR,
@@ -181,7 +181,7 @@ def test_publication_xlsx_prefixes_formula_cells(seeded_client, gz_admin, hostil
         "五年",
         "'" + REMARK,
     ]
-    assert [c.value for c in book["附件2"][2]] == [
+    assert [c.value for c in book["附件2"][4]] == [
         "'" + MAJOR,
         "1599",
         "高级",

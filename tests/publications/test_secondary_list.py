@@ -117,19 +117,24 @@ def test_secondary_list_xlsx_has_the_notice_sheets_with_codes_as_text(
     assert response.headers["x-checksum-sha256"] == secondary_2024["checksum"]
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["附件一", "附件2", "附件3"]
-    first = [[("" if v is None else str(v)) for v in row] for row in book["附件一"].values]
+    # The notice's title and date over each sheet (rows 1–2), then the CSV's table.
+    assert book["附件一"]["A2"].value.startswith("日期：2024年4月")
+    first = [
+        [("" if v is None else str(v)) for v in row]
+        for row in book["附件一"].iter_rows(min_row=3, values_only=True)
+    ]
     expected = [
         r.split(",")
         for r in EXPECTED_SECONDARY_CSV.read_bytes().decode("utf-8-sig").split("\r\n")
         if r
     ]
     assert first == expected
-    code = book["附件一"]["D2"]
+    code = book["附件一"]["D4"]
     assert code.value == "700304" and code.data_type == "s" and code.number_format == "@"
-    assert book["附件3"]["C4"].value == "艺术设计与制作（动漫设计方向）"
+    assert book["附件3"]["C6"].value == "艺术设计与制作（动漫设计方向）"
     alone = seeded_client.get(f"{API}/{secondary_2024['id']}/projects.xlsx")
     sheet = load_workbook(io.BytesIO(alone.content))["附件2"]
-    assert sheet["D12"].value == "番禺职校-百援精养新能源汽车示范实训基地"
+    assert sheet["D14"].value == "番禺职校-百援精养新能源汽车示范实训基地"
 
 
 def test_technician_list_is_unchanged_beside_the_secondary_one(seeded_client, list_2024):
