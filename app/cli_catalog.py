@@ -14,6 +14,7 @@ from app.cli_import import _print_errors, _say, cli_actor
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import AppError
+from app.i18n import t
 
 catalog_app = typer.Typer(help="Catalog editions: adopting a new edition.", no_args_is_help=True)
 
@@ -22,21 +23,25 @@ def plan_lines(plan) -> list[str]:
     """The plan as text lines (tab-separated, for a terminal and for scripts)."""
     out = []
     for n in plan.needs_decision:
-        cands = " | ".join(f"{c.code} {c.name}" for c in n.candidates) or "（任选新目录专业）"
-        out.append(_line("待定", n, f"{n.relation}: {cands}"))
+        cands = " | ".join(f"{c.code} {c.name}" for c in n.candidates) or t("cli.adopt.any_major")
+        out.append(_line(t("cli.adopt.pending"), n, f"{n.relation}: {cands}"))
     for c in plan.collisions:
         retired = ", ".join(f"#{r.program_id} {r.old_code}" for r in c.retire)
         out.append(
             "\t".join(
-                ("合并冲突", c.college_code, c.college, c.level or "", c.intake)
-                + (f"→ {c.new_code} {c.new_name}: 保留 #{c.keep.program_id}，撤销 {retired}",)
+                (t("cli.adopt.collision"), c.college_code, c.college, c.level or "", c.intake)
+                + (
+                    f"→ {c.new_code} {c.new_name}: "
+                    + t("cli.adopt.keep_retire", keep=c.keep.program_id, retired=retired),
+                )
             )
         )
     for w in plan.withdrawn:
-        out.append(_line("撤销专业", w, f"→ 在办至 {w.until}" if w.until else "→ 停招"))
+        becomes = t("cli.adopt.active_until", until=w.until) if w.until else t("cli.adopt.suspend")
+        out.append(_line(t("cli.adopt.withdrawn"), w, f"→ {becomes}"))
     for m in plan.moved:
-        how = f"{m.relation}, 决定" if m.decided else m.relation
-        out.append(_line("迁移", m, f"→ {m.new_code} {m.new_name} ({how})"))
+        how = f"{m.relation}, {t('cli.adopt.decided')}" if m.decided else m.relation
+        out.append(_line(t("cli.adopt.moved"), m, f"→ {m.new_code} {m.new_name} ({how})"))
     return out
 
 
@@ -113,11 +118,11 @@ def adopt_cmd(
     for line in plan_lines(plan):
         print(line)
     if refused is not None:
-        _say(f"未应用：{refused.detail['message']}")
+        _say(t("cli.adopt.refused", message=refused.detail["message"]))
     elif plan.applied:
-        _say(f"已应用：{from_} 自 {plan.superseded_on} 起由 {new} 取代")
+        _say(t("cli.adopt.applied", old=from_, new=new, day=plan.superseded_on))
     elif apply:
-        _say("无需更改：已全部应用")
+        _say(t("cli.adopt.nothing"))
     print(plan.summary_line())
     if refused is not None:
         raise typer.Exit(1)

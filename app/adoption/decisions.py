@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from app.adoption.plan import DecisionKey, Inputs, Row, key_index
 from app.catalog.codes import code_problem
+from app.i18n import Joined, t
 from app.tabular import RowErrors, read_table, require
 
 COLUMNS = ("college_code", "old_code", "level", "intake", "new_code")
@@ -51,7 +52,7 @@ def check(rows: list[tuple[int, dict[str, str]]], inputs: Inputs) -> dict[Decisi
                 number,
                 "old_code",
                 "entry.duplicate",
-                f"同一专业设置已在第 {first_row[key]} 行作出决定",
+                t("entry.duplicate.decision", row=first_row[key]),
                 value=cells["old_code"],
             )
             continue
@@ -80,7 +81,7 @@ def _unknown(errors: RowErrors, number: int, cells: dict[str, str], inputs: Inpu
                 number,
                 column,
                 "adoption.unknown_program",
-                f"{inputs.old.key} 中没有与之相符的在办或停招专业设置（{column}）",
+                t("adoption.unknown_program", edition=inputs.old.key, column=column),
                 value=value,
             )
             return
@@ -113,7 +114,7 @@ def _check_code(errors: RowErrors, number: int, new_code: str, row: Row, inputs:
             number,
             "new_code",
             "major.unknown_code",
-            f"{inputs.new.key} 中没有专业代码 {new_code}",
+            t("major.unknown_code.edition", edition=inputs.new.key, code=new_code),
             value=new_code,
         )
         return False
@@ -126,7 +127,7 @@ def _check_code(errors: RowErrors, number: int, new_code: str, row: Row, inputs:
             number,
             "new_code",
             "adoption.no_decision_needed",
-            f"{row.code} 在新目录中撤销，没有后继专业；留空",
+            t("adoption.no_decision_needed.withdrawn", code=row.code),
             value=new_code,
         )
         return False
@@ -137,7 +138,7 @@ def _check_code(errors: RowErrors, number: int, new_code: str, row: Row, inputs:
             number,
             "new_code",
             "adoption.no_decision_needed",
-            f"{row.code} 按对照表自动对应 {codes[0]}",
+            t("adoption.no_decision_needed.automatic", code=row.code, successor=codes[0]),
             value=new_code,
             suggestion=codes[0],
         )
@@ -147,7 +148,7 @@ def _check_code(errors: RowErrors, number: int, new_code: str, row: Row, inputs:
             number,
             "new_code",
             "adoption.not_a_candidate",
-            f"{row.code} 拆分为 {'、'.join(codes)}，{new_code} 不在其中",
+            t("adoption.not_a_candidate", code=row.code, codes=Joined(codes), new_code=new_code),
             value=new_code,
             suggestion="|".join(codes),
         )

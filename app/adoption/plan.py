@@ -178,15 +178,15 @@ def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEditi
     """The two editions, checked: same system, distinct, the old one not replaced by another."""
     new, old = get_edition(session, new_key), get_edition(session, old_key)
     if new.id == old.id:
-        raise Invalid({"message": "新旧版本不能相同"}, error="same_edition")
+        raise Invalid(error="same_edition")
     if new.system != old.system or new.kind != "national" or old.kind == "supplement":
         raise Invalid(
-            {"message": f"{new_key} 不能取代 {old_key}：须为同一类别的全国目录"},
-            error="edition_mismatch",
+            error="edition_mismatch", msg="edition_mismatch.adoption", new=new_key, old=old_key
         )
     if old.superseded_by not in (None, new.key):
         raise Conflict(
-            {"message": f"{old_key} 已被另一版本取代", "superseded_on": str(old.superseded_on)},
+            {"superseded_by": old.superseded_by, "superseded_on": str(old.superseded_on)},
+            key=old_key,
             error="edition_superseded",
         )
     return new, old

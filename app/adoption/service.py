@@ -79,7 +79,6 @@ def adopt(
     if outcome.pending:
         raise Conflict(
             {
-                "message": f"{len(outcome.pending)} 个专业设置尚待决定新专业代码，未作任何更改",
                 "needs_decision": [
                     p.model_dump(mode="json") for p in outcome.public(inputs).needs_decision
                 ],

@@ -19,6 +19,7 @@ from app.catalog.models import CatalogEdition, Crosswalk, Major
 from app.catalog.schemas import Relation
 from app.catalog.service import get_edition
 from app.errors import Invalid
+from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, Table, read_table, require
 from app.text import normalize_name
 
@@ -92,7 +93,11 @@ class _Checker:
         edition = self.editions[key]
         if edition is None or edition.id == self.new.id:
             self.errors.add(
-                number, "old_edition", "entry.invalid_value", f"没有可用的原目录 {key}", value=key
+                number,
+                "old_edition",
+                "entry.invalid_value",
+                t("entry.invalid_value.old_edition", key=key),
+                value=key,
             )
             return None
         return edition
@@ -112,7 +117,11 @@ class _Checker:
         known = self.majors(edition).get(code)
         if known is None and (edition.id == self.new.id or not edition.partial):
             self.errors.add(
-                number, column, "major.unknown_code", f"{edition.key} 中没有 {code}", value=code
+                number,
+                column,
+                "major.unknown_code",
+                t("major.unknown_code.edition", edition=edition.key, code=code),
+                value=code,
             )
         elif known is not None and name and normalize_name(name) != normalize_name(known):
             name_column = column.replace("code", "name")
@@ -120,7 +129,7 @@ class _Checker:
                 number,
                 name_column,
                 "major.name_mismatch",
-                f"{edition.key} 中 {code} 的名称是 {known}",
+                t("major.name_mismatch.edition", edition=edition.key, code=code, name=known),
                 value=name,
                 suggestion=known,
             )
@@ -130,12 +139,12 @@ class _Checker:
             return None
         relation = RELATIONS.get(cells["relation"].strip().lower())
         if relation is None:
-            allowed = "、".join(k for k in RELATIONS if not k.isascii())
+            allowed = Joined(k for k in RELATIONS if not k.isascii())
             self.errors.add(
                 number,
                 "relation",
                 "entry.invalid_value",
-                f"未知的对应关系（{allowed}）",
+                t("entry.invalid_value.relation", allowed=allowed),
                 value=cells["relation"],
             )
             return None
@@ -151,7 +160,9 @@ class _Checker:
                 number,
                 "new_code",
                 "entry.missing_field" if new_code is None else "entry.invalid_value",
-                "撤销的专业没有新专业代码" if new_code else "须填写新专业代码",
+                t("entry.invalid_value.withdrawn_new_code")
+                if new_code
+                else t("entry.missing_field", field="new_code"),
                 value=new_code,
             )
         elif new_code:
@@ -171,7 +182,7 @@ def _check_lines(checker: _Checker, lines: list[Line]) -> None:
                 line.row,
                 "new_code",
                 "entry.duplicate",
-                f"与第 {seen[key]} 行相同",
+                t("entry.duplicate", value=line.old_code, row=seen[key]),
                 value=line.old_code,
             )
             continue
@@ -185,7 +196,7 @@ def _check_lines(checker: _Checker, lines: list[Line]) -> None:
                     line.row,
                     "relation",
                     "crosswalk.inconsistent",
-                    f"{line.old_code} 有多行对应，只有拆分可以对应多个新专业",
+                    t("crosswalk.inconsistent.many", code=line.old_code),
                     value=line.relation.value,
                 )
         elif len(split) == 1:
@@ -193,7 +204,7 @@ def _check_lines(checker: _Checker, lines: list[Line]) -> None:
                 split[0].row,
                 "relation",
                 "crosswalk.inconsistent",
-                "拆分至少对应两个新专业",
+                t("crosswalk.inconsistent.split"),
                 value="split",
             )
     covered = {code for edition, code in by_code if edition == checker.old.key}
@@ -202,7 +213,7 @@ def _check_lines(checker: _Checker, lines: list[Line]) -> None:
             1,
             "old_code",
             "crosswalk.missing_code",
-            f"{checker.old.key} 的 {code} 不在对照表中",
+            t("crosswalk.missing_code", edition=checker.old.key, code=code),
             value=code,
         )
 
@@ -251,7 +262,7 @@ def import_crosswalk(
     new, old = get_edition(session, key), get_edition(session, from_edition)
     ensure_manage_edition(session, actor, province=new.province, system=new.system)
     if new.id == old.id:
-        raise Invalid({"message": "新旧版本不能相同"}, error="same_edition")
+        raise Invalid(error="same_edition")
     table = _rename(read_table(data, filename=filename, max_rows=max_rows))
     checker = _Checker(session, old, new)
     lines = [line for n, cells in table.rows if (line := checker.row(n, cells)) is not None]

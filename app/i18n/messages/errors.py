@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "crosswalk_exists": ("此对照行已存在", "this crosswalk line exists"),
     "crosswalk_not_found": ("没有编号为 {id} 的对照行", "no crosswalk line {id}"),
+    "edition_mismatch.adoption": (
+        "{new} 不能取代 {old}：两者须为同一类别（技工院校或中职）的全国目录",
+        "{new} cannot replace {old}: both must be national catalogs of one system",
+    ),
     "edition_superseded": (
         "{key} 已被另一版本取代",
         "{key} is already superseded by another edition",

@@ -144,6 +144,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{code} splits into {codes}; {new_code} is not one of them",
     ),
     "crosswalk.inconsistent": ("对照关系不一致", "the crosswalk lines disagree"),
+    "entry.duplicate.decision": (
+        "同一专业设置已在第 {row} 行作出决定",
+        "the same program is decided on row {row}",
+    ),
+    "major.unknown_code.edition": (
+        "{edition} 中没有专业代码 {code}",
+        "{edition} has no code {code}",
+    ),
+    "major.name_mismatch.edition": (
+        "{edition} 中 {code} 的名称是 {name}",
+        "in {edition}, {code} is named {name}",
+    ),
+    "entry.invalid_value.old_edition": (
+        "没有可用的原目录 {key}",
+        "no usable older edition {key}",
+    ),
+    "entry.invalid_value.relation": (
+        "未知的对应关系（应填{allowed}）",
+        "unknown relation (use {allowed})",
+    ),
+    "entry.invalid_value.withdrawn_new_code": (
+        "撤销的专业没有新专业代码，请留空",
+        "a withdrawn code has no new code; leave it blank",
+    ),
     "crosswalk.inconsistent.many": (
         "{code} 有多行对应，只有拆分可以对应多个新专业",
         "{code} has several lines; only a split maps to several new majors",
