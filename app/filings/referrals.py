@@ -70,8 +70,17 @@ def _add_major(
     category = (data.category or referral.category).strip()
     if not category:
         raise Invalid(error="category_required")
+    code = next_free_code(session, edition)
+    if data.code and data.code != code:
+        # the page showed a code before the admin confirmed; another approval took it since
+        raise Conflict(
+            {"shown": data.code, "next_code": code},
+            error="code_changed",
+            shown=data.code,
+            code=code,
+        )
     major_data = MajorCreate(
-        code=next_free_code(session, edition),
+        code=code,
         name=(data.name or referral.proposed_name).strip(),
         category=category,
         added_year=filing.year,
@@ -153,6 +162,14 @@ def decide_referral(
     return referral
 
 
+def next_code_preview(session: Session, referral_id: int, *, actor: Principal) -> str:
+    """The code an approval would give now (shown before the admin confirms; approving with
+    ``code`` set refuses with 409 code_changed if another approval took it meanwhile)."""
+    referral = get_referral(session, referral_id)
+    check_province_admin(session, actor, referral)
+    return next_free_code(session, specialty_edition(session, referral.authority_id, lock=False))
+
+
 def list_referrals(
     session: Session,
     *,
@@ -208,4 +225,8 @@ def get_referral_public(session: Session, referral_id: int, *, actor: Principal)
         get_referral(session, referral_id)  # raises NotFound
     assert row is not None
     check_province_admin(session, actor, row[0])
-    return referral_public(*row)
+    public = referral_public(*row)
+    if public.status == "pending":
+        edition = specialty_edition(session, row[0].authority_id, lock=False)
+        public.next_code = next_free_code(session, edition)
+    return public

@@ -167,6 +167,12 @@ class ReferralDecisionIn(BaseModel):
         description="the name the province adopts (default: the proposal)",
     )
     category: str | None = Field(default=None, max_length=40)
+    code: str | None = Field(
+        default=None,
+        max_length=4,
+        description="the next free code as shown before confirming (next_code of GET "
+        "/referrals/{id}); 409 code_changed if another approval took it meanwhile",
+    )
 
 
 class ReferralPublic(BaseModel):
@@ -182,6 +188,9 @@ class ReferralPublic(BaseModel):
     major_code: str | None
     created_at: datetime
     decided_at: datetime | None
+    next_code: str | None = Field(
+        default=None, description="pending: the 8xxx code an approval would give now"
+    )
 
 
 MOMENT_HELP = (

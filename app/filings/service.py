@@ -249,8 +249,15 @@ def _check_version(
 
 
 def update_filing(
-    session: Session, filing_id: int, data: FilingUpdate, *, actor: Principal
+    session: Session,
+    filing_id: int,
+    data: FilingUpdate,
+    *,
+    actor: Principal,
+    change: dict | None = None,
 ) -> Filing:
+    """Replace a draft's entries (checked again). ``change`` says what the edit was when it is
+    known (an accepted suggestion); it goes to the history and the audit record."""
     filing = locked_filing(session, filing_id)
     access.check_write(session, actor, filing)
     _check_version(session, filing, data.version, data.entries)
@@ -270,6 +277,8 @@ def update_filing(
         "errors": errors,
         "warnings": warnings,
     }
+    if change:
+        after["change"] = change
     record_event(session, filing, actor, "edited", detail={"before": before, "after": after})
     audit.record(
         session,

@@ -1,0 +1,255 @@
+"""Bureau admin pages: filing rounds (open, read, edit the window and editions, extend, close
+early — in the bureau's time zone, audited by the service) and the year's list (draft from a
+round, preview as the notice, publish with a confirmation and its checksum, correct with a
+reason). The same services as the API."""
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from app.authorities.models import Authority
+from app.catalog import service as catalog
+from app.db import SessionDep
+from app.filings import rounds, service, views
+from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
+from app.i18n import t
+from app.localtime import form_value
+from app.publications import corrections
+from app.publications import service as publications
+from app.publications import views as publication_views
+from app.publications.schemas import CorrectionIn, PublicationCreate
+from app.web.actor import signed_in
+from app.web.csrf import CsrfChecked
+from app.web.forms import Form, attempt, message_of, notice_key, number, text
+from app.web.templating import redirect, render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def _zone(request: Request):
+    return request.app.state.settings.zone
+
+
+def _notice(request: Request) -> str | None:
+    key = notice_key(request.query_params.get("notice"))
+    return t(key) if key else None
+
+
+def _moment(form: FormData, name: str) -> date | datetime | None:
+    """A date (``2026-03-31``) or a local date-time (``2026-03-31T17:30``) as typed."""
+    value = text(form, name)
+    if not value:
+        return None
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+# ---- rounds -------------------------------------------------------------------------------
+
+
+@router.get("/rounds")
+def round_list_page(request: Request, session: SessionDep) -> Response:
+    return round_list(request, session)
+
+
+def round_list(request: Request, session: SessionDep, **extra) -> Response:
+    actor = signed_in(request, session, "admin")
+    authority = None if actor.authority_id is None else _authority_code(session, actor)
+    items = rounds.list_rounds(session, zone=_zone(request), authority=authority, limit=200)
+    status = extra.pop("status_code", 200)
+    return render(
+        request,
+        "admin/rounds.html",
+        rounds=items[:200],
+        year=datetime.now().year,
+        zone=_zone(request).key,
+        notice=_notice(request),
+        status_code=status,
+        **extra,
+    )
+
+
+def _authority_code(session: SessionDep, actor) -> str:
+    authority = session.get(Authority, actor.authority_id)
+    return authority.code if authority else ""
+
+
+@router.post("/rounds")
+def create_round(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
+    actor = signed_in(request, session, "admin")
+
+    def act():
+        data = RoundCreate(
+            year=number(form, "year") or 0,
+            title=text(form, "title"),
+            opens_at=_moment(form, "opens_at"),  # type: ignore[arg-type]
+            closes_at=_moment(form, "closes_at"),  # type: ignore[arg-type]
+            authority=text(form, "authority") or None,
+        )
+        return rounds.create_round(session, data, actor=actor, zone=_zone(request))
+
+    created, error = _try(session, act)
+    if error is not None:
+        return round_list(request, session, error=error, status_code=422)
+    assert created is not None
+    return redirect(f"/admin/rounds/{created.id}?notice=web.rounds.created")
+
+
+def _try(session: SessionDep, act):
+    """A service call whose refusal (or a malformed date in the form) is shown on the page."""
+    try:
+        result, error = attempt(session, act)
+    except ValueError as exc:
+        session.rollback()
+        return None, str(exc)
+    return result, (message_of(error) if error is not None else None)
+
+
+def round_page(
+    request: Request, session: SessionDep, round_id: int, *, status_code: int = 200, **extra
+) -> Response:
+    actor = signed_in(request, session, "admin")
+    zone = _zone(request)
+    shown = rounds.get_round_public(session, round_id, zone=zone)
+    filings = service.list_filings(session, actor=actor, round_id=round_id, limit=200)
+    return render(
+        request,
+        "admin/round.html",
+        round=shown,
+        opens_value=form_value(shown.opens_at, zone),
+        closes_value=form_value(shown.closes_at, zone),
+        editions=[e.key for e in catalog.list_editions(session)],
+        filings=views.summaries(session, filings[:200]),
+        notice=_notice(request),
+        status_code=status_code,
+        **extra,
+    )
+
+
+@router.get("/rounds/{round_id}")
+def show_round(round_id: int, request: Request, session: SessionDep) -> Response:
+    return round_page(request, session, round_id)
+
+
+@router.post("/rounds/{round_id}")
+def edit_round(
+    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "admin")
+
+    def act():
+        chosen = [v for v in form.getlist("editions") if isinstance(v, str) and v]
+        data = RoundUpdate(
+            title=text(form, "title"),
+            opens_at=_moment(form, "opens_at"),
+            closes_at=_moment(form, "closes_at"),
+            editions=chosen or None,
+            reason=text(form, "reason") or None,
+        )
+        return rounds.update_round(session, round_id, data, actor=actor, zone=_zone(request))
+
+    _, error = _try(session, act)
+    if error is not None:
+        return round_page(request, session, round_id, status_code=422, error=error)
+    return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.saved")
+
+
+@router.post("/rounds/{round_id}/close")
+def close_round(
+    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "admin")
+    data = RoundClose(reason=text(form, "reason") or None)
+    _, error = _try(session, lambda: rounds.close_round(session, round_id, data, actor=actor))
+    if error is not None:
+        return round_page(request, session, round_id, status_code=409, error=error)
+    return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.closed_now")
+
+
+@router.post("/rounds/{round_id}/draft")
+def draft_list(
+    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "admin")
+    shown = rounds.get_round_public(session, round_id, zone=_zone(request))
+
+    def act():
+        data = PublicationCreate(
+            authority=shown.authority,
+            year=shown.year,
+            title=text(form, "title") or shown.title or str(shown.year),
+            document_number=text(form, "document_number"),
+            round_id=round_id,
+        )
+        return publications.create_draft(session, data, actor=actor)
+
+    drafted, error = _try(session, act)
+    if error is not None:
+        return round_page(request, session, round_id, status_code=422, error=error)
+    assert drafted is not None
+    return redirect(f"/admin/publications/{drafted.id}?notice=web.pubs.drafted")
+
+
+# ---- publications -------------------------------------------------------------------------
+
+
+@router.get("/publications")
+def publication_list(request: Request, session: SessionDep) -> Response:
+    actor = signed_in(request, session, "admin", "reviewer")
+    items = publication_views.list_publications(
+        session, actor, year=None, series=None, authority=None, status=None, after=None, limit=200
+    )
+    return render(request, "admin/publications.html", items=items[:200])
+
+
+def publication_page(
+    request: Request, session: SessionDep, publication_id: int, *, status_code: int = 200, **extra
+) -> Response:
+    actor = signed_in(request, session, "admin", "reviewer")
+    publication = publication_views.get_visible(session, publication_id, actor)
+    return render(
+        request,
+        "admin/publication.html",
+        pub=publication_views.public(session, publication),
+        notice=_notice(request),
+        status_code=status_code,
+        **extra,
+    )
+
+
+@router.get("/publications/{publication_id}")
+def show_publication(publication_id: int, request: Request, session: SessionDep) -> Response:
+    return publication_page(request, session, publication_id)
+
+
+@router.post("/publications/{publication_id}/publish")
+def publish(
+    publication_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "admin")
+    if text(form, "confirm") != "yes":
+        return publication_page(
+            request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
+        )
+    _, error = _try(session, lambda: publications.publish(session, publication_id, actor=actor))
+    if error is not None:
+        return publication_page(request, session, publication_id, status_code=409, error=error)
+    return redirect(f"/admin/publications/{publication_id}?notice=web.pubs.published")
+
+
+@router.post("/publications/{publication_id}/corrections")
+def correct(
+    publication_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "admin")
+
+    def act():
+        data = CorrectionIn(reason=text(form, "reason"))
+        return corrections.correct(session, publication_id, data, actor=actor)
+
+    made, error = _try(session, act)
+    if error is not None:
+        return publication_page(request, session, publication_id, status_code=422, error=error)
+    assert made is not None
+    return redirect(f"/admin/publications/{made.id}?notice=web.pubs.corrected")

@@ -1,0 +1,220 @@
+"""College pages: upload a spreadsheet, the filing page (rows, findings in the reader's language,
+one-click suggestions, save with stale-save protection, submit, withdraw). Reviewers see the same
+filing page with their decision controls (``app.web.review``). Thin: read the form, call the
+service the API calls, render."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from app.audit import utcnow
+from app.colleges.models import College
+from app.db import SessionDep
+from app.errors import AppError
+from app.filings import editing, importer, service, views
+from app.filings.review import clean_indexes
+from app.filings.schemas import EntryIn, FilingUpdate, VersionIn
+from app.i18n import t
+from app.localtime import show
+from app.notices import open_rounds_for
+from app.web.actor import signed_in
+from app.web.csrf import CsrfChecked
+from app.web.forms import Form, attempt, message_of, notice_key, number, text
+from app.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+GRID = ("major_code", "major_name", "category", "intake", "level", "length_years", "remark")
+HIDDEN = ("kind", "former_name", "row")
+
+
+def _zone(request: Request):
+    return request.app.state.settings.zone
+
+
+@router.get("/filings/new")
+def new_filing(request: Request, session: SessionDep) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    year = utcnow().year
+    if actor.college_id is not None:  # the year of the round open for this college, if any
+        college = session.get(College, actor.college_id)
+        open_now = open_rounds_for(session, college, zone=_zone(request)) if college else []
+        year = open_now[0].year if open_now else year
+    return render(request, "filings/new.html", year=year)
+
+
+@router.post("/filings/new")
+def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    upload = form.get("file")
+    year = number(form, "year") or utcnow().year
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return render(request, "filings/new.html", year=year, error=t("web.filings.choose_file"), status_code=422)
+    data = upload.file.read()
+    filing, error = attempt(
+        session,
+        lambda: importer.import_filing(
+            session,
+            data,
+            filename=upload.filename or "",
+            year=year,
+            college_code=text(form, "college") or None,
+            actor=actor,
+            max_rows=request.app.state.settings.max_upload_rows,
+        ),
+    )
+    if error is not None:
+        return _upload_refused(request, year, error)
+    assert filing is not None
+    return redirect(f"/filings/{filing.id}")
+
+
+def _upload_refused(request: Request, year: int, error: AppError) -> Response:
+    rows = []
+    if isinstance(error.detail, dict):
+        rows = error.detail.get("errors") or []
+    return render(
+        request,
+        "filings/new.html",
+        year=year,
+        error=message_of(error),
+        row_errors=rows,
+        status_code=error.status_code,
+    )
+
+
+def filing_page(
+    request: Request,
+    session: SessionDep,
+    filing_id: int,
+    *,
+    status_code: int = 200,
+    **extra,
+) -> Response:
+    actor = signed_in(request, session)
+    filing = service.get_filing(session, filing_id, actor=actor)
+    public = views.filing_public(session, filing)
+    zone = _zone(request)
+    stale = extra.get("stale")
+    if isinstance(stale, dict) and stale.get("changed_at"):
+        extra["stale_at"] = show(datetime.fromisoformat(stale["changed_at"]), zone)
+    return render(
+        request,
+        "filings/detail.html",
+        status_code=status_code,
+        filing=public,
+        actor=actor,
+        can_edit=public.status == "draft" and actor.role in ("college", "admin"),
+        can_withdraw=public.status in ("draft", "submitted") and actor.role in ("college", "admin"),
+        can_decide=public.status == "submitted" and actor.role in ("reviewer", "admin"),
+        clean=_clean(session, filing) if public.status == "submitted" else [],
+        grid=GRID,
+        when=lambda moment, deadline=False: show(moment, zone, deadline=deadline),
+        notice=t_notice(request),
+        **extra,
+    )
+
+
+def _clean(session: SessionDep, filing) -> list[int]:
+    return clean_indexes(session, filing)
+
+
+def t_notice(request: Request) -> str | None:
+    key = notice_key(request.query_params.get("notice"))
+    return t(key) if key else None
+
+
+@router.get("/filings/{filing_id}")
+def show_filing(filing_id: int, request: Request, session: SessionDep) -> Response:
+    return filing_page(request, session, filing_id)
+
+
+def entries_from(form: FormData) -> list[EntryIn]:
+    """The grid's rows as entries: ``e<i>.<field>`` inputs; a row left wholly blank is no entry."""
+    count = number(form, "rows") or 0
+    entries = []
+    for i in range(count):
+        values = {name: text(form, f"e{i}.{name}") for name in GRID + HIDDEN}
+        if not any(values[name] for name in GRID):
+            continue
+        row = values.pop("row")
+        entries.append(EntryIn(**values, row=int(row) if row.isdigit() else None))
+    return entries
+
+
+@router.post("/filings/{filing_id}/save")
+def save_filing(
+    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    typed = entries_from(form)
+    data = FilingUpdate(version=number(form, "version") or 0, entries=typed)
+    _, error = attempt(session, lambda: service.update_filing(session, filing_id, data, actor=actor))
+    if error is None:
+        return redirect(f"/filings/{filing_id}?notice=web.filings.saved")
+    if error.error == "stale_version":
+        # nothing lost: the page shows the current version and keeps the clerk's edit in the grid
+        return filing_page(
+            request, session, filing_id, status_code=409, stale=error.detail, typed=typed
+        )
+    return filing_page(
+        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+    )
+
+
+@router.post("/filings/{filing_id}/suggestions")
+def accept_suggestion(
+    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    _, error = attempt(
+        session,
+        lambda: editing.apply_suggestion(
+            session,
+            filing_id,
+            number(form, "index") or 0,
+            text(form, "code"),
+            version=number(form, "version") or 0,
+            actor=actor,
+        ),
+    )
+    if error is None:
+        return redirect(f"/filings/{filing_id}?notice=web.filings.accepted")
+    if error.error == "stale_version":
+        return filing_page(request, session, filing_id, status_code=409, stale=error.detail)
+    return filing_page(
+        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+    )
+
+
+@router.post("/filings/{filing_id}/submit")
+def submit_filing(
+    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    data = VersionIn(version=number(form, "version"))
+    _, error = attempt(session, lambda: service.submit_filing(session, filing_id, data, actor=actor))
+    if error is None:
+        return redirect(f"/filings/{filing_id}?notice=web.filings.submitted")
+    return filing_page(
+        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+    )
+
+
+@router.post("/filings/{filing_id}/withdraw")
+def withdraw_filing(
+    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "college", "admin")
+    data = VersionIn(version=number(form, "version"))
+    reason = text(form, "reason") or None
+    _, error = attempt(
+        session,
+        lambda: service.withdraw_filing(session, filing_id, data, actor=actor, reason=reason),
+    )
+    if error is None:
+        return redirect(f"/filings/{filing_id}?notice=web.filings.withdrawn")
+    return filing_page(
+        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+    )

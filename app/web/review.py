@@ -1,0 +1,101 @@
+"""Reviewer pages: the queue per round with counts, and decisions (per entry and in bulk) posted
+from the filing page. The same services as the API: ``review.decide_entry`` / ``decide_entries``."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.errors import Invalid
+from app.filings import review, rounds, service, views
+from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
+from app.web.actor import signed_in
+from app.web.csrf import CsrfChecked
+from app.web.filing import filing_page
+from app.web.forms import Form, attempt, message_of, text
+from app.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+STATES = ("submitted", "decided", "withdrawn")
+
+
+@router.get("/review")
+def queue(
+    request: Request,
+    session: SessionDep,
+    round: int | None = None,
+    college: str | None = None,
+    major: str | None = None,
+    status: str = "submitted",
+) -> Response:
+    actor = signed_in(request, session, "reviewer", "admin")
+    rows = service.list_filings(
+        session,
+        actor=actor,
+        status=status if status in STATES else None,
+        round_id=round,
+        college=college or None,
+        major=major or None,
+        limit=200,
+    )
+    zone = request.app.state.settings.zone
+    return render(
+        request,
+        "review/queue.html",
+        filings=views.summaries(session, rows[:200]),
+        rounds=rounds.list_rounds(session, zone=zone, limit=100),
+        chosen={"round": round, "college": college or "", "major": major or "", "status": status},
+        states=STATES,
+    )
+
+
+@router.post("/filings/{filing_id}/entries/{index}/decision")
+def decide_one(
+    filing_id: int, index: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    actor = signed_in(request, session, "reviewer", "admin")
+    reason = text(form, f"reason-{index}") or text(form, "reason") or None
+
+    def act():
+        data = DecisionIn(decision=text(form, "decision"), reason=reason)  # type: ignore[arg-type]
+        return review.decide_entry(session, filing_id, index, data, actor=actor)
+
+    return _after(request, session, filing_id, act)
+
+
+@router.post("/filings/{filing_id}/decisions")
+def decide_many(
+    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+) -> Response:
+    """Bulk: the ticked entries get the pressed decision; ``select=clean`` approves every
+    undecided entry without findings (chosen by the review service)."""
+    actor = signed_in(request, session, "reviewer", "admin")
+
+    def act():
+        if text(form, "select") == "clean":
+            filing = service.get_filing(session, filing_id, actor=actor)
+            picked, decision = review.clean_indexes(session, filing), "approved"
+        else:
+            picked = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
+            decision = text(form, "decision")
+        if not picked:
+            raise Invalid(error="nothing_selected")
+        reason = text(form, "reason") or None
+        decisions = [EntryDecisionIn(index=i, decision=decision, reason=reason) for i in picked]  # type: ignore[arg-type]
+        return review.decide_entries(
+            session, filing_id, BulkDecisionIn(decisions=decisions), actor=actor
+        )
+
+    return _after(request, session, filing_id, act)
+
+
+def _after(request: Request, session: SessionDep, filing_id: int, act) -> Response:
+    try:
+        _, error = attempt(session, act)
+    except ValueError as exc:  # a decision outside the vocabulary (a hand-made form)
+        session.rollback()
+        return filing_page(request, session, filing_id, status_code=422, error=str(exc))
+    if error is None:
+        return redirect(f"/filings/{filing_id}?notice=web.review.decided")
+    return filing_page(
+        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+    )
