@@ -19,6 +19,7 @@ from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
+from app.web.cycle import install_cycle_pages
 from app.web.setup import install_web
 
 DESCRIPTION = """
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
 
     install_web(app)  # pages after the API: /api/v1/... is matched first
+    install_cycle_pages(app)  # the yearly cycle's pages (app/web/cycle.py)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -22,17 +22,12 @@ def apply_suggestion(
     entries = list(entries_of(session, filing))
     entry = next((e for e in entries if e.index == index), None)
     if entry is None:
-        raise NotFound(
-            {"message": f"申报没有第 {index + 1} 条", "index": index}, error="entry_not_found"
-        )
+        raise NotFound({"index": index}, error="entry_not_found", id=filing_id, index=index)
     finding = next(
         (f for f in entry.findings if f["code"] == code and f.get("suggestion") is not None), None
     )
     if finding is None or finding["field"] not in EDITABLE:
-        raise Conflict(
-            {"message": "该条目没有可采纳的建议", "index": index, "code": code},
-            error="no_suggestion",
-        )
+        raise Conflict({"index": index, "code": code}, error="no_suggestion")
     inputs: list[EntryIn] = [entry_input(e) for e in entries]
     position = entries.index(entry)
     before = getattr(inputs[position], finding["field"])

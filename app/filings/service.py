@@ -5,6 +5,7 @@ Services never commit; the request (or the CLI's unit of work) does.
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
@@ -271,7 +272,7 @@ def update_filing(
     filing.updated_at = audit.utcnow()
     session.add(filing)
     errors, warnings = totals(checked)
-    after = {
+    after: dict[str, Any] = {
         "version": filing.version,
         "entries": len(checked),
         "errors": errors,
@@ -455,10 +456,10 @@ def list_filings(
     if year:
         query = query.where(Filing.year == year)
     if college:
-        query = query.where(or_(College.code == college, col(College.name).contains(college)))
+        query = query.where(or_(col(College.code) == college, col(College.name).contains(college)))
     if major:
         having = select(FilingEntry.filing_id).where(
-            or_(FilingEntry.major_code == major, col(FilingEntry.major_name).contains(major))
+            or_(col(FilingEntry.major_code) == major, col(FilingEntry.major_name).contains(major))
         )
         query = query.where(col(Filing.id).in_(having))
     if round_id:

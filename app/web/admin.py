@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import select
 from starlette.datastructures import FormData
 
 from app.authorities.models import Authority
@@ -121,10 +122,16 @@ def round_page(
         closes_value=form_value(shown.closes_at, zone),
         editions=[e.key for e in catalog.list_editions(session)],
         filings=views.summaries(session, filings[:200]),
+        authority_name=_authority_name(session, shown.authority),
         notice=_notice(request),
         status_code=status_code,
         **extra,
     )
+
+
+def _authority_name(session: SessionDep, code: str) -> str:
+    found = session.exec(select(Authority).where(Authority.code == code)).first()
+    return found.name if found else code
 
 
 @router.get("/rounds/{round_id}")
@@ -149,7 +156,7 @@ def edit_round(
         )
         return rounds.update_round(session, round_id, data, actor=actor, zone=_zone(request))
 
-    _, error = _try(session, act)
+    _done, error = _try(session, act)
     if error is not None:
         return round_page(request, session, round_id, status_code=422, error=error)
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.saved")
@@ -161,7 +168,7 @@ def close_round(
 ) -> Response:
     actor = signed_in(request, session, "admin")
     data = RoundClose(reason=text(form, "reason") or None)
-    _, error = _try(session, lambda: rounds.close_round(session, round_id, data, actor=actor))
+    _done, error = _try(session, lambda: rounds.close_round(session, round_id, data, actor=actor))
     if error is not None:
         return round_page(request, session, round_id, status_code=409, error=error)
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.closed_now")
@@ -232,7 +239,7 @@ def publish(
         return publication_page(
             request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
         )
-    _, error = _try(session, lambda: publications.publish(session, publication_id, actor=actor))
+    _done, error = _try(session, lambda: publications.publish(session, publication_id, actor=actor))
     if error is not None:
         return publication_page(request, session, publication_id, status_code=409, error=error)
     return redirect(f"/admin/publications/{publication_id}?notice=web.pubs.published")

@@ -50,7 +50,13 @@ def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChec
     upload = form.get("file")
     year = number(form, "year") or utcnow().year
     if upload is None or isinstance(upload, str) or not upload.filename:
-        return render(request, "filings/new.html", year=year, error=t("web.filings.choose_file"), status_code=422)
+        return render(
+            request,
+            "filings/new.html",
+            year=year,
+            error=t("web.filings.choose_file"),
+            status_code=422,
+        )
     data = upload.file.read()
     filing, error = attempt(
         session,
@@ -71,7 +77,7 @@ def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChec
 
 
 def _upload_refused(request: Request, year: int, error: AppError) -> Response:
-    rows = []
+    rows: list[dict] = []
     if isinstance(error.detail, dict):
         rows = error.detail.get("errors") or []
     return render(
@@ -150,7 +156,9 @@ def save_filing(
     actor = signed_in(request, session, "college", "admin")
     typed = entries_from(form)
     data = FilingUpdate(version=number(form, "version") or 0, entries=typed)
-    _, error = attempt(session, lambda: service.update_filing(session, filing_id, data, actor=actor))
+    _done, error = attempt(
+        session, lambda: service.update_filing(session, filing_id, data, actor=actor)
+    )
     if error is None:
         return redirect(f"/filings/{filing_id}?notice=web.filings.saved")
     if error.error == "stale_version":
@@ -168,7 +176,7 @@ def accept_suggestion(
     filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
-    _, error = attempt(
+    _done, error = attempt(
         session,
         lambda: editing.apply_suggestion(
             session,
@@ -194,7 +202,9 @@ def submit_filing(
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
     data = VersionIn(version=number(form, "version"))
-    _, error = attempt(session, lambda: service.submit_filing(session, filing_id, data, actor=actor))
+    _done, error = attempt(
+        session, lambda: service.submit_filing(session, filing_id, data, actor=actor)
+    )
     if error is None:
         return redirect(f"/filings/{filing_id}?notice=web.filings.submitted")
     return filing_page(
@@ -209,7 +219,7 @@ def withdraw_filing(
     actor = signed_in(request, session, "college", "admin")
     data = VersionIn(version=number(form, "version"))
     reason = text(form, "reason") or None
-    _, error = attempt(
+    _done, error = attempt(
         session,
         lambda: service.withdraw_filing(session, filing_id, data, actor=actor, reason=reason),
     )

@@ -27,9 +27,7 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
     actor = signed_in(request, session, "admin")
     referral = referrals.get_referral_public(session, referral_id, actor=actor)
     status = extra.pop("status_code", 200)
-    return render(
-        request, "referrals/detail.html", referral=referral, status_code=status, **extra
-    )
+    return render(request, "referrals/detail.html", referral=referral, status_code=status, **extra)
 
 
 @router.get("/referrals/{referral_id}")
@@ -55,7 +53,7 @@ def decide(
         return referrals.decide_referral(session, referral_id, data, actor=actor)
 
     try:
-        _, error = attempt(session, act)
+        _done, error = attempt(session, act)
     except ValueError as exc:
         session.rollback()
         return _page(request, session, referral_id, status_code=422, error=str(exc))

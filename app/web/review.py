@@ -90,7 +90,7 @@ def decide_many(
 
 def _after(request: Request, session: SessionDep, filing_id: int, act) -> Response:
     try:
-        _, error = attempt(session, act)
+        _done, error = attempt(session, act)
     except ValueError as exc:  # a decision outside the vocabulary (a hand-made form)
         session.rollback()
         return filing_page(request, session, filing_id, status_code=422, error=str(exc))

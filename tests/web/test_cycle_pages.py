@@ -103,12 +103,10 @@ def _cycle(pages, snap, tmp_path):
     college.get_by_role("button", name="上传").click()
     college.wait_for_url(re.compile(r"/filings/\d+$"))
     filing_url = college.url
-    rows = {
-        row: college.locator(f"tr[data-row='{row}']").inner_text() for row in (2, 3, 4, 5)
-    }
-    assert "program.length_mismatch" in rows[2]
-    assert "major.code_format" in rows[3]
-    assert "major.out_of_catalog" in rows[4]
+    rows = {row: college.locator(f"tr[data-row='{row}']").inner_text() for row in (2, 3, 4, 5)}
+    assert "program.length_mismatch" in rows[2] and "学制为五年" in rows[2]
+    assert "major.code_format" in rows[3] and "4 位数字" in rows[3] and "0127" in rows[3]
+    assert "major.out_of_catalog" in rows[4] and "目录外专业" in rows[4]
     assert "无问题" in rows[5]
     snap(college, "college-uploaded-findings")
 

@@ -3,19 +3,11 @@ the errors the cycle's services raise."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- errors of the cycle ----------------------------------------------------------------
-    "round_already_closed": ("该批次已截止", "the round is already closed"),
-    "bad_window": ("截止时间须晚于开始时间", "the deadline must be after the opening"),
-    "duplicate_index": ("同一条目在一次提交中出现两次", "an entry appears twice in one request"),
-    "referral_decided": (
-        "省厅已对该目录外专业作出决定，不能再更改",
-        "the province has decided this proposal; it can no longer be changed",
-    ),
     "no_suggestion": ("该条目没有可采纳的建议", "this entry has no suggestion to accept"),
     "code_changed": (
         "确认前显示的代码 {shown} 已被占用，下一个可用代码是 {code}，请核对后再确认",
         "the code {shown} shown before confirming was taken; the next free one is {code}",
     ),
-    "login_required": ("请先登录", "please sign in"),
     "nothing_selected": ("请先勾选要决定的条目", "tick the entries to decide first"),
     # ---- navigation and desk ----------------------------------------------------------------
     "web.cycle.desk": ("工作台", "My desk"),
@@ -159,7 +151,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.review.reject": ("不予通过", "Reject"),
     "web.review.refer": ("报省厅", "Refer to the province"),
     "web.review.decided": ("已记录决定。", "Decisions recorded."),
-    "web.review.change": ("可在申报完成决定前更改。", "Can be changed until the filing is decided."),
+    "web.review.change": (
+        "可在申报完成决定前更改。",
+        "Can be changed until the filing is decided.",
+    ),
     "web.review.prior": ("此前：{decision}（{who}）", "Earlier: {decision} ({who})"),
     # ---- referrals (province) -------------------------------------------------------------
     "web.referrals.title": ("目录外专业（报省厅）", "Out-of-catalog proposals"),
@@ -218,7 +213,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "我已核对名单内容，发布后不能再修改（只能勘误）",
         "I have checked the list; once published it cannot change (only be corrected)",
     ),
-    "web.pubs.published_ok": ("已发布。校验码（SHA-256）：{checksum}", "Published. SHA-256: {checksum}"),
+    "web.pubs.published_ok": (
+        "已发布。校验码（SHA-256）：{checksum}",
+        "Published. SHA-256: {checksum}",
+    ),
     "web.pubs.checksum": ("校验码（SHA-256）", "Checksum (SHA-256)"),
     "web.pubs.correct": ("勘误", "Correct (勘误)"),
     "web.pubs.correct_reason": ("勘误原因", "Reason for the correction"),
@@ -227,7 +225,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.pubs.annex1": ("附件1", "Annex 1"),
     "web.pubs.annex2": ("附件2 新增特色专业", "Annex 2: new specialty majors"),
     "web.pubs.seq": ("序号", "No."),
+    "web.pubs.revision": ("第{n}版", "revision {n}"),
     "web.pubs.none": ("还没有名单。", "No lists yet."),
     "web.pubs.drafted": ("已起草名单。", "The list was drafted."),
-    "web.pubs.default_title": ("{year}年{authority}新增专业名单", "{year} approval list of {authority}"),
+    "web.pubs.default_title": (
+        "{year}年{authority}新增专业名单",
+        "{year} approval list of {authority}",
+    ),
 }
