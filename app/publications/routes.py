@@ -13,6 +13,7 @@ from app import exporting
 from app.auth import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
+from app.i18n import t
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
 from app.programs.export import router as programs_export_router
 from app.publications import corrections, export, service, stats, views
@@ -232,7 +233,7 @@ def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publicat
 def _annex(publication: Publication, key: str) -> Annex:
     annex = layout_of(publication.system).annex(key)
     if annex is None:
-        raise NotFound(f"a {publication.system} list has no annex {key!r}", error="annex_not_found")
+        raise NotFound(error="annex_not_found", system=t(f"system.{publication.system}"), key=key)
     return annex
 
 

@@ -16,6 +16,7 @@ from app.auth import Principal, authority_governs
 from app.authorities.models import Authority
 from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.i18n import t
 from app.programs.models import Program
 from app.publications import annexes as annex_input
 from app.publications import drafting, export
@@ -184,8 +185,10 @@ def _draft_annexes(session: Session, data: PublicationCreate, system: str) -> di
             continue
         if layout.annex(key) is None:
             raise Invalid(
-                {"field": key, "message": f"a {system} list has no annex {key!r}"},
+                {"field": key},
                 error="annex_not_in_layout",
+                system=t(f"system.{system}"),
+                key=key,
             )
         out[key] = annex_input.rows_from_input(session, key, rows)
     return out
@@ -300,7 +303,8 @@ def replace_annex(
     """Replace a draft's 附件2 (示范专业及校企合作项目) or 附件3 (专业方向名称规范备案)."""
     publication = _editable(session, publication_id, actor)
     if layout_of(publication.system).annex(key) is None:
-        raise NotFound(f"a {publication.system} list has no annex {key!r}", error="annex_not_found")
+        system = t(f"system.{publication.system}")
+        raise NotFound(error="annex_not_found", system=system, key=key)
     rows = annex_input.rows_from_input(session, key, given)
     store(session, publication, annexes={key: rows})
     audit.record(

@@ -303,6 +303,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {seq} 号的各行必须是同一院校、同一专业",
         "the lines of entry {seq} must name one college and one major",
     ),
+    "annex_not_found": ("{system}名单没有附件“{key}”", "a {system} list has no annex '{key}'"),
+    "annex_not_in_layout": ("{system}名单没有附件“{key}”", "a {system} list has no annex '{key}'"),
     "unknown_college": ("没有院校 {code}", "no college {code}"),
     "unknown_major": ("专业代码无法识别", "the major is unknown"),
     # ---- vocabulary used inside messages ---------------------------------------------
