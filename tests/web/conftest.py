@@ -7,7 +7,7 @@ Fixtures (docs/web.md describes them):
   when REGISTRY_TEST_BACKEND=postgresql) served by ``registry serve``; ``.url``, ``.engine``,
   ``.database_url``. Started once for the whole run; tests add what they need (their own users,
   rounds...) and never assume they are alone in it.
-- ``browser`` (session): Chromium. Missing Chromium FAILS the tests (``make test`` installs it).
+- ``browser`` (module): Chromium. Missing Chromium FAILS the tests (``make test`` installs it).
 - ``page`` / ``phone_page``: a fresh browser context (no cookies) at desktop (1280×800) or phone
   (390×844) size, Chinese (``zh-CN``) like a clerk's browser.
 - ``screenshot(page, name)``: saves ``test-artifacts/<name>.png`` (and, with
@@ -131,7 +131,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log) -> None:
     pytest.fail("registry serve did not answer /healthz within 90 s")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API runs, the main thread has a running
+# event loop, and any later non-browser test calling asyncio.run() would fail. A module starts
+# Chromium once (about a second).
+@pytest.fixture(scope="module")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
