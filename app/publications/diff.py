@@ -1,4 +1,11 @@
-"""What changed between two revisions (a correction) or two years: lines added, removed, changed.
+"""Two kinds of comparison, named as a planner means them.
+
+- **Revisions** of one year (a correction, or a revision against that year's lists): lines 新增 /
+  删除 / 修改 — what the correction changed.
+- **Years** (the two sides' lists are of different years, e.g. ``year:2024`` → ``year:2025``):
+  the lists side by side. An offering approved in 2025 and not in 2024 is not a removal of the
+  2024 line — each year approves new offerings — so the lines are 仅2024年 / 仅2025年 / 两年均有
+  (what repeats, with what differs), and the files are labelled with both years.
 
 A line is keyed by college + major code + intake + level (one offering). Renumbering (序号) is not
 a change: inserting one line would otherwise "change" every line after it."""
@@ -7,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 from sqlmodel import Session
 
 from app import exporting
@@ -28,6 +35,7 @@ CHANGE_CN = {"added": "新增", "removed": "删除", "changed": "修改"}
 class DiffSide(BaseModel):
     ref: str
     publications: list[int] = Field(description="the revisions compared (a year: every list)")
+    years: list[int] = Field(default_factory=list, description="the years of those lists")
 
 
 class LineChange(BaseModel):
@@ -44,6 +52,12 @@ class DiffSummary(BaseModel):
     unchanged: int
 
 
+class YearSummary(BaseModel):
+    only_from: int = Field(description="offerings only on the earlier side's lists")
+    only_to: int = Field(description="offerings only on the later side's lists")
+    both: int = Field(description="offerings on both sides' lists (approved again)")
+
+
 class DiffResult(BaseModel):
     from_: DiffSide = Field(alias="from")
     to: DiffSide
@@ -52,12 +66,23 @@ class DiffResult(BaseModel):
         description="the layout compared and written: the lists' own (technician or secondary) "
         "when both sides share it, else technician",
     )
-    summary: DiffSummary
-    added: list[LinePublic]
-    removed: list[LinePublic]
-    changed: list[LineChange]
+    kind: str = Field(
+        default="revisions",
+        description="`revisions` (same year: added/removed/changed) or `years` (lists of "
+        "different years side by side: only_from/only_to/both)",
+    )
+    summary: DiffSummary | YearSummary
+    added: list[LinePublic] = Field(default_factory=list)
+    removed: list[LinePublic] = Field(default_factory=list)
+    changed: list[LineChange] = Field(default_factory=list)
+    only_from: list[LinePublic] = Field(default_factory=list)
+    only_to: list[LinePublic] = Field(default_factory=list)
+    both: list[LineChange] = Field(
+        default_factory=list, description="before: the earlier list's line; after: the later's"
+    )
 
     model_config = {"populate_by_name": True}
+    _later: list[tuple[str, int]] = PrivateAttr(default_factory=list)
 
 
 def _key(line: PublicationLine) -> tuple[str, str, str, str]:
@@ -83,7 +108,8 @@ def resolve(
     else:
         publications = [views.latest_of(session, ref)]
     lines = [line for p in publications for line in lines_of(session, p.id or 0)]
-    side = DiffSide(ref=ref, publications=[p.id or 0 for p in publications])
+    years = sorted({p.year for p in publications})
+    side = DiffSide(ref=ref, publications=[p.id or 0 for p in publications], years=years)
     return side, lines, publications
 
 
@@ -95,9 +121,11 @@ def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple, PublicationLine]:
     return keyed
 
 
-def _change(layout: Layout, old: PublicationLine, new: PublicationLine) -> LineChange | None:
+def _change(
+    layout: Layout, old: PublicationLine, new: PublicationLine, *, always: bool = False
+) -> LineChange | None:
     fields = [f for f, _ in layout.compared if getattr(old, f) != getattr(new, f)]
-    if not fields:
+    if not fields and not always:
         return None
     key = {
         "college_code": new.college_code,
@@ -152,7 +180,57 @@ def diff(
     before, old, left = resolve(session, from_ref, principal, authority)
     after, new, right = resolve(session, to_ref, principal, authority)
     layout = common_layout([p.system for p in left + right])
+    if before.years != after.years:
+        return compare_years(before, old, after, new, layout)
     return compare(before, old, after, new, layout)
+
+
+def compare_years(
+    before: DiffSide,
+    old: Sequence[PublicationLine],
+    after: DiffSide,
+    new: Sequence[PublicationLine],
+    layout: Layout = TECHNICIAN,
+) -> DiffResult:
+    """Lists of different years side by side: only in the earlier, only in the later, both."""
+    a, b = _keyed(old), _keyed(new)
+    both = [_change(layout, a[key], line, always=True) for key, line in b.items() if key in a]
+    only_to = [views.line_public(line) for key, line in b.items() if key not in a]
+    only_from = [views.line_public(line) for key, line in a.items() if key not in b]
+    summary = YearSummary(only_from=len(only_from), only_to=len(only_to), both=len(both))
+    # The later lists' order, for the files: ("both", i) or ("only_to", i) per line.
+    order, counts = [], {"both": 0, "only_to": 0}
+    for key in b:
+        part = "both" if key in a else "only_to"
+        order.append((part, counts[part]))
+        counts[part] += 1
+    result = DiffResult.model_validate(
+        {
+            "from": before,
+            "to": after,
+            "layout": layout.system,
+            "kind": "years",
+            "summary": summary,
+            "only_from": only_from,
+            "only_to": only_to,
+            "both": both,
+        }
+    )
+    result._later = order
+    return result
+
+
+def _years(side: DiffSide) -> str:
+    return "、".join(str(y) for y in side.years)
+
+
+def file_names(result: DiffResult, ext: str) -> tuple[str, str]:
+    """(Chinese download name, ASCII fallback); a comparison of years names both years."""
+    if result.kind == "years":
+        a, b = _years(result.from_), _years(result.to)
+        ascii_years = "-".join(str(y) for y in (*result.from_.years, *result.to.years))
+        return f"{a}年与{b}年新增专业名单对照.{ext}", f"publications-years-{ascii_years}.{ext}"
+    return f"新增专业名单对比.{ext}", f"publications-diff.{ext}"
 
 
 def _cells(layout: Layout, change: str, line: LinePublic, note: str = "") -> tuple[Any, ...]:
@@ -171,8 +249,11 @@ def _note(layout: Layout, change: LineChange) -> str:
 
 
 def header(result: DiffResult) -> tuple[str, ...]:
-    """变更, the compared lists' own columns, 变更内容."""
-    return layout_of(result.layout).diff_header
+    """变更, the compared lists' own columns, 变更内容 — or, comparing years, 对照 … 说明."""
+    layout = layout_of(result.layout)
+    if result.kind == "years":
+        return ("对照", *layout.lines.header, "说明")
+    return layout.diff_header
 
 
 def xlsx(result: DiffResult) -> Iterator[bytes]:
@@ -182,16 +263,38 @@ def xlsx(result: DiffResult) -> Iterator[bytes]:
     codes = tuple(i + 1 for i in layout.lines.text_columns)
 
     def fill(book: Workbook) -> None:
-        sheet = exporting.Sheet(book.create_sheet("对比"), text_columns=codes)
-        sheet.append(layout.diff_header)
+        name = "对照" if result.kind == "years" else "对比"
+        sheet = exporting.Sheet(book.create_sheet(name), text_columns=codes)
+        sheet.append(header(result))
         sheet.extend(table)
 
     return exporting.xlsx_stream(fill)
 
 
+def _year_rows(result: DiffResult, layout: Layout) -> Iterator[tuple[Any, ...]]:
+    """The later year's lines in their order (仅2025年, or 均有 with the earlier 序号 and what
+    differs), then the earlier year's lines the later lists do not repeat (仅2024年)."""
+    a, b = _years(result.from_), _years(result.to)
+    for part, index in result._later:
+        if part == "only_to":
+            yield (f"仅{b}年", *layout.lines.cells(result.only_to[index]), "")
+            continue
+        change = result.both[index]
+        note = f"{a}年名单序号 {change.before.seq}"
+        if change.fields:
+            note += "; " + _note(layout, change)
+        yield (f"{a}年、{b}年均有", *layout.lines.cells(change.after), note)
+    for line in result.only_from:
+        yield (f"仅{a}年", *layout.lines.cells(line), "")
+
+
 def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
-    """The diff as a table for CSV/XLSX: removed, changed (new values), added."""
+    """The diff as a table for CSV/XLSX: removed, changed (new values), added — or, comparing
+    years, the two years' lines side by side."""
     layout = layout_of(result.layout)
+    if result.kind == "years":
+        yield from _year_rows(result, layout)
+        return
     for line in result.removed:
         yield _cells(layout, "removed", line)
     for change in result.changed:

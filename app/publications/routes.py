@@ -79,7 +79,8 @@ def diff_publications(
     format: Literal["json", "csv"] = "json",
     bom: BomQuery = True,
 ):
-    """Lines added, removed and changed between two revisions or two years."""
+    """Revisions of one year: lines added, removed, changed. Lists of different years
+    (`year:2024` → `year:2025`): side by side — only in one year, or in both (`kind: years`)."""
     result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
     if format == "csv":
         return diff_csv_response(result, bom)
@@ -88,7 +89,7 @@ def diff_publications(
 
 def diff_csv_response(result: diffs.DiffResult, bom: bool) -> Response:
     body = exporting.csv_text(diffs.header(result), diffs.rows(result), bom=bom)
-    return _csv(body, ("新增专业名单对比.csv", "publications-diff.csv"))
+    return _csv(body, diffs.file_names(result, "csv"))
 
 
 @router.get("/publications/diff.csv", response_class=Response, responses=CSV_DOC)
@@ -114,7 +115,7 @@ def diff_publications_xlsx(
 ):
     result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
     body = b"".join(diffs.xlsx(result))
-    return _xlsx(body, ("新增专业名单对比.xlsx", "publications-diff.xlsx"))
+    return _xlsx(body, diffs.file_names(result, "xlsx"))
 
 
 @router.get("/statistics/approvals", response_model=stats.ApprovalStats)

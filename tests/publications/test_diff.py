@@ -1,7 +1,9 @@
 """Done-when: a diff between the seeded 2024 list and a corrected revision reports exactly the
 lines that changed — as JSON and as CSV/XLSX."""
 
+import csv
 import io
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -33,7 +35,11 @@ def test_diff_of_the_2024_list_and_its_correction_reports_exactly_the_changed_li
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["from"] == {"ref": str(list_2024["id"]), "publications": [list_2024["id"]]}
+    assert body["from"] == {
+        "ref": str(list_2024["id"]),
+        "publications": [list_2024["id"]],
+        "years": [2024],
+    }
     assert body["summary"] == {"added": 1, "removed": 1, "changed": 2, "unchanged": 79}
     assert [(c["key"], c["fields"]) for c in body["changed"]] == [
         (
@@ -117,20 +123,48 @@ def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, li
     assert every["layout"] == "technician"  # two layouts: the fullest one
 
 
-def test_diff_between_two_years_compares_every_list_of_each(
+def test_diff_between_two_years_puts_the_lists_side_by_side(
     seeded_client, gz_admin, list_2024, draft
 ):
     lines = [
-        line(1, "4401J001", "0702", "初中起点", "高级", 5),  # also on the 2024 list
-        line(2, "4401J001", "0127", "初中起点", "高级", 5),
+        line(1, "4401J001", "0127", "初中起点", "高级", 5),
+        line(2, "4401J001", "0702", "初中起点", "高级", 5),  # also on the 2024 list
     ]
     pid = draft(lines)["id"]
     seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin)
+    params = {"from": "year:2024", "to": "year:2025", "authority": "GZ-HRSS"}
+    body = seeded_client.get(f"{API}/diff", params=params).json()
+    # Approved in 2025 and not in 2024 is not a removal: no 新增/删除 between years.
+    assert body["kind"] == "years"
+    assert (body["from"]["years"], body["to"]["years"]) == ([2024], [2025])
+    assert body["summary"] == {"only_from": 81, "only_to": 1, "both": 1}
+    assert body["added"] == body["removed"] == body["changed"] == []
+    assert [x["major_code"] for x in body["only_to"]] == ["0127"]
+    [repeat] = body["both"]
+    assert (repeat["before"]["seq"], repeat["after"]["seq"], repeat["fields"]) == (1, 2, [])
+
+    response = seeded_client.get(f"{API}/diff.csv", params=params)
+    disposition = unquote(response.headers["content-disposition"])
+    assert "2024年与2025年新增专业名单对照.csv" in disposition
+    assert 'filename="publications-years-2024-2025.csv"' in disposition
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "对照" and rows[0][-1] == "说明"
+    assert [(r[0], r[5], r[-1]) for r in rows[1:3]] == [
+        ("仅2025年", "0127", ""),
+        ("2024年、2025年均有", "0702", "2024年名单序号 1"),
+    ]
+    assert {r[0] for r in rows[3:]} == {"仅2024年"} and len(rows) == 1 + 1 + 1 + 81
+    assert not any(r[0] in ("新增", "删除", "修改") for r in rows[1:])
+    book = load_workbook(io.BytesIO(seeded_client.get(f"{API}/diff.xlsx", params=params).content))
+    assert book.sheetnames == ["对照"] and book["对照"]["A3"].value == "2024年、2025年均有"
+
+
+def test_a_correction_is_still_compared_as_revisions(seeded_client, list_2024, revised):
     body = seeded_client.get(
-        f"{API}/diff", params={"from": "year:2024", "to": "year:2025", "authority": "GZ-HRSS"}
+        f"{API}/diff", params={"from": list_2024["id"], "to": revised["id"]}
     ).json()
-    assert body["summary"] == {"added": 1, "removed": 81, "changed": 0, "unchanged": 1}
-    assert [x["major_code"] for x in body["added"]] == ["0127"]
+    assert body["kind"] == "revisions" and body["only_to"] == body["both"] == []
+    assert set(body["summary"]) == {"added", "removed", "changed", "unchanged"}
 
 
 @pytest.mark.parametrize(

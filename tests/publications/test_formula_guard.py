@@ -199,10 +199,11 @@ def test_diff_csv_prefixes_formula_cells(seeded_client, gz_admin, hostile_draft)
         f"{API}/diff.csv", params={"from": "GZ-HRSS-2024", "to": hostile_draft["id"]}
     )
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    added = [r for r in rows if r[0] == "新增"]
+    # A 2025 list against 2024's: the years side by side (仅2025年), guarded all the same.
+    added = [r for r in rows if r[0] == "仅2025年"]
     assert added == [
         [
-            "新增",
+            "仅2025年",
             "1",
             "'" + COLLEGE,
             "'" + MAJOR,
