@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import DDL, JSON, Column, Index, event
 from sqlmodel import Field, Session, SQLModel
 
+from app.changes.recorder import mark_written
+
 if TYPE_CHECKING:
     from app.auth import Principal
 
@@ -112,4 +114,5 @@ def record(
         reason=reason,
     )
     session.add(entry)
+    mark_written(session)  # the registry's version moves at commit (app.changes.recorder)
     return entry

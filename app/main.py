@@ -10,6 +10,7 @@ from app import models  # noqa: F401  (complete metadata)
 from app.access.routes import router as access_router
 from app.adoption.routes import router as adoption_router
 from app.catalog.routes import router as catalog_router
+from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_read_engine
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         colleges_router,
         filings_router,
         access_router,
+        changes_router,
     ):
         app.include_router(router)
 

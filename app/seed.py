@@ -13,6 +13,8 @@ from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel
 from app.catalog import service as catalog
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions
+from app.changes import snapshots
+from app.changes.recorder import mark_written
 from app.colleges import service as colleges
 from app.colleges.importer import import_colleges
 from app.colleges.models import CollegeNameHistory
@@ -138,10 +140,12 @@ def seed_colleges(session: Session) -> int:
         filename="colleges.csv",
         record_noop=False,
     ).changed
+    aliased = []
     for row in rows("college_aliases.csv"):
         college = colleges.get_by_code(session, row["code"])
         known = select(CollegeNameHistory).where(CollegeNameHistory.name == row["name"])
         if not session.exec(known).first():
+            aliased.append(college.id or 0)
             session.add(
                 CollegeNameHistory(
                     college_id=college.id,
@@ -152,6 +156,7 @@ def seed_colleges(session: Session) -> int:
             )
             added += 1
     session.flush()
+    snapshots.colleges(session, aliased)  # a former name shows in the college's public record
     return added
 
 
@@ -180,4 +185,7 @@ STEPS: list[tuple[str, Callable[[Session], int]]] = [
 def run(engine: Engine) -> dict[str, int]:
     """Run every step in one transaction; returns rows added per step (all 0 on a second run)."""
     with session_scope(engine) as session:
-        return {name: step(session) for name, step in STEPS}
+        added = {name: step(session) for name, step in STEPS}
+        if any(added.values()):
+            mark_written(session)  # authorities and rules are added without an audit record
+        return added

@@ -21,6 +21,7 @@ from app.auth import Principal, ensure_manage_edition
 from app.authorities.models import AuthorityCatalog
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.service import bump_revision
+from app.changes import snapshots
 from app.errors import Conflict
 from app.filings.models import FilingRound, RoundEdition
 from app.programs.lifecycle import ProgramEvent
@@ -140,6 +141,9 @@ def _apply(
     _move(session, outcome.moves)
     _events(session, inputs, outcome, actor=actor)
     _supersede(session, inputs, outcome, today=today)
+    # the feed (app.changes): every program the adoption moved, suspended or retired
+    changed = [r.id for r in retired] + [r.id for r in outcome.withdrawals]
+    snapshots.programs(session, changed + [r.id for r, _, _, _ in outcome.moves], "updated")
 
 
 def _set_status(session: Session, ids: list[int], status: str) -> None:
@@ -209,10 +213,12 @@ def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: dat
     if old.status != "superseded":
         old.status, old.superseded_on, old.superseded_by = "superseded", today, new.key
         session.add(old)
+        snapshots.edition(session, old, "updated")
     for major in _absorbed_majors(session, outcome):
         # The province's specialty code lives on as a national one: filings get major.superseded.
         major.status = "withdrawn"
         session.add(major)
+        snapshots.majors(session, [major.id or 0], "updated")
         edition = session.get(CatalogEdition, major.edition_id)
         if edition is not None:
             bump_revision(session, edition)

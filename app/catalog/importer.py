@@ -15,6 +15,7 @@ from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
 from app.catalog.service import bump_revision, get_edition
+from app.changes import snapshots
 from app.errors import Invalid
 from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
@@ -130,7 +131,9 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
         )
         session.add(edition)
         session.flush()
+        snapshots.edition(session, edition, "created")
         return edition
+    before = (found.title, found.partial)
     for field in ("system", "province"):
         wanted = getattr(options, field)
         if wanted is not None and wanted != getattr(found, field):
@@ -147,6 +150,8 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
         # Loading the official file into the seed's extract makes it complete (README).
         found.partial = options.partial
     session.add(found)
+    if (found.title, found.partial) != before:
+        snapshots.edition(session, found, "updated")
     return found
 
 
@@ -185,6 +190,10 @@ def _values(row: dict[str, Any], category_id: int) -> dict[str, Any]:
     return values
 
 
+def _shown_changed(old: dict, new: dict) -> bool:
+    return any(k in old and old[k] != new[k] for k in ("name", "category_id"))
+
+
 def _existing(session: Session, edition_id: int, fields: list[str]) -> dict[str, dict]:
     columns = [Major.__table__.c[f] for f in ("id", "code", *fields)]
     query = select(*columns).where(Major.__table__.c.edition_id == edition_id)
@@ -199,6 +208,7 @@ def _write(
     inserts, updates = [], []
     fields = list(_values(rows[0], 0)) if rows else []
     existing = _existing(session, edition.id or 0, fields)
+    existing_by_id = {old["id"]: old for old in existing.values()}
     for row in rows:
         values = _values(row, category_ids[row["category"]])
         old = existing.get(row["code"])
@@ -208,7 +218,9 @@ def _write(
             updates.append({"_id": old["id"], **values})
     table = Major.__table__
     if inserts:
-        session.execute(insert(table), inserts)
+        # RETURNING with executemany (SQLAlchemy's insertmanyvalues): the new ids, for the feed
+        created = session.execute(insert(table).returning(table.c.id), inserts).scalars().all()
+        snapshots.majors(session, created, "created")
     if updates:
         stmt = (
             update(table)
@@ -216,6 +228,10 @@ def _write(
             .values({k: bindparam(k) for k in updates[0] if k != "_id"})
         )
         session.execute(stmt, updates)
+        # a new name or category shows in programs.csv: those majors' programs change too
+        shown = {u["_id"] for u in updates if _shown_changed(existing_by_id[u["_id"]], u)}
+        snapshots.majors(session, [u["_id"] for u in updates], "updated")
+        snapshots.programs_of(session, major_ids=shown)
     if progress:
         progress("writing", len(rows), len(rows))
     result.inserted, result.updated = len(inserts), len(updates)

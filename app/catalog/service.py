@@ -10,6 +10,7 @@ from app.auth import Principal, ensure_manage_edition
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
+from app.changes import snapshots
 from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys
 
@@ -63,6 +64,7 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     )
     session.add(edition)
     session.flush()
+    snapshots.edition(session, edition, "created")
     audit.record(
         session,
         actor,
@@ -124,6 +126,8 @@ def create_major(
     session.add(major)
     session.flush()
     bump_revision(session, edition)
+    assert major.id is not None
+    snapshots.majors(session, [major.id], "created")
     audit.record(
         session,
         actor,
@@ -148,21 +152,24 @@ def update_major(
     session: Session, edition: CatalogEdition, major: Major, data: MajorUpdate, *, actor: Principal
 ) -> Major:
     ensure_manage_edition(session, actor, province=edition.province, system=edition.system)
-    changes = data.model_dump(exclude_unset=True, mode="json")
-    before = {k: getattr(major, k, None) for k in changes if k != "category"}
-    if "name" in changes:
-        major.name = changes["name"]
+    updates = data.model_dump(exclude_unset=True, mode="json")
+    before = {k: getattr(major, k, None) for k in updates if k != "category"}
+    if "name" in updates:
+        major.name = updates["name"]
         major.name_norm = normalize_name(major.name)
         major.pinyin, major.initials = pinyin_keys(major.name)
-    if "category" in changes:
-        major.category_id = category_id(session, edition, changes["category"])
-    if "levels" in changes:
-        major.levels = "|".join(changes["levels"]) if changes["levels"] else None
-    if "status" in changes:
-        major.status = changes["status"]
+    if "category" in updates:
+        major.category_id = category_id(session, edition, updates["category"])
+    if "levels" in updates:
+        major.levels = "|".join(updates["levels"]) if updates["levels"] else None
+    if "status" in updates:
+        major.status = updates["status"]
     session.add(major)
     session.flush()
     bump_revision(session, edition)
+    assert major.id is not None
+    # programs.csv shows the major's name and category: their programs change with them
+    snapshots.majors(session, [major.id], cascade="name" in updates or "category" in updates)
     audit.record(
         session,
         actor,
@@ -170,7 +177,7 @@ def update_major(
         target_type="major",
         target_id=f"{edition.key}/{major.code}",
         before=before,
-        after=changes,
+        after=updates,
     )
     return major
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app import audit
 from app.auth import Principal, ensure_governs_all
+from app.changes import snapshots
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
 from app.i18n import Joined, t
@@ -124,7 +125,7 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
     table = College.__table__
     existing = {r.code: r for r in session.execute(select(table))}
     cache: dict = {}
-    inserts, updates, history = [], [], []
+    inserts, updates, history, renamed = [], [], [], []
     for row in rows:
         values = {**row, "authority_id": _authority(session, cache, row)}
         old = existing.get(row["code"])
@@ -132,14 +133,17 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
             inserts.append({**values, "status": "active"})
         elif any(getattr(old, k) != v for k, v in values.items()):
             updates.append({"_id": old.id, **{k: v for k, v in values.items() if k != "code"}})
+            if old.name != row["name"]:
+                renamed.append(old.id)
             if old.name != row["name"] or old.type != row["type"]:
                 history.append(
                     CollegeNameHistory(
                         college_id=old.id, name=old.name, type=old.type, until=audit.utcnow()
                     )
                 )
+    created: list[int] = []
     if inserts:
-        session.execute(insert(table), inserts)
+        created = list(session.execute(insert(table).returning(table.c.id), inserts).scalars())
     if updates:
         stmt = (
             update(table)
@@ -149,6 +153,9 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         session.execute(stmt, updates)
     session.add_all(history)
     session.flush()
+    snapshots.colleges(session, created, "created")
+    snapshots.colleges(session, [u["_id"] for u in updates], "updated")
+    snapshots.programs_of(session, college_ids=renamed)  # programs.csv shows the college's name
     return ImportResult(
         rows=len(rows),
         inserted=len(inserts),

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.auth import Principal, ensure_governs_authority, ensure_manage_college
 from app.authorities.models import Authority
+from app.changes import snapshots
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound
@@ -89,6 +90,8 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     college = College(**data.model_dump(), authority_id=authority_id)
     session.add(college)
     session.flush()
+    assert college.id is not None
+    snapshots.colleges(session, [college.id], "created")
     audit.record(
         session,
         actor,
@@ -122,6 +125,9 @@ def update_college(
         setattr(college, key, value)
     session.add(college)
     session.flush()
+    assert college.id is not None
+    # programs.csv shows the college's name: a rename changes each of its programs too
+    snapshots.colleges(session, [college.id], cascade=renamed)
     audit.record(
         session,
         actor,

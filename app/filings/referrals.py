@@ -10,6 +10,7 @@ from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.schemas import MajorCreate
+from app.changes import snapshots
 from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid
 from app.filings.models import Filing, FilingEntry, Referral
@@ -98,6 +99,8 @@ def _add_major(
             session.flush()  # the unique (edition, code) constraint is the last guard
     except IntegrityError as exc:
         raise Conflict(error="code_taken") from exc
+    assert major.id is not None
+    snapshots.majors(session, [major.id], "created")
     return major
 
 

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from app import exporting
 from app.catalog.models import Category, Major
+from app.changes.feed import SEQ_HEADER, last_seq
 from app.colleges.models import College
 from app.exporting import guard
 from app.programs import copy_out
@@ -215,8 +216,11 @@ def xlsx_stream(
     return exporting.fast_xlsx_stream(fill)
 
 
-def _response(body: Iterator[bytes], media: str, ext: str) -> StreamingResponse:
+def _response(request: Request, body: Iterator[bytes], media: str, ext: str) -> StreamingResponse:
     headers = exporting.download_headers(f"{FILENAME}.{ext}", f"programs.{ext}")
+    # Read before the export's own query: every change up to this seq is in the file, so a copy
+    # made from it follows GET /changes?since=<this> (docs/changes.md).
+    headers[SEQ_HEADER] = str(last_seq(request.app.state.read_engine))
     return StreamingResponse(body, media_type=media, headers=headers)
 
 
@@ -230,7 +234,7 @@ def programs_csv(
 ):
     """Every program matching the filters of `GET /programs`, as CSV (contract.md: Exports)."""
     body = csv_stream(request.app.state.engine, filters, bom=bom, layout=layout)
-    return _response(body, exporting.CSV_MEDIA, "csv")
+    return _response(request, body, exporting.CSV_MEDIA, "csv")
 
 
 @router.get(
@@ -241,4 +245,4 @@ def programs_csv(
 def programs_xlsx(request: Request, filters: FiltersDep, layout: LayoutQuery = Layout.en):
     """The same rows as `programs.csv`, as XLSX with codes stored as text."""
     body = xlsx_stream(request.app.state.engine, filters, layout)
-    return _response(body, exporting.XLSX_MEDIA, "xlsx")
+    return _response(request, body, exporting.XLSX_MEDIA, "xlsx")

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app import audit
 from app.auth import Principal, ensure_governs_all
+from app.changes import snapshots
 from app.colleges.models import College
 from app.i18n import Joined, t
 from app.programs.bulk import insert_programs, refresh_statistics, update_programs
@@ -369,7 +370,10 @@ def write(
             progress("writing", done, total)
 
     update_programs(session, updates, tick)
-    insert_programs(session, inserts, tick)
+    created = insert_programs(session, inserts, tick)
+    # the feed (app.changes): each program's state after the import, in this transaction
+    snapshots.programs(session, [u["_id"] for u in updates], "updated")
+    snapshots.programs(session, created, "created")
 
 
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:

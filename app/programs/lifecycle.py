@@ -13,6 +13,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.audit import utcnow
 from app.catalog.models import CatalogEdition, Major
+from app.changes import snapshots
 from app.errors import Conflict
 from app.programs.models import Program
 from app.text import normalize_name
@@ -94,6 +95,7 @@ def _create(session: Session, a: Approval) -> Program:
     session.add(program)
     session.flush()
     _event(session, program, "created", a)
+    snapshots.programs(session, [program.id or 0], "created")
     return program
 
 
@@ -104,6 +106,7 @@ def _reactivate(session: Session, program: Program, a: Approval) -> Program:
     session.add(program)
     session.flush()
     _event(session, program, "reactivated", a, detail={"before": before})
+    snapshots.programs(session, [program.id or 0], "updated")
     return program
 
 
@@ -129,6 +132,7 @@ def _rename(session: Session, a: Approval) -> Program | None:
     session.add(program)
     session.flush()
     _event(session, program, "renamed", a, former_major_id=former.id, former_name=former.name)
+    snapshots.programs(session, [program.id or 0], "updated")
     return program
 
 

@@ -10,6 +10,7 @@ from app import audit
 from app.auth import Principal, ensure_manage_college
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.service import get_edition
+from app.changes import snapshots
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
@@ -162,6 +163,8 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
     )
     session.add(program)
     _flush_unique(session, college.code, major.code)
+    assert program.id is not None
+    snapshots.programs(session, [program.id], "created")
     audit.record(
         session,
         actor,
@@ -190,6 +193,7 @@ def update_program(
     major = session.get(Major, program.major_id)
     assert college is not None and major is not None
     _flush_unique(session, college.code, major.code)
+    snapshots.programs(session, [program_id], "updated")
     audit.record(
         session,
         actor,

@@ -14,6 +14,7 @@ from app import audit
 from app.audit import utcnow
 from app.auth import Principal, authority_governs
 from app.authorities.models import Authority
+from app.changes import snapshots
 from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.i18n import t
@@ -371,6 +372,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
     session.add(publication)
     linked = _link_programs(session, publication, lines)
     session.flush()
+    snapshots.publication(session, publication, "created")  # public from now on (drafts never)
     audit.record(
         session,
         actor,

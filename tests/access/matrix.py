@@ -753,6 +753,13 @@ ADOPTION: dict[tuple[str, str], Row] = {
     ),
 }
 
+# --- change feed, webhooks -------------------------------------------------------------------
+
+CHANGES: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/changes"): Row(statuses(200, EVERYONE), fixed("/api/v1/changes")),
+    ("GET", "/api/v1/changes/head"): Row(statuses(200, EVERYONE), fixed("/api/v1/changes/head")),
+}
+
 TABLE: dict[tuple[str, str], Row] = {
     **CORE,
     **IMPORTS,
@@ -760,4 +767,5 @@ TABLE: dict[tuple[str, str], Row] = {
     **PUBLICATIONS,
     **ACCESS,
     **ADOPTION,
+    **CHANGES,
 }

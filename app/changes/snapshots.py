@@ -1,0 +1,212 @@
+"""The public state of an entity as the change feed carries it, read after the write is flushed,
+and queued with ``recorder.record``. Every write path of majors (and editions), colleges,
+programs and published lists calls one of these (see docs/changes.md, "Recording a change").
+
+- program: key = id; data = the ``programs.csv`` fields and ``id`` (``level`` null for 中职);
+- college: key = code; data = ``GET /colleges/{code}`` (with ``former_names``);
+- major: key = ``<edition>/<code>``; data = ``GET /catalogs/{edition}/majors`` item; an edition
+  itself is entity ``major`` with key ``<edition>`` (no ``/``) and its ``GET /catalogs`` fields;
+- publication: key = id; data = the published revision's summary (drafts never appear).
+
+A college's rename and a major's rename or new category change what ``programs.csv`` shows for
+their programs: ``cascade=True`` records an update of each of those programs as well.
+"""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.catalog.models import CatalogEdition, Category, Major
+from app.changes.recorder import record
+from app.colleges.models import College, CollegeNameHistory
+from app.programs.models import Program
+
+CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+PROGRAM_FIELDS = (
+    "id",
+    "college_code",
+    "college",
+    "major_code",
+    "major_name",
+    "category",
+    "intake",
+    "level",
+    "length_years",
+    "status",
+    "since_year",
+)
+_PROGRAM_COLUMNS = (
+    Program.id,
+    College.code,
+    College.name,
+    Major.code,
+    Major.name,
+    Category.name,
+    Program.intake,
+    Program.level,
+    Program.length_years,
+    Program.status,
+    Program.since_year,
+)
+
+
+def program_rows(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    query = (
+        select(*_PROGRAM_COLUMNS)  # type: ignore[call-overload]
+        .select_from(Program)
+        .join(College, College.id == Program.college_id)
+        .join(Major, Major.id == Program.major_id)
+        .join(Category, Category.id == Major.category_id)
+        .where(Program.id.in_(ids))  # type: ignore[union-attr]
+        .order_by(Program.id)
+    )
+    out = []
+    for row in session.execute(query):
+        data = dict(zip(PROGRAM_FIELDS, row, strict=True))
+        data["level"] = data["level"] or None  # '' is stored for 中职 (no level)
+        out.append(data)
+    return out
+
+
+def programs(session: Session, ids: Iterable[int], op: str = "updated") -> None:
+    """Records ``op`` for each program (by id); one that no longer exists is ``deleted``."""
+    session.flush()
+    for chunk in _chunks(ids):
+        found = {row["id"]: row for row in program_rows(session, chunk)}
+        for program_id in chunk:
+            data = found.get(program_id)
+            record(session, "program", op if data else "deleted", program_id, data)
+
+
+def programs_of(
+    session: Session, *, college_ids: Iterable[int] = (), major_ids: Iterable[int] = ()
+) -> None:
+    """An update of every program of these colleges or majors (their names show in it)."""
+    session.flush()
+    ids: set[int] = set()
+    for column, keys in ((Program.college_id, college_ids), (Program.major_id, major_ids)):
+        for chunk in _chunks(keys):
+            found = select(Program.id).where(column.in_(chunk))  # type: ignore[call-overload,attr-defined]
+            ids.update(session.execute(found).scalars())
+    programs(session, ids, "updated")
+
+
+def colleges(
+    session: Session, ids: Iterable[int], op: str = "updated", *, cascade: bool = False
+) -> None:
+    session.flush()
+    ids = sorted(set(ids))
+    for chunk in _chunks(ids):
+        history: dict[int, list[dict[str, str]]] = {}
+        query = (
+            select(CollegeNameHistory)
+            .where(CollegeNameHistory.college_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(CollegeNameHistory.until, CollegeNameHistory.id)  # type: ignore[arg-type]
+        )
+        for h in session.execute(query).scalars():
+            history.setdefault(h.college_id, []).append(
+                {"name": h.name, "type": h.type, "until": h.until.isoformat()}
+            )
+        rows = session.execute(select(College).where(College.id.in_(chunk))).scalars()  # type: ignore[union-attr]
+        for c in sorted(rows, key=lambda c: c.code):
+            data = {
+                "code": c.code,
+                "name": c.name,
+                "type": c.type,
+                "ownership": c.ownership,
+                "province": c.province,
+                "city": c.city,
+                "status": c.status,
+                "former_names": history.get(c.id or 0, []),
+            }
+            record(session, "college", op, c.code, data)
+    if cascade:
+        programs_of(session, college_ids=ids)
+
+
+def majors(
+    session: Session, ids: Iterable[int], op: str = "updated", *, cascade: bool = False
+) -> None:
+    session.flush()
+    ids = sorted(set(ids))
+    for chunk in _chunks(ids):
+        query = (
+            select(Major, Category, CatalogEdition.key)  # type: ignore[call-overload]
+            .join(Category, Category.id == Major.category_id)
+            .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+            .where(Major.id.in_(chunk))  # type: ignore[union-attr]
+            .order_by(Major.id)
+        )
+        for major, category, edition in session.execute(query):
+            data = {
+                "edition": edition,
+                "code": major.code,
+                "name": major.name,
+                "category": category.name,
+                "category_code": category.code,
+                "class_name": major.class_name,
+                "levels": major.levels.split("|") if major.levels else None,
+                "status": major.status,
+                "added_year": major.added_year,
+            }
+            record(session, "major", op, f"{edition}/{major.code}", data)
+    if cascade:
+        programs_of(session, major_ids=ids)
+
+
+def edition(session: Session, edition: CatalogEdition, op: str = "updated") -> None:
+    session.flush()
+    base = session.get(CatalogEdition, edition.supplements_id) if edition.supplements_id else None
+    data = {
+        "key": edition.key,
+        "title": edition.title,
+        "system": edition.system,
+        "kind": edition.kind,
+        "province": edition.province,
+        "year": edition.year,
+        "supplements": base.key if base else None,
+        "status": edition.status,
+        "partial": edition.partial,
+        "note": edition.note,
+    }
+    for name in ("superseded_on", "superseded_by"):  # catalog adoption (app/adoption)
+        if hasattr(edition, name):
+            value = getattr(edition, name)
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    record(session, "major", op, edition.key, data)
+
+
+def publication(session: Session, publication: Any, op: str = "created") -> None:
+    """A published revision (``app.publications.models.Publication``); drafts never appear."""
+    from app.authorities.models import Authority
+
+    session.flush()
+    authority = session.get(Authority, publication.authority_id)
+    data = {
+        "id": publication.id,
+        "series": publication.series,
+        "revision": publication.revision,
+        "corrects": publication.corrects_id,
+        "correction_reason": publication.correction_reason,
+        "authority": authority.code if authority else None,
+        "system": publication.system,
+        "year": publication.year,
+        "title": publication.title,
+        "document_number": publication.document_number,
+        "published_on": publication.published_on.isoformat() if publication.published_on else None,
+        "status": publication.status,
+        "checksum": publication.checksum,
+        "line_count": publication.line_count,
+        "published_at": publication.published_at.isoformat() if publication.published_at else None,
+    }
+    record(session, "publication", op, publication.id, data)

@@ -1,0 +1,78 @@
+"""Every write path of programs, colleges and majors records its changes: the bulk imports (Core
+executemany / COPY), approvals that create programs, and a savepoint rolled back inside a
+transaction that commits."""
+
+import io
+
+from sqlalchemy import select, text
+
+from app.changes import recorder
+from app.db import session_scope
+from app.programs.models import Program
+from tests.changes.conftest import API, apply, csv_rows, programs_csv, read_feed
+
+
+def _upload(client, path, data: bytes, headers, name="file.csv"):
+    response = client.post(
+        f"{API}/{path}", files={"file": (name, io.BytesIO(data), "text/csv")}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_imports_record_each_row_they_change_and_the_programs_of_renamed_things(
+    seeded_client, admin_headers
+):
+    client, h = seeded_client, admin_headers
+    _, start = read_feed(client, limit=500)
+    export = csv_rows(client.get(f"{API}/programs.csv").content)
+    header, first = export[0], export[1]
+    changed = dict(zip(header, first, strict=True)) | {"status": "suspended"}
+    added = dict(changed) | {"intake": "高中起点", "length_years": "3", "status": "active"}
+    body = "\n".join(
+        ",".join(row[c] for c in header) for row in (header_row(header), changed, added)
+    )
+    result = _upload(client, "programs/import", body.encode(), h)
+    assert (result["inserted"], result["updated"]) == (1, 1)
+
+    colleges = (
+        "code,name,type,ownership,province,city\n"
+        "4401J001,广州市技师学院（更名）,技师学院,公办,广东省,广州市\n"
+    )
+    assert _upload(client, "colleges/import", colleges.encode(), h)["updated"] == 1
+    catalog = "code,name,category\n0219,服务机器人应用与维护（新）,电工电子类\n"
+    assert _upload(client, "catalogs/technician-2022/import", catalog.encode(), h)["updated"] == 1
+
+    items, _ = read_feed(client, since=start, limit=500)
+    ops = [(i["entity"], i["op"]) for i in items]
+    assert ops[:2] == [("program", "updated"), ("program", "created")]
+    assert ("college", "updated") in ops and ("major", "updated") in ops
+    j001 = [
+        i for i in items if i["entity"] == "program" and i["data"]["college_code"] == "4401J001"
+    ]
+    assert {i["data"]["college"] for i in j001[2:]} >= {"广州市技师学院（更名）"}
+
+    everything, _ = read_feed(client, limit=500)
+    copy: dict = {}
+    apply(copy, everything)
+    assert programs_csv(copy["program"]) == client.get(f"{API}/programs.csv").content
+
+
+def header_row(header):
+    return {c: c for c in header}
+
+
+def test_a_rolled_back_savepoint_drops_its_changes_and_keeps_the_others(seeded):
+    with session_scope(seeded) as session:
+        ids = session.execute(select(Program.id).order_by(Program.id).limit(2)).scalars().all()
+        recorder.record(session, "program", "updated", ids[0], {"kept": True})
+        savepoint = session.begin_nested()
+        recorder.record(session, "program", "updated", ids[1], {"kept": False})
+        savepoint.rollback()
+        kept = recorder.pending(session)
+    assert [k for _, _, k, _ in kept] == [str(ids[0])]
+    with session_scope(seeded) as session:
+        last = session.execute(
+            text("SELECT key FROM change ORDER BY seq DESC LIMIT 1")
+        ).scalar_one()
+    assert last == str(ids[0])
