@@ -1,7 +1,7 @@
 """change feed: one row per change of a public entity, and the registry's version row
 
 Revision ID: 0014a
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-24 12:40:00
 
 A registry migrated with data already in it has no feed for that data: downstream copies start
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014a"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
