@@ -142,7 +142,8 @@ def _apply(
     _events(session, inputs, outcome, actor=actor)
     _supersede(session, inputs, outcome, today=today)
     # the feed (app.changes): every program the adoption moved, suspended or retired
-    changed = [r.id for r in retired] + [r.id for r in outcome.withdrawals]
+    suspended = [r.id for r, until in outcome.withdrawals if until is None]
+    changed = [r.id for r in retired] + suspended
     snapshots.programs(session, changed + [r.id for r, _, _, _ in outcome.moves], "updated")
 
 
