@@ -124,6 +124,14 @@ def test_apply_with_an_unresolved_split_refuses_and_writes_nothing(
     assert [key(n) for n in body["detail"]["needs_decision"]] == [
         ("4401J002", "0314", "高级", "初中起点")
     ]
+    english = seeded_client.post(
+        ADOPTION,
+        json={"from": OLD, "apply": True},
+        headers={**admin_headers, "Accept-Language": "en"},
+    )
+    assert english.status_code == 409
+    assert english.json()["detail"]["message"].startswith("some programs still need a decision")
+    assert body["detail"]["message"].startswith("还有专业设置需要决定")
     after = _programs_csv(seeded_client), count(seeded, ProgramEvent), count(seeded, AuditLog)
     assert after == before
     editions = {e["key"]: e for e in seeded_client.get("/api/v1/catalogs").json()["items"]}
