@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from app.catalog.models import Major
 from app.colleges.models import College
 from app.filings.models import Filing, FilingEntry, FilingEvent, Referral
 from app.filings.schemas import (
@@ -16,6 +17,7 @@ from app.filings.schemas import (
     HistoryItem,
 )
 from app.filings.service import entries_of
+from app.programs.models import Program
 
 
 def count(entries: Sequence[tuple[list[dict], str | None]]) -> FilingCounts:
@@ -126,3 +128,24 @@ def filing_public(session: Session, filing: Filing) -> FilingPublic:
             for ev in events
         ],
     )
+
+
+def college_history(session: Session, filing: Filing) -> dict[str, list[dict]]:
+    """What the college already runs of each major code the filing names (any status), so a
+    reviewer reads an entry against the college's history: code → offerings."""
+    codes = {e.major_code for e in entries_of(session, filing) if e.major_code}
+    if not codes:
+        return {}
+    rows = session.exec(
+        select(Major.code, Program.intake, Program.level, Program.length_years, Program.status)
+        .add_columns(Program.since_year)
+        .join(Major, col(Major.id) == Program.major_id)
+        .where(Program.college_id == filing.college_id, col(Major.code).in_(codes))
+        .order_by(Major.code, col(Program.id))
+    ).all()
+    history: dict[str, list[dict]] = defaultdict(list)
+    for code, intake, level, years, status, since in rows:
+        history[code].append(
+            {"intake": intake, "level": level, "years": years, "status": status, "since": since}
+        )
+    return dict(history)

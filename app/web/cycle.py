@@ -16,6 +16,7 @@ LABELS = {
     "web.referrals": ("pending", "approved", "rejected", "withdrawn"),
     "web.severity": ("error", "warning", "info"),
     "web.pubs": ("draft", "published"),
+    "web.program": ("active", "suspended", "withdrawn"),
     "web.filings.col": (
         "major_code",
         "major_name",

@@ -15,7 +15,7 @@ from app.db import SessionDep
 from app.errors import AppError
 from app.filings import editing, importer, service, views
 from app.filings.review import clean_indexes
-from app.filings.schemas import EntryIn, FilingUpdate, VersionIn
+from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate, VersionIn
 from app.i18n import t
 from app.localtime import show
 from app.notices import open_rounds_for
@@ -41,7 +41,22 @@ def new_filing(request: Request, session: SessionDep) -> Response:
         college = session.get(College, actor.college_id)
         open_now = open_rounds_for(session, college, zone=_zone(request)) if college else []
         year = open_now[0].year if open_now else year
-    return render(request, "filings/new.html", year=year)
+    return render(request, "filings/new.html", year=year, user_role=actor.role)
+
+
+@router.post("/filings/blank")
+def blank_filing(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
+    """Start a filing by typing entries in the grid instead of uploading a spreadsheet."""
+    actor = signed_in(request, session, "college")
+    college = session.get(College, actor.college_id)
+    assert college is not None
+    year = number(form, "year") or utcnow().year  # the year field of the upload form
+    data = FilingCreate(college=college.code, year=year, entries=[])
+    filing, error = attempt(session, lambda: service.create_filing(session, data, actor=actor))
+    if error is not None:
+        return _upload_refused(request, year, error, actor.role)
+    assert filing is not None
+    return redirect(f"/filings/{filing.id}")
 
 
 @router.post("/filings/new")
@@ -54,6 +69,7 @@ def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChec
             request,
             "filings/new.html",
             year=year,
+            user_role=actor.role,
             error=t("web.filings.choose_file"),
             status_code=422,
         )
@@ -71,12 +87,12 @@ def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChec
         ),
     )
     if error is not None:
-        return _upload_refused(request, year, error)
+        return _upload_refused(request, year, error, actor.role)
     assert filing is not None
     return redirect(f"/filings/{filing.id}")
 
 
-def _upload_refused(request: Request, year: int, error: AppError) -> Response:
+def _upload_refused(request: Request, year: int, error: AppError, role: str) -> Response:
     rows: list[dict] = []
     if isinstance(error.detail, dict):
         rows = error.detail.get("errors") or []
@@ -86,6 +102,7 @@ def _upload_refused(request: Request, year: int, error: AppError) -> Response:
         year=year,
         error=message_of(error),
         row_errors=rows,
+        user_role=role,
         status_code=error.status_code,
     )
 
@@ -115,7 +132,9 @@ def filing_page(
         can_withdraw=public.status in ("draft", "submitted") and actor.role in ("college", "admin"),
         can_decide=public.status == "submitted" and actor.role in ("reviewer", "admin"),
         clean=_clean(session, filing) if public.status == "submitted" else [],
+        history=views.college_history(session, filing) if actor.role != "college" else {},
         grid=GRID,
+        row_of={e.index: e.row for e in public.entries},
         when=lambda moment, deadline=False: show(moment, zone, deadline=deadline),
         notice=t_notice(request),
         **extra,

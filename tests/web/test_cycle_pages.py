@@ -92,11 +92,18 @@ def _cycle(pages, snap, tmp_path):
     assert "开放中" in bureau.locator("#round-facts").inner_text()
     round_url = bureau.url
     snap(bureau, "bureau-opens-round")
+    # extended by a few hours, with the reason kept in the audit log
+    bureau.get_by_label("截止时间").fill("2099-04-15T18:00")
+    bureau.get_by_label("修改原因（记入审计日志）").first.fill("学校申请延期")
+    bureau.get_by_role("button", name="保存修改").click()
+    bureau.wait_for_url(re.compile(r"notice=web.rounds.saved"))
+    assert "2099-04-15 18:00" in bureau.locator("#closes").inner_text()
+    snap(bureau, "bureau-extends-round")
 
     # 2. the college uploads its spreadsheet and sees three findings beside their rows
     college = pages["college"]
     college.goto("/desk")
-    assert "2099-03-31 24:00" in college.locator("#notices").inner_text()
+    assert "2099-04-15 18:00" in college.locator("#notices").inner_text()
     snap(college, "college-desk")
     college.goto("/filings/new")
     sheet = tmp_path / "工贸技师学院2025新增专业.xlsx"
@@ -183,3 +190,47 @@ def _cycle(pages, snap, tmp_path):
     if response is not None and response.status == 200:
         assert "低空经济无人机技术" in public.content() and "8213" in public.content()
         snap(public, "public-list")
+
+
+def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, screenshot):
+    """Two clerks of one college edit the same draft: the later save is refused, says who saved
+    first, shows their version and keeps the clerk's own edit in the grid; saving again works."""
+    engine = live_server.engine
+    first = make_token(engine, role="college", college="4401J003", name="教务处 刘老师")
+    second = make_token(engine, role="college", college="4401J003", name="教务处 黄老师")
+    one, page_one = _person(browser, live_server, first)
+    two, page_two = _person(browser, live_server, second)
+    try:
+        page_one.goto("/filings/new")
+        page_one.get_by_label("申报年度").fill("2026")
+        page_one.get_by_role("button", name="在线逐行填写").click()
+        page_one.wait_for_url(re.compile(r"/filings/\d+$"))
+        typed = {"专业代码": "0127", "专业": "机电一体化技术", "专业类别": "机械类"}
+        typed |= {"层次": "初中起点", "级别": "高级", "学制": "5"}
+        for column, value in typed.items():
+            page_one.get_by_label(f"空行（填写即新增一条） {column}", exact=True).fill(value)
+        page_one.get_by_role("button", name="保存").click()
+        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        url = page_one.url.split("?")[0]
+        assert "2026" in page_one.locator("dl.facts").inner_text()
+
+        page_two.goto(url)  # both read version 2
+        page_one.get_by_label("学制 1", exact=True).fill("3")
+        page_one.get_by_label("级别 1", exact=True).fill("中级")
+        page_one.get_by_role("button", name="保存").click()
+        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+
+        page_two.get_by_label("备注 1", exact=True).fill("新增层次")
+        page_two.get_by_role("button", name="保存").click()
+        stale = page_two.locator("#stale").inner_text()
+        assert "教务处 刘老师" in stale and "第 3 版" in stale
+        assert "中级" in page_two.locator("#current-version").inner_text()
+        # nothing lost: the clerk's own edit is still in the grid
+        assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
+        screenshot(page_two, f"cycle-{BACKEND}-stale-save")
+        page_two.get_by_role("button", name="保存").click()
+        page_two.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
+    finally:
+        one.close()
+        two.close()
