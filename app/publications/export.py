@@ -5,6 +5,7 @@ byte for byte as tests/publications/data holds them."""
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from app import exporting
@@ -69,6 +70,13 @@ def _sheet(
     sheet.extend(body)
 
 
+def _reproducible(book: Any, publication: Publication) -> None:
+    """The same bytes on every download of a list: xlsxwriter stamps its creation time (and the
+    zip entries' times) from ``created``, so it is the list's own date, not the clock."""
+    when = publication.published_at or datetime(publication.year, 1, 1)
+    book.set_properties({"created": when.replace(tzinfo=None, microsecond=0)})
+
+
 def lines_xlsx(
     publication: Publication,
     layout: Layout,
@@ -80,6 +88,7 @@ def lines_xlsx(
     the bare table (contract.md)."""
 
     def fill(book: Any) -> None:
+        _reproducible(book, publication)
         _sheet(book, publication, layout.sheet, publication.title, layout.lines, lines)
         for annex in layout.annexes:
             title = f"{publication.title}（{annex.sheet}：{annex.title}）"
@@ -92,6 +101,7 @@ def annex_xlsx(publication: Publication, annex: Annex, rows: Sequence[Any]) -> b
     title = f"{publication.title}（{annex.sheet}：{annex.title}）"
 
     def fill(book: Any) -> None:
+        _reproducible(book, publication)
         _sheet(book, publication, annex.sheet, title, annex.table, rows)
 
     return b"".join(exporting.fast_xlsx_stream(fill))

@@ -1,13 +1,17 @@
-"""Public pages: home, language switch (more in the public_*.py modules)."""
+"""Public pages: home, language switch, major search (the same index as ``GET /api/v1/majors``)."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Request
+
+from app.catalog import search
 from app.i18n import LOCALES
 from app.i18n.middleware import LANG_COOKIE
 from app.web import csrf
-from app.web.templating import redirect, render, safe_next
+from app.web.templating import is_htmx, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
+SEARCH_LIMIT = 50
 
 
 @router.get("/")
@@ -29,3 +33,21 @@ def switch_language(request: Request, locale: str, next: str = "/"):
             path="/",
         )
     return response
+
+
+@router.get("/majors")
+def majors(
+    request: Request,
+    q: Annotated[str, Query(max_length=100)] = "",
+    system: Annotated[str, Query(pattern="^(|technician|secondary)$")] = "",
+):
+    """Search as you type: htmx asks for the results fragment, a plain GET gets the page.
+    Near-misses are listed apart, as offers ("did you mean"), never in place of a match."""
+    hits: list[dict] = []
+    if q.strip():
+        with request.app.state.engine.connect() as conn:
+            hits = search.ranked(conn, q, system=system or None, limit=SEARCH_LIMIT)
+    found = [h for h in hits if h["match"] != "near"]
+    near = [h for h in hits if h["match"] == "near"]
+    template = "public/_major_results.html" if is_htmx(request) else "public/majors.html"
+    return render(request, template, q=q, system=system, found=found, near=near)

@@ -149,6 +149,8 @@ def _template_keys(found: dict[str, dict[str, str]]) -> None:
     for path in sorted((APP / "web" / "templates").rglob("*.html")):
         text = path.read_text("utf-8")
         for match in TEMPLATE_KEY.finditer(text):
+            if match.group(1).endswith("."):  # t("web.col." ~ name): a prefix, not a key
+                continue
             line = text.count("\n", 0, match.start()) + 1
             where = f"{path.relative_to(ROOT).as_posix()}:{line}"
             found["key"].setdefault(match.group(1), where)

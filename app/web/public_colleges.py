@@ -1,0 +1,112 @@
+"""Public pages of colleges and programs: the services and the keyset listing of the API
+(``GET /api/v1/colleges``, ``GET /api/v1/programs``); the download buttons link the API's
+exports with exactly the filters shown."""
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from pydantic import ValidationError
+
+from app.colleges import service as colleges
+from app.db import SessionDep
+from app.errors import Invalid
+from app.pagination import decode_cursor, page_of
+from app.programs import listing
+from app.programs.schemas import ProgramFilters, ProgramPageQuery
+from app.vocab import YEARS_CN, CollegeType, Intake, Level, ProgramStatus
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PAGE = 50
+COLLEGE_PROGRAMS = 500  # a college runs tens of programs; more pages link to /programs
+
+
+def _program_rows(request: Request, filters: ProgramFilters, after: int | None, limit: int):
+    """(rows as dicts, next cursor) of one page, the listing ``GET /api/v1/programs`` runs."""
+    found = listing.rows(request.app.state.read_engine, filters, after=after, limit=limit + 1)
+    items = [dict(zip(listing.FIELDS, r, strict=True)) for r in found[:limit]]
+    for item in items:
+        item["length"] = YEARS_CN.get(item["length_years"], f"{item['length_years']}年")
+    nxt = str(found[limit - 1][0]) if len(found) > limit else None
+    return items, nxt
+
+
+def _filters_of(request: Request) -> tuple[ProgramPageQuery, dict[str, str]]:
+    """The form's filters as the API reads them (blank fields dropped), and those values."""
+    given = {k: v for k, v in request.query_params.items() if v.strip()}
+    given.pop("after", None)
+    try:
+        query = ProgramPageQuery.model_validate(given | {"limit": PAGE})
+    except ValidationError as exc:
+        raise Invalid(error="validation_error", msg="web.programs.bad_filter") from exc
+    shown = {k: v for k, v in given.items() if k in ProgramFilters.model_fields}
+    return query, shown
+
+
+@router.get("/colleges")
+def college_list(
+    request: Request,
+    session: SessionDep,
+    province: str = "",
+    city: str = "",
+    type: str = "",
+    after: str = "",
+):
+    rows = colleges.list_colleges(
+        session,
+        province=province or None,
+        city=city or None,
+        type=type or None,
+        after=after or None,
+        limit=PAGE,
+    )
+    items, nxt = page_of(list(rows), PAGE, lambda c: [c.code])
+    next_code = decode_cursor(nxt)[0] if nxt else None
+    return render(
+        request,
+        "public/colleges.html",
+        items=items,
+        next_code=next_code,
+        province=province,
+        city=city,
+        type=type,
+        types=[t.value for t in CollegeType],
+    )
+
+
+@router.get("/colleges/{code}")
+def college_page(request: Request, session: SessionDep, code: str):
+    college = colleges.to_public(session, colleges.get_by_code(session, code))
+    programs, more = _program_rows(
+        request, ProgramFilters(college=code), after=None, limit=COLLEGE_PROGRAMS
+    )
+    return render(
+        request, "public/college.html", college=college, programs=programs, more=more is not None
+    )
+
+
+@router.get("/programs")
+def program_list(request: Request, after: Annotated[int | None, Query()] = None):
+    query, shown = _filters_of(request)
+    items, nxt = _program_rows(request, query, after=after, limit=PAGE)
+    exports = urlencode(shown)
+    return render(
+        request,
+        "public/programs.html",
+        items=items,
+        shown=shown,
+        next_url="/programs?" + urlencode(shown | {"after": nxt}) if nxt else None,
+        first_url="/programs?" + exports if after else None,
+        csv_url="/api/v1/programs.csv" + ("?" + exports if exports else ""),
+        xlsx_url="/api/v1/programs.xlsx" + ("?" + exports if exports else ""),
+        choices=_choices(),
+    )
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "level": [v.value for v in Level],
+        "intake": [v.value for v in Intake],
+        "status": [v.value for v in ProgramStatus],
+    }

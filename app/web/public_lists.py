@@ -1,0 +1,123 @@
+"""Public pages of the published lists (the notice, its revisions, the difference between two
+lists) and the approval statistics with charts — the services behind ``/api/v1/publications``
+and ``/api/v1/statistics/approvals``."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app import exporting
+from app.db import SessionDep
+from app.i18n import t
+from app.publications import diff as diffs
+from app.publications import stats, views
+from app.vocab import System
+from app.web.charts import bar_chart
+from app.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+STAT_GROUPS = ("by_year", "by_category", "by_level", "by_intake", "by_college")
+COLLEGE_BARS = 20
+
+
+@router.get("/publications")
+def publication_list(request: Request, session: SessionDep, year: int | None = None):
+    """The current lists (a correction replaces what it corrects), newest year first."""
+    current = views.current_publications(session, year=year)
+    items = sorted(
+        (views.summary(session, p) for p in current), key=lambda s: (-s.year, s.authority)
+    )
+    return render(request, "public/publications.html", items=items, year=year)
+
+
+@router.get("/publications/series/{series}")
+def latest_of_series(session: SessionDep, series: str):
+    """A link that always shows the newest revision of a list."""
+    return redirect(f"/publications/{views.latest_of(session, series).id}", status_code=307)
+
+
+@router.get("/publications/diff")
+def publication_diff(
+    request: Request,
+    session: SessionDep,
+    from_: Annotated[str, Query(alias="from")] = "",
+    to: str = "",
+):
+    result = None
+    if from_ and to:
+        result = diffs.diff(session, None, from_ref=from_, to_ref=to)
+    return render(request, "public/diff.html", result=result, from_ref=from_, to_ref=to)
+
+
+@router.get("/publications/{publication_id}")
+def publication_page(request: Request, session: SessionDep, publication_id: int):
+    """One revision as the notice prints it, with its revisions and corrections."""
+    publication = views.public(session, views.get_visible(session, publication_id, None))
+    revisions = views.list_publications(
+        session,
+        None,
+        year=None,
+        series=publication.series,
+        authority=None,
+        status=None,
+        after=None,
+        limit=100,
+    )
+    return render(
+        request,
+        "public/publication.html",
+        pub=publication,
+        revisions=sorted(revisions, key=lambda r: r.revision),
+    )
+
+
+@router.get("/statistics")
+def statistics(
+    request: Request, session: SessionDep, year: int | None = None, system: System | None = None
+):
+    figures = stats.approvals(session, year=year, system=system.value if system else None)
+    charts = {
+        group: bar_chart(
+            [(c.key or t("web.stats.none"), c.count) for c in getattr(figures, group)][
+                :COLLEGE_BARS
+            ],
+            title=t(f"web.stats.{group}"),
+        )
+        for group in STAT_GROUPS
+        if group != "by_college"
+    }
+    charts["by_college"] = bar_chart(
+        [(c.name, c.count) for c in figures.by_college][:COLLEGE_BARS],
+        title=t("web.stats.by_college"),
+    )
+    return render(
+        request,
+        "public/statistics.html",
+        figures=figures,
+        charts=charts,
+        year=year,
+        system=system.value if system else "",
+    )
+
+
+@router.get("/statistics.csv")
+def statistics_csv(
+    session: SessionDep, year: int | None = None, system: System | None = None, bom: bool = True
+):
+    """The figures the charts draw, one row per (grouping, value): what a report pastes."""
+    figures = stats.approvals(session, year=year, system=system.value if system else None)
+    rows = [
+        (t(f"web.stats.{group}"), c.key or "", c.count)
+        for group in STAT_GROUPS
+        if group != "by_college"
+        for c in getattr(figures, group)
+    ]
+    rows += [(t("web.stats.by_college"), f"{c.code} {c.name}", c.count) for c in figures.by_college]
+    header = (t("web.stats.grouping"), t("web.stats.value"), t("web.stats.count"))
+    body = exporting.csv_text(header, rows, bom=bom)
+    name = f"statistics-{year}.csv" if year else "statistics.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
