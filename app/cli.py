@@ -8,6 +8,7 @@ from rich.table import Table
 
 from app.cli_catalog import catalog_app
 from app.cli_import import import_app
+from app.cli_notices import notices_app
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.i18n import t
@@ -21,6 +22,7 @@ token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")  # app/cli_import.py (owner: core)
 app.add_typer(catalog_app, name="catalog")  # app/cli_catalog.py
+app.add_typer(notices_app, name="notices")  # app/cli_notices.py
 
 err = Console(stderr=True)
 

@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     # The bureau's time zone: deadlines are typed and shown in it; a date-only deadline means
     # the end of that day there (24:00), not midnight UTC.
     timezone: str = "Asia/Shanghai"
+    # Optional e-mail of the in-app notices (`registry notices mail`); no host = no e-mail.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "registry@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    # Links in e-mails point here (the address people open the pages at).
+    public_url: str = "http://127.0.0.1:8000"
 
     @field_validator("timezone")
     @classmethod

@@ -8,6 +8,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "确认前显示的代码 {shown} 已被占用，下一个可用代码是 {code}，请核对后再确认",
         "the code {shown} shown before confirming was taken; the next free one is {code}",
     ),
+    "smtp_not_configured": (
+        "未配置邮件服务器（REGISTRY_SMTP_HOST）",
+        "no mail server configured (REGISTRY_SMTP_HOST)",
+    ),
+    "mail.notices.subject": (
+        "专业登记系统：{count} 项待办",
+        "Registry: {count} items wait for you",
+    ),
+    "mail.notices.lead": ("您在职业院校专业登记系统中有以下待办事项：", "These wait for you:"),
+    "mail.notices.footer": ("工作台：{url}", "Your desk: {url}"),
+    "cli.notices.mailed": ("已发送 {count} 项通知至 {to}", "mailed {count} notices to {to}"),
     "nothing_selected": ("请先勾选要决定的条目", "tick the entries to decide first"),
     # ---- navigation and desk ----------------------------------------------------------------
     "web.cycle.desk": ("工作台", "My desk"),
