@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from app.changes.recorder import ENTITIES
 from app.db import read_rows
 from app.errors import Invalid
+from app.i18n import Joined
 from app.pagination import MAX_LIMIT, decode_cursor, encode_cursor
 
 
@@ -63,13 +64,19 @@ def since_of(query: ChangesQuery) -> int:
     if key is None:
         return query.since
     if len(key) != 1 or not isinstance(key[0], int) or key[0] < 0:
-        raise Invalid("the cursor is not one this API issued", error="invalid_cursor")
+        raise Invalid(error="invalid_cursor")
     return key[0]
 
 
 def check_entity(entity: str | None) -> None:
     if entity is not None and entity not in ENTITIES:
-        raise Invalid({"entity": entity, "allowed": list(ENTITIES)}, error="invalid_entity")
+        allowed = Joined(ENTITIES)
+        raise Invalid(
+            {"entity": entity, "allowed": list(ENTITIES)},
+            error="invalid_entity",
+            entity=entity,
+            allowed=allowed,
+        )
 
 
 def page_rows(

@@ -133,6 +133,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还有专业设置需要决定，未作任何更改",
         "some programs still need a decision; nothing was changed",
     ),
+    "invalid_entity": (
+        "没有“{entity}”这类记录；可用：{allowed}",
+        "no entity '{entity}'; use one of {allowed}",
+    ),
     "invalid_cursor": ("翻页游标无效（不是本接口给出的）", "the cursor is not one this API issued"),
     # ---- colleges and programs --------------------------------------------------------
     "college_not_found": ("没有代码为“{code}”的院校", "no college with code '{code}'"),
