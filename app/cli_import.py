@@ -210,3 +210,24 @@ def import_crosswalk_cmd(
             progress=progress,
         )
     )
+
+
+@import_app.command("directions")
+def import_directions_cmd(
+    file: FileArg,
+    year: Annotated[int | None, typer.Option(help="year of the rows without a year column")] = None,
+) -> None:
+    """专业方向名称规范备案 (附件3 as printed: 学校名称,原专业方向名称,规范专业名称,说明); upsert by
+    school and name."""
+    from app.directions.importer import import_directions
+
+    _run(
+        lambda session, progress: import_directions(
+            session,
+            file.read_bytes(),
+            actor=cli_actor(),
+            filename=file.name,
+            year=year,
+            max_rows=get_settings().max_upload_rows,
+        )
+    )

@@ -14,6 +14,7 @@ from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_read_engine
+from app.directions.routes import router as directions_router
 from app.errors import install_error_handlers
 from app.filings.routes import router as filings_router
 from app.i18n.middleware import LocaleMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         catalog_router,
         adoption_router,
         colleges_router,
+        directions_router,
         filings_router,
         access_router,
         changes_router,

@@ -5,6 +5,7 @@ from app.authorities import models as authorities  # noqa: F401
 from app.catalog import models as catalog  # noqa: F401
 from app.changes import models as changes  # noqa: F401
 from app.colleges import models as colleges  # noqa: F401
+from app.directions import models as directions  # noqa: F401
 from app.filings import models as filings  # noqa: F401
 from app.programs import lifecycle as program_lifecycle  # noqa: F401
 from app.programs import models as programs  # noqa: F401

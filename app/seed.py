@@ -19,6 +19,7 @@ from app.colleges import service as colleges
 from app.colleges.importer import import_colleges
 from app.colleges.models import CollegeNameHistory
 from app.db import session_scope
+from app.directions.importer import import_directions
 from app.programs.importer import import_programs
 from app.publications.seed import seed_publications
 from app.vocab import System
@@ -171,6 +172,14 @@ def seed_programs(session: Session) -> int:
     ).changed
 
 
+def seed_directions(session: Session) -> int:
+    """The 专业方向 广州市教育局 recorded in 2024 (附件3 of its 中职 notice)."""
+    name = "source/gz2024_secondary_name_normalisation.csv"
+    return import_directions(
+        session, _bytes(name), actor=SEED_ACTOR, filename=name, year=2024, record_noop=False
+    ).changed
+
+
 # Each step adds what is missing and returns how many rows it added. Later domains append theirs.
 STEPS: list[tuple[str, Callable[[Session], int]]] = [
     ("catalogs", seed_editions),
@@ -179,6 +188,7 @@ STEPS: list[tuple[str, Callable[[Session], int]]] = [
     ("colleges", seed_colleges),
     ("programs", seed_programs),
     ("publications", seed_publications),
+    ("directions", seed_directions),
 ]
 
 

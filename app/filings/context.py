@@ -4,13 +4,16 @@ however many entries there are (a test counts the statements for 10 and 1,000 en
 from dataclasses import dataclass
 
 from sqlalchemy import or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
 from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.colleges import service as colleges
 from app.colleges.models import College
-from app.filings.facts import CatalogMajor, Context, EntryValues, ProgramRow
+from app.directions.models import MajorDirection
+from app.directions.names import split_direction
+from app.filings.facts import CatalogMajor, Context, DirectionFact, EntryValues, ProgramRow
 from app.filings.models import Filing, FilingEntry, FilingRound, RoundEdition
 from app.filings.rules import CODE_DIGITS, offering_key
 from app.programs.models import Program
@@ -135,9 +138,35 @@ def load_context(
     ctx.type_levels = frozenset(r.level for r in norms)
     ctx.programs = _programs(session, college)
     ctx.pending = _pending(session, college, exclude_filing_id)
-    if any(not v.major_code or v.major_code not in ctx.majors for v in values):
+    in_direction_form = system == "secondary" and any(split_direction(v.major_name) for v in values)
+    if in_direction_form or any(not v.major_code or v.major_code not in ctx.majors for v in values):
         ctx.names = _names(session, scope.edition_ids, college.province)
+    if in_direction_form:
+        ctx.directions = _directions(session, college)
     return ctx, scope
+
+
+def _directions(session: Session, college: College) -> dict[str, DirectionFact]:
+    """The 专业方向 recorded for the college (one query; a school has a handful)."""
+    base = aliased(Major)
+    target = aliased(Major)
+    rows = session.exec(
+        select(MajorDirection, base.code, base.name, target.code)
+        .join(base, col(base.id) == MajorDirection.major_id)
+        .outerjoin(target, col(target.id) == MajorDirection.normalised_major_id)
+        .where(MajorDirection.college_id == college.id)
+    ).all()
+    return {
+        d.name_norm: DirectionFact(
+            name=d.name,
+            kept=d.status == "kept",
+            major_code=code,
+            major_name=name,
+            normalised_name=d.normalised_name,
+            normalised_code=normalised_code,
+        )
+        for d, code, name, normalised_code in rows
+    }
 
 
 def _codes(values: list[EntryValues], system: str) -> set[str]:

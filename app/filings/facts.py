@@ -55,6 +55,19 @@ class CatalogMajor:
 
 
 @dataclass(frozen=True)
+class DirectionFact:
+    """A 专业方向 the bureau recorded for the college: kept (may be filed under its catalog
+    major) or normalised to ``normalised_name`` / ``normalised_code``."""
+
+    name: str
+    kept: bool
+    major_code: str
+    major_name: str
+    normalised_name: str
+    normalised_code: str | None
+
+
+@dataclass(frozen=True)
 class ProgramRow:
     code: str
     name_norm: str
@@ -75,6 +88,8 @@ class Context:
     programs: list[ProgramRow] = field(default_factory=list)
     pending: frozenset[tuple[str, str, str]] = frozenset()
     names: dict[str, CatalogMajor] = field(default_factory=dict)  # in force, by normalised name
+    # 中职: the college's recorded 专业方向 by normalised name
+    directions: dict[str, DirectionFact] = field(default_factory=dict)
 
     # Indexes over the college's programs, so an entry's checks do not scan them all.
     @cached_property

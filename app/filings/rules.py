@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from app.filings.direction_rules import check_direction
 from app.filings.facts import (  # noqa: F401  (re-exported: the rules' vocabulary)
     ERROR,
     INFO,
@@ -377,8 +378,14 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
     findings, level, intake, years = check_fields(v, ctx.system)
     code_findings, major = check_code(v, ctx)
     findings += code_findings
+    direction_findings, name_explained = check_direction(v, major, ctx)
     if major is not None:
-        findings += check_major_values(v, level, major)
+        findings += [
+            f
+            for f in check_major_values(v, level, major)
+            if not (name_explained and f.code == "major.name_mismatch")
+        ]
+    findings += direction_findings
     findings += check_length(intake, level, years, ctx)
     findings += check_college_type(level, ctx)
     declared, former = (v.kind, v.former_name) if v.kind else kind_from_remark(v.remark)

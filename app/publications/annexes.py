@@ -26,13 +26,11 @@ def _college(session: Session, key: str, index: int, school: str, code: str | No
         college = colleges.find_by_name(session, school)
     if college is None or college.id is None:
         raise Invalid(
-            {
-                "annex": key,
-                "row": index,
-                "field": "college" if code else "school",
-                "message": f"no college {code or school}",
-            },
+            {"annex": key, "row": index, "field": "college" if code else "school"},
             error="unknown_college",
+            msg=None if code else "unknown_college.school",
+            code=code,
+            name=school,
         )
     return college
 

@@ -205,6 +205,12 @@ class Ctx:
             },
         )["id"]
 
+    def direction(self) -> int:
+        """A fresh kept 专业方向 of 广州市旅游商务职业学校 (a school of OTHER_AUTHORITY)."""
+        n = self.cache["directions"] = self.cache.get("directions", 0) + 1
+        body = {"college": "4401Z001", "name": f"艺术设计与制作（矩阵{n}）", "year": 2025}
+        return self.as_superuser("POST", "/api/v1/directions", json=body)["id"]
+
     def published_publication(self) -> int:
         publication_id = self.draft_publication()
         self.as_superuser("POST", f"/api/v1/publications/{publication_id}/publish")
@@ -760,11 +766,48 @@ CHANGES: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/changes/head"): Row(statuses(200, EVERYONE), fixed("/api/v1/changes/head")),
 }
 
+# --- 专业方向 of 中职 schools: public reads, writes by the admins of 广州市教育局 --------------
+
+DIRECTIONS: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/directions"): Row(statuses(200, EVERYONE), fixed("/api/v1/directions")),
+    ("GET", "/api/v1/directions/{direction_id}"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(f"/api/v1/directions/{ctx.cached('direction', ctx.direction)}"),
+    ),
+    ("POST", "/api/v1/directions"): Row(
+        statuses(201, EDU_ADMINS),
+        lambda ctx, role: Call(
+            "/api/v1/directions",
+            json={"college": "4401Z001", "name": f"艺术设计与制作（{role}）", "year": 2025},
+        ),
+    ),
+    ("PATCH", "/api/v1/directions/{direction_id}"): Row(
+        statuses(200, EDU_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/directions/{ctx.direction()}", json={"reason": "x"}),
+    ),
+    ("DELETE", "/api/v1/directions/{direction_id}"): Row(
+        statuses(204, EDU_ADMINS),
+        lambda ctx, role: Call(f"/api/v1/directions/{ctx.direction()}"),
+    ),
+    ("POST", "/api/v1/directions/import"): Row(
+        statuses(200, EDU_ADMINS),
+        lambda ctx, role: Call(
+            "/api/v1/directions/import",
+            files=upload(
+                "附件3.csv",
+                "学校名称,原专业方向名称,规范专业名称,说明,年份\n"
+                f"广州市旅游商务职业学校,艺术设计与制作（导入{role}）,,,2025\n",
+            ),
+        ),
+    ),
+}
+
 TABLE: dict[tuple[str, str], Row] = {
     **CORE,
     **IMPORTS,
     **FILINGS,
     **PUBLICATIONS,
+    **DIRECTIONS,
     **ACCESS,
     **ADOPTION,
     **CHANGES,

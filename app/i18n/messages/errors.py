@@ -310,6 +310,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "annex_not_found": ("{system}名单没有附件“{key}”", "a {system} list has no annex '{key}'"),
     "annex_not_in_layout": ("{system}名单没有附件“{key}”", "a {system} list has no annex '{key}'"),
     "unknown_college": ("没有院校 {code}", "no college {code}"),
+    "unknown_college.school": ("没有名为“{name}”的院校", "no college named '{name}'"),
+    "direction_exists": ("{college}已登记“{name}”", "{name} is already recorded for {college}"),
+    "direction_not_found": ("没有编号为 {id} 的专业方向", "no direction {id}"),
     "unknown_major": ("专业代码无法识别", "the major is unknown"),
     # ---- vocabulary used inside messages ---------------------------------------------
     "status.draft": ("草稿", "draft"),

@@ -84,6 +84,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{name}”不是本校已登记的专业方向",
         "'{name}' is not a direction registered for this school",
     ),
+    # 2024 中职 notice: 未进行规范名称备案的专业方向均按《职业教育专业目录》对应专业管理，
+    # 2024 年起原则上不再接受以专业方向形式的招生备案
+    "major.direction_unregistered.normalised": (
+        "“{name}”不是本校保留的专业方向：教育局已将其规范为“{target}”（{code}），请按规范专业名称申报",
+        "'{name}' is not a direction kept for this school: the bureau normalised it to "
+        "'{target}' ({code}); file that major",
+    ),
+    "major.direction_unregistered.base": (
+        "“{name}”不是本校备案的专业方向：未备案的专业方向按目录专业“{target}”（{code}）管理，"
+        "2024 年起原则上不再接受以专业方向形式的申报",
+        "'{name}' is not a direction registered for this school: it is managed as its catalog "
+        "major '{target}' ({code}); from 2024 a filing in direction form is in principle not "
+        "accepted",
+    ),
+    # ---- recording 专业方向 (API and import rows) ----------------------------------------
+    "direction.bad_form": (
+        "“{name}”不是专业方向的写法：应为“目录专业（专业方向）”",
+        "'{name}' is not a direction: write <catalog major>（<direction>）",
+    ),
+    "major.unknown_name": (
+        "“{name}”不是现行中职专业目录中的专业名称",
+        "'{name}' is not a major of the 中职 catalog in force",
+    ),
+    "college.unknown.name": ("没有名为“{name}”的院校", "no college named '{name}'"),
+    "college.not_secondary": (
+        "{name}不是中等职业学校，没有专业方向",
+        "{name} is not a 中职 school: it has no 专业方向",
+    ),
     # ---- level, length, offering -----------------------------------------------------
     "level.not_offered": ("{code} 只开设{levels}", "{code} is taught at {levels}"),
     "level.above_college_type": (

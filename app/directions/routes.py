@@ -1,0 +1,85 @@
+"""专业方向 of 中职 schools: public reads; writes and imports by the admins governing the school."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Response, status
+
+from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.db import SessionDep
+from app.directions import service
+from app.directions.importer import import_directions
+from app.directions.schemas import DirectionCreate, DirectionPublic, DirectionUpdate
+from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+
+router = APIRouter(prefix="/api/v1/directions", tags=["directions"])
+WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}}
+
+
+@router.get("", response_model=Page[DirectionPublic])
+def list_directions(
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    college: str | None = None,
+    status: Literal["kept", "normalised"] | None = None,
+    year: int | None = None,
+):
+    """Recorded directions by id; `college` (code), `status`, `year` narrow them."""
+    key = decode_cursor(page.cursor)
+    rows = service.list_directions(
+        session,
+        college=college,
+        status=status,
+        year=year,
+        after=int(key[0]) if key else None,
+        limit=page.limit,
+    )
+    items, nxt = page_of(list(rows), page.limit, lambda d: [d.id])
+    return Page(items=[service.to_public(session, d) for d in items], next=nxt)
+
+
+@router.post(
+    "/import", response_model=ImportResult, responses={**AUTH_RESPONSES, **IMPORT_RESPONSES}
+)
+def import_directions_file(
+    session: SessionDep,
+    upload: UploadDep,
+    actor: AdminPrincipal,
+    year: Annotated[int | None, Form(description="when the file has no year column")] = None,
+):
+    """附件3 as printed (`学校名称,原专业方向名称,规范专业名称,说明`) or the English columns;
+    upsert by school and name, all or nothing."""
+    return import_directions(
+        session,
+        upload.data,
+        actor=actor,
+        filename=upload.filename,
+        year=year,
+        max_rows=upload.max_rows,
+    )
+
+
+@router.get("/{direction_id}", response_model=DirectionPublic, responses={404: {}})
+def get_direction(session: SessionDep, direction_id: int):
+    return service.to_public(session, service.get(session, direction_id))
+
+
+@router.post(
+    "", response_model=DirectionPublic, status_code=status.HTTP_201_CREATED, responses=WRITE_DOC
+)
+def create_direction(session: SessionDep, data: DirectionCreate, actor: AdminPrincipal):
+    """Record a kept direction, or one normalised to a catalog major (`normalised_name`)."""
+    return service.to_public(session, service.register(session, data, actor=actor))
+
+
+@router.patch("/{direction_id}", response_model=DirectionPublic, responses=WRITE_DOC)
+def update_direction(
+    session: SessionDep, direction_id: int, data: DirectionUpdate, actor: AdminPrincipal
+):
+    return service.to_public(session, service.update(session, direction_id, data, actor=actor))
+
+
+@router.delete("/{direction_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_DOC)
+def delete_direction(session: SessionDep, direction_id: int, actor: AdminPrincipal):
+    service.delete(session, direction_id, actor=actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
