@@ -13,6 +13,7 @@ from app.db import SessionDep
 from app.errors import Invalid
 from app.pagination import decode_cursor, page_of
 from app.programs import listing
+from app.programs import service as programs
 from app.programs.schemas import ProgramFilters, ProgramPageQuery
 from app.vocab import YEARS_CN, CollegeType, Intake, Level, ProgramStatus
 from app.web.templating import render
@@ -102,6 +103,14 @@ def program_list(request: Request, after: Annotated[int | None, Query()] = None)
         xlsx_url="/api/v1/programs.xlsx" + ("?" + exports if exports else ""),
         choices=_choices(),
     )
+
+
+@router.get("/programs/{program_id}")
+def program_page(request: Request, session: SessionDep, program_id: int):
+    """One program and its former codes (a rename, or a new catalog edition's adoption)."""
+    program = programs.program_detail(session, program_id)
+    length = YEARS_CN.get(program.length_years, f"{program.length_years}年")
+    return render(request, "public/program.html", program=program, length=length)
 
 
 def _choices() -> dict[str, Any]:
