@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from app import models  # noqa: F401  (complete metadata)
 from app.access.routes import router as access_router
 from app.adoption.routes import router as adoption_router
+from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
 from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, settings)
     read_engine = make_read_engine(engine, settings)
+    versions = DataVersion(engine, read_engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -42,7 +44,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # out of the collector's way, a full collection no longer walks it (p99 of GET /programs
         # under load, README "Benchmarks").
         gc.freeze()
+        versions.start()
         yield
+        await versions.stop()
         read_engine.dispose()
         engine.dispose()
 
@@ -55,8 +59,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
+    app.state.versions = versions  # the registry's version: ETags (app/caching.py)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # ETag/304 of every public GET /api/v1/... before routing (app/caching.py)
+    app.add_middleware(HttpCache, versions=lambda: versions)
     # outermost: the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
     # programs first: GET /programs is the hottest route and routes are matched in order (no

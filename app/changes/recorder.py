@@ -125,7 +125,13 @@ def bump_version(conn: Connection, at: str) -> int:
     )
     version = conn.execute(text("SELECT version FROM registry_version WHERE id = 1")).scalar_one()
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_notify('registry_version', :v)"), {"v": str(version)})
+        # "<schema>|<version>|<changed_at>", delivered at COMMIT to app.caching's listeners
+        conn.execute(
+            text(
+                "SELECT pg_notify('registry_version', current_schema() || '|' || :v || '|' || :at)"
+            ),
+            {"v": str(version), "at": at},
+        )
     return int(version)
 
 

@@ -3,6 +3,7 @@
 Included first in ``app.main`` so that literal paths (``/programs.csv``, ``/publications/diff``)
 win over the path parameters of other routers; within this router literal routes come first."""
 
+from email.utils import formatdate
 from hashlib import sha256
 from typing import Annotated, Literal
 
@@ -34,6 +35,8 @@ from app.publications.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
+# A published revision's files (its permanent URLs) never change (README "Publications").
+IMMUTABLE = "public, max-age=31536000, immutable"
 router.include_router(programs_export_router)
 
 
@@ -47,19 +50,31 @@ XLSX_DOC: dict[int | str, dict] = {
 WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}}
 
 
-def _headers(names: tuple[str, str], body: bytes) -> dict[str, str]:
+def _headers(
+    names: tuple[str, str], body: bytes, published: Publication | None = None
+) -> dict[str, str]:
     """Download name, and ``X-Checksum-SHA256``: the SHA-256 of these bytes, so any download
     can be checked with ``sha256sum``. A list's stored ``checksum`` stays its canonical CSV's
-    (the default ``.csv`` download: same value there)."""
-    return exporting.download_headers(*names, **{"X-Checksum-SHA256": sha256(body).hexdigest()})
+    (the default ``.csv`` download: same value there). A published revision's files never
+    change: they say so (``immutable``), with an ETag of their bytes and the publication time."""
+    digest = sha256(body).hexdigest()
+    headers = exporting.download_headers(*names, **{"X-Checksum-SHA256": digest})
+    if published is not None and published.status == "published":
+        headers["ETag"] = f'"{digest}"'
+        headers["Cache-Control"] = IMMUTABLE
+        if published.published_at is not None:
+            headers["Last-Modified"] = formatdate(published.published_at.timestamp(), usegmt=True)
+    return headers
 
 
-def _csv(body: bytes, names: tuple[str, str]) -> Response:
-    return Response(body, media_type=exporting.CSV_MEDIA, headers=_headers(names, body))
+def _csv(body: bytes, names: tuple[str, str], published: Publication | None = None) -> Response:
+    headers = _headers(names, body, published)
+    return Response(body, media_type=exporting.CSV_MEDIA, headers=headers)
 
 
-def _xlsx(body: bytes, names: tuple[str, str]) -> Response:
-    return Response(body, media_type=exporting.XLSX_MEDIA, headers=_headers(names, body))
+def _xlsx(body: bytes, names: tuple[str, str], published: Publication | None = None) -> Response:
+    headers = _headers(names, body, published)
+    return Response(body, media_type=exporting.XLSX_MEDIA, headers=headers)
 
 
 # --- literal paths first -------------------------------------------------------------------
@@ -211,7 +226,7 @@ def publication_csv(
     publication = views.get_visible(session, publication_id, principal)
     layout = layout_of(publication.system)
     body = export.lines_csv(layout, service.lines_of(session, publication_id), bom=bom)
-    return _csv(body, export.file_names(publication, "csv"))
+    return _csv(body, export.file_names(publication, "csv"), publication)
 
 
 @router.get(
@@ -228,7 +243,7 @@ def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publicat
         service.lines_of(session, publication_id),
         service.annexes_of(session, publication),
     )
-    return _xlsx(body, export.file_names(publication, "xlsx"))
+    return _xlsx(body, export.file_names(publication, "xlsx"), publication)
 
 
 def _annex(publication: Publication, key: str) -> Annex:
@@ -262,8 +277,8 @@ def publication_annex(
     rows = service.annex_rows(session, publication_id, found.key)
     names = export.file_names(publication, ext, found)
     if ext == "xlsx":
-        return _xlsx(export.annex_xlsx(publication, found, rows), names)
-    return _csv(export.table_csv(found.table, rows, bom=bom), names)
+        return _xlsx(export.annex_xlsx(publication, found, rows), names, publication)
+    return _csv(export.table_csv(found.table, rows, bom=bom), names, publication)
 
 
 @router.get(

@@ -1,0 +1,277 @@
+"""HTTP caching of the public API: ``ETag`` / ``If-None-Match`` → 304, ``Last-Modified``,
+``Cache-Control`` (contract.md: "Change feed, webhooks and caching").
+
+Every public ``GET /api/v1/…`` answer is versioned by ``registry_version`` — one number that every
+writing transaction bumps at commit (``app.changes.recorder``) — so the ETag of any public answer
+is that number (plus the language, and for time-dependent routes the minute). A request whose
+``If-None-Match`` holds the current ETag is answered 304 here, before routing: no query, no
+serialisation. The version is read per request on SQLite (one indexed row in-process, ~20 µs);
+on PostgreSQL it is kept in memory, updated by this process's own commits at once and by the other
+processes' through ``LISTEN registry_version`` (the writer's ``pg_notify`` is delivered at its
+commit, a few milliseconds later here); while that listener is not connected, every request reads
+the row.
+
+Requests with a token (``Authorization``) or a session cookie are private: their answer may differ
+by caller, so they always run (the token is checked) and get a 304 only afterwards, on an ETag
+that includes a hash of their credentials, with ``Cache-Control: private, no-cache``.
+Routes may set their own validators (published list files: a strong ETag of their checksum and
+``immutable``); those are kept, and a matching ``If-None-Match`` is still answered 304.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.changes import recorder
+from app.db import is_sqlite, read_rows, run_read
+from app.i18n.middleware import locale_of
+
+log = logging.getLogger("registry.caching")
+
+PREFIX = "/api/v1/"
+# Admin views of state the version does not follow (the webhook worker's bookkeeping is quiet).
+UNCACHED = ("/api/v1/webhooks",)
+# Answers that change with the clock: a round is `open` between two instants.
+TIMED = ("/api/v1/rounds", "/api/v1/filings")
+PUBLIC_CONTROL = "public, no-cache"
+PRIVATE_CONTROL = "private, no-cache"
+VARY = b"Accept-Language, Authorization"
+NOT_PRIVATE_COOKIES = ("lang", "csrf")
+VERSION_SQL = "SELECT version, changed_at FROM registry_version WHERE id = 1"
+
+
+class DataVersion:
+    """The registry's version and when it last changed (ISO 8601), for one database."""
+
+    def __init__(self, engine: Engine, read_engine: Engine) -> None:
+        self.read_engine = read_engine
+        self.sqlite = is_sqlite(engine)
+        self.url = engine.url.render_as_string()
+        self.value: tuple[int, str] | None = None
+        self.live = False  # PostgreSQL: the LISTEN connection is up, ``value`` is current
+        self.schema: str | None = None
+        self._task: asyncio.Task | None = None
+
+    def read(self) -> tuple[int, str]:
+        rows = read_rows(self.read_engine, VERSION_SQL, ())
+        return (int(rows[0][0]), rows[0][1]) if rows else (0, "")
+
+    async def get(self, state: Any) -> tuple[int, str]:
+        value = self.value
+        if self.live and value is not None:
+            return value
+        return await run_read(state, self.read)
+
+    def committed(self, url: str, version: int, at: str) -> None:
+        """This process committed a write (``recorder.on_commit``)."""
+        if url == self.url:
+            self._advance(version, at)
+
+    def _advance(self, version: int, at: str) -> None:
+        if self.value is None or version > self.value[0]:
+            self.value = (version, at)
+
+    # --- PostgreSQL: LISTEN for the other processes' commits --------------------------------
+
+    def start(self) -> None:
+        recorder.on_commit.append(self.committed)
+        if not self.sqlite:
+            self._task = asyncio.get_running_loop().create_task(self._listen_forever())
+
+    async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            recorder.on_commit.remove(self.committed)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        self.live = False
+
+    async def _listen_forever(self) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._listen()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a restart of the server: fall back to reading the row
+                log.warning("registry_version listener down (%s); retrying in %.1f s", exc, delay)
+            self.live = False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+    async def _listen(self) -> None:
+        import psycopg
+
+        url = self.read_engine.url.set(drivername="postgresql")
+        conn = await psycopg.AsyncConnection.connect(
+            url.render_as_string(hide_password=False), autocommit=True
+        )
+        async with conn:
+            cursor = await conn.execute("SELECT current_schema()")
+            row = await cursor.fetchone()
+            self.schema = row[0] if row else None
+            await conn.execute("LISTEN registry_version")
+            # after LISTEN: a commit from now on is either in this read or notified
+            cursor = await conn.execute(VERSION_SQL)
+            row = await cursor.fetchone()
+            if row is not None:
+                self._advance(int(row[0]), row[1])
+            self.live = True
+            async for notify in conn.notifies():
+                schema, _, rest = notify.payload.partition("|")
+                version, _, at = rest.partition("|")
+                if schema == self.schema and version.isdigit():
+                    self._advance(int(version), at)
+
+
+def http_date(iso: str) -> str | None:
+    """``changed_at`` as an HTTP date — only once its second is over: two writes in one second
+    would otherwise share a Last-Modified, and If-Modified-Since could not tell them apart."""
+    if not iso:
+        return None
+    try:
+        from datetime import datetime
+
+        seconds = datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+    if time.time() < int(seconds) + 1:
+        return None
+    return formatdate(int(seconds), usegmt=True)
+
+
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    return {name: value for name, value in scope.get("headers", ())}
+
+
+def _private(headers: dict[bytes, bytes]) -> bytes | None:
+    """A digest of the caller's credentials, or None for an anonymous request."""
+    auth = headers.get(b"authorization")
+    cookie = headers.get(b"cookie")
+    if cookie is not None:
+        names = {part.split(b"=", 1)[0].strip() for part in cookie.split(b";")}
+        if names <= {name.encode() for name in NOT_PRIVATE_COOKIES}:
+            cookie = None
+    if auth is None and cookie is None:
+        return None
+    return hashlib.sha256((auth or b"") + b"\0" + (cookie or b"")).hexdigest()[:16].encode()
+
+
+def etag_for(version: int, scope: Scope, path: str, private: bytes | None) -> bytes:
+    tag = b'W/"r%d' % version
+    locale = locale_of(scope)
+    if locale != "zh-CN":
+        tag += b"-" + locale.encode()
+    if path.startswith(TIMED):
+        tag += b"-m%d" % (int(time.time()) // 60)
+    if private is not None:
+        tag += b"-p" + private
+    return tag + b'"'
+
+
+def matches(if_none_match: bytes | None, etag: bytes) -> bool:
+    """Weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored; ``*`` matches."""
+    if not if_none_match:
+        return False
+    bare = etag.removeprefix(b"W/")
+    for candidate in if_none_match.split(b","):
+        candidate = candidate.strip()
+        if candidate == b"*" or candidate.removeprefix(b"W/") == bare:
+            return True
+    return False
+
+
+def _not_modified_since(headers: dict[bytes, bytes], changed_at: str) -> bool:
+    since = headers.get(b"if-modified-since")
+    last = http_date(changed_at)
+    if since is None or last is None or b"if-none-match" in headers:
+        return False
+    try:
+        return parsedate_to_datetime(last) <= parsedate_to_datetime(since.decode("latin-1"))
+    except (TypeError, ValueError):
+        return False
+
+
+class HttpCache:
+    """Pure ASGI middleware (the 304 path must stay close to a hello-world's cost)."""
+
+    def __init__(self, app: ASGIApp, versions: Callable[[], DataVersion]) -> None:
+        self.app = app
+        self.versions = versions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not path.startswith(PREFIX)
+            or path.startswith(UNCACHED)
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        private = _private(headers)
+        version, changed_at = await self.versions().get(scope["app"].state)
+        etag = etag_for(version, scope, path, private)
+        validators = [(b"etag", etag), (b"vary", VARY)]
+        last_modified = http_date(changed_at)
+        if last_modified and private is None:
+            validators.append((b"last-modified", last_modified.encode()))
+        control = PRIVATE_CONTROL if private is not None else PUBLIC_CONTROL
+        if private is None and (
+            matches(headers.get(b"if-none-match"), etag) or _not_modified_since(headers, changed_at)
+        ):
+            await _send_304(send, [*validators, (b"cache-control", control.encode())])
+            return
+        await self.app(scope, receive, _Validators(send, headers, validators, control))
+
+
+async def _send_304(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+class _Validators:
+    """Adds the validators to a 200 answer (keeping a route's own) and turns it into a 304
+    when the request's If-None-Match holds its ETag."""
+
+    def __init__(self, send: Send, request: dict[bytes, bytes], validators: list, control: str):
+        self.send = send
+        self.request = request
+        self.validators = validators
+        self.control = control.encode()
+        self.swallow = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            if message["status"] != 200:
+                await self.send(message)
+                return
+            headers = list(message.get("headers", ()))
+            have = {name.lower() for name, _ in headers}
+            headers += [(n, v) for n, v in self.validators if n not in have]
+            if b"cache-control" not in have:
+                headers.append((b"cache-control", self.control))
+            etag = next(v for n, v in headers if n.lower() == b"etag")
+            if matches(self.request.get(b"if-none-match"), etag):
+                self.swallow = True
+                kept = [(n, v) for n, v in headers if n.lower() not in _BODY_HEADERS]
+                await self.send({"type": "http.response.start", "status": 304, "headers": kept})
+                await self.send({"type": "http.response.body", "body": b""})
+                return
+            await self.send({**message, "headers": headers})
+            return
+        if not self.swallow:
+            await self.send(message)
+
+
+_BODY_HEADERS = {b"content-length", b"content-type", b"content-disposition", b"transfer-encoding"}
