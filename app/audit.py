@@ -6,20 +6,15 @@ UPDATE and DELETE (and TRUNCATE on PostgreSQL). The same DDL is attached to the 
 """
 
 import json
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DDL, JSON, Column, Index, event
 from sqlmodel import Field, Session, SQLModel
 
+from app.access.principal import Principal
 from app.changes.recorder import mark_written
-
-if TYPE_CHECKING:
-    from app.auth import Principal
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from app.clock import utcnow
 
 
 class AuditLog(SQLModel, table=True):
@@ -83,7 +78,7 @@ def _jsonable(value: Any) -> Any:
 
 def record(
     session: Session,
-    actor: "Principal",
+    actor: Principal,
     *,
     action: str,
     target_type: str,

@@ -83,7 +83,7 @@ def _cli_actor():
     """Who the audit log names for CLI token commands: the shell user, as a superuser."""
     import getpass
 
-    from app.auth import Principal
+    from app.access.principal import Principal
 
     return Principal(name=f"cli:{getpass.getuser()}", role="admin")
 

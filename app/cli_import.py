@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import AppError
@@ -45,7 +45,7 @@ FileArg = Annotated[
 
 
 def cli_actor() -> Principal:
-    """Imports from the command line are audited as the local user (app/auth.SYSTEM's role)."""
+    """Imports from the command line are audited as the local user, with SYSTEM's role."""
     return Principal(name=f"cli:{getpass.getuser()}", role="admin")
 
 

@@ -16,7 +16,7 @@ notices_app = typer.Typer(help="In-app notices: show them, or e-mail them.", no_
 def _principal(session, role: str, college: str | None, authority: str | None):
     from sqlmodel import select
 
-    from app.auth import Principal
+    from app.access.principal import Principal
     from app.authorities.models import Authority
     from app.colleges import service as colleges
 

@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from app.auth import Principal, governed_authorities
+from app.access.policy import governed_authorities
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.colleges.models import College
 from app.filings import referrals as referral_service
 from app.filings import rounds as round_service
 from app.filings import service as filings
 from app.filings import views as filing_views
-from app.filings.context import authority_chain
+from app.filings.context import college_chain
 from app.filings.models import Filing, FilingRound
 from app.publications.models import Publication
 
@@ -55,7 +56,7 @@ def _open_rounds(session: Session, college: College, zone: ZoneInfo) -> list[Not
 
 def open_rounds_for(session: Session, college: College, *, zone: ZoneInfo):
     """The rounds open now for the college: its authority's, or a parent authority's."""
-    chain = [a.code for a in authority_chain(session, college)]
+    chain = [a.code for a in college_chain(session, college)]
     return [
         r
         for code in chain

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.auth import Principal
+from app.access.principal import Principal
+from app.authorities import service as authorities
 from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
 from app.catalog import service as catalog
 from app.catalog.importer import import_catalog
@@ -67,9 +68,9 @@ def seed_editions(session: Session) -> int:
 def seed_authorities(session: Session) -> int:
     added = 0
     for row in rows("authorities.csv"):
-        if session.exec(select(Authority).where(Authority.code == row["code"])).first():
+        if authorities.find_by_code(session, row["code"]):
             continue
-        parent = session.exec(select(Authority).where(Authority.code == row["parent"])).first()
+        parent = authorities.find_by_code(session, row["parent"]) if row["parent"] else None
         authority = Authority(
             code=row["code"],
             name=row["name"],
@@ -91,7 +92,7 @@ def seed_authorities(session: Session) -> int:
 
 
 def _authority_id(session: Session, code: str) -> int:
-    authority = session.exec(select(Authority).where(Authority.code == code)).one()
+    authority = authorities.get_by_code(session, code)
     assert authority.id is not None
     return authority.id
 

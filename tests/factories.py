@@ -3,7 +3,7 @@
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from app.auth import create_token
+from app.access.tokens import create_token
 from app.authorities.models import Authority
 from app.colleges.models import College
 from app.db import session_scope

@@ -1,3 +1,3 @@
-"""Access control and audit: token administration and the audit-log reader (routes + services).
-
-The rules themselves live in ``app.auth`` (who may act on what) and ``app.audit`` (the log)."""
+"""Access: who is calling (``principal``), tokens (``models``, ``tokens``), who may act on what
+(``policy``), the FastAPI dependencies (``deps``), and the routes of token administration and
+the audit log. The log itself is ``app.audit``."""

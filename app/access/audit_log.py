@@ -5,9 +5,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from app.access.policy import governed_authorities
+from app.access.principal import Principal
 from app.access.schemas import AuditPublic
 from app.audit import AuditLog
-from app.auth import Principal, governed_authorities
 from app.authorities.models import Authority
 
 

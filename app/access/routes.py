@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from app.access import audit_log, tokens
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
 from app.access.schemas import AuditPublic, Me, TokenCreate, TokenCreated, TokenPublic
-from app.auth import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
 

@@ -1,37 +1,99 @@
-"""Token administration: who may list, issue and revoke which tokens (CLI and API share this)."""
+"""Bearer tokens: create, revoke, resolve — and who may list, issue and revoke which tokens
+(the CLI and the API share this)."""
 
+import hashlib
+import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
 from app import audit
+from app.access import policy
+from app.access.models import ApiToken
+from app.access.principal import ROLES, Principal
 from app.access.schemas import Me, TokenCreate, TokenCreated, TokenPublic
-from app.auth import (
-    ApiToken,
-    Principal,
-    create_token,
-    ensure_governs_authority,
-    governed_authorities,
-    revoke_token,
-)
+from app.authorities import service as authorities
 from app.authorities.models import Authority
+from app.clock import utcnow
+from app.colleges import service as colleges
 from app.colleges.models import College
-from app.errors import Forbidden, NotFound
+from app.errors import Invalid, NotFound
+from app.i18n import Joined
+
+TOKEN_PREFIX = "reg_"
 
 
-def authority_id_of(session: Session, code: str) -> int:
-    found = session.exec(select(Authority.id).where(Authority.code == code)).first()
-    if found is None:
-        raise NotFound(error="authority_not_found", code=code)
-    return found
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def college_of(session: Session, code: str) -> College:
-    found = session.exec(select(College).where(College.code == code)).first()
-    if found is None:
-        raise NotFound(error="college_not_found", code=code)
-    return found
+def check_binding(role: str, *, authority_id: int | None, college_id: int | None) -> None:
+    """The binding a role needs: a reviewer an authority, a college token its college."""
+    if role not in ROLES:
+        raise Invalid(error="invalid_role", role=role, roles=Joined(ROLES))
+    if role == "college" and college_id is None:
+        raise Invalid(error="college_required")
+    if role == "college" and authority_id is not None:
+        raise Invalid(error="invalid_binding")
+    if role != "college" and college_id is not None:
+        raise Invalid(error="invalid_binding", msg="invalid_binding.not_college")
+    # An unbound reviewer would decide every authority's filings: a reviewer is always some
+    # bureau's expert, so the binding is required rather than defaulting to "everything".
+    if role == "reviewer" and authority_id is None:
+        raise Invalid(error="authority_required", msg="authority_required.reviewer")
+
+
+def create_token(
+    session: Session,
+    *,
+    role: str,
+    name: str,
+    authority_id: int | None = None,
+    college_id: int | None = None,
+    days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token row and the plain token (returned once, never stored). Does not audit:
+    ``issue`` (CLI and API) records the creation with its actor."""
+    check_binding(role, authority_id=authority_id, college_id=college_id)
+    if days is not None and days <= 0:
+        raise Invalid(error="invalid_days")
+    if not name.strip():
+        raise Invalid(error="name_required")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        name=name.strip(),
+        role=role,
+        authority_id=authority_id,
+        college_id=college_id,
+        token_hash=hash_token(plain),
+        hint=plain[:10],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    session.add(row)
+    session.flush()
+    return row, plain
+
+
+def resolve(session: Session, token: str) -> Principal | None:
+    """The caller a plain token stands for; None when unknown, revoked or expired."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is None or not is_active(row):
+        return None
+    return Principal(
+        name=row.name,
+        role=row.role,
+        token_id=row.id,
+        authority_id=row.authority_id,
+        college_id=row.college_id,
+    )
+
+
+def get_token(session: Session, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(error="token_not_found", id=token_id)
+    return row
 
 
 def _codes(session: Session, row: ApiToken) -> tuple[str | None, str | None]:
@@ -41,7 +103,7 @@ def _codes(session: Session, row: ApiToken) -> tuple[str | None, str | None]:
 
 
 def is_active(row: ApiToken, now: datetime | None = None) -> bool:
-    now = now or audit.utcnow()
+    now = now or utcnow()
     return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
 
 
@@ -71,10 +133,11 @@ def token_authority(session: Session, row: ApiToken) -> int | None:
 
 
 def ensure_token_in_scope(session: Session, actor: Principal, row: ApiToken) -> None:
-    """Superuser tokens (admin, no authority) are managed by the superuser only."""
-    if row.role == "admin" and row.authority_id is None and not actor.is_superuser:
-        raise Forbidden(error="forbidden_scope", msg="forbidden_scope.superuser_tokens")
-    ensure_governs_authority(session, actor, token_authority(session, row))
+    """Superuser tokens (admin, no authority) are managed by the superuser only; any other token
+    by an admin governing its authority (a college token: its college's)."""
+    if row.role == "admin" and row.authority_id is None:
+        policy.ensure_superuser(actor, msg="forbidden_role.superuser_tokens")
+    policy.ensure_governs(session, actor, token_authority(session, row))
 
 
 def list_tokens(
@@ -82,7 +145,7 @@ def list_tokens(
 ) -> Sequence[ApiToken]:
     """Tokens the actor governs, newest first (the superuser sees every token)."""
     query = select(ApiToken).order_by(col(ApiToken.id).desc()).limit(limit + 1)
-    governed = governed_authorities(session, actor)
+    governed = policy.governed_authorities(session, actor)
     if governed is not None:
         colleges = select(College.id).where(col(College.authority_id).in_(governed))
         query = query.where(
@@ -95,8 +158,8 @@ def list_tokens(
 
 def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCreated:
     """A new token within the actor's authority; one audit record (never the secret)."""
-    authority_id = authority_id_of(session, data.authority) if data.authority else None
-    college = college_of(session, data.college) if data.college else None
+    authority_id = authorities.get_by_code(session, data.authority).id if data.authority else None
+    college = colleges.get_by_code(session, data.college) if data.college else None
     row, plain = create_token(
         session,
         role=data.role,
@@ -120,12 +183,13 @@ def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCrea
 
 
 def revoke(session: Session, token_id: int, *, actor: Principal) -> TokenPublic:
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFound(error="token_not_found", id=token_id)
+    row = get_token(session, token_id)
     ensure_token_in_scope(session, actor, row)
     was_active = is_active(row)
-    revoke_token(session, token_id=token_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        session.flush()
     audit.record(
         session,
         actor,

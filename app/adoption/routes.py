@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from app import exporting
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.adoption import decisions, export, service
 from app.adoption.schemas import AdoptionPlan, AdoptionRequest
-from app.auth import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
 
 router = APIRouter(prefix="/api/v1/catalogs", tags=["catalog"])

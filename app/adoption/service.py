@@ -14,14 +14,16 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from app import audit
+from app.access.policy import ensure_manage_edition
+from app.access.principal import Principal
 from app.adoption import decisions as decisions_mod
 from app.adoption.plan import Inputs, Options, Outcome, Row, Target, build, editions, load
 from app.adoption.schemas import AdoptionPlan
-from app.auth import Principal, ensure_manage_edition
 from app.authorities.models import AuthorityCatalog
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.service import bump_revision
 from app.changes import snapshots
+from app.clock import utcnow
 from app.errors import Conflict
 from app.filings.models import FilingRound, RoundEdition
 from app.programs.lifecycle import ProgramEvent
@@ -44,7 +46,7 @@ def compute(
     """The plan for adopting ``new_key`` in place of ``from_key``, with the decisions checked."""
     inputs = load(session, new_key, from_key)
     chosen = decisions_mod.check(decisions, inputs) if decisions else {}
-    options = Options(chosen, keep_until, today or audit.utcnow().date())
+    options = Options(chosen, keep_until, today or utcnow().date())
     return inputs, build(inputs, options)
 
 
@@ -71,7 +73,7 @@ def adopt(
     ensure_manage_edition(session, actor, province=new.province, system=new.system)
     if apply:
         _lock(session, old)
-    today = today or audit.utcnow().date()
+    today = today or utcnow().date()
     inputs, outcome = compute(
         session, new_key, from_key=from_key, decisions=decisions, keep_until=keep_until, today=today
     )
@@ -164,7 +166,7 @@ def _move(session: Session, moves: list[tuple[Row, Target, str, bool]]) -> None:
 def _event(row: Row, action: str, inputs: Inputs, actor: Principal, **detail: Any) -> dict:
     return {
         "program_id": row.id,
-        "at": audit.utcnow(),
+        "at": utcnow(),
         "action": action,
         "actor": actor.name,
         "former_major_id": row.major_id,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app import audit
-from app.auth import Principal, ensure_manage_edition
+from app.access.policy import ensure_manage_edition
+from app.access.principal import Principal
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Crosswalk, Major
 from app.catalog.schemas import Relation

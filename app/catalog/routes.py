@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
 
-from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.catalog import crosswalk, service
 from app.catalog.crosswalk_import import import_crosswalk
 from app.catalog.importer import import_catalog

@@ -6,7 +6,8 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal, ensure_manage_edition
+from app.access.policy import ensure_manage_edition
+from app.access.principal import Principal
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate

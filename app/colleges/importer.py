@@ -11,8 +11,10 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal, ensure_governs_all
+from app.access.policy import ensure_governs_all
+from app.access.principal import Principal
 from app.changes import snapshots
+from app.clock import utcnow
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
 from app.i18n import Joined, t
@@ -138,7 +140,7 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
             if old.name != row["name"] or old.type != row["type"]:
                 history.append(
                     CollegeNameHistory(
-                        college_id=old.id, name=old.name, type=old.type, until=audit.utcnow()
+                        college_id=old.id, name=old.name, type=old.type, until=utcnow()
                     )
                 )
     created: list[int] = []

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.colleges import service
 from app.colleges.importer import import_colleges
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate

@@ -5,9 +5,11 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal, ensure_governs_authority, ensure_manage_college
+from app.access.policy import ensure_governs, ensure_manage_college
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.changes import snapshots
+from app.clock import utcnow
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound
@@ -82,7 +84,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     authority_id = governing_authority(
         session, province=data.province, city=data.city, college_type=data.type
     )
-    ensure_governs_authority(session, actor, authority_id)  # an admin registers its own colleges
+    ensure_governs(session, actor, authority_id)  # an admin registers its own colleges
     if session.exec(select(College).where(College.code == data.code)).first():
         raise Conflict(error="college_exists", code=data.code)
     if session.exec(select(College).where(College.name == data.name)).first():
@@ -118,7 +120,7 @@ def update_college(
             raise Conflict(error="college_exists", msg="college_exists.name", name=changes["name"])
         session.add(
             CollegeNameHistory(
-                college_id=college.id, name=college.name, type=college.type, until=audit.utcnow()
+                college_id=college.id, name=college.name, type=college.type, until=utcnow()
             )
         )
     for key, value in changes.items():

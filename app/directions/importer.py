@@ -8,7 +8,8 @@ Columns, English or as printed: ``school`` (学校名称; a former name resolves
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal, ensure_governs_all
+from app.access.policy import ensure_governs_all
+from app.access.principal import Principal
 from app.colleges.models import College
 from app.directions.models import MajorDirection
 from app.directions.service import Problem, _existing, find_college, plan

@@ -5,11 +5,10 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.audit import utcnow
-
 # Tables these reference, whoever imports this module first.
 from app.authorities import models as _authorities  # noqa: F401
 from app.catalog import models as _catalog  # noqa: F401
+from app.clock import utcnow
 from app.colleges import models as _colleges  # noqa: F401
 
 

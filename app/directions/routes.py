@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Response, status
 
-from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
 from app.directions import service
 from app.directions.importer import import_directions

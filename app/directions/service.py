@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal, ensure_manage_college
+from app.access.policy import ensure_manage_college
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog.models import Major

@@ -7,7 +7,8 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
+from app.authorities import service as authorities
+from app.authorities.models import Authority, CollegeTypeLevel, LengthRule
 from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.colleges import service as colleges
 from app.colleges.models import College
@@ -30,17 +31,12 @@ class Scope:
     edition_ids: set[int]
 
 
-def authority_chain(session: Session, college: College) -> list[Authority]:
-    """The college's authority, then its parent, and so on (one query: the table is small)."""
-    by_id = {a.id: a for a in session.exec(select(Authority)).all()}
-    current_id = college.authority_id or colleges.governing_authority(
+def college_chain(session: Session, college: College) -> list[Authority]:
+    """The college's authority, then its parent, and so on."""
+    authority_id = college.authority_id or colleges.governing_authority(
         session, province=college.province, city=college.city, college_type=college.type
     )
-    chain: list[Authority] = []
-    while current_id is not None and current_id in by_id and len(chain) < 10:
-        chain.append(by_id[current_id])
-        current_id = by_id[current_id].parent_id
-    return chain
+    return authorities.chain(session, authority_id)
 
 
 def round_for(session: Session, chain: list[Authority], year: int | None) -> FilingRound | None:
@@ -55,34 +51,19 @@ def round_for(session: Session, chain: list[Authority], year: int | None) -> Fil
 
 
 def scope_of(session: Session, college: College, year: int | None) -> Scope:
-    chain = authority_chain(session, college)
+    chain = college_chain(session, college)
     filing_round = round_for(session, chain, year)
     if filing_round is not None:
         query = select(RoundEdition.edition_id).where(RoundEdition.round_id == filing_round.id)
         edition_ids = set(session.exec(query).all())
     else:
-        edition_ids = _authority_editions(session, chain) or _system_editions(session, college)
+        edition_ids = set(authorities.nearest_editions(session, chain)) or _system_editions(
+            session, college
+        )
     in_force = select(CatalogEdition.id).where(
         col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == "in_force"
     )
     return Scope(chain, filing_round, set(session.exec(in_force).all()) if edition_ids else set())
-
-
-def _authority_editions(session: Session, chain: list[Authority]) -> set[int]:
-    """The nearest authority's catalogs (authority_catalog), climbing when a city has none."""
-    ids = [a.id for a in chain]
-    rows = (
-        session.exec(
-            select(AuthorityCatalog).where(col(AuthorityCatalog.authority_id).in_(ids))
-        ).all()
-        if ids
-        else []
-    )
-    for authority in chain:
-        mine = {r.edition_id for r in rows if r.authority_id == authority.id}
-        if mine:
-            return mine
-    return set()
 
 
 def _system_editions(session: Session, college: College) -> set[int]:

@@ -3,7 +3,7 @@ values of a typed grid — both through ``service.update_filing`` (versioned, ch
 
 from sqlmodel import Session
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.errors import Conflict, NotFound
 from app.filings.models import Filing
 from app.filings.schemas import EntryIn, FilingUpdate

@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Invalid, NotFound

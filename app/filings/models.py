@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.audit import utcnow
+from app.clock import utcnow
 
 
 class FilingRound(SQLModel, table=True):

@@ -5,14 +5,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal
+from app.access import policy
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.schemas import MajorCreate
 from app.changes import snapshots
+from app.clock import utcnow
 from app.colleges.models import College
-from app.errors import Conflict, Forbidden, Invalid
+from app.errors import Conflict, Invalid
 from app.filings.models import Filing, FilingEntry, Referral
 from app.filings.review import close_if_decided, get_referral, set_decision
 from app.filings.schemas import ReferralDecisionIn, ReferralPublic
@@ -22,12 +24,10 @@ from app.i18n import t
 SPECIALTY_FIRST, SPECIALTY_LAST = 8001, 8999
 
 
-def check_province_admin(session: Session, actor: Principal, referral: Referral) -> None:
-    """A province admin (admin token bound to the province authority) or a superuser."""
-    if actor.role != "admin":
-        raise Forbidden(error="forbidden_role", msg="forbidden_role.referrals")
-    if actor.authority_id is not None and actor.authority_id != referral.authority_id:
-        raise Forbidden(error="not_your_authority", msg="not_your_authority.referral")
+def ensure_province_admin(session: Session, actor: Principal, referral: Referral) -> None:
+    """The province's admins (or the superuser) decide what the province was referred."""
+    policy.ensure_role(actor, "admin", msg="forbidden_role.referrals")
+    policy.ensure_governs(session, actor, referral.authority_id, msg="not_your_authority.referral")
 
 
 def specialty_edition(session: Session, authority_id: int, *, lock: bool) -> CatalogEdition:
@@ -110,7 +110,7 @@ def decide_referral(
     # Lock the filing before the referral: a reviewer changing the entry's decision locks in
     # the same order (filing, then referral), so the two never wait on each other.
     referral = get_referral(session, referral_id)
-    check_province_admin(session, actor, referral)
+    ensure_province_admin(session, actor, referral)
     entry = session.get(FilingEntry, referral.entry_id)
     assert entry is not None
     filing = locked_filing(session, entry.filing_id)
@@ -132,7 +132,7 @@ def decide_referral(
         entry.major_name = major.name
         entry.category = (data.category or referral.category).strip()
     referral.status, referral.reason = data.decision, data.reason
-    referral.decided_by, referral.decided_at = actor.name, audit.utcnow()
+    referral.decided_by, referral.decided_at = actor.name, utcnow()
     set_decision(entry, data.decision, actor, data.reason)
     session.add_all([referral, entry])
     session.flush()
@@ -169,7 +169,7 @@ def next_code_preview(session: Session, referral_id: int, *, actor: Principal) -
     """The code an approval would give now (shown before the admin confirms; approving with
     ``code`` set refuses with 409 code_changed if another approval took it meanwhile)."""
     referral = get_referral(session, referral_id)
-    check_province_admin(session, actor, referral)
+    ensure_province_admin(session, actor, referral)
     return next_free_code(session, specialty_edition(session, referral.authority_id, lock=False))
 
 
@@ -182,8 +182,9 @@ def list_referrals(
     limit: int = 50,
 ) -> list[ReferralPublic]:
     query = _public_query().order_by(col(Referral.id)).limit(limit + 1)
-    if actor.authority_id is not None:
-        query = query.where(Referral.authority_id == actor.authority_id)
+    query = policy.restrict(
+        query, col(Referral.authority_id), policy.governed_authorities(session, actor)
+    )
     if status:
         query = query.where(Referral.status == status)
     if after is not None:
@@ -227,7 +228,7 @@ def get_referral_public(session: Session, referral_id: int, *, actor: Principal)
     if row is None:
         get_referral(session, referral_id)  # raises NotFound
     assert row is not None
-    check_province_admin(session, actor, row[0])
+    ensure_province_admin(session, actor, row[0])
     public = referral_public(*row)
     if public.status == "pending":
         edition = specialty_edition(session, row[0].authority_id, lock=False)

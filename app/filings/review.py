@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from sqlmodel import Session, select
 
 from app import audit
-from app.auth import Principal
-from app.authorities.models import Authority
+from app.access import policy
+from app.access.principal import Principal
+from app.authorities import service as authorities
+from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
-from app.filings import access
 from app.filings.models import Filing, FilingEntry, Referral
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.filings.service import entries_of, locked_filing, record_event
@@ -59,7 +60,7 @@ def _decide(
     session: Session, filing_id: int, decisions: list[EntryDecisionIn], actor: Principal
 ) -> tuple[Filing, list[dict], bool]:
     filing = locked_filing(session, filing_id)
-    access.check_reviewer(session, actor, filing)
+    policy.ensure_decide(session, actor, filing.authority_id)
     if filing.status != "submitted":
         raise Conflict(
             {"status": filing.status},
@@ -143,7 +144,7 @@ def _refer(session: Session, filing: Filing, entry: FilingEntry, referral: Refer
     referral.status, referral.reason = "pending", None
     referral.proposed_name, referral.category = entry.major_name, entry.category
     referral.decided_by = referral.decided_at = None
-    referral.created_at = audit.utcnow()
+    referral.created_at = utcnow()
     session.add(referral)
 
 
@@ -182,14 +183,12 @@ def set_decision(entry: FilingEntry, decision: str, actor: Principal, reason: st
     entry.decision = decision
     entry.decision_reason = reason
     entry.decided_by = actor.name
-    entry.decided_at = audit.utcnow()
+    entry.decided_at = utcnow()
 
 
 def province_of(session: Session, filing: Filing) -> int:
     """The province authority above the filing's (it decides out-of-catalog proposals)."""
-    current = session.get(Authority, filing.authority_id) if filing.authority_id else None
-    while current is not None and current.level != "province" and current.parent_id:
-        current = session.get(Authority, current.parent_id)
+    current = authorities.province_of(session, filing.authority_id)
     if current is None:
         raise Conflict(error="no_province")
     assert current.id is not None
@@ -230,7 +229,7 @@ def close_if_decided(
         entry.program_id = program.id
         session.add(entry)
         programs.append(program.id)
-    filing.status, filing.decided_at = "decided", audit.utcnow()
+    filing.status, filing.decided_at = "decided", utcnow()
     filing.version += 1
     session.add(filing)
     session.flush()

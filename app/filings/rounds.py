@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal, ensure_governs_authority
-from app.authorities.models import Authority, AuthorityCatalog
+from app.access.policy import ensure_governs
+from app.access.principal import Principal
+from app.authorities import service as authorities
+from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog.models import CatalogEdition
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.clock import utcnow
+from app.errors import Conflict, Invalid, NotFound
 from app.filings.models import FilingRound, RoundEdition
 from app.filings.schemas import RoundClose, RoundCreate, RoundPublic, RoundUpdate
 from app.localtime import as_utc, show, to_utc
@@ -28,32 +31,15 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 def _authority(session: Session, data: RoundCreate, actor: Principal) -> Authority:
-    """The round's authority: the admin's own; a superuser names one."""
-    if actor.authority_id is not None:
-        own = session.get(Authority, actor.authority_id)
-        assert own is not None
-        if data.authority not in (None, own.code):
-            raise Forbidden(error="not_your_authority", msg="not_your_authority.round")
-        return own
-    if not data.authority:
+    """The round's authority: the one named (within the admin's), else the admin's own."""
+    if data.authority:
+        found = authorities.get_by_code(session, data.authority)
+    elif actor.authority_id is not None:
+        found = session.get_one(Authority, actor.authority_id)
+    else:
         raise Invalid(error="authority_required", msg="authority_required.round")
-    found = session.exec(select(Authority).where(Authority.code == data.authority)).first()
-    if found is None:
-        raise NotFound(error="authority_not_found", code=data.authority)
+    ensure_governs(session, actor, found.id, msg="not_your_authority.round")
     return found
-
-
-def _default_editions(session: Session, authority: Authority) -> list[int]:
-    """The authority's catalogs, else its parent's (a city may apply the province's)."""
-    current: Authority | None = authority
-    while current is not None:
-        ids = session.exec(
-            select(AuthorityCatalog.edition_id).where(AuthorityCatalog.authority_id == current.id)
-        ).all()
-        if ids:
-            return list(ids)
-        current = session.get(Authority, current.parent_id) if current.parent_id else None
-    return []
 
 
 def _check_window(opens_at: datetime, closes_at: datetime) -> None:
@@ -96,7 +82,8 @@ def create_round(
     if data.editions:
         edition_ids = _edition_ids(session, data.editions)
     else:
-        edition_ids = _default_editions(session, authority)
+        chain = authorities.chain(session, authority.id)
+        edition_ids = authorities.nearest_editions(session, chain)
     assert authority.id is not None
     filing_round = FilingRound(
         authority_id=authority.id,
@@ -169,7 +156,7 @@ def update_round(
     record with what changed (before and after) and the reason. Filings already checked keep
     their findings until they are checked again (at the next save or at submission)."""
     filing_round = _locked_round(session, round_id)
-    ensure_governs_authority(session, actor, filing_round.authority_id)
+    ensure_governs(session, actor, filing_round.authority_id, msg="not_your_authority.round")
     before = _round_state(session, filing_round)
     if data.title is not None:
         filing_round.title = data.title
@@ -207,8 +194,8 @@ def close_round(
     """Close the window now (before its deadline); 409 when it is already closed. Reopening is
     an edit of ``closes_at``."""
     filing_round = _locked_round(session, round_id)
-    ensure_governs_authority(session, actor, filing_round.authority_id)
-    now = audit.utcnow()
+    ensure_governs(session, actor, filing_round.authority_id, msg="not_your_authority.round")
+    now = utcnow()
     if as_utc(filing_round.closes_at) <= now:
         raise Conflict(
             {"closes_at": as_utc(filing_round.closes_at).isoformat()},
@@ -274,7 +261,7 @@ def round_public(
     r: FilingRound, authority_code: str, editions: list[str], zone: ZoneInfo
 ) -> RoundPublic:
     assert r.id is not None
-    now = audit.utcnow()
+    now = utcnow()
     return RoundPublic(
         id=r.id,
         authority=authority_code,

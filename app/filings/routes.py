@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from app.auth import (
+from app.access.deps import (
     AUTH_RESPONSES,
     AdminPrincipal,
     AnyPrincipal,
-    Principal,
     ReviewerPrincipal,
     require_role,
 )
+from app.access.principal import Principal
 from app.db import SessionDep
 from app.filings import importer, referrals, review, rounds, service, views
 from app.filings.schemas import (

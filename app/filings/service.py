@@ -11,12 +11,13 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.auth import Principal
+from app.access import policy
+from app.access.principal import Principal
 from app.catalog.models import Category, Major
+from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, NotFound
-from app.filings import access
 from app.filings.context import Scope, load_context
 from app.filings.facts import Checked, EntryValues
 from app.filings.models import Filing, FilingEntry, FilingEvent
@@ -73,7 +74,7 @@ def result_of(checked: list[Checked]) -> ValidationResult:
 def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> ValidationResult:
     """The dry run of contract.md: checks every entry, stores nothing."""
     college = colleges.get_by_code(session, data.college)
-    access.check_college(actor, college)
+    policy.ensure_own_college(actor, college.id)
     values = [values_of(e) for e in data.entries]
     ctx, _ = load_context(session, college, values, year=data.year)
     return result_of(check_entries(values, ctx))
@@ -140,7 +141,7 @@ def create_filing(
     rows: list[int | None] | None = None,
 ) -> Filing:
     college = colleges.get_by_code(session, data.college)
-    access.check_can_file(session, actor, college)
+    policy.ensure_act_for_college(session, actor, college)
     assert college.id is not None
     filing = Filing(
         college_id=college.id,
@@ -211,7 +212,7 @@ def get_filing(session: Session, filing_id: int, *, actor: Principal) -> Filing:
     filing = session.get(Filing, filing_id)
     if filing is None:
         raise NotFound(error="filing_not_found", id=filing_id)
-    access.check_read(session, actor, filing)
+    policy.ensure_read_filing(session, actor, filing)
     return filing
 
 
@@ -260,7 +261,7 @@ def update_filing(
     """Replace a draft's entries (checked again). ``change`` says what the edit was when it is
     known (an accepted suggestion); it goes to the history and the audit record."""
     filing = locked_filing(session, filing_id)
-    access.check_write(session, actor, filing)
+    policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version, data.entries)
     if filing.status != "draft":
         raise Conflict(error="not_draft", status=t(f"status.{filing.status}"))
@@ -269,7 +270,7 @@ def update_filing(
     before = {"version": filing.version, "entries": _entry_count(session, filing)}
     checked, _ = store_entries(session, filing, college, data.entries)
     filing.version += 1
-    filing.updated_at = audit.utcnow()
+    filing.updated_at = utcnow()
     session.add(filing)
     errors, warnings = totals(checked)
     after: dict[str, Any] = {
@@ -348,7 +349,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     """Checks the entries again; refused (409) while any error remains or outside the window.
     Warnings travel with the entries to the reviewer."""
     filing = locked_filing(session, filing_id)
-    access.check_write(session, actor, filing)
+    policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version)
     if filing.status != "draft":
         status = t(f"status.{filing.status}")
@@ -359,14 +360,14 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     college = session.get(College, filing.college_id)
     assert college is not None
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
-    closed = round_closed(scope, audit.utcnow())
+    closed = round_closed(scope, utcnow())
     result = result_of(checked)
     if result.errors or closed:
         detail = result.model_dump() | {"findings": [closed] if closed else []}
         raise Conflict(detail, error="round_closed" if closed else "filing_has_errors")
     assert scope.round is not None
     filing.status, filing.round_id = "submitted", scope.round.id
-    filing.submitted_at = filing.updated_at = audit.utcnow()
+    filing.submitted_at = filing.updated_at = utcnow()
     filing.version += 1
     session.add(filing)
     after = {
@@ -398,7 +399,7 @@ def withdraw_filing(
     reason: str | None = None,
 ) -> Filing:
     filing = locked_filing(session, filing_id)
-    access.check_write(session, actor, filing)
+    policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version)
     decided = [e.index for e in entries_of(session, filing) if e.decision is not None]
     if filing.status not in ("draft", "submitted") or decided:
@@ -413,7 +414,7 @@ def withdraw_filing(
     before = filing.status
     filing.status = "withdrawn"
     filing.version += 1
-    filing.updated_at = audit.utcnow()
+    filing.updated_at = utcnow()
     session.add(filing)
     record_event(session, filing, actor, "withdrawn", detail={"from": before}, reason=reason)
     audit.record(
@@ -450,7 +451,14 @@ def list_filings(
         .order_by(col(Filing.id))
         .limit(limit + 1)
     )
-    query = access.visible(session, actor, query)
+    query = policy.visible_filings(
+        session,
+        actor,
+        query,
+        college_id=Filing.college_id,
+        authority_id=col(Filing.authority_id),
+        status=Filing.status,
+    )
     if status:
         query = query.where(Filing.status == status)
     if year:

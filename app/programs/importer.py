@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal, ensure_governs_all
+from app.access.policy import ensure_governs_all
+from app.access.principal import Principal
 from app.changes import snapshots
 from app.colleges.models import College
 from app.i18n import Joined, t

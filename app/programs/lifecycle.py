@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from app.audit import utcnow
 from app.catalog.models import CatalogEdition, Major
 from app.changes import snapshots
+from app.clock import utcnow
 from app.errors import Conflict
 from app.programs.models import Program
 from app.text import normalize_name

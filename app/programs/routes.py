@@ -1,6 +1,6 @@
 from fastapi import APIRouter, Request, Response, status
 
-from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep, run_read
 from app.pagination import Page
 from app.programs import listing, service

@@ -7,7 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import audit
-from app.auth import Principal, ensure_manage_college
+from app.access.policy import ensure_manage_college
+from app.access.principal import Principal
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.service import get_edition
 from app.changes import snapshots

@@ -5,14 +5,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import audit
-from app.auth import Principal
+from app.access import policy
+from app.access.principal import Principal
 from app.errors import Conflict
 from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import CorrectionIn
 from app.publications.service import (
     ANNEX_MODELS,
     annexes_of,
-    authorize,
     get,
     latest_published,
     lines_of,
@@ -67,7 +67,7 @@ def correct(
     """A correction (勘误): a new draft revision copying the latest published one, naming it and
     why. Edit its lines, then publish it; the corrected revision stays as it was."""
     original = get(session, publication_id, lock=True)
-    authorize(actor, original.authority_id)
+    policy.ensure_admin_of(session, actor, original.authority_id, msg="not_your_authority.list")
     _check_correctable(session, original)
     revision = _revision_of(session, original, data)
     revision.created_by = actor.name

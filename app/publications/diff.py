@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from sqlmodel import Session
 
 from app import exporting
-from app.auth import Principal
+from app.access.principal import Principal
 from app.errors import Invalid, NotFound
 from app.publications import views
 from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_of

@@ -5,12 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import DDL, Column, DateTime, event
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.audit import utcnow
-
 # The tables these reference must be in the metadata whoever imports this module first (the CLI's
 # seed imports no app.models): authority, college, major, program, filing_round.
 from app.authorities import models as _authorities  # noqa: F401
 from app.catalog import models as _catalog  # noqa: F401
+from app.clock import utcnow
 from app.colleges import models as _colleges  # noqa: F401
 from app.filings import models as _filings  # noqa: F401
 from app.programs import models as _programs  # noqa: F401

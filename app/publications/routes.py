@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import RedirectResponse
 
 from app import exporting
-from app.auth import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import t

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from app.auth import SYSTEM
+from app.access.principal import SYSTEM
 from app.colleges.models import College
 from app.publications import service
 from app.publications.models import Publication

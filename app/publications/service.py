@@ -11,12 +11,14 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.audit import utcnow
-from app.auth import Principal, authority_governs
+from app.access import policy
+from app.access.principal import Principal
+from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.changes import snapshots
+from app.clock import utcnow
 from app.colleges.models import College
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.i18n import t
 from app.programs.models import Program
 from app.publications import annexes as annex_input
@@ -75,16 +77,10 @@ def annexes_of(session: Session, publication: Publication) -> dict[str, list[Any
     return {a.key: annex_rows(session, publication.id, a.key) for a in layout.annexes}
 
 
-def authorize(actor: Principal, authority_id: int) -> None:
-    """An admin bound to an authority manages only that authority's lists."""
-    if actor.authority_id is not None and actor.authority_id != authority_id:
-        raise Forbidden(error="other_authority")
-
-
 def _editable(session: Session, publication_id: int, actor: Principal) -> Publication:
     """The draft to change, locked; a published revision gets 409 and stays as it is."""
     publication = get(session, publication_id, lock=True)
-    authorize(actor, publication.authority_id)
+    policy.ensure_admin_of(session, actor, publication.authority_id, msg="not_your_authority.list")
     if publication.status == "published":
         raise Conflict(
             {
@@ -102,10 +98,10 @@ def _authority(session: Session, code: str | None, actor: Principal) -> Authorit
             raise Invalid(error="authority_required", msg="authority_required.publication")
         found = session.get(Authority, actor.authority_id)
     else:
-        found = session.exec(select(Authority).where(Authority.code == code)).first()
+        found = authorities.get_by_code(session, code)
     if found is None or found.id is None:
         raise NotFound(error="authority_not_found", code=code)
-    authorize(actor, found.id)
+    policy.ensure_admin_of(session, actor, found.id, msg="not_your_authority.list")
     return found
 
 
@@ -116,7 +112,7 @@ def _check_colleges(session: Session, authority_id: int, lines: Sequence[Publica
     owners = dict(
         session.exec(select(College.id, College.authority_id).where(col(College.id).in_(ids))).all()
     )
-    governed = {a: authority_governs(session, authority_id, a) for a in set(owners.values())}
+    governed = {a: authorities.is_within(session, a, authority_id) for a in set(owners.values())}
     outside = [i for i, line in enumerate(lines) if not governed.get(owners.get(line.college_id))]
     if outside:
         raise Invalid(

@@ -5,7 +5,7 @@ from itertools import groupby
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.errors import NotFound
 from app.programs.models import Program

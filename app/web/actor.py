@@ -11,7 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from app.auth import Principal, principal_for
+from app.access.principal import Principal
+from app.access.tokens import resolve
 from app.errors import Forbidden
 
 
@@ -25,7 +26,7 @@ def page_principal(request: Request, session: Session) -> Principal | None:
         return principal
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
-        return principal_for(session, header[7:].strip())
+        return resolve(session, header[7:].strip())
     return None
 
 

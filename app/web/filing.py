@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from app.audit import utcnow
+from app.clock import utcnow
 from app.colleges.models import College
 from app.db import SessionDep
 from app.errors import AppError

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import audit
-from app.auth import Principal
+from app.access.principal import Principal
 from app.db import SessionDep
 from app.main import create_app
 

@@ -3,8 +3,9 @@
 import pytest
 from sqlmodel import Session, select
 
-from app import auth
-from app.auth import Principal
+from app.access import policy
+from app.access.principal import Principal
+from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.colleges.models import College
 
@@ -41,44 +42,44 @@ def admin(authority_id: int | None) -> Principal:
 def test_governs_authority_follows_the_parent_chain(db, actor, target, governs):
     codes = ids(db)
     principal = admin(codes[actor] if actor else None)
-    assert auth.governs_authority(db, principal, codes[target]) is governs
+    assert policy.governs(db, principal, codes[target]) is governs
 
 
 def test_governed_authorities_lists_own_and_descendants_and_none_for_superuser(db):
     codes = ids(db)
-    assert set(auth.governed_authorities(db, admin(codes["GD-HRSS"]))) == {
+    assert set(policy.governed_authorities(db, admin(codes["GD-HRSS"]))) == {
         codes["GD-HRSS"],
         codes["GZ-HRSS"],
     }
-    assert auth.governed_authorities(db, admin(None)) is None
+    assert policy.governed_authorities(db, admin(None)) is None
     own_college = Principal(name="c", role="college", college_id=1)
-    assert auth.governed_authorities(db, own_college) == []
+    assert policy.governed_authorities(db, own_college) == []
 
 
 def test_college_token_acts_for_its_own_college_only(db):
     own, other = college(db, "4401J001"), college(db, "4401J002")
     principal = Principal(name="c", role="college", college_id=own.id)
-    assert auth.can_act_for_college(db, principal, own)
-    assert not auth.can_act_for_college(db, principal, other)
-    assert not auth.can_manage_college(db, principal, own)  # acting is not administering
+    assert policy.can_act_for_college(db, principal, own)
+    assert not policy.can_act_for_college(db, principal, other)
+    assert not policy.can_manage_college(db, principal, own)  # acting is not administering
 
 
 def test_reviewer_sees_but_neither_manages_nor_files_for_a_college(db):
     codes = ids(db)
     reviewer = Principal(name="r", role="reviewer", authority_id=codes["GZ-HRSS"])
     own = college(db, "4401J001")
-    assert auth.can_see_college_private(db, reviewer, own)
-    assert not auth.can_manage_college(db, reviewer, own)
-    assert not auth.can_act_for_college(db, reviewer, own)
-    assert auth.can_decide(db, reviewer, codes["GZ-HRSS"])
-    assert not auth.can_decide(db, reviewer, codes["GZ-EDU"])
+    assert policy.can_see_college_private(db, reviewer, own)
+    assert not policy.can_manage_college(db, reviewer, own)
+    assert not policy.can_act_for_college(db, reviewer, own)
+    assert policy.can_decide(db, reviewer, codes["GZ-HRSS"])
+    assert not policy.can_decide(db, reviewer, codes["GZ-EDU"])
 
 
 def test_ensure_helpers_raise_forbidden(db):
     from app.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        auth.ensure_manage_college(db, admin(ids(db)["GZ-EDU"]), college(db, "4401J001"))
+        policy.ensure_manage_college(db, admin(ids(db)["GZ-EDU"]), college(db, "4401J001"))
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_catalog_writes_belong_to_the_superuser_or_the_provinces_bureau(
     db, actor, province, system, allowed
 ):
     principal = admin(ids(db)[actor] if actor else None)
-    assert auth.can_manage_edition(db, principal, province=province, system=system) is allowed
+    assert policy.can_manage_edition(db, principal, province=province, system=system) is allowed
 
 
 def test_authority_cycle_does_not_hang(db):
@@ -105,8 +106,8 @@ def test_authority_cycle_does_not_hang(db):
     gd.parent_id = codes["GZ-HRSS"]  # a data-entry mistake: the city above the province
     db.add(gd)
     db.flush()
-    assert auth.authority_chain(db, codes["GZ-HRSS"]) == [codes["GZ-HRSS"], codes["GD-HRSS"]]
-    assert set(auth.governed_authorities(db, admin(codes["GZ-HRSS"]))) == {
+    assert authorities.chain_ids(db, codes["GZ-HRSS"]) == [codes["GZ-HRSS"], codes["GD-HRSS"]]
+    assert set(policy.governed_authorities(db, admin(codes["GZ-HRSS"]))) == {
         codes["GZ-HRSS"],
         codes["GD-HRSS"],
     }

@@ -8,8 +8,9 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app import cli
+from app.access.models import ApiToken
+from app.access.tokens import hash_token
 from app.audit import AuditLog, utcnow
-from app.auth import ApiToken, hash_token
 from app.config import get_settings
 from tests.access.conftest import OTHER_AUTHORITY, OWN_AUTHORITY, OWN_COLLEGE
 from tests.factories import make_token

@@ -13,8 +13,8 @@ import time
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401
+from app.access.principal import SYSTEM
 from app.adoption import service
-from app.auth import SYSTEM
 from app.catalog.crosswalk_import import import_crosswalk
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.access.principal import Principal
 from app.audit import AuditLog
-from app.auth import Principal
 from app.db import session_scope
 
 ADMIN = Principal(name="test-admin", role="admin")

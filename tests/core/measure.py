@@ -15,7 +15,7 @@ import time
 from sqlmodel import Session, SQLModel, select
 
 from app import models  # noqa: F401
-from app.auth import SYSTEM
+from app.access.principal import SYSTEM
 from app.catalog.importer import import_catalog
 from app.catalog.models import Major
 from app.catalog.schemas import EditionOptions

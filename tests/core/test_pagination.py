@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from app.auth import SYSTEM
+from app.access.principal import SYSTEM
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions
 from app.colleges.importer import import_colleges

@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.config import Settings, get_settings
 from app.db import session_scope
 from app.notices import notices_for

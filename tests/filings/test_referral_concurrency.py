@@ -5,7 +5,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from app.auth import Principal
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.db import writer
 from app.filings import referrals

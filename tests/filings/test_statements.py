@@ -6,7 +6,7 @@ from itertools import cycle, islice
 from sqlalchemy import event
 from sqlmodel import Session
 
-from app.auth import SYSTEM
+from app.access.principal import SYSTEM
 from app.filings import service
 from app.filings.schemas import ValidateRequest
 from tests.filings.conftest import as_entry, list_2024

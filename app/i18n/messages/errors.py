@@ -46,22 +46,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "目录外专业由省级管理员审定",
         "referrals are decided by the province's admins",
     ),
-    "forbidden_scope": ("超出您的管理范围", "outside your authority"),
-    "forbidden_scope.college": (
+    "forbidden_role.superuser_tokens": (
+        "只有超级管理员能管理超级管理员令牌",
+        "only the superuser manages superuser tokens",
+    ),
+    "forbidden_role.national_catalog": (
+        "国家目录由超级管理员维护",
+        "national catalogs are the superuser's",
+    ),
+    "not_your_authority": ("超出您的管理范围", "outside your authority"),
+    "not_your_authority.college": (
         "此院校不在您的管理范围内",
         "this college is outside your authority",
     ),
-    "forbidden_scope.act_for_college": ("您不能代表此院校操作", "you cannot act for this college"),
-    "forbidden_scope.college_private": ("这不是您院校的数据", "not your college's data"),
-    "forbidden_scope.catalog": (
-        "国家目录由超级管理员维护；省级目录由本省维护",
-        "national catalogs are the superuser's; a provincial one its province's",
+    "not_your_authority.catalog": (
+        "省级目录由该省的管理部门维护",
+        "a provincial catalog is kept by its province's bureau",
     ),
-    "forbidden_scope.rows": ("部分行超出您的管理范围", "some rows are outside your authority"),
-    "forbidden_scope.filing": ("此申报不在您的管理范围内", "this filing is outside your authority"),
-    "forbidden_scope.superuser_tokens": (
-        "只有超级管理员能管理超级管理员令牌",
-        "only the superuser manages superuser tokens",
+    "not_your_authority.rows": ("部分行超出您的管理范围", "some rows are outside your authority"),
+    "not_your_authority.list": (
+        "此名单的管理部门不在您的管理范围内",
+        "this list belongs to an authority outside yours",
     ),
     "csrf_failed": (
         "表单已过期或不是从本站提交的；请刷新页面后重试",
@@ -215,14 +220,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a college token acts only for its own college",
     ),
     "not_your_college.filing": ("此申报属于其他院校", "this filing belongs to another college"),
-    "not_your_authority": ("此院校属于其他管理部门", "this college is under another authority"),
     "not_your_authority.filing": (
         "此申报属于其他管理部门",
         "this filing is under another authority",
     ),
     "not_your_authority.round": (
-        "管理员只能为本管理部门开设申报批次",
-        "an admin opens rounds only for its own authority",
+        "此批次的管理部门不在您的管理范围内",
+        "this round's authority is outside yours",
     ),
     "not_your_authority.referral": (
         "这是其他省份的目录外专业评审",
@@ -279,7 +283,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "publication_not_found": ("没有编号为 {id} 的名单", "no publication {id}"),
     "publication_not_found.series": ("没有已发布的名单 {series}", "no published list {series}"),
     "publication_not_found.year": ("没有 {year} 年已发布的名单", "no published list of {year}"),
-    "other_authority": ("此名单属于其他管理部门", "this list belongs to another authority"),
     "published": (
         "已发布的名单不能修改；请提交勘误",
         "a published list never changes; file a correction (勘误) instead",

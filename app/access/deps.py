@@ -1,0 +1,64 @@
+"""FastAPI dependencies: the caller from its bearer token, and one dependency per role rule."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.access import policy, tokens
+from app.access.principal import Principal
+from app.db import SessionDep
+from app.errors import Unauthorized
+
+bearer = HTTPBearer(auto_error=False, description="A token from `registry token create`.")
+
+
+def optional_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal | None:
+    if credentials is None:
+        return None
+    principal = tokens.resolve(session, credentials.credentials)
+    if principal is None:
+        raise Unauthorized(error="invalid_token")
+    return principal
+
+
+def current_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    if principal is None:
+        raise Unauthorized(error="not_authenticated")
+    return principal
+
+
+def require_role(*roles: str):
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        policy.ensure_role(principal, *roles)
+        return principal
+
+    return dependency
+
+
+def require_superuser(
+    principal: Annotated[Principal, Depends(require_role("admin"))],
+) -> Principal:
+    policy.ensure_superuser(principal)
+    return principal
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+AnyPrincipal = Annotated[Principal, Depends(current_principal)]
+AdminPrincipal = Annotated[Principal, Depends(require_role("admin"))]
+ReviewerPrincipal = Annotated[Principal, Depends(require_role("admin", "reviewer"))]
+CollegePrincipal = Annotated[Principal, Depends(require_role("college"))]
+# Those who may file for a college (its own token, or an admin governing it).
+FilerPrincipal = Annotated[Principal, Depends(require_role("admin", "college"))]
+SuperuserPrincipal = Annotated[Principal, Depends(require_superuser)]
+
+# Responses every protected route documents in OpenAPI.
+AUTH_RESPONSES: dict[int | str, dict] = {
+    401: {"description": "Missing, unknown, expired or revoked token"},
+    403: {"description": "The token's role or binding does not allow this"},
+}

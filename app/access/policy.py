@@ -1,0 +1,247 @@
+"""Who may act on what: the one set of ``can_*`` predicates and their ``ensure_*`` forms, used by
+every domain. A denial is ``403`` with one error name per meaning:
+
+- ``forbidden_role`` — the caller's role (or not being the superuser) does not allow this;
+- ``not_your_authority`` — the object belongs to an authority the caller does not govern;
+- ``not_your_college`` — a college token reaching for another college's data;
+- ``draft`` — a reviewer asking for a filing its college has not submitted yet.
+
+Governance follows the authority tree everywhere (filings, decisions, referrals, colleges,
+programs, tokens, the audit log, rounds and published lists): the superuser governs every
+authority; an admin or reviewer governs its own authority and the ones under it (广东省人社厅
+governs 广州市人社局, not the other way round); a college token governs none.
+"""
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from sqlalchemy import Select
+from sqlmodel import Session
+
+from app.access.principal import Principal
+from app.authorities import service as authorities
+from app.authorities.models import Authority
+from app.errors import Forbidden
+from app.i18n import Joined
+
+
+class CollegeLike(Protocol):
+    id: int | None
+    authority_id: int | None
+
+
+class FilingLike(Protocol):
+    college_id: int
+    authority_id: int | None
+    status: str
+
+
+# --- the authority tree ------------------------------------------------------------------------
+
+
+def governed_authorities(session: Session, principal: Principal) -> list[int] | None:
+    """Ids of the authorities the principal governs (its own and their descendants);
+    None means every authority (the superuser). Colleges govern none."""
+    if principal.is_superuser:
+        return None
+    if principal.role == "college" or principal.authority_id is None:
+        return []
+    return authorities.descendants(session, principal.authority_id)
+
+
+def governs(session: Session, principal: Principal, authority_id: int | None) -> bool:
+    """Nothing but the superuser governs an unknown (None) authority."""
+    if principal.is_superuser:
+        return True
+    if principal.role == "college" or principal.authority_id is None:
+        return False
+    return authorities.is_within(session, authority_id, principal.authority_id)
+
+
+def governs_all(session: Session, principal: Principal, authority_ids: Iterable[int | None]):
+    """True when the principal governs every one of these authorities (bulk imports)."""
+    governed = governed_authorities(session, principal)
+    if governed is None:
+        return True
+    return all(a is not None and a in governed for a in authority_ids)
+
+
+def restrict(query: Select, column: Any, governed: list[int] | None) -> Select:
+    """A list query narrowed to rows whose authority ``column`` the caller governs."""
+    return query if governed is None else query.where(column.in_(governed))
+
+
+def ensure_governs(
+    session: Session,
+    principal: Principal,
+    authority_id: int | None,
+    *,
+    msg: str = "not_your_authority",
+) -> None:
+    """``msg``: the catalog key of the wording (``not_your_authority.filing``…)."""
+    if not governs(session, principal, authority_id):
+        raise Forbidden(error="not_your_authority", msg=msg)
+
+
+def ensure_governs_all(
+    session: Session, principal: Principal, authority_ids: Iterable[int | None]
+) -> None:
+    if not governs_all(session, principal, authority_ids):
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.rows")
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+
+def ensure_role(principal: Principal, *roles: str, msg: str = "forbidden_role.roles") -> None:
+    if principal.role not in roles:
+        raise Forbidden(error="forbidden_role", msg=msg, roles=Joined(roles))
+
+
+def ensure_superuser(principal: Principal, *, msg: str = "forbidden_role.superuser") -> None:
+    if not principal.is_superuser:
+        raise Forbidden(error="forbidden_role", msg=msg)
+
+
+def ensure_admin_of(
+    session: Session,
+    principal: Principal,
+    authority_id: int | None,
+    *,
+    msg: str = "not_your_authority",
+) -> None:
+    """Admin work on something of ``authority_id`` (rounds, lists, referrals)."""
+    ensure_role(principal, "admin")
+    ensure_governs(session, principal, authority_id, msg=msg)
+
+
+# --- colleges and their data -------------------------------------------------------------------
+
+
+def is_own_college(principal: Principal, college_id: int | None) -> bool:
+    return principal.college_id is not None and principal.college_id == college_id
+
+
+def ensure_own_college(
+    principal: Principal, college_id: int | None, *, msg: str = "not_your_college"
+) -> None:
+    """A college token acts only for its own college; other roles pass this check."""
+    if principal.role == "college" and not is_own_college(principal, college_id):
+        raise Forbidden(error="not_your_college", msg=msg)
+
+
+def can_manage_college(session: Session, principal: Principal, college: CollegeLike) -> bool:
+    """Admin writes on a college and its programs: an admin governing the college's authority."""
+    return principal.role == "admin" and governs(session, principal, college.authority_id)
+
+
+def ensure_manage_college(session: Session, principal: Principal, college: CollegeLike) -> None:
+    ensure_admin_of(session, principal, college.authority_id, msg="not_your_authority.college")
+
+
+def can_act_for_college(session: Session, principal: Principal, college: CollegeLike) -> bool:
+    """Filing for a college: its own college token, or an admin governing it."""
+    if principal.role == "college":
+        return is_own_college(principal, college.id)
+    return can_manage_college(session, principal, college)
+
+
+def ensure_act_for_college(session: Session, principal: Principal, college: CollegeLike) -> None:
+    """Filing for a college (``can_act_for_college``); a reviewer decides, it never files."""
+    ensure_own_college(principal, college.id)
+    ensure_role(principal, "admin", "college", msg="forbidden_role.reviewer_files")
+    if principal.role == "admin":
+        ensure_governs(session, principal, college.authority_id, msg="not_your_authority.college")
+
+
+def can_see_college_private(session: Session, principal: Principal, college: CollegeLike) -> bool:
+    """Non-public data of a college (its drafts, filings, findings): the college itself, or an
+    admin or reviewer governing it."""
+    if principal.role == "college":
+        return is_own_college(principal, college.id)
+    return governs(session, principal, college.authority_id)
+
+
+# --- filings -----------------------------------------------------------------------------------
+
+
+def can_read_filing(session: Session, principal: Principal, filing: FilingLike) -> bool:
+    """The filing college; an admin or reviewer governing its authority (a reviewer once it is
+    submitted: a draft is the college's until then)."""
+    if principal.role == "college":
+        return is_own_college(principal, filing.college_id)
+    if principal.role == "reviewer" and filing.status == "draft":
+        return False
+    return governs(session, principal, filing.authority_id)
+
+
+def ensure_read_filing(session: Session, principal: Principal, filing: FilingLike) -> None:
+    ensure_own_college(principal, filing.college_id, msg="not_your_college.filing")
+    if principal.role != "college":
+        ensure_governs(session, principal, filing.authority_id, msg="not_your_authority.filing")
+    if principal.role == "reviewer" and filing.status == "draft":
+        raise Forbidden(error="draft")
+
+
+def ensure_write_filing(session: Session, principal: Principal, filing: FilingLike) -> None:
+    """Editing, submitting, withdrawing: the filing college, or an admin of its authority."""
+    ensure_role(principal, "admin", "college", msg="forbidden_role.reviewer_edits")
+    ensure_read_filing(session, principal, filing)
+
+
+def can_decide(session: Session, principal: Principal, authority_id: int | None) -> bool:
+    """Review decisions on a filing of ``authority_id``: a reviewer or admin governing it."""
+    return principal.role in ("admin", "reviewer") and governs(session, principal, authority_id)
+
+
+def ensure_decide(session: Session, principal: Principal, authority_id: int | None) -> None:
+    ensure_role(principal, "admin", "reviewer", msg="forbidden_role.decisions")
+    ensure_governs(session, principal, authority_id, msg="not_your_authority.filing")
+
+
+def visible_filings(
+    session: Session,
+    principal: Principal,
+    query: Select,
+    *,
+    college_id: Any,
+    authority_id: Any,
+    status: Any,
+) -> Select:
+    """A filing list narrowed to what ``can_read_filing`` allows, as SQL."""
+    if principal.role == "college":
+        return query.where(college_id == principal.college_id)
+    query = restrict(query, authority_id, governed_authorities(session, principal))
+    return query.where(status != "draft") if principal.role == "reviewer" else query
+
+
+# --- catalogs ----------------------------------------------------------------------------------
+
+
+def can_manage_edition(
+    session: Session, principal: Principal, *, province: str | None, system: str
+) -> bool:
+    """Catalog writes. National editions and their supplements are the Ministry's: the superuser
+    loads them. A provincial specialty catalog (特色专业目录) is kept by that province's bureau of
+    its system (广东省人社厅 for 广东省 technician colleges), so its province-level admins may."""
+    if principal.is_superuser:
+        return True
+    if principal.role != "admin" or principal.authority_id is None or province is None:
+        return False
+    own = session.get(Authority, principal.authority_id)
+    return (
+        own is not None
+        and own.level == "province"
+        and own.province == province
+        and own.system == system
+    )
+
+
+def ensure_manage_edition(
+    session: Session, principal: Principal, *, province: str | None, system: str
+) -> None:
+    ensure_role(principal, "admin")
+    if province is None:  # national catalogs are the Ministry's: the superuser's
+        ensure_superuser(principal, msg="forbidden_role.national_catalog")
+    if not can_manage_edition(session, principal, province=province, system=system):
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.catalog")
