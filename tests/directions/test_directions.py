@@ -201,3 +201,30 @@ def test_import_outside_the_admins_authority_is_403(seeded_client, tokens):
     hrss = tokens("admin", authority="GZ-HRSS")
     response = seeded_client.post(f"{API}/import", files=files, data={"year": "2025"}, headers=hrss)
     assert response.status_code == 403
+
+
+def test_registry_import_directions_reads_annex_3_from_the_command_line(
+    seeded, database_url, monkeypatch, tmp_path
+):
+    from typer.testing import CliRunner
+
+    from app.cli import app
+    from app.config import get_settings
+
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    path = tmp_path / "附件3.csv"
+    path.write_bytes(ANNEX_3_CSV.lstrip("\ufeff").encode("gbk"))  # as Excel on Chinese Windows
+    try:
+        result = CliRunner().invoke(app, ["import", "directions", str(path), "--year", "2025"])
+        bad = tmp_path / "bad.csv"
+        bad.write_text(
+            ANNEX_3_CSV.lstrip("\ufeff").replace("工艺美术（漆艺）,工艺", "工艺美术漆艺,工艺")
+        )
+        failed = CliRunner().invoke(app, ["import", "directions", str(bad), "--year", "2025"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "新增 1，更新 1" in result.stdout
+    assert failed.exit_code == 1 and "direction.bad_form" in failed.stderr
+    assert "第 2 行，original_direction_name 列" in failed.stderr
