@@ -8,11 +8,13 @@ name keeps its printed text and gets the nearest catalog major as a suggestion."
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app.auth import authority_governs
 from app.catalog import service as catalog
 from app.colleges import service as colleges
 from app.colleges.models import College
+from app.directions.models import MajorDirection
 from app.errors import Invalid
 from app.publications.models import PublicationDirection, PublicationProject
 from app.publications.schemas import DirectionRowIn, ProjectIn
@@ -66,6 +68,33 @@ def _direction(session: Session, index: int, row: DirectionRowIn) -> Publication
         normalised_name=row.normalised_name,
         note=row.note,
     )
+
+
+def recorded_directions(
+    session: Session, *, authority_id: int, year: int
+) -> list[PublicationDirection]:
+    """附件3 of a list drafted from a round, by default: the 专业方向 recorded that year for the
+    schools the authority governs (by school code, then as recorded), names as recorded."""
+    rows = session.exec(
+        select(MajorDirection, College)
+        .join(College, col(College.id) == MajorDirection.college_id)
+        .where(MajorDirection.year == year)
+        .order_by(col(College.code), col(MajorDirection.id))
+    ).all()
+    mine = [(d, c) for d, c in rows if authority_governs(session, authority_id, c.authority_id)]
+    return [
+        PublicationDirection(
+            publication_id=0,
+            position=index,
+            school=college.name,
+            college_id=college.id,
+            college_code=college.code,
+            original_name=direction.name,
+            normalised_name=direction.normalised_name,
+            note=direction.reason,
+        )
+        for index, (direction, college) in enumerate(mine)
+    ]
 
 
 def rows_from_input(session: Session, key: str, rows: Sequence[Any]) -> list[Any]:

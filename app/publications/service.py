@@ -172,8 +172,12 @@ def _draft_lines(
     return drafting.lines_from_round(session, data.round_id)
 
 
-def _draft_annexes(session: Session, data: PublicationCreate, system: str) -> dict[str, list[Any]]:
-    """附件2 and 附件3 of a 中职 list as given (a layout without them refuses them: 422)."""
+def _draft_annexes(
+    session: Session, data: PublicationCreate, publication: Publication
+) -> dict[str, list[Any]]:
+    """附件2 and 附件3 of a 中职 list as given (a layout without them refuses them: 422); drafted
+    from a round, 附件3 defaults to the 专业方向 recorded that year."""
+    system = publication.system
     given = {"projects": data.projects, "directions": data.directions}
     layout = layout_of(system)
     out: dict[str, list[Any]] = {}
@@ -188,6 +192,10 @@ def _draft_annexes(session: Session, data: PublicationCreate, system: str) -> di
                 key=key,
             )
         out[key] = annex_input.rows_from_input(session, key, rows)
+    if data.round_id is not None and data.directions is None and layout.annex("directions"):
+        out["directions"] = annex_input.recorded_directions(
+            session, authority_id=publication.authority_id, year=data.year
+        )
     return out
 
 
@@ -222,7 +230,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    annexes = _draft_annexes(session, data, publication.system)
+    annexes = _draft_annexes(session, data, publication)
     store(session, publication, lines, specialties, annexes)
     audit.record(
         session,

@@ -93,6 +93,17 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
         ("750305", None, "初中起点", 3),
     ]
 
+    recorded = client.post(  # a direction the bureau keeps for the school this year: 附件3
+        "/api/v1/directions",
+        headers=bureau,
+        json={
+            "college": SCHOOL,
+            "name": "民间传统工艺（广彩）",
+            "reason": "岭南区域特色，准予保留专业方向",
+            "year": 2025,
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
     created = client.post(
         "/api/v1/publications",
         headers=bureau,
@@ -100,14 +111,6 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
             "year": 2025,
             "title": "2025年广州市中等职业学校新设专业名单",
             "round_id": opened.json()["id"],
-            "directions": [
-                {
-                    "school": "广州市轻工职业学校",
-                    "original_name": "民间传统工艺（岭南文化艺术）",
-                    "normalised_name": "民间传统工艺（岭南文化艺术）",
-                    "note": "岭南区域特色，准予保留专业方向",
-                }
-            ],
         },
     )
     assert created.status_code == 201, created.text
@@ -119,8 +122,9 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
     assert csv.content == EXPECTED_CSV
     assert published.json()["checksum"] == sha256(EXPECTED_CSV) == csv.headers["x-checksum-sha256"]
     annex = client.get(f"/api/v1/publications/{listed['id']}/directions.csv").content
-    assert annex.decode("utf-8-sig").splitlines()[1] == (
-        "1,广州市轻工职业学校,民间传统工艺（岭南文化艺术）,民间传统工艺（岭南文化艺术）,岭南区域特色，准予保留专业方向"
-    )
+    assert annex.decode("utf-8-sig").split("\r\n")[1:] == [
+        "1,广州市轻工职业学校,民间传统工艺（广彩）,民间传统工艺（广彩）,岭南区域特色，准予保留专业方向",
+        "",
+    ]
     again = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
     assert again.status_code == 409 and again.json()["error"] == "published"
