@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.auth import authority_governs
+from app.authorities import service as authorities
 from app.catalog import service as catalog
 from app.colleges import service as colleges
 from app.colleges.models import College
@@ -81,7 +81,7 @@ def recorded_directions(
         .where(MajorDirection.year == year)
         .order_by(col(College.code), col(MajorDirection.id))
     ).all()
-    mine = [(d, c) for d, c in rows if authority_governs(session, authority_id, c.authority_id)]
+    mine = [(d, c) for d, c in rows if authorities.is_within(session, c.authority_id, authority_id)]
     return [
         PublicationDirection(
             publication_id=0,
