@@ -62,6 +62,7 @@ def _mapped(column: Any, mapping: dict, name: str) -> ColumnElement:
 
 def _own_columns(layout: Layout) -> tuple[Any, ...]:
     """The program's own columns of a row (after college and major), formatted in SQL."""
+    years: Any
     if layout is Layout.zh:
         years = _mapped(Program.length_years, YEARS_CN, "length_years")
         status = _mapped(Program.status, STATUS_ZH, "status")
@@ -170,8 +171,8 @@ def copy_query(filters: ProgramFilters, layout: Layout) -> Select:
     return (
         select(copy_out.csv_line(cells))
         .select_from(Program)
-        .join(College, College.id == Program.college_id)
-        .join(Major, Major.id == Program.major_id)
+        .join(College, col(College.id) == Program.college_id)
+        .join(Major, col(Major.id) == Program.major_id)
         .where(*conditions(filters))
         .order_by(col(Program.id))
     )
