@@ -66,6 +66,16 @@ def test_a_direction_the_bureau_normalised_is_unregistered_with_the_normalised_m
         "major_name",
     )
     assert finding["suggestion"] == "动漫与游戏设计" and "750109" in finding["message"]
+    english = seeded_client.post(
+        VALIDATE,
+        json={
+            "college": HAIZHU,
+            "entries": [{"major_code": "750101", "major_name": "艺术设计与制作（动漫设计方向）"}],
+        },
+        headers={**edu, "Accept-Language": "en"},
+    ).json()["entries"][0]["findings"]
+    unregistered = [f for f in english if f["code"] == "major.direction_unregistered"]
+    assert "normalised it to '动漫与游戏设计' (750109)" in unregistered[0]["message"]
     # filed under the normalised major's code, the name is still the direction: same finding
     again = validate(seeded_client, edu, HAIZHU, "750109", "艺术设计与制作（动漫设计方向）")
     assert [f["code"] for f in again["entries"][0]["findings"]] == ["major.direction_unregistered"]
