@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(import_app, name="import")  # app/cli_import.py (owner: core)
 app.add_typer(catalog_app, name="catalog")  # app/cli_catalog.py
 app.add_typer(notices_app, name="notices")  # app/cli_notices.py
@@ -64,11 +66,24 @@ def seed() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="default REGISTRY_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default REGISTRY_PORT")] = None,
+    webhook_worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--webhook-worker/--no-webhook-worker",
+            help="deliver webhooks in this process (default REGISTRY_WEBHOOK_WORKER, true)",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API (OpenAPI UI at /docs)."""
+    """Serve the API (OpenAPI UI at /docs), and deliver webhooks unless told otherwise."""
     import uvicorn
 
     settings = get_settings()
+    if settings.webhook_worker if webhook_worker is None else webhook_worker:
+        from app.webhooks.worker import Worker
+
+        # A thread of this (supervising) process: one worker whatever REGISTRY_WORKERS is;
+        # more processes may run `registry webhooks work` beside it (leases keep them apart).
+        Worker(_engine(), settings).start_thread()
     uvicorn.run(
         "app.asgi:app",
         host=host or settings.host,
@@ -77,6 +92,27 @@ def serve(
         log_level=settings.log_level,
         proxy_headers=False,
     )
+
+
+@webhooks_app.command("work")
+def webhooks_work(
+    once: Annotated[bool, typer.Option(help="send what is due now, then exit")] = False,
+) -> None:
+    """Deliver webhooks until stopped (Ctrl-C): several of these may run against PostgreSQL."""
+    import logging
+
+    from app.webhooks.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    worker = Worker(_engine(), get_settings())
+    if once:
+        while worker.run_once():
+            pass
+        return
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        worker.stop()
 
 
 def _cli_actor():

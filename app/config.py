@@ -42,6 +42,18 @@ class Settings(BaseSettings):
     # Links in e-mails point here (the address people open the pages at).
     public_url: str = "http://127.0.0.1:8000"
 
+    # Webhooks (docs/changes.md): hosts a webhook may reach although they resolve to loopback,
+    # private or link-local addresses (comma-separated, as written in the URL).
+    webhook_allowed_hosts: str = ""
+    # `registry serve` runs the delivery worker (false: run `registry webhooks work` yourself).
+    webhook_worker: bool = True
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_failures: int = 8  # consecutive failed attempts, then the webhook is disabled
+    webhook_retry_base_seconds: float = 10.0  # first retry after 5-10 s, then doubling
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_batch: int = 100  # changes per delivery
+    webhook_poll_seconds: float = 2.0  # how often an idle worker looks for new changes
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -24,6 +24,7 @@ from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
 from app.web.cycle import install_cycle_pages
 from app.web.setup import install_web
+from app.webhooks.routes import router as webhooks_router
 
 DESCRIPTION = """
 The registry of vocational college programs: catalogs, colleges, programs, filings of new majors,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         filings_router,
         access_router,
         changes_router,
+        webhooks_router,
     ):
         app.include_router(router)
 

@@ -11,3 +11,4 @@ from app.filings import models as filings  # noqa: F401
 from app.programs import lifecycle as program_lifecycle  # noqa: F401
 from app.programs import models as programs  # noqa: F401
 from app.publications import models as publications  # noqa: F401
+from app.webhooks import models as webhooks  # noqa: F401

@@ -761,9 +761,63 @@ ADOPTION: dict[tuple[str, str], Row] = {
 
 # --- change feed, webhooks -------------------------------------------------------------------
 
+# A public address: the SSRF check passes without any network (nothing is delivered here).
+WEBHOOK = {"url": "http://93.184.216.34/hook", "entities": ["program"], "secret": "s" * 20}
+
+
+def own_webhook(ok: int) -> dict[str, int]:
+    """A webhook of 广州市人社局's admin: its authority's admins and the superuser; the other
+    authority's admin does not see it (404)."""
+    return statuses(ok, OWN_ADMINS) | {"other_admin": 404}
+
+
+def _webhook(ctx: Ctx) -> int:
+    response = ctx.client.post("/api/v1/webhooks", json=WEBHOOK, headers=ctx.headers["admin"])
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _redeliver_path(ctx: Ctx) -> str:
+    from app.webhooks.models import WebhookDelivery
+
+    hook = _webhook(ctx)
+    with Session(ctx.engine) as session:
+        delivery = WebhookDelivery(
+            uid=f"matrix-{hook}",
+            webhook_id=hook,
+            first_seq=1,
+            last_seq=1,
+            entities="program",
+            item_count=1,
+        )
+        session.add(delivery)
+        session.commit()
+    return f"/api/v1/webhooks/{hook}/deliveries/matrix-{hook}/redeliver"
+
+
 CHANGES: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/changes"): Row(statuses(200, EVERYONE), fixed("/api/v1/changes")),
     ("GET", "/api/v1/changes/head"): Row(statuses(200, EVERYONE), fixed("/api/v1/changes/head")),
+    ("POST", "/api/v1/webhooks"): Row(
+        statuses(201, ADMINS), fixed("/api/v1/webhooks", json=WEBHOOK)
+    ),
+    ("GET", "/api/v1/webhooks"): Row(statuses(200, ADMINS), fixed("/api/v1/webhooks")),
+    ("GET", "/api/v1/webhooks/{webhook_id}"): Row(
+        own_webhook(200), lambda ctx, role: Call(f"/api/v1/webhooks/{_webhook(ctx)}")
+    ),
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): Row(
+        own_webhook(200),
+        lambda ctx, role: Call(f"/api/v1/webhooks/{_webhook(ctx)}", json={"active": False}),
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Row(
+        own_webhook(204), lambda ctx, role: Call(f"/api/v1/webhooks/{_webhook(ctx)}")
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Row(
+        own_webhook(200), lambda ctx, role: Call(f"/api/v1/webhooks/{_webhook(ctx)}/deliveries")
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): Row(
+        own_webhook(202), lambda ctx, role: Call(_redeliver_path(ctx))
+    ),
 }
 
 # --- 专业方向 of 中职 schools: public reads, writes by the admins of 广州市教育局 --------------

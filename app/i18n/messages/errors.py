@@ -143,6 +143,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no entity '{entity}'; use one of {allowed}",
     ),
     "invalid_cursor": ("翻页游标无效（不是本接口给出的）", "the cursor is not one this API issued"),
+    # ---- webhooks -----------------------------------------------------------------------
+    "webhook_not_found": ("没有编号为 {id} 的订阅", "no webhook {id}"),
+    "delivery_not_found": ("没有这次投递（{id}）", "no delivery {id}"),
+    "webhook_url_invalid": (
+        "订阅地址须为 http:// 或 https:// 开头的完整网址",
+        "the webhook URL must be a full http:// or https:// address",
+    ),
+    "webhook_url_unresolved": (
+        "无法解析订阅地址的主机名",
+        "the webhook URL's host does not resolve",
+    ),
+    "webhook_url_refused": (
+        "不能向本机、内网或链路本地地址投递（可由 REGISTRY_WEBHOOK_ALLOWED_HOSTS 放行）",
+        "loopback, private and link-local destinations are refused "
+        "(unless listed in REGISTRY_WEBHOOK_ALLOWED_HOSTS)",
+    ),
     # ---- colleges and programs --------------------------------------------------------
     "college_not_found": ("没有代码为“{code}”的院校", "no college with code '{code}'"),
     "college_not_found.file": (

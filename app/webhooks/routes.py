@@ -1,0 +1,96 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.db import SessionDep
+from app.pagination import Page, PageParams, decode_cursor, encode_cursor, page_of, page_params  # noqa: E501
+from app.webhooks import service, ssrf
+from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookPublic, WebhookUpdate
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}}
+
+
+def _allowed(request: Request) -> set[str]:
+    return ssrf.allowed_hosts(request.app.state.settings.webhook_allowed_hosts)
+
+
+@router.post(
+    "",
+    response_model=WebhookPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**AUTH_RESPONSES, 422: {}},
+)
+def create_webhook(
+    request: Request, session: SessionDep, data: WebhookCreate, actor: AdminPrincipal
+):
+    """`{"url", "entities", "secret"[, "since"]}`: POSTs of the feed's items, signed
+    `X-Registry-Signature: sha256=<HMAC>` (docs/changes.md, "Webhooks")."""
+    hook = service.create(session, data, actor=actor, allowed=_allowed(request))
+    return service.to_public(hook)
+
+
+@router.get("", response_model=Page[WebhookPublic], responses=AUTH_RESPONSES)
+def list_webhooks(
+    session: SessionDep, actor: AdminPrincipal, page: Annotated[PageParams, Depends(page_params)]
+):
+    key = decode_cursor(page.cursor)
+    rows = service.list_webhooks(
+        session, actor=actor, after=int(key[0]) if key else None, limit=page.limit
+    )
+    items, nxt = page_of(list(rows), page.limit, lambda h: [h.id])
+    return Page(items=[service.to_public(h) for h in items], next=nxt)
+
+
+@router.get("/{webhook_id}", response_model=WebhookPublic, responses=DOC)
+def get_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
+    return service.to_public(service.get(session, webhook_id, actor=actor))
+
+
+@router.patch("/{webhook_id}", response_model=WebhookPublic, responses={**DOC, 422: {}})
+def update_webhook(
+    request: Request,
+    session: SessionDep,
+    webhook_id: int,
+    data: WebhookUpdate,
+    actor: AdminPrincipal,
+):
+    """Change the URL, entities or secret; `active: true` enables a disabled webhook again."""
+    hook = service.update(session, webhook_id, data, actor=actor, allowed=_allowed(request))
+    return service.to_public(hook)
+
+
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=DOC)
+def delete_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
+    service.remove(session, webhook_id, actor=actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryPublic], responses=DOC)
+def list_deliveries(
+    session: SessionDep,
+    webhook_id: int,
+    actor: AdminPrincipal,
+    page: Annotated[PageParams, Depends(page_params)],
+):
+    """The delivery log, newest first: each batch with its attempts (status code or error,
+    duration, when it is retried)."""
+    key = decode_cursor(page.cursor)
+    rows = service.deliveries(
+        session, webhook_id, actor=actor, before=int(key[0]) if key else None, limit=page.limit
+    )
+    items = rows[: page.limit]
+    nxt = encode_cursor([items[-1][0]]) if len(rows) > page.limit else None
+    return Page(items=[d for _, d in items], next=nxt)
+
+
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    response_model=DeliveryPublic,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=DOC,
+)
+def redeliver(session: SessionDep, webhook_id: int, delivery_id: str, actor: AdminPrincipal):
+    """The same items again under a new delivery id, sent next (enables a disabled webhook)."""
+    return service.redeliver(session, webhook_id, delivery_id, actor=actor)
