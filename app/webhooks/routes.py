@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from app.auth import AUTH_RESPONSES, AdminPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
 from app.pagination import Page, PageParams, decode_cursor, encode_cursor, page_of, page_params  # noqa: E501
 from app.webhooks import service, ssrf

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app import audit
-from app.auth import Principal
+from app.access.principal import Principal
 from app.changes.models import Change
 from app.changes.recorder import ENTITIES
 from app.errors import Forbidden, Invalid, NotFound

@@ -32,6 +32,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from app import models  # noqa: F401  (complete metadata: the CLI imports nothing else)
 from app.audit import utcnow
 from app.changes.feed import item_json
 from app.changes.models import Change
