@@ -22,6 +22,8 @@ token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
 app.add_typer(webhooks_app, name="webhooks")
+user_app = typer.Typer(help="People who sign in to the pages.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")  # app/cli_import.py (owner: core)
 app.add_typer(catalog_app, name="catalog")  # app/cli_catalog.py
 app.add_typer(notices_app, name="notices")  # app/cli_notices.py
@@ -203,6 +205,45 @@ def token_revoke(token_id: int) -> None:
         err.print(t("cli.error", detail=exc.detail))
         raise typer.Exit(2) from exc
     err.print(t("cli.token_revoked", id=token_id))
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="the name they sign in with")],
+    role: Annotated[str, typer.Option(help="admin | reviewer | college")],
+    college: Annotated[str | None, typer.Option(help="college code (role college)")] = None,
+    authority: Annotated[
+        str | None, typer.Option(help="authority code (reviewers need one); none: superuser")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a user. With --password-stdin prints nothing on stdout; without, prints only a
+    one-time password, to be changed at first sign-in."""
+    import sys
+
+    from app.access import accounts
+    from app.errors import AppError
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        with session_scope(_engine()) as session:
+            _, secret = accounts.create_user(
+                session,
+                username=username,
+                role=role,
+                authority=authority,
+                college=college,
+                password=password,
+                actor=_cli_actor(),
+            )
+    except AppError as exc:
+        err.print(t("cli.error", detail=exc.message))
+        raise typer.Exit(2) from exc
+    if secret is not None:
+        print(secret)
+    err.print(t("cli.user_created", username=username))
 
 
 def main() -> None:

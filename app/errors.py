@@ -64,6 +64,11 @@ class Invalid(AppError):
     error = "invalid"
 
 
+class TooManyRequests(AppError):
+    status_code = 429
+    error = "too_many_requests"
+
+
 class TooLarge(AppError):
     status_code = 413
     error = "too_large"

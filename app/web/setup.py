@@ -6,16 +6,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from app.web import public, public_colleges, public_lists
+from app.web import account, public, public_colleges, public_lists
+from app.web.session import SessionLayer
 from app.web.templating import HERE, render
 
 
 def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(public.router)
+    app.include_router(account.router)
     app.include_router(public_colleges.router)
     app.include_router(public_lists.router)
     app.state.error_page = error_page
+    app.add_middleware(SessionLayer)  # the signed-in user of a page (not of /api/)
 
 
 def error_page(request: Request, status: int, error: str, detail: Any) -> Response:

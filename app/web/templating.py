@@ -19,6 +19,8 @@ env = templates.env
 env.globals["t"] = t
 env.globals["get_locale"] = get_locale
 env.trim_blocks = True
+# Templates are part of the release: no stat() of every template file on every render.
+env.auto_reload = False
 env.lstrip_blocks = True
 
 

@@ -7,6 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.invalid_option": ("选项 {field}：{message}", "{field}: {message}"),
     "cli.migrated": ("数据库已升级到 {revision}", "database at {revision}"),
     "cli.seeded": ("种子数据载入：{summary}", "seed loaded: {summary}"),
+    "cli.user_created": ("已创建用户 {username}", "user {username} created"),
     "cli.token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),
     "cli.token.columns": (
         "编号,名称,角色,管理部门,院校,提示,创建时间,到期时间,状态",

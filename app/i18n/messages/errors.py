@@ -72,6 +72,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表单已过期或不是从本站提交的；请刷新页面后重试",
         "the form expired or was not sent from this site; reload the page and try again",
     ),
+    "too_many_requests": ("请求过于频繁，请稍后再试", "too many requests; try again later"),
+    "login_throttled": (
+        "密码错误次数过多，请 {minutes} 分钟后再试",
+        "too many wrong passwords; try again in {minutes} minutes",
+    ),
+    "weak_password": ("密码至少需要 {min} 个字符", "a password needs at least {min} characters"),
+    "wrong_password": ("当前密码不正确", "the current password is wrong"),
+    "same_password": (
+        "新密码不能与当前密码相同",
+        "the new password must differ from the current one",
+    ),
+    "invalid_username": ("用户名须为 1 至 64 个字符", "a username is 1 to 64 characters"),
+    "user_exists": ("用户名“{username}”已被使用", "the username '{username}' is taken"),
+    "user_not_found": ("没有编号为 {id} 的用户", "no user {id}"),
+    "session_not_found": ("没有编号为 {id} 的登录会话", "no session {id}"),
+    "not_your_authority.user": (
+        "此用户不在您的管理范围内",
+        "this user is outside your authority",
+    ),
     "invalid_role": (
         "未知角色“{role}”；可用：{roles}",
         "unknown role '{role}'; use one of {roles}",

@@ -1,0 +1,90 @@
+"""The session layer of the pages: a browser's ``session`` cookie becomes the signed-in user.
+
+For every page request (not ``/api/``, not ``/static/``) with a session cookie, the user and the
+``Principal`` it stands for are put on ``request.state`` (``user``, ``principal``,
+``session_id``); the API never reads the cookie — it takes bearer tokens only, so a form on
+another site cannot act through it. A user who must change a one-time password is sent to
+/account/password first."""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import anyio
+from sqlmodel import Session
+from starlette.responses import RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.access import accounts
+from app.access.principal import Principal
+from app.clock import utcnow
+
+COOKIE = "session"
+# the pages a user with a one-time password may still open
+ALLOWED_BEFORE_CHANGE = ("/account/password", "/logout", "/lang/", "/static/")
+TOUCH_SECONDS = 300  # last_seen_at is written at most this often
+
+
+@dataclass(frozen=True)
+class PageUser:
+    id: int
+    username: str
+    role: str
+    display: str
+    must_change_password: bool
+
+
+class SessionLayer:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(("/api/", "/static/")):
+            await self.app(scope, receive, send)
+            return
+        secret = _cookie(scope, COOKIE)
+        found = (
+            await anyio.to_thread.run_sync(_load, scope["app"].state.engine, secret)
+            if secret
+            else None
+        )
+        if found is not None:
+            user, principal, session_id = found
+            state = scope.setdefault("state", {})
+            state.update(user=user, principal=principal, session_id=session_id)
+            if user.must_change_password and not path.startswith(ALLOWED_BEFORE_CHANGE):
+                target = "/account/password?next=" + quote(path)
+                await RedirectResponse(target, status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
+    with Session(engine) as session:
+        found = accounts.user_of_session(session, secret)
+        if found is None:
+            return None
+        user, row = found
+        if (utcnow() - accounts._aware(row.last_seen_at)).total_seconds() > TOUCH_SECONDS:
+            row.last_seen_at = utcnow()
+            session.add(row)
+            session.commit()
+        assert user.id is not None and row.id is not None
+        page_user = PageUser(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            display=user.username,
+            must_change_password=user.must_change_password,
+        )
+        return page_user, accounts.principal_of(user), row.id
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name and v:
+                    return v
+    return None
