@@ -4,19 +4,32 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint lock bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions CI tested); the project itself without deps.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEVSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEVSTAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
+
+# Refresh the lock files after a change of dependencies in pyproject.toml (docs/development.md).
+# pip-compile keeps every pin it can; `make lock LOCK_ARGS=--upgrade` moves all to the newest.
+# No index or find-links lines are written, so the files name PyPI packages only.
+LOCK_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	--no-header $(LOCK_ARGS)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/registry migrate
@@ -41,8 +54,11 @@ test: $(DEVSTAMP) chromium
 	  REGISTRY_TEST_BACKEND=postgresql $(BIN)/pytest $(PYTEST_ARGS); \
 	fi
 
+# The gate .ci/run runs before the tests: lint, formatting and types, zero findings each.
+LINTED := app tests bench migrations
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy app
 
 bench: $(DEVSTAMP)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -141,6 +141,11 @@ async def run_read(app_state: Any, read: Callable[..., T], *args: Any, **kwargs:
     if limiter is None:  # made here, inside the event loop that uses it
         limiter = app_state.read_limiter = CapacityLimiter(app_state.settings.db_pool_size)
     return await to_thread.run_sync(partial(read, *args, **kwargs), limiter=limiter)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (the metaclass sets ``__table__``; mypy cannot see it)."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def is_sqlite(engine: Engine) -> bool:

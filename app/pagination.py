@@ -1,17 +1,27 @@
-"""Keyset pagination: ``{"items": [...], "next": cursor|null}`` with an opaque cursor."""
+"""Keyset pagination: ``{"items": [...], "next": cursor|null}`` with an opaque cursor.
+
+A cursor is the key of the last row of a page (an id, a code, an offset) as base64url JSON. Every
+list reads it through one helper (``decode_after``) that also checks its shape, so a forged or
+mistyped cursor is ``422 invalid_cursor`` on every list, never a 500 or a silent restart.
+Routes take the page as one dependency: ``IdPage`` (lists ordered by id) or ``CodePage`` (by code).
+"""
 
 import base64
+import binascii
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from app.errors import Invalid
 
 T = TypeVar("T")
+K = TypeVar("K", int, str)
 
 MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
 
 
 class Page(BaseModel, Generic[T]):
@@ -24,29 +34,61 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _invalid() -> Invalid:
+    return Invalid(error="invalid_cursor")
+
+
 def decode_cursor(cursor: str | None) -> list[Any] | None:
+    """The key a cursor carries, as a list; None without a cursor. Only the shape is checked:
+    lists read their key with ``decode_after``."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid(error="invalid_cursor") from exc
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+        raise _invalid() from exc
     if not isinstance(key, list):
-        raise Invalid(error="invalid_cursor")
+        raise _invalid()
     return key
 
 
-class PageParams(BaseModel):
-    cursor: str | None = None
-    limit: int = 50
+def decode_after(cursor: str | None, kind: type[K]) -> K | None:
+    """The one-value key of a ``next`` cursor — an ``int`` (an id, an offset ≥ 0) or a ``str``
+    (a code); 422 ``invalid_cursor`` for anything else (``true`` is not an id)."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    if len(key) != 1 or type(key[0]) is not kind:
+        raise _invalid()
+    value: K = key[0]
+    if kind is int and value < 0:  # type: ignore[operator]
+        raise _invalid()
+    return value
 
 
-def page_params(
-    cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-) -> PageParams:
-    return PageParams(cursor=cursor, limit=limit)
+@dataclass(frozen=True)
+class PageParams(Generic[K]):
+    """The page a list was asked for: the key to start after (None: the first page), its size."""
+
+    after: K | None
+    limit: int
+
+
+CursorQuery = Annotated[str | None, Query(description="`next` of the previous page")]
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+def id_page(cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT) -> PageParams[int]:
+    return PageParams(after=decode_after(cursor, int), limit=limit)
+
+
+def code_page(cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT) -> PageParams[str]:
+    return PageParams(after=decode_after(cursor, str), limit=limit)
+
+
+IdPage = Annotated[PageParams[int], Depends(id_page)]
+CodePage = Annotated[PageParams[str], Depends(code_page)]
 
 
 def page_of(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:

@@ -147,7 +147,8 @@ def seed_colleges(session: Session) -> int:
         college = colleges.get_by_code(session, row["code"])
         known = select(CollegeNameHistory).where(CollegeNameHistory.name == row["name"])
         if not session.exec(known).first():
-            aliased.append(college.id or 0)
+            assert college.id is not None
+            aliased.append(college.id)
             session.add(
                 CollegeNameHistory(
                     college_id=college.id,

@@ -13,7 +13,7 @@ governs 广州市人社局, not the other way round); a college token governs no
 """
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select
 from sqlmodel import Session
@@ -23,6 +23,8 @@ from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.errors import Forbidden
 from app.i18n import Joined
+
+Q = TypeVar("Q", bound=Select)
 
 
 class CollegeLike(Protocol):
@@ -66,7 +68,7 @@ def governs_all(session: Session, principal: Principal, authority_ids: Iterable[
     return all(a is not None and a in governed for a in authority_ids)
 
 
-def restrict(query: Select, column: Any, governed: list[int] | None) -> Select:
+def restrict(query: Q, column: Any, governed: list[int] | None) -> Q:
     """A list query narrowed to rows whose authority ``column`` the caller governs."""
     return query if governed is None else query.where(column.in_(governed))
 
@@ -202,12 +204,12 @@ def ensure_decide(session: Session, principal: Principal, authority_id: int | No
 def visible_filings(
     session: Session,
     principal: Principal,
-    query: Select,
+    query: Q,
     *,
     college_id: Any,
     authority_id: Any,
     status: Any,
-) -> Select:
+) -> Q:
     """A filing list narrowed to what ``can_read_filing`` allows, as SQL."""
     if principal.role == "college":
         return query.where(college_id == principal.college_id)

@@ -2,21 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
 from app.access import audit_log, tokens
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
 from app.access.schemas import AuditPublic, Me, TokenCreate, TokenCreated, TokenPublic
 from app.db import SessionDep
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import IdPage, Page, page_of
 
 router = APIRouter(prefix="/api/v1", tags=["access"])
-PageDep = Annotated[PageParams, Depends(page_params)]
-
-
-def _after(page: PageParams) -> int | None:
-    key = decode_cursor(page.cursor)
-    return int(key[0]) if key else None
 
 
 @router.get("/me", response_model=Me, responses=AUTH_RESPONSES)
@@ -26,9 +20,9 @@ def who_am_i(session: SessionDep, actor: AnyPrincipal):
 
 
 @router.get("/tokens", response_model=Page[TokenPublic], responses=AUTH_RESPONSES)
-def list_tokens(session: SessionDep, actor: AdminPrincipal, page: PageDep):
+def list_tokens(session: SessionDep, actor: AdminPrincipal, page: IdPage):
     """Tokens of the caller's authority (every token for the superuser); never the secrets."""
-    rows = tokens.list_tokens(session, actor, after=_after(page), limit=page.limit)
+    rows = tokens.list_tokens(session, actor, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda t: [t.id])
     return Page(items=[tokens.to_public(session, t) for t in items], next=nxt)
 
@@ -57,7 +51,7 @@ def revoke_token(session: SessionDep, token_id: int, actor: AdminPrincipal):
 def list_audit(
     session: SessionDep,
     actor: AdminPrincipal,
-    page: PageDep,
+    page: IdPage,
     actor_name: Annotated[str | None, Query(alias="actor", description="exact actor name")] = None,
     action: Annotated[str | None, Query(description="exact, or a prefix `filing.`")] = None,
     target_type: str | None = None,
@@ -72,7 +66,7 @@ def list_audit(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        after=_after(page),
+        after=page.after,
         limit=page.limit,
     )
     items, nxt = page_of(list(rows), page.limit, lambda r: [r.id])

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import audit
 from app.access.policy import ensure_manage_edition
@@ -90,14 +90,19 @@ def list_entries(
     old, new = aliased(CatalogEdition), aliased(CatalogEdition)
     query = (
         select(Crosswalk, old, new)
-        .join(old, old.id == Crosswalk.from_edition_id)
-        .join(new, new.id == Crosswalk.to_edition_id)
-        .where(or_(Crosswalk.to_edition_id == edition.id, Crosswalk.from_edition_id == edition.id))
-        .order_by(Crosswalk.id)
+        .join(old, col(old.id) == Crosswalk.from_edition_id)
+        .join(new, col(new.id) == Crosswalk.to_edition_id)
+        .where(
+            or_(
+                col(Crosswalk.to_edition_id) == edition.id,
+                col(Crosswalk.from_edition_id) == edition.id,
+            )
+        )
+        .order_by(col(Crosswalk.id))
         .limit(limit + 1)
     )
     if after is not None:
-        query = query.where(Crosswalk.id > after)
+        query = query.where(col(Crosswalk.id) > after)
     return [to_public(session, *row) for row in session.exec(query).all()]
 
 
@@ -122,7 +127,7 @@ def successors(session: Session, *, edition_id: int, code: str) -> Sequence[Cros
     query = (
         select(Crosswalk)
         .where(Crosswalk.from_edition_id == edition_id, Crosswalk.from_code == code)
-        .order_by(Crosswalk.id)
+        .order_by(col(Crosswalk.id))
     )
     return session.exec(query).all()
 

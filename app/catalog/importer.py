@@ -17,6 +17,7 @@ from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
 from app.catalog.service import bump_revision, get_edition
 from app.changes import snapshots
+from app.db import table_of
 from app.errors import Invalid
 from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
@@ -170,6 +171,7 @@ def _category_ids(session: Session, edition: CatalogEdition, rows: list[dict[str
                 if edition.kind == "provincial"
                 else (row.get("category_code") or row["code"][:2])
             )
+            assert edition.id is not None
             have[row["category"]] = Category(edition_id=edition.id, name=row["category"], code=code)
             session.add(have[row["category"]])
     session.flush()
@@ -196,8 +198,8 @@ def _shown_changed(old: dict, new: dict) -> bool:
 
 
 def _existing(session: Session, edition_id: int, fields: list[str]) -> dict[str, dict]:
-    columns = [Major.__table__.c[f] for f in ("id", "code", *fields)]
-    query = select(*columns).where(Major.__table__.c.edition_id == edition_id)
+    columns = [table_of(Major).c[f] for f in ("id", "code", *fields)]
+    query = select(*columns).where(table_of(Major).c.edition_id == edition_id)
     return {r.code: dict(r._mapping) for r in session.execute(query)}
 
 
@@ -217,7 +219,7 @@ def _write(
             inserts.append({"edition_id": edition.id, "code": row["code"], **values})
         elif any(old[k] != v for k, v in values.items()):
             updates.append({"_id": old["id"], **values})
-    table = Major.__table__
+    table = table_of(Major)
     if inserts:
         # RETURNING with executemany (SQLAlchemy's insertmanyvalues): the new ids, for the feed
         created = session.execute(insert(table).returning(table.c.id), inserts).scalars().all()

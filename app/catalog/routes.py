@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response, status
+from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.catalog import crosswalk, service
@@ -19,7 +19,7 @@ from app.catalog.schemas import (
 )
 from app.catalog.search import offset_of, search_json
 from app.db import SessionDep
-from app.pagination import MAX_LIMIT, Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import MAX_LIMIT, CodePage, IdPage, Page, page_of
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 from app.vocab import System
 
@@ -43,14 +43,9 @@ def create_catalog(session: SessionDep, data: EditionCreate, actor: AdminPrincip
 
 
 @router.get("/catalogs/{key}/majors", response_model=Page[MajorPublic], responses={404: {}})
-def list_catalog_majors(
-    session: SessionDep, key: str, page: Annotated[PageParams, Depends(page_params)]
-):
+def list_catalog_majors(session: SessionDep, key: str, page: CodePage):
     edition = service.get_edition(session, key)
-    after = decode_cursor(page.cursor)
-    rows = service.list_majors(
-        session, edition, after=after[0] if after else None, limit=page.limit
-    )
+    rows = service.list_majors(session, edition, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda r: [r[0].code])
     return Page(items=[service.major_public(m, c, edition.key) for m, c in items], next=nxt)
 
@@ -152,14 +147,9 @@ def search_majors(
 
 
 @router.get("/catalogs/{key}/crosswalk", response_model=Page[CrosswalkPublic], responses={404: {}})
-def list_crosswalk(
-    session: SessionDep, key: str, page: Annotated[PageParams, Depends(page_params)]
-):
+def list_crosswalk(session: SessionDep, key: str, page: IdPage):
     """新旧专业对照 lines into or out of this edition."""
-    after = decode_cursor(page.cursor)
-    rows = crosswalk.list_entries(
-        session, key, after=int(after[0]) if after else None, limit=page.limit
-    )
+    rows = crosswalk.list_entries(session, key, after=page.after, limit=page.limit)
     items, nxt = page_of(rows, page.limit, lambda r: [r.id])
     return Page(items=items, next=nxt)
 

@@ -18,12 +18,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import SearchHit
-from app.errors import Invalid
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import decode_after, encode_cursor
 from app.text import normalize_name
 
 NEAR_CUTOFF = 70.0  # rapidfuzz ratio (0-100) below which a name is not offered as a near-miss
@@ -123,26 +122,27 @@ def signature(bind: Session | Connection) -> tuple:
 def _load(conn: Connection) -> list[Entry]:
     query = (
         select(
-            CatalogEdition.key,
-            CatalogEdition.system,
-            CatalogEdition.province,
-            Major.code,
-            Major.name,
-            Major.name_norm,
-            Major.pinyin,
-            Major.initials,
-            Category.name,
-            Category.code,
-            Major.class_name,
-            Major.levels,
-            Major.status,
-            Major.added_year,
+            col(CatalogEdition.key),
+            col(CatalogEdition.system),
+            col(CatalogEdition.province),
+            col(Major.code),
+            col(Major.name),
+            col(Major.name_norm),
+            col(Major.pinyin),
+            col(Major.initials),
+            col(Category.name),
+            col(Category.code),
+            col(Major.class_name),
+            col(Major.levels),
+            col(Major.status),
+            col(Major.added_year),
         )
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-        .join(Category, Category.id == Major.category_id)
-        .order_by(CatalogEdition.key, Major.code)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
+        .join(Category, col(Category.id) == Major.category_id)
+        .order_by(col(CatalogEdition.key), col(Major.code))
     )
-    return [Entry(*row) for row in conn.execute(query)]
+    rows: Any = conn.execute(query)  # 14 columns: past the typed overloads of select()
+    return [Entry(*row) for row in rows]
 
 
 def index(bind: Session | Connection) -> _Index:
@@ -212,12 +212,7 @@ def _keep(entry: Entry, edition: str | None, system: str | None, province: str |
 
 def offset_of(cursor: str | None) -> int:
     """Search pages are windows of one ranking; the cursor carries the next window's start."""
-    key = decode_cursor(cursor)
-    if key is None:
-        return 0
-    if len(key) != 1 or not isinstance(key[0], int) or key[0] < 0:
-        raise Invalid(error="invalid_cursor")
-    return key[0]
+    return decode_after(cursor, int) or 0
 
 
 def search(

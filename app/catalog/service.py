@@ -12,6 +12,7 @@ from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
 from app.changes import snapshots
+from app.db import table_of
 from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys
 
@@ -25,7 +26,7 @@ def get_edition(session: Session, key: str) -> CatalogEdition:
 
 def bump_revision(session: Session, edition: CatalogEdition) -> None:
     """Marks the edition's majors changed, so every process's search index rebuilds."""
-    table = CatalogEdition.__table__
+    table = table_of(CatalogEdition)
     session.execute(
         update(table).where(table.c.id == edition.id).values(revision=table.c.revision + 1)
     )
@@ -33,14 +34,14 @@ def bump_revision(session: Session, edition: CatalogEdition) -> None:
 
 def list_editions(session: Session) -> list[EditionPublic]:
     counts = dict(
-        session.exec(select(Major.edition_id, func.count()).group_by(Major.edition_id)).all()
+        session.exec(select(Major.edition_id, func.count()).group_by(col(Major.edition_id))).all()
     )
-    editions = session.exec(select(CatalogEdition).order_by(CatalogEdition.key)).all()
+    editions = session.exec(select(CatalogEdition).order_by(col(CatalogEdition.key))).all()
     keys = {e.id: e.key for e in editions}
     out = []
     for e in editions:
         public = EditionPublic.model_validate(e)
-        public.majors = counts.get(e.id, 0)
+        public.majors = counts.get(e.id, 0) if e.id is not None else 0
         public.supplements = keys.get(e.supplements_id) if e.supplements_id else None
         out.append(public)
     return out
@@ -85,6 +86,7 @@ def category_id(
         select(Category).where(Category.edition_id == edition.id, Category.name == name)
     ).first()
     if found is None:
+        assert edition.id is not None
         found = Category(edition_id=edition.id, name=name, code=code)
         session.add(found)
         session.flush()
@@ -188,7 +190,7 @@ def list_majors(
 ) -> Sequence[tuple[Major, Category]]:
     query = (
         select(Major, Category)
-        .join(Category, Category.id == Major.category_id)
+        .join(Category, col(Category.id) == Major.category_id)
         .where(Major.edition_id == edition.id)
         .order_by(Major.code)
         .limit(limit + 1)

@@ -18,7 +18,7 @@ from app.changes.recorder import ENTITIES
 from app.db import read_rows
 from app.errors import Invalid
 from app.i18n import Joined
-from app.pagination import MAX_LIMIT, decode_cursor, encode_cursor
+from app.pagination import MAX_LIMIT, decode_after, encode_cursor
 
 
 class ChangesQuery(BaseModel):
@@ -60,12 +60,8 @@ def last_seq(engine: Engine) -> int:
 
 def since_of(query: ChangesQuery) -> int:
     """``since``, or the seq a ``next`` cursor carries (the cursor wins)."""
-    key = decode_cursor(query.cursor)
-    if key is None:
-        return query.since
-    if len(key) != 1 or not isinstance(key[0], int) or key[0] < 0:
-        raise Invalid(error="invalid_cursor")
-    return key[0]
+    after = decode_after(query.cursor, int)
+    return query.since if after is None else after
 
 
 def check_entity(entity: str | None) -> None:

@@ -17,6 +17,7 @@ from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
+from app.db import table_of
 from app.i18n import Joined, t
 from app.tabular import ImportResult, Progress, RowErrors, read_table, require
 from app.vocab import CollegeType, type_from_name
@@ -95,7 +96,7 @@ def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int) -
     table = read_table(data, filename=filename, required=COLUMNS, max_rows=max_rows)
     errors = RowErrors()
     parsed = [(n, r) for n, cells in table.rows if (r := _check_row(errors, n, cells)) is not None]
-    owners = dict(session.execute(select(College.__table__.c.name, College.__table__.c.code)).all())
+    owners = dict(session.execute(select(table_of(College).c.name, table_of(College).c.code)).all())
     _check_unique(errors, parsed, owners)
     errors.raise_if_any(rows=len(table.rows))
     return [row for _, row in parsed]
@@ -116,7 +117,7 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]
         return
     cache: dict = {}
     current = dict(
-        session.execute(select(College.__table__.c.code, College.__table__.c.authority_id)).all()
+        session.execute(select(table_of(College).c.code, table_of(College).c.authority_id)).all()
     )
     after = {_authority(session, cache, row) for row in rows}
     before = {current[row["code"]] for row in rows if row["code"] in current}
@@ -124,7 +125,7 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]
 
 
 def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
-    table = College.__table__
+    table = table_of(College)
     existing = {r.code: r for r in session.execute(select(table))}
     cache: dict = {}
     inserts, updates, history, renamed = [], [], [], []

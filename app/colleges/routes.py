@@ -1,13 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.colleges import service
 from app.colleges.importer import import_colleges
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate
 from app.db import SessionDep
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import CodePage, Page, page_of
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
 router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
@@ -16,13 +16,12 @@ router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
 @router.get("", response_model=Page[CollegePublic])
 def list_colleges(
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: CodePage,
     name: Annotated[str | None, Query(description="exact current or former full name")] = None,
     province: str | None = None,
     city: str | None = None,
     type: str | None = None,
 ):
-    key = decode_cursor(page.cursor)
     if name:
         found = service.find_by_name(session, name)
         return Page(items=[service.to_public(session, found)] if found else [], next=None)
@@ -31,7 +30,7 @@ def list_colleges(
         province=province,
         city=city,
         type=type,
-        after=key[0] if key else None,
+        after=page.after,
         limit=page.limit,
     )
     items, nxt = page_of(list(rows), page.limit, lambda c: [c.code])

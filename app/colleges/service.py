@@ -60,7 +60,7 @@ def to_public(session: Session, college: College) -> CollegePublic:
     history = session.exec(
         select(CollegeNameHistory)
         .where(CollegeNameHistory.college_id == college.id)
-        .order_by(CollegeNameHistory.until)
+        .order_by(col(CollegeNameHistory.until))
     ).all()
     public = CollegePublic.model_validate(college)
     public.former_names = [
@@ -76,8 +76,8 @@ def governing_authority(session: Session, *, province: str, city: str | None, co
     candidates = session.exec(query).all()
     city_match = [a for a in candidates if a.city and a.city == city]
     province_match = [a for a in candidates if a.level == "province"]
-    chosen = (city_match or province_match or [None])[0]
-    return chosen.id if chosen else None
+    chosen = (city_match or province_match)[:1]
+    return chosen[0].id if chosen else None
 
 
 def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -> College:
@@ -118,6 +118,7 @@ def update_college(
         taken = select(College).where(College.name == changes.get("name"))
         if renamed and session.exec(taken).first():
             raise Conflict(error="college_exists", msg="college_exists.name", name=changes["name"])
+        assert college.id is not None
         session.add(
             CollegeNameHistory(
                 college_id=college.id, name=college.name, type=college.type, until=utcnow()

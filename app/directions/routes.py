@@ -2,14 +2,14 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Response, status
+from fastapi import APIRouter, Form, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
 from app.directions import service
 from app.directions.importer import import_directions
 from app.directions.schemas import DirectionCreate, DirectionPublic, DirectionUpdate
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import IdPage, Page, page_of
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
 router = APIRouter(prefix="/api/v1/directions", tags=["directions"])
@@ -19,19 +19,18 @@ WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}}
 @router.get("", response_model=Page[DirectionPublic])
 def list_directions(
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: IdPage,
     college: str | None = None,
     status: Literal["kept", "normalised"] | None = None,
     year: int | None = None,
 ):
     """Recorded directions by id; `college` (code), `status`, `year` narrow them."""
-    key = decode_cursor(page.cursor)
     rows = service.list_directions(
         session,
         college=college,
         status=status,
         year=year,
-        after=int(key[0]) if key else None,
+        after=page.after,
         limit=page.limit,
     )
     items, nxt = page_of(list(rows), page.limit, lambda d: [d.id])

@@ -179,7 +179,7 @@ def update(
 ) -> MajorDirection:
     """Keep or normalise it anew, or change its reason or year."""
     row = get(session, direction_id)
-    college = session.get(College, row.college_id)
+    college = session.get_one(College, row.college_id)
     ensure_manage_college(session, actor, college)
     before = _summary(row)
     assert college is not None
@@ -212,7 +212,7 @@ def update(
 
 def delete(session: Session, direction_id: int, *, actor: Principal) -> None:
     row = get(session, direction_id)
-    college = session.get(College, row.college_id)
+    college = session.get_one(College, row.college_id)
     ensure_manage_college(session, actor, college)
     session.delete(row)
     audit.record(

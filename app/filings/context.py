@@ -4,6 +4,7 @@ however many entries there are (a test counts the statements for 10 and 1,000 en
 from dataclasses import dataclass
 
 from sqlalchemy import or_
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -60,20 +61,26 @@ def scope_of(session: Session, college: College, year: int | None) -> Scope:
         edition_ids = set(authorities.nearest_editions(session, chain)) or _system_editions(
             session, college
         )
-    in_force = select(CatalogEdition.id).where(
+    in_force = select(col(CatalogEdition.id)).where(
         col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == "in_force"
     )
-    return Scope(chain, filing_round, set(session.exec(in_force).all()) if edition_ids else set())
+    return Scope(
+        chain,
+        filing_round,
+        {i for i in session.exec(in_force).all() if i is not None} if edition_ids else set(),
+    )
 
 
 def _system_editions(session: Session, college: College) -> set[int]:
     """No authority applies catalogs to this college: the national editions of its system and
     its own province's specialty catalog."""
-    query = select(CatalogEdition.id).where(
+    query = select(col(CatalogEdition.id)).where(
         CatalogEdition.system == system_of(college.type).value,
-        or_(col(CatalogEdition.province).is_(None), CatalogEdition.province == college.province),
+        or_(
+            col(CatalogEdition.province).is_(None), col(CatalogEdition.province) == college.province
+        ),
     )
-    return set(session.exec(query).all())
+    return {i for i in session.exec(query).all() if i is not None}
 
 
 def _nearest(rows: list, chain: list[Authority]) -> list:
@@ -162,8 +169,8 @@ def _majors(session: Session, codes: set[str], in_force: set[int]) -> dict[str, 
         return {}
     rows = session.exec(
         select(Major, Category.name, CatalogEdition)
-        .join(Category, Category.id == Major.category_id)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .join(Category, col(Category.id) == Major.category_id)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(col(Major.code).in_(codes))
     ).all()
     out: dict[str, list[CatalogMajor]] = {}
@@ -207,10 +214,16 @@ def _successors(session: Session, codes: set[str]) -> dict[str, list[str]]:
 
 
 def _programs(session: Session, college: College) -> list[ProgramRow]:
-    rows = session.exec(
-        select(Major.code, Major.name_norm, Program.level, Program.intake, Program.status)
-        .join(Major, Major.id == Program.major_id)
-        .where(Program.college_id == college.id)
+    rows = session.execute(
+        core_select(
+            col(Major.code),
+            col(Major.name_norm),
+            col(Program.level),
+            col(Program.intake),
+            col(Program.status),
+        )
+        .join(Major, col(Major.id) == Program.major_id)
+        .where(col(Program.college_id) == college.id)
     ).all()
     return [ProgramRow(*row) for row in rows]
 
@@ -223,11 +236,11 @@ def _pending(
         select(
             FilingEntry.major_code, FilingEntry.major_name, FilingEntry.level, FilingEntry.intake
         )
-        .join(Filing, Filing.id == FilingEntry.filing_id)
+        .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .where(
             Filing.college_id == college.id,
             Filing.status == "submitted",
-            or_(col(FilingEntry.decision).is_(None), FilingEntry.decision != "rejected"),
+            or_(col(FilingEntry.decision).is_(None), col(FilingEntry.decision) != "rejected"),
         )
     )
     if exclude_filing_id is not None:
@@ -241,8 +254,8 @@ def _names(session: Session, edition_ids: set[int], province: str) -> dict[str, 
         return {}
     rows = session.exec(
         select(Major, Category.name, CatalogEdition)
-        .join(Category, Category.id == Major.category_id)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .join(Category, col(Category.id) == Major.category_id)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(col(Major.edition_id).in_(edition_ids), Major.status == "active")
         .order_by(Major.code)
     ).all()

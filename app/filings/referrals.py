@@ -1,6 +1,7 @@
 """The province's decision on out-of-catalog proposals: approving one adds the major to the
 province's specialty catalog under the next free 8xxx code and approves the filed entry."""
 
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -186,20 +187,20 @@ def list_referrals(
         query, col(Referral.authority_id), policy.governed_authorities(session, actor)
     )
     if status:
-        query = query.where(Referral.status == status)
+        query = query.where(col(Referral.status) == status)
     if after is not None:
         query = query.where(col(Referral.id) > after)
-    return [referral_public(*row) for row in session.exec(query).all()]
+    return [referral_public(*row) for row in session.execute(query).all()]
 
 
 def _public_query():
     return (
-        select(Referral, FilingEntry, College.code, Authority.code, Major.code)
-        .join(FilingEntry, FilingEntry.id == Referral.entry_id)
-        .join(Filing, Filing.id == FilingEntry.filing_id)
-        .join(College, College.id == Filing.college_id)
-        .join(Authority, Authority.id == Referral.authority_id)
-        .outerjoin(Major, Major.id == Referral.major_id)
+        core_select(Referral, FilingEntry, col(College.code), col(Authority.code), col(Major.code))
+        .join(FilingEntry, col(FilingEntry.id) == Referral.entry_id)
+        .join(Filing, col(Filing.id) == FilingEntry.filing_id)
+        .join(College, col(College.id) == Filing.college_id)
+        .join(Authority, col(Authority.id) == Referral.authority_id)
+        .outerjoin(Major, col(Major.id) == Referral.major_id)
     )
 
 
@@ -224,7 +225,7 @@ def referral_public(
 
 
 def get_referral_public(session: Session, referral_id: int, *, actor: Principal) -> ReferralPublic:
-    row = session.exec(_public_query().where(Referral.id == referral_id)).first()
+    row = session.execute(_public_query().where(col(Referral.id) == referral_id)).first()
     if row is None:
         get_referral(session, referral_id)  # raises NotFound
     assert row is not None

@@ -232,7 +232,7 @@ def list_rounds(
 ) -> list[RoundPublic]:
     query = (
         select(FilingRound, Authority.code)
-        .join(Authority, Authority.id == FilingRound.authority_id)
+        .join(Authority, col(Authority.id) == FilingRound.authority_id)
         .order_by(col(FilingRound.id))
         .limit(limit + 1)
     )
@@ -248,7 +248,7 @@ def list_rounds(
     if ids:
         pairs = session.exec(
             select(RoundEdition.round_id, CatalogEdition.key)
-            .join(CatalogEdition, CatalogEdition.id == RoundEdition.edition_id)
+            .join(CatalogEdition, col(CatalogEdition.id) == RoundEdition.edition_id)
             .where(col(RoundEdition.round_id).in_(ids))
             .order_by(CatalogEdition.key)
         ).all()

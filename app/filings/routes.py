@@ -33,10 +33,9 @@ from app.filings.schemas import (
     ValidationResult,
     VersionIn,
 )
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import IdPage, Page, page_of
 
 router = APIRouter(prefix="/api/v1")
-Pages = Annotated[PageParams, Depends(page_params)]
 FilerPrincipal = Annotated[Principal, Depends(require_role("college", "admin"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,11 +47,6 @@ def bureau_zone(request: Request) -> ZoneInfo:
 
 Zone = Annotated[ZoneInfo, Depends(bureau_zone)]
 ROUND_ERRORS = AUTH_RESPONSES | {404: {"description": "round_not_found"}}
-
-
-def _after(pages: PageParams) -> int | None:
-    key = decode_cursor(pages.cursor)
-    return int(key[0]) if key else None
 
 
 @router.post(
@@ -74,13 +68,13 @@ def create_round(
 @router.get("/rounds", tags=["rounds"], response_model=Page[RoundPublic])
 def list_rounds(
     session: SessionDep,
-    pages: Pages,
+    pages: IdPage,
     zone: Zone,
     authority: str | None = None,
     year: int | None = None,
 ) -> Page[RoundPublic]:
     rows = rounds.list_rounds(
-        session, zone=zone, authority=authority, year=year, after=_after(pages), limit=pages.limit
+        session, zone=zone, authority=authority, year=year, after=pages.after, limit=pages.limit
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r.id])
     return Page(items=items, next=next_cursor)
@@ -184,7 +178,7 @@ def create_filing(data: FilingCreate, session: SessionDep, actor: FilerPrincipal
 def list_filings(
     session: SessionDep,
     actor: AnyPrincipal,
-    pages: Pages,
+    pages: IdPage,
     status: Annotated[str | None, Query(description="draft submitted decided withdrawn")] = None,
     year: int | None = None,
     college: Annotated[str | None, Query(description="a college code or part of its name")] = None,
@@ -200,7 +194,7 @@ def list_filings(
         college=college,
         major=major,
         round_id=round,
-        after=_after(pages),
+        after=pages.after,
         limit=pages.limit,
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r[0].id])
@@ -293,10 +287,10 @@ def decide_entries(
     "/referrals", tags=["review"], response_model=Page[ReferralPublic], responses=AUTH_RESPONSES
 )
 def list_referrals(
-    session: SessionDep, actor: AdminPrincipal, pages: Pages, status: str | None = None
+    session: SessionDep, actor: AdminPrincipal, pages: IdPage, status: str | None = None
 ) -> Page[ReferralPublic]:
     rows = referrals.list_referrals(
-        session, actor=actor, status=status, after=_after(pages), limit=pages.limit
+        session, actor=actor, status=status, after=pages.after, limit=pages.limit
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r.id])
     return Page(items=items, next=next_cursor)

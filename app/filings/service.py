@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -302,7 +303,7 @@ def _entry_count(session: Session, filing: Filing) -> int:
 
 def entries_of(session: Session, filing: Filing) -> Sequence[FilingEntry]:
     query = select(FilingEntry).where(FilingEntry.filing_id == filing.id)
-    return session.exec(query.order_by(FilingEntry.index)).all()
+    return session.exec(query.order_by(col(FilingEntry.index))).all()
 
 
 def entry_input(entry: FilingEntry) -> EntryIn:
@@ -447,7 +448,7 @@ def list_filings(
     name); ``major``: a code, or part of a filed name — filings with such an entry."""
     query = (
         select(Filing, College)
-        .join(College, College.id == Filing.college_id)
+        .join(College, col(College.id) == Filing.college_id)
         .order_by(col(Filing.id))
         .limit(limit + 1)
     )
@@ -482,18 +483,18 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
     of the approved major (for a referred proposal: its new specialty code) and the program the
     approval made active. Ordered by college code, filing, entry. The yearly approval list is
     built from these. A filing still awaiting a referral is not decided, so not here yet."""
-    rows = session.exec(
-        select(FilingEntry, Filing, College, Major, Category.name)
-        .join(Filing, Filing.id == FilingEntry.filing_id)
-        .join(College, College.id == Filing.college_id)
-        .join(Major, Major.id == FilingEntry.major_id)
-        .join(Category, Category.id == Major.category_id)
+    rows = session.execute(
+        core_select(FilingEntry, Filing, College, Major, col(Category.name))
+        .join(Filing, col(Filing.id) == FilingEntry.filing_id)
+        .join(College, col(College.id) == Filing.college_id)
+        .join(Major, col(Major.id) == FilingEntry.major_id)
+        .join(Category, col(Category.id) == Major.category_id)
         .where(
-            Filing.round_id == round_id,
-            Filing.status == "decided",
-            FilingEntry.decision == "approved",
+            col(Filing.round_id) == round_id,
+            col(Filing.status) == "decided",
+            col(FilingEntry.decision) == "approved",
         )
-        .order_by(College.code, col(Filing.id), FilingEntry.index)
+        .order_by(col(College.code), col(Filing.id), col(FilingEntry.index))
     ).all()
     return [
         ApprovedEntry(

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from app.catalog.models import Major
@@ -136,12 +137,12 @@ def college_history(session: Session, filing: Filing) -> dict[str, list[dict]]:
     codes = {e.major_code for e in entries_of(session, filing) if e.major_code}
     if not codes:
         return {}
-    rows = session.exec(
-        select(Major.code, Program.intake, Program.level, Program.length_years, Program.status)
-        .add_columns(Program.since_year)
+    columns = (Major.code, Program.intake, Program.level, Program.length_years, Program.status)
+    rows = session.execute(
+        core_select(*(col(c) for c in columns), col(Program.since_year))
         .join(Major, col(Major.id) == Program.major_id)
-        .where(Program.college_id == filing.college_id, col(Major.code).in_(codes))
-        .order_by(Major.code, col(Program.id))
+        .where(col(Program.college_id) == filing.college_id, col(Major.code).in_(codes))
+        .order_by(col(Major.code), col(Program.id))
     ).all()
     history: dict[str, list[dict]] = defaultdict(list)
     for code, intake, level, years, status, since in rows:

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, SQLModel
 
 from app.catalog import models as _catalog_models  # noqa: F401  (major, category tables)
+from app.db import table_of
 from app.programs.models import Program
 
 CHUNK = 5000
@@ -106,7 +107,7 @@ def update_programs(session: Session, rows: list[dict], tick: Tick) -> None:
     if session.get_bind().dialect.name == "postgresql" and len(rows) > CHUNK:
         _update_via_copy(session, rows, tick)
         return
-    t = Program.__table__
+    t = table_of(Program)
     stmt = (
         update(t)
         .where(t.c.id == bindparam("_id"))

@@ -23,8 +23,8 @@ from app.colleges.models import College
 from app.exporting import guard
 from app.programs import copy_out
 from app.programs.models import Program
+from app.programs.readmodel import conditions
 from app.programs.schemas import Layout, ProgramFilters
-from app.programs.service import conditions
 from app.vocab import YEARS_CN
 
 HEADER = (
@@ -67,7 +67,7 @@ def _own_columns(layout: Layout) -> tuple[Any, ...]:
         years = _mapped(Program.length_years, YEARS_CN, "length_years")
         status = _mapped(Program.status, STATUS_ZH, "status")
     else:
-        years = Program.length_years
+        years = col(Program.length_years)
         status = exporting.guarded_column(Program.status, "status")
     return (
         exporting.guarded_column(Program.intake, "intake"),

@@ -18,6 +18,7 @@ from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.changes import snapshots
 from app.colleges.models import College
+from app.db import table_of
 from app.i18n import Joined, t
 from app.programs.bulk import insert_programs, refresh_statistics, update_programs
 from app.programs.export import HEADER_ZH, STATUS_ZH
@@ -280,7 +281,7 @@ def _group(items: Iterable[Any], key: Any) -> tuple[dict, dict]:
 
 def _existing(session: Session, college_ids: Iterable[int]) -> list[Old]:
     """Programs of these colleges, the active one of a key first, then by id."""
-    t = Program.__table__
+    t = table_of(Program)
     out: list[Old] = []
     for chunk in _chunks(sorted(college_ids), 500):
         query = select(
@@ -322,7 +323,8 @@ def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], li
     """(inserts, updates) as executemany parameter lists."""
     first, many = _group(rows, lambda r: r.key)
     old_first, old_many = _group(_existing(session, {row.key[0] for row in rows}), lambda o: o[1:5])
-    inserts, updates = [], []
+    inserts: list[dict] = []
+    updates: list[dict] = []
     for key, row in first.items():
         if key in many or key in old_many:
             old = old_first.get(key)
@@ -382,7 +384,7 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
     if actor.is_superuser:
         return
     college_ids = sorted({row.key[0] for row in rows})
-    t = College.__table__
+    t = table_of(College)
     authorities = set()
     for chunk in _chunks(college_ids, 500):
         authorities |= set(

@@ -75,7 +75,7 @@ def _same_offering(session: Session, a: Approval) -> list[Program]:
             Program.level == a.level,
             Program.intake == a.intake,
         )
-        .order_by(Program.id)
+        .order_by(col(Program.id))
     )
     # suspended before withdrawn: 停招后复开 reopens a suspended program first
     return sorted(session.exec(query).all(), key=lambda p: (p.status != "suspended", p.id or 0))
@@ -114,14 +114,14 @@ def _rename(session: Session, a: Approval) -> Program | None:
     """The college's program of the former name at this level and intake, moved to the new major."""
     rows = session.exec(
         select(Program, Major)
-        .join(Major, Major.id == Program.major_id)
+        .join(Major, col(Major.id) == Program.major_id)
         .where(
             Program.college_id == a.college_id,
             Program.level == a.level,
             Program.intake == a.intake,
             Major.name_norm == normalize_name(a.former_name),
         )
-        .order_by(Program.id)
+        .order_by(col(Program.id))
     ).all()
     if not rows:
         return None
@@ -153,7 +153,7 @@ def _event(session: Session, program: Program, action: str, a: Approval, **extra
 def history(session: Session, program_id: int) -> list[ProgramEvent]:
     """A program's events, oldest first (former names are the ``renamed`` events)."""
     query = select(ProgramEvent).where(ProgramEvent.program_id == program_id)
-    return list(session.exec(query.order_by(ProgramEvent.id)).all())
+    return list(session.exec(query.order_by(col(ProgramEvent.id))).all())
 
 
 def former_codes(session: Session, program_id: int) -> list[dict[str, Any]]:

@@ -15,84 +15,28 @@ from typing import Any
 import orjson
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Dialect, Engine
+from sqlmodel import col
 
-from app.catalog.models import CatalogEdition, Category, Major
-from app.colleges.models import College
 from app.db import read_rows
-from app.errors import Invalid
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import decode_after, encode_cursor
+from app.programs import readmodel
 from app.programs.models import Program
 from app.programs.schemas import ProgramFilters
-
-FIELDS = (
-    "id",
-    "college_code",
-    "college",
-    "major_code",
-    "major_name",
-    "category",
-    "edition",
-    "intake",
-    "level",
-    "length_years",
-    "status",
-    "since_year",
-)
-
-# filter -> (program column, the ids the value means); each is one indexed lookup.
-LOOKUPS: dict[str, tuple[Any, Select]] = {
-    "college": (Program.college_id, select(College.id).where(College.code == bindparam("college"))),
-    "province": (
-        Program.college_id,
-        select(College.id).where(College.province == bindparam("province")),
-    ),
-    "major_code": (Program.major_id, select(Major.id).where(Major.code == bindparam("major_code"))),
-}
-OWN = {
-    # the major's category, kept on the row (models.py): one (category, id) index range
-    "category": Program.category,
-    "level": Program.level,
-    "intake": Program.intake,
-    "status": Program.status,
-    "year": Program.since_year,
-}
 
 
 def page_statement(names: tuple[str, ...], after: bool) -> Select:
     """The page query for these filters, with a bind parameter per value, ``after`` and
     ``limit``: the ids come from the indexes ordered by id, then 50 rows are joined."""
-    ids = select(Program.id)
+    ids = select(col(Program.id))
     for name in names:
-        if name in LOOKUPS:
-            column, lookup = LOOKUPS[name]
-            ids = ids.where(column.in_(lookup.scalar_subquery()))
-        else:
-            ids = ids.where(OWN[name] == bindparam(name))
+        ids = ids.where(readmodel.FILTERS[name].condition(bindparam(name)))
     if after:
-        ids = ids.where(Program.id > bindparam("after"))
-    ids = ids.order_by(Program.id).limit(bindparam("limit"))
+        ids = ids.where(col(Program.id) > bindparam("after"))
+    ids = ids.order_by(col(Program.id)).limit(bindparam("limit"))
     return (
-        select(
-            Program.id,
-            College.code,
-            College.name,
-            Major.code,
-            Major.name,
-            Category.name,
-            CatalogEdition.key,
-            Program.intake,
-            Program.level,
-            Program.length_years,
-            Program.status,
-            Program.since_year,
-        )
-        .select_from(Program)
-        .join(College, College.id == Program.college_id)
-        .join(Major, Major.id == Program.major_id)
-        .join(Category, Category.id == Major.category_id)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-        .where(Program.id.in_(ids.scalar_subquery()))
-        .order_by(Program.id)
+        readmodel.joined(*(column for _, column in readmodel.COLUMNS))
+        .where(col(Program.id).in_(ids.scalar_subquery()))
+        .order_by(col(Program.id))
     )
 
 
@@ -128,15 +72,11 @@ def _compiled(dialect: Dialect, names: tuple[str, ...], after: bool) -> _Compile
 def rows(
     engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int
 ) -> Sequence[Any]:
-    """Up to ``limit`` rows (tuples in FIELDS order) after id ``after``, by id; ``engine`` is a
-    read engine (``db.make_read_engine``)."""
-    values: dict[str, Any] = {"limit": limit}
-    names = []
-    for name in (*LOOKUPS, *OWN):
-        value = getattr(filters, name)
-        if value is not None and value != "":
-            values[name] = getattr(value, "value", value)
-            names.append(name)
+    """Up to ``limit`` rows (tuples in ``readmodel.COLUMNS`` order) after id ``after``, by id;
+    ``engine`` is a read engine (``db.make_read_engine``)."""
+    given = readmodel.filter_values(filters)
+    values: dict[str, Any] = {"limit": limit, **given}
+    names = list(given)
     if after is not None:
         values["after"] = after
     compiled = _compiled(engine.dialect, tuple(names), after is not None)
@@ -145,19 +85,12 @@ def rows(
 
 def after_id(cursor: str | None) -> int | None:
     """The id a ``next`` cursor of this listing carries."""
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    if len(key) != 1 or not isinstance(key[0], int):
-        raise Invalid(error="invalid_cursor")
-    return key[0]
+    return decode_after(cursor, int)
 
 
 def page_json(engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int) -> bytes:
     """The page as ``{"items": [...], "next": cursor|null}``, serialised once."""
     found = rows(engine, filters, after=after, limit=limit + 1)
     nxt = encode_cursor([found[limit - 1][0]]) if len(found) > limit else None
-    items = [dict(zip(FIELDS, r, strict=True)) for r in found[:limit]]
-    for item in items:
-        item["level"] = item["level"] or None  # '' is stored for 中职 (no level)
+    items = [readmodel.item(r) for r in found[:limit]]
     return orjson.dumps({"items": items, "next": nxt})

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Major
 from app.colleges.models import College
+from app.db import table_of
 from app.i18n import t
 from app.tabular import RowErrors
 from app.text import normalize_name
@@ -30,7 +31,7 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
 
 def college_index(session: Session, codes: Iterable[str]) -> dict[str, Any]:
     """code -> row (id, code, type, province) for the colleges that exist."""
-    t = College.__table__
+    t = table_of(College)
     out: dict[str, Any] = {}
     for chunk in _chunks(codes):
         query = select(t.c.id, t.c.code, t.c.type, t.c.province).where(t.c.code.in_(chunk))
@@ -53,7 +54,7 @@ class MajorResolver:
     """Loads every in-force major with the given codes once; resolves (code, college) in memory."""
 
     def __init__(self, session: Session, codes: Iterable[str]):
-        m, e = Major.__table__, CatalogEdition.__table__
+        m, e = table_of(Major), table_of(CatalogEdition)
         self.by_code: dict[str, list[MajorRef]] = defaultdict(list)
         for chunk in _chunks(codes):
             query = (

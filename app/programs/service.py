@@ -1,20 +1,19 @@
 """Programs: filtered keyset listing, lookups and single-program writes."""
 
-from typing import Any
-
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app import audit
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
-from app.catalog.models import CatalogEdition, Category, Major
+from app.catalog.models import Major
 from app.catalog.service import get_edition
 from app.changes import snapshots
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
+from app.programs import readmodel
 from app.programs.lifecycle import former_codes
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
@@ -28,76 +27,22 @@ from app.programs.schemas import (
 )
 from app.vocab import Level, System, system_of
 
-COLUMNS = (
-    Program.id,
-    College.code.label("college_code"),
-    College.name.label("college"),
-    Major.code.label("major_code"),
-    Major.name.label("major_name"),
-    Category.name.label("category"),
-    CatalogEdition.key.label("edition"),
-    Program.intake,
-    Program.level,
-    Program.length_years,
-    Program.status,
-    Program.since_year,
-)
 
-
-def conditions(filters: ProgramFilters) -> list[Any]:
-    """The filters as conditions on program's own columns: college and major attributes become
-    ``IN (SELECT id …)``, so each filter can drive an index that is ordered by id
-    (college_id, id), (major_id, id), (category, id), (since_year, id), (status, id)."""
-    out: list[Any] = []
-    if filters.college:
-        out.append(
-            Program.college_id.in_(select(College.id).where(College.code == filters.college))
-        )
-    if filters.province:
-        out.append(
-            Program.college_id.in_(select(College.id).where(College.province == filters.province))
-        )
-    if filters.major_code:
-        out.append(Program.major_id.in_(select(Major.id).where(Major.code == filters.major_code)))
-    if filters.category:
-        out.append(Program.category == filters.category)  # kept equal to the major's (models.py)
-    for column, value in (
-        (Program.level, filters.level),
-        (Program.intake, filters.intake),
-        (Program.status, filters.status),
-    ):
-        if value is not None:
-            out.append(column == value.value)
-    if filters.year:
-        out.append(Program.since_year == filters.year)
-    return out
-
-
-def filtered_query(filters: ProgramFilters, columns: tuple = COLUMNS) -> Select:
-    """SELECT … FROM program joined to college, major, category, edition, with the filters."""
-    query: Select = (
-        select(*columns)
-        .select_from(Program)
-        .join(College, College.id == Program.college_id)
-        .join(Major, Major.id == Program.major_id)
-        .join(Category, Category.id == Major.category_id)
-        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-    )
-    where = conditions(filters)
+def filtered_query(filters: ProgramFilters, columns: tuple = ()) -> Select:
+    """``SELECT columns`` (default: a program's ``readmodel.COLUMNS``) from program and what it
+    joins, narrowed by the filters."""
+    columns = columns or tuple(column for _, column in readmodel.COLUMNS)
+    where = readmodel.conditions(filters)
+    query = readmodel.joined(*columns)
     return query.where(*where) if where else query
 
 
-def to_public(row: Any) -> ProgramPublic:
-    data = row if isinstance(row, dict) else dict(row._mapping)
-    data["level"] = data["level"] or None
-    return ProgramPublic(**data)
-
-
 def get_program(session: Session, program_id: int) -> ProgramPublic:
-    row = session.execute(filtered_query(ProgramFilters()).where(Program.id == program_id)).first()
+    query = filtered_query(ProgramFilters()).where(col(Program.id) == program_id)
+    row = session.execute(query).first()
     if row is None:
         raise NotFound(error="program_not_found", id=program_id)
-    return to_public(row)
+    return ProgramPublic(**readmodel.item(row))
 
 
 def program_detail(session: Session, program_id: int) -> ProgramDetail:
@@ -152,6 +97,7 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
         province=college.province,
         system=system_of(college.type).value,
     )
+    assert college.id is not None and major.id is not None
     program = Program(
         college_id=college.id,
         major_id=major.id,
@@ -184,7 +130,7 @@ def update_program(
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(error="program_not_found", id=program_id)
-    ensure_manage_college(session, actor, session.get(College, program.college_id))
+    ensure_manage_college(session, actor, session.get_one(College, program.college_id))
     changes = data.model_dump(exclude_unset=True, mode="json")
     before = {k: getattr(program, k) for k in changes}
     for key, value in changes.items():

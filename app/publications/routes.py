@@ -7,7 +7,7 @@ from email.utils import formatdate
 from hashlib import sha256
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import RedirectResponse
 
 from app import exporting
@@ -15,7 +15,7 @@ from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import t
-from app.pagination import Page, PageParams, decode_cursor, page_of, page_params
+from app.pagination import IdPage, Page, page_of
 from app.programs.export import router as programs_export_router
 from app.publications import corrections, export, service, stats, views
 from app.publications import diff as diffs
@@ -159,14 +159,13 @@ def program_approvals(session: SessionDep, program_id: int):
 def list_publications(
     session: SessionDep,
     principal: OptionalPrincipal,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: IdPage,
     year: int | None = None,
     series: str | None = None,
     authority: AuthorityQuery = None,
     status: Literal["draft", "published"] | None = None,
 ):
     """Newest first. Without an admin or reviewer token: published revisions only."""
-    key = decode_cursor(page.cursor)
     rows = views.list_publications(
         session,
         principal,
@@ -174,7 +173,7 @@ def list_publications(
         series=series,
         authority=authority,
         status=status,
-        after=int(key[0]) if key else None,
+        after=page.after,
         limit=page.limit,
     )
     items, nxt = page_of(rows, page.limit, lambda p: [p.id])

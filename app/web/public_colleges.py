@@ -13,8 +13,8 @@ from app.colleges import service as colleges
 from app.db import SessionDep, run_read
 from app.errors import Invalid
 from app.i18n import t
-from app.pagination import decode_cursor, page_of
-from app.programs import listing
+from app.pagination import decode_after, page_of
+from app.programs import listing, readmodel
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters, ProgramPageQuery
 from app.vocab import YEARS_CN, CollegeType, Intake, Level, ProgramStatus
@@ -28,7 +28,7 @@ COLLEGE_PROGRAMS = 500  # a college runs tens of programs; more pages link to /p
 def _program_rows(request: Request, filters: ProgramFilters, after: int | None, limit: int):
     """(rows as dicts, next cursor) of one page, the listing ``GET /api/v1/programs`` runs."""
     found = listing.rows(request.app.state.read_engine, filters, after=after, limit=limit + 1)
-    items = [dict(zip(listing.FIELDS, r, strict=True)) for r in found[:limit]]
+    items = [dict(zip(readmodel.FIELDS, r, strict=True)) for r in found[:limit]]
     for item in items:
         item["length"] = YEARS_CN.get(item["length_years"], f"{item['length_years']}年")
     nxt = str(found[limit - 1][0]) if len(found) > limit else None
@@ -107,8 +107,7 @@ def college_list(
         limit=PAGE,
     )
     items, nxt = page_of(list(rows), PAGE, lambda c: [c.code])
-    key = decode_cursor(nxt)
-    next_code = key[0] if key else None
+    next_code = decode_after(nxt, str)
     return render(
         request,
         "public/colleges.html",
