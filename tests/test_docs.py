@@ -1,0 +1,108 @@
+"""Every setting and every route is documented in README.md or docs/*.md.
+
+Routes are matched by their path with any parameter names (``/programs/{id}`` documents
+``/programs/{program_id}``), as a whole path: ``/api/v1/filings/{id}`` or, in the route tables of
+README.md whose heading says so, the same path without ``/api/v1``. A failure names the missing
+setting or route and where to document it."""
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import app.web
+from app.config import Settings
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+API = "/api/v1"
+# FastAPI's own pages (the OpenAPI UI the README points to at /docs).
+FRAMEWORK_PAGES = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+
+
+def documentation() -> str:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
+    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def documented(path: str, text: str) -> bool:
+    """The path as a whole word of the text: not part of a longer path."""
+    pattern = r"(?<![\w/.{}-])" + re.escape(_shape(path)) + r"(?![\w/.{}-])"
+    return re.search(pattern, _shape(text)) is not None
+
+
+def api_routes() -> list[tuple[str, str]]:
+    schema = create_app(Settings(database_url="sqlite://")).openapi()
+    return sorted(
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("get", "post", "put", "patch", "delete")
+    )
+
+
+def page_routes() -> list[tuple[str, str]]:
+    """The pages (``app/web``'s routers) and the app's own routes outside the OpenAPI schema."""
+    found = {("GET", "/healthz")}
+    for module in pkgutil.iter_modules(app.web.__path__):
+        router = getattr(importlib.import_module(f"app.web.{module.name}"), "router", None)
+        for route in getattr(router, "routes", []):
+            for method in sorted(getattr(route, "methods", None) or ()):
+                if method != "HEAD" and route.path not in FRAMEWORK_PAGES:
+                    found.add((method, route.path))
+    return sorted(found)
+
+
+def test_every_setting_is_documented():
+    text = documentation()
+    missing = [
+        f"REGISTRY_{name.upper()}"
+        for name in Settings.model_fields
+        if f"REGISTRY_{name.upper()}" not in text
+    ]
+    assert not missing, (
+        f"settings not documented: {', '.join(missing)} — add a row for each to the table under "
+        "'## Settings' in README.md (variable, default, meaning)"
+    )
+
+
+def test_every_api_route_is_documented():
+    text = documentation()
+    missing = [
+        f"{method} {path}"
+        for method, path in api_routes()
+        if not (documented(path, text) or documented(path.removeprefix(API), text))
+    ]
+    assert not missing, (
+        "API routes not documented in README.md or docs/*.md — add each, with its path written "
+        "out (parameters in braces), to the route table of its domain:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_page_is_documented():
+    text = documentation()
+    missing = [f"{method} {path}" for method, path in page_routes() if not documented(path, text)]
+    assert not missing, (
+        "pages not documented in README.md or docs/*.md — add each, with its path written out, "
+        "to the page list of docs/web.md (or the README section of its area):\n  "
+        + "\n  ".join(missing)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        ("`GET /api/v1/programs/{id}` one program", "/api/v1/programs/{program_id}", True),
+        ("`GET /api/v1/programs/{id}.csv`", "/api/v1/programs/{program_id}", False),
+        ("`GET /api/v1/programs`", "/programs", False),
+        ("| `GET /rounds` | anyone |", "/rounds", True),
+    ],
+)
+def test_a_path_counts_only_as_a_whole_path(text, path, expected):
+    assert documented(path, text) is expected
