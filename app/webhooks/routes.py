@@ -1,10 +1,8 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
-from app.pagination import Page, PageParams, decode_cursor, encode_cursor, page_of, page_params  # noqa: E501
+from app.pagination import IdPage, Page, encode_cursor, page_of
 from app.webhooks import service, ssrf
 from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookPublic, WebhookUpdate
 
@@ -32,13 +30,8 @@ def create_webhook(
 
 
 @router.get("", response_model=Page[WebhookPublic], responses=AUTH_RESPONSES)
-def list_webhooks(
-    session: SessionDep, actor: AdminPrincipal, page: Annotated[PageParams, Depends(page_params)]
-):
-    key = decode_cursor(page.cursor)
-    rows = service.list_webhooks(
-        session, actor=actor, after=int(key[0]) if key else None, limit=page.limit
-    )
+def list_webhooks(session: SessionDep, actor: AdminPrincipal, page: IdPage):
+    rows = service.list_webhooks(session, actor=actor, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda h: [h.id])
     return Page(items=[service.to_public(h) for h in items], next=nxt)
 
@@ -72,14 +65,11 @@ def list_deliveries(
     session: SessionDep,
     webhook_id: int,
     actor: AdminPrincipal,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: IdPage,
 ):
     """The delivery log, newest first: each batch with its attempts (status code or error,
     duration, when it is retried)."""
-    key = decode_cursor(page.cursor)
-    rows = service.deliveries(
-        session, webhook_id, actor=actor, before=int(key[0]) if key else None, limit=page.limit
-    )
+    rows = service.deliveries(session, webhook_id, actor=actor, before=page.after, limit=page.limit)
     items = rows[: page.limit]
     nxt = encode_cursor([items[-1][0]]) if len(rows) > page.limit else None
     return Page(items=[d for _, d in items], next=nxt)

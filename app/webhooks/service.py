@@ -121,7 +121,7 @@ def update(
 
 def remove(session: Session, webhook_id: int, *, actor: Principal) -> None:
     hook = get(session, webhook_id, actor=actor)
-    deliveries = select(WebhookDelivery.id).where(WebhookDelivery.webhook_id == hook.id)
+    deliveries = select(col(WebhookDelivery.id)).where(col(WebhookDelivery.webhook_id) == hook.id)
     session.execute(delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(deliveries)))
     session.execute(delete(WebhookDelivery).where(col(WebhookDelivery.webhook_id) == hook.id))
     session.delete(hook)
@@ -142,7 +142,7 @@ def list_webhooks(
     if not actor.is_superuser:
         if actor.authority_id is None:
             raise Forbidden(error="forbidden_role")
-        query = query.where(Webhook.authority_id == actor.authority_id)
+        query = query.where(col(Webhook.authority_id) == actor.authority_id)
     if after is not None:
         query = query.where(col(Webhook.id) > after)
     return session.execute(query).scalars().all()
@@ -155,7 +155,7 @@ def deliveries(
     hook = get(session, webhook_id, actor=actor)
     query = (
         select(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == hook.id)
+        .where(col(WebhookDelivery.webhook_id) == hook.id)
         .order_by(col(WebhookDelivery.id).desc())
         .limit(limit + 1)
     )
@@ -198,7 +198,7 @@ def redeliver(session: Session, webhook_id: int, uid: str, *, actor: Principal) 
     hook = get(session, webhook_id, actor=actor)
     original = session.execute(
         select(WebhookDelivery).where(
-            WebhookDelivery.uid == uid, WebhookDelivery.webhook_id == hook.id
+            col(WebhookDelivery.uid) == uid, col(WebhookDelivery.webhook_id) == hook.id
         )
     ).scalar_one_or_none()
     if original is None:

@@ -144,7 +144,7 @@ class Worker:
         now = utcnow()
         newest = select(func.max(Change.seq)).scalar_subquery()
         pending = exists().where(
-            WebhookDelivery.webhook_id == Webhook.id, WebhookDelivery.status == "pending"
+            col(WebhookDelivery.webhook_id) == Webhook.id, col(WebhookDelivery.status) == "pending"
         )
         query = (
             select(Webhook)
@@ -165,7 +165,9 @@ class Worker:
     def _pending(self, session: Session, hook: Webhook) -> WebhookDelivery | None:
         query = (
             select(WebhookDelivery)
-            .where(WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status == "pending")
+            .where(
+                col(WebhookDelivery.webhook_id) == hook.id, col(WebhookDelivery.status) == "pending"
+            )
             .order_by(col(WebhookDelivery.id))
             .limit(1)
         )
@@ -177,7 +179,7 @@ class Worker:
         entities = hook.entities.split(",")
         seqs = (
             session.execute(
-                select(Change.seq)
+                select(col(Change.seq))
                 .where(col(Change.seq) > hook.cursor, col(Change.entity).in_(entities))
                 .order_by(col(Change.seq))
                 .limit(self.settings.webhook_batch)
@@ -207,7 +209,14 @@ class Worker:
         """The delivery's items as the feed serves them, rebuilt identically on every attempt."""
         with Session(self.engine) as session:
             rows = session.execute(
-                select(Change.seq, Change.at, Change.entity, Change.op, Change.key, Change.data)
+                select(
+                    col(Change.seq),
+                    col(Change.at),
+                    col(Change.entity),
+                    col(Change.op),
+                    col(Change.key),
+                    col(Change.data),
+                )
                 .where(
                     col(Change.seq) >= claim.first_seq,
                     col(Change.seq) <= claim.last_seq,
