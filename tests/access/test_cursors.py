@@ -12,8 +12,17 @@ import pytest
 from app.config import Settings
 from app.main import create_app
 
-# Values for path and required query parameters of list routes, by parameter name.
-SAMPLE_PARAMETERS = {"key": "technician-2022", "q": "汽车"}
+
+# Values for path and required query parameters of list routes, by parameter name: a value, or
+# a function (client, superuser headers) -> value that creates what the list belongs to.
+def _webhook(client, headers) -> str:
+    body = {"url": "http://93.184.216.34/hook", "entities": ["program"], "secret": "s" * 20}
+    response = client.post("/api/v1/webhooks", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+SAMPLE_PARAMETERS = {"key": "technician-2022", "q": "汽车", "webhook_id": _webhook}
 
 
 def _list_routes() -> list[str]:
@@ -52,10 +61,12 @@ def _request(client, path: str, operation: dict, headers: dict) -> tuple[str, di
                 f"{path}: add a sample value for parameter {name!r} to SAMPLE_PARAMETERS "
                 "in tests/access/test_cursors.py"
             )
+            value = SAMPLE_PARAMETERS[name]
+            value = value(client, headers) if callable(value) else value
             if parameter["in"] == "path":
-                path = path.replace("{" + name + "}", SAMPLE_PARAMETERS[name])
+                path = path.replace("{" + name + "}", value)
             else:
-                params[name] = SAMPLE_PARAMETERS[name]
+                params[name] = value
     return path, params
 
 

@@ -32,20 +32,33 @@ def _our_filing(ctx: Ctx, *, submitted: bool) -> dict:
 
 
 @pytest.mark.parametrize("submitted", [False, True], ids=["draft", "submitted"])
-def test_guessing_another_colleges_filing_id_gets_403_or_404_and_leaks_nothing(ctx, submitted):
+def test_guessing_another_colleges_filing_id_gets_403_and_leaks_nothing(ctx, submitted):
     filing = _our_filing(ctx, submitted=submitted)
     headers = ctx.headers["other_college"]
     fid = filing["id"]
+    # A college token reaching for another college's filing: not_your_college; deciding is no
+    # college's role at all: forbidden_role (app/access/policy.py).
     attempts = [
-        ("GET", f"/api/v1/filings/{fid}", None),
-        ("PUT", f"/api/v1/filings/{fid}", {"version": filing["version"], "entries": []}),
-        ("POST", f"/api/v1/filings/{fid}/submit", None),
-        ("POST", f"/api/v1/filings/{fid}/withdraw", None),
-        ("POST", f"/api/v1/filings/{fid}/entries/0/decision", {"decision": "approved"}),
+        ("GET", f"/api/v1/filings/{fid}", None, "not_your_college"),
+        (
+            "PUT",
+            f"/api/v1/filings/{fid}",
+            {"version": filing["version"], "entries": []},
+            "not_your_college",
+        ),
+        ("POST", f"/api/v1/filings/{fid}/submit", None, "not_your_college"),
+        ("POST", f"/api/v1/filings/{fid}/withdraw", None, "not_your_college"),
+        (
+            "POST",
+            f"/api/v1/filings/{fid}/entries/0/decision",
+            {"decision": "approved"},
+            "forbidden_role",
+        ),
     ]
-    for method, path, body in attempts:
+    for method, path, body, error in attempts:
         response = ctx.client.request(method, path, json=body, headers=headers)
-        assert response.status_code in (403, 404), (method, path, response.status_code)
+        got = (response.status_code, response.json()["error"])
+        assert got == (403, error), (method, path, got)
         assert not _leaks(
             response,
             SECRET_MAJOR,
@@ -64,7 +77,8 @@ def test_a_made_up_filing_id_and_a_real_foreign_one_give_the_same_nothing(ctx):
     headers = ctx.headers["other_college"]
     real = ctx.client.get(f"/api/v1/filings/{filing['id']}", headers=headers)
     made_up = ctx.client.get("/api/v1/filings/987654", headers=headers)
-    assert real.status_code in (403, 404) and made_up.status_code == 404
+    assert (real.status_code, real.json()["error"]) == (403, "not_your_college")
+    assert made_up.status_code == 404
     # at most the id it was asked (ensure_ascii=False: a Chinese message's \uXXXX has digits)
     assert json.dumps(real.json(), ensure_ascii=False).count(str(filing["id"])) <= 1
 
@@ -75,9 +89,8 @@ def test_other_college_lists_none_of_our_filings_even_when_filtering_by_our_code
     headers = ctx.headers["other_college"]
     for params in ({}, {"college": OWN_COLLEGE}, {"status": "submitted"}):
         response = ctx.client.get("/api/v1/filings", params=params, headers=headers)
-        assert response.status_code in (200, 403)
-        if response.status_code == 200:
-            assert response.json()["items"] == [], params
+        assert response.status_code == 200
+        assert response.json()["items"] == [], params
     own = ctx.client.get("/api/v1/filings", headers=ctx.headers["college"]).json()["items"]
     assert {f["college"] for f in own} == {OWN_COLLEGE} and len(own) == 2
 
@@ -92,7 +105,8 @@ def test_other_authoritys_reviewer_can_neither_see_nor_decide_our_filing(ctx):
         headers=headers,
     )
     listed = ctx.client.get("/api/v1/filings", headers=headers).json()["items"]
-    assert seen.status_code in (403, 404) and decided.status_code in (403, 404)
+    assert (seen.status_code, seen.json()["error"]) == (403, "not_your_authority")
+    assert (decided.status_code, decided.json()["error"]) == (403, "not_your_authority")
     assert listed == []
     assert not _leaks(decided, SECRET_MAJOR)
 
