@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
@@ -201,12 +202,44 @@ def _not_modified_since(headers: dict[bytes, bytes], changed_at: str) -> bool:
         return False
 
 
+class PageCache:
+    """Rendered public answers keyed by (path, query, language), valid for one registry version:
+    a repeated public GET (the same feed page polled by many followers) is served from memory
+    without routing, query or serialisation. Least recently used first out, at most
+    ``max_bytes`` of bodies; answers over ``max_entry`` bytes (a streamed export) are not kept."""
+
+    def __init__(self, max_bytes: int, max_entry: int = 2 * 1024 * 1024) -> None:
+        self.max_bytes, self.max_entry = max_bytes, min(max_entry, max_bytes)
+        self.size = 0
+        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+
+    def get(self, key: tuple, version: int) -> tuple[list, bytes] | None:
+        found = self.entries.get(key)
+        if found is None or found[0] != version:
+            return None
+        self.entries.move_to_end(key)
+        return found[1], found[2]
+
+    def put(self, key: tuple, version: int, headers: list, body: bytes) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[2])
+        self.entries[key] = (version, headers, body)
+        self.size += len(body)
+        while self.size > self.max_bytes and self.entries:
+            _, (_, _, dropped) = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+
+
 class HttpCache:
     """Pure ASGI middleware (the 304 path must stay close to a hello-world's cost)."""
 
-    def __init__(self, app: ASGIApp, versions: Callable[[], DataVersion]) -> None:
+    def __init__(
+        self, app: ASGIApp, versions: Callable[[], DataVersion], page_cache_bytes: int = 0
+    ) -> None:
         self.app = app
         self.versions = versions
+        self.pages = PageCache(page_cache_bytes) if page_cache_bytes > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -232,7 +265,26 @@ class HttpCache:
         ):
             await _send_304(send, [*validators, (b"cache-control", control.encode())])
             return
-        await self.app(scope, receive, _Validators(send, headers, validators, control))
+        wrapped = _Validators(send, headers, validators, control)
+        if self.pages is None or private is not None or scope["method"] != "GET":
+            await self.app(scope, receive, wrapped)
+            return
+        if path.startswith(TIMED):
+            await self.app(scope, receive, wrapped)
+            return
+        key = (path, scope.get("query_string", b""), locale_of(scope))
+        hit = self.pages.get(key, version)
+        if hit is not None:
+            etag = next((v for n, v in hit[0] if n == b"etag"), b"")
+            if matches(headers.get(b"if-none-match"), etag):  # a route's own ETag
+                kept = [(n, v) for n, v in hit[0] if n.lower() not in _BODY_HEADERS]
+                await _send_304(send, kept)
+                return
+            await send({"type": "http.response.start", "status": 200, "headers": hit[0]})
+            await send({"type": "http.response.body", "body": hit[1]})
+            return
+        keeper = _Keeper(send, self.pages, key, version)  # sees the answer as it is sent
+        await self.app(scope, receive, _Validators(keeper, headers, validators, control))
 
 
 async def _send_304(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
@@ -272,6 +324,33 @@ class _Validators:
             return
         if not self.swallow:
             await self.send(message)
+
+
+class _Keeper:
+    """Passes the answer on and keeps a copy of a whole 200 answer for the page cache."""
+
+    def __init__(self, send: Send, pages: PageCache, key: tuple, version: int) -> None:
+        self.send, self.pages, self.key, self.version = send, pages, key, version
+        self.headers: list | None = None
+        self.chunks: list[bytes] | None = []
+        self.size = 0
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            if message["status"] != 200 or any(n.lower() == b"set-cookie" for n, _ in headers):
+                self.chunks = None
+            self.headers = headers
+        elif message["type"] == "http.response.body" and self.chunks is not None:
+            body = message.get("body", b"")
+            self.size += len(body)
+            if self.size > self.pages.max_entry:
+                self.chunks = None
+            else:
+                self.chunks.append(body)
+                if not message.get("more_body", False) and self.headers is not None:
+                    self.pages.put(self.key, self.version, self.headers, b"".join(self.chunks))
+        await self.send(message)
 
 
 _BODY_HEADERS = {b"content-length", b"content-type", b"content-disposition", b"transfer-encoding"}

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = 3600.0
     webhook_batch: int = 100  # changes per delivery
     webhook_poll_seconds: float = 2.0  # how often an idle worker looks for new changes
+    # Rendered public GET answers kept per process for the current registry version (MB; 0: off).
+    page_cache_mb: int = 32
 
     @field_validator("timezone")
     @classmethod

@@ -64,7 +64,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # ETag/304 of every public GET /api/v1/... before routing (app/caching.py)
-    app.add_middleware(HttpCache, versions=lambda: versions)
+    app.add_middleware(
+        HttpCache, versions=lambda: versions, page_cache_bytes=settings.page_cache_mb << 20
+    )
     # outermost: the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
     # programs first: GET /programs is the hottest route and routes are matched in order (no

@@ -26,3 +26,9 @@ async def validate(request: Request) -> dict:
     # Reads and parses the body like the real route must, then answers a constant.
     body = await request.json()
     return {"entries": len(body.get("entries", [])), "errors": 0, "warnings": 0}
+
+
+@app.get("/hello")
+async def hello() -> dict:
+    # The reference of the change-feed benchmarks (bench/changes.py): an `async def` hello-world.
+    return {"message": "hello"}

@@ -139,3 +139,23 @@ def test_another_process_commit_reaches_the_etag_through_listen(client, engine):
         time.sleep(0.05)
     assert etag() != before
     assert client.get(f"{API}/catalogs", headers={"If-None-Match": before}).status_code == 200
+
+
+def test_a_repeated_public_page_is_served_from_the_page_cache_until_a_write(
+    seeded_client, admin_headers, monkeypatch
+):
+    from app.changes import feed
+
+    first = seeded_client.get(f"{API}/changes", params={"limit": 500})
+    real = feed.page_json
+    monkeypatch.setattr(feed, "page_json", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    again = seeded_client.get(f"{API}/changes", params={"limit": 500})
+    assert again.content == first.content and again.headers["ETag"] == first.headers["ETag"]
+    monkeypatch.setattr(feed, "page_json", real)
+    assert seeded_client.patch(
+        f"{API}/programs/1", json={"status": "suspended"}, headers=admin_headers
+    ).is_success
+    fresh = seeded_client.get(f"{API}/changes/head")  # the route runs again: a new version
+    assert fresh.headers["ETag"] != first.headers["ETag"]
+    again = seeded_client.get(f"{API}/changes", params={"limit": 500})
+    assert again.headers["ETag"] == fresh.headers["ETag"]
