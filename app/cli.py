@@ -92,7 +92,8 @@ def serve(
         port=port or settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
-        proxy_headers=False,
+        proxy_headers=False,  # REGISTRY_TRUSTED_PROXIES decides whom to believe (app.middleware)
+        access_log=False,  # the app writes one JSON line per request (registry.access)
     )
 
 

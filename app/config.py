@@ -71,7 +71,27 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    # Browser origins allowed to call the API cross-origin (comma-separated); none by default.
+    cors_origins: str = ""
+    # Reverse proxies (comma-separated addresses) whose X-Forwarded-For / X-Forwarded-Proto are
+    # believed: the client address of throttling and logs, and HTTPS for HSTS.
+    trusted_proxies: str = ""
+    # One JSON line per request on stderr (registry.access).
+    access_log: bool = True
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _split(self.trusted_proxies)
+
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -6,6 +6,7 @@ code=code)``. ``msg=`` picks a particular wording (``college_not_found.file``). 
 ``detail`` (a dict) is kept as given; its ``message`` is rendered the same way when the raise site
 passes ``msg``/parameters."""
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -94,9 +95,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        # Safety net: a uniqueness or foreign-key violation the service did not foresee.
-        reason = str(exc.orig).splitlines()[0]
-        return _respond(request, 409, "conflict", t("conflict.integrity", reason=reason))
+        # Safety net: a uniqueness or foreign-key violation the service did not foresee. The
+        # database's own text names tables and constraints: it goes to the log, not the client.
+        logging.getLogger("registry.error").warning(
+            "integrity error answered 409: %s", str(exc.orig).splitlines()[0]
+        )
+        return _respond(request, 409, "conflict", t("conflict.retry"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -145,3 +149,49 @@ def validation_message(error: Any) -> str:
 def _zh_value(value: Any) -> Any:
     # pydantic joins the allowed values in English: "'a', 'b' or 'c'"
     return value.replace(" or ", "、").replace(", ", "、") if isinstance(value, str) else value
+
+
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "title": "ErrorBody",
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "a stable error name, e.g. `not_found`"},
+        "detail": {"description": "a message, or structured detail (validation errors...)"},
+    },
+}
+
+
+def document_error_bodies(app: FastAPI) -> None:
+    """The OpenAPI says what the service answers: every error response (4xx, and any status the
+    route documents above 400) is ``ErrorBody`` — 422 included, where FastAPI would document its
+    own ``HTTPValidationError`` that this service never sends."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        components["ErrorBody"] = ERROR_BODY_SCHEMA
+        ref = {"$ref": "#/components/schemas/ErrorBody"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
+                    if str(code)[0] in "45":
+                        response.setdefault("description", "Error")
+                        response["content"] = {"application/json": {"schema": ref}}
+                responses.setdefault(
+                    "4XX",
+                    {
+                        "description": 'Any refused request: `{"error", "detail"}`',
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

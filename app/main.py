@@ -6,7 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from app import models  # noqa: F401  (complete metadata)
+from app import (
+    apidocs,
+    models,  # noqa: F401  (complete metadata)
+)
 from app.access.routes import router as access_router
 from app.adoption.routes import router as adoption_router
 from app.caching import DataVersion, HttpCache
@@ -16,10 +19,12 @@ from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_read_engine
 from app.directions.routes import router as directions_router
-from app.errors import install_error_handlers
+from app.errors import document_error_bodies, install_error_handlers
+from app.fields import TextRuleGuard
 from app.filings.routes import router as filings_router
 from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
+from app.middleware import RequestContext, configure_logging
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
 from app.web.cycle import install_cycle_pages
@@ -56,6 +61,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by app.apidocs from vendored assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -67,8 +74,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         HttpCache, versions=lambda: versions, page_cache_bytes=settings.page_cache_mb << 20
     )
-    # outermost: the body limit's 413 and every handler below speak the reader's language
+    app.add_middleware(TextRuleGuard)  # the text rule for paths and query strings
+    # the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
+    # Added last, so outermost: it sees every response, the 413 above included.
+    configure_logging(settings.log_level)
+    app.add_middleware(
+        RequestContext,
+        cors_origins=settings.cors_origin_list,
+        trusted_proxies=settings.trusted_proxy_list,
+        access_log_enabled=settings.access_log,
+    )
     # programs first: GET /programs is the hottest route and routes are matched in order (no
     # other router has a path under /api/v1/programs/<one segment>); publications before the
     # rest: its /programs.csv and /publications/diff must win over path parameters.
@@ -85,12 +101,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         webhooks_router,
     ):
         app.include_router(router)
-
+    apidocs.install(app)  # /docs, /redoc, /healthz, /readyz
     install_web(app)  # pages after the API: /api/v1/... is matched first
     install_cycle_pages(app)  # the yearly cycle's pages (app/web/cycle.py)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    document_error_bodies(app)
 
     return app

@@ -9,6 +9,7 @@ from app.access import policy, tokens
 from app.access.principal import Principal
 from app.db import SessionDep
 from app.errors import Unauthorized
+from app.middleware import set_actor
 
 bearer = HTTPBearer(auto_error=False, description="A token from `registry token create`.")
 
@@ -22,6 +23,7 @@ def optional_principal(
     principal = tokens.resolve(session, credentials.credentials)
     if principal is None:
         raise Unauthorized(error="invalid_token")
+    set_actor(principal)  # the request's log line names the caller
     return principal
 
 

@@ -8,6 +8,7 @@ from app.access import audit_log, tokens
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
 from app.access.schemas import AuditPublic, Me, TokenCreate, TokenCreated, TokenPublic
 from app.db import SessionDep
+from app.fields import IdPath
 from app.pagination import IdPage, Page, page_of
 
 router = APIRouter(prefix="/api/v1", tags=["access"])
@@ -42,7 +43,7 @@ def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
 @router.delete(
     "/tokens/{token_id}", response_model=TokenPublic, responses={**AUTH_RESPONSES, 404: {}}
 )
-def revoke_token(session: SessionDep, token_id: int, actor: AdminPrincipal):
+def revoke_token(session: SessionDep, token_id: IdPath, actor: AdminPrincipal):
     """Revoke a token at once (a revoked token answers 401)."""
     return tokens.revoke(session, token_id, actor=actor)
 

@@ -1,16 +1,21 @@
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.fields import Input, UtcDateTime
 
-class TokenCreate(BaseModel):
+
+class TokenCreate(Input):
     name: str = Field(min_length=1, max_length=100, description="who holds it (in the audit log)")
-    role: str = Field(description="admin | reviewer | college")
+    role: str = Field(max_length=12, description="admin | reviewer | college")
     authority: str | None = Field(
-        default=None, description="authority code (admin, reviewer); none = superuser admin"
+        default=None,
+        max_length=40,
+        description="authority code (admin, reviewer); none = superuser admin",
     )
-    college: str | None = Field(default=None, description="college code (role college)")
+    college: str | None = Field(
+        default=None, max_length=20, description="college code (role college)"
+    )
     days: int | None = Field(default=None, ge=1, le=3650, description="expires after N days")
 
 
@@ -23,9 +28,9 @@ class TokenPublic(BaseModel):
     authority: str | None
     college: str | None
     hint: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
     active: bool
 
 
@@ -40,12 +45,12 @@ class Me(BaseModel):
     authority: str | None
     college: str | None
     token_id: int | None
-    expires_at: datetime | None
+    expires_at: UtcDateTime | None
 
 
 class AuditPublic(BaseModel):
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     role: str
     token_id: int | None

@@ -19,6 +19,7 @@ from app.catalog.schemas import (
 )
 from app.catalog.search import offset_of, search_json
 from app.db import SessionDep
+from app.fields import FormProvince, FormTitle
 from app.pagination import MAX_LIMIT, CodePage, IdPage, Page, page_of
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 from app.vocab import System
@@ -95,9 +96,9 @@ def import_catalog_file(
     key: str,
     upload: UploadDep,
     actor: AdminPrincipal,
-    title: Annotated[str | None, Form()] = None,
+    title: FormTitle = None,
     system: Annotated[System | None, Form()] = None,
-    province: Annotated[str | None, Form()] = None,
+    province: FormProvince = None,
     partial: Annotated[bool | None, Form(description="true: an extract; false: complete")] = None,
 ):
     """Columns `code,name,category[,levels]`; creates the edition when new; upsert by code."""

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.fields import Input, Year
 from app.vocab import Level, System
 
 
@@ -23,20 +24,22 @@ class EditionPublic(BaseModel):
     superseded_by: str | None = None
 
 
-class EditionCreate(BaseModel):
+class EditionCreate(Input):
     key: str = Field(min_length=2, max_length=60, pattern=r"^[0-9A-Za-z_.-]+$")
     title: str = Field(min_length=2, max_length=200)
     system: System = System.TECHNICIAN
     province: str | None = Field(
-        default=None, description="makes it a provincial specialty catalog"
+        default=None, max_length=20, description="makes it a provincial specialty catalog"
     )
-    supplements: str | None = Field(default=None, description="key of the edition this supplements")
-    year: int | None = None
+    supplements: str | None = Field(
+        default=None, max_length=60, description="key of the edition this supplements"
+    )
+    year: Year | None = None
     partial: bool = False
-    note: str = ""
+    note: str = Field(default="", max_length=500)
 
 
-class MajorBase(BaseModel):
+class MajorBase(Input):
     code: str = Field(min_length=1, max_length=8)
     name: str = Field(min_length=1, max_length=100)
     category: str = Field(min_length=1, max_length=40)
@@ -44,13 +47,13 @@ class MajorBase(BaseModel):
 
 
 class MajorCreate(MajorBase):
-    class_name: str | None = None
-    added_year: int | None = None
+    class_name: str | None = Field(default=None, max_length=40)
+    added_year: Year | None = None
 
 
-class MajorUpdate(BaseModel):
+class MajorUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    category: str | None = None
+    category: str | None = Field(default=None, max_length=40)
     levels: list[Level] | None = None
     status: str | None = Field(default=None, pattern="^(active|withdrawn)$")
 
@@ -72,15 +75,15 @@ class SearchHit(MajorPublic):
     score: float
 
 
-class EditionOptions(BaseModel):
+class EditionOptions(Input):
     """How `import catalog` creates a new edition; on an existing one only ``title`` and
     ``partial`` may change and ``system``/``province``, when given, must agree."""
 
     title: str | None = Field(default=None, max_length=200)
     system: System | None = None
     province: str | None = Field(default=None, max_length=20)
-    supplements: str | None = None
-    year: int | None = None
+    supplements: str | None = Field(default=None, max_length=60)
+    year: Year | None = None
     partial: bool | None = None
     note: str | None = Field(default=None, max_length=500)
 
@@ -96,10 +99,10 @@ class Relation(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class CrosswalkCreate(BaseModel):
+class CrosswalkCreate(Input):
     """One line of a 新旧专业对照 into the edition of the URL (the newer one)."""
 
-    from_edition: str = Field(description="key of the older edition")
+    from_edition: str = Field(max_length=60, description="key of the older edition")
     from_code: str = Field(min_length=1, max_length=8)
     to_code: str | None = Field(
         default=None, max_length=8, description="the successor; none when withdrawn"

@@ -1,9 +1,10 @@
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.fields import Input
 from app.vocab import CollegeType
 
 
-class CollegeBase(BaseModel):
+class CollegeBase(Input):
     code: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z_-]+$")
     name: str = Field(min_length=2, max_length=100)
     type: CollegeType
@@ -16,13 +17,13 @@ class CollegeCreate(CollegeBase):
     pass
 
 
-class CollegeUpdate(BaseModel):
+class CollegeUpdate(Input):
     """Renames and promotions keep the former name and type in the college's history."""
 
     name: str | None = Field(default=None, min_length=2, max_length=100)
     type: CollegeType | None = None
     ownership: str | None = Field(default=None, pattern="^(公办|民办)$")
-    city: str | None = None
+    city: str | None = Field(default=None, max_length=20)
     status: str | None = Field(default=None, pattern="^(active|closed)$")
 
 

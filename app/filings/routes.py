@@ -15,6 +15,7 @@ from app.access.deps import (
 )
 from app.access.principal import Principal
 from app.db import SessionDep
+from app.fields import INT64_MAX, EntryIndex, FormCollege, IdPath, YearQuery
 from app.filings import importer, referrals, review, rounds, service, views
 from app.filings.schemas import (
     BulkDecisionIn,
@@ -71,7 +72,7 @@ def list_rounds(
     pages: IdPage,
     zone: Zone,
     authority: str | None = None,
-    year: int | None = None,
+    year: YearQuery = None,
 ) -> Page[RoundPublic]:
     rows = rounds.list_rounds(
         session, zone=zone, authority=authority, year=year, after=pages.after, limit=pages.limit
@@ -125,7 +126,11 @@ def validate(data: ValidateRequest, session: SessionDep, actor: AnyPrincipal) ->
     return service.validate(session, data, actor=actor)
 
 
-@router.get("/filings/template.{fmt}", tags=["filings"])
+@router.get(
+    "/filings/template.{fmt}",
+    tags=["filings"],
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}, "description": "CSV or XLSX"}},
+)
 def template(fmt: Literal["xlsx", "csv"]) -> Response:
     """The empty filing template (published-list layout)."""
     body = importer.template_xlsx() if fmt == "xlsx" else importer.template_csv()
@@ -147,7 +152,7 @@ def import_filing(
     actor: FilerPrincipal,
     file: Annotated[UploadFile, File(description="XLSX or CSV (UTF-8, BOM, GBK)")],
     year: Annotated[int, Form(ge=1949, le=2100)],
-    college: Annotated[str | None, Form(description="college code")] = None,
+    college: FormCollege = None,
 ) -> FilingPublic:
     filing = importer.import_filing(
         session,
@@ -180,10 +185,10 @@ def list_filings(
     actor: AnyPrincipal,
     pages: IdPage,
     status: Annotated[str | None, Query(description="draft submitted decided withdrawn")] = None,
-    year: int | None = None,
+    year: YearQuery = None,
     college: Annotated[str | None, Query(description="a college code or part of its name")] = None,
     major: Annotated[str | None, Query(description="a major code or part of a filed name")] = None,
-    round: Annotated[int | None, Query(description="a round id")] = None,
+    round: Annotated[int | None, Query(ge=1, le=INT64_MAX, description="a round id")] = None,
 ) -> Page[FilingSummary]:
     """The filings you may see, with counts (entries, errors, warnings, undecided)."""
     rows = service.list_filings(
@@ -204,7 +209,7 @@ def list_filings(
 @router.get(
     "/filings/{filing_id}", tags=["filings"], response_model=FilingPublic, responses=AUTH_RESPONSES
 )
-def get_filing(filing_id: int, session: SessionDep, actor: AnyPrincipal) -> FilingPublic:
+def get_filing(filing_id: IdPath, session: SessionDep, actor: AnyPrincipal) -> FilingPublic:
     return views.filing_public(session, service.get_filing(session, filing_id, actor=actor))
 
 
@@ -215,7 +220,7 @@ def get_filing(filing_id: int, session: SessionDep, actor: AnyPrincipal) -> Fili
     responses=AUTH_RESPONSES | {409: {"description": "stale_version or not_draft"}},
 )
 def update_filing(
-    filing_id: int, data: FilingUpdate, session: SessionDep, actor: FilerPrincipal
+    filing_id: IdPath, data: FilingUpdate, session: SessionDep, actor: FilerPrincipal
 ) -> FilingPublic:
     return views.filing_public(
         session, service.update_filing(session, filing_id, data, actor=actor)
@@ -229,7 +234,7 @@ def update_filing(
     responses=AUTH_RESPONSES | {409: {"description": "filing_has_errors, round_closed"}},
 )
 def submit_filing(
-    filing_id: int, session: SessionDep, actor: FilerPrincipal, data: VersionIn | None = None
+    filing_id: IdPath, session: SessionDep, actor: FilerPrincipal, data: VersionIn | None = None
 ) -> FilingPublic:
     filing = service.submit_filing(session, filing_id, data or VersionIn(), actor=actor)
     return views.filing_public(session, filing)
@@ -242,7 +247,7 @@ def submit_filing(
     responses=AUTH_RESPONSES,
 )
 def withdraw_filing(
-    filing_id: int,
+    filing_id: IdPath,
     session: SessionDep,
     actor: FilerPrincipal,
     data: VersionIn | None = None,
@@ -261,7 +266,11 @@ def withdraw_filing(
     responses=AUTH_RESPONSES,
 )
 def decide_entry(
-    filing_id: int, index: int, data: DecisionIn, session: SessionDep, actor: ReviewerPrincipal
+    filing_id: IdPath,
+    index: EntryIndex,
+    data: DecisionIn,
+    session: SessionDep,
+    actor: ReviewerPrincipal,
 ) -> FilingPublic:
     """Decide one entry, or change its decision while the filing is under review (the earlier
     decision stays in `history`)."""
@@ -302,7 +311,7 @@ def list_referrals(
     response_model=ReferralPublic,
     responses=AUTH_RESPONSES,
 )
-def get_referral(referral_id: int, session: SessionDep, actor: AdminPrincipal) -> ReferralPublic:
+def get_referral(referral_id: IdPath, session: SessionDep, actor: AdminPrincipal) -> ReferralPublic:
     return referrals.get_referral_public(session, referral_id, actor=actor)
 
 
@@ -313,7 +322,7 @@ def get_referral(referral_id: int, session: SessionDep, actor: AdminPrincipal) -
     responses=AUTH_RESPONSES,
 )
 def decide_referral(
-    referral_id: int, data: ReferralDecisionIn, session: SessionDep, actor: AdminPrincipal
+    referral_id: IdPath, data: ReferralDecisionIn, session: SessionDep, actor: AdminPrincipal
 ) -> ReferralPublic:
     referral = referrals.decide_referral(session, referral_id, data, actor=actor)
     return referrals.get_referral_public(session, referral.id or 0, actor=actor)

@@ -1,31 +1,40 @@
 """Request and response bodies of rounds, filings, checks and decisions."""
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.fields import INT64_MAX, Input, UtcDateTime
 from app.localtime import Moment
 
 MAX_ENTRIES = 20_000
 
 
-class EntryIn(BaseModel):
+class EntryIn(Input):
     """One entry as a spreadsheet row would give it: every value optional and lenient, so a
     missing or unknown value becomes a finding on the entry rather than a 422 for the body."""
 
     model_config = ConfigDict(extra="ignore")
-    major_code: str | None = None
-    major_name: str | None = None
-    category: str | None = None
-    intake: str | None = None
-    level: str | None = None
-    length_years: str | None = Field(default=None, description="5, '5', '5年' or '五年'")
-    kind: str | None = Field(default=None, description="新增专业 新增层次 停招后复开 改名")
-    remark: str | None = None
-    former_name: str | None = Field(default=None, description="改名: the program's former name")
+    # Lengths: the columns of filing_entry (a draft stores what was sent).
+    major_code: str | None = Field(default=None, max_length=20)
+    major_name: str | None = Field(default=None, max_length=100)
+    category: str | None = Field(default=None, max_length=40)
+    intake: str | None = Field(default=None, max_length=20)
+    level: str | None = Field(default=None, max_length=20)
+    length_years: str | None = Field(
+        default=None, max_length=20, description="5, '5', '5年' or '五年'"
+    )
+    kind: str | None = Field(
+        default=None, max_length=12, description="新增专业 新增层次 停招后复开 改名"
+    )
+    remark: str | None = Field(default=None, max_length=200)
+    former_name: str | None = Field(
+        default=None, max_length=100, description="改名: the program's former name"
+    )
     row: int | None = Field(
         default=None,
+        ge=1,
+        le=10_000_000,
         description="the spreadsheet row the entry came from; send it back on PUT to keep it",
     )
 
@@ -39,8 +48,8 @@ class EntryIn(BaseModel):
         return str(value) if isinstance(value, int | float) else value
 
 
-class ValidateRequest(BaseModel):
-    college: str = Field(description="college code")
+class ValidateRequest(Input):
+    college: str = Field(max_length=20, description="college code")
     year: int | None = Field(default=None, ge=1949, le=2100)
     entries: list[EntryIn] = Field(max_length=MAX_ENTRIES)
 
@@ -65,19 +74,23 @@ class ValidationResult(BaseModel):
     warnings: int
 
 
-class FilingCreate(BaseModel):
-    college: str = Field(description="college code")
+class FilingCreate(Input):
+    college: str = Field(max_length=20, description="college code")
     year: int = Field(ge=1949, le=2100)
     entries: list[EntryIn] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
-class FilingUpdate(BaseModel):
-    version: int = Field(description="the version you read; a stale one gets 409 stale_version")
+class FilingUpdate(Input):
+    version: int = Field(
+        ge=0, le=INT64_MAX, description="the version you read; a stale one gets 409 stale_version"
+    )
     entries: list[EntryIn] = Field(max_length=MAX_ENTRIES)
 
 
-class VersionIn(BaseModel):
-    version: int | None = Field(default=None, description="optional: refuse if it changed")
+class VersionIn(Input):
+    version: int | None = Field(
+        default=None, ge=0, le=INT64_MAX, description="optional: refuse if it changed"
+    )
 
 
 class EntryPublic(BaseModel):
@@ -96,13 +109,13 @@ class EntryPublic(BaseModel):
     findings: list[FindingOut]
     decision: str | None
     decision_reason: str | None
-    decided_at: datetime | None
+    decided_at: UtcDateTime | None
     referral: int | None = None
     referral_status: str | None = None
 
 
 class HistoryItem(BaseModel):
-    at: datetime
+    at: UtcDateTime
     actor: str
     role: str
     action: str
@@ -129,10 +142,10 @@ class FilingSummary(BaseModel):
     status: str
     version: int
     source: str
-    created_at: datetime
-    submitted_at: datetime | None
-    decided_at: datetime | None
-    updated_at: datetime | None = None
+    created_at: UtcDateTime
+    submitted_at: UtcDateTime | None
+    decided_at: UtcDateTime | None
+    updated_at: UtcDateTime | None = None
     counts: FilingCounts = Field(default_factory=FilingCounts)
 
 
@@ -143,7 +156,7 @@ class FilingPublic(FilingSummary):
     history: list[HistoryItem]
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     decision: Literal["approved", "rejected", "referred"]
     reason: str | None = Field(default=None, max_length=1000)
 
@@ -152,13 +165,13 @@ class EntryDecisionIn(DecisionIn):
     index: int = Field(ge=0)
 
 
-class BulkDecisionIn(BaseModel):
+class BulkDecisionIn(Input):
     """Several decisions on one filing, all or nothing (one transaction, one audit record)."""
 
     decisions: list[EntryDecisionIn] = Field(min_length=1, max_length=MAX_ENTRIES)
 
 
-class ReferralDecisionIn(BaseModel):
+class ReferralDecisionIn(Input):
     decision: Literal["approved", "rejected"]
     reason: str | None = Field(default=None, max_length=1000)
     name: str | None = Field(
@@ -186,8 +199,8 @@ class ReferralPublic(BaseModel):
     status: str
     reason: str | None
     major_code: str | None
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: UtcDateTime
+    decided_at: UtcDateTime | None
     next_code: str | None = Field(
         default=None, description="pending: the 8xxx code an approval would give now"
     )
@@ -199,14 +212,18 @@ MOMENT_HELP = (
 )
 
 
-class RoundCreate(BaseModel):
-    authority: str | None = Field(default=None, description="authority code; default: the token's")
+class RoundCreate(Input):
+    authority: str | None = Field(
+        default=None, max_length=40, description="authority code; default: the token's"
+    )
     year: int = Field(ge=1949, le=2100)
     title: str = Field(default="", max_length=200)
     opens_at: Moment = Field(description=MOMENT_HELP)
     closes_at: Moment = Field(description=MOMENT_HELP)
-    editions: list[str] | None = Field(
-        default=None, description="catalog keys in force; default: the authority's catalogs"
+    editions: list[Annotated[str, Field(max_length=60)]] | None = Field(
+        default=None,
+        max_length=50,
+        description="catalog keys in force; default: the authority's catalogs",
     )
 
 
@@ -230,8 +247,8 @@ class RoundPublic(BaseModel):
     authority: str
     year: int
     title: str
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: UtcDateTime
+    closes_at: UtcDateTime
     timezone: str = Field(description="the bureau's time zone the local times are in")
     opens_at_local: str = Field(description="local start, e.g. 2026-01-01 00:00")
     closes_at_local: str = Field(description="local deadline, e.g. 2026-03-31 24:00")
@@ -260,5 +277,5 @@ class ApprovedEntry(BaseModel):
     kind: str
     remark: str
     decision: str
-    decided_at: datetime | None
+    decided_at: UtcDateTime | None
     program_id: int | None

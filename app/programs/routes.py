@@ -2,6 +2,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep, run_read
+from app.fields import IdPath
 from app.pagination import Page
 from app.programs import listing, service
 from app.programs.importer import import_programs
@@ -55,7 +56,7 @@ def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPri
 
 
 @router.get("/{program_id}", response_model=ProgramDetail, responses={404: {}})
-def get_program(session: SessionDep, program_id: int):
+def get_program(session: SessionDep, program_id: IdPath):
     """One program, with `former_codes`: the codes it had before a rename or a new edition."""
     return service.program_detail(session, program_id)
 
@@ -76,7 +77,7 @@ def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincip
     "/{program_id}", response_model=ProgramPublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
 )
 def update_program(
-    session: SessionDep, program_id: int, data: ProgramUpdate, actor: AdminPrincipal
+    session: SessionDep, program_id: IdPath, data: ProgramUpdate, actor: AdminPrincipal
 ):
     service.update_program(session, program_id, data, actor=actor)
     return service.get_program(session, program_id)

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.fields import YEAR_MAX, YEAR_MIN, Input
 from app.pagination import MAX_LIMIT
 from app.vocab import Intake, Level, ProgramStatus
 
@@ -24,7 +25,12 @@ class ProgramFilters(BaseModel):
     intake: Intake | None = None
     status: ProgramStatus | None = None
     province: str | None = None
-    year: int | None = Field(default=None, description="first approved in this year (since_year)")
+    year: int | None = Field(
+        default=None,
+        ge=YEAR_MIN,
+        le=YEAR_MAX,
+        description="first approved in this year (since_year)",
+    )
 
 
 class ProgramPageQuery(ProgramFilters):
@@ -34,10 +40,12 @@ class ProgramPageQuery(ProgramFilters):
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
 
 
-class ProgramCreate(BaseModel):
-    college: str = Field(description="college code")
-    major_code: str
-    edition: str | None = Field(default=None, description="catalog key; default: the one in force")
+class ProgramCreate(Input):
+    college: str = Field(max_length=20, description="college code")
+    major_code: str = Field(max_length=8)
+    edition: str | None = Field(
+        default=None, max_length=60, description="catalog key; default: the one in force"
+    )
     level: Level | None = None
     intake: Intake
     length_years: int = Field(ge=1, le=8)
@@ -45,7 +53,7 @@ class ProgramCreate(BaseModel):
     status: ProgramStatus = ProgramStatus.ACTIVE
 
 
-class ProgramUpdate(BaseModel):
+class ProgramUpdate(Input):
     status: ProgramStatus | None = None
     length_years: int | None = Field(default=None, ge=1, le=8)
     since_year: int | None = Field(default=None, ge=1949, le=2100)

@@ -14,6 +14,7 @@ from app import exporting
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
+from app.fields import IdPath, YearQuery
 from app.i18n import t
 from app.pagination import IdPage, Page, page_of
 from app.programs.export import router as programs_export_router
@@ -136,7 +137,7 @@ def diff_publications_xlsx(
 @router.get("/statistics/approvals", response_model=stats.ApprovalStats)
 def approval_statistics(
     session: SessionDep,
-    year: int | None = None,
+    year: YearQuery = None,
     authority: AuthorityQuery = None,
     system: Literal["technician", "secondary"] | None = None,
 ):
@@ -150,7 +151,7 @@ def approval_statistics(
     response_model=Page[PublicationSummary],
     responses={404: {}},
 )
-def program_approvals(session: SessionDep, program_id: int):
+def program_approvals(session: SessionDep, program_id: IdPath):
     """The published lists (revisions) that approve a program."""
     return Page(items=views.approvals_of_program(session, program_id), next=None)
 
@@ -160,7 +161,7 @@ def list_publications(
     session: SessionDep,
     principal: OptionalPrincipal,
     page: IdPage,
-    year: int | None = None,
+    year: YearQuery = None,
     series: str | None = None,
     authority: AuthorityQuery = None,
     status: Literal["draft", "published"] | None = None,
@@ -217,7 +218,7 @@ def latest_publication_file(session: SessionDep, series: str, ext: Literal["csv"
     responses={**CSV_DOC, 404: {}},
 )
 def publication_csv(
-    session: SessionDep, principal: OptionalPrincipal, publication_id: int, bom: BomQuery = True
+    session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath, bom: BomQuery = True
 ):
     """The main table in the list's layout (technician: 附件1 of contract.md's Exports; 中职:
     附件一 `序号,学校名称,专业名称,专业代码`); `X-Checksum-SHA256` is the SHA-256 of the default
@@ -233,7 +234,7 @@ def publication_csv(
     response_class=Response,
     responses={**XLSX_DOC, 404: {}},
 )
-def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publication_id: int):
+def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
     """The main table and each annex of the list's layout as sheets, codes stored as text."""
     publication = views.get_visible(session, publication_id, principal)
     body = export.lines_xlsx(
@@ -263,7 +264,7 @@ AnnexPath = Annotated[str, Path(description=f"one of {', '.join(ANNEX_KEYS)}")]
 def publication_annex(
     session: SessionDep,
     principal: OptionalPrincipal,
-    publication_id: int,
+    publication_id: IdPath,
     annex: AnnexPath,
     ext: Literal["csv", "xlsx"],
     bom: BomQuery = True,
@@ -283,7 +284,7 @@ def publication_annex(
 @router.get(
     "/publications/{publication_id:int}", response_model=PublicationPublic, responses={404: {}}
 )
-def get_publication(session: SessionDep, principal: OptionalPrincipal, publication_id: int):
+def get_publication(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
     """One revision, at a permanent URL: entries numbered as printed, and 附件2."""
     return views.public(session, views.get_visible(session, publication_id, principal))
 
@@ -292,7 +293,7 @@ def get_publication(session: SessionDep, principal: OptionalPrincipal, publicati
     "/publications/{publication_id:int}", response_model=PublicationPublic, responses=WRITE_DOC
 )
 def update_publication(
-    session: SessionDep, publication_id: int, data: PublicationMeta, actor: AdminPrincipal
+    session: SessionDep, publication_id: IdPath, data: PublicationMeta, actor: AdminPrincipal
 ):
     """Title, document number, date — while a draft (a published list: 409 `published`)."""
     return views.public(session, service.update_meta(session, publication_id, data, actor=actor))
@@ -303,7 +304,9 @@ def update_publication(
     response_model=PublicationPublic,
     responses={**WRITE_DOC, 422: {}},
 )
-def replace_lines(session: SessionDep, publication_id: int, data: LinesIn, actor: AdminPrincipal):
+def replace_lines(
+    session: SessionDep, publication_id: IdPath, data: LinesIn, actor: AdminPrincipal
+):
     """Replace a draft's lines (in order of publication)."""
     return views.public(session, service.replace_lines(session, publication_id, data, actor=actor))
 
@@ -314,7 +317,7 @@ def replace_lines(session: SessionDep, publication_id: int, data: LinesIn, actor
     responses=WRITE_DOC,
 )
 def replace_specialties(
-    session: SessionDep, publication_id: int, data: SpecialtiesIn, actor: AdminPrincipal
+    session: SessionDep, publication_id: IdPath, data: SpecialtiesIn, actor: AdminPrincipal
 ):
     """Replace a draft's 附件2."""
     publication = service.replace_specialties(session, publication_id, data, actor=actor)
@@ -356,7 +359,7 @@ def replace_directions(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=WRITE_DOC,
 )
-def delete_publication(session: SessionDep, publication_id: int, actor: AdminPrincipal):
+def delete_publication(session: SessionDep, publication_id: IdPath, actor: AdminPrincipal):
     """Discard a draft (a published list: 409)."""
     service.delete_draft(session, publication_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -365,7 +368,7 @@ def delete_publication(session: SessionDep, publication_id: int, actor: AdminPri
 @router.post(
     "/publications/{publication_id:int}/publish", response_model=PublishResult, responses=WRITE_DOC
 )
-def publish_publication(session: SessionDep, publication_id: int, actor: AdminPrincipal):
+def publish_publication(session: SessionDep, publication_id: IdPath, actor: AdminPrincipal):
     """Freeze the list and store its checksum; publishing twice: 409 `published`."""
     publication, linked = service.publish(session, publication_id, actor=actor)
     return PublishResult(**views.public(session, publication).model_dump(), linked_programs=linked)
@@ -378,7 +381,7 @@ def publish_publication(session: SessionDep, publication_id: int, actor: AdminPr
     responses=WRITE_DOC,
 )
 def correct_publication(
-    session: SessionDep, publication_id: int, data: CorrectionIn, actor: AdminPrincipal
+    session: SessionDep, publication_id: IdPath, data: CorrectionIn, actor: AdminPrincipal
 ):
     """A correction (勘误): a new draft revision of the list, naming this one and why."""
     return views.public(session, corrections.correct(session, publication_id, data, actor=actor))

@@ -1,25 +1,30 @@
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
 
+from app.fields import DbId, Input, UtcDateTime
 from app.vocab import YEARS_CN, Intake, Level
 
 
-class LineIn(BaseModel):
+class LineIn(Input):
     """One printed line. Lines sharing ``seq`` form one numbered entry (same college and major)."""
 
-    seq: int = Field(ge=1, description="序号 (entry number)")
-    college: str = Field(description="college code")
-    major_code: str
-    major_name: str | None = Field(default=None, description="default: the catalog's name")
-    category: str | None = Field(default=None, description="default: the catalog's category")
+    seq: int = Field(ge=1, le=1_000_000, description="序号 (entry number)")
+    college: str = Field(max_length=20, description="college code")
+    major_code: str = Field(max_length=8)
+    major_name: str | None = Field(
+        default=None, max_length=100, description="default: the catalog's name"
+    )
+    category: str | None = Field(
+        default=None, max_length=40, description="default: the catalog's category"
+    )
     intake: Intake
     level: Level | None = Field(default=None, description="none for 中职")
     length_years: int = Field(ge=1, le=8)
     remark: str = Field(default="", max_length=200)
 
 
-class SpecialtyIn(BaseModel):
+class SpecialtyIn(Input):
     """附件2: 专业名称, 专业编码, 培养层次, 学制, 专业大类, 申报学校."""
 
     major_name: str = Field(min_length=1, max_length=100)
@@ -30,30 +35,34 @@ class SpecialtyIn(BaseModel):
     applicant_college: str = Field(min_length=1, max_length=100, description="as printed")
 
 
-class ProjectIn(BaseModel):
+class ProjectIn(Input):
     """附件2 of a 中职 list: 学校, 专业名称, 校企合作项目名称 — names as printed."""
 
     school: str = Field(min_length=1, max_length=100, description="as printed (a former name too)")
-    college: str | None = Field(default=None, description="college code; default: by `school`")
+    college: str | None = Field(
+        default=None, max_length=20, description="college code; default: by `school`"
+    )
     major_name: str = Field(min_length=1, max_length=100, description="as printed")
     project: str = Field(min_length=1, max_length=200)
 
 
-class DirectionRowIn(BaseModel):
+class DirectionRowIn(Input):
     """附件3 of a 中职 list: 学校名称, 原专业方向名称, 规范专业名称, 说明 — as printed."""
 
     school: str = Field(min_length=1, max_length=100, description="as printed (a former name too)")
-    college: str | None = Field(default=None, description="college code; default: by `school`")
+    college: str | None = Field(
+        default=None, max_length=20, description="college code; default: by `school`"
+    )
     original_name: str = Field(min_length=1, max_length=100)
     normalised_name: str = Field(min_length=1, max_length=100)
     note: str = Field(default="", max_length=200)
 
 
-class ProjectsIn(BaseModel):
+class ProjectsIn(Input):
     projects: list[ProjectIn]
 
 
-class DirectionsIn(BaseModel):
+class DirectionsIn(Input):
     directions: list[DirectionRowIn]
 
 
@@ -91,17 +100,17 @@ class AnnexLink(BaseModel):
     xlsx: str
 
 
-class PublicationMeta(BaseModel):
+class PublicationMeta(Input):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     document_number: str | None = Field(default=None, max_length=100)
     published_on: date | None = None
 
 
-class PublicationCreate(BaseModel):
+class PublicationCreate(Input):
     """A draft: from a filing round's approved entries (``round_id``) or from ``lines``."""
 
     authority: str | None = Field(
-        default=None, description="authority code; default: the token's authority"
+        default=None, max_length=40, description="authority code; default: the token's authority"
     )
     year: int = Field(ge=1990, le=2100)
     title: str = Field(min_length=1, max_length=200)
@@ -113,7 +122,7 @@ class PublicationCreate(BaseModel):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
         description="stable key shared by the revisions; default `<AUTHORITY>-<year>`",
     )
-    round_id: int | None = Field(default=None, description="draft from this round's approvals")
+    round_id: DbId | None = Field(default=None, description="draft from this round's approvals")
     lines: list[LineIn] | None = None
     specialties: list[SpecialtyIn] | None = Field(
         default=None, description="附件2; default from a round: its new provincial specialties"
@@ -126,15 +135,15 @@ class PublicationCreate(BaseModel):
     )
 
 
-class LinesIn(BaseModel):
+class LinesIn(Input):
     lines: list[LineIn]
 
 
-class SpecialtiesIn(BaseModel):
+class SpecialtiesIn(Input):
     specialties: list[SpecialtyIn]
 
 
-class CorrectionIn(BaseModel):
+class CorrectionIn(Input):
     """A correction (勘误): a new draft revision copying the one it corrects."""
 
     reason: str = Field(min_length=1, max_length=1000)
@@ -201,7 +210,7 @@ class PublicationSummary(BaseModel):
     title: str
     document_number: str
     published_on: date | None
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     round_id: int | None = Field(description="the filing round it was drafted from")
     checksum: str | None = Field(description="SHA-256 of the default CSV download (BOM, CRLF)")
     corrects: int | None

@@ -10,6 +10,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found.path": ("没有这个地址", "no such address"),
     "conflict": ("与已有数据冲突", "conflicts with existing data"),
     "conflict.integrity": ("与已有数据冲突：{reason}", "conflicts with existing data: {reason}"),
+    "conflict.retry": (
+        "与刚刚保存的数据冲突，请刷新后重试",
+        "the change conflicts with data saved a moment ago; reload and try again",
+    ),
+    # ---- safe defaults (app/middleware.py, app/apidocs.py, app/fields.py) -------------------
+    "internal_error": (
+        "服务器内部错误，已记录。请把请求编号告知管理员。",
+        "Internal server error; it was logged. Give the request id to the administrator.",
+    ),
+    "cors_forbidden": ("此来源不允许跨域访问", "this origin may not call the API from a browser"),
+    "not_ready": ("数据库暂时无法访问", "the database does not answer"),
     "unauthorized": ("需要登录或令牌", "authentication required"),
     "forbidden": ("无权执行此操作", "not allowed"),
     "invalid": ("数据无效", "invalid data"),

@@ -4,6 +4,7 @@ pydantic's own wording; a type missing here falls back to ``validation.other``."
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "validation.other": ("取值无效", "Invalid value"),
+    "validation.text_rule": ("文本含不允许的字符：{error}", "Text rule: {error}"),
     "validation.missing": ("必填项，未填写", "Field required"),
     "validation.extra_forbidden": ("不允许的字段", "Extra inputs are not permitted"),
     "validation.string_type": ("应为文本", "Input should be a valid string"),

@@ -1,0 +1,179 @@
+"""The bounds every input shares, so that SQLite and PostgreSQL see the same values.
+
+SQLite stores any string in a VARCHAR(20) and any text with a NUL; PostgreSQL refuses both, and
+neither stores a lone UTF-16 surrogate (``"\\ud800"`` in JSON). So the limits are checked before
+the database sees a value, the same way on both backends:
+
+- **one text rule** for every text field (``clean_text``): Unicode NFC; no NUL, no other control
+  character but tab, line feed and carriage return (the characters a spreadsheet cell may hold —
+  openpyxl refuses the others when it writes a list); no lone surrogate. Request models derive
+  from ``Input``, which applies it to every string field; query strings and paths are checked by
+  ``TextRuleGuard`` before any route runs.
+- **lengths** equal to the column's (``Field(max_length=…)`` on the model, next to the column).
+- **integers** within what the database stores: ids ``1 ≤ id < 2**63`` (``DbId``, ``IdPath``),
+  years ``1949–2100`` (``YearQuery``, ``Year``).
+"""
+
+import json
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import Form, Path, Query
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.i18n import negotiate, t
+
+INT64_MAX = 2**63 - 1
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+
+class TextRuleError(ValueError):
+    pass
+
+
+# Unicode Cc (C0, DEL, C1) but tab, LF, CR; and Cs (surrogates: never text on their own).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` breaks the text rule, or None."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate U+{code:04X} is not text"
+    return f"the control character U+{code:04X} is not allowed"
+
+
+def clean_text(value: str) -> str:
+    """The text rule: the value in NFC, or ``TextRuleError``."""
+    problem = text_problem(value)
+    if problem:
+        raise TextRuleError(problem)
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
+
+
+def _clean_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_any(v) for v in value]
+    return value  # a dict is a nested model: an Input itself, it applies the rule with its loc
+
+
+class Input(BaseModel):
+    """Base of every request body model: the text rule on every string field and list of
+    strings (nested models are ``Input`` too)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_rule(cls, value: Any) -> Any:
+        try:
+            return _clean_any(value)
+        except TextRuleError as exc:
+            raise ValueError(str(exc)) from None
+
+
+# --- integers ----------------------------------------------------------------------------------
+
+IdPath = Annotated[int, Path(ge=1, le=INT64_MAX, description="an id (1 … 2⁶³−1)")]
+DbId = Annotated[int, Field(ge=1, le=INT64_MAX)]
+YearQuery = Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+
+
+# --- datetimes ---------------------------------------------------------------------------------
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands stored datetimes back naive; every stored moment is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_aware)]
+
+
+# --- query strings and paths -------------------------------------------------------------------
+
+
+class TextRuleGuard:
+    """The text rule for what no model reads: the path and every query parameter. A value that
+    breaks it is 422 ``validation_error`` (``loc`` ``["query", name]`` or ``["path"]``) before
+    routing — PostgreSQL refuses a NUL in a parameter, SQLite does not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = _scope_problem(scope)
+            if problem is not None:
+                await _refuse(scope, send, *problem)
+                return
+        await self.app(scope, receive, send)
+
+
+def _scope_problem(scope: Scope) -> tuple[list[str], str] | None:
+    path = scope.get("path", "")
+    if not path.isascii() or "%" in scope.get("raw_path", b"").decode("latin-1"):
+        reason = text_problem(path)
+        if reason:
+            return ["path"], reason
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return None
+    query = raw.decode("latin-1")
+    if query.isascii() and "%" not in query and "+" not in query:
+        return None
+    for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
+        for part in (name, value):
+            reason = text_problem(part)
+            if reason:
+                return ["query", name], reason
+    return None
+
+
+async def _refuse(scope: Scope, send: Send, loc: list[str], reason: str) -> None:
+    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), "")
+    msg = t("validation.text_rule", locale=negotiate(accept), error=reason)
+    detail = [{"loc": loc, "msg": msg, "type": "text_rule"}]
+    body = json.dumps({"error": "validation_error", "detail": detail}, ensure_ascii=True).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# The index of an entry within a filing (at most filings.schemas.MAX_ENTRIES entries).
+EntryIndex = Annotated[int, Path(ge=0, le=1_000_000)]
+
+
+def _text_rule_or_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return clean_text(value)
+    except TextRuleError as exc:
+        raise ValueError(str(exc)) from None
+
+
+# Multipart form fields (uploads): no model reads them, so the rule and the column's length here.
+FormTitle = Annotated[str | None, Form(max_length=200), AfterValidator(_text_rule_or_none)]
+FormProvince = Annotated[str | None, Form(max_length=20), AfterValidator(_text_rule_or_none)]
+FormCollege = Annotated[
+    str | None, Form(max_length=20, description="college code"), AfterValidator(_text_rule_or_none)
+]

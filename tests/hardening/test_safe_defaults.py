@@ -1,0 +1,229 @@
+"""Safe defaults of every response (issue 11, items 10 and 11): JSON 500 bodies with a request id,
+X-Request-ID everywhere, JSON access logs naming actor and route, security headers, CORS, the
+vendored API docs and the health probes."""
+
+import io
+import json
+import logging
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from app.middleware import JsonFormatter
+
+
+@pytest.fixture
+def boom_client(settings, engine):
+    app = create_app(settings, engine)
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("a bug")
+
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def log_lines():
+    """JSON lines the registry loggers write during the test."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("registry")
+    logger.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_an_unhandled_error_answers_json_500_with_the_request_id(boom_client, log_lines):
+    response = boom_client.get("/boom-for-test")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error"] == "internal_error"
+    request_id = response.headers["X-Request-ID"]
+    assert body["detail"]["request_id"] == request_id
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    errors = [line for line in log_lines() if line["logger"] == "registry.error"]
+    assert len(errors) == 1
+    assert errors[0]["request_id"] == request_id
+    assert "RuntimeError: a bug" in errors[0]["exception"]
+
+
+def test_500_message_is_english_when_asked(boom_client):
+    response = boom_client.get("/boom-for-test", headers={"Accept-Language": "en"})
+    assert "administrator" in response.json()["detail"]["message"]
+    chinese = boom_client.get("/boom-for-test").json()["detail"]["message"]
+    assert "服务器内部错误" in chinese
+
+
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/api/v1/catalogs", 200),
+        ("GET", "/api/v1/colleges/NOPE", 404),
+        ("GET", "/api/v1/programs?limit=0", 422),
+        ("POST", "/api/v1/programs", 401),
+        ("DELETE", "/healthz", 405),
+        ("GET", "/no-such-page", 404),
+    ],
+)
+def test_every_response_carries_a_request_id(client, method, path, status):
+    response = client.request(method, path)
+    assert response.status_code == status
+    assert re.fullmatch(r"[0-9a-f]{16}", response.headers["X-Request-ID"])
+
+
+def test_a_413_from_the_body_limit_carries_the_headers(settings, engine):
+    small = Settings(database_url=settings.database_url, max_body_bytes=10)
+    with TestClient(create_app(small, engine)) as client:
+        response = client.post("/api/v1/programs", content=b"x" * 100)
+    assert response.status_code == 413
+    assert response.headers["X-Request-ID"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_safe_incoming_request_id_is_kept_and_an_unsafe_one_replaced(client):
+    kept = client.get("/healthz", headers={"X-Request-ID": "lb-7f3a.42"})
+    assert kept.headers["X-Request-ID"] == "lb-7f3a.42"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "bad id\twith <script>"})
+    assert re.fullmatch(r"[0-9a-f]{16}", replaced.headers["X-Request-ID"])
+
+
+def test_the_access_log_is_json_with_actor_route_and_request_id(client, tokens, log_lines):
+    headers = tokens("admin", name="日志测试管理员")
+    response = client.delete("/api/v1/tokens/999999", headers=headers)
+    entry = [line for line in log_lines() if line["logger"] == "registry.access"][-1]
+    assert entry["request_id"] == response.headers["X-Request-ID"]
+    assert entry["actor"] == "日志测试管理员"
+    assert entry["role"] == "admin"
+    assert entry["route"] == "/api/v1/tokens/{token_id}"
+    assert entry["path"] == "/api/v1/tokens/999999"
+    assert entry["status"] == 404
+    assert entry["method"] == "DELETE"
+    assert isinstance(entry["duration_ms"], float)
+
+
+def test_security_headers_without_hsts_over_plain_http(client):
+    response = client.get("/api/v1/catalogs")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_each_response_has_its_own_script_nonce(client):
+    nonces = {
+        re.search(r"'nonce-([^']+)'", client.get("/healthz").headers["Content-Security-Policy"])[1]
+        for _ in range(3)
+    }
+    assert len(nonces) == 3
+
+
+def test_hsts_over_https_and_behind_a_trusted_proxy_only(settings, engine):
+    direct = TestClient(create_app(settings, engine), base_url="https://registry.example")
+    assert "max-age=" in direct.get("/healthz").headers["Strict-Transport-Security"]
+    forwarded = {"X-Forwarded-Proto": "https"}
+    untrusted = TestClient(create_app(settings, engine))
+    assert "Strict-Transport-Security" not in untrusted.get("/healthz", headers=forwarded).headers
+    behind = Settings(database_url=settings.database_url, trusted_proxies="testclient")
+    trusted = TestClient(create_app(behind, engine))
+    assert "Strict-Transport-Security" in trusted.get("/healthz", headers=forwarded).headers
+
+
+def test_cors_is_closed_by_default(client):
+    preflight = client.options(
+        "/api/v1/programs",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 403
+    assert preflight.json()["error"] == "cors_forbidden"
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    simple = client.get("/api/v1/catalogs", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in simple.headers
+
+
+def test_cors_allows_the_listed_origins_only(settings, engine):
+    allowed = Settings(
+        database_url=settings.database_url,
+        cors_origins="https://plan.example.edu.cn, https://other.example",
+    )
+    with TestClient(create_app(allowed, engine)) as client:
+        preflight = client.options(
+            "/api/v1/filings/validate",
+            headers={
+                "Origin": "https://plan.example.edu.cn",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization, content-type",
+            },
+        )
+        assert preflight.status_code == 204
+        assert preflight.headers["Access-Control-Allow-Origin"] == "https://plan.example.edu.cn"
+        assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+        assert "Access-Control-Allow-Credentials" not in preflight.headers
+        simple = client.get("/api/v1/catalogs", headers={"Origin": "https://plan.example.edu.cn"})
+        assert simple.headers["Access-Control-Allow-Origin"] == "https://plan.example.edu.cn"
+        assert "X-Request-ID" in simple.headers["Access-Control-Expose-Headers"]
+        refused = client.options(
+            "/api/v1/catalogs",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_load_only_assets_served_by_the_registry(client, page):
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.text
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets
+    for asset in assets:
+        fetched = client.get(asset)
+        assert fetched.status_code == 200, asset
+        assert len(fetched.content) > 100, asset
+    assert "<script>" not in html  # no inline script: the CSP would block it
+
+
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["database"] == "ok"
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(settings, engine, tmp_path):
+    broken = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'registry.db'}")
+    app = create_app(settings, engine)
+    app.state.engine = broken
+    with TestClient(app) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["error"] == "not_ready"
+        assert client.get("/healthz").status_code == 200
+
+
+def test_openapi_documents_the_error_body_for_422_and_other_errors(client):
+    schema = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in json.dumps(schema)
+    error_body = schema["components"]["schemas"]["ErrorBody"]
+    assert error_body["required"] == ["error", "detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if str(code).startswith("4"):
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ErrorBody"), (method, path, code)
+    assert "422" in schema["paths"]["/api/v1/programs/{program_id}"]["get"]["responses"]
+    real = client.get("/api/v1/programs/abc").json()
+    assert set(real) == {"error", "detail"}
