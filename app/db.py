@@ -1,12 +1,12 @@
 """Engine, sessions and the metadata naming convention."""
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
-from anyio import CapacityLimiter, to_thread
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, Request
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
@@ -161,18 +161,59 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(write=True)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; committed after the route returns, before the response is sent."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; committed after the route returns, before the response is sent.
+
+    A request first waits for its turn **in the event loop**, holding no worker thread, and keeps
+    it until its commit: on SQLite the process's write lock (writing requests only), on
+    PostgreSQL one of ``db_pool_size`` places (every request with a session).
+
+    Why: the token dependency, the route and the commit each run in a worker thread (40 in all).
+    The earlier design started the transaction in the token dependency — SQLite's BEGIN
+    IMMEDIATE, or a pooled PostgreSQL connection — and then needed more threads to finish.
+    With the pool full of requests blocked in BEGIN IMMEDIATE or in the connection pool's
+    checkout, the holders could not get a thread until the busy timeout (SQLite, 15 s) or the
+    pool timeout (PostgreSQL, 30 s) failed the waiters with 500s: 200 identical POST /programs
+    gave 166 × 500 after 122 s on SQLite and 160 × 500 after 124 s on PostgreSQL. Now at most
+    one thread of a process waits on SQLite's lock (another process may hold it — the CLI,
+    another worker — and busy_timeout covers that), and a PostgreSQL request never waits for a
+    pooled connection while holding one.
+    """
     engine = request.app.state.engine
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        engine = writer(engine)
-    with Session(engine, expire_on_commit=False) as session:
+    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    gate = _gate(request.app.state, engine, write)
+    if gate is not None:
+        await gate.acquire()
+    try:
+        session = Session(writer(engine) if write else engine, expire_on_commit=False)
         try:
             yield session
-            session.commit()
+            await to_thread.run_sync(session.commit)
         except BaseException:
-            session.rollback()
+            with CancelScope(shield=True):  # a client that went away still gets its rollback
+                await to_thread.run_sync(session.rollback)
             raise
+        finally:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(session.close)
+    finally:
+        if gate is not None:
+            gate.release()
+
+
+def _gate(app_state: Any, engine: Engine, write: bool) -> asyncio.Semaphore | None:
+    """The turn a request waits for (FIFO), made in the running loop (a lock belongs to one)."""
+    if is_sqlite(engine):
+        if not write:
+            return None  # WAL: readers never wait for the writer
+        places = 1
+    else:
+        places = max(1, app_state.settings.db_pool_size)
+    loop = asyncio.get_running_loop()
+    current = getattr(app_state, "session_gate", None)
+    if current is None or current[0] is not loop:
+        current = app_state.session_gate = (loop, asyncio.Semaphore(places))
+    return current[1]
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -78,6 +78,10 @@ def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> Va
     policy.ensure_own_college(actor, college.id)
     values = [values_of(e) for e in data.entries]
     ctx, _ = load_context(session, college, values, year=data.year)
+    if not policy.can_see_college_private(session, actor, college):
+        # Another authority's staff may check a file against the catalogs, but the college's
+        # submitted filings are not theirs to see: program.pending would reveal them.
+        ctx.pending = frozenset()
     return result_of(check_entries(values, ctx))
 
 
@@ -358,7 +362,13 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     entries = entries_of(session, filing)
     if not entries:
         raise Conflict(error="empty_filing")
-    college = session.get(College, filing.college_id)
+    # One submission per college at a time: on PostgreSQL two concurrent submissions of one
+    # offering would both pass program.pending (neither sees the other's uncommitted filing).
+    # The college row lock makes the second wait and then see the first (SQLite writers are
+    # serialised already).
+    college = session.exec(
+        select(College).where(College.id == filing.college_id).with_for_update()
+    ).first()
     assert college is not None
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
     closed = round_closed(scope, utcnow())

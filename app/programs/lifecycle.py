@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.catalog.models import CatalogEdition, Major
@@ -93,7 +94,11 @@ def _create(session: Session, a: Approval) -> Program:
         source=a.source[:60],
     )
     session.add(program)
-    session.flush()
+    try:
+        with session.begin_nested():  # the unique index of active offerings is the last guard
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(error="program_exists", msg="program_exists.race") from exc
     _event(session, program, "created", a)
     snapshots.programs(session, [program.id or 0], "created")
     return program
