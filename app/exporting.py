@@ -12,6 +12,7 @@ from urllib.parse import quote
 import xlsxwriter
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
@@ -89,12 +90,12 @@ class Sheet:
         self.text_columns = tuple(text_columns)
 
     def text_cell(self, value: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value="" if value is None else str(value))
+        cell = WriteOnlyCell(self.sheet, value="" if value is None else xml_safe(str(value)))
         cell.number_format = "@"
         return cell
 
     def append(self, row: Sequence[Any]) -> None:
-        values = list(row)
+        values = [xml_safe(v) if isinstance(v, str) else v for v in row]
         for index in self.text_columns:
             values[index] = self.text_cell(values[index])
         self.sheet.append(values)
@@ -102,6 +103,15 @@ class Sheet:
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
             self.append(row)
+
+
+def xml_safe(value: str) -> str:
+    """A text XLSX can hold: control characters XML 1.0 forbids become U+FFFD. openpyxl raises
+    on them half-way through a streamed download; a list frozen before the input rule refused
+    them (app.fields) must still download, and the CSV keeps them as they are."""
+    return (
+        ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+    )
 
 
 def write_xlsx(fill: Callable[[Workbook], None]) -> str:

@@ -18,6 +18,8 @@ from app.i18n import Joined, t
 from app.text import clean_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # app.exporting.guard writes a ' before these
+_GUARDED = frozenset(FORMULA_STARTS)
 
 # progress(phase, done, total): the CLI draws it as a progress bar; services call it now and then.
 Progress = Callable[[str, int, int], None]
@@ -64,14 +66,38 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise Invalid(error="bad_spreadsheet", reason=exc) from exc
     sheet = book.worksheets[0]
+    # A read-only sheet trusts the file's <dimension ref=…>; some writers understate it (a
+    # 3-row file saying A1:G1 imported as 0 rows). Forget it and read every row there is.
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     for values in sheet.iter_rows(values_only=True):
         yield [clean_cell(v) for v in values]
     book.close()
 
 
-def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], str]:
+def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], str, bool]:
+    """The rows, the encoding, and whether any cell may carry the export's formula guard."""
     text, encoding = decode_csv(data)
-    return (list(map(str.strip, r)) for r in csv.reader(io.StringIO(text, newline=""))), encoding
+    guarded = any("'" + start in text for start in FORMULA_STARTS)
+    rows = (list(map(str.strip, r)) for r in csv.reader(io.StringIO(text, newline="")))
+    return rows, encoding, guarded
+
+
+def unguard(cells: list[str]) -> list[str]:
+    """Undo the formula guard of our exports (contract.md: ``'`` before a cell starting with
+    ``=``, ``+``, ``-``, ``@``, tab or CR), so an exported file reads back unchanged: a college
+    code ``-RT01`` is written ``'-RT01`` and read as ``-RT01``."""
+    return [c[1:] if len(c) > 1 and c[0] == "'" and c[1] in _GUARDED else c for c in cells]
+
+
+def _duplicates(header: list[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for name in header:
+        if name and name in seen and name not in repeated:
+            repeated.append(name)
+        seen.add(name)
+    return repeated
 
 
 def read_table(
@@ -86,9 +112,9 @@ def read_table(
     ``aliases`` maps another layout's column names to ours (the planners' Chinese headers)."""
     is_xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
     if is_xlsx:
-        lines, encoding = _xlsx_rows(data), "xlsx"
+        lines, encoding, guarded = _xlsx_rows(data), "xlsx", True
     else:
-        lines, encoding = _csv_rows(data)
+        lines, encoding, guarded = _csv_rows(data)
     header: list[str] | None = None
     renamed: dict[str, str] = {}
     rows: list[tuple[int, dict[str, str]]] = []
@@ -100,6 +126,15 @@ def read_table(
             if aliases:
                 renamed = {aliases[h]: h for h in header if h in aliases}
                 header = [aliases.get(h, h) for h in header]
+            repeated = _duplicates(header)
+            if repeated:  # which of two cells would count is anyone's guess: refuse the file
+                raise Invalid(
+                    {"row": number, "duplicate_columns": repeated, "header": header},
+                    error="bad_header",
+                    msg="bad_header.duplicate",
+                    row=number,
+                    columns=Joined(repeated),
+                )
             width, plain = len(header), all(header)  # plain: no unnamed columns to drop
             missing = [name for name in required if name not in header]
             if missing:
@@ -114,6 +149,8 @@ def read_table(
             raise TooLarge(error="too_many_rows", max_rows=max_rows)
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
+        if guarded:
+            cells = unguard(cells)
         named = (
             dict(zip(header, cells, strict=False))
             if plain

@@ -18,7 +18,7 @@ from app.authorities.models import Authority
 from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.i18n import Joined
 
 TOKEN_PREFIX = "reg_"
@@ -182,10 +182,17 @@ def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCrea
     return TokenCreated(**public.model_dump(), token=plain)
 
 
-def revoke(session: Session, token_id: int, *, actor: Principal) -> TokenPublic:
+def revoke(
+    session: Session, token_id: int, *, actor: Principal, keep_last_superuser: bool = True
+) -> TokenPublic:
+    """Revoke a token. Over the API the last active superuser token stays: revoking it would
+    leave nobody able to manage national catalogs or create superusers except from the
+    server's shell (``registry token revoke``, which passes ``keep_last_superuser=False``)."""
     row = get_token(session, token_id)
     ensure_token_in_scope(session, actor, row)
     was_active = is_active(row)
+    if keep_last_superuser and was_active and _is_last_superuser(session, row):
+        raise Conflict(error="last_superuser_token", id=token_id)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
@@ -201,6 +208,20 @@ def revoke(session: Session, token_id: int, *, actor: Principal) -> TokenPublic:
         authority_id=token_authority(session, row),
     )
     return to_public(session, row)
+
+
+def _is_last_superuser(session: Session, row: ApiToken) -> bool:
+    if row.role != "admin" or row.authority_id is not None:
+        return False
+    others = session.exec(
+        select(ApiToken).where(
+            ApiToken.role == "admin",
+            col(ApiToken.authority_id).is_(None),
+            col(ApiToken.revoked_at).is_(None),
+            ApiToken.id != row.id,
+        )
+    ).all()
+    return not any(is_active(other) for other in others)
 
 
 def whoami(session: Session, actor: Principal) -> Me:

@@ -272,6 +272,8 @@ def import_crosswalk(
     result = _write(session, new, lines)
     if progress:
         progress("writing", len(lines), len(lines))
+    if not result.changed:  # a file that changes nothing leaves no trace in the audit log
+        return result
     audit.record(
         session,
         actor,

@@ -251,7 +251,7 @@ def import_catalog(
     actor: Principal,
     filename: str = "",
     max_rows: int = 200_000,
-    record_noop: bool = True,
+    record_noop: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row, then upsert the majors of edition ``key`` (created when new)."""

@@ -174,7 +174,7 @@ def import_colleges(
     actor: Principal,
     filename: str = "",
     max_rows: int = 200_000,
-    record_noop: bool = True,
+    record_noop: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row, then insert new colleges and update known ones, in one transaction."""

@@ -401,7 +401,7 @@ def import_programs(
     filename: str = "",
     source: str = "import",
     max_rows: int = 200_000,
-    record_noop: bool = True,
+    record_noop: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row (raising with all errors), then insert and update in one transaction."""
