@@ -1,5 +1,6 @@
-"""The ``registry`` command: migrate, seed, serve, token, import."""
+"""The ``registry`` command: migrate, seed, serve, token, import, backup, restore."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -201,7 +202,7 @@ def token_revoke(token_id: int) -> None:
 
     try:
         with session_scope(_engine()) as session:
-            tokens.revoke(session, token_id, actor=_cli_actor())
+            tokens.revoke(session, token_id, actor=_cli_actor(), keep_last_superuser=False)
     except AppError as exc:
         err.print(t("cli.error", detail=exc.detail))
         raise typer.Exit(2) from exc
@@ -245,6 +246,40 @@ def user_create(
     if secret is not None:
         print(secret)
     err.print(t("cli.user_created", username=username))
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="the new file to write the copy to")],
+) -> None:
+    """A consistent copy of the SQLite database while the server runs (PostgreSQL: pg_dump)."""
+    from app import backup as backups
+
+    try:
+        pages = backups.backup(get_settings().database_url, file)
+    except backups.BackupError as exc:
+        err.print(t("cli.error", detail=str(exc)))
+        raise typer.Exit(2) from exc
+    err.print(t("cli.backup_done", file=str(file), pages=pages))
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="a file written by `registry backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="replace the database's content")] = False,
+) -> None:
+    """Replace the SQLite database's content with a backup (stop the server first)."""
+    from app import backup as backups
+
+    if not yes:
+        err.print(t("cli.error", detail=t("cli.restore_needs_yes")))
+        raise typer.Exit(2)
+    try:
+        pages = backups.restore(get_settings().database_url, file)
+    except backups.BackupError as exc:
+        err.print(t("cli.error", detail=str(exc)))
+        raise typer.Exit(2) from exc
+    err.print(t("cli.restore_done", file=str(file), pages=pages))
 
 
 def main() -> None:

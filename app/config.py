@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # One JSON line per request on stderr (registry.access).
     access_log: bool = True
+    # Failed authentication per client address: after this many bad tokens (or passwords) within
+    # the window, 429 with Retry-After until the window ends (0 turns it off).
+    auth_fail_limit: int = 20
+    auth_fail_window_seconds: int = 60
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -83,6 +83,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = getattr(exc, "headers", None) or headers  # e.g. 429's Retry-After
         return _respond(request, exc.status_code, exc.error, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -10,8 +10,8 @@ the database sees a value, the same way on both backends:
   from ``Input``, which applies it to every string field; query strings and paths are checked by
   ``TextRuleGuard`` before any route runs.
 - **lengths** equal to the column's (``Field(max_length=…)`` on the model, next to the column).
-- **integers** within what the database stores: ids ``1 ≤ id < 2**63`` (``DbId``, ``IdPath``),
-  years ``1949–2100`` (``YearQuery``, ``Year``).
+- **integers** within what the database stores: ids ``1 ≤ id < 2**31`` (PostgreSQL's
+  INTEGER: ``DbId``, ``IdPath``), years ``1949–2100`` in bodies (``Year``), ``1–9999`` as filters (``YearQuery``).
 """
 
 import json
@@ -27,7 +27,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.i18n import negotiate, t
 
-INT64_MAX = 2**63 - 1
+# Ids and versions are INTEGER columns: 32 bits on PostgreSQL (SQLite's hold 64).
+DB_INT_MAX = 2**31 - 1
 YEAR_MIN, YEAR_MAX = 1949, 2100
 
 
@@ -83,9 +84,11 @@ class Input(BaseModel):
 
 # --- integers ----------------------------------------------------------------------------------
 
-IdPath = Annotated[int, Path(ge=1, le=INT64_MAX, description="an id (1 … 2⁶³−1)")]
-DbId = Annotated[int, Field(ge=1, le=INT64_MAX)]
-YearQuery = Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)]
+IdPath = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="an id (1 … 2³¹−1)")]
+DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+# A year filter finds nothing outside the data, which is no error; it only has to be a year.
+YEAR_FILTER_MIN, YEAR_FILTER_MAX = 1, 9999
+YearQuery = Annotated[int | None, Query(ge=YEAR_FILTER_MIN, le=YEAR_FILTER_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 

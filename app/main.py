@@ -11,6 +11,7 @@ from app import (
     models,  # noqa: F401  (complete metadata)
 )
 from app.access.routes import router as access_router
+from app.access.throttle import FailedAuthThrottle
 from app.adoption.routes import router as adoption_router
 from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
@@ -68,6 +69,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
     app.state.versions = versions  # the registry's version: ETags (app/caching.py)
+    app.state.auth_throttle = FailedAuthThrottle(
+        settings.auth_fail_limit, settings.auth_fail_window_seconds
+    )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # ETag/304 of every public GET /api/v1/... before routing (app/caching.py)

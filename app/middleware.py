@@ -182,6 +182,7 @@ class RequestContext:
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
         scope["state"]["csp_nonce"] = nonce
+        scope["state"]["client_ip"] = self._client_ip(scope)
         state: dict[str, Any] = {"request_id": request_id, "status": None}
         token = _current.set(state)
         started = time.perf_counter()
@@ -219,7 +220,6 @@ class RequestContext:
 
     def _fields(self, scope: Scope, state: dict[str, Any], started: float) -> dict[str, Any]:
         route = scope.get("route")
-        client = scope.get("client")
         return {
             "request_id": state["request_id"],
             "method": scope["method"],
@@ -227,11 +227,23 @@ class RequestContext:
             "path": scope.get("path"),
             "status": state["status"] or 500,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "client": client[0] if client else None,
+            "client": scope["state"].get("client_ip"),
             "actor": state.get("actor"),
             "role": state.get("role"),
             "token_id": state.get("token_id"),
         }
+
+    def _client_ip(self, scope: Scope) -> str:
+        """The peer's address; behind a trusted proxy the nearest untrusted one it forwarded."""
+        client = scope.get("client")
+        peer = client[0] if client else "unknown"
+        if peer not in self.trusted_proxies:
+            return peer
+        forwarded = [a.strip() for a in (_header(scope, b"x-forwarded-for") or "").split(",")]
+        for address in reversed([a for a in forwarded if a]):
+            if address not in self.trusted_proxies:
+                return address
+        return peer
 
     def _is_https(self, scope: Scope) -> bool:
         if scope.get("scheme") == "https":

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.access import policy, tokens
+from app.access import policy, throttle, tokens
 from app.access.principal import Principal
 from app.db import SessionDep
 from app.errors import Unauthorized
@@ -15,13 +15,16 @@ bearer = HTTPBearer(auto_error=False, description="A token from `registry token 
 
 
 def optional_principal(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal | None:
     if credentials is None:
         return None
+    throttle.check(request)  # 429 for an address that sent too many bad tokens
     principal = tokens.resolve(session, credentials.credentials)
     if principal is None:
+        throttle.record_failure(request)
         raise Unauthorized(error="invalid_token")
     set_actor(principal)  # the request's log line names the caller
     return principal

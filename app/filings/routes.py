@@ -15,7 +15,7 @@ from app.access.deps import (
 )
 from app.access.principal import Principal
 from app.db import SessionDep
-from app.fields import INT64_MAX, EntryIndex, FormCollege, IdPath, YearQuery
+from app.fields import DB_INT_MAX, EntryIndex, FormCollege, IdPath, YearQuery
 from app.filings import importer, referrals, review, rounds, service, views
 from app.filings.schemas import (
     BulkDecisionIn,
@@ -188,7 +188,7 @@ def list_filings(
     year: YearQuery = None,
     college: Annotated[str | None, Query(description="a college code or part of its name")] = None,
     major: Annotated[str | None, Query(description="a major code or part of a filed name")] = None,
-    round: Annotated[int | None, Query(ge=1, le=INT64_MAX, description="a round id")] = None,
+    round: Annotated[int | None, Query(ge=1, le=DB_INT_MAX, description="a round id")] = None,
 ) -> Page[FilingSummary]:
     """The filings you may see, with counts (entries, errors, warnings, undecided)."""
     rows = service.list_filings(

@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.fields import INT64_MAX, Input, UtcDateTime
+from app.fields import DB_INT_MAX, Input, UtcDateTime
 from app.localtime import Moment
 
 MAX_ENTRIES = 20_000
@@ -82,14 +82,14 @@ class FilingCreate(Input):
 
 class FilingUpdate(Input):
     version: int = Field(
-        ge=0, le=INT64_MAX, description="the version you read; a stale one gets 409 stale_version"
+        ge=0, le=DB_INT_MAX, description="the version you read; a stale one gets 409 stale_version"
     )
     entries: list[EntryIn] = Field(max_length=MAX_ENTRIES)
 
 
 class VersionIn(Input):
     version: int | None = Field(
-        default=None, ge=0, le=INT64_MAX, description="optional: refuse if it changed"
+        default=None, ge=0, le=DB_INT_MAX, description="optional: refuse if it changed"
     )
 
 

@@ -2,7 +2,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from app.fields import YEAR_MAX, YEAR_MIN, Input
+from app.fields import YEAR_FILTER_MAX, YEAR_FILTER_MIN, Input
 from app.pagination import MAX_LIMIT
 from app.vocab import Intake, Level, ProgramStatus
 
@@ -27,8 +27,8 @@ class ProgramFilters(BaseModel):
     province: str | None = None
     year: int | None = Field(
         default=None,
-        ge=YEAR_MIN,
-        le=YEAR_MAX,
+        ge=YEAR_FILTER_MIN,
+        le=YEAR_FILTER_MAX,
         description="first approved in this year (since_year)",
     )
 

@@ -10,6 +10,7 @@ import pytest
 from tests.factories import GZ_TECHNICIAN_COLLEGE
 
 HUGE = 9223372036854775808  # 2**63: one more than a BIGINT holds
+BEYOND_INTEGER = 2**31  # one more than PostgreSQL's INTEGER (the id columns) holds
 ENTRY = {
     "major_code": "0435",
     "major_name": "新能源汽车检测与维修",
@@ -41,6 +42,8 @@ def admin(tokens):
         ("GET", f"/api/v1/publications/{HUGE}.xlsx"),
         ("DELETE", f"/api/v1/tokens/{HUGE}"),
         ("GET", "/api/v1/programs/0"),
+        ("GET", f"/api/v1/publications/{BEYOND_INTEGER}.csv"),
+        ("GET", f"/api/v1/filings/{BEYOND_INTEGER}"),
     ],
 )
 def test_an_id_beyond_the_database_integer_is_422(client, admin, method, path):

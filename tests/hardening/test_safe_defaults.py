@@ -227,3 +227,45 @@ def test_openapi_documents_the_error_body_for_422_and_other_errors(client):
     assert "422" in schema["paths"]["/api/v1/programs/{program_id}"]["get"]["responses"]
     real = client.get("/api/v1/programs/abc").json()
     assert set(real) == {"error", "detail"}
+
+
+def test_failed_authentication_is_throttled_per_address(settings, engine, tokens):
+    strict = Settings(
+        database_url=settings.database_url, auth_fail_limit=5, auth_fail_window_seconds=60
+    )
+    good = tokens("admin")
+    with TestClient(create_app(strict, engine)) as client:
+        bad = {"Authorization": "Bearer reg_not-a-token"}
+        statuses = [client.get("/api/v1/me", headers=bad).status_code for _ in range(7)]
+        assert statuses == [401] * 5 + [429] * 2
+        throttled = client.get("/api/v1/me", headers=good)
+        assert throttled.status_code == 429  # the address waits, whatever token it sends now
+        assert throttled.json()["error"] == "too_many_failures"
+        assert 1 <= int(throttled.headers["Retry-After"]) <= 60
+        assert client.get("/api/v1/catalogs").status_code == 200  # public reads go on
+        # Another address (a trusted proxy's forwarded client) is not affected.
+    behind = Settings(
+        database_url=settings.database_url,
+        auth_fail_limit=5,
+        trusted_proxies="testclient",
+    )
+    with TestClient(create_app(behind, engine)) as client:
+        for _ in range(6):
+            forwarded = {"Authorization": "Bearer reg_bad", "X-Forwarded-For": "203.0.113.9"}
+            client.get("/api/v1/me", headers=forwarded)
+        other = {**good, "X-Forwarded-For": "198.51.100.7"}
+        assert client.get("/api/v1/me", headers=other).status_code == 200
+        same = {**good, "X-Forwarded-For": "203.0.113.9"}
+        assert client.get("/api/v1/me", headers=same).status_code == 429
+
+
+def test_the_throttle_window_ends(settings):
+    from app.access.throttle import FailedAuthThrottle
+
+    throttle = FailedAuthThrottle(limit=2, window_seconds=10)
+    throttle.failed("a", now=100.0)
+    throttle.failed("a", now=101.0)
+    assert throttle.retry_after("a", now=102.0) == 8
+    assert throttle.retry_after("b", now=102.0) is None
+    assert throttle.retry_after("a", now=110.0) is None
+    assert FailedAuthThrottle(limit=0, window_seconds=10).retry_after("a") is None

@@ -6,6 +6,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.error_plain": ("错误：{error}：{detail}", "error: {error}: {detail}"),
     "cli.invalid_option": ("选项 {field}：{message}", "{field}: {message}"),
     "cli.migrated": ("数据库已升级到 {revision}", "database at {revision}"),
+    "cli.backup_done": (
+        "已备份到 {file}（{pages} 页，完整性检查通过）",
+        "backed up to {file} ({pages} pages, integrity ok)",
+    ),
+    "cli.restore_done": (
+        "已从 {file} 恢复（{pages} 页，完整性检查通过）",
+        "restored from {file} ({pages} pages, integrity ok)",
+    ),
+    "cli.restore_needs_yes": (
+        "恢复会替换数据库的全部内容：请先停止服务，再加 --yes 执行",
+        "a restore replaces the whole database: stop the server, then run it with --yes",
+    ),
     "cli.seeded": ("种子数据载入：{summary}", "seed loaded: {summary}"),
     "cli.user_created": ("已创建用户 {username}", "user {username} created"),
     "cli.token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),

@@ -21,6 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cors_forbidden": ("此来源不允许跨域访问", "this origin may not call the API from a browser"),
     "not_ready": ("数据库暂时无法访问", "the database does not answer"),
+    "too_many_failures": (
+        "身份验证失败次数过多，请 {seconds} 秒后再试",
+        "too many failed authentications; try again in {seconds} seconds",
+    ),
     "unauthorized": ("需要登录或令牌", "authentication required"),
     "forbidden": ("无权执行此操作", "not allowed"),
     "invalid": ("数据无效", "invalid data"),
@@ -136,6 +140,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a token needs a name (it is shown in the audit log)",
     ),
     "token_not_found": ("没有编号为 {id} 的令牌", "no token {id}"),
+    "last_superuser_token": (
+        "令牌 {id} 是最后一个有效的超级管理员令牌，不能通过接口撤销"
+        "（请先创建另一个，或在服务器上用命令行撤销）",
+        "token {id} is the last active superuser token; create another first, or revoke it with"
+        " the command line on the server",
+    ),
     # ---- catalogs -----------------------------------------------------------------------
     "edition_not_found": ("没有专业目录版本“{key}”", "no catalog edition '{key}'"),
     "edition_exists": ("专业目录版本“{key}”已存在", "edition '{key}' exists"),
@@ -206,6 +216,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "专业设置 {id} 已在办这一专业、级别和层次",
         "program {id} already runs this offering",
     ),
+    "program_exists.race": (
+        "另一项批准刚刚使这一专业、级别和层次在办",
+        "another approval made this offering active a moment ago",
+    ),
     "level_not_allowed": (
         "中职专业没有培养级别，请不要填写",
         "中职 programs have no level; leave it out",
@@ -223,6 +237,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_header": (
         "第 {row} 行表头缺少列：{missing}",
         "the header (row {row}) lacks the columns {missing}",
+    ),
+    "bad_header.duplicate": (
+        "第 {row} 行表头有重复的列：{columns}",
+        "the header (row {row}) repeats the columns {columns}",
     ),
     "too_many_rows": ("超过 {max_rows} 行", "more than {max_rows} rows"),
     "empty_file": ("文件没有表头行", "the file has no header row"),
