@@ -23,7 +23,10 @@ from app.pagination import MAX_LIMIT, decode_after, encode_cursor
 
 class ChangesQuery(BaseModel):
     since: int = Field(
-        default=0, ge=0, description="the last seq you have seen (0: from the start)"
+        default=0,
+        ge=0,
+        le=2**63 - 1,  # seq is a BIGINT on PostgreSQL: beyond it 422, not an overflow (500)
+        description="the last seq you have seen (0: from the start)",
     )
     entity: str | None = Field(
         default=None,
