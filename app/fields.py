@@ -11,7 +11,8 @@ the database sees a value, the same way on both backends:
   ``TextRuleGuard`` before any route runs.
 - **lengths** equal to the column's (``Field(max_length=…)`` on the model, next to the column).
 - **integers** within what the database stores: ids ``1 ≤ id < 2**31`` (PostgreSQL's
-  INTEGER: ``DbId``, ``IdPath``), years ``1949–2100`` in bodies (``Year``), ``1–9999`` as filters (``YearQuery``).
+  INTEGER: ``DbId``, ``IdPath``), years ``1949–2100`` in bodies (``Year``), ``1–9999`` as
+  filters (``YearQuery``).
 """
 
 import json
