@@ -4,8 +4,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.fields import Input
 
-class Decision(BaseModel):
+
+class Decision(Input):
     """The successor a bureau picks for one program of a split (or unmapped) code."""
 
     college_code: str = Field(min_length=1, max_length=20)
@@ -15,12 +17,14 @@ class Decision(BaseModel):
     new_code: str = Field(default="", max_length=8)
 
 
-class AdoptionRequest(BaseModel):
+class AdoptionRequest(Input):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_edition: str = Field(alias="from", description="key of the edition being replaced")
+    from_edition: str = Field(
+        alias="from", max_length=60, description="key of the edition being replaced"
+    )
     apply: bool = False
-    decisions: list[Decision] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list, max_length=200_000)
     keep_until: date | None = Field(
         default=None,
         description="programs of withdrawn codes stay active until this day (default: suspended)",

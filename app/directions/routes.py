@@ -9,6 +9,7 @@ from app.db import SessionDep
 from app.directions import service
 from app.directions.importer import import_directions
 from app.directions.schemas import DirectionCreate, DirectionPublic, DirectionUpdate
+from app.fields import YEAR_MAX, YEAR_MIN, IdPath, YearQuery
 from app.pagination import IdPage, Page, page_of
 from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
 
@@ -22,7 +23,7 @@ def list_directions(
     page: IdPage,
     college: str | None = None,
     status: Literal["kept", "normalised"] | None = None,
-    year: int | None = None,
+    year: YearQuery = None,
 ):
     """Recorded directions by id; `college` (code), `status`, `year` narrow them."""
     rows = service.list_directions(
@@ -44,7 +45,10 @@ def import_directions_file(
     session: SessionDep,
     upload: UploadDep,
     actor: AdminPrincipal,
-    year: Annotated[int | None, Form(description="when the file has no year column")] = None,
+    year: Annotated[
+        int | None,
+        Form(ge=YEAR_MIN, le=YEAR_MAX, description="when the file has no year column"),
+    ] = None,
 ):
     """附件3 as printed (`学校名称,原专业方向名称,规范专业名称,说明`) or the English columns;
     upsert by school and name, all or nothing."""
@@ -59,7 +63,7 @@ def import_directions_file(
 
 
 @router.get("/{direction_id}", response_model=DirectionPublic, responses={404: {}})
-def get_direction(session: SessionDep, direction_id: int):
+def get_direction(session: SessionDep, direction_id: IdPath):
     return service.to_public(session, service.get(session, direction_id))
 
 
@@ -73,12 +77,12 @@ def create_direction(session: SessionDep, data: DirectionCreate, actor: AdminPri
 
 @router.patch("/{direction_id}", response_model=DirectionPublic, responses=WRITE_DOC)
 def update_direction(
-    session: SessionDep, direction_id: int, data: DirectionUpdate, actor: AdminPrincipal
+    session: SessionDep, direction_id: IdPath, data: DirectionUpdate, actor: AdminPrincipal
 ):
     return service.to_public(session, service.update(session, direction_id, data, actor=actor))
 
 
 @router.delete("/{direction_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_DOC)
-def delete_direction(session: SessionDep, direction_id: int, actor: AdminPrincipal):
+def delete_direction(session: SessionDep, direction_id: IdPath, actor: AdminPrincipal):
     service.delete(session, direction_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,14 +2,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.fields import Input
 
-class DirectionCreate(BaseModel):
+
+class DirectionCreate(Input):
     """A direction the bureau recorded for a school: kept (``normalised_name`` omitted or equal to
     ``name``) or normalised to the catalog major ``normalised_name``."""
 
-    college: str | None = Field(default=None, description="college code")
+    college: str | None = Field(default=None, max_length=20, description="college code")
     school: str | None = Field(
-        default=None, description="the school's name, current or former (instead of `college`)"
+        default=None,
+        max_length=100,
+        description="the school's name, current or former (instead of `college`)",
     )
     name: str = Field(
         min_length=1, max_length=100, description="原专业方向名称: `<catalog major>（<direction>）`"
@@ -27,7 +31,7 @@ class DirectionCreate(BaseModel):
         return self
 
 
-class DirectionUpdate(BaseModel):
+class DirectionUpdate(Input):
     normalised_name: str | None = Field(default=None, min_length=1, max_length=100)
     reason: str | None = Field(default=None, max_length=200)
     year: int | None = Field(default=None, ge=1990, le=2100)

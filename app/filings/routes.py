@@ -84,7 +84,7 @@ def list_rounds(
 @router.get(
     "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
 )
-def get_round(round_id: int, session: SessionDep, zone: Zone) -> RoundPublic:
+def get_round(round_id: IdPath, session: SessionDep, zone: Zone) -> RoundPublic:
     """One round: its window (UTC and local), editions in force, and whether it is open now."""
     return rounds.get_round_public(session, round_id, zone=zone)
 
@@ -93,7 +93,7 @@ def get_round(round_id: int, session: SessionDep, zone: Zone) -> RoundPublic:
     "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
 )
 def update_round(
-    round_id: int, data: RoundUpdate, session: SessionDep, actor: AdminPrincipal, zone: Zone
+    round_id: IdPath, data: RoundUpdate, session: SessionDep, actor: AdminPrincipal, zone: Zone
 ) -> RoundPublic:
     """Edit the title, window (extend, shorten, reopen) or editions; audited with the reason."""
     rounds.update_round(session, round_id, data, actor=actor, zone=zone)
@@ -107,7 +107,7 @@ def update_round(
     responses=ROUND_ERRORS | {409: {"description": "round_already_closed"}},
 )
 def close_round(
-    round_id: int,
+    round_id: IdPath,
     session: SessionDep,
     actor: AdminPrincipal,
     zone: Zone,
@@ -285,7 +285,7 @@ def decide_entry(
     responses=AUTH_RESPONSES | {409: {"description": "not_under_review, referral_decided"}},
 )
 def decide_entries(
-    filing_id: int, data: BulkDecisionIn, session: SessionDep, actor: ReviewerPrincipal
+    filing_id: IdPath, data: BulkDecisionIn, session: SessionDep, actor: ReviewerPrincipal
 ) -> FilingPublic:
     """Several decisions at once, all or nothing: one refused decision refuses them all."""
     filing = review.decide_entries(session, filing_id, data, actor=actor)

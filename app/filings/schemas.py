@@ -227,18 +227,20 @@ class RoundCreate(Input):
     )
 
 
-class RoundUpdate(BaseModel):
+class RoundUpdate(Input):
     """Edit a round: its title, window (extend, shorten, reopen) and editions in force."""
 
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(default=None, max_length=200)
     opens_at: Moment | None = Field(default=None, description=MOMENT_HELP)
     closes_at: Moment | None = Field(default=None, description=MOMENT_HELP)
-    editions: list[str] | None = Field(default=None, min_length=1)
+    editions: list[Annotated[str, Field(max_length=60)]] | None = Field(
+        default=None, min_length=1, max_length=50
+    )
     reason: str | None = Field(default=None, max_length=1000, description="kept in the audit log")
 
 
-class RoundClose(BaseModel):
+class RoundClose(Input):
     reason: str | None = Field(default=None, max_length=1000, description="kept in the audit log")
 
 

@@ -330,7 +330,7 @@ def replace_specialties(
     responses={**WRITE_DOC, 422: {}},
 )
 def replace_projects(
-    session: SessionDep, publication_id: int, data: ProjectsIn, actor: AdminPrincipal
+    session: SessionDep, publication_id: IdPath, data: ProjectsIn, actor: AdminPrincipal
 ):
     """Replace a 中职 draft's 附件2 (示范专业及校企合作项目), names as printed."""
     publication = service.replace_annex(
@@ -345,7 +345,7 @@ def replace_projects(
     responses={**WRITE_DOC, 422: {}},
 )
 def replace_directions(
-    session: SessionDep, publication_id: int, data: DirectionsIn, actor: AdminPrincipal
+    session: SessionDep, publication_id: IdPath, data: DirectionsIn, actor: AdminPrincipal
 ):
     """Replace a 中职 draft's 附件3 (专业（含专业方向）名称规范备案), as printed."""
     publication = service.replace_annex(
