@@ -1,8 +1,7 @@
-from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.fields import Input
+from app.fields import Input, UtcDateTime
 
 
 class DirectionCreate(Input):
@@ -55,4 +54,4 @@ class DirectionPublic(BaseModel):
     reason: str
     year: int
     authority: str | None
-    created_at: datetime
+    created_at: UtcDateTime
