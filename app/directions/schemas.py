@@ -1,4 +1,3 @@
-
 from pydantic import BaseModel, Field, model_validator
 
 from app.fields import Input, UtcDateTime

@@ -2,6 +2,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep
+from app.fields import IdPath
 from app.pagination import IdPage, Page, encode_cursor, page_of
 from app.webhooks import service, ssrf
 from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookPublic, WebhookUpdate
@@ -37,7 +38,7 @@ def list_webhooks(session: SessionDep, actor: AdminPrincipal, page: IdPage):
 
 
 @router.get("/{webhook_id}", response_model=WebhookPublic, responses=DOC)
-def get_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
+def get_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
     return service.to_public(service.get(session, webhook_id, actor=actor))
 
 
@@ -45,7 +46,7 @@ def get_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
 def update_webhook(
     request: Request,
     session: SessionDep,
-    webhook_id: int,
+    webhook_id: IdPath,
     data: WebhookUpdate,
     actor: AdminPrincipal,
 ):
@@ -55,7 +56,7 @@ def update_webhook(
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=DOC)
-def delete_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
+def delete_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
     service.remove(session, webhook_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -63,7 +64,7 @@ def delete_webhook(session: SessionDep, webhook_id: int, actor: AdminPrincipal):
 @router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryPublic], responses=DOC)
 def list_deliveries(
     session: SessionDep,
-    webhook_id: int,
+    webhook_id: IdPath,
     actor: AdminPrincipal,
     page: IdPage,
 ):
@@ -81,6 +82,6 @@ def list_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
     responses=DOC,
 )
-def redeliver(session: SessionDep, webhook_id: int, delivery_id: str, actor: AdminPrincipal):
+def redeliver(session: SessionDep, webhook_id: IdPath, delivery_id: str, actor: AdminPrincipal):
     """The same items again under a new delivery id, sent next (enables a disabled webhook)."""
     return service.redeliver(session, webhook_id, delivery_id, actor=actor)

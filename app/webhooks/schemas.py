@@ -1,24 +1,30 @@
-from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from app.changes.recorder import ENTITIES
+from app.fields import Input, UtcDateTime
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(Input):
     url: str = Field(min_length=8, max_length=2000)
-    entities: list[str] = Field(
-        default_factory=lambda: list(ENTITIES), description="major, college, program, publication"
+    entities: list[Annotated[str, Field(max_length=20)]] = Field(
+        default_factory=lambda: list(ENTITIES),
+        max_length=20,
+        description="major, college, program, publication",
     )
     secret: str = Field(min_length=16, max_length=200, description="HMAC-SHA256 key (≥ 16 chars)")
     since: int | None = Field(
-        default=None, ge=0, description="deliver changes after this seq (default: from now on)"
+        default=None,
+        ge=0,
+        le=2**63 - 1,
+        description="deliver changes after this seq (default: from now on)",
     )
 
 
-class WebhookUpdate(BaseModel):
+class WebhookUpdate(Input):
     url: str | None = Field(default=None, min_length=8, max_length=2000)
-    entities: list[str] | None = None
+    entities: list[Annotated[str, Field(max_length=20)]] | None = Field(default=None, max_length=20)
     secret: str | None = Field(default=None, min_length=16, max_length=200)
     active: bool | None = Field(default=None, description="true re-enables a disabled webhook")
 
@@ -31,17 +37,17 @@ class WebhookPublic(BaseModel):
     disabled_reason: str | None
     cursor: int
     failures: int
-    next_attempt_at: datetime | None
+    next_attempt_at: UtcDateTime | None
     created_by: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class AttemptPublic(BaseModel):
-    at: datetime
+    at: UtcDateTime
     status_code: int | None
     error: str | None
     duration_ms: int
-    retry_at: datetime | None
+    retry_at: UtcDateTime | None
 
 
 class DeliveryPublic(BaseModel):
@@ -52,5 +58,5 @@ class DeliveryPublic(BaseModel):
     status: str
     attempts: list[AttemptPublic]
     redelivery_of: str | None
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: UtcDateTime
+    delivered_at: UtcDateTime | None

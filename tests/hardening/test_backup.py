@@ -35,9 +35,8 @@ def _counts(path) -> tuple[int, int]:
 def _writer(engine, stop: threading.Event, written: list[int]) -> None:
     """Moves programs' lengths and writes an audit row with each, one transaction each time:
     a consistent copy has as many audit rows as writes that reached it."""
-    from app.access.principal import SYSTEM
-
     from app import audit
+    from app.access.principal import SYSTEM
 
     while not stop.is_set():
         with session_scope(engine) as session:
