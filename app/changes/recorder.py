@@ -17,8 +17,8 @@ the session's ``before_commit`` hook, in the same transaction, right before COMM
 A rolled-back transaction (or savepoint) drops its items; a committed one has written them. The
 lock is taken last, when every other lock of the transaction is held, so it cannot deadlock.
 
-Any transaction that wrote (``mark_written``; ``audit.record`` calls it, so every audited write
-does) bumps the version even when it changed nothing public: the version is the ETag of every
+Any transaction that wrote (an ORM flush with changes, a DML statement through the session,
+``mark_written``; ``audit.record`` calls it) bumps the version even when it changed nothing public: the version is the ETag of every
 public answer (``app.caching``). A session that must not bump it (the webhook worker's bookkeeping)
 sets ``session.info[QUIET] = True``.
 """
@@ -67,6 +67,20 @@ def pending(session: Session) -> list[tuple[str, str, str, str | None]]:
     return list(session.info.get(PENDING, ()))
 
 
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, _context: Any, _instances: Any) -> None:
+    # A write that neither audits nor records (a script, a test factory) still moves the
+    # version, so no cached public answer outlives it.
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executing(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
 @event.listens_for(Session, "after_transaction_create")
 def _remember_savepoint(session: Session, transaction: SessionTransaction) -> None:
     if transaction.nested:
@@ -98,7 +112,9 @@ def _clear(session: Session) -> None:
 @event.listens_for(Session, "before_commit")
 def _write_changes(session: Session) -> None:
     items = session.info.get(PENDING) or []
-    if not items and (session.info.get(QUIET) or not session.info.get(WROTE)):
+    # the commit flushes after this hook: objects still unflushed are a write too
+    wrote = session.info.get(WROTE) or session.new or session.dirty or session.deleted
+    if not items and (session.info.get(QUIET) or not wrote):
         return
     conn = session.connection()
     at = now_iso()

@@ -159,3 +159,15 @@ def test_a_repeated_public_page_is_served_from_the_page_cache_until_a_write(
     assert fresh.headers["ETag"] != first.headers["ETag"]
     again = seeded_client.get(f"{API}/changes", params={"limit": 500})
     assert again.headers["ETag"] == fresh.headers["ETag"]
+
+
+def test_a_write_that_bypasses_the_services_still_changes_the_etag(client, engine):
+    """A script or a factory writes without an audit record: the flush alone moves the version,
+    so neither a 304 nor the page cache outlives it."""
+    from tests.factories import make_college
+
+    first = client.get(f"{API}/colleges")
+    make_college(engine, code="T0001", name="测试技师学院")
+    again = client.get(f"{API}/colleges", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert [c["code"] for c in again.json()["items"]] == ["T0001"]
