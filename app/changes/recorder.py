@@ -19,8 +19,8 @@ lock is taken last, when every other lock of the transaction is held, so it cann
 
 Any transaction that wrote (an ORM flush with changes, a DML statement through the session,
 ``mark_written``; ``audit.record`` calls it) bumps the version even when it changed nothing
-public: the version is the ETag of every public answer (``app.caching``). A session that must not bump it (the webhook worker's bookkeeping)
-sets ``session.info[QUIET] = True``.
+public: the version is the ETag of every public answer (``app.caching``). A session that must
+not bump it (the webhook worker's bookkeeping) sets ``session.info[QUIET] = True``.
 """
 
 from collections.abc import Callable
