@@ -1,16 +1,11 @@
 """Fixtures of the access tests: one token per role on the seeded registry.
 
-The route matrix needs a fresh seeded registry for each of its ~60 routes; seeding takes seconds,
-so on SQLite the registry is seeded once per session into a template file and each test gets a
-copy. Tests without ``seeded`` get the usual empty database.
+A test of the seeded registry starts, on SQLite, from a copy of a template seeded once per
+session (tests/conftest.py).
 """
-
-import shutil
 
 import pytest
 
-from app.db import SQLModel, make_engine
-from tests.conftest import BACKEND
 from tests.factories import make_token
 
 # Every role the route matrix walks. "admin"/"reviewer" belong to 广州市人社局 (GZ-HRSS), which
@@ -45,45 +40,3 @@ def role_headers(seeded) -> dict[str, dict[str, str]]:
             token = make_token(seeded, name=f"matrix-{role}", **spec)
             headers[role] = {"Authorization": f"Bearer {token}"}
     return headers
-
-
-def _seed(url: str) -> None:
-    from app import seed
-
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    seed.run(engine)
-    with engine.connect() as conn:  # everything into the main file, so a copy is complete
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory) -> str:
-    """A seeded SQLite registry to copy."""
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    _seed(f"sqlite:///{path}")
-    return str(path)
-
-
-@pytest.fixture
-def database_url(request, database_url, tmp_path):
-    """On SQLite, a test of the seeded registry starts from a copy of the seeded template.
-    PostgreSQL keeps the usual fresh schema, seeded (cloning a database there costs about as
-    much and forces a checkpoint on a server the other suites share)."""
-    if BACKEND == "postgresql" or "seeded" not in request.fixturenames:
-        yield database_url
-        return
-    copy = tmp_path / "seeded-copy.db"
-    shutil.copyfile(request.getfixturevalue("seeded_template"), copy)
-    yield f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def seeded(engine):
-    """The seeded registry: on SQLite the database is already a copy of the seeded template."""
-    if BACKEND == "postgresql":
-        from app import seed
-
-        seed.run(engine)
-    return engine
