@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from app.access import accounts
 from app.db import SessionDep
 from app.errors import AppError
+from app.fields import IdPath
 from app.web import csrf
 from app.web.actor import signed_in
 from app.web.session import COOKIE
@@ -111,7 +112,7 @@ def account(request: Request, session: SessionDep):
 
 
 @router.post("/account/sessions/{session_id}/revoke")
-def revoke_session(request: Request, session: SessionDep, session_id: int, _: csrf.CsrfChecked):
+def revoke_session(request: Request, session: SessionDep, session_id: IdPath, _: csrf.CsrfChecked):
     user = _current_user(request, session)
     accounts.revoke_session(session, user, session_id)
     return redirect("/account")
@@ -129,7 +130,7 @@ async def create_token(request: Request, session: SessionDep, _: csrf.CsrfChecke
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, session: SessionDep, token_id: int, _: csrf.CsrfChecked):
+def revoke_token(request: Request, session: SessionDep, token_id: IdPath, _: csrf.CsrfChecked):
     accounts.revoke_token(session, _current_user(request, session), token_id)
     return redirect("/account")
 
@@ -206,7 +207,7 @@ async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked
 
 
 @router.post("/admin/users/{user_id}/reset")
-def reset_password(request: Request, session: SessionDep, user_id: int, _: csrf.CsrfChecked):
+def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
     actor = signed_in(request, session, "admin")
     secret = accounts.reset_password(session, user_id, actor=actor)
     return _users_page(
@@ -215,7 +216,7 @@ def reset_password(request: Request, session: SessionDep, user_id: int, _: csrf.
 
 
 @router.post("/admin/users/{user_id}/active")
-async def set_active(request: Request, session: SessionDep, user_id: int, _: csrf.CsrfChecked):
+async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
     actor = signed_in(request, session, "admin")
     form = await request.form()
     accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
+from app.fields import IdPath
 from app.filings import rounds, service, views
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
@@ -135,13 +136,13 @@ def _authority_name(session: SessionDep, code: str) -> str:
 
 
 @router.get("/rounds/{round_id}")
-def show_round(round_id: int, request: Request, session: SessionDep) -> Response:
+def show_round(round_id: IdPath, request: Request, session: SessionDep) -> Response:
     return round_page(request, session, round_id)
 
 
 @router.post("/rounds/{round_id}")
 def edit_round(
-    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
@@ -164,7 +165,7 @@ def edit_round(
 
 @router.post("/rounds/{round_id}/close")
 def close_round(
-    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
     data = RoundClose(reason=text(form, "reason") or None)
@@ -176,7 +177,7 @@ def close_round(
 
 @router.post("/rounds/{round_id}/draft")
 def draft_list(
-    round_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
     shown = rounds.get_round_public(session, round_id, zone=_zone(request))
@@ -226,13 +227,13 @@ def publication_page(
 
 
 @router.get("/publications/{publication_id}")
-def show_publication(publication_id: int, request: Request, session: SessionDep) -> Response:
+def show_publication(publication_id: IdPath, request: Request, session: SessionDep) -> Response:
     return publication_page(request, session, publication_id)
 
 
 @router.post("/publications/{publication_id}/publish")
 def publish(
-    publication_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
     if text(form, "confirm") != "yes":
@@ -247,7 +248,7 @@ def publish(
 
 @router.post("/publications/{publication_id}/corrections")
 def correct(
-    publication_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
 

@@ -13,6 +13,7 @@ from app.clock import utcnow
 from app.colleges.models import College
 from app.db import SessionDep
 from app.errors import AppError
+from app.fields import IdPath
 from app.filings import editing, importer, service, views
 from app.filings.review import clean_indexes
 from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate, VersionIn
@@ -151,7 +152,7 @@ def t_notice(request: Request) -> str | None:
 
 
 @router.get("/filings/{filing_id}")
-def show_filing(filing_id: int, request: Request, session: SessionDep) -> Response:
+def show_filing(filing_id: IdPath, request: Request, session: SessionDep) -> Response:
     return filing_page(request, session, filing_id)
 
 
@@ -170,7 +171,7 @@ def entries_from(form: FormData) -> list[EntryIn]:
 
 @router.post("/filings/{filing_id}/save")
 def save_filing(
-    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
     typed = entries_from(form)
@@ -192,7 +193,7 @@ def save_filing(
 
 @router.post("/filings/{filing_id}/suggestions")
 def accept_suggestion(
-    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
     _done, error = attempt(
@@ -217,7 +218,7 @@ def accept_suggestion(
 
 @router.post("/filings/{filing_id}/submit")
 def submit_filing(
-    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
     data = VersionIn(version=number(form, "version"))
@@ -233,7 +234,7 @@ def submit_filing(
 
 @router.post("/filings/{filing_id}/withdraw")
 def withdraw_filing(
-    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "college", "admin")
     data = VersionIn(version=number(form, "version"))

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from app.colleges import service as colleges
 from app.db import SessionDep, run_read
 from app.errors import Invalid
+from app.fields import IdPath
 from app.i18n import t
 from app.pagination import decode_after, page_of
 from app.programs import listing, readmodel
@@ -158,7 +159,7 @@ async def program_list(request: Request, after: Annotated[int | None, Query()] =
 
 
 @router.get("/programs/{program_id}")
-def program_page(request: Request, session: SessionDep, program_id: int):
+def program_page(request: Request, session: SessionDep, program_id: IdPath):
     """One program and its former codes (a rename, or a new catalog edition's adoption)."""
     program = programs.program_detail(session, program_id)
     length = YEARS_CN.get(program.length_years, f"{program.length_years}年")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app import exporting
 from app.db import SessionDep
+from app.fields import IdPath
 from app.i18n import t
 from app.publications import diff as diffs
 from app.publications import stats, views
@@ -50,7 +51,7 @@ def publication_diff(
 
 
 @router.get("/publications/{publication_id}")
-def publication_page(request: Request, session: SessionDep, publication_id: int):
+def publication_page(request: Request, session: SessionDep, publication_id: IdPath):
     """One revision as the notice prints it, with its revisions and corrections."""
     publication = views.public(session, views.get_visible(session, publication_id, None))
     revisions = views.list_publications(

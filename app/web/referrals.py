@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
+from app.fields import IdPath
 from app.filings import referrals
 from app.filings.schemas import ReferralDecisionIn
 from app.web.actor import signed_in
@@ -31,14 +32,14 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
 
 
 @router.get("/referrals/{referral_id}")
-def referral_page(referral_id: int, request: Request, session: SessionDep) -> Response:
+def referral_page(referral_id: IdPath, request: Request, session: SessionDep) -> Response:
     notice = request.query_params.get("notice")
     return _page(request, session, referral_id, done=notice == "done")
 
 
 @router.post("/referrals/{referral_id}/decision")
 def decide(
-    referral_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    referral_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
 

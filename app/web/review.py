@@ -6,6 +6,7 @@ from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.errors import Invalid
+from app.fields import EntryIndex, IdPath
 from app.filings import review, rounds, service, views
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.web.actor import signed_in
@@ -50,7 +51,12 @@ def queue(
 
 @router.post("/filings/{filing_id}/entries/{index}/decision")
 def decide_one(
-    filing_id: int, index: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath,
+    index: EntryIndex,
+    request: Request,
+    session: SessionDep,
+    form: Form,
+    _: CsrfChecked,
 ) -> Response:
     actor = signed_in(request, session, "reviewer", "admin")
     reason = text(form, f"reason-{index}") or text(form, "reason") or None
@@ -64,7 +70,7 @@ def decide_one(
 
 @router.post("/filings/{filing_id}/decisions")
 def decide_many(
-    filing_id: int, request: Request, session: SessionDep, form: Form, _: CsrfChecked
+    filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     """Bulk: the ticked entries get the pressed decision; ``select=clean`` approves every
     undecided entry without findings (chosen by the review service)."""
