@@ -4,7 +4,7 @@ SQLite's backup API copies the database page by page inside read transactions: t
 consistent state (in WAL mode the server keeps reading and writing meanwhile; a write that lands
 during a step makes SQLite restart the copy from a later state). A plain ``cp`` of a live
 database can miss the WAL or tear a page. PostgreSQL has its own tools: ``pg_dump`` and
-``pg_restore`` (README, "Backups")."""
+``pg_restore`` (docs/security.md, "Backups")."""
 
 import sqlite3
 from collections.abc import Callable

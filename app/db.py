@@ -80,8 +80,8 @@ def make_read_engine(engine: Engine, settings: Settings) -> Engine:
     SQLite: ``engine`` itself; its DBAPI connections are in autocommit already (we issue BEGIN
     ourselves), so one SELECT on a raw cursor is its own consistent snapshot. PostgreSQL: a pool of
     AUTOCOMMIT connections without pre-ping to the same database: on the main engine each page
-    paid three more round trips (pre-ping, BEGIN, ROLLBACK) than its one statement (README
-    "Benchmarks", 2.). ``read_rows`` replaces a connection the server dropped.
+    paid three more round trips (pre-ping, BEGIN, ROLLBACK) than its one statement
+    (docs/benchmarks.md, 2.). ``read_rows`` replaces a connection the server dropped.
     """
     if is_sqlite(engine):
         return engine
@@ -130,7 +130,7 @@ async def run_read(app_state: Any, read: Callable[..., T], *args: Any, **kwargs:
 
     At most ``db_pool_size`` such reads run at once: more threads would only wait for a pooled
     connection or open and close overflow connections (measured under 32 concurrent clients,
-    README "Benchmarks", 2.), so the others wait in the event loop, holding no thread."""
+    docs/benchmarks.md, 2.), so the others wait in the event loop, holding no thread."""
     engine: Engine = app_state.read_engine
     if is_sqlite(engine):
         # One turn of the event loop first, so that requests that arrived earlier are answered

@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI):
         # What exists now (modules, routes, compiled statements) lives as long as the process:
         # out of the collector's way, a full collection no longer walks it (p99 of GET /programs
-        # under load, README "Benchmarks").
+        # under load, docs/benchmarks.md).
         gc.freeze()
         versions.start()
         yield

@@ -1,4 +1,4 @@
-"""What every HTTP response carries, whatever route answered it (README "Safe defaults").
+"""What every HTTP response carries, whatever route answered it (docs/security.md).
 
 One pure-ASGI middleware, outermost after Starlette's own error middleware, so that it sees every
 response — the routes', the error handlers', the body-size limit's 413 — and every exception a

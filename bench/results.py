@@ -48,7 +48,7 @@ HEADER = ["backend", "benchmark", "figure", "reference", "ratio", "target", "res
 
 
 def table(results: list[Result]) -> str:
-    """A Markdown table (pasted as is into the README)."""
+    """A Markdown table (pasted as is into docs/benchmarks.md)."""
     rows = [HEADER, *[r.cells() for r in results]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     lines = [

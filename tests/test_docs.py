@@ -3,7 +3,8 @@
 Routes are matched by their path with any parameter names (``/programs/{id}`` documents
 ``/programs/{program_id}``), as a whole path: ``/api/v1/filings/{id}`` or, in the route tables of
 README.md whose heading says so, the same path without ``/api/v1``. A failure names the missing
-setting or route and where to document it."""
+setting or route and where to document it. Every relative link of README.md and docs/ points to a
+file that exists (and, with ``#anchor``, to one of its headings)."""
 
 import importlib
 import pkgutil
@@ -22,9 +23,46 @@ API = "/api/v1"
 FRAMEWORK_PAGES = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 
+def documentation_files() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
+
+
 def documentation() -> str:
-    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
-    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+    return "\n".join(path.read_text(encoding="utf-8") for path in documentation_files())
+
+
+# [text](target) outside code spans; a target with a scheme (https:, mailto:) is not relative.
+LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|!\[[^\]]*\]\(([^)\s]+)\)")
+CODE_SPAN = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
+def anchor(heading: str) -> str:
+    """GitHub's id of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = CODE_SPAN.sub("", path.read_text(encoding="utf-8"))
+    return {anchor(m) for m in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+def relative_links(path: Path) -> list[str]:
+    text = CODE_SPAN.sub("", path.read_text(encoding="utf-8"))
+    targets = [a or b for a, b in LINK.findall(text)]
+    return [t for t in targets if not re.match(r"^[a-z][a-z0-9+.-]*:", t, re.I)]
+
+
+def broken_links(path: Path) -> list[str]:
+    broken = []
+    for target in relative_links(path):
+        file, _, fragment = target.partition("#")
+        resolved = (path.parent / file).resolve() if file else path
+        if not resolved.exists():
+            broken.append(f"{target} (no such file)")
+        elif fragment and resolved.suffix == ".md" and fragment not in anchors(resolved):
+            broken.append(f"{target} (no such heading)")
+    return broken
 
 
 def _shape(path: str) -> str:
@@ -90,9 +128,33 @@ def test_every_page_is_documented():
     missing = [f"{method} {path}" for method, path in page_routes() if not documented(path, text)]
     assert not missing, (
         "pages not documented in README.md or docs/*.md — add each, with its path written out, "
-        "to the page list of docs/web.md (or the README section of its area):\n  "
+        "to the page list of docs/web.md (or the docs/ file of its area):\n  "
         + "\n  ".join(missing)
     )
+
+
+def test_every_relative_link_points_to_a_file_that_exists():
+    broken = {
+        str(path.relative_to(ROOT)): found
+        for path in documentation_files()
+        if (found := broken_links(path))
+    }
+    assert not broken, f"broken relative links in the documentation: {broken}"
+
+
+def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path):
+    (tmp_path / "there.md").write_text("# Core measurements\n", encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "[ok](there.md) [ok](there.md#core-measurements) [web](https://example.org/x.md) "
+        "`[code](nowhere.md)` [gone](gone.md) [bad](there.md#latest) ![img](pic.png)",
+        encoding="utf-8",
+    )
+    assert broken_links(page) == [
+        "gone.md (no such file)",
+        "there.md#latest (no such heading)",
+        "pic.png (no such file)",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Throttling of failed authentication, per client address (README "Safe defaults").
+"""Throttling of failed authentication, per client address (docs/security.md).
 
 A client that sent ``auth_fail_limit`` unknown, expired or revoked tokens within
 ``auth_fail_window_seconds`` is answered ``429 too_many_failures`` with ``Retry-After`` for

@@ -149,7 +149,7 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
     if options.title and options.title != found.title:
         found.title = options.title
     if options.partial is not None:
-        # Loading the official file into the seed's extract makes it complete (README).
+        # Loading the official file into the seed's extract makes it complete (docs/imports.md).
         found.partial = options.partial
     session.add(found)
     if (found.title, found.partial) != before:

@@ -1,7 +1,7 @@
 """The read path of ``GET /api/v1/programs``: one statement compiled once per combination of
 filters, run on a raw connection of the read engine, rows serialised to JSON once.
 
-Measured by the benchmarks (README "Benchmarks", 2.): through an ORM session, statements rebuilt
+Measured by the benchmarks (docs/benchmarks.md, 2.): through an ORM session, statements rebuilt
 per request and a pydantic model per row validated twice, a page cost 4-7 ms of CPU. Here each
 filter on a college or major attribute is an ``IN (SELECT id …)`` inside the one statement (no
 lookup round trips), the SQL is compiled once per dialect and combination of filters, it runs

@@ -20,11 +20,11 @@ class Program(SQLModel, table=True):
         Index("ix_program_college_id_id", "college_id", "id"),
         Index("ix_program_major_id_id", "major_id", "id"),
         # GET /programs filters ordered by id (keyset): a rare year or status seeks here instead
-        # of scanning 150,000 rows (EXPLAIN on both backends, README "Programs").
+        # of scanning 150,000 rows (EXPLAIN on both backends, docs/api.md "Programs, deep pages").
         Index("ix_program_since_year_id", "since_year", "id"),
         Index("ix_program_status_id", "status", "id"),
         # ?category= seeks here: a category name is ~70 majors over several editions, so through
-        # (major_id, id) a page needed a sort or a semi-join per row (README "Benchmarks").
+        # (major_id, id) a page needed a sort or a semi-join per row (docs/benchmarks.md).
         Index("ix_program_category_id", "category", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
 async def list_programs(request: Request):
     """Ordered by id; `next` pages through every match exactly once (keyset, no OFFSET).
     The hottest read: the query string read in one validation, no session dependency, no
-    response-model validation, and on SQLite no threadpool hop (README "Benchmarks", 2.)."""
+    response-model validation, and on SQLite no threadpool hop (docs/benchmarks.md, 2.)."""
     query = read_query(request, ProgramPageQuery)
     state = request.app.state
     body = await run_read(

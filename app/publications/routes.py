@@ -36,7 +36,7 @@ from app.publications.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
-# A published revision's files (its permanent URLs) never change (README "Publications").
+# A published revision's files (its permanent URLs) never change (docs/publications.md).
 IMMUTABLE = "public, max-age=31536000, immutable"
 router.include_router(programs_export_router)
 

@@ -1,4 +1,4 @@
-"""Adoption at national scale (quoted in the README; not a test):
+"""Adoption at national scale (quoted in docs/adoption.md; not a test):
 ``python -m tests.adoption.measure URL``.
 
 In an EMPTY database at URL (tables are dropped and created): the seed, 2,500 colleges, a

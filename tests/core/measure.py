@@ -1,4 +1,4 @@
-"""Measurements quoted in the README (not a test): ``python -m tests.core.measure URL``.
+"""Measurements quoted in docs/benchmarks.md (not a test): ``python -m tests.core.measure URL``.
 
 Builds a 150,000-program registry (2,500 colleges, 600 majors) through the import services in an
 EMPTY database at URL (tables are dropped and created), then reports: import programs rows/s
@@ -94,7 +94,7 @@ def imports(engine) -> None:
 
 def _server_cpu(session) -> float:
     """CPU seconds of this session's PostgreSQL backend (same machine), 0 on SQLite: on a busy
-    machine wall time mostly measures the wait for a CPU, so the README quotes both."""
+    machine wall time mostly measures the wait for a CPU, so docs/benchmarks.md quotes both."""
     if session.get_bind().dialect.name != "postgresql":
         return 0.0
     pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()

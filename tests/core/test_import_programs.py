@@ -172,8 +172,8 @@ def test_seed_extract_round_trip_keeps_the_98_programs(seeded, run):
 
 
 def test_a_big_import_refreshes_the_statistics_of_the_listing_tables(seeded, run, monkeypatch):
-    """GET /programs plans its college and category lookups with these statistics (README
-    "Benchmarks": without them PostgreSQL took 90 ms instead of 3 ms a category page)."""
+    """GET /programs plans its college and category lookups with these statistics
+    (docs/benchmarks.md: without them PostgreSQL took 90 ms instead of 3 ms a category page)."""
     from app.programs import bulk
 
     monkeypatch.setattr(bulk, "ANALYZE_AFTER", 1)  # this file is small; the rule is the same

@@ -111,7 +111,7 @@ def test_a_cursor_not_issued_by_the_api_is_422(client):
 
 @pytest.mark.postgres_only
 def test_pages_survive_the_server_dropping_the_read_connections(big, app, client):
-    """The read engine has no pre-ping (README "Benchmarks", 2.): a connection the server
+    """The read engine has no pre-ping (docs/benchmarks.md, 2.): a connection the server
     closed (a restart, an idle timeout) is replaced and the page is read again, not a 500."""
     first = client.get("/api/v1/programs", params={"limit": 5}).json()
     read_engine = app.state.read_engine
@@ -130,7 +130,7 @@ def test_pages_survive_the_server_dropping_the_read_connections(big, app, client
 
 
 def test_the_query_string_is_checked_like_any_other_route(client):
-    """GET /programs reads its query string itself (README "Benchmarks", 2.): the same 422s,
+    """GET /programs reads its query string itself (docs/benchmarks.md, 2.): the same 422s,
     and the parameters still documented in the OpenAPI schema."""
     for query, field in (
         ("limit=0", "limit"),

@@ -48,7 +48,7 @@ def test_200_concurrent_identical_program_posts_give_one_201_and_199_409(
         print(f"\n200 concurrent POST /programs: {dict(statuses)} in {elapsed:.2f} s")
     assert statuses == {201: 1, 409: 199}
     assert {r.json()["error"] for r in responses if r.status_code == 409} == {"program_exists"}
-    # Under 1 s on a quiet machine (README "Safe defaults"); the bound here is the busy timeout
+    # Under 1 s on a quiet machine (docs/security.md); the bound here is the busy timeout
     # (15 s), which the old design waited out, so that a loaded CI machine does not flake.
     assert elapsed < 15, f"{elapsed:.2f} s: someone waited for a busy or pool timeout"
     with Session(seeded) as session:
