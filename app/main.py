@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from app import (
     apidocs,
     models,  # noqa: F401  (complete metadata)
+    openapi,
 )
 from app.access.routes import router as access_router
 from app.access.throttle import FailedAuthThrottle
@@ -32,12 +33,6 @@ from app.web.cycle import install_cycle_pages
 from app.web.setup import install_web
 from app.webhooks.routes import router as webhooks_router
 
-DESCRIPTION = """
-The registry of vocational college programs: catalogs, colleges, programs, filings of new majors,
-the bureau's review, and the yearly approval lists. Public data needs no token; writes need
-`Authorization: Bearer <token>` from `registry token create`.
-"""
-
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -60,7 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="Vocational program registry",
         version="1.0",
-        description=DESCRIPTION,
+        # the description is the catalog's (openapi.info), in the reader's language
         lifespan=lifespan,
         docs_url=None,  # served by app.apidocs from vendored assets, not a CDN
         redoc_url=None,
@@ -109,5 +104,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_web(app)  # pages after the API: /api/v1/... is matched first
     install_cycle_pages(app)  # the yearly cycle's pages (app/web/cycle.py)
     document_error_bodies(app)
+    openapi.install(app)  # /openapi.json in the reader's language (app/openapi.py)
 
     return app

@@ -22,7 +22,13 @@ class EntryIn(Input):
     intake: str | None = Field(default=None, max_length=20)
     level: str | None = Field(default=None, max_length=20)
     length_years: str | None = Field(
-        default=None, max_length=20, description="5, '5', '5年' or '五年'"
+        default=None,
+        max_length=20,
+        description="5, '5', '5年' or '五年'",
+        # a number is accepted as well (contract.md sends 5): the schema says so
+        json_schema_extra={
+            "anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 20}, {"type": "null"}]
+        },
     )
     kind: str | None = Field(
         default=None, max_length=12, description="新增专业 新增层次 停招后复开 改名"

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.i18n.locale import EN, ZH, get_locale
-from app.i18n.messages import cli, cycle, errors, findings, validation, web
+from app.i18n.messages import cli, cycle, errors, findings, openapi, validation, web
 
 AREAS = {
     "app/i18n/messages/findings.py": findings.MESSAGES,
@@ -19,6 +19,7 @@ AREAS = {
     "app/i18n/messages/cli.py": cli.MESSAGES,
     "app/i18n/messages/web.py": web.MESSAGES,
     "app/i18n/messages/cycle.py": cycle.MESSAGES,
+    "app/i18n/messages/openapi.py": openapi.MESSAGES,
 }
 
 
