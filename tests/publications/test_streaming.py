@@ -19,6 +19,14 @@ LEVELS = ("中级", "高级", "预备技师")
 INTAKES = ("初中起点", "高中起点", "中技起点", "高技起点", "高中、中专或中技起点")
 
 
+@pytest.fixture
+def settings(settings):
+    """The page cache off: these tests measure the export's own streaming. With it on, the warm-up
+    leaves the small export in the cache (its second serving costs nothing) and a big export is
+    copied up to the cache's per-answer bound (2 MiB) before it is given up."""
+    return settings.model_copy(update={"page_cache_mb": 0})
+
+
 def bulk_programs(engine, count: int, small: int) -> None:
     """``count`` suspended programs (so the active-offering index allows repeats), ``small`` of
     them — spread evenly, so both exports meet the same colleges and majors — first approved in
