@@ -192,3 +192,40 @@ def sign_in() -> Callable[..., None]:
         page.get_by_role("button", name="登录").click()
 
     return fill
+
+
+# ---- people with accounts (`registry user create`, as contract.md fixes it) ------------------
+
+PASSWORD = "correct horse battery"
+
+
+def registry_command(live_server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """The `registry` command on the live server's database."""
+    env = {**os.environ, "REGISTRY_DATABASE_URL": live_server.database_url}
+    return subprocess.run(
+        [REGISTRY, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def make_user(live_server) -> Callable[..., str]:
+    """A user with the password PASSWORD; its username (random unless given)."""
+
+    def create(role: str = "college", name: str | None = None, **binding: str) -> str:
+        name = name or f"{role}-{uuid.uuid4().hex[:8]}"
+        options = [f"--{k}={v}" for k, v in binding.items()]
+        done = registry_command(
+            live_server,
+            "user",
+            "create",
+            name,
+            f"--role={role}",
+            *options,
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == ""  # contract: prints nothing on stdout
+        return name
+
+    return create

@@ -2,45 +2,11 @@
 tokens and the admin's users page — users created with `registry user create` as fixed in
 contract.md (Accounts)."""
 
-import os
-import subprocess
 import uuid
 
 import httpx
-import pytest
 
-from tests.web.conftest import REGISTRY
-
-PASSWORD = "correct horse battery"
-
-
-def _registry(live_server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "REGISTRY_DATABASE_URL": live_server.database_url}
-    return subprocess.run(
-        [REGISTRY, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture
-def make_user(live_server):
-    def create(role: str = "college", **binding: str) -> str:
-        name = f"{role}-{uuid.uuid4().hex[:8]}"
-        options = [f"--{k}={v}" for k, v in binding.items()]
-        done = _registry(
-            live_server,
-            "user",
-            "create",
-            name,
-            f"--role={role}",
-            *options,
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stdout == ""  # contract: prints nothing on stdout
-        return name
-
-    return create
+from tests.web.conftest import PASSWORD, registry_command
 
 
 def test_sign_in_with_a_password_and_sign_out(page, live_server, make_user, sign_in, screenshot):
@@ -86,7 +52,9 @@ def test_a_form_post_without_its_csrf_field_is_refused(page, live_server, make_u
 
 def test_a_one_time_password_must_be_changed_first(page, live_server, sign_in):
     name = f"clerk-{uuid.uuid4().hex[:8]}"
-    done = _registry(live_server, "user", "create", name, "--role=college", "--college=4401J001")
+    done = registry_command(
+        live_server, "user", "create", name, "--role=college", "--college=4401J001"
+    )
     assert done.returncode == 0, done.stderr
     one_time = done.stdout.strip()
     assert done.stdout == one_time + "\n" and len(one_time) >= 12  # only the password

@@ -1,7 +1,8 @@
 """The whole 2025 cycle in a real browser, as four people: the city bureau's admin opens the round,
 a college uploads its spreadsheet and fixes it with the suggestions, a reviewer decides in bulk
 and refers the proposal, the province approves it as a new 8xxx code, the bureau publishes the
-list, and the public list page shows it. A screenshot of every step is kept in test-artifacts/."""
+list, and the public list page shows it. Each person has an account (`registry user create`) and
+signs in through /login. A screenshot of every step is kept in test-artifacts/."""
 
 import io
 import re
@@ -11,6 +12,7 @@ from openpyxl import Workbook
 
 from tests.conftest import BACKEND
 from tests.factories import make_token
+from tests.web.conftest import PASSWORD
 
 COLLEGE = "4401J002"  # 广州市工贸技师学院
 HEADER = ["序号", "学校", "专业", "专业类别", "专业代码", "层次", "级别", "学制", "备注"]
@@ -37,38 +39,49 @@ def _spreadsheet(path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def _person(browser, live_server, token: str):
-    """A browser of its own for one person (a separate cookie jar), signed in with a token.
-    JavaScript is off: every step of the cycle works with plain forms (POST, redirect, GET)."""
+def _person(browser, live_server, token: str | None = None):
+    """A browser of its own for one person (a separate cookie jar), with a token when given (a
+    script's way in; people sign in through /login). JavaScript is off: every step of the cycle
+    works with plain forms (POST, redirect, GET)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     context = browser.new_context(
         viewport={"width": 1280, "height": 900},
         locale="zh-CN",
         base_url=live_server.url,
-        extra_http_headers={"Authorization": f"Bearer {token}"},
+        extra_http_headers=headers,
         java_script_enabled=False,
     )
     context.set_default_timeout(20_000)
     return context, context.new_page()
 
 
-def test_the_2025_cycle_through_the_pages(browser, live_server, screenshot, tmp_path):
+def _signed_in(browser, live_server, sign_in, username: str):
+    context, page = _person(browser, live_server)
+    sign_in(page, username, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")  # contract: success leads to /
+    assert page.get_by_role("link", name=username).is_visible()  # the header names who it is
+    return context, page
+
+
+def test_the_2025_cycle_through_the_pages(
+    browser, live_server, screenshot, tmp_path, make_user, sign_in
+):
     shot = iter(range(1, 100))
 
     def snap(page, name):
         screenshot(page, f"cycle-{BACKEND}-{next(shot):02d}-{name}")
 
-    engine = live_server.engine
     people = {
-        "bureau": make_token(engine, role="admin", authority="GZ-HRSS", name="人社局 王科长"),
-        "college": make_token(engine, role="college", college=COLLEGE, name="工贸 李老师"),
-        "reviewer": make_token(engine, role="reviewer", authority="GZ-HRSS", name="专家 陈"),
-        "province": make_token(engine, role="admin", authority="GD-HRSS", name="省厅 张处长"),
+        "bureau": make_user("admin", authority="GZ-HRSS"),
+        "college": make_user("college", college=COLLEGE),
+        "reviewer": make_user("reviewer", authority="GZ-HRSS"),
+        "province": make_user("admin", authority="GD-HRSS"),
     }
     contexts = []
     try:
         pages = {}
-        for who, token in people.items():
-            context, page = _person(browser, live_server, token)
+        for who, username in people.items():
+            context, page = _signed_in(browser, live_server, sign_in, username)
             contexts.append(context)
             pages[who] = page
         anonymous = browser.new_context(locale="zh-CN", base_url=live_server.url)
