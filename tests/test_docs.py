@@ -27,8 +27,17 @@ def documentation_files() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]
 
 
+# The notes the project was given (copied into docs/, cited by the code); what they say does not
+# count as documenting this project's own settings and routes.
+GIVEN_NOTES = ("contract.md", "domain.md")
+
+
 def documentation() -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for path in documentation_files())
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in documentation_files()
+        if path.name not in GIVEN_NOTES
+    )
 
 
 # [text](target) outside code spans; a target with a scheme (https:, mailto:) is not relative.
@@ -168,3 +177,46 @@ def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path):
 )
 def test_a_path_counts_only_as_a_whole_path(text, path, expected):
     assert documented(path, text) is expected
+
+
+# `contract.md "Exports"`, `contract.md, "Access"`, `contract.md: Messages)`,
+# `contract.md (Accounts)`, `contract.md's Exports;`: a section named after the file, quoted or
+# closed by a bracket.
+CITATION = re.compile(
+    r"contract\.md(?:'s)?[,:]?\s*\(?(?:\"([^\"\n]+)\"|([A-Z\u4e00-\u9fff][\w' ]*?)[);])"
+)
+
+
+def cited_sections(text: str) -> set[str]:
+    return {quoted or bare for quoted, bare in CITATION.findall(text)}
+
+
+def contract_sections() -> set[str]:
+    headings = re.findall(r"^##+ (.+)$", (ROOT / "docs" / "contract.md").read_text("utf-8"), re.M)
+    return {re.sub(r" \(fixed[^)]*\)$", "", heading) for heading in headings}
+
+
+SELF_AND_NOTES = {"contract.md", "test_docs.py"}  # the notes themselves; this file's examples
+
+
+def test_every_cited_contract_section_exists_in_docs():
+    sections = contract_sections()
+    cited: dict[str, set[str]] = {}
+    for folder in ("app", "tests", "bench", "migrations", "docs"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in {".py", ".md", ".html"} and path.name not in SELF_AND_NOTES:
+                for section in cited_sections(path.read_text(encoding="utf-8")):
+                    cited.setdefault(section, set()).add(str(path.relative_to(ROOT)))
+    assert {"Exports", "Access", "Checking a filing", "Planners' layout"} <= cited.keys()
+    unknown = {
+        section: sorted(paths) for section, paths in cited.items() if section not in sections
+    }
+    assert not unknown, f"sections cited but not headings of docs/contract.md: {unknown}"
+
+
+def test_the_citation_check_reads_every_form_and_ignores_prose():
+    text = (
+        'contract.md "Exports"; (contract.md, "Access"): contract.md: Messages). '
+        "(contract.md (Accounts)) contract.md's Exports; contract.md sends 5): the schema"
+    )
+    assert cited_sections(text) == {"Exports", "Access", "Messages", "Accounts"}

@@ -476,7 +476,7 @@ FILINGS: dict[tuple[str, str], Row] = {
             json={"reason": "matrix"},
         ),
     ),
-    # contract.md: "Any valid token; a college token only for its own college."
+    # contract.md "Checking a filing": any valid token; a college token only for its own college.
     ("POST", "/api/v1/filings/validate"): Row(
         statuses(200, tuple(r for r in SIGNED_IN if r != "other_college")),
         lambda ctx, role: Call(
