@@ -99,7 +99,7 @@ class VersionIn(Input):
     )
 
 
-class EntryPublic(BaseModel):
+class FilingEntryPublic(BaseModel):
     index: int
     row: int | None
     major_code: str
@@ -158,7 +158,7 @@ class FilingSummary(BaseModel):
 class FilingPublic(FilingSummary):
     errors: int
     warnings: int
-    entries: list[EntryPublic]
+    entries: list[FilingEntryPublic]
     history: list[HistoryItem]
 
 

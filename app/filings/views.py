@@ -10,8 +10,8 @@ from app.catalog.models import Major
 from app.colleges.models import College
 from app.filings.models import Filing, FilingEntry, FilingEvent, Referral
 from app.filings.schemas import (
-    EntryPublic,
     FilingCounts,
+    FilingEntryPublic,
     FilingPublic,
     FilingSummary,
     FindingOut,
@@ -71,8 +71,8 @@ def summary(filing: Filing, college: College, counts: FilingCounts | None = None
     )
 
 
-def entry_public(entry: FilingEntry, referral: Referral | None) -> EntryPublic:
-    return EntryPublic(
+def entry_public(entry: FilingEntry, referral: Referral | None) -> FilingEntryPublic:
+    return FilingEntryPublic(
         index=entry.index,
         row=entry.row,
         major_code=entry.major_code,

@@ -175,7 +175,7 @@ class EntryLine(BaseModel):
     program_id: int | None = None
 
 
-class EntryPublic(BaseModel):
+class ListEntryPublic(BaseModel):
     """A numbered entry as the notice prints it: one major, one or more lines."""
 
     seq: int
@@ -223,7 +223,7 @@ class PublicationSummary(BaseModel):
 
 class PublicationPublic(PublicationSummary):
     header: list[str] = Field(description="the columns of the list's main table, as printed")
-    entries: list[EntryPublic]
+    entries: list[ListEntryPublic]
     specialties: list[SpecialtyPublic]
     projects: list[ProjectPublic] = Field(description="中职 附件2")
     directions: list[DirectionAnnexPublic] = Field(description="中职 附件3")

@@ -22,8 +22,8 @@ from app.publications.schemas import (
     AnnexLink,
     DirectionAnnexPublic,
     EntryLine,
-    EntryPublic,
     LinePublic,
+    ListEntryPublic,
     ProjectPublic,
     PublicationPublic,
     PublicationSummary,
@@ -76,14 +76,14 @@ def line_public(line: PublicationLine) -> LinePublic:
     )
 
 
-def entries(lines: list[PublicationLine], programs: dict[int, int]) -> list[EntryPublic]:
+def entries(lines: list[PublicationLine], programs: dict[int, int]) -> list[ListEntryPublic]:
     """Lines grouped into numbered entries, as printed (one major, one or more lines)."""
     result = []
     for seq, group in groupby(lines, key=lambda line: line.seq):
         members = list(group)
         first = members[0]
         result.append(
-            EntryPublic(
+            ListEntryPublic(
                 seq=seq,
                 college_code=first.college_code,
                 college=first.college,

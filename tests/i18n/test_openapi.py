@@ -117,3 +117,12 @@ def test_the_validate_example_is_the_contract_body_and_the_service_accepts_it(ap
     parsed = ValidateRequest.model_validate(example)
     assert parsed.entries[0].major_code == "0435"
     assert parsed.entries[0].length_years == "5"
+
+
+def test_every_schema_has_its_own_short_name(schemas):
+    """Two models of one name show up as ``app__filings__schemas__EntryPublic``: a client
+    generated from the OpenAPI then gets module paths for class names."""
+    names = list(schemas[ZH]["components"]["schemas"])
+    qualified = [name for name in names if name.startswith("app__")]
+    assert not qualified, f"rename one of each pair of same-named models: {qualified}"
+    assert {"FilingEntryPublic", "ListEntryPublic"} <= set(names)
