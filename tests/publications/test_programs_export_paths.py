@@ -37,6 +37,17 @@ def hostile(engine) -> None:
         conn.execute(
             text("UPDATE program SET status = 'withdrawn', length_years = 4 WHERE id % 7 = 0")
         )
+        # Values outside the vocabulary (a script wrote them): the COPY path's per-value cells
+        # do not know them, so they take the general guard-and-quote, and NULLs of the Chinese
+        # mapping (no 九年, no 'paused') an empty cell, as csv.writer writes them.
+        first = "(SELECT MIN(id) FROM program)"
+        conn.execute(
+            text(
+                "UPDATE program SET intake = '=初中,起点\"', level = '-x\r\n', length_years = 9,"
+                f" status = 'paused' WHERE id = {first}"
+            )
+        )
+        conn.execute(text(f"UPDATE program SET intake = '@初中' WHERE id = {first} + 1"))
 
 
 def whole(stream) -> bytes:
