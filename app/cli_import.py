@@ -27,7 +27,7 @@ from app.config import get_settings
 from app.db import make_engine, session_scope
 from app.errors import AppError
 from app.i18n import has, t
-from app.tabular import ImportResult
+from app.spreadsheets.reading import ImportResult
 from app.vocab import System
 
 import_app = typer.Typer(

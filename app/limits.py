@@ -1,10 +1,9 @@
 """The request body limit (REGISTRY_MAX_BODY_BYTES): a bureau's server must not read a 2 GB upload
 into memory. The spreadsheet row limit (REGISTRY_MAX_UPLOAD_ROWS) is applied where uploads are
-read: ``app.tabular.read_table(max_rows=)``, given the setting by ``UploadDep`` and the CLI."""
+read: ``app.spreadsheets.reading.read_table(max_rows=)``, given the setting by ``UploadDep``
+(app.spreadsheets.upload) and the CLI; the XLSX inflation limit is checked there too."""
 
-import io
 import json
-import zipfile
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -90,19 +89,3 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
-
-
-# An XLSX is a zip: 20 MB of upload can inflate to gigabytes (openpyxl holds the shared strings
-# in memory). Real spreadsheets of 200,000 rows stay far below this.
-MAX_XLSX_UNZIPPED_BYTES = 400 * 1024 * 1024
-
-
-def check_xlsx_expansion(data: bytes) -> None:
-    """413 ``spreadsheet_too_large`` when the XLSX would inflate past MAX_XLSX_UNZIPPED_BYTES."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return  # not a zip: openpyxl reports the damaged file
-    if inflated > MAX_XLSX_UNZIPPED_BYTES:
-        raise TooLarge(error="spreadsheet_too_large", size=inflated, limit=MAX_XLSX_UNZIPPED_BYTES)

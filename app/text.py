@@ -27,12 +27,3 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     initials = "".join(s[0] for s in syllables if s)
     keep = re.compile(r"[^a-z0-9]")
     return keep.sub("", full), keep.sub("", initials)
-
-
-def clean_cell(value: object) -> str:
-    """A spreadsheet cell as a trimmed string ('' for empty); floats like 5.0 become '5'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from app.adoption.plan import DecisionKey, Inputs, Row, key_index
 from app.catalog.codes import code_problem
 from app.i18n import Joined, t
-from app.tabular import RowErrors, read_table, require
+from app.spreadsheets.reading import RowErrors, read_table, require
 
 COLUMNS = ("college_code", "old_code", "level", "intake", "new_code")
 REQUIRED = ("college_code", "old_code", "intake")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from openpyxl import Workbook
 
 from app.adoption.schemas import AdoptionPlan, ProgramRef
-from app.exporting import Sheet, csv_text, guard, xlsx_stream
+from app.spreadsheets.writing import Sheet, csv_text, guard, xlsx_stream
 
 HEADER = (
     "college_code",

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from app import exporting
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.adoption import decisions, export, service
 from app.adoption.schemas import AdoptionPlan, AdoptionRequest
 from app.db import SessionDep
+from app.spreadsheets import writing
 
 router = APIRouter(prefix="/api/v1/catalogs", tags=["catalog"])
 
@@ -47,21 +47,21 @@ def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery 
     plan = service.preview(session, key, from_key=from_)
     return Response(
         export.plan_csv(plan, bom=bom),
-        media_type=exporting.CSV_MEDIA,
-        headers=exporting.download_headers(*export.file_name(plan, "csv")),
+        media_type=writing.CSV_MEDIA,
+        headers=writing.download_headers(*export.file_name(plan, "csv")),
     )
 
 
 @router.get(
     "/{key}/adoption.xlsx",
     response_class=Response,
-    responses={200: {"content": {exporting.XLSX_MEDIA: {}}}, 404: {}},
+    responses={200: {"content": {writing.XLSX_MEDIA: {}}}, 404: {}},
 )
 def adoption_xlsx(session: SessionDep, key: str, from_: FromQuery):
     """The plan as XLSX (codes as text cells)."""
     plan = service.preview(session, key, from_key=from_)
     return StreamingResponse(
         export.plan_xlsx(plan),
-        media_type=exporting.XLSX_MEDIA,
-        headers=exporting.download_headers(*export.file_name(plan, "xlsx")),
+        media_type=writing.XLSX_MEDIA,
+        headers=writing.download_headers(*export.file_name(plan, "xlsx")),
     )

@@ -21,7 +21,7 @@ from app.catalog.schemas import Relation
 from app.catalog.service import get_edition
 from app.errors import Invalid
 from app.i18n import Joined, t
-from app.tabular import ImportResult, Progress, RowErrors, Table, read_table, require
+from app.spreadsheets.reading import ImportResult, Progress, RowErrors, Table, read_table, require
 from app.text import normalize_name
 
 REQUIRED = ("old_code", "new_code", "relation")

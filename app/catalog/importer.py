@@ -20,7 +20,7 @@ from app.changes import snapshots
 from app.db import table_of
 from app.errors import Invalid
 from app.i18n import Joined, t
-from app.tabular import ImportResult, Progress, RowErrors, read_table, require
+from app.spreadsheets.reading import ImportResult, Progress, RowErrors, read_table, require
 from app.text import normalize_name, pinyin_keys
 from app.vocab import Level
 

@@ -21,7 +21,8 @@ from app.catalog.search import offset_of, search_json
 from app.db import SessionDep
 from app.fields import FormProvince, FormTitle
 from app.pagination import MAX_LIMIT, CodePage, IdPage, Page, page_of
-from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+from app.spreadsheets.reading import ImportResult
+from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 from app.vocab import System
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])

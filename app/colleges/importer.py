@@ -19,7 +19,7 @@ from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
 from app.db import table_of
 from app.i18n import Joined, t
-from app.tabular import ImportResult, Progress, RowErrors, read_table, require
+from app.spreadsheets.reading import ImportResult, Progress, RowErrors, read_table, require
 from app.vocab import CollegeType, type_from_name
 
 COLUMNS = ("code", "name", "type", "ownership", "province", "city")

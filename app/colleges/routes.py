@@ -8,7 +8,8 @@ from app.colleges.importer import import_colleges
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate
 from app.db import SessionDep
 from app.pagination import CodePage, Page, page_of
-from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+from app.spreadsheets.reading import ImportResult
+from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 
 router = APIRouter(prefix="/api/v1/colleges", tags=["colleges"])
 

@@ -14,7 +14,7 @@ from app.colleges.models import College
 from app.directions.models import MajorDirection
 from app.directions.service import Problem, _existing, find_college, plan
 from app.i18n import t
-from app.tabular import ImportResult, RowErrors, read_table
+from app.spreadsheets.reading import ImportResult, RowErrors, read_table
 
 ALIASES = {
     "学校名称": "school",

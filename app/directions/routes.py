@@ -11,7 +11,8 @@ from app.directions.importer import import_directions
 from app.directions.schemas import DirectionCreate, DirectionPublic, DirectionUpdate
 from app.fields import YEAR_MAX, YEAR_MIN, IdPath, YearQuery
 from app.pagination import IdPage, Page, page_of
-from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+from app.spreadsheets.reading import ImportResult
+from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 
 router = APIRouter(prefix="/api/v1/directions", tags=["directions"])
 WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}}

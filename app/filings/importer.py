@@ -14,7 +14,7 @@ from app.errors import Invalid, NotFound
 from app.filings.models import Filing
 from app.filings.schemas import EntryIn, FilingCreate
 from app.filings.service import create_filing
-from app.tabular import read_table
+from app.spreadsheets.reading import read_table
 from app.text import normalize_name
 
 COLUMNS = ("序号", "学校", "专业", "专业类别", "专业代码", "层次", "级别", "学制", "备注")

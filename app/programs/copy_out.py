@@ -15,7 +15,7 @@ from sqlalchemy import Integer, Select, Text, case, cast, func, literal, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from app import exporting
+from app.spreadsheets import writing
 
 QUOTE = b"\x1e"  # ASCII record separator: a one-byte COPY quote no name contains
 # Python's csv.writer (QUOTE_MINIMAL, lineterminator CRLF) quotes a cell holding one of these.
@@ -58,7 +58,7 @@ def known_cell(column: Any, texts: Mapping[Any, str], fallback: Any) -> ColumnEl
     quoted) written here once, so the database only compares per row — a pattern match per
     cell per row made the export 2.6× ``psql \\copy``. Any other value is ``fallback`` (the
     same cell through ``csv_cell``), so the bytes never depend on the list being complete."""
-    whens = {value: literal(csv_text(exporting.guard(text))) for value, text in texts.items()}
+    whens = {value: literal(csv_text(writing.guard(text))) for value, text in texts.items()}
     return case(whens, value=column, else_=csv_cell(fallback))
 
 
@@ -88,14 +88,14 @@ def csv_chunks(
             return
         sql, params = compiled(conn, query)
         copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x1e')"
-        buffer = bytearray(exporting.csv_text(header, [], bom=bom))
+        buffer = bytearray(writing.csv_text(header, [], bom=bom))
         dbapi: Any = conn.connection.dbapi_connection
         # psycopg binds the parameters client-side for COPY; leaving early (the client went
         # away) cancels the COPY on the server.
         with dbapi.cursor() as cursor, cursor.copy(copy_sql, params) as copy:
             for data in copy:
                 buffer += data
-                if len(buffer) >= exporting.CHUNK_BYTES:
+                if len(buffer) >= writing.CHUNK_BYTES:
                     yield bytes(buffer.replace(QUOTE, b""))
                     buffer.clear()
         if buffer:

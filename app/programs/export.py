@@ -4,7 +4,7 @@ The generator opens its own connection (the request's session is gone once the r
 On PostgreSQL the CSV is ``COPY (SELECT …) TO STDOUT``: the server formats every line, formula
 guard and CRLF included (``copy_out.py``). Elsewhere (SQLite, and the XLSX) rows are read through
 the driver's cursor in batches of plain tuples and written by ``csv.writer``; the guard runs in SQL
-(``exporting.guarded_column``) or once per college/major. Memory stays flat at 600,000 rows."""
+(``writing.guarded_column``) or once per college/major. Memory stays flat at 600,000 rows."""
 
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -16,15 +16,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from app import exporting
 from app.catalog.models import Category, Major
 from app.changes.feed import SEQ_HEADER, last_seq
 from app.colleges.models import College
-from app.exporting import guard
 from app.programs import copy_out
 from app.programs.models import Program
 from app.programs.readmodel import conditions
 from app.programs.schemas import Layout, ProgramFilters
+from app.spreadsheets import writing
+from app.spreadsheets.writing import guard
 from app.vocab import YEARS_CN, Intake, Level, ProgramStatus
 
 HEADER = (
@@ -68,10 +68,10 @@ def _own_columns(layout: Layout) -> tuple[Any, ...]:
         status = _mapped(Program.status, STATUS_ZH, "status")
     else:
         years = col(Program.length_years)
-        status = exporting.guarded_column(Program.status, "status")
+        status = writing.guarded_column(Program.status, "status")
     return (
-        exporting.guarded_column(Program.intake, "intake"),
-        exporting.guarded_column(Program.level, "level"),
+        writing.guarded_column(Program.intake, "intake"),
+        writing.guarded_column(Program.level, "level"),
         years,
         status,
         Program.since_year,
@@ -189,8 +189,8 @@ def copy_query(filters: ProgramFilters, layout: Layout) -> Select:
             col(College.id).label("id"),
             copy_out.csv_cells(
                 [
-                    exporting.guarded_column(College.code, "code"),
-                    exporting.guarded_column(College.name, "name"),
+                    writing.guarded_column(College.code, "code"),
+                    writing.guarded_column(College.name, "name"),
                 ]
             ).label("csv"),
         )
@@ -202,9 +202,9 @@ def copy_query(filters: ProgramFilters, layout: Layout) -> Select:
             col(Major.id).label("id"),
             copy_out.csv_cells(
                 [
-                    exporting.guarded_column(Major.code, "code"),
-                    exporting.guarded_column(Major.name, "name"),
-                    exporting.guarded_column(Category.name, "category"),
+                    writing.guarded_column(Major.code, "code"),
+                    writing.guarded_column(Major.name, "name"),
+                    writing.guarded_column(Category.name, "category"),
                 ]
             ).label("csv"),
         )
@@ -239,30 +239,30 @@ def python_csv_stream(
     engine: Engine, filters: ProgramFilters, *, bom: bool = True, layout: Layout = Layout.en
 ) -> Iterator[bytes]:
     """The csv.writer path on any backend (tests compare it with the COPY path byte for byte)."""
-    return exporting.csv_chunks(header_of(layout), row_batches(engine, filters, layout), bom=bom)
+    return writing.csv_chunks(header_of(layout), row_batches(engine, filters, layout), bom=bom)
 
 
 def xlsx_stream(
     engine: Engine, filters: ProgramFilters, layout: Layout = Layout.en
 ) -> Iterator[bytes]:
     """Sheet ``programs`` (``专业设置`` in the planners' layout): the CSV's rows, codes as text
-    cells, through xlsxwriter (exporting.FastSheet: ≥ 15,000 rows/s, flat memory)."""
+    cells, through xlsxwriter (writing.FastSheet: ≥ 15,000 rows/s, flat memory)."""
     header = header_of(layout)
 
     def fill(book: Any) -> None:
         name = FILENAME if layout is Layout.zh else "programs"
-        sheet = exporting.FastSheet(book, name, text_columns=(0, 2))
+        sheet = writing.FastSheet(book, name, text_columns=(0, 2))
         sheet.widths(WIDTHS)
         sheet.sheet.freeze_panes(1, 0)
         sheet.append(header)
         for batch in row_batches(engine, filters, layout):
             sheet.extend(batch)
 
-    return exporting.fast_xlsx_stream(fill)
+    return writing.fast_xlsx_stream(fill)
 
 
 def _response(request: Request, body: Iterator[bytes], media: str, ext: str) -> StreamingResponse:
-    headers = exporting.download_headers(f"{FILENAME}.{ext}", f"programs.{ext}")
+    headers = writing.download_headers(f"{FILENAME}.{ext}", f"programs.{ext}")
     # Read before the export's own query: every change up to this seq is in the file, so a copy
     # made from it follows GET /changes?since=<this> (docs/changes.md).
     headers[SEQ_HEADER] = str(last_seq(request.app.state.read_engine))
@@ -279,15 +279,15 @@ def programs_csv(
 ):
     """Every program matching the filters of `GET /programs`, as CSV (contract.md: Exports)."""
     body = csv_stream(request.app.state.engine, filters, bom=bom, layout=layout)
-    return _response(request, body, exporting.CSV_MEDIA, "csv")
+    return _response(request, body, writing.CSV_MEDIA, "csv")
 
 
 @router.get(
     "/programs.xlsx",
     response_class=StreamingResponse,
-    responses={200: {"content": {exporting.XLSX_MEDIA: {}}, "description": "programs.xlsx"}},
+    responses={200: {"content": {writing.XLSX_MEDIA: {}}, "description": "programs.xlsx"}},
 )
 def programs_xlsx(request: Request, filters: FiltersDep, layout: LayoutQuery = Layout.en):
     """The same rows as `programs.csv`, as XLSX with codes stored as text."""
     body = xlsx_stream(request.app.state.engine, filters, layout)
-    return _response(request, body, exporting.XLSX_MEDIA, "xlsx")
+    return _response(request, body, writing.XLSX_MEDIA, "xlsx")

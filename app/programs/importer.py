@@ -24,7 +24,7 @@ from app.programs.bulk import insert_programs, refresh_statistics, update_progra
 from app.programs.export import HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
-from app.tabular import ImportResult, Progress, RowErrors, gc_paused, read_table
+from app.spreadsheets.reading import ImportResult, Progress, RowErrors, gc_paused, read_table
 from app.vocab import (
     CN_YEARS,
     CollegeType,

@@ -17,7 +17,7 @@ from app.catalog.models import CatalogEdition, Major
 from app.colleges.models import College
 from app.db import table_of
 from app.i18n import t
-from app.tabular import RowErrors
+from app.spreadsheets.reading import RowErrors
 from app.text import normalize_name
 
 CHUNK = 500

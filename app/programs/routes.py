@@ -14,7 +14,8 @@ from app.programs.schemas import (
     ProgramUpdate,
 )
 from app.queryparams import openapi, read_query
-from app.tabular import IMPORT_RESPONSES, ImportResult, UploadDep
+from app.spreadsheets.reading import ImportResult
+from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 
 router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
 

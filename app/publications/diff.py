@@ -17,7 +17,6 @@ from openpyxl import Workbook
 from pydantic import BaseModel, Field, PrivateAttr
 from sqlmodel import Session
 
-from app import exporting
 from app.access.principal import Principal
 from app.errors import Invalid, NotFound
 from app.publications import views
@@ -25,6 +24,7 @@ from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_o
 from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import LinePublic
 from app.publications.service import lines_of
+from app.spreadsheets import writing
 
 # The technician layout's (unchanged): kept for callers that name them.
 COMPARED = dict(TECHNICIAN.compared)
@@ -259,16 +259,16 @@ def header(result: DiffResult) -> tuple[str, ...]:
 def xlsx(result: DiffResult) -> Iterator[bytes]:
     """The diff table as XLSX (专业代码 as a text cell), formula-guarded like the CSV."""
     layout = layout_of(result.layout)
-    table = [[exporting.guard(cell) for cell in row] for row in rows(result)]
+    table = [[writing.guard(cell) for cell in row] for row in rows(result)]
     codes = tuple(i + 1 for i in layout.lines.text_columns)
 
     def fill(book: Workbook) -> None:
         name = "对照" if result.kind == "years" else "对比"
-        sheet = exporting.Sheet(book.create_sheet(name), text_columns=codes)
+        sheet = writing.Sheet(book.create_sheet(name), text_columns=codes)
         sheet.append(header(result))
         sheet.extend(table)
 
-    return exporting.xlsx_stream(fill)
+    return writing.xlsx_stream(fill)
 
 
 def _year_rows(result: DiffResult, layout: Layout) -> Iterator[tuple[Any, ...]]:

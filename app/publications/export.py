@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from app import exporting
 from app.publications.layouts import Annex, Layout, Table
 from app.publications.models import Publication, PublicationLine
+from app.spreadsheets import writing
 
 
 def table_csv(table: Table, rows: Sequence[Any], *, bom: bool = True) -> bytes:
-    return exporting.csv_text(table.header, (table.cells(row) for row in rows), bom=bom)
+    return writing.csv_text(table.header, (table.cells(row) for row in rows), bom=bom)
 
 
 def lines_csv(layout: Layout, lines: Sequence[PublicationLine], *, bom: bool = True) -> bytes:
@@ -53,17 +53,17 @@ def _sheet(
 ) -> None:
     """One sheet: the notice's title and 文号/date over the table, header frozen, each column
     as wide as its widest cell (lists are a few hundred lines)."""
-    body = [[exporting.guard(c) for c in table.cells(row)] for row in rows]
+    body = [[writing.guard(c) for c in table.cells(row)] for row in rows]
     widths = [
         min(MAX_WIDTH, 2 + max(_width(v) for v in column))
         for column in zip(table.header, *body, strict=False)
     ]
     bold = {"bold": True, "align": "center"}
-    sheet = exporting.FastSheet(book, name, text_columns=table.text_columns)
+    sheet = writing.FastSheet(book, name, text_columns=table.text_columns)
     sheet.widths(widths)
     width = len(table.header)
-    sheet.merged_title(exporting.guard(title), width, book.add_format({**bold, "font_size": 14}))
-    meta = exporting.guard(notice_line(publication))
+    sheet.merged_title(writing.guard(title), width, book.add_format({**bold, "font_size": 14}))
+    meta = writing.guard(notice_line(publication))
     sheet.merged_title(meta, width, book.add_format({"align": "center"}))
     sheet.append(table.header, book.add_format({**bold, "border": 1}))
     sheet.sheet.freeze_panes(HEADER_ROWS, 0)
@@ -94,7 +94,7 @@ def lines_xlsx(
             title = f"{publication.title}（{annex.sheet}：{annex.title}）"
             _sheet(book, publication, annex.sheet, title, annex.table, annexes.get(annex.key, []))
 
-    return b"".join(exporting.fast_xlsx_stream(fill))
+    return b"".join(writing.fast_xlsx_stream(fill))
 
 
 def annex_xlsx(publication: Publication, annex: Annex, rows: Sequence[Any]) -> bytes:
@@ -104,7 +104,7 @@ def annex_xlsx(publication: Publication, annex: Annex, rows: Sequence[Any]) -> b
         _reproducible(book, publication)
         _sheet(book, publication, annex.sheet, title, annex.table, rows)
 
-    return b"".join(exporting.fast_xlsx_stream(fill))
+    return b"".join(writing.fast_xlsx_stream(fill))
 
 
 def file_names(publication: Publication, ext: str, annex: Annex | None = None) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import RedirectResponse
 
-from app import exporting
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
@@ -34,6 +33,7 @@ from app.publications.schemas import (
     PublishResult,
     SpecialtiesIn,
 )
+from app.spreadsheets import writing
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
 # A published revision's files (its permanent URLs) never change (docs/publications.md).
@@ -46,7 +46,7 @@ CSV_DOC: dict[int | str, dict] = {
     200: {"content": {"text/csv": {}}, "description": "CSV (UTF-8 with BOM, CRLF)"}
 }
 XLSX_DOC: dict[int | str, dict] = {
-    200: {"content": {exporting.XLSX_MEDIA: {}}, "description": "XLSX, codes as text"}
+    200: {"content": {writing.XLSX_MEDIA: {}}, "description": "XLSX, codes as text"}
 }
 WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}}
 
@@ -59,7 +59,7 @@ def _headers(
     (the default ``.csv`` download: same value there). A published revision's files never
     change: they say so (``immutable``), with an ETag of their bytes and the publication time."""
     digest = sha256(body).hexdigest()
-    headers = exporting.download_headers(*names, **{"X-Checksum-SHA256": digest})
+    headers = writing.download_headers(*names, **{"X-Checksum-SHA256": digest})
     if published is not None and published.status == "published":
         headers["ETag"] = f'"{digest}"'
         headers["Cache-Control"] = IMMUTABLE
@@ -70,12 +70,12 @@ def _headers(
 
 def _csv(body: bytes, names: tuple[str, str], published: Publication | None = None) -> Response:
     headers = _headers(names, body, published)
-    return Response(body, media_type=exporting.CSV_MEDIA, headers=headers)
+    return Response(body, media_type=writing.CSV_MEDIA, headers=headers)
 
 
 def _xlsx(body: bytes, names: tuple[str, str], published: Publication | None = None) -> Response:
     headers = _headers(names, body, published)
-    return Response(body, media_type=exporting.XLSX_MEDIA, headers=headers)
+    return Response(body, media_type=writing.XLSX_MEDIA, headers=headers)
 
 
 # --- literal paths first -------------------------------------------------------------------
@@ -104,7 +104,7 @@ def diff_publications(
 
 
 def diff_csv_response(result: diffs.DiffResult, bom: bool) -> Response:
-    body = exporting.csv_text(diffs.header(result), diffs.rows(result), bom=bom)
+    body = writing.csv_text(diffs.header(result), diffs.rows(result), bom=bom)
     return _csv(body, diffs.file_names(result, "csv"))
 
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app import exporting
 from app.db import SessionDep
 from app.fields import IdPath
 from app.i18n import t
 from app.publications import diff as diffs
 from app.publications import stats, views
+from app.spreadsheets import writing
 from app.vocab import System
 from app.web.charts import bar_chart
 from app.web.templating import redirect, render
@@ -115,7 +115,7 @@ def statistics_csv(
     ]
     rows += [(t("web.stats.by_college"), f"{c.code} {c.name}", c.count) for c in figures.by_college]
     header = (t("web.stats.grouping"), t("web.stats.value"), t("web.stats.count"))
-    body = exporting.csv_text(header, rows, bom=bom)
+    body = writing.csv_text(header, rows, bom=bom)
     name = f"statistics-{year}.csv" if year else "statistics.csv"
     return Response(
         body,

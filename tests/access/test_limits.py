@@ -115,10 +115,10 @@ def test_spreadsheet_with_more_rows_than_allowed_gets_413_too_many_rows(
 def test_xlsx_that_inflates_past_the_limit_gets_413_before_openpyxl_reads_it(
     seeded_client, role_headers, monkeypatch
 ):
-    from app import limits
+    from app.spreadsheets import reading
 
     data = _xlsx([["code", "name", "category"], ["0127", "机电一体化技术", "机械类" * 2000]])
-    monkeypatch.setattr(limits, "MAX_XLSX_UNZIPPED_BYTES", len(data) * 2)
+    monkeypatch.setattr(reading, "MAX_XLSX_UNZIPPED_BYTES", len(data) * 2)
     response = seeded_client.post(
         "/api/v1/catalogs/technician-2022/import",
         headers=role_headers["superuser"],

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from app import exporting
+from app.spreadsheets import writing
 
 API = "/api/v1"
 CSV_FIELDS = (
@@ -50,7 +50,7 @@ def programs_csv(programs: dict[str, dict]) -> bytes:
         tuple("" if p[f] is None else p[f] for f in CSV_FIELDS)
         for p in sorted(programs.values(), key=lambda p: p["id"])
     ]
-    return exporting.csv_text(CSV_FIELDS, rows)
+    return writing.csv_text(CSV_FIELDS, rows)
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

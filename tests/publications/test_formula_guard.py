@@ -11,8 +11,8 @@ from app.authorities.models import Authority
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.db import session_scope
-from app.exporting import guard
 from app.programs.models import Program
+from app.spreadsheets.writing import guard
 from tests.factories import make_college
 from tests.publications.conftest import API, line
 
@@ -87,7 +87,7 @@ def test_programs_csv_prefixes_formula_cells(seeded_client, hostile):
 
 
 def test_programs_csv_prefixes_formula_cells_of_the_program_itself(seeded_client, hostile):
-    # intake, level and status are guarded in SQL (exporting.guarded_column), not in Python.
+    # intake, level and status are guarded in SQL (writing.guarded_column), not in Python.
     with session_scope(hostile) as session:
         college_id = session.exec(select(College.id).where(College.code == "4401J099")).one()
         major_id = session.exec(select(Major.id).where(Major.code == "1599")).one()

@@ -1,25 +1,28 @@
-"""Reading the spreadsheets users already have: CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX."""
+"""Reading the spreadsheets users already have: CSV (UTF-8, UTF-8 with BOM, GBK) or XLSX, into
+rows keyed by header; the row errors and the result of an import."""
 
 import csv
 import gc
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
 
-from fastapi import Depends, File, Request, UploadFile
 from openpyxl import load_workbook
 from pydantic import BaseModel
 
-from app import limits
 from app.errors import Invalid, TooLarge
 from app.i18n import Joined, t
-from app.text import clean_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # app.exporting.guard writes a ' before these
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP): the
+# exports write a ' before them (app.spreadsheets.writing.guard), ``unguard`` takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _GUARDED = frozenset(FORMULA_STARTS)
+# An XLSX is a zip: 20 MB of upload can inflate to gigabytes (openpyxl holds the shared strings
+# in memory). Real spreadsheets of 200,000 rows stay far below this.
+MAX_XLSX_UNZIPPED_BYTES = 400 * 1024 * 1024
 
 # progress(phase, done, total): the CLI draws it as a progress bar; services call it now and then.
 Progress = Callable[[str, int, int], None]
@@ -59,8 +62,28 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     raise Invalid(error="bad_encoding")
 
 
+def check_xlsx_expansion(data: bytes) -> None:
+    """413 ``spreadsheet_too_large`` when the XLSX would inflate past MAX_XLSX_UNZIPPED_BYTES."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not a zip: openpyxl reports the damaged file
+    if inflated > MAX_XLSX_UNZIPPED_BYTES:
+        raise TooLarge(error="spreadsheet_too_large", size=inflated, limit=MAX_XLSX_UNZIPPED_BYTES)
+
+
+def clean_cell(value: object) -> str:
+    """A spreadsheet cell as a trimmed string ('' for empty); floats like 5.0 become '5'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    limits.check_xlsx_expansion(data)
+    check_xlsx_expansion(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -238,36 +261,6 @@ def require(errors: RowErrors, row: int, cells: dict[str, str], *columns: str) -
             errors.add(row, column, "entry.missing_field", t("entry.missing_field", field=column))
             ok = False
     return ok
-
-
-# --- Uploads: the file of a multipart import request, within the configured limits. ---
-
-
-@dataclass
-class Upload:
-    data: bytes
-    filename: str
-    max_rows: int
-
-
-def uploaded_file(
-    request: Request,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM or GBK) or XLSX")],
-) -> Upload:
-    settings = request.app.state.settings
-    data = file.file.read(settings.max_body_bytes + 1)
-    if len(data) > settings.max_body_bytes:
-        raise TooLarge(error="file_too_large", limit=settings.max_body_bytes)
-    return Upload(data=data, filename=file.filename or "", max_rows=settings.max_upload_rows)
-
-
-UploadDep = Annotated[Upload, Depends(uploaded_file)]
-
-# Responses every import route documents besides 401/403.
-IMPORT_RESPONSES: dict[int | str, dict] = {
-    413: {"description": "The file is larger than REGISTRY_MAX_BODY_BYTES or has too many rows"},
-    422: {"description": "Rows with errors (each names its row and column); nothing written"},
-}
 
 
 @contextmanager

@@ -17,10 +17,10 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.spreadsheets.reading import FORMULA_STARTS
+
 BOM = "\ufeff"
 CHUNK_BYTES = 64 * 1024
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MEDIA = "text/csv; charset=utf-8"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
