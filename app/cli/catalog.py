@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from app.cli_import import _print_errors, _say, cli_actor
+from app.cli.common import cli_actor, engine, print_errors, say
 from app.config import get_settings
-from app.db import make_engine, session_scope
+from app.db import session_scope
 from app.errors import AppError
 from app.i18n import t
 
@@ -78,10 +78,10 @@ def adopt_cmd(
     from app.adoption import service
 
     settings = get_settings()
-    engine = make_engine(settings.database_url, settings)
+    database = engine()
     refused: AppError | None = None
     try:
-        with session_scope(engine) as session:
+        with session_scope(database) as session:
             rows = (
                 decision_rows.from_file(
                     decisions.read_bytes(),
@@ -111,18 +111,18 @@ def adopt_cmd(
                     ),
                 )
     except AppError as exc:
-        _print_errors(exc)
+        print_errors(exc)
         raise typer.Exit(1) from exc
     finally:
-        engine.dispose()
+        database.dispose()
     for line in plan_lines(plan):
         print(line)
     if refused is not None:
-        _say(t("cli.adopt.refused", message=refused.detail["message"]))
+        say(t("cli.adopt.refused", message=refused.detail["message"]))
     elif plan.applied:
-        _say(t("cli.adopt.applied", old=from_, new=new, day=plan.superseded_on))
+        say(t("cli.adopt.applied", old=from_, new=new, day=plan.superseded_on))
     elif apply:
-        _say(t("cli.adopt.nothing"))
+        say(t("cli.adopt.nothing"))
     print(plan.summary_line())
     if refused is not None:
         raise typer.Exit(1)

@@ -5,8 +5,9 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import engine
 from app.config import get_settings
-from app.db import make_engine, session_scope
+from app.db import session_scope
 from app.errors import AppError, NotFound
 from app.i18n import t
 
@@ -36,8 +37,7 @@ def _notices(role: str, college: str | None, authority: str | None):
     from app.notices import notices_for
 
     settings = get_settings()
-    engine = make_engine(settings.database_url, settings)
-    with session_scope(engine) as session:
+    with session_scope(engine()) as session:
         actor = _principal(session, role, college, authority)
         return notices_for(session, actor, zone=settings.zone)
 

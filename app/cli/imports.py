@@ -1,10 +1,10 @@
-"""``registry import catalog|colleges|programs``: the import services from the command line.
+"""``registry import catalog|colleges|programs|crosswalk|directions``: the import services from
+the command line.
 
 Each import is one transaction (all or nothing); errors are printed one per line, naming the
 row and the column, and nothing is written. A progress bar is drawn on stderr on a terminal.
 """
 
-import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,9 +21,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from app.access.principal import Principal
+from app.cli.common import cli_actor, engine, err, print_errors
 from app.config import get_settings
-from app.db import make_engine, session_scope
+from app.db import session_scope
 from app.errors import AppError
 from app.i18n import has, t
 from app.spreadsheets.reading import ImportResult
@@ -33,7 +32,6 @@ from app.vocab import System
 import_app = typer.Typer(
     help="Load catalogs, colleges or programs from CSV/XLSX.", no_args_is_help=True
 )
-err = Console(stderr=True)
 SUMMARY_FIELDS = {"rows", "inserted", "updated", "unchanged"}
 
 FileArg = Annotated[
@@ -42,11 +40,6 @@ FileArg = Annotated[
         exists=True, dir_okay=False, readable=True, help="CSV (UTF-8, BOM or GBK) or XLSX"
     ),
 ]
-
-
-def cli_actor() -> Principal:
-    """Imports from the command line are audited as the local user, with SYSTEM's role."""
-    return Principal(name=f"cli:{getpass.getuser()}", role="admin")
 
 
 @contextmanager
@@ -73,44 +66,13 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
         yield update
 
 
-def _say(text: str) -> None:
-    """One line on stderr, never wrapped (scripts read these lines), no markup."""
-    err.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-def _print_errors(exc: AppError) -> None:
-    detail = exc.detail
-    if isinstance(detail, dict) and "errors" in detail:
-        for e in detail["errors"]:
-            _say(_row_error(e))
-        shown = len(detail["errors"])
-        if detail["error_count"] > shown:
-            _say(t("cli.import.more_errors", count=detail["error_count"] - shown))
-        _say(t("cli.import.rejected", count=detail["error_count"]))
-    else:
-        _say(t("cli.error_plain", error=exc.error, detail=detail))
-
-
-def _row_error(e: dict) -> str:
-    suggestion = e.get("suggestion")
-    hint = t("cli.import.suggestion", suggestion=suggestion) if suggestion else ""
-    value = e.get("value")
-    shown = t("cli.import.value", value=value) if value not in (None, "") else ""
-    fields = {k: e[k] for k in ("row", "column", "code", "message")}
-    return t("cli.import.row_error", **fields, value=shown, hint=hint)
-
-
 def _run(work: Callable) -> None:
     """Runs ``work(session, progress)`` in one unit of work and prints its summary."""
-    settings = get_settings()
     try:
-        with (
-            _progress() as progress,
-            session_scope(make_engine(settings.database_url, settings)) as session,
-        ):
+        with _progress() as progress, session_scope(engine()) as session:
             result: ImportResult = work(session, progress)
     except AppError as exc:
-        _print_errors(exc)
+        print_errors(exc)
         raise typer.Exit(1) from exc
     print(t("cli.import.summary", **result.model_dump(include=SUMMARY_FIELDS)))
 
