@@ -16,10 +16,10 @@ from app.access.policy import governed_authorities
 from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.colleges.models import College
+from app.filings import presenters as filing_presenters
 from app.filings import referrals as referral_service
 from app.filings import rounds as round_service
 from app.filings import service as filings
-from app.filings import views as filing_views
 from app.filings.context import college_chain
 from app.filings.models import Filing, FilingRound
 from app.publications.models import Publication
@@ -70,7 +70,7 @@ def _college(session: Session, actor: Principal, zone: ZoneInfo) -> list[Notice]
     assert college is not None
     out = _open_rounds(session, college, zone)
     rows = filings.list_filings(session, actor=actor, limit=LIMIT)
-    for summary in filing_views.summaries(session, rows[:LIMIT]):
+    for summary in filing_presenters.summaries(session, rows[:LIMIT]):
         params = summary.counts.model_dump() | {"id": summary.id, "year": summary.year}
         link = f"/filings/{summary.id}"
         if summary.status == "draft":
@@ -96,7 +96,7 @@ def _to_review(session: Session, actor: Principal) -> list[Notice]:
             f"/filings/{s.id}",
             {"id": s.id, "college": s.college_name, "undecided": s.counts.undecided},
         )
-        for s in filing_views.summaries(session, rows[:LIMIT])
+        for s in filing_presenters.summaries(session, rows[:LIMIT])
         if s.counts.undecided
     ]
 

@@ -16,7 +16,7 @@ from app.access.deps import (
 from app.access.principal import Principal
 from app.db import SessionDep
 from app.fields import DB_INT_MAX, EntryIndex, FormCollege, IdPath, YearQuery
-from app.filings import importer, referrals, review, rounds, service, views
+from app.filings import importer, presenters, referrals, review, rounds, service
 from app.filings.schemas import (
     BulkDecisionIn,
     DecisionIn,
@@ -163,7 +163,7 @@ def import_filing(
         actor=actor,
         max_rows=request.app.state.settings.max_upload_rows,
     )
-    return views.filing_public(session, filing)
+    return presenters.filing_public(session, filing)
 
 
 @router.post(
@@ -174,7 +174,7 @@ def import_filing(
     responses=AUTH_RESPONSES,
 )
 def create_filing(data: FilingCreate, session: SessionDep, actor: FilerPrincipal) -> FilingPublic:
-    return views.filing_public(session, service.create_filing(session, data, actor=actor))
+    return presenters.filing_public(session, service.create_filing(session, data, actor=actor))
 
 
 @router.get(
@@ -203,14 +203,14 @@ def list_filings(
         limit=pages.limit,
     )
     items, next_cursor = page_of(rows, pages.limit, lambda r: [r[0].id])
-    return Page(items=views.summaries(session, items), next=next_cursor)
+    return Page(items=presenters.summaries(session, items), next=next_cursor)
 
 
 @router.get(
     "/filings/{filing_id}", tags=["filings"], response_model=FilingPublic, responses=AUTH_RESPONSES
 )
 def get_filing(filing_id: IdPath, session: SessionDep, actor: AnyPrincipal) -> FilingPublic:
-    return views.filing_public(session, service.get_filing(session, filing_id, actor=actor))
+    return presenters.filing_public(session, service.get_filing(session, filing_id, actor=actor))
 
 
 @router.put(
@@ -222,7 +222,7 @@ def get_filing(filing_id: IdPath, session: SessionDep, actor: AnyPrincipal) -> F
 def update_filing(
     filing_id: IdPath, data: FilingUpdate, session: SessionDep, actor: FilerPrincipal
 ) -> FilingPublic:
-    return views.filing_public(
+    return presenters.filing_public(
         session, service.update_filing(session, filing_id, data, actor=actor)
     )
 
@@ -237,7 +237,7 @@ def submit_filing(
     filing_id: IdPath, session: SessionDep, actor: FilerPrincipal, data: VersionIn | None = None
 ) -> FilingPublic:
     filing = service.submit_filing(session, filing_id, data or VersionIn(), actor=actor)
-    return views.filing_public(session, filing)
+    return presenters.filing_public(session, filing)
 
 
 @router.post(
@@ -256,7 +256,7 @@ def withdraw_filing(
     filing = service.withdraw_filing(
         session, filing_id, data or VersionIn(), actor=actor, reason=reason
     )
-    return views.filing_public(session, filing)
+    return presenters.filing_public(session, filing)
 
 
 @router.post(
@@ -275,7 +275,7 @@ def decide_entry(
     """Decide one entry, or change its decision while the filing is under review (the earlier
     decision stays in `history`)."""
     filing = review.decide_entry(session, filing_id, index, data, actor=actor)
-    return views.filing_public(session, filing)
+    return presenters.filing_public(session, filing)
 
 
 @router.post(
@@ -289,7 +289,7 @@ def decide_entries(
 ) -> FilingPublic:
     """Several decisions at once, all or nothing: one refused decision refuses them all."""
     filing = review.decide_entries(session, filing_id, data, actor=actor)
-    return views.filing_public(session, filing)
+    return presenters.filing_public(session, filing)
 
 
 @router.get(

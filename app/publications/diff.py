@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app.access.principal import Principal
 from app.errors import Invalid, NotFound
-from app.publications import views
+from app.publications import presenters
 from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_of
 from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import LinePublic
@@ -95,18 +95,18 @@ def resolve(
     """``17`` (a revision), ``year:2024`` (that year's lists) or a series key (its latest)."""
     ref = ref.strip()
     if ref.isdigit():
-        publications = [views.get_visible(session, int(ref), principal)]
+        publications = [presenters.get_visible(session, int(ref), principal)]
     elif ref.startswith("year:"):
         year = ref.removeprefix("year:")
         if not year.isdigit():
             raise Invalid(error="bad_reference", ref=ref)
-        publications = views.current_publications(session, year=int(year), authority=authority)
+        publications = presenters.current_publications(session, year=int(year), authority=authority)
         if not publications:
             raise NotFound(
                 error="publication_not_found", msg="publication_not_found.year", year=year
             )
     else:
-        publications = [views.latest_of(session, ref)]
+        publications = [presenters.latest_of(session, ref)]
     lines = [line for p in publications for line in lines_of(session, p.id or 0)]
     years = sorted({p.year for p in publications})
     side = DiffSide(ref=ref, publications=[p.id or 0 for p in publications], years=years)
@@ -134,7 +134,10 @@ def _change(
         "level": new.level or None,
     }
     return LineChange(
-        key=key, fields=fields, before=views.line_public(old), after=views.line_public(new)
+        key=key,
+        fields=fields,
+        before=presenters.line_public(old),
+        after=presenters.line_public(new),
     )
 
 
@@ -148,8 +151,8 @@ def compare(
     a, b = _keyed(old), _keyed(new)
     changes = [_change(layout, a[key], line) for key, line in b.items() if key in a]
     changed = [c for c in changes if c is not None]
-    added = [views.line_public(line) for key, line in b.items() if key not in a]
-    removed = [views.line_public(line) for key, line in a.items() if key not in b]
+    added = [presenters.line_public(line) for key, line in b.items() if key not in a]
+    removed = [presenters.line_public(line) for key, line in a.items() if key not in b]
     summary = DiffSummary(
         added=len(added),
         removed=len(removed),
@@ -195,8 +198,8 @@ def compare_years(
     """Lists of different years side by side: only in the earlier, only in the later, both."""
     a, b = _keyed(old), _keyed(new)
     both = [_change(layout, a[key], line, always=True) for key, line in b.items() if key in a]
-    only_to = [views.line_public(line) for key, line in b.items() if key not in a]
-    only_from = [views.line_public(line) for key, line in a.items() if key not in b]
+    only_to = [presenters.line_public(line) for key, line in b.items() if key not in a]
+    only_from = [presenters.line_public(line) for key, line in a.items() if key not in b]
     summary = YearSummary(only_from=len(only_from), only_to=len(only_to), both=len(both))
     # The later lists' order, for the files: ("both", i) or ("only_to", i) per line.
     order, counts = [], {"both": 0, "only_to": 0}

@@ -17,7 +17,7 @@ from app.fields import IdPath, YearQuery
 from app.i18n import t
 from app.pagination import IdPage, Page, page_of
 from app.programs.export import router as programs_export_router
-from app.publications import corrections, export, service, stats, views
+from app.publications import corrections, export, presenters, service, stats
 from app.publications import diff as diffs
 from app.publications.layouts import ANNEX_KEYS, Annex, layout_of
 from app.publications.models import Publication
@@ -153,7 +153,7 @@ def approval_statistics(
 )
 def program_approvals(session: SessionDep, program_id: IdPath):
     """The published lists (revisions) that approve a program."""
-    return Page(items=views.approvals_of_program(session, program_id), next=None)
+    return Page(items=presenters.approvals_of_program(session, program_id), next=None)
 
 
 @router.get("/publications", response_model=Page[PublicationSummary])
@@ -167,7 +167,7 @@ def list_publications(
     status: Literal["draft", "published"] | None = None,
 ):
     """Newest first. Without an admin or reviewer token: published revisions only."""
-    rows = views.list_publications(
+    rows = presenters.list_publications(
         session,
         principal,
         year=year,
@@ -189,7 +189,7 @@ def list_publications(
 )
 def create_publication(session: SessionDep, data: PublicationCreate, actor: AdminPrincipal):
     """Draft a list from a round's approved entries (`round_id`) or from `lines`."""
-    return views.public(session, service.create_draft(session, data, actor=actor))
+    return presenters.public(session, service.create_draft(session, data, actor=actor))
 
 
 @router.get(
@@ -199,14 +199,14 @@ def create_publication(session: SessionDep, data: PublicationCreate, actor: Admi
 )
 def latest_publication(session: SessionDep, series: str):
     """The newest published revision of a list (the default); older ones keep their URL."""
-    return views.public(session, views.latest_of(session, series))
+    return presenters.public(session, presenters.latest_of(session, series))
 
 
 @router.get("/publications/{series}/latest.{ext}", responses={307: {}, 404: {}})
 def latest_publication_file(session: SessionDep, series: str, ext: Literal["csv", "xlsx"]):
     """Redirects to the newest revision's permanent download."""
-    latest = views.latest_of(session, series)
-    return RedirectResponse(f"{views.API}/{latest.id}.{ext}", status_code=307)
+    latest = presenters.latest_of(session, series)
+    return RedirectResponse(f"{presenters.API}/{latest.id}.{ext}", status_code=307)
 
 
 # --- one revision ----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def publication_csv(
     """The main table in the list's layout (technician: 附件1 of contract.md's Exports; 中职:
     附件一 `序号,学校名称,专业名称,专业代码`); `X-Checksum-SHA256` is the SHA-256 of the default
     download."""
-    publication = views.get_visible(session, publication_id, principal)
+    publication = presenters.get_visible(session, publication_id, principal)
     layout = layout_of(publication.system)
     body = export.lines_csv(layout, service.lines_of(session, publication_id), bom=bom)
     return _csv(body, export.file_names(publication, "csv"), publication)
@@ -236,7 +236,7 @@ def publication_csv(
 )
 def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
     """The main table and each annex of the list's layout as sheets, codes stored as text."""
-    publication = views.get_visible(session, publication_id, principal)
+    publication = presenters.get_visible(session, publication_id, principal)
     body = export.lines_xlsx(
         publication,
         layout_of(publication.system),
@@ -272,7 +272,7 @@ def publication_annex(
     """An annex of the list: `specialties` (technician 附件2), `projects` (中职 附件2
     `序号,学校,专业名称,校企合作项目名称`), `directions` (中职 附件3
     `序号,学校名称,原专业方向名称,规范专业名称,说明`). A list whose layout lacks it: 404."""
-    publication = views.get_visible(session, publication_id, principal)
+    publication = presenters.get_visible(session, publication_id, principal)
     found = _annex(publication, annex)
     rows = service.annex_rows(session, publication_id, found.key)
     names = export.file_names(publication, ext, found)
@@ -286,7 +286,7 @@ def publication_annex(
 )
 def get_publication(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
     """One revision, at a permanent URL: entries numbered as printed, and 附件2."""
-    return views.public(session, views.get_visible(session, publication_id, principal))
+    return presenters.public(session, presenters.get_visible(session, publication_id, principal))
 
 
 @router.patch(
@@ -296,7 +296,9 @@ def update_publication(
     session: SessionDep, publication_id: IdPath, data: PublicationMeta, actor: AdminPrincipal
 ):
     """Title, document number, date — while a draft (a published list: 409 `published`)."""
-    return views.public(session, service.update_meta(session, publication_id, data, actor=actor))
+    return presenters.public(
+        session, service.update_meta(session, publication_id, data, actor=actor)
+    )
 
 
 @router.put(
@@ -308,7 +310,9 @@ def replace_lines(
     session: SessionDep, publication_id: IdPath, data: LinesIn, actor: AdminPrincipal
 ):
     """Replace a draft's lines (in order of publication)."""
-    return views.public(session, service.replace_lines(session, publication_id, data, actor=actor))
+    return presenters.public(
+        session, service.replace_lines(session, publication_id, data, actor=actor)
+    )
 
 
 @router.put(
@@ -321,7 +325,7 @@ def replace_specialties(
 ):
     """Replace a draft's 附件2."""
     publication = service.replace_specialties(session, publication_id, data, actor=actor)
-    return views.public(session, publication)
+    return presenters.public(session, publication)
 
 
 @router.put(
@@ -336,7 +340,7 @@ def replace_projects(
     publication = service.replace_annex(
         session, publication_id, "projects", data.projects, actor=actor
     )
-    return views.public(session, publication)
+    return presenters.public(session, publication)
 
 
 @router.put(
@@ -351,7 +355,7 @@ def replace_directions(
     publication = service.replace_annex(
         session, publication_id, "directions", data.directions, actor=actor
     )
-    return views.public(session, publication)
+    return presenters.public(session, publication)
 
 
 @router.delete(
@@ -371,7 +375,9 @@ def delete_publication(session: SessionDep, publication_id: IdPath, actor: Admin
 def publish_publication(session: SessionDep, publication_id: IdPath, actor: AdminPrincipal):
     """Freeze the list and store its checksum; publishing twice: 409 `published`."""
     publication, linked = service.publish(session, publication_id, actor=actor)
-    return PublishResult(**views.public(session, publication).model_dump(), linked_programs=linked)
+    return PublishResult(
+        **presenters.public(session, publication).model_dump(), linked_programs=linked
+    )
 
 
 @router.post(
@@ -384,4 +390,6 @@ def correct_publication(
     session: SessionDep, publication_id: IdPath, data: CorrectionIn, actor: AdminPrincipal
 ):
     """A correction (勘误): a new draft revision of the list, naming this one and why."""
-    return views.public(session, corrections.correct(session, publication_id, data, actor=actor))
+    return presenters.public(
+        session, corrections.correct(session, publication_id, data, actor=actor)
+    )

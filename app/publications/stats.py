@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.publications import views
+from app.publications import presenters
 from app.publications.layouts import layout_of
 from app.publications.models import Publication, PublicationLine
 
@@ -58,7 +58,9 @@ def approvals(
     authority: str | None = None,
     system: str | None = None,
 ) -> ApprovalStats:
-    current = views.current_publications(session, year=year, authority=authority, system=system)
+    current = presenters.current_publications(
+        session, year=year, authority=authority, system=system
+    )
     ids = [p.id for p in current if p.id is not None]
     # The groupings the lists' layouts report: a 中职 list has no level and one intake.
     reported = {name for p in current for name in layout_of(p.system).statistics}

@@ -14,13 +14,13 @@ from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import rounds, service, views
+from app.filings import presenters, rounds, service
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
 from app.localtime import form_value
 from app.publications import corrections
+from app.publications import presenters as publication_presenters
 from app.publications import service as publications
-from app.publications import views as publication_views
 from app.publications.schemas import CorrectionIn, PublicationCreate
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -122,7 +122,7 @@ def round_page(
         opens_value=form_value(shown.opens_at, zone),
         closes_value=form_value(shown.closes_at, zone),
         editions=[e.key for e in catalog.list_editions(session)],
-        filings=views.summaries(session, filings[:200]),
+        filings=presenters.summaries(session, filings[:200]),
         authority_name=_authority_name(session, shown.authority),
         notice=_notice(request),
         status_code=status_code,
@@ -205,7 +205,7 @@ def draft_list(
 @router.get("/publications")
 def publication_list(request: Request, session: SessionDep) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
-    items = publication_views.list_publications(
+    items = publication_presenters.list_publications(
         session, actor, year=None, series=None, authority=None, status=None, after=None, limit=200
     )
     return render(request, "admin/publications.html", items=items[:200])
@@ -215,11 +215,11 @@ def publication_page(
     request: Request, session: SessionDep, publication_id: int, *, status_code: int = 200, **extra
 ) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
-    publication = publication_views.get_visible(session, publication_id, actor)
+    publication = publication_presenters.get_visible(session, publication_id, actor)
     return render(
         request,
         "admin/publication.html",
-        pub=publication_views.public(session, publication),
+        pub=publication_presenters.public(session, publication),
         notice=_notice(request),
         status_code=status_code,
         **extra,

@@ -14,7 +14,7 @@ from app.colleges.models import College
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
-from app.filings import editing, importer, service, views
+from app.filings import editing, importer, presenters, service
 from app.filings.review import clean_indexes
 from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate, VersionIn
 from app.i18n import t
@@ -118,7 +118,7 @@ def filing_page(
 ) -> Response:
     actor = signed_in(request, session)
     filing = service.get_filing(session, filing_id, actor=actor)
-    public = views.filing_public(session, filing)
+    public = presenters.filing_public(session, filing)
     zone = _zone(request)
     stale = extra.get("stale")
     if isinstance(stale, dict) and stale.get("changed_at"):
@@ -133,7 +133,7 @@ def filing_page(
         can_withdraw=public.status in ("draft", "submitted") and actor.role in ("college", "admin"),
         can_decide=public.status == "submitted" and actor.role in ("reviewer", "admin"),
         clean=_clean(session, filing) if public.status == "submitted" else [],
-        history=views.college_history(session, filing) if actor.role != "college" else {},
+        history=presenters.college_history(session, filing) if actor.role != "college" else {},
         grid=GRID,
         row_of={e.index: e.row for e in public.entries},
         when=lambda moment, deadline=False: show(moment, zone, deadline=deadline),

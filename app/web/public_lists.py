@@ -10,7 +10,7 @@ from app.db import SessionDep
 from app.fields import IdPath
 from app.i18n import t
 from app.publications import diff as diffs
-from app.publications import stats, views
+from app.publications import presenters, stats
 from app.spreadsheets import writing
 from app.vocab import System
 from app.web.charts import bar_chart
@@ -24,9 +24,9 @@ COLLEGE_BARS = 20
 @router.get("/publications")
 def publication_list(request: Request, session: SessionDep, year: int | None = None):
     """The current lists (a correction replaces what it corrects), newest year first."""
-    current = views.current_publications(session, year=year)
+    current = presenters.current_publications(session, year=year)
     items = sorted(
-        (views.summary(session, p) for p in current), key=lambda s: (-s.year, s.authority)
+        (presenters.summary(session, p) for p in current), key=lambda s: (-s.year, s.authority)
     )
     return render(request, "public/publications.html", items=items, year=year)
 
@@ -34,7 +34,7 @@ def publication_list(request: Request, session: SessionDep, year: int | None = N
 @router.get("/publications/series/{series}")
 def latest_of_series(session: SessionDep, series: str):
     """A link that always shows the newest revision of a list."""
-    return redirect(f"/publications/{views.latest_of(session, series).id}", status_code=307)
+    return redirect(f"/publications/{presenters.latest_of(session, series).id}", status_code=307)
 
 
 @router.get("/publications/diff")
@@ -53,8 +53,8 @@ def publication_diff(
 @router.get("/publications/{publication_id}")
 def publication_page(request: Request, session: SessionDep, publication_id: IdPath):
     """One revision as the notice prints it, with its revisions and corrections."""
-    publication = views.public(session, views.get_visible(session, publication_id, None))
-    revisions = views.list_publications(
+    publication = presenters.public(session, presenters.get_visible(session, publication_id, None))
+    revisions = presenters.list_publications(
         session,
         None,
         year=None,

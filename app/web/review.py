@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
-from app.filings import review, rounds, service, views
+from app.filings import presenters, review, rounds, service
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -42,7 +42,7 @@ def queue(
     return render(
         request,
         "review/queue.html",
-        filings=views.summaries(session, rows[:200]),
+        filings=presenters.summaries(session, rows[:200]),
         rounds=rounds.list_rounds(session, zone=zone, limit=100),
         chosen={"round": round, "college": college or "", "major": major or "", "status": status},
         states=STATES,
