@@ -84,9 +84,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         trusted_proxies=settings.trusted_proxy_list,
         access_log_enabled=settings.access_log,
     )
-    # programs first: GET /programs is the hottest route and routes are matched in order (no
-    # other router has a path under /api/v1/programs/<one segment>); publications before the
-    # rest: its /programs.csv and /publications/diff must win over path parameters.
+    # programs first (with its exports /programs.csv and .xlsx): GET /programs is the hottest
+    # route and routes are matched in order (no other router has a path under
+    # /api/v1/programs/<one segment>); publications before the rest: its /publications/diff must
+    # win over path parameters.
     for router in (
         programs_router,
         publications_router,

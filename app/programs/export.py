@@ -86,7 +86,7 @@ BATCH_ROWS = 2000
 WIDTHS = (11, 28, 9, 26, 14, 20, 9, 8, 10, 12)  # characters, for a planner opening the file
 FILENAME = "专业设置"  # what planners call the list of offerings
 
-# Mounted under /api/v1 by app.publications.routes (included first in app.main).
+# Mounted under /api/v1 by app.programs.routes.
 router = APIRouter(tags=["exports"])
 FiltersDep = Annotated[ProgramFilters, Query()]
 BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs one)")]

@@ -4,7 +4,7 @@ from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep, run_read
 from app.fields import IdPath
 from app.pagination import Page
-from app.programs import listing, service
+from app.programs import export, listing, service
 from app.programs.importer import import_programs
 from app.programs.schemas import (
     ProgramCreate,
@@ -17,10 +17,13 @@ from app.queryparams import openapi, read_query
 from app.spreadsheets.reading import ImportResult
 from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 
-router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
+# What app.main includes: the programs (/api/v1/programs…) and beside them, not under them,
+# their exports /api/v1/programs.csv and .xlsx (app/programs/export.py), mounted at the end.
+router = APIRouter(prefix="/api/v1")
+programs = APIRouter(prefix="/programs", tags=["programs"])
 
 
-@router.get("", response_model=Page[ProgramPublic], openapi_extra=openapi(ProgramPageQuery))
+@programs.get("", response_model=Page[ProgramPublic], openapi_extra=openapi(ProgramPageQuery))
 async def list_programs(request: Request):
     """Ordered by id; `next` pages through every match exactly once (keyset, no OFFSET).
     The hottest read: the query string read in one validation, no session dependency, no
@@ -38,7 +41,7 @@ async def list_programs(request: Request):
     return Response(body, media_type="application/json")
 
 
-@router.post(
+@programs.post(
     "/import",
     response_model=ImportResult,
     responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
@@ -56,13 +59,13 @@ def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPri
     )
 
 
-@router.get("/{program_id}", response_model=ProgramDetail, responses={404: {}})
+@programs.get("/{program_id}", response_model=ProgramDetail, responses={404: {}})
 def get_program(session: SessionDep, program_id: IdPath):
     """One program, with `former_codes`: the codes it had before a rename or a new edition."""
     return service.program_detail(session, program_id)
 
 
-@router.post(
+@programs.post(
     "",
     response_model=ProgramPublic,
     status_code=status.HTTP_201_CREATED,
@@ -74,7 +77,7 @@ def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincip
     return service.get_program(session, program.id)
 
 
-@router.patch(
+@programs.patch(
     "/{program_id}", response_model=ProgramPublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
 )
 def update_program(
@@ -82,3 +85,8 @@ def update_program(
 ):
     service.update_program(session, program_id, data, actor=actor)
     return service.get_program(session, program_id)
+
+
+router.include_router(programs)
+# Listed under "publications" and "exports" in the OpenAPI document, as since they were added.
+router.include_router(export.router, tags=["publications"])

@@ -1,7 +1,7 @@
-"""Approval lists, their downloads, diffs and statistics; also mounts the programs exports.
+"""Approval lists, their downloads, diffs and statistics.
 
-Included first in ``app.main`` so that literal paths (``/programs.csv``, ``/publications/diff``)
-win over the path parameters of other routers; within this router literal routes come first."""
+Included early in ``app.main`` so that literal paths (``/publications/diff``) win over the path
+parameters of other routers; within this router literal routes come first."""
 
 from email.utils import formatdate
 from hashlib import sha256
@@ -16,7 +16,6 @@ from app.errors import NotFound
 from app.fields import IdPath, YearQuery
 from app.i18n import t
 from app.pagination import IdPage, Page, page_of
-from app.programs.export import router as programs_export_router
 from app.publications import corrections, export, presenters, service, stats
 from app.publications import diff as diffs
 from app.publications.layouts import ANNEX_KEYS, Annex, layout_of
@@ -38,7 +37,6 @@ from app.spreadsheets import writing
 router = APIRouter(prefix="/api/v1", tags=["publications"])
 # A published revision's files (its permanent URLs) never change (docs/publications.md).
 IMMUTABLE = "public, max-age=31536000, immutable"
-router.include_router(programs_export_router)
 
 
 BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs one)")]
