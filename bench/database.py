@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench.server import SERVER_CPU, pinned
+from bench.server import SERVER_CPU, pinned, process_cpu
 from bench.tools import ensure
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -41,6 +41,20 @@ class Database:
     def libpq(self) -> str:
         """The URL for psql (no driver suffix)."""
         return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def backend_cpu(db: Database) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend serving ``db`` (the server's pooled
+    connections), by pid; empty on SQLite, or when the server's processes are not visible here.
+    A page's database work is not in the uvicorn process's CPU time on PostgreSQL."""
+    if db.backend != "postgresql":
+        return {}
+    with psycopg.connect(db.libpq, autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {pid: process_cpu(pid) for (pid,) in pids}
 
 
 @contextmanager

@@ -1,7 +1,10 @@
-"""The reference for the load benchmarks: the least a FastAPI app can do per request.
+"""The references of the HTTP benchmarks: the least a FastAPI app can do per request.
 
-A constant JSON object from a plain route, served by the same uvicorn settings on the same core as
-the registry, so the ratio measures what the registry adds (database, filters, serialisation).
+Served by the same uvicorn settings on the same core as the registry, so a ratio measures what the
+registry adds (database, filters, serialisation). ``GET /hello`` (``async def``) is the reference
+of ``GET /programs`` under load (benchmark 2) and of the change feed (bench/changes.py); the
+plain ``def`` routes answer a constant page (benchmark 2 shows it for information: a worker-thread
+hop per request) and the search (benchmark 5).
 """
 
 from fastapi import FastAPI, Request
@@ -30,5 +33,5 @@ async def validate(request: Request) -> dict:
 
 @app.get("/hello")
 async def hello() -> dict:
-    # The reference of the change-feed benchmarks (bench/changes.py): an `async def` hello-world.
+    # The reference of benchmark 2 and of the change feed (bench/changes.py).
     return {"message": "hello"}

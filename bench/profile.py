@@ -1,6 +1,7 @@
 """Where a benchmark's time goes: ``python -m bench.profile WHAT [--backend B] [--seconds N]``.
 
-WHAT is ``list`` (GET /programs under wrk), ``export`` (GET /programs.csv), ``validate`` (the
+WHAT is ``list`` (GET /programs under wrk; ``--kind category+year`` picks the page kind of
+benchmark 2, default ``college``), ``export`` (GET /programs.csv), ``validate`` (the
 1,000-entry filing), ``search`` (GET /majors?q=) or ``import`` (``registry import programs``).
 The server scenarios sample the uvicorn process with py-spy and print the hottest functions
 (inclusive and self); ``import`` runs the command in-process under pyinstrument. Uses the quick
@@ -22,7 +23,7 @@ import httpx
 from bench.database import DEFAULT_PG_URL, Database
 from bench.generate import Spec, read_manifest
 from bench.load import load_registry, prepare, registry_in_process, registry_process
-from bench.load_test import college_paths, run_wrk, write_paths
+from bench.load_test import PAGE_KINDS, kind_paths, program_filter_values, run_wrk, write_paths
 from bench.run import OUT, QUICK, generate
 from bench.server import Server
 
@@ -79,14 +80,12 @@ def summarise(raw: Path, top: int = 30) -> str:
     return "\n".join(lines)
 
 
-def workload(what: str, server: Server, data: Path, manifest, token: str, seconds: int) -> None:
+def workload(
+    what: str, server: Server, db: Database, data: Path, manifest, token: str, seconds: int, kind
+) -> None:
     if what == "list":
-        codes = [
-            line.split(",")[0]
-            for line in (data / manifest.colleges_file).read_text(encoding="utf-8").splitlines()[1:]
-        ]
-        paths = write_paths(WORK / "profile_paths.txt", college_paths(random.Random(1), codes))
-        run_wrk(server, paths, seconds)
+        found = kind_paths(random.Random(1), kind, program_filter_values(db.url))
+        run_wrk(server, write_paths(WORK / "profile_paths.txt", found), seconds)
         return
     deadline = time.monotonic() + seconds
     with httpx.Client(
@@ -108,12 +107,13 @@ def workload(what: str, server: Server, data: Path, manifest, token: str, second
                     client.get("/api/v1/majors", params={"q": q["q"]}).raise_for_status()
 
 
-def profile_server(what: str, db: Database, data: Path, manifest, seconds: int) -> str:
+def profile_server(what: str, db: Database, data: Path, manifest, seconds: int, kind) -> str:
     token = registry_process(["token", "create", "--role", "admin", "--name", "profile"], db.url)[
         1
     ].strip()
     raw = WORK / f"profile_{what}.txt"
-    with Server("app.asgi:app", env={"REGISTRY_DATABASE_URL": db.url}) as server:
+    env = {"REGISTRY_DATABASE_URL": db.url, "REGISTRY_PAGE_CACHE_MB": "0"}  # as bench.run
+    with Server("app.asgi:app", env=env) as server:
         # --gil: only the thread holding the GIL, i.e. where the one core's time goes.
         command = [
             PY_SPY,
@@ -133,7 +133,7 @@ def profile_server(what: str, db: Database, data: Path, manifest, seconds: int) 
         ]
         spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
-        workload(what, server, data, manifest, token, seconds)
+        workload(what, server, db, data, manifest, token, seconds, kind)
         spy.wait(timeout=seconds + 30)
     return summarise(raw)
 
@@ -155,6 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--full", action="store_true", help="the national-scale registry")
+    kinds = {kind.label: kind for kind in PAGE_KINDS}
+    parser.add_argument("--kind", choices=sorted(kinds), default="college", help="list: page kind")
     args = parser.parse_args(argv)
     if args.what != "import" and not Path(PY_SPY).exists():
         raise SystemExit("py-spy is missing: pip install -e '.[bench]'")
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     if importing:
         print(profile_import(db, data, manifest))
     else:
-        print(profile_server(args.what, db, data, manifest, args.seconds))
+        print(profile_server(args.what, db, data, manifest, args.seconds, kinds[args.kind]))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class Result:
     target: str = ""
     passed: bool | None = None  # None: informational, or not measured
     note: str = ""
+    detail: str = ""  # a second figure shown beside the first (a p99 beside req/s)
 
     def cells(self) -> list[str]:
         ref = "" if self.reference is None else f"{fmt(self.reference)} {self.unit} "
@@ -28,7 +29,9 @@ class Result:
         return [
             self.backend,
             self.benchmark,
-            "—" if self.figure is None else f"{fmt(self.figure)} {self.unit}",
+            "—"
+            if self.figure is None
+            else f"{fmt(self.figure)} {self.unit}" + (f", {self.detail}" if self.detail else ""),
             f"{ref}{self.reference_label}".strip(),
             "" if self.ratio is None else f"{self.ratio:.2f}×",
             self.target,

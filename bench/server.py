@@ -29,6 +29,16 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
     return command
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds process ``pid`` has used (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """``uvicorn APP`` with one worker and the same settings for the registry and the reference.
 
@@ -106,8 +116,7 @@ class Server:
 
         Unlike wall-clock figures this does not grow when other work shares the core, so the
         per-request CPU cost stays comparable on a busy machine."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.pid)
 
     def memory_kib(self) -> dict[str, int]:
         """VmRSS (now) and VmHWM (peak since start) of the server process, in KiB."""
