@@ -69,6 +69,10 @@ class DataVersion:
         value = self.value
         if self.live and value is not None:
             return value
+        if self.sqlite:
+            # One indexed row in-process (~20 µs): read inline, without run_read's turn of the
+            # event loop (the page read that follows takes that turn).
+            return self.read()
         return await run_read(state, self.read)
 
     def committed(self, url: str, version: int, at: str) -> None:
@@ -134,20 +138,32 @@ class DataVersion:
                     self._advance(int(version), at)
 
 
+# The last ``changed_at`` and its (seconds, HTTP date), replaced as one tuple.
+_LAST_DATE: tuple[str, tuple[int, str] | None] = ("", None)
+
+
 def http_date(iso: str) -> str | None:
     """``changed_at`` as an HTTP date — only once its second is over: two writes in one second
-    would otherwise share a Last-Modified, and If-Modified-Since could not tell them apart."""
+    would otherwise share a Last-Modified, and If-Modified-Since could not tell them apart.
+    The last one is kept (every request of an unchanged registry asks for the same)."""
+    global _LAST_DATE
     if not iso:
         return None
-    try:
-        from datetime import datetime
+    last = _LAST_DATE
+    if last[0] == iso:
+        parsed = last[1]
+    else:
+        try:
+            from datetime import datetime
 
-        seconds = datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+            seconds = int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
+            parsed = (seconds, formatdate(seconds, usegmt=True))
+        except ValueError:
+            parsed = None
+        _LAST_DATE = (iso, parsed)
+    if parsed is None or time.time() < parsed[0] + 1:
         return None
-    if time.time() < int(seconds) + 1:
-        return None
-    return formatdate(int(seconds), usegmt=True)
+    return parsed[1]
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:

@@ -97,17 +97,28 @@ def make_read_engine(engine: Engine, settings: Settings) -> Engine:
     )
 
 
-def read_rows(engine: Engine, sql: str, params: Any) -> Sequence[Any]:
+def read_rows(
+    engine: Engine,
+    sql: str,
+    params: Any,
+    then: Callable[[Sequence[Any]], tuple[str, Any] | None] | None = None,
+) -> Sequence[Any]:
     """Every row of one read-only statement, run on a pooled DBAPI connection of a read engine
     (``make_read_engine``): no ORM, no SQLAlchemy result objects, no transaction round trips.
-    When the server dropped the connection (a restart), the pool is refreshed and the statement
-    runs once more on a new connection."""
+    With ``then``, its statement for those rows (or None: no rows) runs next on the same
+    connection and its rows are the answer. When the server dropped the connection (a restart),
+    the pool is refreshed and the statements run once more on a new connection."""
     for attempt in (1, 2):
         conn = engine.raw_connection()
         try:
             cursor = conn.cursor()
             try:
                 cursor.execute(sql, params)
+                found = cursor.fetchall()
+                following = then(found) if then is not None else None
+                if following is None:
+                    return found if then is None else []
+                cursor.execute(*following)
                 return cursor.fetchall()
             finally:
                 cursor.close()

@@ -107,6 +107,11 @@ UtcDateTime = Annotated[datetime, AfterValidator(_aware)]
 # --- query strings and paths -------------------------------------------------------------------
 
 
+# The scope key under which the guard leaves the query string's (name, value) pairs it decoded
+# (``app.queryparams.read_query``): a percent-encoded Chinese filter is parsed once a request.
+QUERY_PAIRS = "registry.query_pairs"
+
+
 class TextRuleGuard:
     """The text rule for what no model reads: the path and every query parameter. A value that
     breaks it is 422 ``validation_error`` (``loc`` ``["query", name]`` or ``["path"]``) before
@@ -136,7 +141,9 @@ def _scope_problem(scope: Scope) -> tuple[list[str], str] | None:
     query = raw.decode("latin-1")
     if query.isascii() and "%" not in query and "+" not in query:
         return None
-    for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
+    pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+    scope[QUERY_PAIRS] = pairs  # read_query takes them from here instead of parsing again
+    for name, value in pairs:
         for part in (name, value):
             reason = text_problem(part)
             if reason:

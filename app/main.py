@@ -27,6 +27,7 @@ from app.filings.routes import router as filings_router
 from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.middleware import RequestContext, configure_logging
+from app.programs.routes import ListFastPath
 from app.programs.routes import router as programs_router
 from app.publications.routes import router as publications_router
 from app.web.cycle import install_cycle_pages
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.auth_fail_limit, settings.auth_fail_window_seconds
     )
     install_error_handlers(app)
+    app.add_middleware(ListFastPath)  # innermost: GET /api/v1/programs before the router
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # ETag/304 of every public GET /api/v1/... before routing (app/caching.py)
     app.add_middleware(

@@ -13,13 +13,16 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from app.fields import QUERY_PAIRS
+
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_query(request: Request, model: type[M]) -> M:
     """``model`` from the query string (the last value of a repeated name, like FastAPI)."""
+    pairs = request.scope.get(QUERY_PAIRS)  # decoded by the text rule's guard already
     try:
-        return model.model_validate(dict(request.query_params))
+        return model.model_validate(dict(request.query_params if pairs is None else pairs))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("query", *error["loc"])} for error in exc.errors()]
