@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         access_log_enabled=settings.access_log,
     )
     # programs first (with its exports /programs.csv and .xlsx): GET /programs is the hottest
-    # route and routes are matched in order (no other router has a path under
-    # /api/v1/programs/<one segment>); publications before the rest: its /publications/diff must
-    # win over path parameters.
+    # route and routes are matched in order. Numeric ids are {name:int} in every path, so no
+    # router's path parameter takes another's literal path: otherwise the order is only that of
+    # the tags in /docs.
     for router in (
         programs_router,
         publications_router,

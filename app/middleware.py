@@ -223,7 +223,8 @@ class RequestContext:
         return {
             "request_id": state["request_id"],
             "method": scope["method"],
-            "route": getattr(route, "path", None),
+            # the template as /docs shows it: /api/v1/tokens/{token_id}, not its {token_id:int}
+            "route": getattr(route, "path_format", None) or getattr(route, "path", None),
             "path": scope.get("path"),
             "status": state["status"] or 500,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),

@@ -41,7 +41,7 @@ def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
 
 
 @router.delete(
-    "/tokens/{token_id}", response_model=TokenPublic, responses={**AUTH_RESPONSES, 404: {}}
+    "/tokens/{token_id:int}", response_model=TokenPublic, responses={**AUTH_RESPONSES, 404: {}}
 )
 def revoke_token(session: SessionDep, token_id: IdPath, actor: AdminPrincipal):
     """Revoke a token at once (a revoked token answers 401)."""

@@ -63,7 +63,7 @@ def import_directions_file(
     )
 
 
-@router.get("/{direction_id}", response_model=DirectionPublic, responses={404: {}})
+@router.get("/{direction_id:int}", response_model=DirectionPublic, responses={404: {}})
 def get_direction(session: SessionDep, direction_id: IdPath):
     return service.to_public(session, service.get(session, direction_id))
 
@@ -76,14 +76,14 @@ def create_direction(session: SessionDep, data: DirectionCreate, actor: AdminPri
     return service.to_public(session, service.register(session, data, actor=actor))
 
 
-@router.patch("/{direction_id}", response_model=DirectionPublic, responses=WRITE_DOC)
+@router.patch("/{direction_id:int}", response_model=DirectionPublic, responses=WRITE_DOC)
 def update_direction(
     session: SessionDep, direction_id: IdPath, data: DirectionUpdate, actor: AdminPrincipal
 ):
     return service.to_public(session, service.update(session, direction_id, data, actor=actor))
 
 
-@router.delete("/{direction_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_DOC)
+@router.delete("/{direction_id:int}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_DOC)
 def delete_direction(session: SessionDep, direction_id: IdPath, actor: AdminPrincipal):
     service.delete(session, direction_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -82,7 +82,7 @@ def list_rounds(
 
 
 @router.get(
-    "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
+    "/rounds/{round_id:int}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
 )
 def get_round(round_id: IdPath, session: SessionDep, zone: Zone) -> RoundPublic:
     """One round: its window (UTC and local), editions in force, and whether it is open now."""
@@ -90,7 +90,7 @@ def get_round(round_id: IdPath, session: SessionDep, zone: Zone) -> RoundPublic:
 
 
 @router.patch(
-    "/rounds/{round_id}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
+    "/rounds/{round_id:int}", tags=["rounds"], response_model=RoundPublic, responses=ROUND_ERRORS
 )
 def update_round(
     round_id: IdPath, data: RoundUpdate, session: SessionDep, actor: AdminPrincipal, zone: Zone
@@ -101,7 +101,7 @@ def update_round(
 
 
 @router.post(
-    "/rounds/{round_id}/close",
+    "/rounds/{round_id:int}/close",
     tags=["rounds"],
     response_model=RoundPublic,
     responses=ROUND_ERRORS | {409: {"description": "round_already_closed"}},
@@ -207,14 +207,17 @@ def list_filings(
 
 
 @router.get(
-    "/filings/{filing_id}", tags=["filings"], response_model=FilingPublic, responses=AUTH_RESPONSES
+    "/filings/{filing_id:int}",
+    tags=["filings"],
+    response_model=FilingPublic,
+    responses=AUTH_RESPONSES,
 )
 def get_filing(filing_id: IdPath, session: SessionDep, actor: AnyPrincipal) -> FilingPublic:
     return presenters.filing_public(session, service.get_filing(session, filing_id, actor=actor))
 
 
 @router.put(
-    "/filings/{filing_id}",
+    "/filings/{filing_id:int}",
     tags=["filings"],
     response_model=FilingPublic,
     responses=AUTH_RESPONSES | {409: {"description": "stale_version or not_draft"}},
@@ -228,7 +231,7 @@ def update_filing(
 
 
 @router.post(
-    "/filings/{filing_id}/submit",
+    "/filings/{filing_id:int}/submit",
     tags=["filings"],
     response_model=FilingPublic,
     responses=AUTH_RESPONSES | {409: {"description": "filing_has_errors, round_closed"}},
@@ -241,7 +244,7 @@ def submit_filing(
 
 
 @router.post(
-    "/filings/{filing_id}/withdraw",
+    "/filings/{filing_id:int}/withdraw",
     tags=["filings"],
     response_model=FilingPublic,
     responses=AUTH_RESPONSES,
@@ -260,7 +263,7 @@ def withdraw_filing(
 
 
 @router.post(
-    "/filings/{filing_id}/entries/{index}/decision",
+    "/filings/{filing_id:int}/entries/{index:int}/decision",
     tags=["review"],
     response_model=FilingPublic,
     responses=AUTH_RESPONSES,
@@ -279,7 +282,7 @@ def decide_entry(
 
 
 @router.post(
-    "/filings/{filing_id}/decisions",
+    "/filings/{filing_id:int}/decisions",
     tags=["review"],
     response_model=FilingPublic,
     responses=AUTH_RESPONSES | {409: {"description": "not_under_review, referral_decided"}},
@@ -306,7 +309,7 @@ def list_referrals(
 
 
 @router.get(
-    "/referrals/{referral_id}",
+    "/referrals/{referral_id:int}",
     tags=["review"],
     response_model=ReferralPublic,
     responses=AUTH_RESPONSES,
@@ -316,7 +319,7 @@ def get_referral(referral_id: IdPath, session: SessionDep, actor: AdminPrincipal
 
 
 @router.post(
-    "/referrals/{referral_id}/decision",
+    "/referrals/{referral_id:int}/decision",
     tags=["review"],
     response_model=ReferralPublic,
     responses=AUTH_RESPONSES,

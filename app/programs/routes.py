@@ -108,7 +108,7 @@ def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPri
     )
 
 
-@programs.get("/{program_id}", response_model=ProgramDetail, responses={404: {}})
+@programs.get("/{program_id:int}", response_model=ProgramDetail, responses={404: {}})
 def get_program(session: SessionDep, program_id: IdPath):
     """One program, with `former_codes`: the codes it had before a rename or a new edition."""
     return service.program_detail(session, program_id)
@@ -127,7 +127,9 @@ def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincip
 
 
 @programs.patch(
-    "/{program_id}", response_model=ProgramPublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
+    "/{program_id:int}",
+    response_model=ProgramPublic,
+    responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
 def update_program(
     session: SessionDep, program_id: IdPath, data: ProgramUpdate, actor: AdminPrincipal

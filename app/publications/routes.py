@@ -1,7 +1,7 @@
 """Approval lists, their downloads, diffs and statistics.
 
-Included early in ``app.main`` so that literal paths (``/publications/diff``) win over the path
-parameters of other routers; within this router literal routes come first."""
+Within this router literal segments come first: ``/publications/{series}/latest.{ext}`` must win
+over ``/publications/{publication_id:int}/{annex}.{ext}`` for a series that is all digits."""
 
 from email.utils import formatdate
 from hashlib import sha256

@@ -111,7 +111,7 @@ def account(request: Request, session: SessionDep):
     return _account_page(request, session, _current_user(request, session))
 
 
-@router.post("/account/sessions/{session_id}/revoke")
+@router.post("/account/sessions/{session_id:int}/revoke")
 def revoke_session(request: Request, session: SessionDep, session_id: IdPath, _: csrf.CsrfChecked):
     user = _current_user(request, session)
     accounts.revoke_session(session, user, session_id)
@@ -129,7 +129,7 @@ async def create_token(request: Request, session: SessionDep, _: csrf.CsrfChecke
     return _account_page(request, session, user, new_token=token)
 
 
-@router.post("/account/tokens/{token_id}/revoke")
+@router.post("/account/tokens/{token_id:int}/revoke")
 def revoke_token(request: Request, session: SessionDep, token_id: IdPath, _: csrf.CsrfChecked):
     accounts.revoke_token(session, _current_user(request, session), token_id)
     return redirect("/account")
@@ -206,7 +206,7 @@ async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked
     return _users_page(request, session, one_time=(user.username, secret))
 
 
-@router.post("/admin/users/{user_id}/reset")
+@router.post("/admin/users/{user_id:int}/reset")
 def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
     actor = signed_in(request, session, "admin")
     secret = accounts.reset_password(session, user_id, actor=actor)
@@ -215,7 +215,7 @@ def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: cs
     )
 
 
-@router.post("/admin/users/{user_id}/active")
+@router.post("/admin/users/{user_id:int}/active")
 async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
     actor = signed_in(request, session, "admin")
     form = await request.form()

@@ -135,12 +135,12 @@ def _authority_name(session: SessionDep, code: str) -> str:
     return found.name if found else code
 
 
-@router.get("/rounds/{round_id}")
+@router.get("/rounds/{round_id:int}")
 def show_round(round_id: IdPath, request: Request, session: SessionDep) -> Response:
     return round_page(request, session, round_id)
 
 
-@router.post("/rounds/{round_id}")
+@router.post("/rounds/{round_id:int}")
 def edit_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -163,7 +163,7 @@ def edit_round(
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.saved")
 
 
-@router.post("/rounds/{round_id}/close")
+@router.post("/rounds/{round_id:int}/close")
 def close_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -175,7 +175,7 @@ def close_round(
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.closed_now")
 
 
-@router.post("/rounds/{round_id}/draft")
+@router.post("/rounds/{round_id:int}/draft")
 def draft_list(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -226,12 +226,12 @@ def publication_page(
     )
 
 
-@router.get("/publications/{publication_id}")
+@router.get("/publications/{publication_id:int}")
 def show_publication(publication_id: IdPath, request: Request, session: SessionDep) -> Response:
     return publication_page(request, session, publication_id)
 
 
-@router.post("/publications/{publication_id}/publish")
+@router.post("/publications/{publication_id:int}/publish")
 def publish(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -246,7 +246,7 @@ def publish(
     return redirect(f"/admin/publications/{publication_id}?notice=web.pubs.published")
 
 
-@router.post("/publications/{publication_id}/corrections")
+@router.post("/publications/{publication_id:int}/corrections")
 def correct(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:

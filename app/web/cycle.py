@@ -50,6 +50,5 @@ env.globals["label"] = label
 
 def install_cycle_pages(app: FastAPI) -> None:
     install_login_redirect(app)
-    # /filings/new before /filings/{filing_id}: routes match in order
     for module in (desk, filing, review, referrals, admin):
         app.include_router(module.router)

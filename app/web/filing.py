@@ -151,7 +151,7 @@ def t_notice(request: Request) -> str | None:
     return t(key) if key else None
 
 
-@router.get("/filings/{filing_id}")
+@router.get("/filings/{filing_id:int}")
 def show_filing(filing_id: IdPath, request: Request, session: SessionDep) -> Response:
     return filing_page(request, session, filing_id)
 
@@ -169,7 +169,7 @@ def entries_from(form: FormData) -> list[EntryIn]:
     return entries
 
 
-@router.post("/filings/{filing_id}/save")
+@router.post("/filings/{filing_id:int}/save")
 def save_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -191,7 +191,7 @@ def save_filing(
     )
 
 
-@router.post("/filings/{filing_id}/suggestions")
+@router.post("/filings/{filing_id:int}/suggestions")
 def accept_suggestion(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -216,7 +216,7 @@ def accept_suggestion(
     )
 
 
-@router.post("/filings/{filing_id}/submit")
+@router.post("/filings/{filing_id:int}/submit")
 def submit_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
@@ -232,7 +232,7 @@ def submit_filing(
     )
 
 
-@router.post("/filings/{filing_id}/withdraw")
+@router.post("/filings/{filing_id:int}/withdraw")
 def withdraw_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:

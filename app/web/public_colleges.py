@@ -158,7 +158,7 @@ async def program_list(request: Request, after: Annotated[int | None, Query()] =
     )
 
 
-@router.get("/programs/{program_id}")
+@router.get("/programs/{program_id:int}")
 def program_page(request: Request, session: SessionDep, program_id: IdPath):
     """One program and its former codes (a rename, or a new catalog edition's adoption)."""
     program = programs.program_detail(session, program_id)

@@ -50,7 +50,7 @@ def publication_diff(
     return render(request, "public/diff.html", result=result, from_ref=from_, to_ref=to)
 
 
-@router.get("/publications/{publication_id}")
+@router.get("/publications/{publication_id:int}")
 def publication_page(request: Request, session: SessionDep, publication_id: IdPath):
     """One revision as the notice prints it, with its revisions and corrections."""
     publication = presenters.public(session, presenters.get_visible(session, publication_id, None))

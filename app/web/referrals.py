@@ -31,13 +31,13 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
     return render(request, "referrals/detail.html", referral=referral, status_code=status, **extra)
 
 
-@router.get("/referrals/{referral_id}")
+@router.get("/referrals/{referral_id:int}")
 def referral_page(referral_id: IdPath, request: Request, session: SessionDep) -> Response:
     notice = request.query_params.get("notice")
     return _page(request, session, referral_id, done=notice == "done")
 
 
-@router.post("/referrals/{referral_id}/decision")
+@router.post("/referrals/{referral_id:int}/decision")
 def decide(
     referral_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:

@@ -49,7 +49,7 @@ def queue(
     )
 
 
-@router.post("/filings/{filing_id}/entries/{index}/decision")
+@router.post("/filings/{filing_id:int}/entries/{index:int}/decision")
 def decide_one(
     filing_id: IdPath,
     index: EntryIndex,
@@ -68,7 +68,7 @@ def decide_one(
     return _after(request, session, filing_id, act)
 
 
-@router.post("/filings/{filing_id}/decisions")
+@router.post("/filings/{filing_id:int}/decisions")
 def decide_many(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:

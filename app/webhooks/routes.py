@@ -37,12 +37,12 @@ def list_webhooks(session: SessionDep, actor: AdminPrincipal, page: IdPage):
     return Page(items=[service.to_public(h) for h in items], next=nxt)
 
 
-@router.get("/{webhook_id}", response_model=WebhookPublic, responses=DOC)
+@router.get("/{webhook_id:int}", response_model=WebhookPublic, responses=DOC)
 def get_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
     return service.to_public(service.get(session, webhook_id, actor=actor))
 
 
-@router.patch("/{webhook_id}", response_model=WebhookPublic, responses={**DOC, 422: {}})
+@router.patch("/{webhook_id:int}", response_model=WebhookPublic, responses={**DOC, 422: {}})
 def update_webhook(
     request: Request,
     session: SessionDep,
@@ -55,13 +55,13 @@ def update_webhook(
     return service.to_public(hook)
 
 
-@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=DOC)
+@router.delete("/{webhook_id:int}", status_code=status.HTTP_204_NO_CONTENT, responses=DOC)
 def delete_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
     service.remove(session, webhook_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryPublic], responses=DOC)
+@router.get("/{webhook_id:int}/deliveries", response_model=Page[DeliveryPublic], responses=DOC)
 def list_deliveries(
     session: SessionDep,
     webhook_id: IdPath,
@@ -77,7 +77,7 @@ def list_deliveries(
 
 
 @router.post(
-    "/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    "/{webhook_id:int}/deliveries/{delivery_id}/redeliver",
     response_model=DeliveryPublic,
     status_code=status.HTTP_202_ACCEPTED,
     responses=DOC,

@@ -53,6 +53,29 @@ def test_an_id_beyond_the_database_integer_is_422(client, admin, method, path):
 
 
 @pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/api/v1/programs/abc"),
+        ("PATCH", "/api/v1/programs/1x"),
+        ("GET", "/api/v1/programs/-1/approvals"),
+        ("GET", "/api/v1/filings/abc"),
+        ("POST", "/api/v1/filings/1/entries/first/decision"),
+        ("GET", "/api/v1/rounds/abc"),
+        ("GET", "/api/v1/referrals/abc"),
+        ("GET", "/api/v1/publications/abc.csv"),
+        ("DELETE", "/api/v1/tokens/abc"),
+        ("GET", "/api/v1/webhooks/abc"),
+        ("GET", "/api/v1/directions/abc"),
+    ],
+)
+def test_an_id_that_is_not_a_number_is_404_not_found(client, admin, method, path):
+    # Ids are {name:int} in the paths: letters match no route, answered like any unknown path.
+    response = client.request(method, path, headers=admin, json={})
+    assert response.status_code == 404, response.text
+    assert response.json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/api/v1/programs",
