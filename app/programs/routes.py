@@ -60,7 +60,12 @@ class ListFastPath:
             or self.route is None
         ):
             await self.app(scope, receive, send)
-            if self.route is None and scope["type"] == "http" and scope["path"] == LIST_PATH:
+            if (
+                self.route is None
+                and scope["type"] == "http"
+                and scope["method"] == "GET"
+                and scope["path"] == LIST_PATH
+            ):
                 self.route = scope.get("route")  # the router's match, once
             return
         try:

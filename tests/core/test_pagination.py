@@ -1,5 +1,7 @@
 """GET /api/v1/programs: keyset pages return every row exactly once, with and without filters."""
 
+import json
+
 import pytest
 from sqlmodel import Session, select
 
@@ -165,3 +167,41 @@ def test_the_query_string_is_checked_like_any_other_route(client):
         "default": 50,
     }
     assert "预备技师" in names["level"]["schema"]["enum"]
+
+
+def test_pages_answered_before_the_router_are_the_routes_answers(big, settings, capsys):
+    """ListFastPath answers GET /programs without the router (docs/benchmarks.md, 2.): the
+    same bytes and headers as the route, the route named in the access log; what it cannot
+    answer (a 422, a bad cursor) it hands to the route. (The page cache off: it would answer
+    the repeated page before either.)"""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.programs.routes import ListFastPath
+
+    app = create_app(settings.model_copy(update={"page_cache_mb": 0}), big)
+    client = TestClient(app)
+    params = {"limit": 7, "province": "四川省"}
+    first = client.get("/api/v1/programs", params=params)  # through the router: the route
+    layer = app.middleware_stack
+    while not isinstance(layer, ListFastPath):
+        layer = layer.app
+    inner, routed = layer.app, []
+
+    async def counting(scope, receive, send):
+        routed.append(scope["query_string"].decode())
+        await inner(scope, receive, send)
+
+    layer.app = counting
+    again = client.get("/api/v1/programs", params=params)
+    assert routed == []  # answered before the router
+    assert again.status_code == first.status_code == 200
+    assert again.content == first.content and len(first.json()["items"]) == 7
+    for name in ("content-type", "content-length", "etag", "cache-control"):
+        assert again.headers[name] == first.headers[name], name
+    logged = [json.loads(x) for x in capsys.readouterr().err.splitlines() if "registry.acc" in x]
+    assert len(logged) == 2 and logged[0]["route"] and logged[1]["route"] == logged[0]["route"]
+    bad = client.get("/api/v1/programs", params={"cursor": "not-a-cursor!"})
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid_cursor"
+    assert client.get("/api/v1/programs", params={"limit": 0}).status_code == 422
+    assert routed == ["cursor=not-a-cursor%21", "limit=0"]
