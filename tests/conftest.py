@@ -1,7 +1,6 @@
 """Fixtures: a fresh database per test — SQLite file by default, a fresh PostgreSQL schema when
 REGISTRY_TEST_BACKEND=postgresql (REGISTRY_TEST_DATABASE_URL names the database)."""
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -9,20 +8,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from app import models  # noqa: F401
 from app.config import Settings
 from app.db import SQLModel, make_engine
 from app.main import create_app
+from tests.backend import BACKEND, PG_URL, pg_schema_url
 
 pytest_plugins = ["tests.access.plugin"]  # every write leaves one audit record
-
-BACKEND = os.environ.get("REGISTRY_TEST_BACKEND", "sqlite")
-PG_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
-
-if BACKEND == "postgresql" and not PG_URL:
-    raise RuntimeError("REGISTRY_TEST_BACKEND=postgresql needs REGISTRY_TEST_DATABASE_URL")
 
 
 def pytest_report_header(config):
@@ -36,13 +30,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
-
-
-def _pg_schema_url(schema: str) -> str:
-    url = make_url(PG_URL)
-    query = dict(url.query)
-    query["options"] = f"-csearch_path={schema}"
-    return url.set(query=query).render_as_string(hide_password=False)
 
 
 def _seed_template(url: str) -> None:
@@ -82,7 +69,7 @@ def database_url(request, tmp_path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield _pg_schema_url(schema)
+        yield pg_schema_url(schema)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -18,13 +18,7 @@ from sqlmodel import Session, select
 
 from app.colleges.models import College
 from app.programs.models import Program
-from tests.access.conftest import (
-    OTHER_AUTHORITY,
-    OTHER_COLLEGE,
-    OWN_AUTHORITY,
-    OWN_COLLEGE,
-    ROLES,
-)
+from tests.access.helpers import OTHER_AUTHORITY, OTHER_COLLEGE, OWN_AUTHORITY, OWN_COLLEGE, ROLES
 
 ROLE_ORDER = (
     "anonymous",

@@ -5,7 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app import migrate
-from tests.access.conftest import OWN_COLLEGE
+from tests.access.helpers import OWN_COLLEGE
 
 INSERT = text(
     "INSERT INTO audit_log (at, actor, role, action, target_type, target_id, summary) "

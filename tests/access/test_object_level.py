@@ -6,7 +6,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.access.conftest import OTHER_COLLEGE, OWN_COLLEGE
+from tests.access.helpers import OTHER_COLLEGE, OWN_COLLEGE
 from tests.access.matrix import Ctx
 
 SECRET_MAJOR = "低空飞行器维护与保障"  # only in our college's filing

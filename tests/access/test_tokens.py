@@ -12,7 +12,7 @@ from app.access.models import ApiToken
 from app.access.tokens import hash_token
 from app.audit import AuditLog, utcnow
 from app.config import get_settings
-from tests.access.conftest import OTHER_AUTHORITY, OWN_AUTHORITY, OWN_COLLEGE
+from tests.access.helpers import OTHER_AUTHORITY, OWN_AUTHORITY, OWN_COLLEGE
 from tests.factories import make_token
 
 

@@ -12,18 +12,9 @@ from app.adoption import service
 from app.audit import AuditLog
 from app.db import session_scope
 from app.programs.lifecycle import ProgramEvent
-from tests.adoption.conftest import (
-    ADOPTION,
-    AUTOMATIC,
-    DATA,
-    DECISIONS,
-    NEW,
-    OLD,
-    SPLIT,
-    WITHDRAWN,
-)
-from tests.core.conftest import ADMIN, count
-from tests.publications.conftest import EXPECTED_2024_CSV
+from tests.adoption.helpers import ADOPTION, AUTOMATIC, DATA, DECISIONS, NEW, OLD, SPLIT, WITHDRAWN
+from tests.core.helpers import ADMIN, count
+from tests.publications.helpers import EXPECTED_2024_CSV
 
 SEED_PROGRAMS = DATA.parents[2] / "seed" / "programs_gz2024.csv"
 

@@ -9,8 +9,8 @@ from app.audit import AuditLog
 from app.catalog.models import CatalogEdition, Crosswalk
 from app.cli import app
 from app.config import get_settings
-from tests.adoption.conftest import DATA, NEW, OLD
-from tests.core.conftest import count, xlsx
+from tests.adoption.helpers import DATA, NEW, OLD
+from tests.core.helpers import count, xlsx
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 supersedes the old edition: the feed carries each of those changes, and a copy replayed from
 the feed still matches programs.csv byte for byte."""
 
-from tests.adoption.conftest import ADOPTION, DECISIONS, OLD
 from tests.adoption.conftest import new_edition as new_edition  # noqa: F401  (fixture)
-from tests.changes.conftest import API, apply, programs_csv, read_feed
+from tests.adoption.helpers import ADOPTION, DECISIONS, OLD
+from tests.changes.helpers import API, apply, programs_csv, read_feed
 
 
 def test_applying_an_adoption_records_every_program_and_the_superseded_edition(

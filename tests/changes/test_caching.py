@@ -5,7 +5,7 @@ registry's version; published list files are immutable."""
 import pytest
 
 from app.programs import listing
-from tests.changes.conftest import API
+from tests.changes.helpers import API
 
 PUBLIC = [
     "/programs",

@@ -2,7 +2,7 @@
 registry's ``programs.csv``, after creates, updates, suspensions, withdrawals, renames and a
 published list."""
 
-from tests.changes.conftest import API, apply, csv_rows, programs_csv, read_feed
+from tests.changes.helpers import API, apply, csv_rows, programs_csv, read_feed
 
 
 def _create(client, headers, **body):

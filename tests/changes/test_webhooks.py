@@ -13,7 +13,7 @@ import pytest
 
 from app.config import Settings
 from app.webhooks.worker import Worker, backoff
-from tests.changes.conftest import API, read_feed
+from tests.changes.helpers import API, read_feed
 from tests.changes.receiver import Receiver, verify
 
 SECRET = "s3cret-for-the-receiver"

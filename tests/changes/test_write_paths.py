@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from app.changes import recorder
 from app.db import session_scope
 from app.programs.models import Program
-from tests.changes.conftest import API, apply, csv_rows, programs_csv, read_feed
+from tests.changes.helpers import API, apply, csv_rows, programs_csv, read_feed
 
 
 def _upload(client, path, data: bytes, headers, name="file.csv"):

@@ -1,45 +1,11 @@
-"""Helpers of the core tests: run an import service in its own unit of work, build XLSX."""
+"""Fixtures of the core tests: run an import service in its own unit of work."""
 
-import io
 from collections.abc import Callable
 
 import pytest
-from openpyxl import Workbook
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from app.access.principal import Principal
-from app.audit import AuditLog
 from app.db import session_scope
-
-ADMIN = Principal(name="test-admin", role="admin")
-
-
-def xlsx(rows: list[list[object]], *, text_columns: tuple[int, ...] = ()) -> bytes:
-    """A real workbook made with openpyxl; cells of ``text_columns`` are stored as text (@)."""
-    book = Workbook()
-    sheet = book.active
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if c - 1 in text_columns and isinstance(value, str):
-                cell.number_format = "@"
-                cell.data_type = "s"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def count(engine: Engine, model) -> int:
-    with Session(engine) as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def audits(engine: Engine, action: str) -> list[AuditLog]:
-    with Session(engine) as session:
-        query = select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)
-        return list(session.scalars(query).all())
+from tests.core.helpers import ADMIN
 
 
 @pytest.fixture
@@ -51,8 +17,3 @@ def run(engine) -> Callable:
             return service(session, data, actor=kwargs.pop("actor", ADMIN), **kwargs)
 
     return call
-
-
-def errors_of(exc_info) -> list[tuple[int, str, str]]:
-    """(row, column, code) of every error an import rejected the file with."""
-    return [(e["row"], e["column"], e["code"]) for e in exc_info.value.detail["errors"]]

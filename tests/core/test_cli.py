@@ -8,7 +8,7 @@ from app.audit import AuditLog
 from app.catalog.models import Major
 from app.cli import app
 from app.config import get_settings
-from tests.core.conftest import count
+from tests.core.helpers import count
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from app.catalog.importer import import_catalog
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
 from app.errors import Invalid
-from tests.core.conftest import audits, count, errors_of, xlsx
+from tests.core.helpers import audits, count, errors_of, xlsx
 
 NATIONAL = EditionOptions(title="全国技工院校专业目录（2022年修订）", system="technician")
 

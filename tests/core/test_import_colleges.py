@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from app.colleges.importer import import_colleges
 from app.colleges.models import College, CollegeNameHistory
 from app.errors import Invalid
-from tests.core.conftest import count, errors_of
+from tests.core.helpers import count, errors_of
 
 HEADER = "code,name,type,ownership,province,city\n"
 

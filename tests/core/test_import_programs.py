@@ -7,7 +7,7 @@ from app.colleges.models import College
 from app.errors import Invalid
 from app.programs.importer import import_programs
 from app.programs.models import Program
-from tests.core.conftest import audits, count, errors_of, xlsx
+from tests.core.helpers import audits, count, errors_of, xlsx
 
 HEADER = (
     "college_code,college,major_code,major_name,category,intake,level,length_years,status,"

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app.errors import Invalid
 from app.programs.importer import import_programs
 from app.programs.models import Program
-from tests.core.conftest import count, errors_of
+from tests.core.helpers import count, errors_of
 
 
 def snapshot(engine) -> list[tuple]:

@@ -3,7 +3,7 @@
 from sqlmodel import Session, select
 
 from app.audit import AuditLog
-from tests.core.conftest import xlsx
+from tests.core.helpers import xlsx
 
 CATALOG = "code,name,category\n0999,某新专业,机械类\n"
 

@@ -2,7 +2,7 @@
 (the supplement code 660704 and a kept 专业方向 included), review, and the list in the 中职
 layout — compared with its expected bytes, typed by hand."""
 
-from tests.publications.conftest import sha256
+from tests.publications.helpers import sha256
 
 SCHOOL = (
     "4401Z002"  # 广州市轻工职业学校: runs 710212 since 2024; keeps 民间传统工艺（岭南文化艺术）

@@ -3,7 +3,7 @@
 import csv
 from collections import defaultdict
 
-from tests.filings.conftest import LIST_2024, as_entry, college_codes, delete_programs, list_2024
+from tests.filings.helpers import LIST_2024, as_entry, college_codes, delete_programs, list_2024
 
 
 def _by_college(engine) -> dict[str, list[dict]]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.filings.conftest import BASE, GZ_COLLEGE, submitted_filing
+from tests.filings.helpers import BASE, GZ_COLLEGE, submitted_filing
 
 OTHER = "4401J002"
 PROPOSAL = {

@@ -7,7 +7,7 @@ from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.db import session_scope
 from app.text import normalize_name
 from tests.factories import make_college
-from tests.filings.conftest import BASE, GZ_COLLEGE
+from tests.filings.helpers import BASE, GZ_COLLEGE
 
 ZJ_COLLEGE = "3301J001"
 TECH_SCHOOL = "4401J011"  # 广州市北达技工学校 (技工学校)

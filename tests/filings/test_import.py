@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from app.filings.importer import COLUMNS
-from tests.filings.conftest import list_2024
+from tests.filings.helpers import list_2024
 
 JINLING = "4401J012"  # 广州市金领技工学校: entries 61-65 of 2024, entry 65 on two lines
 YEARS = {"3": "三年", "2": "二年", "5": "五年"}

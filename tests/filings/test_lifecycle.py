@@ -9,7 +9,7 @@ from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
 from tests.core.test_program_category import drifted
-from tests.filings.conftest import submitted_filing
+from tests.filings.helpers import submitted_filing
 
 REOPEN = {
     "major_code": "0702",

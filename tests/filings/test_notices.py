@@ -12,7 +12,7 @@ from app.access.principal import Principal
 from app.config import Settings, get_settings
 from app.db import session_scope
 from app.notices import notices_for
-from tests.filings.conftest import BASE, GZ_COLLEGE, submitted_filing
+from tests.filings.helpers import BASE, GZ_COLLEGE, submitted_filing
 
 PROPOSAL = {
     "major_name": "低空经济无人机技术",

@@ -10,7 +10,7 @@ from app.authorities.models import Authority
 from app.db import writer
 from app.filings import referrals
 from app.filings.schemas import ReferralDecisionIn
-from tests.filings.conftest import submitted_filing
+from tests.filings.helpers import submitted_filing
 
 PROPOSALS = {
     "4401J001": {

@@ -3,7 +3,7 @@ edits, and stale saves that lose nothing."""
 
 import pytest
 
-from tests.filings.conftest import BASE, GZ_COLLEGE, submitted_filing
+from tests.filings.helpers import BASE, GZ_COLLEGE, submitted_filing
 
 PROPOSAL = {
     "major_name": "低空经济无人机技术",

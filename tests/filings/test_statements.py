@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.access.principal import SYSTEM
 from app.filings import service
 from app.filings.schemas import ValidateRequest
-from tests.filings.conftest import as_entry, list_2024
+from tests.filings.helpers import as_entry, list_2024
 
 ODD_ONES = [
     {

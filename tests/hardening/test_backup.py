@@ -10,7 +10,7 @@ from app.cli import app as cli_app
 from app.config import get_settings
 from app.db import session_scope
 from app.programs.models import Program
-from tests.conftest import BACKEND
+from tests.backend import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND != "sqlite", reason="the embedded SQLite database")
 

@@ -14,7 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.programs.models import Program
-from tests.filings.conftest import BASE, GZ_COLLEGE, open_round  # noqa: F401  (fixture)
+from tests.filings.conftest import open_round  # noqa: F401  (fixture)
+from tests.filings.helpers import BASE, GZ_COLLEGE
 
 NEW_PROGRAM = {
     "college": GZ_COLLEGE,

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from app.audit import AuditLog
-from tests.publications.conftest import API, draft, gz_admin, line  # noqa: F401  (fixtures)
+from tests.publications.conftest import draft, gz_admin  # noqa: F401  (fixtures)
+from tests.publications.helpers import API, line
 
 COLLEGES_HEADER = "code,name,type,ownership,province,city\r\n"
 

@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, text
 from app.config import Settings
 from app.db import SQLModel, make_engine
 from app.main import create_app
-from tests.conftest import BACKEND, PG_URL, _pg_schema_url
+from tests.backend import BACKEND, PG_URL, pg_schema_url
 from tests.factories import GZ_TECHNICIAN_COLLEGE, make_token
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "4"))
@@ -62,7 +62,7 @@ def fuzz_registry(tmp_path_factory):
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = _pg_schema_url(schema)
+        url = pg_schema_url(schema)
     else:
         directory = tmp_path_factory.mktemp("fuzz")
         url = f"sqlite:///{directory / 'registry.db'}"

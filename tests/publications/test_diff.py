@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 from openpyxl import load_workbook
 
-from tests.publications.conftest import API, GZ, SERIES_2024, line
+from tests.publications.helpers import API, GZ, SERIES_2024, line
 
 
 def correct_four_things(lines: list[dict]) -> None:

@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 from openpyxl import load_workbook
 
-from tests.publications.conftest import (
+from tests.publications.helpers import (
     API,
     EXPECTED_2024_CSV,
     SECONDARY_2024,

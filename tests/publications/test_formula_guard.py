@@ -14,7 +14,7 @@ from app.db import session_scope
 from app.programs.models import Program
 from app.spreadsheets.writing import guard
 from tests.factories import make_college
-from tests.publications.conftest import API, line
+from tests.publications.helpers import API, line
 
 COLLEGE = '=HYPERLINK("http://x","学院")'
 MAJOR = "@SUM(1+1)"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.publications.conftest import API, GZ
+from tests.publications.helpers import API, GZ
 
 ENTRIES = {
     "4401J001": [  # 广州市技师学院

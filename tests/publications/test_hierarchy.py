@@ -2,7 +2,7 @@
 its own authority and of the authorities under it (广东省人社厅 those of 广州市人社局), never a list
 of an authority above it or beside it (403 ``not_your_authority``)."""
 
-from tests.publications.conftest import API, line
+from tests.publications.helpers import API, line
 
 ONE_LINE = [line(1, "4401J001", "0127", "初中起点", "高级", 5)]
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.audit import AuditLog
-from tests.publications.conftest import API, SERIES_2024, line, lines_as_input, sha256
+from tests.publications.helpers import API, SERIES_2024, line, lines_as_input, sha256
 
 TWO_ENTRIES = [
     line(1, "4401J001", "0127", "初中起点", "高级", 5),

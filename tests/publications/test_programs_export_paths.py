@@ -13,7 +13,7 @@ from app.programs import copy_out
 from app.programs.export import copy_query, csv_stream, header_of, python_csv_stream
 from app.programs.models import Program
 from app.programs.schemas import Layout, ProgramFilters
-from tests.core.conftest import count
+from tests.core.helpers import count
 
 # Names a spreadsheet or a CSV parser trips on: comma, quote, CR, LF, formula starts, a tab.
 HOSTILE = {

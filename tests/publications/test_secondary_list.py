@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from tests.publications.conftest import (
+from tests.publications.helpers import (
     API,
     EDU,
     EXPECTED_2024_CSV,

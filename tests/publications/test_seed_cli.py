@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.publications.conftest import EXPECTED_2024_CSV, EXPECTED_SECONDARY_CSV, sha256
+from tests.publications.helpers import EXPECTED_2024_CSV, EXPECTED_SECONDARY_CSV, sha256
 
 REGISTRY = Path(sys.executable).parent / "registry"
 

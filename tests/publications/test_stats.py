@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from tests.publications.conftest import line, source_rows
+from tests.publications.helpers import line, source_rows
 
 STATS = "/api/v1/statistics/approvals"
 

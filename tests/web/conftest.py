@@ -18,7 +18,6 @@ Fixtures (docs/web.md describes them):
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,7 +29,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from tests.conftest import BACKEND, PG_URL, _pg_schema_url
+from tests.backend import BACKEND, PG_URL, pg_schema_url
+from tests.web.helpers import PASSWORD, REGISTRY, registry_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,7 +46,6 @@ CHROMIUM_ARGS = [
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
-REGISTRY = str(Path(sys.executable).with_name("registry"))
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -75,7 +74,7 @@ def live_database_url(tmp_path_factory) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield _pg_schema_url(schema)
+        yield pg_schema_url(schema)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -195,16 +194,6 @@ def sign_in() -> Callable[..., None]:
 
 
 # ---- people with accounts (`registry user create`, as contract.md fixes it) ------------------
-
-PASSWORD = "correct horse battery"
-
-
-def registry_command(live_server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    """The `registry` command on the live server's database."""
-    env = {**os.environ, "REGISTRY_DATABASE_URL": live_server.database_url}
-    return subprocess.run(
-        [REGISTRY, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 @pytest.fixture

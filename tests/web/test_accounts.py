@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from tests.web.conftest import PASSWORD, registry_command
+from tests.web.helpers import PASSWORD, registry_command
 
 
 def test_sign_in_with_a_password_and_sign_out(page, live_server, make_user, sign_in, screenshot):

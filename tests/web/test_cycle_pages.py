@@ -10,9 +10,9 @@ import re
 import httpx
 from openpyxl import Workbook
 
-from tests.conftest import BACKEND
+from tests.backend import BACKEND
 from tests.factories import make_token
-from tests.web.conftest import PASSWORD
+from tests.web.helpers import PASSWORD
 
 COLLEGE = "4401J002"  # 广州市工贸技师学院
 HEADER = ["序号", "学校", "专业", "专业类别", "专业代码", "层次", "级别", "学制", "备注"]
