@@ -44,17 +44,39 @@ class AuditViolation:
         return self.method not in READ_METHODS and 200 <= self.status < 300
 
 
+def _operations(app) -> list[tuple[str, str]]:
+    """(method, path template) of every operation the app's OpenAPI schema lists: the API routes
+    included in the schema, read from the routes themselves. Building the schema to learn them
+    cost about a second per app (models and JSON schemas of every route), paid once per test."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    found = []
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            found += [(method, route.path_format) for method in route.methods]
+    return found
+
+
+# Templates by the app's operations: apps of the suite are built alike, so one list serves all.
+_COMPILED: dict[tuple[tuple[str, str], ...], list[tuple[str, str, re.Pattern]]] = {}
+
+
 def _templates(app) -> list[tuple[str, str, re.Pattern]]:
     """(method, path template, regex) of every operation in the app's OpenAPI schema; the most
     literal templates first, so ``/filings/validate`` wins over ``/filings/{filing_id}``."""
     cached = getattr(app.state, "_audit_plugin_templates", None)
     if cached is None:
-        cached = []
-        for path, operations in app.openapi()["paths"].items():
-            pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
-            for method in operations:
+        operations = tuple(dict.fromkeys(_operations(app)))  # in route order, as the schema
+        cached = _COMPILED.get(operations)
+        if cached is None:
+            cached = []
+            for method, path in operations:
+                pattern = re.compile(
+                    "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"
+                )
                 cached.append((method.upper(), path, pattern))
-        cached.sort(key=lambda t: (t[1].count("{"), -len(t[1])))
+            cached.sort(key=lambda t: (t[1].count("{"), -len(t[1])))
+            _COMPILED[operations] = cached
         app.state._audit_plugin_templates = cached
     return cached
 
