@@ -47,11 +47,15 @@ chromium:
 	fi
 
 # The suite on SQLite; when REGISTRY_TEST_DATABASE_URL names a PostgreSQL database, again there.
+# PYTEST_WORKERS processes share the tests (pytest-xdist, a file's tests stay together; default:
+# one per core; 0 runs them in this process). Every test has its own database either way.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 test: $(DEVSTAMP) chromium
-	REGISTRY_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	REGISTRY_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL =="; \
-	  REGISTRY_TEST_BACKEND=postgresql $(BIN)/pytest $(PYTEST_ARGS); \
+	  REGISTRY_TEST_BACKEND=postgresql $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	fi
 
 # The gate .ci/run runs before the tests: lint, formatting and types, zero findings each.

@@ -127,6 +127,7 @@ def fuzz_operation(operation, headers: dict[str, str], examples: int) -> int:
     return calls
 
 
+@pytest.mark.slow  # every operation of the schema, per caller: 10-30 s
 @pytest.mark.audit_unchecked  # hypothesis replays and shrinks: counts would not pair up
 @pytest.mark.parametrize("caller", CALLERS)
 def test_no_server_error_and_every_response_as_documented(fuzz_schema, fuzz_registry, caller):

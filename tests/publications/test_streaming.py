@@ -12,6 +12,9 @@ from app.catalog.models import Major
 from app.colleges.models import College
 from app.programs.models import Program
 
+# 100,000 rows inserted and streamed twice: more than 10 s (docs/development.md, quick loop).
+pytestmark = pytest.mark.slow
+
 BULK = 100_000
 SMALL = 10_000
 SEEDED = 82 + 16  # the 2024 technician list and the 16 new majors of the 中职 notice

@@ -8,6 +8,7 @@ import io
 import re
 
 import httpx
+import pytest
 from openpyxl import Workbook
 
 from tests.backend import BACKEND
@@ -63,6 +64,7 @@ def _signed_in(browser, live_server, sign_in, username: str):
     return context, page
 
 
+@pytest.mark.slow  # four people through a whole round in Chromium: 15-30 s
 def test_the_2025_cycle_through_the_pages(
     browser, live_server, screenshot, tmp_path, make_user, sign_in
 ):
