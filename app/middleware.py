@@ -223,8 +223,7 @@ class RequestContext:
         return {
             "request_id": state["request_id"],
             "method": scope["method"],
-            # the template as /docs shows it: /api/v1/tokens/{token_id}, not its {token_id:int}
-            "route": getattr(route, "path_format", None) or getattr(route, "path", None),
+            "route": route_template(route, scope.get("path")),
             "path": scope.get("path"),
             "status": state["status"] or 500,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -328,3 +327,17 @@ async def _send_json(send: Send, status: int, body: bytes, headers: list) -> Non
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def route_template(route: Any, path: str | None) -> str | None:
+    """The route's template as /docs shows it: ``/api/v1/tokens/{token_id}``, not its
+    ``{token_id:int}``. A route of a router included inside another one (``programs/`` under
+    ``/api/v1``) knows only the part below its routers' prefixes; the prefix is then the path's
+    leading segments (a template's parameter is one segment)."""
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template or not path:
+        return template
+    missing = path.count("/") - template.count("/")
+    if missing > 0:
+        template = "/".join(path.split("/")[: missing + 1]) + template
+    return template

@@ -269,3 +269,21 @@ def test_the_throttle_window_ends(settings):
     assert throttle.retry_after("b", now=102.0) is None
     assert throttle.retry_after("a", now=110.0) is None
     assert FailedAuthThrottle(limit=0, window_seconds=10).retry_after("a") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [
+        ("/api/v1/programs", "/api/v1/programs"),
+        ("/api/v1/programs?limit=x", "/api/v1/programs"),
+        ("/api/v1/programs/1", "/api/v1/programs/{program_id}"),
+        ("/api/v1/programs.csv", "/api/v1/programs.csv"),
+        ("/api/v1/colleges", "/api/v1/colleges"),
+        ("/healthz", "/healthz"),
+    ],
+)
+def test_the_access_log_names_the_whole_route_template(client, log_lines, path, route):
+    """Routers included in routers (programs/ under /api/v1) log their whole template too."""
+    client.get(path)
+    entry = [line for line in log_lines() if line["logger"] == "registry.access"][-1]
+    assert entry["route"] == route
