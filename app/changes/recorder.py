@@ -23,7 +23,7 @@ public: the version is the ETag of every public answer (``app.caching``). A sess
 not bump it (the webhook worker's bookkeeping) sets ``session.info[QUIET] = True``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +55,18 @@ def record(session: Session, entity: str, op: str, key: object, data: Any) -> No
         raise ValueError(f"unknown change {entity!r} {op!r}")
     payload = None if data is None else orjson.dumps(data).decode()
     session.info.setdefault(PENDING, []).append((entity, op, str(key), payload))
+    session.info[WROTE] = True
+
+
+def record_many(session: Session, entity: str, op: str, items: Iterable[tuple[Any, Any]]) -> None:
+    """``record`` for many (key, data) of one entity and op, in their order (bulk imports)."""
+    if entity not in ENTITIES or op not in OPS:
+        raise ValueError(f"unknown change {entity!r} {op!r}")
+    dumps = orjson.dumps
+    session.info.setdefault(PENDING, []).extend(
+        (entity, op, str(key), None if data is None else dumps(data).decode())
+        for key, data in items
+    )
     session.info[WROTE] = True
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.catalog.models import CatalogEdition, Category, Major
-from app.changes.recorder import record
+from app.changes.recorder import record, record_many
 from app.colleges.models import College, CollegeNameHistory
 from app.programs.models import Program
 
@@ -86,6 +86,45 @@ def programs(session: Session, ids: Iterable[int], op: str = "updated") -> None:
         for program_id in chunk:
             data = found.get(program_id)
             record(session, "program", op if data else "deleted", program_id, data)
+
+
+def programs_written(
+    session: Session,
+    rows: Iterable[tuple],
+    op: str,
+    *,
+    colleges: dict[int, tuple[str, str]],
+    majors: dict[int, tuple[str, str, str]],
+) -> None:
+    """Records ``op`` for programs a bulk write has just written, from the values it wrote
+    rather than read back: rows of (id, college_id, major_id, level, intake, length_years,
+    status, since_year); ``colleges``: id -> (code, name); ``majors``: id -> (code, name,
+    category). The same data as ``programs`` reads (``program_rows``), in the order given."""
+    session.flush()
+    record_many(
+        session,
+        "program",
+        op,
+        (
+            (
+                row[0],
+                {
+                    "id": row[0],
+                    "college_code": colleges[row[1]][0],
+                    "college": colleges[row[1]][1],
+                    "major_code": majors[row[2]][0],
+                    "major_name": majors[row[2]][1],
+                    "category": majors[row[2]][2],
+                    "intake": row[4],
+                    "level": row[3] or None,  # '' is stored for 中职 (no level)
+                    "length_years": row[5],
+                    "status": row[6],
+                    "since_year": row[7],
+                },
+            )
+            for row in rows
+        ),
+    )
 
 
 def programs_of(

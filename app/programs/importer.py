@@ -1,13 +1,16 @@
 """``registry import programs`` / ``POST /programs/import``: the ``programs.csv`` export layout.
 
 Built for 150,000 rows: colleges, majors and existing programs are read with a few set-based
-queries into dicts, every row is checked in memory, then rows go in with Core executemany —
-no ORM object and no query per row. A row whose (college, major, level, intake) exists updates
-that program (status, length, since_year); otherwise it is inserted.
+queries into dicts; the file is read as lists of cells and checked column by column (dict
+lookups mapped over a column, one loop building a plain tuple per valid row; a row the fast
+check cannot accept goes through the checks that name every problem); rows go in with the
+driver's executemany (SQLite) or COPY (PostgreSQL) — no ORM object, no dict and no query per
+row. A row whose (college, major, level, intake) exists updates that program (status, length,
+since_year); otherwise it is inserted.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -20,11 +23,16 @@ from app.changes import snapshots
 from app.colleges.models import College
 from app.db import table_of
 from app.i18n import Joined, t
-from app.programs.bulk import insert_programs, refresh_statistics, update_programs
+from app.programs.bulk import (
+    insert_programs,
+    major_facts,
+    refresh_statistics,
+    update_programs,
+)
 from app.programs.export import HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
-from app.spreadsheets.reading import ImportResult, Progress, RowErrors, gc_paused, read_table
+from app.spreadsheets.reading import Grid, ImportResult, Progress, RowErrors, gc_paused, read_grid
 from app.vocab import (
     CN_YEARS,
     CollegeType,
@@ -58,6 +66,8 @@ STATUS_IN = {zh: en for en, zh in STATUS_ZH.items()}
 INTAKES = {i.value for i in Intake}
 LEVELS = {level.value for level in Level}
 STATUSES = {s.value for s in ProgramStatus}
+# status as written (English or the planners' Chinese) -> as stored
+STATUS_OF = {**{s: s for s in STATUSES}, **STATUS_IN}
 CHUNK = 5000
 # The accepted spellings of 学制 and of since_year, precomputed: dict lookups in the hot loop.
 YEARS = {
@@ -72,14 +82,10 @@ YEARS = {
 }
 SINCE = {str(year): year for year in range(1949, 2101)}
 
-
-@dataclass(slots=True)
-class Row:
-    number: int
-    key: tuple[int, int, str, str]  # college_id, major_id, level, intake
-    length_years: int
-    status: str
-    since_year: int
+# A checked row: (spreadsheet row number, college_id, major_id, level, intake, length_years,
+# status, since_year); [1:5] is its offering key.
+Row = tuple[int, int, int, str, str, int, str, int]
+KEY = itemgetter(1, 2, 3, 4)
 
 
 def _int_in(value: str, low: int, high: int) -> int | None:
@@ -89,49 +95,79 @@ def _int_in(value: str, low: int, high: int) -> int | None:
 class _Checker:
     """Checks rows against the dicts loaded up front; collects every error."""
 
-    def __init__(
-        self,
-        session: Session,
-        table_rows: list[tuple[int, dict[str, str]]],
-        renamed: dict[str, str] | None = None,
-    ):
-        self.errors = RowErrors(renamed)
-        codes = {cells.get("college_code", "") for _, cells in table_rows}
-        self.colleges = college_index(session, codes)
-        self.majors = MajorResolver(session, {c.get("major_code", "") for _, c in table_rows})
-        self._major_ids: dict[tuple, int] = {}
+    def __init__(self, session: Session, grid: Grid):
+        self.grid = grid
+        self.errors = RowErrors(grid.renamed)
+        self.column = {name: i for i, name in enumerate(grid.header) if name}
+        self.colleges = college_index(session, set(self.values("college_code")))
+        self.majors = MajorResolver(session, set(self.values("major_code")))
         # domain.md: 中职 programs have no level ('' only); technician ones have one of three.
-        self._levels = {
+        levels = {
             t.value: {""} if system_of(t) == System.SECONDARY else LEVELS for t in CollegeType
         }
+        # code -> (id, (province, type), the levels its programs may have): the fast path's view
+        self.fast_colleges = {
+            code: (c.id, (c.province, c.type), levels.get(c.type, ()))
+            for code, c in self.colleges.items()
+        }
+        self._major_ids: dict[tuple, int] = {}
 
-    def check(self, number: int, cells: dict[str, str]) -> Row | None:
-        """The row, or None after recording its errors. A valid row takes the fast path."""
-        row = self._fast(number, cells)
-        return row if row is not None else self._slow(number, cells)
+    def values(self, name: str) -> list[str]:
+        """A column's cells ('' for each row when the file has no such column)."""
+        i = self.column.get(name)
+        if i is None:
+            return [""] * len(self.grid.rows)
+        return list(map(itemgetter(i), self.grid.rows))
 
-    def _fast(self, number: int, cells: dict[str, str]) -> Row | None:
-        """Set lookups and a cache per (college, major, name, level): no error reporting, so a
-        row it cannot accept goes through _slow, which names every problem."""
-        get = cells.get
-        intake, status = get("intake", ""), get("status", "")
-        status = STATUS_IN.get(status, status)
-        years, since = YEARS.get(get("length_years", "")), SINCE.get(get("since_year", ""))
-        if intake not in INTAKES or status not in STATUSES or years is None or since is None:
-            return None
-        college = self.colleges.get(get("college_code", ""))
-        if college is None:
-            return None
-        level = get("level", "")
-        if level not in self._levels.get(college.type, ()):
-            return None
-        key = (get("major_code", ""), get("major_name", ""), college.province, college.type)
-        major_id = self._major_ids.get(key)
-        if major_id is None:
-            major_id = self._major_ids[key] = self._major_id(*key)
-        if not major_id:
-            return None
-        return Row(number, (college.id, major_id, level, intake), years, status, since)
+    def check(self, progress: Progress | None = None) -> list[Row]:
+        """The valid rows in file order; the errors of the others are in ``errors``.
+
+        Column by column first (the vocabularies are dict lookups mapped over a column), then
+        one loop: a row whose every value is known takes the fast path, any other goes through
+        _slow, which names every problem (and accepts the rarer spellings of a valid value)."""
+        total = len(self.grid.rows)
+        columns = zip(
+            range(total),
+            self.grid.numbers,
+            map(self.fast_colleges.get, self.values("college_code")),
+            self.values("major_code"),
+            self.values("major_name"),
+            self.values("level"),
+            self.values("intake"),
+            map(YEARS.get, self.values("length_years")),
+            map(STATUS_OF.get, self.values("status")),
+            map(SINCE.get, self.values("since_year")),
+            strict=True,
+        )
+        rows: list[Row] = []
+        append, major_ids, intakes = rows.append, self._major_ids, INTAKES
+        for index, number, college, code, name, level, intake, years, status, since in columns:
+            if (
+                college is None
+                or years is None
+                or status is None
+                or since is None
+                or intake not in intakes
+                or level not in college[2]
+            ):
+                row = self._slow(number, self.grid.cells(index))
+                if row is not None:
+                    append(row)
+            else:
+                major_id = major_ids.get((code, name, college[1]))
+                if major_id is None:
+                    major_id = major_ids[(code, name, college[1])] = self._major_id(
+                        code, name, *college[1]
+                    )
+                if major_id:
+                    append((number, college[0], major_id, level, intake, years, status, since))
+                else:
+                    row = self._slow(number, self.grid.cells(index))
+                    if row is not None:
+                        append(row)
+            if progress and (index + 1) % CHUNK == 0:
+                progress("checking", index + 1, total)
+        return rows
 
     def _major_id(self, code: str, name: str, province: str, college_type: str) -> int:
         """The major's id, or 0 when the code means nothing for such a college."""
@@ -169,9 +205,12 @@ class _Checker:
         )
         if major_id is None or level is None or values is None:
             return None
-        return Row(number, (college.id, major_id, level, cells["intake"]), *values)
+        length, status, since = values
+        return (number, college.id, major_id, level, cells["intake"], length, status, since)
 
-    def _values(self, number: int, cells: dict[str, str], blank: list[str]):
+    def _values(
+        self, number: int, cells: dict[str, str], blank: list[str]
+    ) -> tuple[int, str, int] | None:
         intake, status = cells.get("intake", ""), cells.get("status", "")
         status = STATUS_IN.get(status, status)
         length = parse_years(cells.get("length_years", ""))
@@ -192,7 +231,9 @@ class _Checker:
                     value=cells.get(column, ""),
                 )
                 ok = False
-        return (length, status, since) if ok else None
+        if not ok or length is None or since is None:
+            return None
+        return length, status, since
 
     def _level(self, number: int, level: str, system: str) -> str | None:
         if system == "secondary":
@@ -222,37 +263,31 @@ def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
     """Two active rows for one offering would break the registry's uniqueness: name both."""
     first: dict[tuple, int] = {}
     for row in rows:
-        if row.status != "active":
+        if row[6] != "active":
             continue
-        if row.key in first:
+        key = row[1:5]
+        if key in first:
             errors.add(
-                row.number,
+                row[0],
                 "status",
                 "program.duplicate_active",
-                t("program.duplicate_active", row=first[row.key]),
-                value=row.status,
+                t("program.duplicate_active", row=first[key]),
+                value=row[6],
             )
         else:
-            first[row.key] = row.number
+            first[key] = row[0]
 
 
 def check_rows(
     session: Session, data: bytes, *, filename: str, max_rows: int, progress: Progress | None = None
-) -> list[Row]:
-    table = read_table(
-        data, filename=filename, required=REQUIRED, max_rows=max_rows, aliases=ALIASES
-    )
-    checker = _Checker(session, table.rows, table.renamed)
-    rows: list[Row] = []
-    for i, (number, cells) in enumerate(table.rows, start=1):
-        row = checker.check(number, cells)
-        if row is not None:
-            rows.append(row)
-        if progress and i % CHUNK == 0:
-            progress("checking", i, len(table.rows))
+) -> tuple[list[Row], dict[str, Any]]:
+    """The valid rows, and the colleges of the file by code (raising with every error)."""
+    grid = read_grid(data, filename=filename, required=REQUIRED, max_rows=max_rows, aliases=ALIASES)
+    checker = _Checker(session, grid)
+    rows = checker.check(progress)
     _no_duplicate_active(checker.errors, rows)
-    checker.errors.raise_if_any(rows=len(table.rows))
-    return rows
+    checker.errors.raise_if_any(rows=len(grid.rows))
+    return rows, checker.colleges
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -263,6 +298,11 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 # A program as read for planning: (id, college_id, major_id, level, intake, status,
 # length_years, since_year); [1:5] is its offering key, [5:8] the values an import sets.
 Old = tuple
+# What plan() gives write(): a new program (college_id, major_id, level, intake, length_years,
+# status, since_year), and a changed one (id, college_id, major_id, level, intake,
+# length_years, status, since_year) — the key and the values of the feed's snapshot.
+New = tuple[int, int, str, str, int, str, int]
+Changed = tuple[int, int, int, str, str, int, str, int]
 
 
 def _group(items: Iterable[Any], key: Any) -> tuple[dict, dict]:
@@ -304,7 +344,7 @@ def _pair(rows: list[Row], olds: list[Old]) -> tuple[list[tuple[Row, Old]], list
     remaining = sorted(olds, key=lambda o: (o[5] != "active", o[0]))
     pairs, unmatched = [], []
     for row in rows:
-        match = next((o for o in remaining if o[5] == row.status), None)
+        match = next((o for o in remaining if o[5] == row[6]), None)
         if match is None:
             unmatched.append(row)
         else:
@@ -319,12 +359,12 @@ def _pair(rows: list[Row], olds: list[Old]) -> tuple[list[tuple[Row, Old]], list
     return pairs, new
 
 
-def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], list[dict]]:
-    """(inserts, updates) as executemany parameter lists."""
-    first, many = _group(rows, lambda r: r.key)
-    old_first, old_many = _group(_existing(session, {row.key[0] for row in rows}), lambda o: o[1:5])
-    inserts: list[dict] = []
-    updates: list[dict] = []
+def plan(session: Session, rows: list[Row]) -> tuple[list[New], list[Changed]]:
+    """(inserts, updates) in the order they are written."""
+    first, many = _group(rows, KEY)
+    old_first, old_many = _group(_existing(session, {row[1] for row in rows}), KEY)
+    inserts: list[New] = []
+    updates: list[Changed] = []
     for key, row in first.items():
         if key in many or key in old_many:
             old = old_first.get(key)
@@ -332,37 +372,25 @@ def plan(session: Session, rows: list[Row], source: str) -> tuple[list[dict], li
         elif (old := old_first.get(key)) is not None:
             pairs, new = [(row, old)], []
         else:
-            pairs, new = [], [row]
+            inserts.append((*key, row[5], row[6], row[7]))
+            continue
         for r, o in pairs:
-            if o[5:8] != (r.status, r.length_years, r.since_year):
-                updates.append(
-                    {
-                        "_id": o[0],
-                        "status": r.status,
-                        "length_years": r.length_years,
-                        "since_year": r.since_year,
-                    }
-                )
-        inserts.extend(
-            {
-                "college_id": key[0],
-                "major_id": key[1],
-                "level": key[2],
-                "intake": key[3],
-                "length_years": r.length_years,
-                "status": r.status,
-                "since_year": r.since_year,
-                "source": source,
-            }
-            for r in new
-        )
+            if o[5:8] != (r[6], r[5], r[7]):
+                updates.append((o[0], *key, r[5], r[6], r[7]))
+        inserts.extend((*key, r[5], r[6], r[7]) for r in new)
     # Programs leaving 'active' go first, so the active-offering index never sees two at once.
-    updates.sort(key=lambda u: u["status"] == "active")
+    updates.sort(key=lambda u: u[6] == "active")
     return inserts, updates
 
 
 def write(
-    session: Session, inserts: list[dict], updates: list[dict], progress: Progress | None = None
+    session: Session,
+    inserts: list[New],
+    updates: list[Changed],
+    *,
+    source: str,
+    colleges: dict[str, Any],
+    progress: Progress | None = None,
 ) -> None:
     total, done = len(inserts) + len(updates), 0
 
@@ -372,18 +400,28 @@ def write(
         if progress:
             progress("writing", done, total)
 
-    update_programs(session, updates, tick)
-    created = insert_programs(session, inserts, tick)
-    # the feed (app.changes): each program's state after the import, in this transaction
-    snapshots.programs(session, [u["_id"] for u in updates], "updated")
-    snapshots.programs(session, created, "created")
+    majors = major_facts(session, {u[2] for u in updates} | {r[1] for r in inserts})
+    update_programs(session, [(u[0], u[6], u[5], u[7]) for u in updates], tick)
+    categories = {major_id: facts[2] for major_id, facts in majors.items()}
+    created = insert_programs(session, inserts, source, categories, tick)
+    # The feed (app.changes): each program's state after the import, in this transaction — made
+    # from what was written (the same fields GET /programs.csv shows), not read back.
+    by_id = {c.id: (c.code, c.name) for c in colleges.values()}
+    snapshots.programs_written(session, sorted(updates), "updated", colleges=by_id, majors=majors)
+    snapshots.programs_written(
+        session,
+        [(i, *row) for i, row in zip(created, inserts, strict=True)],
+        "created",
+        colleges=by_id,
+        majors=majors,
+    )
 
 
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
     """An authority admin imports programs of the colleges it governs only."""
     if actor.is_superuser:
         return
-    college_ids = sorted({row.key[0] for row in rows})
+    college_ids = sorted({row[1] for row in rows})
     t = table_of(College)
     authorities = set()
     for chunk in _chunks(college_ids, 500):
@@ -406,10 +444,12 @@ def import_programs(
 ) -> ImportResult:
     """Check every row (raising with all errors), then insert and update in one transaction."""
     with gc_paused():
-        rows = check_rows(session, data, filename=filename, max_rows=max_rows, progress=progress)
+        rows, colleges = check_rows(
+            session, data, filename=filename, max_rows=max_rows, progress=progress
+        )
         _ensure_scope(session, actor, rows)
-        inserts, updates = plan(session, rows, source[:60])
-        write(session, inserts, updates, progress)
+        inserts, updates = plan(session, rows)
+        write(session, inserts, updates, source=source[:60], colleges=colleges, progress=progress)
         refresh_statistics(session, len(inserts) + len(updates))
     result = ImportResult(
         rows=len(rows),

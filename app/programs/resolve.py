@@ -30,11 +30,13 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
 
 
 def college_index(session: Session, codes: Iterable[str]) -> dict[str, Any]:
-    """code -> row (id, code, type, province) for the colleges that exist."""
+    """code -> row (id, code, type, province, name) for the colleges that exist."""
     t = table_of(College)
     out: dict[str, Any] = {}
     for chunk in _chunks(codes):
-        query = select(t.c.id, t.c.code, t.c.type, t.c.province).where(t.c.code.in_(chunk))
+        query = select(t.c.id, t.c.code, t.c.type, t.c.province, t.c.name).where(
+            t.c.code.in_(chunk)
+        )
         out.update({r.code: r for r in session.execute(query)})
     return out
 

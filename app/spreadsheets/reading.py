@@ -123,15 +123,35 @@ def _duplicates(header: list[str]) -> list[str]:
     return repeated
 
 
-def read_table(
+@dataclass
+class Grid:
+    """A header and its data rows as lists of cells, each as wide as the header at least (a
+    short row is padded with ''), the spreadsheet row number of each in ``numbers``. Bulk imports
+    read cells by column index: no dict per row."""
+
+    header: list[str]
+    rows: list[list[str]]
+    numbers: list[int]
+    encoding: str
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def cells(self, index: int) -> dict[str, str]:
+        """Row ``index`` keyed by header, as ``read_table`` gives it (unnamed columns dropped)."""
+        return dict(self.named(self.rows[index]))
+
+    def named(self, cells: list[str]) -> Iterator[tuple[str, str]]:
+        return ((name, cells[i]) for i, name in enumerate(self.header) if name)
+
+
+def read_grid(
     data: bytes,
     *,
     filename: str = "",
     required: tuple[str, ...] = (),
     max_rows: int = 1_000_000,
     aliases: dict[str, str] | None = None,
-) -> Table:
-    """All rows of the first sheet (or the CSV), keyed by header; blank lines skipped.
+) -> Grid:
+    """All rows of the first sheet (or the CSV) as lists; blank lines skipped.
     ``aliases`` maps another layout's column names to ours (the planners' Chinese headers)."""
     is_xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
     if is_xlsx:
@@ -140,7 +160,8 @@ def read_table(
         lines, encoding, guarded = _csv_rows(data)
     header: list[str] | None = None
     renamed: dict[str, str] = {}
-    rows: list[tuple[int, dict[str, str]]] = []
+    rows: list[list[str]] = []
+    numbers: list[int] = []
     for number, cells in enumerate(lines, start=1):
         if not any(cells):
             continue
@@ -158,7 +179,7 @@ def read_table(
                     row=number,
                     columns=Joined(repeated),
                 )
-            width, plain = len(header), all(header)  # plain: no unnamed columns to drop
+            width = len(header)
             missing = [name for name in required if name not in header]
             if missing:
                 raise Invalid(
@@ -174,15 +195,36 @@ def read_table(
             cells = cells + [""] * (width - len(cells))
         if guarded:
             cells = unguard(cells)
-        named = (
-            dict(zip(header, cells, strict=False))
-            if plain
-            else {name: cells[i] for i, name in enumerate(header) if name}
-        )
-        rows.append((number, named))
+        rows.append(cells)
+        numbers.append(number)
     if header is None:
         raise Invalid(error="empty_file")
-    return Table(header=header, rows=rows, encoding=encoding, renamed=renamed)
+    return Grid(header=header, rows=rows, numbers=numbers, encoding=encoding, renamed=renamed)
+
+
+def read_table(
+    data: bytes,
+    *,
+    filename: str = "",
+    required: tuple[str, ...] = (),
+    max_rows: int = 1_000_000,
+    aliases: dict[str, str] | None = None,
+) -> Table:
+    """All rows of the first sheet (or the CSV), keyed by header; blank lines skipped.
+    ``aliases`` maps another layout's column names to ours (the planners' Chinese headers)."""
+    grid = read_grid(data, filename=filename, required=required, max_rows=max_rows, aliases=aliases)
+    header = grid.header
+    if all(header):  # no unnamed columns to drop
+        rows = [
+            (number, dict(zip(header, cells, strict=False)))
+            for number, cells in zip(grid.numbers, grid.rows, strict=True)
+        ]
+    else:
+        rows = [
+            (number, dict(grid.named(cells)))
+            for number, cells in zip(grid.numbers, grid.rows, strict=True)
+        ]
+    return Table(header=header, rows=rows, encoding=grid.encoding, renamed=grid.renamed)
 
 
 # --- Row-level errors of an import: every one names the spreadsheet row and the column. ---
