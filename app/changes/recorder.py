@@ -32,6 +32,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.db import insert_values
+
 ENTITIES = ("major", "college", "program", "publication")
 OPS = ("created", "updated", "deleted")
 
@@ -165,7 +167,8 @@ def bump_version(conn: Connection, at: str) -> int:
 
 def insert_changes(conn: Connection, items: list[tuple], at: str) -> None:
     """Rows in the order recorded (their seqs follow that order): COPY on PostgreSQL, the
-    driver's executemany on SQLite — 150,000 changes of a big import cost well under a second."""
+    driver with many rows per INSERT on SQLite — 150,000 changes of a big import cost well under
+    a second."""
     driver: Any = conn.connection.driver_connection
     rows = [(at, *item) for item in items]
     if conn.dialect.name == "postgresql":
@@ -176,8 +179,6 @@ def insert_changes(conn: Connection, items: list[tuple], at: str) -> None:
         return
     cursor = driver.cursor()
     try:
-        cursor.executemany(
-            "INSERT INTO change (at, entity, op, key, data) VALUES (?, ?, ?, ?, ?)", rows
-        )
+        insert_values(cursor, "INSERT INTO change (at, entity, op, key, data)", 5, rows)
     finally:
         cursor.close()
