@@ -2,6 +2,7 @@
 however many entries there are (a test counts the statements for 10 and 1,000 entries)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy import select as core_select
@@ -164,33 +165,49 @@ def _codes(values: list[EntryValues], system: str) -> set[str]:
     return codes | {c.zfill(digits) for c in codes if c.isdigit() and len(c) < digits}
 
 
+# The columns a CatalogMajor is made of, read as plain rows (no ORM object per major: a filing
+# reads a few hundred codes and, for suggestions, every major in force).
+_MAJOR_COLUMNS = (
+    col(Major.id),
+    col(Major.code),
+    col(Major.name),
+    col(Category.name),
+    col(Major.levels),
+    col(Major.status),
+    col(CatalogEdition.key),
+    col(CatalogEdition.province),
+    col(CatalogEdition.id),
+)
+
+
 def _majors(session: Session, codes: set[str], in_force: set[int]) -> dict[str, list[CatalogMajor]]:
     if not codes:
         return {}
-    rows = session.exec(
-        select(Major, Category.name, CatalogEdition)
+    rows = session.execute(
+        core_select(*_MAJOR_COLUMNS)
+        .select_from(Major)
         .join(Category, col(Category.id) == Major.category_id)
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(col(Major.code).in_(codes))
     ).all()
     out: dict[str, list[CatalogMajor]] = {}
-    for major, category, edition in rows:
-        out.setdefault(major.code, []).append(_catalog_major(major, category, edition, in_force))
+    for row in rows:
+        out.setdefault(row[1], []).append(_catalog_major(row, in_force))
     return out
 
 
-def _catalog_major(major: Major, category: str, edition: CatalogEdition, in_force: set[int]):
-    assert major.id is not None
+def _catalog_major(row: Any, in_force: set[int]) -> CatalogMajor:
+    major_id, code, name, category, levels, status, edition_key, province, edition_id = row
     return CatalogMajor(
-        id=major.id,
-        code=major.code,
-        name=major.name,
+        id=major_id,
+        code=code,
+        name=name,
         category=category,
-        levels=tuple(major.levels.split("|")) if major.levels else (),
-        status=major.status,
-        edition_key=edition.key,
-        edition_province=edition.province,
-        in_force=edition.id in in_force,
+        levels=tuple(levels.split("|")) if levels else (),
+        status=status,
+        edition_key=edition_key,
+        edition_province=province,
+        in_force=edition_id in in_force,
     )
 
 
@@ -252,17 +269,18 @@ def _names(session: Session, edition_ids: set[int], province: str) -> dict[str, 
     """Majors in force by normalised name: only for suggestions, never substituted."""
     if not edition_ids:
         return {}
-    rows = session.exec(
-        select(Major, Category.name, CatalogEdition)
+    rows = session.execute(
+        core_select(*_MAJOR_COLUMNS)
+        .select_from(Major)
         .join(Category, col(Category.id) == Major.category_id)
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
-        .where(col(Major.edition_id).in_(edition_ids), Major.status == "active")
-        .order_by(Major.code)
+        .where(col(Major.edition_id).in_(edition_ids), col(Major.status) == "active")
+        .order_by(col(Major.code))
     ).all()
     out: dict[str, CatalogMajor] = {}
-    for major, category, edition in rows:
-        if edition.province in (None, province):
-            out.setdefault(
-                normalize_name(major.name), _catalog_major(major, category, edition, edition_ids)
-            )
+    for row in rows:
+        if row[7] in (None, province):
+            name = normalize_name(row[2])
+            if name not in out:
+                out[name] = _catalog_major(row, edition_ids)
     return out

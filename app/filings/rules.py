@@ -33,6 +33,7 @@ CODE_DIGITS = {"technician": 4, "secondary": 6}
 SECONDARY_DEFAULT_INTAKE = Intake.JUNIOR.value
 # A filing repeats the same names, intakes and categories on many rows: normalise each once.
 normalize_name = lru_cache(maxsize=65536)(_normalize_name)
+KINDS = frozenset(k.value for k in Kind)
 FUZZY_MIN_SCORE = 75  # rapidfuzz ratio; "网络营销与直播技术" vs "…电商" scores 78
 
 
@@ -127,13 +128,21 @@ def label(field: str) -> str:
     return t(f"field.{field}") if has(f"field.{field}") else field
 
 
+@lru_cache(maxsize=16)
+def _normal_values(vocab: type[StrEnum]) -> dict[str, str]:
+    """A vocabulary's values by normalised spelling (the first member of a spelling wins)."""
+    out: dict[str, str] = {}
+    for member in vocab:
+        out.setdefault(normalize_name(member.value), member.value)
+    return out
+
+
 def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> str:
     if not value:
         return ""
-    normal = normalize_name(value)
-    for member in vocab:
-        if normalize_name(member.value) == normal:
-            return member.value
+    known = _normal_values(vocab).get(normalize_name(value))
+    if known is not None:
+        return known
     allowed = Joined(m.value for m in vocab)
     message = t("entry.invalid_value", value=value, field=label(name), allowed=allowed)
     out.append(Finding("entry.invalid_value", ERROR, name, message))
@@ -396,7 +405,7 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
         findings += check_offering(offering_key(major.code, "", level, intake), ctx)
     elif not v.major_code and v.major_name and intake:
         findings += check_offering(offering_key("", v.major_name, level, intake), ctx)
-    if declared and declared not in {k.value for k in Kind}:
+    if declared and declared not in KINDS:
         findings.append(
             Finding(
                 "entry.invalid_value",

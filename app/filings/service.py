@@ -26,10 +26,8 @@ from app.filings.rules import check_entries, totals
 from app.filings.schemas import (
     ApprovedEntry,
     EntryIn,
-    EntryResult,
     FilingCreate,
     FilingUpdate,
-    FindingOut,
     ValidateRequest,
     ValidationResult,
     VersionIn,
@@ -63,13 +61,15 @@ def values_of(entry: EntryIn) -> EntryValues:
 
 def result_of(checked: list[Checked]) -> ValidationResult:
     errors, warnings = totals(checked)
+    # One validation of plain dicts (pydantic-core) rather than a model constructed per entry
+    # and per finding: a fifth of the CPU of a 1,000-entry check went there.
     entries = [
-        EntryResult(
-            index=c.index, kind=c.kind, findings=[FindingOut(**f.as_dict()) for f in c.findings]
-        )
+        {"index": c.index, "kind": c.kind, "findings": [f.as_dict() for f in c.findings]}
         for c in checked
     ]
-    return ValidationResult(entries=entries, errors=errors, warnings=warnings)
+    return ValidationResult.model_validate(
+        {"entries": entries, "errors": errors, "warnings": warnings}
+    )
 
 
 def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> ValidationResult:
