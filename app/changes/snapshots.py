@@ -99,8 +99,8 @@ def programs_written(
     """Records ``op`` for programs a bulk write has just written, from the values it wrote
     rather than read back: rows of (id, college_id, major_id, level, intake, length_years,
     status, since_year); ``colleges``: id -> (code, name); ``majors``: id -> (code, name,
-    category). The same data as ``programs`` reads (``program_rows``), in the order given."""
-    session.flush()
+    category). The same data as ``programs`` reads (``program_rows``), in the order given.
+    Touches no connection (it may run while a COPY is open on it)."""
     record_many(
         session,
         "program",

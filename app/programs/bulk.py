@@ -121,16 +121,31 @@ def new_ids(session: Session, count: int) -> list[int]:
 
 
 def insert_programs(
-    session: Session, rows: list[New], source: str, categories: dict[int, str], tick: Tick
+    session: Session,
+    rows: list[New],
+    source: str,
+    categories: dict[int, str],
+    tick: Tick,
+    sent: Callable[[list[int], list[New]], None] | None = None,
 ) -> list[int]:
     """Inserts the rows in their order; returns their new ids (in the same order).
 
     Each row's ``category`` is its major's, given here: the insert trigger of models.py has
     nothing to fill — on PostgreSQL a PL/pgSQL call per COPY row otherwise, on SQLite a second
-    write of each row."""
+    write of each row. ``sent(ids, rows)`` is called after each block of rows is handed to the
+    database: on PostgreSQL the server inserts them meanwhile, so work done there overlaps."""
     ids = new_ids(session, len(rows))
     if not rows:
         return ids
+    done = 0
+
+    def block(count: int) -> None:
+        nonlocal done
+        if sent:
+            sent(ids[done : done + count], rows[done : done + count])
+        done += count
+        tick(count)
+
     if session.get_bind().dialect.name == "postgresql":
         source_text = copy_text(source)
         category_text = {k: copy_text(v) for k, v in categories.items()}
@@ -140,7 +155,7 @@ def insert_programs(
             f"\t{source_text}\t{category_text[r[1]]}\n"
             for i, r in zip(ids, rows, strict=True)
         )
-        copy_lines(session, f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN", lines, tick)
+        copy_lines(session, f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN", lines, block)
         return ids
     # Plain tuples through the driver, many rows per INSERT: SQLAlchemy's per-row parameter
     # processing cost more CPU than SQLite's own inserts (2.5 s vs 1 s for 150k rows).
@@ -155,7 +170,7 @@ def insert_programs(
                 for i, r in zip(ids[start : start + CHUNK], chunk, strict=True)
             ]
             insert_values(cursor, insert, len(INSERT_COLUMNS), values)
-            tick(len(chunk))
+            block(len(chunk))
         for statement in rebuilt:
             cursor.execute(statement)
     finally:

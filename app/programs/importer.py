@@ -403,18 +403,23 @@ def write(
     majors = major_facts(session, {u[2] for u in updates} | {r[1] for r in inserts})
     update_programs(session, [(u[0], u[6], u[5], u[7]) for u in updates], tick)
     categories = {major_id: facts[2] for major_id, facts in majors.items()}
-    created = insert_programs(session, inserts, source, categories, tick)
     # The feed (app.changes): each program's state after the import, in this transaction — made
-    # from what was written (the same fields GET /programs.csv shows), not read back.
+    # from what was written (the same fields GET /programs.csv shows), not read back. The new
+    # programs' are made block by block while the rows go in (on PostgreSQL while the server
+    # inserts the block before).
     by_id = {c.id: (c.code, c.name) for c in colleges.values()}
     snapshots.programs_written(session, sorted(updates), "updated", colleges=by_id, majors=majors)
-    snapshots.programs_written(
-        session,
-        [(i, *row) for i, row in zip(created, inserts, strict=True)],
-        "created",
-        colleges=by_id,
-        majors=majors,
-    )
+
+    def created(ids: list[int], rows: list[New]) -> None:
+        snapshots.programs_written(
+            session,
+            [(i, *row) for i, row in zip(ids, rows, strict=True)],
+            "created",
+            colleges=by_id,
+            majors=majors,
+        )
+
+    insert_programs(session, inserts, source, categories, tick, created)
 
 
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:

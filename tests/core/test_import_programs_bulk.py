@@ -1,0 +1,120 @@
+"""The bulk write path of registry import programs: the feed's snapshots made from the written
+values, COPY's text escaping, SQLite's rebuild of the plain indexes after a big insert."""
+
+import json
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.changes.snapshots import program_rows
+from app.programs import bulk
+from app.programs.importer import import_programs
+from app.programs.models import Program
+from tests.core.conftest import count
+from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
+
+NEW_ROWS = (
+    f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,高级,5,suspended,2023",  # update
+    f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
+    f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,高中起点,预备技师,4,active,2025",
+    f"{ZHONGZHI},学校,700304,邮轮乘务,旅游大类,初中起点,,3,active,2023",  # no level, update
+)
+
+
+def _feed(engine, since: int) -> list[tuple[str, str, dict]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT op, key, data FROM change WHERE entity = 'program' AND seq > :s"),
+            {"s": since},
+        ).all()
+    return [(op, key, json.loads(data)) for op, key, data in rows]
+
+
+def _last_seq(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM change")).scalar_one()
+
+
+def test_the_feed_carries_what_a_read_of_the_written_programs_gives(seeded, run):
+    """The snapshots are made from the values written, not read back: they must equal the read."""
+    since = _last_seq(seeded)
+    result = run(import_programs, csv(*NEW_ROWS), filename="p.csv", source="import:p.csv")
+    assert result.inserted >= 1 and result.updated >= 2
+    feed = _feed(seeded, since)
+    assert [op for op, _, _ in feed] == ["updated"] * result.updated + ["created"] * result.inserted
+    ids = [int(key) for _, key, _ in feed]
+    assert ids[: result.updated] == sorted(ids[: result.updated])
+    assert ids[result.updated :] == sorted(ids[result.updated :])
+    with Session(seeded) as session:
+        read = {row["id"]: row for row in program_rows(session, ids)}
+    assert [data for _, _, data in feed] == [read[i] for i in ids]
+    assert any(data["level"] is None for _, _, data in feed)  # 中职: '' stored, null in the feed
+
+
+def test_a_source_with_tab_newline_and_backslash_is_stored_as_given(seeded, run):
+    """PostgreSQL writes the rows with COPY's text format, which escapes these characters."""
+    source = "import:a\tb\\c\nd.csv"
+    run(import_programs, csv(*NEW_ROWS[1:]), source=source)
+    assert [row[-1] for row in programs_of(seeded, GZ)][-2:] == [source, source]
+
+
+def _indexes(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return [
+            tuple(row)
+            for row in conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'program'"
+                " ORDER BY name"
+            )
+        ]
+
+
+@pytest.fixture
+def rebuilt(seeded, monkeypatch) -> list[list[str]]:
+    """Every big-insert rule applied to a small file; the rebuild statements of each insert."""
+    if seeded.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL keeps its indexes (readers would wait for a drop)")
+    monkeypatch.setattr(bulk, "REBUILD_MIN", 1)
+    monkeypatch.setattr(bulk, "REBUILD_RATIO", 1000)
+    calls: list[list[str]] = []
+    drop = bulk._drop_secondary_indexes
+
+    def recording(cursor, rows: int) -> list[str]:
+        calls.append(drop(cursor, rows))
+        return calls[-1]
+
+    monkeypatch.setattr(bulk, "_drop_secondary_indexes", recording)
+    return calls
+
+
+def test_a_big_sqlite_insert_rebuilds_the_plain_indexes_as_they_were(seeded, run, rebuilt):
+    before = _indexes(seeded)
+    run(import_programs, csv(*NEW_ROWS[1:]))
+    assert [len(statements) for statements in rebuilt] == [5]  # the unique one is kept
+    assert _indexes(seeded) == before
+    with seeded.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM program WHERE category = '农业类' ORDER BY id"
+            )
+        )
+    assert "ix_program_category_id" in plan
+
+
+def test_a_failed_big_sqlite_insert_leaves_indexes_and_rows_as_they_were(
+    seeded, run, rebuilt, monkeypatch
+):
+    before, programs = _indexes(seeded), count(seeded, Program)
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bulk, "insert_values", failing)
+    with pytest.raises(RuntimeError):
+        run(import_programs, csv(*NEW_ROWS[1:]))
+    assert rebuilt and rebuilt[0]  # the indexes had been dropped in the transaction
+    assert _indexes(seeded) == before
+    assert count(seeded, Program) == programs
