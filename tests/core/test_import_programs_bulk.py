@@ -11,7 +11,7 @@ from app.changes.snapshots import program_rows
 from app.programs import bulk
 from app.programs.importer import import_programs
 from app.programs.models import Program
-from tests.core.conftest import count
+from tests.core.helpers import count
 from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
 
 NEW_ROWS = (
