@@ -29,7 +29,7 @@ from app.programs.bulk import (
     refresh_statistics,
     update_programs,
 )
-from app.programs.export import HEADER_ZH, STATUS_ZH
+from app.programs.export import HEADER, HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver, college_index
 from app.spreadsheets.reading import Grid, ImportResult, Progress, RowErrors, gc_paused, read_grid
@@ -44,18 +44,7 @@ from app.vocab import (
     system_of,
 )
 
-COLUMNS = (
-    "college_code",
-    "college",
-    "major_code",
-    "major_name",
-    "category",
-    "intake",
-    "level",
-    "length_years",
-    "status",
-    "since_year",
-)
+COLUMNS = HEADER  # what programs.csv writes, import programs reads
 # college, major_name and category are informational (the export writes them for people); the
 # codes decide. major_name only breaks a tie when one code is in two editions in force.
 REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status", "since_year")
