@@ -28,7 +28,7 @@ def test_upgrade_after_downgrade_reaches_head_again(empty_engine):
     migrate.check(empty_engine)
 
 
-def test_program_category_is_backfilled_from_the_major(empty_engine):
+def test_program_category_and_province_are_backfilled(empty_engine):
     from sqlalchemy import text
 
     from app import seed
@@ -39,7 +39,9 @@ def test_program_category_is_backfilled_from_the_major(empty_engine):
     migrate.downgrade(empty_engine, "0004")
     migrate.upgrade(empty_engine)
     with empty_engine.connect() as conn:
-        blank = conn.execute(text("SELECT count(*) FROM program WHERE category = ''")).scalar()
+        blank = conn.execute(
+            text("SELECT count(*) FROM program WHERE category = '' OR province = ''")
+        ).scalar()
         total = conn.execute(text("SELECT count(*) FROM program")).scalar()
     assert (blank, total) == (0, 82 + 16)  # technician list + the 中职 notice
     assert drifted(empty_engine) == []

@@ -26,6 +26,7 @@ INSERT_COLUMNS = (
     "since_year",
     "source",
     "category",
+    "province",
 )
 # A new program as the importer plans it: (college_id, major_id, level, intake, length_years,
 # status, since_year); an update: (id, status, length_years, since_year).
@@ -125,12 +126,14 @@ def insert_programs(
     rows: list[New],
     source: str,
     categories: dict[int, str],
+    provinces: dict[int, str],
     tick: Tick,
     sent: Callable[[list[int], list[New]], None] | None = None,
 ) -> list[int]:
     """Inserts the rows in their order; returns their new ids (in the same order).
 
-    Each row's ``category`` is its major's, given here: the insert trigger of models.py has
+    Each row's ``category`` is its major's (``categories`` by major id) and its ``province`` its
+    college's (``provinces`` by college id), given here: the insert triggers of models.py have
     nothing to fill — on PostgreSQL a PL/pgSQL call per COPY row otherwise, on SQLite a second
     write of each row. ``sent(ids, rows)`` is called after each block of rows is handed to the
     database: on PostgreSQL the server inserts them meanwhile, so work done there overlaps."""
@@ -149,10 +152,11 @@ def insert_programs(
     if session.get_bind().dialect.name == "postgresql":
         source_text = copy_text(source)
         category_text = {k: copy_text(v) for k, v in categories.items()}
+        province_text = {k: copy_text(v) for k, v in provinces.items()}
         # level, intake and status are words of the vocabulary (checked): nothing to escape
         lines = (
             f"{i}\t{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}"
-            f"\t{source_text}\t{category_text[r[1]]}\n"
+            f"\t{source_text}\t{category_text[r[1]]}\t{province_text[r[0]]}\n"
             for i, r in zip(ids, rows, strict=True)
         )
         copy_lines(session, f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN", lines, block)
@@ -166,7 +170,7 @@ def insert_programs(
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             values = [
-                (i, *r, source, categories[r[1]])
+                (i, *r, source, categories[r[1]], provinces[r[0]])
                 for i, r in zip(ids[start : start + CHUNK], chunk, strict=True)
             ]
             insert_values(cursor, insert, len(INSERT_COLUMNS), values)

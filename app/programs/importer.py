@@ -408,7 +408,8 @@ def write(
             majors=majors,
         )
 
-    insert_programs(session, inserts, source, categories, tick, created)
+    provinces = {c.id: c.province for c in colleges.values()}
+    insert_programs(session, inserts, source, categories, provinces, tick, created)
 
 
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, Select, any_, bindparam, exists, select
+from sqlalchemy import Integer, Select, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,21 +34,13 @@ PAGE_COLUMNS = tuple(
 )
 
 
-def _condition(name: str, value: Any, dialect: str) -> ColumnElement[bool]:
+def _condition(name: str, value: Any) -> ColumnElement[bool]:
     if name == "college":
         # College codes are unique: an equality with one id, which the planners weigh like a
         # literal (as IN (SELECT …) SQLite chose the (status, id) index for college+status and
         # walked the 135,000 active programs: 10 ms a page).
         college = select(col(College.id)).where(col(College.code) == value)
         return col(Program.college_id) == college.scalar_subquery()
-    if name == "province" and dialect == "sqlite":
-        # A province is ~300 colleges: through (college_id, id) SQLite read every program of
-        # the province after the cursor and sorted them (3.4 ms for a first page). In id order
-        # (``+ 0``: not through that index) a page visits ~8 rows per match; a province without
-        # colleges ends at once (the EXISTS is evaluated once, before any row).
-        colleges = select(col(College.id)).where(col(College.province) == value)
-        some = exists(select(col(College.id)).where(col(College.province) == value))
-        return (col(Program.college_id) + 0).in_(colleges) & some
     return readmodel.FILTERS[name].condition(value)
 
 
@@ -57,7 +49,7 @@ def ids_statement(names: tuple[str, ...], after: bool, dialect: str) -> Select:
     ``after``, at most ``limit``."""
     ids = select(col(Program.id))
     for name in names:
-        ids = ids.where(_condition(name, bindparam(name), dialect))
+        ids = ids.where(_condition(name, bindparam(name)))
     if after:
         ids = ids.where(col(Program.id) > bindparam("after"))
     return ids.order_by(col(Program.id)).limit(bindparam("limit"))

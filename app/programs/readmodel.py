@@ -3,7 +3,9 @@ exports) and the columns of a program as the API shows it.
 
 ``FILTERS`` says how each filter narrows ``program``: a condition on one of its own columns,
 each indexed together with the id — ``(college_id, id)``, ``(major_id, id)``, ``(category, id)``,
-``(since_year, id)``, ``(status, id)`` — college and major attributes as ``IN (SELECT id …)``.
+``(province, id)``, ``(since_year, id)``, ``(status, id)``, and the pairs ``(category,
+since_year, id)``, ``(category, province, id)``, ``(province, since_year, id)`` — the other
+college and major attributes as ``IN (SELECT id …)``.
 ``COLUMNS`` is a program as a JSON item, in order. The page statement (``listing``), one program
 (``service``), the exports (``export``) and the schemas (``ProgramFilters``, ``ProgramPublic``;
 ``tests/core/test_read_model.py`` holds them to these tables) all read from here.
@@ -46,7 +48,8 @@ FILTERS: dict[str, Filter] = {
     "level": Filter(col(Program.level)),
     "intake": Filter(col(Program.intake)),
     "status": Filter(col(Program.status)),
-    "province": Filter(col(Program.college_id), col(College.province), col(College.id)),
+    # the college's province, kept on the row (models.py): (province, id) and its pairs
+    "province": Filter(col(Program.province)),
     "year": Filter(col(Program.since_year)),  # first approved in this year
 }
 

@@ -1,24 +1,39 @@
-"""program.category never drifts from its major's category, whatever writes (models.py triggers):
-the seed, an import, a single create, a move to another major (an approved 改名), a major
-recategorised by PATCH or by a catalog import, a category renamed in the database."""
+"""program.category never drifts from its major's category, nor program.province from its
+college's province, whatever writes (models.py triggers): the seed, an import, a single create, a
+move to another major (an approved 改名) or college, a major recategorised by PATCH or by a
+catalog import, a category renamed in the database, a college moved to another province by a
+college import or in the database."""
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions
+from app.colleges.importer import import_colleges
 from app.programs.importer import import_programs
 from tests.core.test_import_programs import GZ, csv
 
 DRIFT = text(
-    "SELECT p.id, p.category, c.name FROM program AS p JOIN major AS m ON m.id = p.major_id"
-    " JOIN category AS c ON c.id = m.category_id WHERE p.category <> c.name"
+    "SELECT p.id, p.category, c.name, p.province, g.province FROM program AS p"
+    " JOIN major AS m ON m.id = p.major_id JOIN category AS c ON c.id = m.category_id"
+    " JOIN college AS g ON g.id = p.college_id"
+    " WHERE p.category <> c.name OR p.province <> g.province"
 )
 
 
 def drifted(engine: Engine) -> list[tuple]:
+    """Programs whose category or province is not their major's or college's."""
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(DRIFT)]
+
+
+def provinces_of(engine: Engine, college_code: str) -> set[str]:
+    query = text(
+        "SELECT DISTINCT p.province FROM program AS p JOIN college AS g ON g.id = p.college_id"
+        " WHERE g.code = :code"
+    )
+    with engine.connect() as conn:
+        return set(conn.execute(query, {"code": college_code}).scalars())
 
 
 def categories_of(engine: Engine, major_code: str) -> set[str]:
@@ -82,3 +97,60 @@ def test_category_follows_the_major_through_every_write(seeded, seeded_client, a
     assert drifted(seeded) == []
     assert categories_of(seeded, "0702") <= {"农业类（新）"}
     assert categories_of(seeded, "0127") == {"机械类"}
+
+
+def test_province_follows_the_college_through_every_write(
+    seeded, seeded_client, admin_headers, run
+):
+    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
+
+    run(  # the bulk path gives the province itself, a single create leaves it to the trigger
+        import_programs,
+        csv(f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,高中起点,预备技师,4,active,2025"),
+    )
+    created = seeded_client.post(
+        "/api/v1/programs",
+        headers=admin_headers,
+        json={
+            "college": GZ,
+            "major_code": "0435",
+            "level": "中级",
+            "intake": "初中起点",
+            "length_years": 3,
+            "since_year": 2025,
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
+    in_gd = seeded_client.get("/api/v1/programs", params={"province": "广东省", "limit": 200})
+    assert created.json()["id"] in {p["id"] for p in in_gd.json()["items"]}
+
+    moved = (
+        "code,name,type,ownership,province,city\n"
+        f"{GZ},广州市技师学院,技师学院,公办,测试省,测试市\n"
+    )
+    run(import_colleges, moved.encode())
+    assert provinces_of(seeded, GZ) == {"测试省"} and drifted(seeded) == []
+    page = seeded_client.get("/api/v1/programs", params={"province": "测试省", "limit": 200})
+    assert page.status_code == 200
+    assert {p["college_code"] for p in page.json()["items"]} == {GZ}
+    assert created.json()["id"] in {p["id"] for p in page.json()["items"]}
+    paired = seeded_client.get(
+        "/api/v1/programs", params={"province": "测试省", "year": 2025, "category": "机械类"}
+    )
+    assert [p["major_code"] for p in paired.json()["items"]] == ["0127"]
+
+    moved_id = created.json()["id"]
+    with seeded.begin() as conn:  # moves no route offers, in the database: a program first
+        conn.execute(
+            text(
+                "UPDATE program SET college_id = (SELECT id FROM college WHERE code = '4401J006')"
+                f" WHERE id = {moved_id}"
+            )
+        )
+    assert drifted(seeded) == []
+    in_gd = seeded_client.get("/api/v1/programs", params={"province": "广东省", "limit": 200})
+    assert moved_id in {p["id"] for p in in_gd.json()["items"]}
+    with seeded.begin() as conn:  # then the college back to 广东省
+        conn.execute(text(f"UPDATE college SET province = '广东省' WHERE code = '{GZ}'"))
+    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
