@@ -19,7 +19,7 @@ from app.catalog.routes import router as catalog_router
 from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
 from app.config import Settings, get_settings
-from app.db import make_engine, make_read_engine
+from app.db import close_sqlite_readers, make_engine, make_read_engine
 from app.directions.routes import router as directions_router
 from app.errors import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         versions.start()
         yield
         await versions.stop()
+        close_sqlite_readers(read_engine)
         read_engine.dispose()
         engine.dispose()
 

@@ -60,9 +60,7 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS college_province_programs()",
     "DROP FUNCTION IF EXISTS program_province_fill()",
 ]
-BACKFILL = (
-    "UPDATE program SET province = (SELECT province FROM college WHERE college.id = program.college_id)"
-)
+BACKFILL = "UPDATE program SET province = (SELECT province FROM college WHERE college.id = program.college_id)"
 INDEXES = {
     "ix_program_province_id": ["province", "id"],
     "ix_program_category_since_year_id": ["category", "since_year", "id"],

@@ -126,8 +126,7 @@ def test_province_follows_the_college_through_every_write(
     assert created.json()["id"] in {p["id"] for p in in_gd.json()["items"]}
 
     moved = (
-        "code,name,type,ownership,province,city\n"
-        f"{GZ},广州市技师学院,技师学院,公办,测试省,测试市\n"
+        f"code,name,type,ownership,province,city\n{GZ},广州市技师学院,技师学院,公办,测试省,测试市\n"
     )
     run(import_colleges, moved.encode())
     assert provinces_of(seeded, GZ) == {"测试省"} and drifted(seeded) == []
