@@ -62,3 +62,50 @@ def test_a_page_item_that_breaks_the_schema_is_caught():
     assert validator.is_valid({"items": [good], "next": None})
     assert not validator.is_valid({"items": [{k: v for k, v in good.items() if k != "level"}]})
     assert not validator.is_valid({"items": [good | {"major_code": 702}], "next": None})
+
+
+# Names a JSON writer must escape (quotes, backslashes, control characters) beside UTF-8 it
+# need not: the database writes a page's items (listing.as_items), not orjson.
+AWKWARD_COLLEGE = 'The "Quoted" \\ 学院\n\t\x01\x1f\x7f end'
+AWKWARD_MAJOR = 'C:\\path "中职" \u2028 \\u0041 \r'
+
+
+def test_page_items_the_database_writes_are_the_read_models_items(seeded, app, seeded_client):
+    from sqlalchemy import update
+
+    from app.catalog.models import Major
+    from app.programs import listing
+    from app.programs.models import Program
+    from tests.factories import make_college, make_token
+
+    make_college(seeded, code="9901J001", name=AWKWARD_COLLEGE)
+    with seeded.begin() as conn:
+        conn.execute(update(Major).where(Major.code == "0127").values(name=AWKWARD_MAJOR))
+    headers = {"Authorization": f"Bearer {make_token(seeded)}"}
+    base = {"college": "9901J001", "major_code": "0127", "length_years": 3, "since_year": 1951}
+    made = [
+        seeded_client.post(
+            "/api/v1/programs", json={**base, "intake": i, "level": "中级"}, headers=headers
+        )
+        for i in ("初中起点", "高中起点")
+    ]
+    assert [m.status_code for m in made] == [201, 201], made[1].text
+    with seeded.begin() as conn:  # the second stored as a 中职 program's level ('', the API's null)
+        conn.execute(update(Program).where(Program.id == made[1].json()["id"]).values(level=""))
+    # One college's page (one statement on both backends) and a year's (ids, then the rows by
+    # id on PostgreSQL), one item a page: the second page comes through the cursor.
+    for filters in ({"college": "9901J001"}, {"year": 1951}):
+        rows = listing.rows(app.state.read_engine, ProgramFilters(**filters), after=None, limit=2)
+        assert len(rows) == 2
+        expected = [readmodel.item(r) for r in rows]
+        first = seeded_client.get("/api/v1/programs", params={**filters, "limit": 1})
+        assert "学院".encode() in first.content  # UTF-8 as it is, not \u escapes
+        second = seeded_client.get(
+            "/api/v1/programs", params={**filters, "limit": 1, "cursor": first.json()["next"]}
+        ).json()
+        assert second["next"] is None
+        assert first.json()["items"] + second["items"] == expected
+        assert [(i["college"], i["major_name"], i["level"]) for i in expected] == [
+            (AWKWARD_COLLEGE, AWKWARD_MAJOR, "中级"),
+            (AWKWARD_COLLEGE, AWKWARD_MAJOR, None),
+        ]
