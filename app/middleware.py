@@ -20,6 +20,7 @@ route let escape:
 
 import json
 import logging
+import math
 import re
 import secrets
 import sys
@@ -29,6 +30,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.i18n import negotiate, t
@@ -109,9 +111,27 @@ class JsonFormatter(logging.Formatter):
         "token_id",
     )
 
+    # (second, "YYYY-MM-DDTHH:MM:SS.") of the last line: lines within a second share it.
+    _second: tuple[int, str] = (-1, "")
+
+    def timestamp(self, created: float) -> str:
+        """``created`` as ``datetime.fromtimestamp(created, UTC).isoformat(timespec=
+        "milliseconds")`` writes it (rounded to the microsecond, half to even, then cut to the
+        millisecond), the date and time formatted once a second."""
+        fraction, whole = math.modf(created)
+        micro = round(fraction * 1e6)
+        if micro >= 1_000_000:
+            whole, micro = whole + 1, micro - 1_000_000
+        second, prefix = self._second
+        if second != whole:
+            second = int(whole)
+            prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+            self._second = (second, prefix)
+        return f"{prefix}{micro // 1000:03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self.timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -122,7 +142,10 @@ class JsonFormatter(logging.Formatter):
                 entry[field] = value
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        try:
+            return orjson.dumps(entry, default=str).decode()
+        except TypeError:  # what orjson refuses (a lone surrogate, an int beyond 64 bits)
+            return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 class _StderrHandler(logging.StreamHandler):

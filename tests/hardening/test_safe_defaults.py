@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -108,6 +109,34 @@ def test_the_access_log_is_json_with_actor_route_and_request_id(client, tokens, 
     assert entry["status"] == 404
     assert entry["method"] == "DELETE"
     assert isinstance(entry["duration_ms"], float)
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        1795549593.0,
+        1795549593.0004995,  # rounds down to .000499: millisecond 000
+        1795549593.9994996,  # rounds up to .999500: still 999
+        1795549593.9999996,  # rounds up to the next second, as datetime does
+        1795549594.5,
+        1795636799.999,  # 23:59:59.999, then midnight: a new date prefix
+        1795636800.001,
+    ],
+)
+def test_the_log_timestamp_is_the_isoformat_of_the_time(created):
+    formatter = JsonFormatter()
+    formatter.timestamp(created - 1)  # a prefix of another second cached before
+    expected = datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+    assert formatter.timestamp(created) == expected
+
+
+def test_a_log_line_orjson_refuses_is_still_written_as_json():
+    record = logging.LogRecord(
+        "registry.error", logging.ERROR, "", 0, "bad \udc80 %s", (2**70,), None
+    )
+    record.path = "/p\udc80"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == f"bad \udc80 {2**70}" and line["path"] == "/p\udc80"
 
 
 def test_security_headers_without_hsts_over_plain_http(client):
