@@ -230,31 +230,16 @@ class RequestContext:
             try:
                 await self.app(scope, receive, send_with_headers)
             except Exception:
-                error_log.exception("unhandled error", extra=self._fields(scope, state, started))
+                _log(error_log, logging.ERROR, "unhandled error", scope, state, started, True)
                 if state["status"] is not None:
                     raise  # the response had begun: the server can only drop the connection
                 await self._internal_error(scope, send_with_headers, request_id)
         finally:
             if self.access_log_enabled:
-                access_log.info("request", extra=self._fields(scope, state, started))
+                _log(access_log, logging.INFO, "request", scope, state, started)
             _current.reset(token)
 
     # --- pieces ---------------------------------------------------------------------------
-
-    def _fields(self, scope: Scope, state: dict[str, Any], started: float) -> dict[str, Any]:
-        route = scope.get("route")
-        return {
-            "request_id": state["request_id"],
-            "method": scope["method"],
-            "route": route_template(route, scope.get("path")),
-            "path": scope.get("path"),
-            "status": state["status"] or 500,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "client": scope["state"].get("client_ip"),
-            "actor": state.get("actor"),
-            "role": state.get("role"),
-            "token_id": state.get("token_id"),
-        }
 
     def _client_ip(self, scope: Scope) -> str:
         """The peer's address; behind a trusted proxy the nearest untrusted one it forwarded."""
@@ -335,6 +320,36 @@ class RequestContext:
             ensure_ascii=False,
         ).encode()
         await _send_json(send, 500, body, [])
+
+
+def _log(
+    logger: logging.Logger,
+    level: int,
+    message: str,
+    scope: Scope,
+    state: dict[str, Any],
+    started: float,
+    exc_info: bool = False,
+) -> None:
+    """The request's line on ``logger``: what ``logger.log(level, message, extra=…)`` makes,
+    with the fields set on the record as they are read (no ``extra`` dict copied into it) and
+    no walk up the stack for the caller (the record names this module)."""
+    if not logger.isEnabledFor(level):
+        return
+    record = logger.makeRecord(
+        logger.name, level, __file__, 0, message, (), sys.exc_info() if exc_info else None
+    )
+    record.request_id = state["request_id"]
+    record.method = scope["method"]
+    record.route = route_template(scope.get("route"), scope.get("path"))
+    record.path = scope.get("path")
+    record.status = state["status"] or 500
+    record.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    record.client = scope["state"].get("client_ip")
+    record.actor = state.get("actor")
+    record.role = state.get("role")
+    record.token_id = state.get("token_id")
+    logger.handle(record)
 
 
 async def _send_json(send: Send, status: int, body: bytes, headers: list) -> None:
