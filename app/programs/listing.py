@@ -65,7 +65,7 @@ def _condition(name: str, value: Any) -> ColumnElement[bool]:
     return readmodel.FILTERS[name].condition(value)
 
 
-def ids_statement(names: tuple[str, ...], after: bool, dialect: str) -> Select:
+def ids_statement(names: tuple[str, ...], after: bool) -> Select:
     """The ids of a page: ``program`` alone through its indexes, ordered by id, after
     ``after``, at most ``limit``."""
     ids = select(col(Program.id))
@@ -110,7 +110,7 @@ def page_statement(
 ) -> Select:
     """The page in one statement (SQLite: planned in-process, in microseconds): the ids from
     the indexes, then only those rows joined for names; with ``items`` as ``(id, item)``."""
-    ids = ids_statement(names, after, dialect)
+    ids = ids_statement(names, after)
     page = _joined().where(col(Program.id).in_(ids.scalar_subquery())).order_by(col(Program.id))
     return as_items(page, dialect) if items else page
 
@@ -159,7 +159,7 @@ def _compiled(dialect: Dialect, names: tuple[str, ...], after: bool, items: bool
         statement = (
             page_statement(names, after, dialect.name, items)
             if one
-            else ids_statement(names, after, dialect.name)
+            else ids_statement(names, after)
         )
         found = _COMPILED[key] = _Compiled(statement, dialect)
     return found
