@@ -222,28 +222,29 @@ class PageCache:
     """Rendered public answers keyed by (path, query, language), valid for one registry version:
     a repeated public GET (the same feed page polled by many followers) is served from memory
     without routing, query or serialisation. Least recently used first out, at most
-    ``max_bytes`` of bodies; answers over ``max_entry`` bytes (a streamed export) are not kept."""
+    ``max_bytes`` of bodies; answers over ``max_entry`` bytes (a streamed export) are not kept.
+    An entry keeps the route that answered, so the access log of a hit names it too."""
 
     def __init__(self, max_bytes: int, max_entry: int = 2 * 1024 * 1024) -> None:
         self.max_bytes, self.max_entry = max_bytes, min(max_entry, max_bytes)
         self.size = 0
-        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, list, bytes, Any]] = OrderedDict()
 
-    def get(self, key: tuple, version: int) -> tuple[list, bytes] | None:
+    def get(self, key: tuple, version: int) -> tuple[list, bytes, Any] | None:
         found = self.entries.get(key)
         if found is None or found[0] != version:
             return None
         self.entries.move_to_end(key)
-        return found[1], found[2]
+        return found[1], found[2], found[3]
 
-    def put(self, key: tuple, version: int, headers: list, body: bytes) -> None:
+    def put(self, key: tuple, version: int, headers: list, body: bytes, route: Any = None) -> None:
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= len(old[2])
-        self.entries[key] = (version, headers, body)
+        self.entries[key] = (version, headers, body, route)
         self.size += len(body)
         while self.size > self.max_bytes and self.entries:
-            _, (_, _, dropped) = self.entries.popitem(last=False)
+            _, (_, _, dropped, _) = self.entries.popitem(last=False)
             self.size -= len(dropped)
 
 
@@ -291,6 +292,8 @@ class HttpCache:
         key = (path, scope.get("query_string", b""), locale_of(scope))
         hit = self.pages.get(key, version)
         if hit is not None:
+            if hit[2] is not None:
+                scope["route"] = hit[2]  # for the access log
             etag = next((v for n, v in hit[0] if n == b"etag"), b"")
             if matches(headers.get(b"if-none-match"), etag):  # a route's own ETag
                 kept = [(n, v) for n, v in hit[0] if n.lower() not in _BODY_HEADERS]
@@ -299,7 +302,7 @@ class HttpCache:
             await send({"type": "http.response.start", "status": 200, "headers": hit[0]})
             await send({"type": "http.response.body", "body": hit[1]})
             return
-        keeper = _Keeper(send, self.pages, key, version)  # sees the answer as it is sent
+        keeper = _Keeper(send, self.pages, key, version, scope)  # sees the answer as it is sent
         await self.app(scope, receive, _Validators(keeper, headers, validators, control))
 
 
@@ -345,8 +348,11 @@ class _Validators:
 class _Keeper:
     """Passes the answer on and keeps a copy of a whole 200 answer for the page cache."""
 
-    def __init__(self, send: Send, pages: PageCache, key: tuple, version: int) -> None:
+    def __init__(
+        self, send: Send, pages: PageCache, key: tuple, version: int, scope: Scope
+    ) -> None:
         self.send, self.pages, self.key, self.version = send, pages, key, version
+        self.scope = scope  # the router sets the route that answers in it
         self.headers: list | None = None
         self.chunks: list[bytes] | None = []
         self.size = 0
@@ -365,7 +371,9 @@ class _Keeper:
             else:
                 self.chunks.append(body)
                 if not message.get("more_body", False) and self.headers is not None:
-                    self.pages.put(self.key, self.version, self.headers, b"".join(self.chunks))
+                    body = b"".join(self.chunks)
+                    route = self.scope.get("route")
+                    self.pages.put(self.key, self.version, self.headers, body, route)
         await self.send(message)
 
 

@@ -316,3 +316,17 @@ def test_the_access_log_names_the_whole_route_template(client, log_lines, path, 
     client.get(path)
     entry = [line for line in log_lines() if line["logger"] == "registry.access"][-1]
     assert entry["route"] == route
+
+
+def test_a_page_cache_hit_is_logged_with_the_route_that_answered_it(app, client, log_lines):
+    from app.caching import HttpCache
+
+    first = client.get("/api/v1/colleges", params={"province": "广东省"})
+    layer = app.middleware_stack
+    while not isinstance(layer, HttpCache):
+        layer = layer.app
+    assert layer.pages is not None and len(layer.pages.entries) == 1  # kept for the next one
+    second = client.get("/api/v1/colleges", params={"province": "广东省"})
+    assert second.content == first.content
+    entries = [line for line in log_lines() if line["logger"] == "registry.access"][-2:]
+    assert [entry["route"] for entry in entries] == ["/api/v1/colleges", "/api/v1/colleges"]

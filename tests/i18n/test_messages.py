@@ -71,6 +71,16 @@ def test_unknown_path_answers_in_the_readers_language(client):
     assert english == {"error": "not_found", "detail": "no such address"}
 
 
+def test_a_method_a_path_does_not_take_is_405_in_the_readers_language(client):
+    wrong = client.get("/api/v1/programs/import")  # POST only
+    assert wrong.status_code == 405
+    assert wrong.json() == {"error": "method_not_allowed", "detail": "此地址不支持该请求方法"}
+    assert "POST" in wrong.headers["allow"]
+    english = client.delete("/api/v1/programs/import", headers={"Accept-Language": "en"})
+    assert english.status_code == 405
+    assert english.json() == {"error": "method_not_allowed", "detail": "method not allowed"}
+
+
 def test_language_negotiation_follows_quality_values():
     assert negotiate(None) == "zh-CN"
     assert negotiate("en") == "en"
