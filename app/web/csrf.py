@@ -1,10 +1,17 @@
-"""CSRF protection of every form (signed double submit, OWASP's recommended stateless pattern).
+"""CSRF protection of every form.
 
-The browser holds a random ``csrf`` cookie (HttpOnly, SameSite=Lax, Secure over HTTPS); every form
-carries the same value in its hidden ``csrf_token`` field (``{{ csrf_input(request) }}``). A POST
-whose field does not match its cookie is refused with 403 ``csrf_failed``. Another site can make
-a browser send the cookie but can neither read it nor guess it, so it cannot fill the field."""
+A signed-in browser's forms carry a token bound to its session (a synchronizer token): the
+SHA-256 of a label and the session cookie's secret, which only this browser holds (HttpOnly).
+Another site can make the browser send its cookies but cannot read the page or the cookie, so it
+cannot fill the field; a token taken from another session, or a ``csrf`` cookie planted by a
+neighbouring subdomain, matches nothing; the token ends with the session (sign-out, revocation).
+Forms a visitor submits before signing in (the login form) use a double submit instead: a random
+``csrf`` cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) and the same value in the form's
+hidden ``csrf_token`` field (``{{ csrf_input(request) }}``). A POST whose field does not match is
+refused with 403 ``csrf_failed``."""
 
+import base64
+import hashlib
 import hmac
 import secrets
 from typing import Annotated
@@ -12,6 +19,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from app.errors import Forbidden
+from app.web.session import COOKIE as SESSION_COOKIE
 
 COOKIE = "csrf"
 FIELD = "csrf_token"
@@ -22,8 +30,25 @@ def is_https(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+def _session_secret(request: Request) -> str | None:
+    """The session cookie of a signed-in browser (``SessionLayer`` found its session)."""
+    if getattr(request.state, "session_id", None) is None:
+        return None
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def session_token(secret: str) -> str:
+    """The form token of the session whose cookie holds ``secret``."""
+    digest = hashlib.sha256(b"registry csrf\0" + secret.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def token_for(request: Request) -> str:
-    """The request's token: its cookie's, or a new one ``set_cookie_if_new`` will send."""
+    """The request's token: its session's when signed in; else its ``csrf`` cookie's, or a new
+    one ``set_cookie_if_new`` will send."""
+    secret = _session_secret(request)
+    if secret is not None:
+        return session_token(secret)
     existing = request.cookies.get(COOKIE)
     if existing and len(existing) >= 32:
         return existing
@@ -49,11 +74,13 @@ def set_cookie_if_new(request: Request, response: Response) -> None:
 
 
 async def check_csrf(request: Request) -> None:
-    """Dependency of every page POST: the form's ``csrf_token`` must equal the ``csrf`` cookie."""
-    cookie = request.cookies.get(COOKIE, "")
+    """Dependency of every page POST: the form's ``csrf_token`` must be the session's token
+    when signed in, else equal the ``csrf`` cookie."""
+    secret = _session_secret(request)
+    expected = session_token(secret) if secret is not None else request.cookies.get(COOKIE, "")
     form = await request.form()
     sent = form.get(FIELD)
-    if not (cookie and isinstance(sent, str) and hmac.compare_digest(cookie, sent)):
+    if not (expected and isinstance(sent, str) and hmac.compare_digest(expected, sent)):
         raise Forbidden(error="csrf_failed")
 
 

@@ -50,6 +50,34 @@ def test_a_form_post_without_its_csrf_field_is_refused(page, live_server, make_u
         assert right.status_code == 303 and right.headers["location"] == "/"
 
 
+def test_a_signed_in_form_carries_a_token_bound_to_its_session(
+    page, browser, live_server, make_user, sign_in
+):
+    from app.web.csrf import session_token
+
+    name = make_user("college", college="4401J001")
+    sign_in(page, name, PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    field = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    assert field == session_token(cookies["session"]) and field != cookies.get("csrf")
+
+    other = browser.new_context(base_url=live_server.url, locale="zh-CN")  # another session
+    try:
+        sign_in(other.new_page(), name, PASSWORD)
+        other_session = {c["name"]: c["value"] for c in other.cookies()}["session"]
+    finally:
+        other.close()
+    with httpx.Client(base_url=live_server.url, cookies=cookies) as client:
+        for wrong in (cookies.get("csrf", "y" * 43), session_token(other_session), "x" * 43):
+            refused = client.post("/logout", data={"csrf_token": wrong})
+            assert refused.status_code == 403 and "csrf_failed" in refused.text
+        signed_out = client.post("/logout", data={"csrf_token": field})
+        assert signed_out.status_code == 303
+    page.reload()
+    assert page.get_by_role("link", name="登录").is_visible()  # the session ended
+
+
 def test_a_one_time_password_must_be_changed_first(page, live_server, sign_in):
     name = f"clerk-{uuid.uuid4().hex[:8]}"
     done = registry_command(
