@@ -112,31 +112,11 @@ def read_rows(
     the pool is refreshed and the statements run once more on a new connection. SQLite: on this
     thread's own connection (``_sqlite_reader``)."""
     if engine.dialect.name == "sqlite":
-        cursor = _sqlite_reader(engine).cursor()
-        try:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-            following = then(found) if then is not None else None
-            if following is None:
-                return found if then is None else []
-            cursor.execute(*following)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
+        return _statements(_sqlite_reader(engine), sql, params, then)
     for attempt in (1, 2):
         conn = engine.raw_connection()
         try:
-            cursor = conn.cursor()
-            try:
-                cursor.execute(sql, params)
-                found = cursor.fetchall()
-                following = then(found) if then is not None else None
-                if following is None:
-                    return found if then is None else []
-                cursor.execute(*following)
-                return cursor.fetchall()
-            finally:
-                cursor.close()
+            return _statements(conn, sql, params, then)
         except engine.dialect.loaded_dbapi.Error as exc:
             if attempt == 1 and engine.dialect.is_disconnect(exc, conn.dbapi_connection, None):
                 conn.invalidate(exc)
@@ -146,6 +126,26 @@ def read_rows(
         finally:
             conn.close()
     raise AssertionError("unreachable")
+
+
+def _statements(
+    conn: Any,
+    sql: str,
+    params: Any,
+    then: Callable[[Sequence[Any]], tuple[str, Any] | None] | None,
+) -> Sequence[Any]:
+    """``read_rows``' statement (and ``then``'s) on one DBAPI connection."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+        following = then(found) if then is not None else None
+        if following is None:
+            return found if then is None else []
+        cursor.execute(*following)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 # SQLite: per engine, the connections ``read_rows`` uses — one per thread (the event loop's, for

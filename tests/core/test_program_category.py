@@ -45,16 +45,16 @@ def categories_of(engine: Engine, major_code: str) -> set[str]:
         return set(conn.execute(query, {"code": major_code}).scalars())
 
 
-def test_category_follows_the_major_through_every_write(seeded, seeded_client, admin_headers, run):
-    assert categories_of(seeded, "0702") == {"农业类"} and drifted(seeded) == []
-
+def import_then_create(run, client, headers):
+    """Two new programs of GZ: 0127 through the import (the bulk path gives category and
+    province itself) and 0435 through the API (the insert triggers fill them)."""
     run(
         import_programs,
         csv(f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,高中起点,预备技师,4,active,2025"),
     )
-    created = seeded_client.post(
+    created = client.post(
         "/api/v1/programs",
-        headers=admin_headers,
+        headers=headers,
         json={
             "college": GZ,
             "major_code": "0435",
@@ -65,6 +65,13 @@ def test_category_follows_the_major_through_every_write(seeded, seeded_client, a
         },
     )
     assert created.status_code == 201, created.text
+    return created
+
+
+def test_category_follows_the_major_through_every_write(seeded, seeded_client, admin_headers, run):
+    assert categories_of(seeded, "0702") == {"农业类"} and drifted(seeded) == []
+
+    import_then_create(run, seeded_client, admin_headers)
     assert categories_of(seeded, "0127") == {"机械类"} and drifted(seeded) == []
 
     recategorised = seeded_client.patch(
@@ -104,23 +111,7 @@ def test_province_follows_the_college_through_every_write(
 ):
     assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
 
-    run(  # the bulk path gives the province itself, a single create leaves it to the trigger
-        import_programs,
-        csv(f"{GZ},广州市技师学院,0127,机电一体化技术,机械类,高中起点,预备技师,4,active,2025"),
-    )
-    created = seeded_client.post(
-        "/api/v1/programs",
-        headers=admin_headers,
-        json={
-            "college": GZ,
-            "major_code": "0435",
-            "level": "中级",
-            "intake": "初中起点",
-            "length_years": 3,
-            "since_year": 2025,
-        },
-    )
-    assert created.status_code == 201, created.text
+    created = import_then_create(run, seeded_client, admin_headers)
     assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
     in_gd = seeded_client.get("/api/v1/programs", params={"province": "广东省", "limit": 200})
     assert created.json()["id"] in {p["id"] for p in in_gd.json()["items"]}
