@@ -170,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     if fresh:
         prepare(db.url, registry_in_process)
         load_registry(db.url, data, manifest, run=registry_in_process, programs=not importing)
+    else:  # a registry kept from an older schema: migrations since then (backfills included)
+        registry_in_process(["migrate"], db.url)
     if importing:
         print(profile_import(db, data, manifest))
     else:
