@@ -24,6 +24,7 @@ from app.directions.routes import router as directions_router
 from app.errors import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
 from app.filings.routes import router as filings_router
+from app.head import HeadAsGet
 from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
 from app.middleware import RequestContext, configure_logging
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(TextRuleGuard)  # the text rule for paths and query strings
     # the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
+    app.add_middleware(HeadAsGet)  # HEAD on every GET route: answered as GET, no body
     # Added last, so outermost: it sees every response, the 413 above included.
     configure_logging(settings.log_level)
     app.add_middleware(
