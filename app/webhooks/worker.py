@@ -15,6 +15,7 @@ Failures back off exponentially with jitter (base Ã— 2^(n-1), capped, times 0.5â
 enables it again (PATCH ``active``) or redelivers.
 """
 
+import base64
 import hashlib
 import hmac
 import logging
@@ -71,7 +72,31 @@ class Result:
 
 
 def sign(secret: str, body: bytes) -> str:
+    """``X-Registry-Signature``: the registry's own signature, kept for existing receivers."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+WHSEC = "whsec_"
+
+
+def signing_key(secret: str) -> bytes:
+    """The Standard Webhooks key: a ``whsec_<base64>`` secret is its decoded bytes, as the
+    specification derives it; any other secret is used as it is (its UTF-8 bytes)."""
+    if secret.startswith(WHSEC):
+        return base64.b64decode(secret[len(WHSEC) :] + "==")
+    return secret.encode()
+
+
+def standard_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """``webhook-id``, ``webhook-timestamp``, ``webhook-signature`` (Standard Webhooks v1): the
+    signed content is ``{id}.{timestamp}.{body}``, so a receiver can reject a replay by its age."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": "v1," + base64.b64encode(digest).decode(),
+    }
 
 
 def backoff(settings: Settings, failures: int) -> float:
@@ -229,17 +254,24 @@ class Worker:
     def send(self, claim: Claim) -> Result:
         started = time.monotonic()
         try:
-            ssrf.check_url(claim.url, self.allowed)  # again: a name can be re-pointed
+            # checked again (a name can be re-pointed), and the connection goes to the address
+            # that was checked: no second resolution
+            target = ssrf.resolve(claim.url, self.allowed)
             body = self.body(claim)
+            extensions = {"sni_hostname": target.server_name} if target.server_name else {}
             response = self.client.post(
-                claim.url,
+                target.url,
                 content=body,
                 headers={
+                    "Host": target.host,
                     "Content-Type": "application/json",
                     "User-Agent": USER_AGENT,
                     "X-Registry-Delivery": claim.uid,
                     "X-Registry-Signature": sign(claim.secret, body),
+                    # the same id on every attempt (a receiver's idempotency key), a new time
+                    **standard_headers(claim.secret, claim.uid, int(time.time()), body),
                 },
+                extensions=extensions,
             )
             status, error = response.status_code, None
             if not 200 <= status < 300:

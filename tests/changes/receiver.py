@@ -42,6 +42,7 @@ class Receiver:
                             "signature": self.headers["X-Registry-Signature"],
                             "body": body,
                             "status": status,
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
                         }
                     )
                 self.send_response(status)
