@@ -41,6 +41,10 @@ def print_errors(exc: AppError) -> None:
         if detail["error_count"] > shown:
             say(t("cli.import.more_errors", count=detail["error_count"] - shown))
         say(t("cli.import.rejected", count=detail["error_count"]))
+    elif isinstance(detail, dict) and "rows" in detail:  # changed_since_export
+        for row in detail["rows"]:
+            say(t("cli.import.stale_row", **row))
+        say(t("cli.error_plain", error=exc.error, detail=exc.message))
     else:
         say(t("cli.error_plain", error=exc.error, detail=detail))
 

@@ -133,7 +133,22 @@ def import_colleges_cmd(file: FileArg) -> None:
 
 
 @import_app.command("programs")
-def import_programs_cmd(file: FileArg) -> None:
+def import_programs_cmd(
+    file: FileArg,
+    base_seq: Annotated[
+        int | None,
+        typer.Option(
+            "--base-seq",
+            min=0,
+            help="X-Registry-Seq of the export the file was made from: refuse to overwrite "
+            "programs changed after it",
+        ),
+    ] = None,
+    force_reason: Annotated[
+        str | None,
+        typer.Option("--force-reason", help="overwrite them anyway, for this recorded reason"),
+    ] = None,
+) -> None:
     """The programs.csv export layout; its colleges and majors must already exist."""
     from app.programs.importer import import_programs
 
@@ -146,6 +161,8 @@ def import_programs_cmd(file: FileArg) -> None:
             source=f"import:{file.name}",
             max_rows=get_settings().max_upload_rows,
             progress=progress,
+            base_seq=base_seq,
+            force_reason=force_reason,
         )
     )
 

@@ -242,11 +242,18 @@ def python_csv_stream(
     return writing.csv_chunks(header_of(layout), row_batches(engine, filters, layout), bom=bom)
 
 
+# The second sheet of programs.xlsx: the registry version the file was exported at, what
+# ``registry import programs --base-seq`` / ``base_seq=`` take (docs/imports.md).
+VERSION_SHEET = "registry"
+VERSION_LABEL = "registry_seq"
+
+
 def xlsx_stream(
-    engine: Engine, filters: ProgramFilters, layout: Layout = Layout.en
+    engine: Engine, filters: ProgramFilters, layout: Layout = Layout.en, seq: int | None = None
 ) -> Iterator[bytes]:
     """Sheet ``programs`` (``专业设置`` in the planners' layout): the CSV's rows, codes as text
-    cells, through xlsxwriter (writing.FastSheet: ≥ 15,000 rows/s, flat memory)."""
+    cells, through xlsxwriter (writing.FastSheet: ≥ 15,000 rows/s, flat memory); with ``seq``, a
+    second sheet ``registry`` says the registry version (``X-Registry-Seq``) it was made at."""
     header = header_of(layout)
 
     def fill(book: Any) -> None:
@@ -257,15 +264,25 @@ def xlsx_stream(
         sheet.append(header)
         for batch in row_batches(engine, filters, layout):
             sheet.extend(batch)
+        if seq is not None:
+            about = writing.FastSheet(book, VERSION_SHEET)
+            about.sheet.set_column(0, 1, 24)
+            about.append((VERSION_LABEL, seq))
+            about.append(("导入时 / on import", f"--base-seq {seq}  (base_seq={seq})"))
 
     return writing.fast_xlsx_stream(fill)
 
 
-def _response(request: Request, body: Iterator[bytes], media: str, ext: str) -> StreamingResponse:
-    headers = writing.download_headers(f"{FILENAME}.{ext}", f"programs.{ext}")
+def _seq(request: Request) -> int:
     # Read before the export's own query: every change up to this seq is in the file, so a copy
-    # made from it follows GET /changes?since=<this> (docs/changes.md).
-    headers[SEQ_HEADER] = str(last_seq(request.app.state.read_engine))
+    # made from it follows GET /changes?since=<this> (docs/changes.md), and an import of the
+    # file edited says it with base_seq (docs/imports.md).
+    return last_seq(request.app.state.read_engine)
+
+
+def _response(body: Iterator[bytes], media: str, ext: str, seq: int) -> StreamingResponse:
+    headers = writing.download_headers(f"{FILENAME}.{ext}", f"programs.{ext}")
+    headers[SEQ_HEADER] = str(seq)
     return StreamingResponse(body, media_type=media, headers=headers)
 
 
@@ -278,8 +295,9 @@ def programs_csv(
     request: Request, filters: FiltersDep, bom: BomQuery = True, layout: LayoutQuery = Layout.en
 ):
     """Every program matching the filters of `GET /programs`, as CSV (contract.md: Exports)."""
+    seq = _seq(request)
     body = csv_stream(request.app.state.engine, filters, bom=bom, layout=layout)
-    return _response(request, body, writing.CSV_MEDIA, "csv")
+    return _response(body, writing.CSV_MEDIA, "csv", seq)
 
 
 @router.get(
@@ -289,5 +307,6 @@ def programs_csv(
 )
 def programs_xlsx(request: Request, filters: FiltersDep, layout: LayoutQuery = Layout.en):
     """The same rows as `programs.csv`, as XLSX with codes stored as text."""
-    body = xlsx_stream(request.app.state.engine, filters, layout)
-    return _response(request, body, writing.XLSX_MEDIA, "xlsx")
+    seq = _seq(request)
+    body = xlsx_stream(request.app.state.engine, filters, layout, seq)
+    return _response(body, writing.XLSX_MEDIA, "xlsx", seq)

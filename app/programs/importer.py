@@ -13,15 +13,18 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app import audit
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
+from app.catalog.models import Major
 from app.changes import snapshots
+from app.changes.models import Change
 from app.colleges.models import College
 from app.db import table_of
+from app.errors import Conflict
 from app.i18n import Joined, t
 from app.programs.bulk import (
     insert_programs,
@@ -412,6 +415,84 @@ def write(
     insert_programs(session, inserts, source, categories, provinces, tick, created)
 
 
+def changed_since(session: Session, program_ids: Iterable[int], base_seq: int) -> dict[int, int]:
+    """Program id -> the seq of its newest change after ``base_seq``, for those changed since."""
+    t = table_of(Change)
+    newest: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(program_ids)), 500):
+        query = (
+            select(t.c.key, func.max(t.c.seq))
+            .where(
+                t.c.entity == "program",
+                t.c.seq > base_seq,
+                t.c.key.in_([str(i) for i in chunk]),
+            )
+            .group_by(t.c.key)
+        )
+        newest.update((int(key), seq) for key, seq in session.execute(query).all())
+    return newest
+
+
+def _stale_rows(
+    session: Session, rows: list[Row], updates: list[Changed], newest: dict[int, int]
+) -> list[dict[str, Any]]:
+    """The file's rows that would change a program changed after the file's base: its row
+    number, the offering and the program, and the seq that changed it."""
+    by_key = {tuple(u[1:5]): u[0] for u in updates if u[0] in newest}
+    p, c, m = table_of(Program), table_of(College), table_of(Major)
+    codes: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(newest), 500):
+        query = (
+            select(p.c.id, c.c.code, m.c.code)
+            .join(c, c.c.id == p.c.college_id)
+            .join(m, m.c.id == p.c.major_id)
+            .where(p.c.id.in_(chunk))
+        )
+        codes.update((pid, (college, major)) for pid, college, major in session.execute(query))
+    stale = []
+    for row in rows:
+        program_id = by_key.get(KEY(row))
+        if program_id is None:
+            continue
+        college_code, major_code = codes[program_id]
+        stale.append(
+            {
+                "row": row[0],
+                "program_id": program_id,
+                "college_code": college_code,
+                "major_code": major_code,
+                "level": row[3],
+                "intake": row[4],
+                "changed_seq": newest[program_id],
+            }
+        )
+    return stale
+
+
+def _ensure_base(
+    session: Session,
+    rows: list[Row],
+    updates: list[Changed],
+    base_seq: int,
+    force_reason: str | None,
+) -> list[int]:
+    """Refuses (409 ``changed_since_export``) an import that would change a program changed
+    after change ``base_seq`` — the export the file was made from did not show that change, so
+    writing the file would undo it — unless forced with a reason. The overridden program ids."""
+    newest = changed_since(session, [u[0] for u in updates], base_seq)
+    if not newest:
+        return []
+    if not (force_reason or "").strip():
+        stale = _stale_rows(session, rows, updates, newest)
+        raise Conflict(
+            {"base_seq": base_seq, "rows": stale},
+            error="changed_since_export",
+            count=len(stale),
+            base_seq=base_seq,
+        )
+    return sorted(newest)
+
+
 def _ensure_scope(session: Session, actor: Principal, rows: list[Row]) -> None:
     """An authority admin imports programs of the colleges it governs only."""
     if actor.is_superuser:
@@ -436,14 +517,21 @@ def import_programs(
     max_rows: int = 200_000,
     record_noop: bool = False,
     progress: Progress | None = None,
+    base_seq: int | None = None,
+    force_reason: str | None = None,
 ) -> ImportResult:
-    """Check every row (raising with all errors), then insert and update in one transaction."""
+    """Check every row (raising with all errors), then insert and update in one transaction.
+    With ``base_seq`` (the ``X-Registry-Seq`` of the export the file was made from), refuse to
+    change a program changed after it unless ``force_reason`` says why (``_ensure_base``)."""
+    overridden: list[int] = []
     with gc_paused():
         rows, colleges = check_rows(
             session, data, filename=filename, max_rows=max_rows, progress=progress
         )
         _ensure_scope(session, actor, rows)
         inserts, updates = plan(session, rows)
+        if base_seq is not None:
+            overridden = _ensure_base(session, rows, updates, base_seq, force_reason)
         write(session, inserts, updates, source=source[:60], colleges=colleges, progress=progress)
         refresh_statistics(session, len(inserts) + len(updates))
     result = ImportResult(
@@ -459,6 +547,12 @@ def import_programs(
             action="program.import",
             target_type="program",
             target_id=filename or "import",
-            after={"file": filename, **result.model_dump()},
+            after={
+                "file": filename,
+                **result.model_dump(),
+                **({"base_seq": base_seq} if base_seq is not None else {}),
+                **({"overridden": overridden} if overridden else {}),
+            },
+            reason=force_reason if overridden else None,
         )
     return result

@@ -1,4 +1,6 @@
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response, status
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -95,14 +97,38 @@ async def _page(request: Request) -> bytes:
     )
 
 
+BASE_SEQ = (
+    "the X-Registry-Seq of the export the file was made from: a program changed after it is "
+    "not overwritten (409 changed_since_export) unless force_reason is given"
+)
+FORCE = "why the import may overwrite programs changed after base_seq (recorded in the audit log)"
+
+
 @programs.post(
     "/import",
     response_model=ImportResult,
-    responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
+    responses={
+        **AUTH_RESPONSES,
+        **IMPORT_RESPONSES,
+        409: {"description": "changed_since_export: detail.rows are the file's rows concerned"},
+    },
 )
-def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
+def import_programs_file(
+    session: SessionDep,
+    upload: UploadDep,
+    actor: AdminPrincipal,
+    base_seq: Annotated[int | None, Form(ge=0, le=2**63 - 1, description=BASE_SEQ)] = None,
+    force_reason: Annotated[str | None, Form(max_length=500, description=FORCE)] = None,
+    base_seq_query: Annotated[
+        int | None, Query(alias="base_seq", ge=0, le=2**63 - 1, description=BASE_SEQ)
+    ] = None,
+    force_reason_query: Annotated[
+        str | None, Query(alias="force_reason", max_length=500, description=FORCE)
+    ] = None,
+):
     """The `programs.csv` export layout; colleges and majors must exist. A row whose (college,
-    major, level, intake) exists updates it (status, length, since_year); else it is inserted."""
+    major, level, intake) exists updates it (status, length, since_year); else it is inserted.
+    `base_seq` (form field or query parameter): see docs/imports.md."""
     return import_programs(
         session,
         upload.data,
@@ -110,6 +136,8 @@ def import_programs_file(session: SessionDep, upload: UploadDep, actor: AdminPri
         filename=upload.filename,
         source=f"import:{upload.filename}",
         max_rows=upload.max_rows,
+        base_seq=base_seq if base_seq is not None else base_seq_query,
+        force_reason=force_reason or force_reason_query,
     )
 
 

@@ -60,4 +60,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.adopt.nothing": ("无需更改：已全部应用", "nothing to change: already applied"),
     "cli.phase.checking": ("检查", "checking"),
     "cli.phase.writing": ("写入", "writing"),
+    # ---- issue 27: imports that know their base
+    "cli.import.stale_row": (
+        "第 {row} 行：{college_code} {major_code} {level} {intake}（专业 {program_id}）"
+        "在变更 {changed_seq} 中已被修改",
+        "row {row}: {college_code} {major_code} {level} {intake} (program {program_id}) was "
+        "changed by change {changed_seq}",
+    ),
 }

@@ -394,4 +394,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "admin"),
     "role.reviewer": ("评审员", "reviewer"),
     "role.college": ("院校", "college"),
+    # ---- issue 27: imports that know their base
+    "changed_since_export": (
+        "文件导出（变更序号 {base_seq}）之后，有 {count} 行涉及的专业已被修改，导入会覆盖这些修改；"
+        "请重新导出后再改，或注明理由强制导入",
+        "{count} rows would change programs changed after the export (change {base_seq}) the "
+        "file was made from, undoing those changes; export again and redo the edits, or force "
+        "the import with a reason",
+    ),
 }
