@@ -90,7 +90,7 @@ def test_every_get_route_answers_head_with_the_get_status_and_headers(seeded_cli
                 get,
                 head,
                 f"HEAD {path} ({'admin' if headers else 'anonymous'})",
-                lambda: client.get(path, headers=headers, follow_redirects=False),
+                lambda p=path, h=headers: client.get(p, headers=h, follow_redirects=False),
             )
             statuses.add(get.status_code)
     assert 200 in statuses and 404 in statuses  # both kinds of answer were compared
