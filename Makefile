@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock bench clean chromium
+.PHONY: run test lint lock bench clean chromium clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,12 +46,20 @@ chromium:
 	    chromium fonts-noto-cjk; \
 	fi
 
+# The npm tools of the generated-client check (tests/clients/test_generated_clients.py):
+# openapi-typescript and typescript, exactly as pinned in clients/package-lock.json.
+CLIENTS_STAMP := clients/node_modules/.installed
+$(CLIENTS_STAMP): clients/package.json clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+clients: $(CLIENTS_STAMP)
+
 # The suite on SQLite; when REGISTRY_TEST_DATABASE_URL names a PostgreSQL database, again there.
 # PYTEST_WORKERS processes share the tests (pytest-xdist, a file's tests stay together; default:
 # one per core; 0 runs them in this process). Every test has its own database either way.
 PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
-test: $(DEVSTAMP) chromium
+test: $(DEVSTAMP) chromium clients
 	REGISTRY_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL =="; \
