@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.catalog.models import CatalogEdition, Category, Major
 from app.changes.recorder import record, record_many
+from app.clock import rfc3339
 from app.colleges.models import College, CollegeNameHistory
 from app.programs.models import Program
 
@@ -154,7 +155,7 @@ def colleges(
         )
         for h in session.execute(query).scalars():
             history.setdefault(h.college_id, []).append(
-                {"name": h.name, "type": h.type, "until": h.until.isoformat()}
+                {"name": h.name, "type": h.type, "until": rfc3339(h.until)}
             )
         rows = session.execute(select(College).where(College.id.in_(chunk))).scalars()  # type: ignore[union-attr]
         for c in sorted(rows, key=lambda c: c.code):
@@ -246,6 +247,6 @@ def publication(session: Session, publication: Any, op: str = "created") -> None
         "status": publication.status,
         "checksum": publication.checksum,
         "line_count": publication.line_count,
-        "published_at": publication.published_at.isoformat() if publication.published_at else None,
+        "published_at": rfc3339(publication.published_at) if publication.published_at else None,
     }
     record(session, "publication", op, publication.id, data)

@@ -9,7 +9,7 @@ from app.access.policy import ensure_governs, ensure_manage_college
 from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.changes import snapshots
-from app.clock import utcnow
+from app.clock import rfc3339, utcnow
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound
@@ -64,7 +64,7 @@ def to_public(session: Session, college: College) -> CollegePublic:
     ).all()
     public = CollegePublic.model_validate(college)
     public.former_names = [
-        FormerName(name=h.name, type=h.type, until=h.until.isoformat()) for h in history
+        FormerName(name=h.name, type=h.type, until=rfc3339(h.until)) for h in history
     ]
     return public
 
