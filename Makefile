@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock bench clean chromium clients
+.PHONY: run test lint lock bench clean chromium clients libreoffice
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,15 @@ chromium:
 	    chromium fonts-noto-cjk; \
 	fi
 
+# LibreOffice headless (Debian's libreoffice-calc-nogui, installed with apt when missing) opens
+# the downloads as a planner's spreadsheet would, and makes the legacy .xls of the upload tests.
+libreoffice:
+	@if ! command -v soffice >/dev/null; then \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends \
+	    libreoffice-calc-nogui; \
+	fi
+
 # The npm tools of the generated-client check (tests/clients/test_generated_clients.py):
 # openapi-typescript and typescript, exactly as pinned in clients/package-lock.json.
 CLIENTS_STAMP := clients/node_modules/.installed
@@ -59,7 +68,7 @@ clients: $(CLIENTS_STAMP)
 # one per core; 0 runs them in this process). Every test has its own database either way.
 PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
-test: $(DEVSTAMP) chromium clients
+test: $(DEVSTAMP) chromium clients libreoffice
 	REGISTRY_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL =="; \

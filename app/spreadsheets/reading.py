@@ -9,13 +9,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from pydantic import BaseModel
+from python_calamine import CalamineWorkbook
 
 from app.errors import Invalid, TooLarge
 from app.i18n import Joined, t
 
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = b"PK\x03\x04"  # a zip: XLSX, and ODS too
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: Excel 97-2003 .xls (and old .et)
+ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP): the
 # exports write a ' before them (app.spreadsheets.writing.guard), ``unguard`` takes it off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,20 +84,33 @@ def clean_cell(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    check_xlsx_expansion(data)
+def spreadsheet_kind(data: bytes, filename: str = "") -> str | None:
+    """``xlsx``, ``xls``, ``ods`` or None (CSV text), by the bytes first, then the name."""
+    name = filename.lower()
+    if data.startswith(XLS_MAGIC) or name.endswith((".xls", ".et")):
+        return "xls"
+    if data.startswith(XLSX_MAGIC) and ODS_MIMETYPE in data[:100] or name.endswith(".ods"):
+        return "ods"
+    if data.startswith(XLSX_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return None
+
+
+def _calamine_rows(data: bytes, kind: str) -> Iterator[list[str]]:
+    """The first sheet of an .xlsx, .xls or .ods, read by python-calamine: openpyxl reads no
+    .xls or .ods, and calamine read a 50,000-row XLSX in 2.2-4.0 s where openpyxl's read-only
+    mode took 20.7-31.0 s on the same (loaded) machine. Every row there is is read, whatever
+    the file's own <dimension> says (some writers understate it)."""
+    if kind != "xls":
+        check_xlsx_expansion(data)  # a zip: refuse what would inflate too far
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # a damaged or encrypted file
         raise Invalid(error="bad_spreadsheet", reason=exc) from exc
-    sheet = book.worksheets[0]
-    # A read-only sheet trusts the file's <dimension ref=…>; some writers understate it (a
-    # 3-row file saying A1:G1 imported as 0 rows). Forget it and read every row there is.
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()
-    for values in sheet.iter_rows(values_only=True):
+    for values in rows:
         yield [clean_cell(v) for v in values]
-    book.close()
 
 
 def _csv_rows(data: bytes) -> tuple[Iterator[list[str]], str, bool]:
@@ -153,9 +168,9 @@ def read_grid(
 ) -> Grid:
     """All rows of the first sheet (or the CSV) as lists; blank lines skipped.
     ``aliases`` maps another layout's column names to ours (the planners' Chinese headers)."""
-    is_xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
-    if is_xlsx:
-        lines, encoding, guarded = _xlsx_rows(data), "xlsx", True
+    kind = spreadsheet_kind(data, filename)
+    if kind is not None:
+        lines, encoding, guarded = _calamine_rows(data, kind), kind, True
     else:
         lines, encoding, guarded = _csv_rows(data)
     header: list[str] | None = None

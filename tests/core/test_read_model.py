@@ -58,10 +58,13 @@ def test_a_page_item_that_breaks_the_schema_is_caught():
         "length_years": 3,
         "since_year": 2024,
         "level": None,
+        "intake": "初中起点",  # enums in the answer, as in the filters (app/openapi.py)
+        "status": "active",
     }
     assert validator.is_valid({"items": [good], "next": None})
     assert not validator.is_valid({"items": [{k: v for k, v in good.items() if k != "level"}]})
     assert not validator.is_valid({"items": [good | {"major_code": 702}], "next": None})
+    assert not validator.is_valid({"items": [good | {"status": "x"}], "next": None})
 
 
 # Names a JSON writer must escape (quotes, backslashes, control characters) beside UTF-8 it

@@ -230,10 +230,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---- files --------------------------------------------------------------------------
     "bad_encoding": (
-        "文件既不是 UTF-8 也不是 GBK 编码的文本",
-        "the file is neither UTF-8 nor GBK text",
+        "文件既不是 UTF-8 也不是 GBK 编码的文本，也不是 XLSX、XLS 或 ODS 表格；"
+        "请在 Excel 或 WPS 中另存为 .xlsx（或 CSV UTF-8）后再上传",
+        "the file is neither UTF-8 nor GBK text, nor an XLSX, XLS or ODS spreadsheet; save it "
+        "as .xlsx (or CSV UTF-8) in Excel or WPS and upload that",
     ),
-    "bad_spreadsheet": ("无法读取此 XLSX 文件：{reason}", "the XLSX file cannot be read: {reason}"),
+    "bad_spreadsheet": (
+        "无法读取此表格文件：{reason}；请在 Excel 或 WPS 中打开并另存为 .xlsx 后再上传",
+        "the spreadsheet cannot be read: {reason}; open it in Excel or WPS, save it as .xlsx "
+        "and upload that",
+    ),
     "bad_header": (
         "第 {row} 行表头缺少列：{missing}",
         "the header (row {row}) lacks the columns {missing}",
