@@ -72,7 +72,7 @@ def test_the_2024_list_reads_like_the_notice_and_downloads_are_the_apis_bytes(
     assert len(set(seqs)) == 72
     assert page.get_by_text(list_2024["checksum"]).is_visible()
     screenshot(page, "publication-2024-desktop")
-    for name, suffix in (("下载附件1 CSV", "csv"), ("下载 XLSX", "xlsx")):
+    for name, suffix in (("下载附件1 CSV", "csv"), ("下载 Excel 表格", "xlsx")):
         with page.expect_download() as info:
             page.get_by_role("link", name=name).click()
         downloaded = open(info.value.path(), "rb").read()
