@@ -30,6 +30,7 @@ from app.i18n import get_locale, t
 from app.i18n.catalog import CATALOG
 
 TAG_KEY, OP_KEY, INFO_KEY = "openapi.tag.", "openapi.op.", "openapi.info"
+PARAM_KEY, FIELD_KEY = "openapi.param.", "openapi.field."
 
 # The main request bodies, by operation id: what a client sends (contract.md for the filing).
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -284,6 +285,12 @@ def localize(base: dict[str, Any], locale: str) -> dict[str, Any]:
     """A copy of ``base`` with the catalog's descriptions in ``locale`` and the examples."""
     schema = copy.deepcopy(base)
     schema["info"]["description"] = t(INFO_KEY, locale=locale)
+    for component in schema.get("components", {}).get("schemas", {}).values():
+        for name, field in component.get("properties", {}).items():
+            if not field.get("description"):
+                text = _text(FIELD_KEY + name, locale)
+                if text:
+                    field["description"] = text
     schema["tags"] = [
         {"name": name, "description": _text(TAG_KEY + name, locale)} for name in tag_names(schema)
     ]
@@ -292,6 +299,11 @@ def localize(base: dict[str, Any], locale: str) -> dict[str, Any]:
         reference = operation.get("description", "").strip()
         text = _text(OP_KEY + op_id, locale) or _text(OP_KEY + long_id(op_id), locale)
         operation["description"] = "\n\n".join(part for part in (text, reference) if part)
+        for parameter in operation.get("parameters", ()):
+            if not parameter.get("description"):
+                text = _text(PARAM_KEY + parameter.get("name", ""), locale)
+                if text:
+                    parameter["description"] = text
         example = EXAMPLES.get(op_id) or EXAMPLES.get(long_id(op_id))
         content = operation.get("requestBody", {}).get("content", {})
         if example is not None and "application/json" in content:
