@@ -394,4 +394,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "admin"),
     "role.reviewer": ("评审员", "reviewer"),
     "role.college": ("院校", "college"),
+    # ---- issue 26: database faults
+    "service_unavailable": (
+        "数据库暂时无法访问（重启、维护或磁盘已满），请 {seconds} 秒后重试；已确认的数据不会丢失。",
+        "the database is unavailable for now (restarting, maintenance or a full disk); "
+        "retry in {seconds} s. Nothing acknowledged is lost.",
+    ),
 }
