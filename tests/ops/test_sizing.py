@@ -13,10 +13,10 @@ from tests.ops.container import ROOT, image_env, runtime_stage
 
 def test_the_arithmetic_counts_every_pool_of_every_worker_of_every_node():
     settings = Settings(workers=4, nodes=2, db_pool_size=10, db_max_overflow=10)
-    # 4 workers × 2 engines × 20 = 160 per node, + 2 for the webhook thread; × 2 nodes
-    assert connections_needed(settings, webhook_worker=True) == 2 * (160 + 2)
-    assert connections_needed(settings, webhook_worker=False) == 320
-    assert connections_needed(Settings(), webhook_worker=True) == 42
+    # 4 workers × (2 engines × 20 + 1 LISTEN) = 164 per node, + 2 for the webhook thread; × 2
+    assert connections_needed(settings, webhook_worker=True) == 2 * (164 + 2)
+    assert connections_needed(settings, webhook_worker=False) == 328
+    assert connections_needed(Settings(), webhook_worker=True) == 43
 
 
 @pytest.mark.postgres_only
@@ -36,7 +36,7 @@ def test_serve_refuses_pools_that_outgrow_max_connections(database_url, lang, wo
     )
     assert done.returncode == 2, done.stderr
     assert words in done.stderr and "max_connections" in done.stderr
-    assert "324" in done.stderr  # what it needs, named
+    assert "332" in done.stderr  # what it needs, named
 
 
 def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):
@@ -46,5 +46,5 @@ def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):
     if BACKEND == "sqlite":
         assert found is None  # one file: no connection limit to check
     else:
-        assert found is not None and found.needed == 9 * (64 * 40 + 2)
+        assert found is not None and found.needed == 9 * (64 * 41 + 2)
         assert 0 < found.available < found.needed and not found.fits
