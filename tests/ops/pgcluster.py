@@ -65,3 +65,24 @@ class Cluster:
         except RuntimeError:
             pass  # not running
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+        """A client tool of this server's version (pg_dump, pg_restore, createdb …) against it."""
+        return subprocess.run(
+            [
+                str(self.bin / tool),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def url_of(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
