@@ -138,7 +138,8 @@ def serve(
         small = settings.model_copy(
             update={"db_pool_size": sizing.WEBHOOK_POOL - 1, "db_max_overflow": 1}
         )
-        Worker(make_engine(settings.database_url, small), settings).start_thread()
+        worker = Worker(make_engine(settings.database_url, small), settings)
+        delivering = worker.start_thread()
     uvicorn.run(
         "app.asgi:app",
         host=host or settings.host,
@@ -160,6 +161,11 @@ def serve(
             else timeout_worker_healthcheck
         ),
     )
+    if run_worker:
+        # A delivery still in flight after this is sent again when its lease ends (receivers
+        # tell deliveries apart by their id); most finish within the wait.
+        worker.stop()
+        delivering.join(timeout=2)
 
 
 @webhooks_app.command("work")

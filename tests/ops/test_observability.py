@@ -4,6 +4,7 @@ worker processes answers the scrape; gzip of text answers, a streamed CSV export
 `registry serve`'s timeouts."""
 
 import asyncio
+import json
 import re
 import subprocess
 import time
@@ -194,6 +195,8 @@ def test_metrics_are_one_count_over_several_workers(database_url, engine, tmp_pa
             server.terminate()
             server.wait(timeout=30)
     lines = log.read_text().splitlines()
+    for line in lines:  # the supervisor's and both workers' lines: JSON, every one
+        json.loads(line)
     pids = {int(m) for m in re.findall(r"Started server process \[(\d+)\]", "\n".join(lines))}
     assert len(pids) == 2, lines  # two workers served
     # whichever worker answered a scrape, it reported both workers' requests: every scrape 60
