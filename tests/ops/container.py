@@ -140,7 +140,7 @@ class Pid1:
         nspid = next(line for line in status.splitlines() if line.startswith("NSpid:"))
         return int(nspid.split()[-1])
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:  # a loaded CI machine starts slowly
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.outer.poll() is not None:

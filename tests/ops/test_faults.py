@@ -77,7 +77,7 @@ def test_a_postgresql_restart_under_load_answers_only_2xx_or_503(tmp_path):
         log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(["registry", "serve"], env=env, cwd=ROOT, stderr=log)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:

@@ -174,7 +174,7 @@ def test_metrics_are_one_count_over_several_workers(database_url, engine, tmp_pa
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 try:
                     if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
