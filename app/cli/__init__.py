@@ -109,6 +109,9 @@ def serve(
     metrics.prepare_multiprocess_dir()  # before any metric exists, in this or a worker process
 
     run_worker = settings.webhook_worker if webhook_worker is None else webhook_worker
+    if settings.database_url.startswith("sqlite") and settings.nodes > 1:
+        log.error(t("sizing.sqlite_nodes", nodes=settings.nodes))  # one file, one machine
+        raise typer.Exit(2)
     database = make_engine(settings.database_url, settings)
     try:
         if settings.migrate_on_start:

@@ -48,3 +48,17 @@ def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):
     else:
         assert found is not None and found.needed == 9 * (64 * 41 + 2)
         assert 0 < found.available < found.needed and not found.fits
+
+
+def test_sqlite_refuses_several_nodes(tmp_path):
+    env = image_env(
+        runtime_stage(),
+        REGISTRY_DATABASE_URL=f"sqlite:///{tmp_path / 'one.db'}",
+        REGISTRY_NODES="2",
+        REGISTRY_LANG="en",
+    )
+    done = subprocess.run(
+        ["registry", "serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "SQLite serves one node only" in done.stderr

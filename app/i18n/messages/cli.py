@@ -73,6 +73,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lower REGISTRY_DB_POOL_SIZE, REGISTRY_DB_MAX_OVERFLOW or REGISTRY_WORKERS, "
         "or raise max_connections (docs/deploy.md)",
     ),
+    "sizing.sqlite_nodes": (
+        "SQLite 只能用于单个节点（REGISTRY_NODES={nodes}）："
+        "多个节点请使用 PostgreSQL（见 docs/deploy.md）",
+        "SQLite serves one node only (REGISTRY_NODES={nodes}): use PostgreSQL for several "
+        "(docs/deploy.md)",
+    ),
     "cli.serve.migrated": (
         "启动前已升级数据库（REGISTRY_MIGRATE_ON_START）",
         "database upgraded before start (REGISTRY_MIGRATE_ON_START)",
