@@ -83,6 +83,29 @@ class Settings(BaseSettings):
     auth_fail_limit: int = 20
     auth_fail_window_seconds: int = 60
 
+    # ---- issue 26: deploy and operate (docs/deploy.md)
+    # `registry serve` first upgrades the database (off: run `registry migrate` as its own step).
+    migrate_on_start: bool = False
+    # `registry serve` first loads a seed: empty (never) or gz2024 (the Guangzhou 2024 lists).
+    seed: str = ""
+    # App nodes (`registry serve` on several servers) sharing this database: the start-up check
+    # of pool sizes against PostgreSQL's max_connections counts every node.
+    nodes: int = 1
+    # Seconds a stopping server waits for requests in flight before closing them (SIGTERM).
+    timeout_graceful_shutdown: int = 8
+    # Seconds uvicorn's supervisor waits for a worker process to answer its health check before
+    # restarting it (workers > 1); uvicorn's own 5 s killed workers on a loaded machine.
+    timeout_worker_healthcheck: int = 30
+    # GET /metrics (Prometheus text); false: 404.
+    metrics: bool = True
+
+    @field_validator("seed")
+    @classmethod
+    def _known_seed(cls, value: str) -> str:
+        if value.strip() not in ("", "gz2024"):
+            raise ValueError(f"unknown seed {value!r} (empty, or gz2024)")
+        return value.strip()
+
     @property
     def cors_origin_list(self) -> list[str]:
         return _split(self.cors_origins)

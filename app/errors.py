@@ -103,6 +103,9 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return _respond(request, 409, "conflict", t("conflict.retry"))
 
+    for kind in unavailable_error_types():
+        app.add_exception_handler(kind, _database_error)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         names = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
@@ -196,3 +199,67 @@ def document_error_bodies(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+# ---- issue 26: a database that is down, restarting, locked or full answers 503, never 500
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable_error_types() -> tuple[type[Exception], ...]:
+    """What a database that cannot answer raises: SQLAlchemy's wrappers, and the drivers' own
+    errors (``read_rows`` runs statements on raw DBAPI connections)."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy import exc
+
+    return (exc.DBAPIError, exc.TimeoutError, psycopg.Error, sqlite3.Error)
+
+
+# SQLite's primary result codes of a database that cannot serve now, not of a wrong statement:
+# BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
+_SQLITE_UNAVAILABLE = {5, 6, 7, 8, 10, 13, 14, 15}
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True for a database that is down, restarting, out of connections, locked, or full —
+    what a retry a few seconds later may get through; False for a wrong statement or data
+    (those stay 500s/409s: a bug or a conflict, not an outage)."""
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.TimeoutError):  # no pooled connection within the pool's timeout
+        return True
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        if error.orig is None:
+            return False
+        error = error.orig
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    # psycopg: connection failures (class 08), insufficient resources such as a full disk or
+    # too many connections (53), operator intervention such as a shutdown (57), I/O errors (58)
+    return isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError))
+
+
+def unavailable_response(request: Request) -> Response:
+    """``503 service_unavailable`` with ``Retry-After`` (a page for a browser's page route)."""
+    detail = t("service_unavailable", seconds=RETRY_AFTER_SECONDS)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return _respond(request, 503, "service_unavailable", detail, headers)
+
+
+async def _database_error(request: Request, error: Exception) -> Response:
+    if not database_unavailable(error):
+        raise error  # a bug: logged and answered 500 by app.middleware
+    logging.getLogger("registry.error").warning(
+        "database unavailable, answered 503: %s: %s",
+        type(error).__name__,
+        str(error).splitlines()[0] if str(error) else "",
+    )
+    return unavailable_response(request)

@@ -5,14 +5,16 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from app import (
     apidocs,
+    metrics,
     models,  # noqa: F401  (complete metadata)
     openapi,
 )
 from app.access.routes import router as access_router
-from app.access.throttle import FailedAuthThrottle
+from app.access.throttle import make_throttle
 from app.adoption.routes import router as adoption_router
 from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
@@ -67,8 +69,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
     app.state.versions = versions  # the registry's version: ETags (app/caching.py)
-    app.state.auth_throttle = FailedAuthThrottle(
-        settings.auth_fail_limit, settings.auth_fail_window_seconds
+    app.state.auth_throttle = make_throttle(  # in the database on PostgreSQL: every node's
+        read_engine, settings.auth_fail_limit, settings.auth_fail_window_seconds
     )
     install_error_handlers(app)
     app.add_middleware(ListFastPath)  # innermost: GET /api/v1/programs before the router
@@ -81,6 +83,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(HeadAsGet)  # HEAD on every GET route: answered as GET, no body
+    # gzip of text answers (docs/deploy.md); a streamed export stays streamed (each chunk is
+    # flushed), spreadsheets are zip files already
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=5,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *metrics.SPREADSHEET_TYPES),
+    )
     # Added last, so outermost: it sees every response, the 413 above included.
     configure_logging(settings.log_level)
     app.add_middleware(
@@ -88,6 +98,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         cors_origins=settings.cors_origin_list,
         trusted_proxies=settings.trusted_proxy_list,
         access_log_enabled=settings.access_log,
+        metrics=(
+            metrics.RequestMetrics({"write": engine, "read": read_engine})
+            if settings.metrics
+            else None
+        ),
     )
     # programs first (with its exports /programs.csv and .xlsx): GET /programs is the hottest
     # route and routes are matched in order. Numeric ids are {name:int} in every path, so no
@@ -107,6 +122,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     ):
         app.include_router(router)
     apidocs.install(app)  # /docs, /redoc, /healthz, /readyz
+    if settings.metrics:
+        metrics.install(app)  # /metrics (app/metrics.py)
     install_web(app)  # pages after the API: /api/v1/... is matched first
     install_cycle_pages(app)  # the yearly cycle's pages (app/web/cycle.py)
     document_error_bodies(app)

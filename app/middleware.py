@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import RETRY_AFTER_SECONDS, database_unavailable, unavailable_response
 from app.i18n import negotiate, t
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -172,6 +173,27 @@ def configure_logging(level: str = "info") -> None:
     logger.propagate = False
 
 
+def log_config(level: str = "info") -> dict[str, Any]:
+    """``logging.config.dictConfig`` of ``registry serve`` (given to uvicorn, which applies it in
+    every worker process): uvicorn's own lines (``Started server process``, errors) and every
+    other library's go through the same JSON formatter as the app's, on stderr — one format
+    for a log shipper. The ``registry`` loggers keep their own handler (``configure_logging``)."""
+    handler = {"()": f"{__name__}._StderrHandler", "formatter": "json"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {"stderr": handler},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": level.upper(), "propagate": False},
+            "uvicorn.error": {"level": level.upper()},
+            # access lines are the app's own (registry.access); uvicorn's stay off
+            "uvicorn.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        },
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+    }
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -189,8 +211,10 @@ class RequestContext:
         cors_origins: list[str],
         trusted_proxies: list[str],
         access_log_enabled: bool = True,
+        metrics: Any = None,
     ) -> None:
         self.app = app
+        self.metrics = metrics  # app.metrics.RequestMetrics, or None
         self.cors_origins = {o.rstrip("/") for o in cors_origins if o}
         self.trusted_proxies = set(trusted_proxies)
         self.access_log_enabled = access_log_enabled
@@ -229,7 +253,12 @@ class RequestContext:
 
             try:
                 await self.app(scope, receive, send_with_headers)
-            except Exception:
+            except Exception as exc:
+                if state["status"] is None and database_unavailable(exc):
+                    # raised outside the routes (a middleware's read): 503, as the routes' are
+                    error_log.warning("database unavailable, answered 503: %s", type(exc).__name__)
+                    await _unavailable(scope, receive, send_with_headers)
+                    return
                 _log(error_log, logging.ERROR, "unhandled error", scope, state, started, True)
                 if state["status"] is not None:
                     raise  # the response had begun: the server can only drop the connection
@@ -237,6 +266,8 @@ class RequestContext:
         finally:
             if self.access_log_enabled:
                 _log(access_log, logging.INFO, "request", scope, state, started)
+            if self.metrics is not None:
+                self.metrics.observe(scope, state["status"] or 500, time.perf_counter() - started)
             _current.reset(token)
 
     # --- pieces ---------------------------------------------------------------------------
@@ -350,6 +381,30 @@ def _log(
     record.role = state.get("role")
     record.token_id = state.get("token_id")
     logger.handle(record)
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """The routes' ``503 service_unavailable`` (app.errors), for an error raised around them."""
+    from starlette.requests import Request
+
+    from app.i18n.locale import locale_token, reset_locale
+
+    request = Request(scope, receive)
+    language = locale_token(negotiate(_header(scope, b"accept-language")))
+    try:
+        response = unavailable_response(request)
+    except Exception:  # the page could not be drawn (it reads the database too): the JSON one
+        from starlette.responses import JSONResponse
+
+        text = t("service_unavailable", seconds=RETRY_AFTER_SECONDS)
+        response = JSONResponse(
+            {"error": "service_unavailable", "detail": text},
+            503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    finally:
+        reset_locale(language)
+    await response(scope, receive, send)
 
 
 async def _send_json(send: Send, status: int, body: bytes, headers: list) -> None:

@@ -61,6 +61,7 @@ def seed() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="default REGISTRY_HOST")] = None,
     port: Annotated[int | None, typer.Option(help="default REGISTRY_PORT")] = None,
+    workers: Annotated[int | None, typer.Option(help="default REGISTRY_WORKERS")] = None,
     webhook_worker: Annotated[
         bool | None,
         typer.Option(
@@ -68,26 +69,106 @@ def serve(
             help="deliver webhooks in this process (default REGISTRY_WEBHOOK_WORKER, true)",
         ),
     ] = None,
+    timeout_graceful_shutdown: Annotated[
+        int | None,
+        typer.Option(
+            help="seconds SIGTERM waits for requests in flight "
+            "(default REGISTRY_TIMEOUT_GRACEFUL_SHUTDOWN, 8)"
+        ),
+    ] = None,
+    timeout_worker_healthcheck: Annotated[
+        int | None,
+        typer.Option(
+            help="seconds a worker process may take to answer the supervisor's health check "
+            "(default REGISTRY_TIMEOUT_WORKER_HEALTHCHECK, 30)"
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API (OpenAPI UI at /docs), and deliver webhooks unless told otherwise."""
+    """Serve the API (OpenAPI UI at /docs), and deliver webhooks unless told otherwise.
+
+    It neither migrates nor seeds unless REGISTRY_MIGRATE_ON_START / REGISTRY_SEED say so, and
+    on PostgreSQL it refuses to start when its pools could outgrow max_connections
+    (docs/deploy.md). Every line it writes on stderr is JSON. SIGTERM stops it: no new
+    connections, requests in flight finish (at most the graceful-shutdown timeout), then exit."""
+    import logging
+    import logging.config
+
     import uvicorn
 
+    from app import metrics, sizing
+    from app.db import make_engine
+    from app.middleware import configure_logging, log_config
+
     settings = get_settings()
-    if settings.webhook_worker if webhook_worker is None else webhook_worker:
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
+    logging.config.dictConfig(log_config(settings.log_level))
+    configure_logging(settings.log_level)
+    logging.captureWarnings(True)
+    log = logging.getLogger("registry.serve")
+    metrics.prepare_multiprocess_dir()  # before any metric exists, in this or a worker process
+
+    run_worker = settings.webhook_worker if webhook_worker is None else webhook_worker
+    if settings.database_url.startswith("sqlite") and settings.nodes > 1:
+        log.error(t("sizing.sqlite_nodes", nodes=settings.nodes))  # one file, one machine
+        raise typer.Exit(2)
+    database = make_engine(settings.database_url, settings)
+    try:
+        if settings.migrate_on_start:
+            from app import migrate as migrations
+
+            migrations.upgrade(database)
+            log.info(t("cli.serve.migrated"))
+        if settings.seed:
+            from app import seed as seeding
+
+            added = seeding.run(database)
+            summary = ", ".join(f"{name}: +{count}" for name, count in added.items())
+            log.info(t("cli.serve.seeded", seed=settings.seed, summary=summary))
+        fit = sizing.check(database, settings, webhook_worker=run_worker)
+    finally:
+        database.dispose()
+    if fit is not None and not fit.fits:
+        log.error(sizing.explain(settings, fit))
+        raise typer.Exit(2)
+
+    if run_worker:
         from app.webhooks.worker import Worker
 
         # A thread of this (supervising) process: one worker whatever REGISTRY_WORKERS is;
         # more processes may run `registry webhooks work` beside it (leases keep them apart).
-        Worker(engine(), settings).start_thread()
+        # Its own small pool (app/sizing.py counts it).
+        small = settings.model_copy(
+            update={"db_pool_size": sizing.WEBHOOK_POOL - 1, "db_max_overflow": 1}
+        )
+        worker = Worker(make_engine(settings.database_url, small), settings)
+        delivering = worker.start_thread()
     uvicorn.run(
         "app.asgi:app",
         host=host or settings.host,
         port=port or settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
         proxy_headers=False,  # REGISTRY_TRUSTED_PROXIES decides whom to believe (app.middleware)
         access_log=False,  # the app writes one JSON line per request (registry.access)
+        server_header=False,
+        timeout_graceful_shutdown=(
+            settings.timeout_graceful_shutdown
+            if timeout_graceful_shutdown is None
+            else timeout_graceful_shutdown
+        ),
+        timeout_worker_healthcheck=(
+            settings.timeout_worker_healthcheck
+            if timeout_worker_healthcheck is None
+            else timeout_worker_healthcheck
+        ),
     )
+    if run_worker:
+        # A delivery still in flight after this is sent again when its lease ends (receivers
+        # tell deliveries apart by their id); most finish within the wait.
+        worker.stop()
+        delivering.join(timeout=2)
 
 
 @webhooks_app.command("work")
@@ -95,11 +176,13 @@ def webhooks_work(
     once: Annotated[bool, typer.Option(help="send what is due now, then exit")] = False,
 ) -> None:
     """Deliver webhooks until stopped (Ctrl-C): several of these may run against PostgreSQL."""
-    import logging
+    import logging.config
 
+    from app.middleware import configure_logging, log_config
     from app.webhooks.worker import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.config.dictConfig(log_config("info"))  # JSON lines, as `registry serve` writes
+    configure_logging("info")
     worker = Worker(engine(), get_settings())
     if once:
         while worker.run_once():

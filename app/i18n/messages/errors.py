@@ -408,4 +408,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "file was made from, undoing those changes; export again and redo the edits, or force "
         "the import with a reason",
     ),
+    # ---- issue 26: database faults
+    "service_unavailable": (
+        "数据库暂时无法访问（重启、维护或磁盘已满），请 {seconds} 秒后重试；已确认的数据不会丢失。",
+        "the database is unavailable for now (restarting, maintenance or a full disk); "
+        "retry in {seconds} s. Nothing acknowledged is lost.",
+    ),
 }
