@@ -20,6 +20,18 @@ from app.colleges.models import College
 from app.programs.models import Program
 from tests.access.helpers import OTHER_AUTHORITY, OTHER_COLLEGE, OWN_AUTHORITY, OWN_COLLEGE, ROLES
 
+# A line the bureau adds by hand (no filing carries it): it needs a reason and passes the checks
+# of a filing entry — 0127 at 广州市技师学院 is a major the college does not run.
+HAND_LINE = {
+    "seq": 1,
+    "college": OWN_COLLEGE,
+    "major_code": "0127",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+    "reason": "matrix: added by hand",
+}
+
 ROLE_ORDER = (
     "anonymous",
     "other_college",
@@ -164,18 +176,17 @@ class Ctx:
                 "authority": OWN_AUTHORITY,
                 "year": 2030 + n,
                 "title": f"matrix list {n}",
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0702",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "published_on": "2030-01-01",
+                "lines": [HAND_LINE],
             },
         )["id"]
+
+    def objection_path(self) -> str:
+        """A fresh open objection to a fresh draft of OWN_AUTHORITY."""
+        publication_id = self.draft_publication()
+        path = f"/api/v1/publications/{publication_id}/objections"
+        objection = self.as_superuser("POST", path, json={"text": "matrix", "seq": 1})
+        return f"{path}/{objection['id']}"
 
     def secondary_draft_publication(self) -> int:
         """A draft 中职 list of 广州市教育局 (OTHER_AUTHORITY): the layout with 附件2 and 附件3."""
@@ -456,6 +467,10 @@ FILINGS: dict[tuple[str, str], Row] = {
         statuses(200, EVERYONE),
         lambda ctx, role: Call(f"/api/v1/rounds/{ctx.cached('round', ctx.open_round)}"),
     ),
+    ("GET", "/api/v1/rounds/{round_id}/summary"): Row(
+        statuses(200, ("superuser", "admin", "reviewer")),
+        lambda ctx, role: Call(f"/api/v1/rounds/{ctx.cached('round', ctx.open_round)}/summary"),
+    ),
     ("PATCH", "/api/v1/rounds/{round_id}"): Row(
         statuses(200, OWN_ADMINS),
         lambda ctx, role: Call(
@@ -618,16 +633,8 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
                 "authority": OWN_AUTHORITY,
                 "year": 2040 + ROLES.index(role),
                 "title": "list",
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0702",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "published_on": "2030-01-01",
+                "lines": [HAND_LINE],
             },
         ),
     ),
@@ -642,16 +649,7 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
         lambda ctx, role: Call(
             f"/api/v1/publications/{ctx.draft_publication()}/lines",
             json={
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0219",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "lines": [HAND_LINE | {"intake": "高中起点", "length_years": 3}],
             },
         ),
     ),
@@ -686,6 +684,26 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/publications/{publication_id}/publish"): Row(
         statuses(200, OWN_ADMINS),
         lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/publish"),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/announce"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/announce",
+            json={"from": "2030-01-01", "until": "2030-01-07", "contact": "020-1234"},
+        ),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/objections"): Row(
+        statuses(201, STAFF),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/objections",
+            json={"text": "matrix objection", "seq": 1},
+        ),
+    ),
+    ("PATCH", "/api/v1/publications/{publication_id}/objections/{objection_id}"): Row(
+        statuses(200, STAFF),
+        lambda ctx, role: Call(
+            ctx.objection_path(), json={"status": "dismissed", "resolution": "no ground"}
+        ),
     ),
     ("POST", "/api/v1/publications/{publication_id}/corrections"): Row(
         statuses(201, OWN_ADMINS),
