@@ -78,7 +78,8 @@ class FilingEntry(SQLModel, table=True):
     kind: str = Field(default="", max_length=12)  # derived by the registry
     former_name: str = Field(default="", max_length=100)  # 改名: the program's old name
     remark: str = Field(default="", max_length=200)  # the college's note to the bureau: internal
-    public_remark: str = Field(default="", max_length=200)  # the reviewer's 备注 for the list
+    # the reviewer's 备注 for the list (public)
+    public_remark: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     major_id: int | None = Field(default=None, foreign_key="major.id")  # resolved catalog major
     findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

@@ -48,7 +48,9 @@ class Publication(SQLModel, table=True):
     # 公示: the public-notice period (dates in the bureau's time zone) and whom to write to.
     announced_from: date | None = None
     announced_until: date | None = None
-    announcement_contact: str = Field(default="", max_length=200)
+    announcement_contact: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class PublicationLine(SQLModel, table=True):
@@ -76,7 +78,7 @@ class PublicationLine(SQLModel, table=True):
     # The approved filing entry this line prints; null for a line the bureau added by hand
     # (``reason`` says why) or one recording a program the registry ran before any list.
     entry_id: int | None = Field(default=None, foreign_key="filing_entry.id", index=True)
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class PublicationSpecialty(SQLModel, table=True):

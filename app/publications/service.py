@@ -187,6 +187,7 @@ def traced_lines(
 ) -> list[PublicationLine]:
     """Lines as typed, each traced to an approval or explained by its reason (tracing.py)."""
     lines = drafting.lines_from_input(session, given)
+    _check_colleges(session, publication.authority_id, lines)
     extras = [tracing.Given(entry_id=g.entry_id, reason=g.reason) for g in given]
     tracing.trace(session, publication, lines, extras)
     return lines

@@ -69,9 +69,10 @@ def trace(
                 seq=line.seq,
             )
         line.entry_id = entry.entry_id if entry else None
-        line.reason = "" if entry else extra.reason.strip()
+        line.reason = ""
         if entry is not None or recorded(session, publication, line):
             continue
+        line.reason = extra.reason.strip()
         (hand if line.reason else missing).append(index)
     if missing:
         raise Invalid(
@@ -171,6 +172,8 @@ def _problem(session: Session, publication: Publication, line: PublicationLine) 
         program = session.get(Program, entry.program_id) if entry.program_id else None
         if program is None or program.status not in ("approved", "active"):
             return "not_approved"
+        if program.major_id != line.major_id:  # 改名: the program runs under its former name
+            return None
         if program.status == "active" and _approved_elsewhere(
             session, program.id or 0, publication.series
         ):

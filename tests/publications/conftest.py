@@ -47,6 +47,7 @@ def draft(seeded_client, gz_admin):
             "year": 2025,
             "title": "2025年广州市技工院校新增专业名单",
             "series": "GZ-T-2025",
+            "published_on": "2025-04-20",
             "lines": lines,
             **fields,
         }

@@ -58,7 +58,7 @@ def test_a_hand_line_without_reason_is_not_approved_and_with_reason_is_checked(
         for x in e["lines"]
     ]
     # The line: 4401J002 0208 初中起点 高级 三年 (the length table says five years).
-    wrong = line(3, "4401J002", "0208", "初中起点", "高级", 3)
+    wrong = line(3, "4401J002", "0208", "初中起点", "高级", 3, reason="")
     path = f"{API}/{draft['id']}/lines"
     refused = seeded_client.put(path, headers=admin, json={"lines": [*kept, wrong]})
     assert refused.status_code == 422, refused.text
