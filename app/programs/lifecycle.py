@@ -194,6 +194,29 @@ def _apply_rename(session: Session, program: Program, a: Approval, source: str) 
     return True
 
 
+def revoke_approval(session: Session, program: Program, *, actor: str, source: str) -> None:
+    """An approval overturned before its list was published (an objection upheld during 公示):
+    a program it created ends ``withdrawn`` without ever running; a reopened one returns to its
+    former status. A program that is not waiting (``approved``) is left as it is."""
+    if program.status != APPROVED:
+        return
+    approved = [e for e in history(session, program.id or 0) if e.action == "approved"]
+    before = approved[-1].detail.get("before", {}) if approved else {}
+    program.status = before.get("status") or ProgramStatus.WITHDRAWN.value
+    session.add(program)
+    session.flush()
+    session.add(
+        ProgramEvent(
+            program_id=program.id or 0,
+            action=program.status,  # withdrawn (never ran) or suspended (back as it was)
+            actor=actor,
+            source=source[:60],
+            detail={"revoked": "approved"},
+        )
+    )
+    snapshots.programs(session, [program.id or 0], "updated")
+
+
 def activate_new(session: Session, approval: Approval, *, publication_id: int) -> Program:
     """A line the bureau added by hand (with its reason) takes effect: its program is created
     (or reopened) and made active at once — the list itself is its approval."""

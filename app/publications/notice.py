@@ -12,6 +12,12 @@ from app.access import policy
 from app.access.principal import Principal
 from app.clock import utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.filings.models import Filing, FilingEntry
+from app.filings.review import set_decision
+from app.filings.service import record_event
+from app.i18n import t
+from app.programs import lifecycle
+from app.programs.models import Program
 from app.publications.models import Objection, Publication, PublicationLine
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate
 from app.publications.service import _editable, get, lines_of
@@ -112,7 +118,7 @@ def resolve_objection(
         if objection.seq is None:
             raise Invalid(error="no_such_entry", msg="no_such_entry.whole_list")
         policy.ensure_admin_of(session, actor, publication.authority_id)
-        dropped = _drop(session, publication, objection.seq)
+        dropped = _drop(session, publication, objection, actor)
     session.flush()
     audit.record(
         session,
@@ -128,10 +134,16 @@ def resolve_objection(
     return objection
 
 
-def _drop(session: Session, publication: Publication, seq: int) -> int:
-    """Remove entry ``seq`` and number the later ones down (objections follow their entry)."""
-    assert publication.id is not None
+def _drop(session: Session, publication: Publication, objection: Objection, actor: Principal):
+    """Remove entry ``seq`` and number the later ones down (objections follow their entry). The
+    approvals it printed are overturned: their entries become rejected (the resolution is the
+    reason the college reads) and the programs they reserved stop waiting."""
+    assert publication.id is not None and objection.seq is not None
+    seq = objection.seq
     lines = lines_of(session, publication.id)
+    for line in lines:
+        if line.seq == seq and line.entry_id is not None:
+            _overturn(session, line.entry_id, objection, actor)
     kept = [x for x in lines if x.seq != seq]
     session.execute(
         delete(PublicationLine).where(col(PublicationLine.publication_id) == publication.id)
@@ -152,3 +164,26 @@ def _drop(session: Session, publication: Publication, seq: int) -> int:
     publication.line_count = len(kept)
     session.add(publication)
     return len(lines) - len(kept)
+
+
+def _overturn(session: Session, entry_id: int, objection: Objection, actor: Principal) -> None:
+    entry = session.get(FilingEntry, entry_id)
+    filing = session.get(Filing, entry.filing_id) if entry else None
+    if entry is None or filing is None or entry.decision != "approved":
+        return
+    reason = t("objection_upheld", resolution=objection.resolution)
+    set_decision(entry, "rejected", actor, reason)
+    session.add(entry)
+    record_event(
+        session,
+        filing,
+        actor,
+        "entry.rejected",
+        entry_index=entry.index,
+        detail={"objection": objection.id, "publication": objection.publication_id},
+        reason=reason,
+    )
+    program = session.get(Program, entry.program_id) if entry.program_id else None
+    if program is not None:
+        source = f"publication:{objection.publication_id}"
+        lifecycle.revoke_approval(session, program, actor=actor.name, source=source)

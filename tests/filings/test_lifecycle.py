@@ -117,9 +117,7 @@ def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
         program = session.get(Program, program_id)
         assert (program.major_id, program.status) == (former_id, "active")
     published = publish_round_list(seeded_client, tokens, open_round["id"])
-    assert [x["remark"] for e in published["entries"] for x in e["lines"]] == [
-        "原重型车辆维修改名"
-    ]
+    assert [x["remark"] for e in published["entries"] for x in e["lines"]] == ["原重型车辆维修改名"]
     with Session(seeded) as session:
         program = session.get(Program, program_id)
         assert session.get(Major, program.major_id).code == "0445"

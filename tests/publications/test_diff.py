@@ -136,7 +136,7 @@ def test_diff_between_two_years_puts_the_lists_side_by_side(
         program = session.exec(
             select(Program)
             .join(College, College.id == Program.college_id)
-            .where(College.code == "4401J001", Program.intake == "初中起点", Program.level == "高级")
+            .where(College.code == "4401J001", Program.level == "高级")
             .where(Program.id == list_2024["entries"][0]["lines"][0]["program_id"])
         ).one()
         program.status = "suspended"

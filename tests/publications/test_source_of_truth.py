@@ -238,8 +238,14 @@ def test_announce_makes_the_list_public_and_publishing_waits_for_the_period_and_
     published = _publish(seeded_client, admin, pid)
     assert published.status_code == 200, published.text
     assert [e["college_code"] for e in published.json()["entries"]] == ["4401J001"]
+    # the upheld objection overturned the approval: the entry is rejected with the resolution,
+    # the program it reserved never ran (withdrawn), a correction does not bring it back
     dropped = _program(seeded_client, "4401J002", "0127", "高中起点", "高级")
-    assert dropped["status"] == "approved"  # never published: not enrollable
+    assert dropped["status"] == "withdrawn"
+    filings = seeded_client.get("/api/v1/filings", headers=admin, params={"college": "4401J002"})
+    [filing] = filings.json()["items"]
+    entry = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=admin).json()["entries"][0]
+    assert entry["decision"] == "rejected" and "经核实不具备条件" in entry["decision_reason"]
 
 
 def test_an_authority_that_requires_notice_cannot_publish_unannounced(seeded_client, tokens):

@@ -444,4 +444,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "objection_not_found": ("没有编号为 {id} 的异议", "no objection {id}"),
     "forbidden_role.staff": ("此操作仅限管理员和评审员", "this is for admins and reviewers"),
     "status.announced": ("公示中", "announced"),
+    "objection_upheld": (
+        "公示期间异议成立：{resolution}",
+        "objection upheld during 公示: {resolution}",
+    ),
 }

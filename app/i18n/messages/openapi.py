@@ -420,7 +420,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     _OP + "round_summary_api_v1_rounds__round_id__summary_get": (
         "本批次情况：院校、申报、申报专业、通过、不通过、报省级评审及结果、撤回、未决定，按院校分列，"
         "以及据此生成的通知首段。",
-        "The round in figures per college, and the notice's opening sentence generated from "
-        "them.",
+        "The round in figures per college, and the notice's opening sentence generated from them.",
     ),
 }
