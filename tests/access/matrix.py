@@ -32,6 +32,21 @@ HAND_LINE = {
     "reason": "matrix: added by hand",
 }
 
+# Offerings 广州市技师学院 does not run, for the drafts that get published, one each (a row's
+# builds run once per role, and the correction row publishes each time).
+PUBLISHED_OFFERINGS = [
+    (code, intake, level, years)
+    for code in ("0127", "0301")
+    for intake, level, years in (
+        ("初中起点", "预备技师", 6),
+        ("高中起点", "预备技师", 4),
+        ("中技起点", "高级", 2),
+        ("高技起点", "预备技师", 2),
+        ("高中、中专或中技起点", "预备技师", 4),
+        ("高中、中专或中技起点", "高级", 3),
+    )
+]
+
 ROLE_ORDER = (
     "anonymous",
     "other_college",
@@ -167,8 +182,20 @@ class Ctx:
 
     # --- publications --------------------------------------------------------------------
 
-    def draft_publication(self) -> int:
+    def draft_publication(self, *, to_publish: bool = False) -> int:
+        """A draft of OWN_AUTHORITY with one hand line; one to publish gets an offering of its
+        own (a published list makes its program run: the next list could not approve it)."""
         n = self.cache["publications"] = self.cache.get("publications", 0) + 1
+        line = HAND_LINE
+        if to_publish:
+            k = self.cache["published"] = self.cache.get("published", 0) + 1
+            code, intake, level, years = PUBLISHED_OFFERINGS[k % len(PUBLISHED_OFFERINGS)]
+            line = HAND_LINE | {
+                "major_code": code,
+                "intake": intake,
+                "level": level,
+                "length_years": years,
+            }
         return self.as_superuser(
             "POST",
             "/api/v1/publications",
@@ -177,7 +204,7 @@ class Ctx:
                 "year": 2030 + n,
                 "title": f"matrix list {n}",
                 "published_on": "2030-01-01",
-                "lines": [HAND_LINE],
+                "lines": [line],
             },
         )["id"]
 
@@ -205,6 +232,7 @@ class Ctx:
                         "major_code": "700209",
                         "intake": "初中起点",
                         "length_years": 3,
+                        "reason": "matrix: added by hand",
                     }
                 ],
             },
@@ -217,7 +245,7 @@ class Ctx:
         return self.as_superuser("POST", "/api/v1/directions", json=body)["id"]
 
     def published_publication(self) -> int:
-        publication_id = self.draft_publication()
+        publication_id = self.draft_publication(to_publish=True)
         self.as_superuser("POST", f"/api/v1/publications/{publication_id}/publish")
         return publication_id
 
@@ -683,7 +711,9 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/publications/{publication_id}/publish"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/publish"),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication(to_publish=True)}/publish"
+        ),
     ),
     ("POST", "/api/v1/publications/{publication_id}/announce"): Row(
         statuses(200, OWN_ADMINS),
