@@ -210,11 +210,14 @@ def summary(
             },
             "latest": f"{API}/{publication.series}/latest",
         },
-        announcement=announcement_of(publication, today),
+        announcement=announcement_of(publication),
+        announcement_open=publication.announced_until is not None
+        and today is not None
+        and today <= publication.announced_until,
     )
 
 
-def announcement_of(publication: Publication, today: date | None) -> Announcement | None:
+def announcement_of(publication: Publication) -> Announcement | None:
     start, until = publication.announced_from, publication.announced_until
     if start is None or until is None:
         return None
@@ -223,7 +226,6 @@ def announcement_of(publication: Publication, today: date | None) -> Announcemen
             "from": start,
             "until": until,
             "contact": publication.announcement_contact,
-            "open": today is not None and today <= until,
         }
     )
 

@@ -172,7 +172,6 @@ class Announcement(BaseModel):
     from_: date = Field(alias="from", serialization_alias="from")
     until: date
     contact: str
-    open: bool = Field(description="the period runs: today (the bureau's) is on or before `until`")
 
     model_config = {"populate_by_name": True}
 
@@ -294,6 +293,10 @@ class PublicationSummary(BaseModel):
     links: dict[str, str]
     announcement: Announcement | None = Field(
         default=None, description="公示: the period and contact (status `announced`: 公示中)"
+    )
+    announcement_open: bool = Field(
+        default=False,
+        description="the 公示 period runs: the bureau's today is on or before `until`",
     )
 
 

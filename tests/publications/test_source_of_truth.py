@@ -203,8 +203,8 @@ def test_announce_makes_the_list_public_and_publishing_waits_for_the_period_and_
         "from": YESTERDAY,
         "until": NEXT_WEEK,
         "contact": "020-83190000 专业建设科",
-        "open": True,
     }
+    assert body["announcement_open"] is True
     public = seeded_client.get(f"{API}/{pid}")
     assert public.status_code == 200 and public.json()["status"] == "announced"
     assert public.json()["objections"] == []  # objections are the bureau's
