@@ -79,6 +79,8 @@ def seed_authorities(session: Session) -> int:
             province=row["province"],
             city=row["city"] or None,
             parent_id=parent.id if parent else None,
+            notice_required=int(row.get("notice_days") or 0) > 0,
+            notice_days=int(row.get("notice_days") or 0),
         )
         session.add(authority)
         session.flush()

@@ -28,6 +28,7 @@ class ProgramStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
+    APPROVED = "approved"  # 批准待公布: approved, active once a list carrying it is published
 
 
 class System(StrEnum):

@@ -117,6 +117,27 @@ def ensure_admin_of(
     ensure_governs(session, principal, authority_id, msg=msg)
 
 
+def can_see_drafts(session: Session, principal: Principal | None, authority_id: int | None) -> bool:
+    """A list's drafts (and its objections) are its authority's working copies: the admins and
+    reviewers governing that authority (the province's over a city's) and the superuser see
+    them — the same tree walk as every write on them (``ensure_admin_of``)."""
+    if principal is None or principal.role not in ("admin", "reviewer"):
+        return False
+    return governs(session, principal, authority_id)
+
+
+def ensure_staff_of(
+    session: Session,
+    principal: Principal,
+    authority_id: int | None,
+    *,
+    msg: str = "not_your_authority.list",
+) -> None:
+    """Staff work on a list (recording 公示 objections): an admin or reviewer governing it."""
+    ensure_role(principal, "admin", "reviewer", msg="forbidden_role.staff")
+    ensure_governs(session, principal, authority_id, msg=msg)
+
+
 # --- colleges and their data -------------------------------------------------------------------
 
 

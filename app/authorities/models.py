@@ -14,6 +14,10 @@ class Authority(SQLModel, table=True):
     province: str = Field(max_length=20)
     city: str | None = Field(default=None, max_length=20)
     parent_id: int | None = Field(default=None, foreign_key="authority.id")
+    # 公示 before publication: whether this bureau announces its lists first and for how many
+    # days (the 2024 中职 notice was "经公示无异议"; 人社局's technician list was not announced).
+    notice_required: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    notice_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class AuthorityCatalog(SQLModel, table=True):

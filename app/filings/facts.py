@@ -97,6 +97,13 @@ class Context:
         return frozenset((p.code, p.level, p.intake) for p in self.programs if p.status == "active")
 
     @cached_property
+    def approved_offerings(self) -> frozenset[tuple[str, str, str]]:
+        """Approved, waiting for their list (批准待公布): pending like an entry under review."""
+        return frozenset(
+            (p.code, p.level, p.intake) for p in self.programs if p.status == "approved"
+        )
+
+    @cached_property
     def programs_by_code(self) -> dict[str, list[ProgramRow]]:
         out: dict[str, list[ProgramRow]] = {}
         for p in self.programs:

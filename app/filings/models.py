@@ -22,6 +22,9 @@ class FilingRound(SQLModel, table=True):
     closes_at: datetime = Field()
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(default="", max_length=100)
+    # Set when the round's list is published: the round is closed for new submissions from then
+    # on (a late approval reaches the list through a correction). The publication's id.
+    closed_by_list: int | None = None
 
 
 class RoundEdition(SQLModel, table=True):
@@ -74,7 +77,9 @@ class FilingEntry(SQLModel, table=True):
     declared_kind: str = Field(default="", max_length=12)
     kind: str = Field(default="", max_length=12)  # derived by the registry
     former_name: str = Field(default="", max_length=100)  # 改名: the program's old name
-    remark: str = Field(default="", max_length=200)
+    remark: str = Field(default="", max_length=200)  # the college's note to the bureau: internal
+    # the reviewer's 备注 for the list (public)
+    public_remark: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     major_id: int | None = Field(default=None, foreign_key="major.id")  # resolved catalog major
     findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

@@ -1,5 +1,6 @@
 """The bureau's review: per-entry decisions, closing a fully decided filing (approved entries
-become programs in the same transaction), and out-of-catalog referrals to the province."""
+reserve their programs — status ``approved`` — in the same transaction; the published list makes
+them active), and out-of-catalog referrals to the province."""
 
 from collections.abc import Sequence
 
@@ -22,7 +23,9 @@ def decide_entry(
     session: Session, filing_id: int, index: int, data: DecisionIn, *, actor: Principal
 ) -> Filing:
     """One entry's decision (or a change of it, while the filing is under review)."""
-    one = EntryDecisionIn(index=index, decision=data.decision, reason=data.reason)
+    one = EntryDecisionIn(
+        index=index, decision=data.decision, reason=data.reason, remark=data.remark
+    )
     filing, changes, closed = _decide(session, filing_id, [one], actor)
     audit.record(
         session,
@@ -97,6 +100,9 @@ def _apply(
 ) -> dict | None:
     """Set (or change) one entry's decision; the earlier one stays in the filing's history."""
     previous, previous_reason = entry.decision, entry.decision_reason
+    if data.remark is not None:
+        entry.public_remark = data.remark.strip()
+        session.add(entry)
     if previous == data.decision and (previous_reason or "") == (data.reason or ""):
         return None  # the same decision again changes nothing
     _check_decision(entry, data)
@@ -202,7 +208,8 @@ def close_if_decided(
     entries: Sequence[FilingEntry] | None = None,
 ) -> bool:
     """When every entry is approved or rejected, the filing is decided and its approved entries
-    become active programs — in this same transaction."""
+    reserve their programs (status ``approved``, 批准待公布) — in this same transaction. They
+    become ``active`` when a list carrying them is published (publications.service)."""
     entries = list(entries if entries is not None else entries_of(session, filing))
     if any(e.decision not in ("approved", "rejected") for e in entries):
         return False

@@ -273,8 +273,9 @@ def round_public(
         opens_at_local=show(r.opens_at, zone),
         closes_at_local=show(r.closes_at, zone, deadline=True),
         editions=editions,
-        open=_as_utc(r.opens_at) <= now <= _as_utc(r.closes_at),
+        open=r.closed_by_list is None and _as_utc(r.opens_at) <= now <= _as_utc(r.closes_at),
         created_by=r.created_by,
+        closed_by_list=r.closed_by_list,
     )
 
 

@@ -16,7 +16,7 @@ from app.access.deps import (
 from app.access.principal import Principal
 from app.db import SessionDep
 from app.fields import DB_INT_MAX, EntryIndex, FormCollege, IdPath, YearQuery
-from app.filings import importer, presenters, referrals, review, rounds, service
+from app.filings import importer, presenters, referrals, review, rounds, service, summary
 from app.filings.schemas import (
     BulkDecisionIn,
     DecisionIn,
@@ -87,6 +87,21 @@ def list_rounds(
 def get_round(round_id: IdPath, session: SessionDep, zone: Zone) -> RoundPublic:
     """One round: its window (UTC and local), editions in force, and whether it is open now."""
     return rounds.get_round_public(session, round_id, zone=zone)
+
+
+@router.get(
+    "/rounds/{round_id:int}/summary",
+    tags=["rounds"],
+    response_model=summary.RoundSummary,
+    responses=ROUND_ERRORS,
+)
+def round_summary(
+    round_id: IdPath, session: SessionDep, actor: ReviewerPrincipal, zone: Zone
+) -> summary.RoundSummary:
+    """The round in figures (colleges, filings, entries filed, approved, rejected, referred and
+    the province's outcome, withdrawn, undecided), per college, and the notice's opening
+    sentence generated from them (`paragraph`). Admins and reviewers of its authority."""
+    return summary.round_summary(session, round_id, actor=actor, zone=zone)
 
 
 @router.patch(

@@ -74,7 +74,7 @@ def derive_kind(code: str, name: str, level: str, intake: str, former: str, ctx:
     same = [p for p in mine if p.level == level and p.intake == intake]
     if any(p.status == "suspended" for p in same) and not any(p.status == "active" for p in same):
         return Kind.REOPEN.value
-    if any(p.status in ("active", "suspended") for p in mine):
+    if any(p.status in ("active", "suspended", "approved") for p in mine):
         return Kind.NEW_LEVEL.value
     return Kind.NEW_MAJOR.value
 
@@ -354,7 +354,7 @@ def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
                 t("program.exists", code=code, intake=intake, level=level),
             )
         )
-    if key in ctx.pending:
+    if key in ctx.pending or key in ctx.approved_offerings:
         out.append(
             Finding(
                 "program.pending",

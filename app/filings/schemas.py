@@ -165,6 +165,12 @@ class FilingPublic(FilingSummary):
 class DecisionIn(Input):
     decision: Literal["approved", "rejected", "referred"]
     reason: str | None = Field(default=None, max_length=1000)
+    remark: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the 备注 printed in the list (public); default: derived from the kind. "
+        "The college's own remark is internal and never printed",
+    )
 
 
 class EntryDecisionIn(DecisionIn):
@@ -263,6 +269,10 @@ class RoundPublic(BaseModel):
     editions: list[str]
     open: bool
     created_by: str
+    closed_by_list: int | None = Field(
+        default=None,
+        description="the published list that closed the round to new submissions",
+    )
 
 
 class ApprovedEntry(BaseModel):
@@ -283,7 +293,10 @@ class ApprovedEntry(BaseModel):
     level: str | None
     length_years: int
     kind: str
-    remark: str
+    remark: str = Field(description="the college's note to the bureau (internal)")
+    public_remark: str = Field(default="", description="the reviewer's 备注 for the list")
+    former_name: str = ""
+    entry_id: int | None = None
     decision: str
     decided_at: UtcDateTime | None
     program_id: int | None

@@ -328,13 +328,18 @@ def entry_input(entry: FilingEntry) -> EntryIn:
 
 
 def round_closed(scope: Scope, now: datetime) -> dict | None:
-    """The ``round.closed`` finding when no round of the year is open now, else None."""
+    """The ``round.closed`` finding when no round of the year is open now (or its list is
+    published already), else None."""
     current = scope.round
-    if current is not None and as_utc(current.opens_at) <= now <= as_utc(current.closes_at):
-        return None
+    published = current is not None and current.closed_by_list is not None
+    if current is not None and not published and as_utc(current.opens_at) <= now:
+        if now <= as_utc(current.closes_at):
+            return None
     message = (
         t("round.closed")
         if current is None
+        else t("round.closed.published")
+        if published
         else t(
             "round.closed.window",
             opens=f"{current.opens_at:%Y-%m-%d %H:%M}",
@@ -491,8 +496,9 @@ def list_filings(
 def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
     """The approved entries of a round's decided filings, with the catalog's name and category
     of the approved major (for a referred proposal: its new specialty code) and the program the
-    approval made active. Ordered by college code, filing, entry. The yearly approval list is
-    built from these. A filing still awaiting a referral is not decided, so not here yet."""
+    approval reserved (``approved`` until the list carrying it is published). Ordered by
+    college code, filing, entry. The yearly approval list is built from these. A filing still
+    awaiting a referral is not decided, so not here yet."""
     rows = session.execute(
         core_select(FilingEntry, Filing, College, Major, col(Category.name))
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
@@ -524,6 +530,9 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
             length_years=e.length_years or 0,
             kind=e.kind,
             remark=e.remark,
+            public_remark=e.public_remark,
+            former_name=e.former_name,
+            entry_id=e.id,
             decision="approved",
             decided_at=e.decided_at,
             program_id=e.program_id,

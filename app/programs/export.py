@@ -53,7 +53,7 @@ HEADER_ZH = (
     "状态",
     "首次批准年份",
 )
-STATUS_ZH = {"active": "在办", "suspended": "停招", "withdrawn": "撤销"}
+STATUS_ZH = {"active": "在办", "suspended": "停招", "withdrawn": "撤销", "approved": "批准待公布"}
 
 
 def _mapped(column: Any, mapping: dict, name: str) -> ColumnElement:

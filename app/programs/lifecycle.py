@@ -1,7 +1,11 @@
-"""What happens to programs when a filing entry is approved: new programs appear, a suspended one
-is reactivated, a renamed one changes its major and keeps its former name in its history.
+"""What happens to programs when a filing entry is approved, and when the list carrying it is
+published. An approval only reserves the offering: a new program appears in status ``approved``
+(批准待公布) and a suspended one is marked ``approved`` to reopen; a rename waits as it is. The
+list's publication makes it take effect (``take_effect``): ``active``, ``since_year`` the list's
+year for a new program, the rename applied. "上述新增专业纳入 2024 年广州市技工院校招生计划": the
+majors enter the enrollment plan through the published list (domain.md, Beyond additions).
 
-Callers (filings review) run these inside the decision's transaction; nothing here commits.
+Callers (filings review, publications) run these inside their transaction; nothing here commits.
 """
 
 from dataclasses import dataclass
@@ -18,21 +22,24 @@ from app.clock import utcnow
 from app.errors import Conflict
 from app.programs.models import Program
 from app.text import normalize_name
-from app.vocab import Kind
+from app.vocab import Kind, ProgramStatus
+
+APPROVED, ACTIVE = ProgramStatus.APPROVED.value, ProgramStatus.ACTIVE.value
 
 
 class ProgramEvent(SQLModel, table=True):
-    """A program's history: approved, reactivated, renamed (with the former major and name)."""
+    """A program's history: approved, activated, reactivated, renamed (with the former major and
+    name)."""
 
     __tablename__ = "program_event"
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     at: datetime = Field(default_factory=utcnow)
-    action: str = Field(max_length=20)  # created reactivated renamed
+    action: str = Field(max_length=20)  # created approved activated reactivated renamed
     actor: str = Field(default="", max_length=100)
     former_major_id: int | None = Field(default=None, foreign_key="major.id")
     former_name: str | None = Field(default=None, max_length=100)
-    source: str = Field(default="", max_length=60)  # e.g. filing:12/3
+    source: str = Field(default="", max_length=60)  # e.g. filing:12/3, publication:7
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
@@ -53,18 +60,44 @@ class Approval:
 
 
 def apply_approval(session: Session, approval: Approval) -> Program:
-    """The program the approval makes active (created, reactivated or renamed)."""
+    """The program an approval reserves: a new one in status ``approved``, a suspended (or
+    withdrawn) one marked ``approved`` to reopen, or — for a rename — the program of the former
+    name, unchanged until the list is published. An offering already running or already
+    approved elsewhere: 409 ``program_exists``."""
     if approval.kind == Kind.RENAME and approval.former_name:
-        renamed = _rename(session, approval)
+        renamed = _rename_target(session, approval)
         if renamed is not None:
             return renamed
     same = _same_offering(session, approval)
-    active = [p for p in same if p.status == "active"]
-    if active:
-        raise Conflict(error="program_exists", msg="program_exists.program", id=active[0].id)
+    taken = [p for p in same if p.status in (ACTIVE, APPROVED)]
+    if taken:
+        raise Conflict(error="program_exists", msg="program_exists.program", id=taken[0].id)
     if same:
-        return _reactivate(session, same[0], approval)
+        return _reserve(session, same[0], approval)
     return _create(session, approval)
+
+
+def take_effect(
+    session: Session, program: Program, approval: Approval, *, publication_id: int
+) -> bool:
+    """The published list makes the approval effective: an ``approved`` program becomes
+    ``active`` (a new one with ``since_year`` the list's year), a pending rename is applied.
+    False when nothing was waiting (the program already took effect through an earlier revision
+    of the list)."""
+    source = f"publication:{publication_id}"
+    if approval.kind == Kind.RENAME and approval.former_name and program.status == ACTIVE:
+        return _apply_rename(session, program, approval, source)
+    if program.status != APPROVED:
+        return False
+    program.status = ACTIVE
+    program.length_years = approval.length_years
+    if program.source == approval.source[:60]:  # created by this approval (a reopened one keeps
+        program.since_year = approval.year  # the year it was first approved)
+    session.add(program)
+    session.flush()
+    _event(session, program, "activated", approval, source=source)
+    snapshots.programs(session, [program.id or 0], "updated")
+    return True
 
 
 def _same_offering(session: Session, a: Approval) -> list[Program]:
@@ -89,34 +122,30 @@ def _create(session: Session, a: Approval) -> Program:
         level=a.level,
         intake=a.intake,
         length_years=a.length_years,
-        status="active",
+        status=APPROVED,
         since_year=a.year,
         source=a.source[:60],
     )
     session.add(program)
-    try:
-        with session.begin_nested():  # the unique index of active offerings is the last guard
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(error="program_exists", msg="program_exists.race") from exc
-    _event(session, program, "created", a)
+    session.flush()
+    _event(session, program, "approved", a)
     snapshots.programs(session, [program.id or 0], "created")
     return program
 
 
-def _reactivate(session: Session, program: Program, a: Approval) -> Program:
+def _reserve(session: Session, program: Program, a: Approval) -> Program:
+    """停招后复开 approved: the suspended program waits for the list as ``approved``."""
     before = {"status": program.status, "length_years": program.length_years}
-    program.status = "active"
-    program.length_years = a.length_years
+    program.status = APPROVED
     session.add(program)
     session.flush()
-    _event(session, program, "reactivated", a, detail={"before": before})
+    _event(session, program, "approved", a, detail={"before": before})
     snapshots.programs(session, [program.id or 0], "updated")
     return program
 
 
-def _rename(session: Session, a: Approval) -> Program | None:
-    """The college's program of the former name at this level and intake, moved to the new major."""
+def _rename_target(session: Session, a: Approval) -> Program | None:
+    """The college's program of the former name at this level and intake (active first)."""
     rows = session.exec(
         select(Program, Major)
         .join(Major, col(Major.id) == Program.major_id)
@@ -130,25 +159,81 @@ def _rename(session: Session, a: Approval) -> Program | None:
     ).all()
     if not rows:
         return None
-    program, former = sorted(rows, key=lambda r: (r[0].status != "active", r[0].id or 0))[0]
+    program = sorted(rows, key=lambda r: (r[0].status != ACTIVE, r[0].id or 0))[0][0]
+    if program.status != ACTIVE:  # a rename of a program that is not running: reopen it renamed
+        program.status = APPROVED
+        session.add(program)
+        session.flush()
+    _event(session, program, "approved", a)
+    return program
+
+
+def _apply_rename(session: Session, program: Program, a: Approval, source: str) -> bool:
+    if program.major_id == a.major_id:
+        return False
+    former = session.get(Major, program.major_id)
     program.major_id = a.major_id
-    program.status = "active"
+    program.status = ACTIVE
     program.length_years = a.length_years
     session.add(program)
-    session.flush()
-    _event(session, program, "renamed", a, former_major_id=former.id, former_name=former.name)
+    try:
+        with session.begin_nested():  # the unique index of active offerings is the last guard
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(error="program_exists", msg="program_exists.race") from exc
+    _event(
+        session,
+        program,
+        "renamed",
+        a,
+        source=source,
+        former_major_id=former.id if former else None,
+        former_name=former.name if former else None,
+    )
     snapshots.programs(session, [program.id or 0], "updated")
+    return True
+
+
+def revoke_approval(session: Session, program: Program, *, actor: str, source: str) -> None:
+    """An approval overturned before its list was published (an objection upheld during 公示):
+    a program it created ends ``withdrawn`` without ever running; a reopened one returns to its
+    former status. A program that is not waiting (``approved``) is left as it is."""
+    if program.status != APPROVED:
+        return
+    approved = [e for e in history(session, program.id or 0) if e.action == "approved"]
+    before = approved[-1].detail.get("before", {}) if approved else {}
+    program.status = before.get("status") or ProgramStatus.WITHDRAWN.value
+    session.add(program)
+    session.flush()
+    session.add(
+        ProgramEvent(
+            program_id=program.id or 0,
+            action=program.status,  # withdrawn (never ran) or suspended (back as it was)
+            actor=actor,
+            source=source[:60],
+            detail={"revoked": "approved"},
+        )
+    )
+    snapshots.programs(session, [program.id or 0], "updated")
+
+
+def activate_new(session: Session, approval: Approval, *, publication_id: int) -> Program:
+    """A line the bureau added by hand (with its reason) takes effect: its program is created
+    (or reopened) and made active at once — the list itself is its approval."""
+    program = apply_approval(session, approval)
+    take_effect(session, program, approval, publication_id=publication_id)
     return program
 
 
 def _event(session: Session, program: Program, action: str, a: Approval, **extra: Any) -> None:
     assert program.id is not None
+    source = extra.pop("source", a.source)
     session.add(
         ProgramEvent(
             program_id=program.id,
             action=action,
             actor=a.actor,
-            source=a.source[:60],
+            source=source[:60],
             detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year},
             **extra,
         )

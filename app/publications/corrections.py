@@ -8,6 +8,7 @@ from app import audit
 from app.access import policy
 from app.access.principal import Principal
 from app.errors import Conflict
+from app.publications import drafting
 from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import CorrectionIn
 from app.publications.service import (
@@ -64,8 +65,9 @@ def _revision_of(session: Session, original: Publication, data: CorrectionIn) ->
 def correct(
     session: Session, publication_id: int, data: CorrectionIn, *, actor: Principal
 ) -> Publication:
-    """A correction (勘误): a new draft revision copying the latest published one, naming it and
-    why. Edit its lines, then publish it; the corrected revision stays as it was."""
+    """A correction (勘误): a new draft revision of the latest published one, naming it and why —
+    drafted from the round again when the list came from one (so approvals made since appear),
+    else a copy of its lines. Edit it, then publish it; the corrected revision stays as it was."""
     original = get(session, publication_id, lock=True)
     policy.ensure_admin_of(session, actor, original.authority_id, msg="not_your_authority.list")
     _check_correctable(session, original)
@@ -73,7 +75,8 @@ def correct(
     revision.created_by = actor.name
     session.add(revision)
     session.flush()
-    store(session, revision, _copies(session, original), annexes=_annex_copies(session, original))
+    lines = _from_round(session, original) if original.round_id else _copies(session, original)
+    store(session, revision, lines, annexes=_annex_copies(session, original))
     audit.record(
         session,
         actor,
@@ -85,6 +88,23 @@ def correct(
         after={"series": revision.series, "revision": revision.revision, "corrects": original.id},
     )
     return revision
+
+
+def _from_round(session: Session, original: Publication) -> list[PublicationLine]:
+    """A list drafted from a round is corrected from the round again: every approval made since
+    (a late approval, a referral the province decided afterwards) appears, then the lines the
+    corrected revision added by hand, numbered on."""
+    assert original.round_id is not None
+    lines = drafting.lines_from_round(session, original.round_id)
+    last = lines[-1].seq if lines else 0
+    by_hand = [x for x in _copies(session, original) if x.entry_id is None]
+    previous: int | None = None
+    for line in by_hand:
+        last += line.seq != previous
+        previous = line.seq
+        line.seq, line.position = last, len(lines)
+        lines.append(line)
+    return lines
 
 
 def _copies(session: Session, publication: Publication) -> list[PublicationLine]:

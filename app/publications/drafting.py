@@ -7,15 +7,48 @@ from sqlmodel import Session, col, select
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.errors import AppError, Invalid
+from app.filings.schemas import ApprovedEntry
 from app.i18n import Joined
 from app.programs.service import resolve_major
 from app.publications.models import PublicationLine, PublicationSpecialty
 from app.publications.schemas import LineIn, SpecialtyIn
 from app.vocab import Kind
 
-# 备注 as the 2024 list prints it for each kind; 改名 prints the former name (原重型车辆维修改名),
-# which only the entry's own remark knows.
+# 备注 as the 2024 list prints it for each kind; 改名 prints the former name (原重型车辆维修改名)
+# and 复开 the years it was suspended when the registry knows them (停招三年后复开, entry 35).
 KIND_REMARK = {Kind.NEW_LEVEL: "新增层次", Kind.REOPEN: "停招后复开"}
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+def official_remark(session: Session, entry: ApprovedEntry) -> str:
+    """The 备注 the list prints: the reviewer's public remark, else what the kind says. The
+    college's own remark is its note to the bureau and is never printed."""
+    if entry.public_remark:
+        return entry.public_remark
+    if entry.kind == Kind.RENAME and entry.former_name:
+        return f"原{entry.former_name}改名"
+    if entry.kind == Kind.REOPEN:
+        years = _suspended_years(session, entry)
+        if years is not None and 1 <= years <= 10:
+            return f"停招{CN_DIGITS[years]}年后复开"
+    return KIND_REMARK.get(entry.kind, "")  # type: ignore[call-overload]
+
+
+def _suspended_years(session: Session, entry: ApprovedEntry) -> int | None:
+    """Years between the program's last suspension (its ``suspended`` event's year) and the
+    list's year; None when the registry does not know when it was suspended."""
+    from app.programs.lifecycle import ProgramEvent
+
+    if entry.program_id is None:
+        return None
+    query = (
+        select(ProgramEvent)
+        .where(ProgramEvent.program_id == entry.program_id, ProgramEvent.action == "suspended")
+        .order_by(col(ProgramEvent.id).desc())
+    )
+    event = session.exec(query).first()
+    year = event.detail.get("year") if event is not None else None
+    return entry.year - int(year) if isinstance(year, int) else None
 
 
 def check_numbering(keys: Sequence[tuple[int, str, str]]) -> None:
@@ -126,7 +159,8 @@ def lines_from_round(session: Session, round_id: int) -> list[PublicationLine]:
                 intake=entry.intake,
                 level=entry.level or "",
                 length_years=entry.length_years,
-                remark=entry.remark or KIND_REMARK.get(entry.kind, ""),  # type: ignore[call-overload]
+                remark=official_remark(session, entry),
+                entry_id=entry.entry_id,
             )
         )
     return rows

@@ -34,7 +34,7 @@ class Publication(SQLModel, table=True):
     document_number: str = Field(default="", max_length=100)  # 文号, e.g. 穗人社函〔2024〕…
     published_on: date | None = None  # the notice's date (2024-04-16)
     round_id: int | None = Field(default=None, foreign_key="filing_round.id")
-    status: str = Field(default="draft", max_length=12)  # draft | published
+    status: str = Field(default="draft", max_length=12)  # draft | announced (公示中) | published
     checksum: str | None = Field(default=None, max_length=64)
     line_count: int = 0
     created_by: str = Field(default="", max_length=100)
@@ -44,6 +44,12 @@ class Publication(SQLModel, table=True):
     published_by: str | None = Field(default=None, max_length=100)
     published_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    # 公示: the public-notice period (dates in the bureau's time zone) and whom to write to.
+    announced_from: date | None = None
+    announced_until: date | None = None
+    announcement_contact: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
     )
 
 
@@ -69,6 +75,10 @@ class PublicationLine(SQLModel, table=True):
     level: str = Field(default="", max_length=10)  # 级别; '' for 中职
     length_years: int  # 学制
     remark: str = Field(default="", max_length=200)  # 备注: 新增层次, 停招三年后复开, 原…改名
+    # The approved filing entry this line prints; null for a line the bureau added by hand
+    # (``reason`` says why) or one recording a program the registry ran before any list.
+    entry_id: int | None = Field(default=None, foreign_key="filing_entry.id", index=True)
+    reason: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
 
 
 class PublicationSpecialty(SQLModel, table=True):
@@ -125,6 +135,27 @@ class PublicationDirection(SQLModel, table=True):
     original_name: str = Field(max_length=100)
     normalised_name: str = Field(max_length=100)
     note: str = Field(default="", max_length=200)
+
+
+class Objection(SQLModel, table=True):
+    """An objection (异议) raised during 公示, about one numbered entry (``seq``) or the whole
+    list, and its handling: ``open`` → ``dismissed`` (with a reason) or ``upheld`` (the line is
+    dropped or corrected before publication)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True)
+    seq: int | None = None  # 序号 of the entry it concerns
+    text: str = Field(max_length=2000)
+    status: str = Field(default="open", max_length=12)  # open | dismissed | upheld
+    resolution: str = Field(default="", max_length=2000)
+    created_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    resolved_by: str | None = Field(default=None, max_length=100)
+    resolved_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class ProgramApproval(SQLModel, table=True):

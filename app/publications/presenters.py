@@ -1,14 +1,17 @@
 """Reading lists: who may see what, and the JSON that reads like the notice."""
 
+from datetime import date
 from itertools import groupby
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.access import policy
 from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.errors import NotFound
 from app.programs.models import Program
+from app.publications import tracing
 from app.publications.layouts import layout_of
 from app.publications.models import (
     ProgramApproval,
@@ -18,12 +21,15 @@ from app.publications.models import (
     PublicationProject,
     PublicationSpecialty,
 )
+from app.publications.notice import objections_of as notice_objections
 from app.publications.schemas import (
     AnnexLink,
+    Announcement,
     DirectionAnnexPublic,
     EntryLine,
     LinePublic,
     ListEntryPublic,
+    ObjectionPublic,
     ProjectPublic,
     PublicationPublic,
     PublicationSummary,
@@ -35,18 +41,16 @@ from app.publications.service import annexes_of, get, latest_published, lines_of
 API = "/api/v1/publications"
 
 
-def sees_drafts(principal: Principal | None, authority_id: int | None = None) -> bool:
-    """Drafts are a bureau's working copies: its admins and reviewers (and superusers) see them,
-    nobody else does."""
-    if principal is None or principal.role not in ("admin", "reviewer"):
-        return False
-    return principal.authority_id is None or principal.authority_id == authority_id
+PUBLIC_STATUSES = ("published", "announced")  # 公示中 is public
 
 
 def get_visible(session: Session, publication_id: int, principal: Principal | None) -> Publication:
-    """A published revision, or a draft its authority's staff may see; otherwise 404."""
+    """A published or announced (公示中) revision, or a draft the staff governing its authority
+    may see (policy.can_see_drafts, the rule its writes follow); otherwise 404."""
     publication = get(session, publication_id)
-    if publication.status != "published" and not sees_drafts(principal, publication.authority_id):
+    if publication.status not in PUBLIC_STATUSES and not policy.can_see_drafts(
+        session, principal, publication.authority_id
+    ):
         raise NotFound(error="publication_not_found", id=publication_id)
     return publication
 
@@ -73,11 +77,15 @@ def line_public(line: PublicationLine) -> LinePublic:
         length_years=line.length_years,
         length=length_cn(line.length_years),
         remark=line.remark,
+        entry_id=line.entry_id,
     )
 
 
-def entries(lines: list[PublicationLine], programs: dict[int, int]) -> list[ListEntryPublic]:
-    """Lines grouped into numbered entries, as printed (one major, one or more lines)."""
+def entries(
+    lines: list[PublicationLine], programs: dict[int, int], before: set | None = None
+) -> list[ListEntryPublic]:
+    """Lines grouped into numbered entries, as printed (one major, one or more lines);
+    ``before``: the offerings of the revision a correction corrects (its other lines are new)."""
     result = []
     for seq, group in groupby(lines, key=lambda line: line.seq):
         members = list(group)
@@ -98,6 +106,10 @@ def entries(lines: list[PublicationLine], programs: dict[int, int]) -> list[List
                         length=length_cn(m.length_years),
                         remark=m.remark,
                         program_id=programs.get(m.id or 0),
+                        entry_id=m.entry_id,
+                        added=m.entry_id is None and bool(m.reason),
+                        reason=m.reason,
+                        new=before is not None and tracing.key_of(m) not in before,
                     )
                     for m in members
                 ],
@@ -151,7 +163,10 @@ def _entry_count(session: Session, publication_id: int) -> int:
     return session.exec(query).one()
 
 
-def summary(session: Session, publication: Publication) -> PublicationSummary:
+def summary(
+    session: Session, publication: Publication, today: date | None = None
+) -> PublicationSummary:
+    """``today``: the bureau's date, to say whether a 公示 period still runs."""
     assert publication.id is not None
     authority = session.get(Authority, publication.authority_id)
     latest = latest_published(session, publication.series)
@@ -195,6 +210,23 @@ def summary(session: Session, publication: Publication) -> PublicationSummary:
             },
             "latest": f"{API}/{publication.series}/latest",
         },
+        announcement=announcement_of(publication),
+        announcement_open=publication.announced_until is not None
+        and today is not None
+        and today <= publication.announced_until,
+    )
+
+
+def announcement_of(publication: Publication) -> Announcement | None:
+    start, until = publication.announced_from, publication.announced_until
+    if start is None or until is None:
+        return None
+    return Announcement.model_validate(
+        {
+            "from": start,
+            "until": until,
+            "contact": publication.announcement_contact,
+        }
     )
 
 
@@ -223,22 +255,47 @@ def _annex_links(publication: Publication, annexes: dict[str, list]) -> list[Ann
     ]
 
 
-def public(session: Session, publication: Publication) -> PublicationPublic:
+def _corrected_keys(session: Session, publication: Publication) -> set | None:
+    if publication.corrects_id is None or publication.status == "published":
+        return None
+    return {tracing.key_of(x) for x in lines_of(session, publication.corrects_id)}
+
+
+def public(
+    session: Session,
+    publication: Publication,
+    principal: Principal | None = None,
+    today: date | None = None,
+) -> PublicationPublic:
     """The list as the notice prints it: its main table's header, numbered entries, and every
-    annex of its layout (a page shows them from here)."""
+    annex of its layout (a page shows them from here). Its objections for the staff of its
+    authority only; a correction's draft marks the lines new since the corrected revision."""
     assert publication.id is not None
     annexes = annexes_of(session, publication)
+    staff = policy.can_see_drafts(session, principal, publication.authority_id)
     return PublicationPublic(
-        **summary(session, publication).model_dump(),
+        **summary(session, publication, today).model_dump(by_alias=False),
         header=list(layout_of(publication.system).lines.header),
         entries=entries(
-            lines_of(session, publication.id), _approved_programs(session, publication.id)
+            lines_of(session, publication.id),
+            _approved_programs(session, publication.id),
+            _corrected_keys(session, publication),
         ),
+        objections=[
+            ObjectionPublic.model_validate(o, from_attributes=True)
+            for o in (notice_objections(session, publication.id) if staff else [])
+        ],
         specialties=[_specialty(s) for s in annexes.get("specialties", [])],
         projects=[_project(p) for p in annexes.get("projects", [])],
         directions=[_direction(d) for d in annexes.get("directions", [])],
         annexes=_annex_links(publication, annexes),
     )
+
+
+def announced(session: Session) -> list[Publication]:
+    """Lists in 公示 (public, not yet published), by id."""
+    query = select(Publication).where(Publication.status == "announced")
+    return list(session.exec(query.order_by(col(Publication.id))).all())
 
 
 def current_publications(
@@ -283,13 +340,11 @@ def list_publications(
 ) -> list[PublicationSummary]:
     """Newest first by id (keyset on id); the public sees published revisions only."""
     query = select(Publication).order_by(col(Publication.id).desc()).limit(limit + 1)
-    if not sees_drafts(principal, principal.authority_id if principal else None):
-        query = query.where(Publication.status == "published")
-    elif principal is not None and principal.authority_id is not None:
-        query = query.where(
-            (col(Publication.status) == "published")
-            | (col(Publication.authority_id) == principal.authority_id)
-        )
+    public_ = col(Publication.status).in_(PUBLIC_STATUSES)
+    staff = principal is not None and principal.role in ("admin", "reviewer")
+    governed = policy.governed_authorities(session, principal) if staff and principal else []
+    if governed is not None:  # the superuser sees every draft
+        query = query.where(public_ | col(Publication.authority_id).in_(governed or [-1]))
     if status:
         query = query.where(Publication.status == status)
     if year:

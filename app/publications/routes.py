@@ -6,24 +6,29 @@ over ``/publications/{publication_id:int}/{annex}.{ext}`` for a series that is a
 from email.utils import formatdate
 from hashlib import sha256
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal
+from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal, ReviewerPrincipal
 from app.db import SessionDep
 from app.errors import NotFound
 from app.fields import IdPath, YearQuery
 from app.i18n import t
 from app.pagination import IdPage, Page, page_of
-from app.publications import corrections, export, presenters, service, stats
+from app.publications import corrections, export, notice, presenters, service, stats
 from app.publications import diff as diffs
 from app.publications.layouts import ANNEX_KEYS, Annex, layout_of
 from app.publications.models import Publication
 from app.publications.schemas import (
+    AnnounceIn,
     CorrectionIn,
     DirectionsIn,
     LinesIn,
+    ObjectionIn,
+    ObjectionPublic,
+    ObjectionUpdate,
     ProjectsIn,
     PublicationCreate,
     PublicationMeta,
@@ -35,6 +40,14 @@ from app.publications.schemas import (
 from app.spreadsheets import writing
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
+
+
+def _zone(request: Request) -> ZoneInfo:
+    """The bureau's time zone (REGISTRY_TIMEZONE): 公示 dates are its dates."""
+    return request.app.state.settings.zone
+
+
+Zone = Annotated[ZoneInfo, Depends(_zone)]
 # A published revision's files (its permanent URLs) never change (docs/publications.md).
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -185,9 +198,14 @@ def list_publications(
     status_code=status.HTTP_201_CREATED,
     responses={**WRITE_DOC, 422: {}},
 )
-def create_publication(session: SessionDep, data: PublicationCreate, actor: AdminPrincipal):
-    """Draft a list from a round's approved entries (`round_id`) or from `lines`."""
-    return presenters.public(session, service.create_draft(session, data, actor=actor))
+def create_publication(
+    session: SessionDep, data: PublicationCreate, actor: AdminPrincipal, zone: Zone
+):
+    """Draft a list from a round's approved entries (`round_id` alone: year, authority and a
+    default title come from the round) or from `lines` (each traced to an approval, or added by
+    hand with a `reason` and checked like a filing entry)."""
+    publication = service.create_draft(session, data, actor=actor)
+    return presenters.public(session, publication, actor, service.today_in(zone))
 
 
 @router.get(
@@ -195,9 +213,10 @@ def create_publication(session: SessionDep, data: PublicationCreate, actor: Admi
     response_model=PublicationPublic,
     responses={404: {}},
 )
-def latest_publication(session: SessionDep, series: str):
+def latest_publication(session: SessionDep, series: str, zone: Zone):
     """The newest published revision of a list (the default); older ones keep their URL."""
-    return presenters.public(session, presenters.latest_of(session, series))
+    today = service.today_in(zone)
+    return presenters.public(session, presenters.latest_of(session, series), None, today)
 
 
 @router.get("/publications/{series}/latest.{ext}", responses={307: {}, 404: {}})
@@ -282,21 +301,28 @@ def publication_annex(
 @router.get(
     "/publications/{publication_id:int}", response_model=PublicationPublic, responses={404: {}}
 )
-def get_publication(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
-    """One revision, at a permanent URL: entries numbered as printed, and 附件2."""
-    return presenters.public(session, presenters.get_visible(session, publication_id, principal))
+def get_publication(
+    session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath, zone: Zone
+):
+    """One revision, at a permanent URL: entries numbered as printed, and 附件2. Public once
+    announced (公示中) or published."""
+    publication = presenters.get_visible(session, publication_id, principal)
+    return presenters.public(session, publication, principal, service.today_in(zone))
 
 
 @router.patch(
     "/publications/{publication_id:int}", response_model=PublicationPublic, responses=WRITE_DOC
 )
 def update_publication(
-    session: SessionDep, publication_id: IdPath, data: PublicationMeta, actor: AdminPrincipal
+    session: SessionDep,
+    publication_id: IdPath,
+    data: PublicationMeta,
+    actor: AdminPrincipal,
+    zone: Zone,
 ):
-    """Title, document number, date — while a draft (a published list: 409 `published`)."""
-    return presenters.public(
-        session, service.update_meta(session, publication_id, data, actor=actor)
-    )
+    """名称, 文号, 发布日期 — while a draft (a published list: 409 `published`)."""
+    publication = service.update_meta(session, publication_id, data, actor=actor)
+    return presenters.public(session, publication, actor, service.today_in(zone))
 
 
 @router.put(
@@ -307,10 +333,11 @@ def update_publication(
 def replace_lines(
     session: SessionDep, publication_id: IdPath, data: LinesIn, actor: AdminPrincipal
 ):
-    """Replace a draft's lines (in order of publication)."""
-    return presenters.public(
-        session, service.replace_lines(session, publication_id, data, actor=actor)
-    )
+    """Replace a draft's lines (in order of publication). A line no approved entry of the
+    round carries needs a `reason` (422 `line_not_approved`) and passes a filing entry's checks
+    (422 `line_has_errors`, `detail.findings`)."""
+    publication = service.replace_lines(session, publication_id, data, actor=actor)
+    return presenters.public(session, publication, actor)
 
 
 @router.put(
@@ -323,7 +350,7 @@ def replace_specialties(
 ):
     """Replace a draft's 附件2."""
     publication = service.replace_specialties(session, publication_id, data, actor=actor)
-    return presenters.public(session, publication)
+    return presenters.public(session, publication, actor)
 
 
 @router.put(
@@ -338,7 +365,7 @@ def replace_projects(
     publication = service.replace_annex(
         session, publication_id, "projects", data.projects, actor=actor
     )
-    return presenters.public(session, publication)
+    return presenters.public(session, publication, actor)
 
 
 @router.put(
@@ -353,7 +380,7 @@ def replace_directions(
     publication = service.replace_annex(
         session, publication_id, "directions", data.directions, actor=actor
     )
-    return presenters.public(session, publication)
+    return presenters.public(session, publication, actor)
 
 
 @router.delete(
@@ -370,12 +397,64 @@ def delete_publication(session: SessionDep, publication_id: IdPath, actor: Admin
 @router.post(
     "/publications/{publication_id:int}/publish", response_model=PublishResult, responses=WRITE_DOC
 )
-def publish_publication(session: SessionDep, publication_id: IdPath, actor: AdminPrincipal):
-    """Freeze the list and store its checksum; publishing twice: 409 `published`."""
-    publication, linked = service.publish(session, publication_id, actor=actor)
+def publish_publication(
+    session: SessionDep, publication_id: IdPath, actor: AdminPrincipal, zone: Zone
+):
+    """Freeze the list and store its checksum; its approvals take effect (programs `active`)
+    and its round closes. 409: `published` (twice), `published_on_required`,
+    `announcement_required`, `announcement_open` (the bureau's today on or before `until`),
+    `objection_open`, `line_conflict` (naming the line)."""
+    today = service.today_in(zone)
+    publication, linked = service.publish(session, publication_id, actor=actor, today=today)
     return PublishResult(
-        **presenters.public(session, publication).model_dump(), linked_programs=linked
+        **presenters.public(session, publication, actor, today).model_dump(),
+        linked_programs=linked,
     )
+
+
+@router.post(
+    "/publications/{publication_id:int}/announce",
+    response_model=PublicationPublic,
+    responses={**WRITE_DOC, 422: {}},
+)
+def announce_publication(
+    session: SessionDep, publication_id: IdPath, data: AnnounceIn, actor: AdminPrincipal, zone: Zone
+):
+    """公示: announce a draft for a period (`from`, `until`: dates in the bureau's time zone) with a
+    contact; it becomes public as 公示中 (`status` `announced`). Again: replaces the period."""
+    publication = notice.announce(session, publication_id, data, actor=actor)
+    return presenters.public(session, publication, actor, service.today_in(zone))
+
+
+@router.post(
+    "/publications/{publication_id:int}/objections",
+    response_model=ObjectionPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={**WRITE_DOC, 422: {}},
+)
+def raise_objection(
+    session: SessionDep, publication_id: IdPath, data: ObjectionIn, actor: ReviewerPrincipal
+):
+    """Record an objection (异议) to an entry (`seq`) or the whole list (admin or reviewer)."""
+    objection = notice.raise_objection(session, publication_id, data, actor=actor)
+    return ObjectionPublic.model_validate(objection, from_attributes=True)
+
+
+@router.patch(
+    "/publications/{publication_id:int}/objections/{objection_id:int}",
+    response_model=ObjectionPublic,
+    responses={**WRITE_DOC, 422: {}},
+)
+def resolve_objection(
+    session: SessionDep,
+    publication_id: IdPath,
+    objection_id: IdPath,
+    data: ObjectionUpdate,
+    actor: ReviewerPrincipal,
+):
+    """`dismissed` (with the reason) or `upheld` (`drop: true` removes the entry's lines)."""
+    objection = notice.resolve_objection(session, publication_id, objection_id, data, actor=actor)
+    return ObjectionPublic.model_validate(objection, from_attributes=True)
 
 
 @router.post(
@@ -389,5 +468,5 @@ def correct_publication(
 ):
     """A correction (勘误): a new draft revision of the list, naming this one and why."""
     return presenters.public(
-        session, corrections.correct(session, publication_id, data, actor=actor)
+        session, corrections.correct(session, publication_id, data, actor=actor), actor
     )

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -21,7 +22,17 @@ class LineIn(Input):
     intake: Intake
     level: Level | None = Field(default=None, description="none for 中职")
     length_years: int = Field(ge=1, le=8)
-    remark: str = Field(default="", max_length=200)
+    remark: str = Field(default="", max_length=200, description="备注 as printed (official)")
+    entry_id: DbId | None = Field(
+        default=None,
+        description="the approved filing entry of the list's round this line prints; default: "
+        "the one approving the same offering",
+    )
+    reason: str = Field(
+        default="",
+        max_length=500,
+        description="why a line no approved entry carries is added by hand (required for one)",
+    )
 
 
 class SpecialtyIn(Input):
@@ -107,13 +118,18 @@ class PublicationMeta(Input):
 
 
 class PublicationCreate(Input):
-    """A draft: from a filing round's approved entries (``round_id``) or from ``lines``."""
+    """A draft: from a filing round's approved entries (``round_id`` alone is enough: year,
+    authority and a default title come from the round) or from ``lines``."""
 
     authority: str | None = Field(
-        default=None, max_length=40, description="authority code; default: the token's authority"
+        default=None,
+        max_length=40,
+        description="authority code; default: the round's, else the token's authority",
     )
-    year: int = Field(ge=1990, le=2100)
-    title: str = Field(min_length=1, max_length=200)
+    year: int | None = Field(default=None, ge=1990, le=2100, description="default: the round's")
+    title: str | None = Field(
+        default=None, min_length=1, max_length=200, description="default: from the round"
+    )
     document_number: str = Field(default="", max_length=100)
     published_on: date | None = None
     series: str | None = Field(
@@ -152,8 +168,54 @@ class CorrectionIn(Input):
     published_on: date | None = None
 
 
+class Announcement(BaseModel):
+    from_: date = Field(alias="from", serialization_alias="from")
+    until: date
+    contact: str
+
+    model_config = {"populate_by_name": True}
+
+
+class AnnounceIn(Input):
+    """公示: the public-notice period (dates in the bureau's time zone; may lie in the past when
+    the notice is recorded afterwards) and the contact for objections."""
+
+    from_: date = Field(alias="from", validation_alias="from")
+    until: date
+    contact: str = Field(min_length=1, max_length=200)
+
+    model_config = {"populate_by_name": True}
+
+
+class ObjectionIn(Input):
+    text: str = Field(min_length=1, max_length=2000)
+    seq: int | None = Field(default=None, ge=1, description="序号 of the entry it concerns")
+
+
+class ObjectionUpdate(Input):
+    status: Literal["dismissed", "upheld"]
+    resolution: str = Field(min_length=1, max_length=2000)
+    drop: bool = Field(
+        default=False, description="upheld: drop the entry's lines from the draft (renumbered)"
+    )
+
+
+class ObjectionPublic(BaseModel):
+    id: int
+    publication_id: int
+    seq: int | None
+    text: str
+    status: str
+    resolution: str
+    created_by: str
+    created_at: UtcDateTime
+    resolved_by: str | None
+    resolved_at: UtcDateTime | None
+
+
 class LinePublic(BaseModel):
     seq: int
+    entry_id: int | None = None
     college_code: str
     college: str
     major_code: str
@@ -173,6 +235,16 @@ class EntryLine(BaseModel):
     length: str
     remark: str
     program_id: int | None = None
+    entry_id: int | None = Field(
+        default=None, description="the approved filing entry it prints; null: added by hand"
+    )
+    added: bool = Field(
+        default=False, description="added by hand by the bureau (with `reason`), no filing"
+    )
+    reason: str = Field(default="", description="why it was added by hand")
+    new: bool = Field(
+        default=False, description="a correction's line that the corrected revision lacks"
+    )
 
 
 class ListEntryPublic(BaseModel):
@@ -219,6 +291,13 @@ class PublicationSummary(BaseModel):
     line_count: int
     entry_count: int
     links: dict[str, str]
+    announcement: Announcement | None = Field(
+        default=None, description="公示: the period and contact (status `announced`: 公示中)"
+    )
+    announcement_open: bool = Field(
+        default=False,
+        description="the 公示 period runs: the bureau's today is on or before `until`",
+    )
 
 
 class PublicationPublic(PublicationSummary):
@@ -228,6 +307,9 @@ class PublicationPublic(PublicationSummary):
     projects: list[ProjectPublic] = Field(description="中职 附件2")
     directions: list[DirectionAnnexPublic] = Field(description="中职 附件3")
     annexes: list[AnnexLink] = Field(description="the annexes the list's layout prints")
+    objections: list[ObjectionPublic] = Field(
+        default_factory=list, description="异议 raised during 公示 (staff of the authority only)"
+    )
 
 
 class PublishResult(PublicationPublic):

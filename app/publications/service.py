@@ -5,7 +5,9 @@ A published revision is never changed: each write checks ``_editable`` first (40
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -19,13 +21,14 @@ from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
+from app.filings.models import FilingRound
 from app.i18n import t
-from app.programs.models import Program
+from app.localtime import local
 from app.publications import annexes as annex_input
-from app.publications import drafting, export
+from app.publications import drafting, effect, export, tracing
 from app.publications.layouts import layout_of
 from app.publications.models import (
-    ProgramApproval,
+    Objection,
     Publication,
     PublicationDirection,
     PublicationLine,
@@ -33,6 +36,7 @@ from app.publications.models import (
     PublicationSpecialty,
 )
 from app.publications.schemas import (
+    LineIn,
     LinesIn,
     PublicationCreate,
     PublicationMeta,
@@ -155,25 +159,69 @@ def store(
     session.flush()
 
 
+def _round_of(session: Session, round_id: int | None) -> FilingRound | None:
+    if round_id is None:
+        return None
+    found = session.get(FilingRound, round_id)
+    if found is None:
+        raise NotFound(error="round_not_found", id=round_id)
+    return found
+
+
 def _draft_lines(
-    session: Session, data: PublicationCreate, authority_id: int
+    session: Session, data: PublicationCreate, publication: Publication
 ) -> list[PublicationLine]:
     if data.round_id is None:
-        return drafting.lines_from_input(session, data.lines or [])
-    from app.filings.models import FilingRound
-
-    found = session.get(FilingRound, data.round_id)
-    if found is None:
-        raise NotFound(error="round_not_found", id=data.round_id)
-    if found.authority_id != authority_id or found.year != data.year:
+        return traced_lines(session, publication, data.lines or [])
+    found = _round_of(session, data.round_id)
+    assert found is not None
+    if found.authority_id != publication.authority_id or found.year != publication.year:
         raise Invalid(error="round_mismatch")
     if data.lines is not None:
         raise Invalid(error="round_and_lines")
     return drafting.lines_from_round(session, data.round_id)
 
 
+def traced_lines(
+    session: Session, publication: Publication, given: Sequence[LineIn]
+) -> list[PublicationLine]:
+    """Lines as typed, each traced to an approval or explained by its reason (tracing.py)."""
+    lines = drafting.lines_from_input(session, given)
+    _check_colleges(session, publication.authority_id, lines)
+    extras = [tracing.Given(entry_id=g.entry_id, reason=g.reason) for g in given]
+    tracing.trace(session, publication, lines, extras)
+    return lines
+
+
+def default_title(authority: Authority, year: int) -> str:
+    """The notice's title as the 2024 lists print it: 2024年广州市技工院校新增专业名单,
+    2024年广州市中等职业学校新设专业名单."""
+    place = authority.city or authority.province
+    kind = (
+        "技工院校新增专业名单" if authority.system == "technician" else "中等职业学校新设专业名单"
+    )
+    return f"{year}年{place}{kind}"
+
+
+def _head(
+    session: Session, data: PublicationCreate, actor: Principal
+) -> tuple[Authority, int, str]:
+    """Authority, year and title of a new draft: given, or the round's (a default title)."""
+    found = _round_of(session, data.round_id)
+    code = data.authority
+    if code is None and found is not None:
+        own = session.get(Authority, found.authority_id)
+        code = own.code if own else None
+    authority = _authority(session, code, actor)
+    year = data.year or (found.year if found else None)
+    missing = [k for k, v in (("year", year), ("title", data.title or found)) if not v]
+    if year is None or missing:
+        raise Invalid({"fields": missing}, error="draft_fields_required")
+    return authority, year, data.title or default_title(authority, year)
+
+
 def _draft_annexes(
-    session: Session, data: PublicationCreate, publication: Publication
+    session: Session, data: PublicationCreate, publication: Publication, year: int
 ) -> dict[str, list[Any]]:
     """附件2 and 附件3 of a 中职 list as given (a layout without them refuses them: 422); drafted
     from a round, 附件3 defaults to the 专业方向 recorded that year."""
@@ -194,7 +242,7 @@ def _draft_annexes(
         out[key] = annex_input.rows_from_input(session, key, rows)
     if data.round_id is not None and data.directions is None and layout.annex("directions"):
         out["directions"] = annex_input.recorded_directions(
-            session, authority_id=publication.authority_id, year=data.year
+            session, authority_id=publication.authority_id, year=year
         )
     return out
 
@@ -206,31 +254,31 @@ def next_revision(session: Session, series: str) -> int:
 
 def create_draft(session: Session, data: PublicationCreate, *, actor: Principal) -> Publication:
     """A draft revision 1 of a new series, from a round's approved entries or from lines."""
-    authority = _authority(session, data.authority, actor)
+    authority, year, title = _head(session, data, actor)
     assert authority.id is not None
-    series = data.series or f"{authority.code}-{data.year}"
+    series = data.series or f"{authority.code}-{year}"
     if next_revision(session, series) != 1:
         raise Conflict(error="series_exists", series=series)
-    lines = _draft_lines(session, data, authority.id)
-    specialties = (
-        drafting.specialties_from_input(data.specialties)
-        if data.specialties is not None
-        else drafting.specialties_from_lines(session, lines, data.year)
-    )
     publication = Publication(
         series=series,
         authority_id=authority.id,
         system=authority.system,
-        year=data.year,
-        title=data.title,
+        year=year,
+        title=title,
         document_number=data.document_number,
         published_on=data.published_on,
         round_id=data.round_id,
         created_by=actor.name,
     )
+    lines = _draft_lines(session, data, publication)
+    specialties = (
+        drafting.specialties_from_input(data.specialties)
+        if data.specialties is not None
+        else drafting.specialties_from_lines(session, lines, year)
+    )
     session.add(publication)
     session.flush()
-    annexes = _draft_annexes(session, data, publication)
+    annexes = _draft_annexes(session, data, publication, year)
     store(session, publication, lines, specialties, annexes)
     audit.record(
         session,
@@ -239,9 +287,24 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
         target_type="publication",
         target_id=publication.id,
         authority_id=authority.id,
-        after={"series": series, "year": data.year, "lines": len(lines), "round_id": data.round_id},
+        after={
+            "series": series,
+            "year": year,
+            "lines": len(lines),
+            "round_id": data.round_id,
+            "added": _additions(lines),
+        },
     )
     return publication
+
+
+def _additions(lines: Sequence[PublicationLine]) -> list[dict[str, Any]]:
+    """Lines added by hand (no filing entry), for the audit: what and why."""
+    return [
+        {"seq": x.seq, "college": x.college_code, "major_code": x.major_code, "reason": x.reason}
+        for x in lines
+        if x.entry_id is None and x.reason
+    ][:100]
 
 
 def update_meta(
@@ -271,7 +334,8 @@ def replace_lines(
 ) -> Publication:
     publication = _editable(session, publication_id, actor)
     before = publication.line_count
-    store(session, publication, drafting.lines_from_input(session, data.lines))
+    lines = traced_lines(session, publication, data.lines)
+    store(session, publication, lines)
     audit.record(
         session,
         actor,
@@ -279,7 +343,7 @@ def replace_lines(
         target_type="publication",
         target_id=publication.id,
         before={"lines": before},
-        after={"lines": publication.line_count},
+        after={"lines": publication.line_count, "added": _additions(lines)},
         authority_id=publication.authority_id,
     )
     return publication
@@ -339,42 +403,64 @@ def delete_draft(session: Session, publication_id: int, *, actor: Principal) -> 
     )
 
 
-def _link_programs(
-    session: Session, publication: Publication, lines: Sequence[PublicationLine]
-) -> int:
-    """Point each program the list approves to this revision (the active program of the line's
-    college, major, level and intake; filings' review created it when the entry was approved)."""
-    linked = 0
-    for line in lines:
-        program = session.exec(
-            select(Program.id).where(
-                Program.college_id == line.college_id,
-                Program.major_id == line.major_id,
-                Program.level == line.level,
-                Program.intake == line.intake,
-                Program.status == "active",
-            )
-        ).first()
-        if program is not None and line.id is not None and publication.id is not None:
-            session.add(
-                ProgramApproval(program_id=program, publication_id=publication.id, line_id=line.id)
-            )
-            linked += 1
-    return linked
+def today_in(zone: ZoneInfo) -> date:
+    """The bureau's today (setting REGISTRY_TIMEZONE): 公示 periods are its dates."""
+    return local(utcnow(), zone).date()
 
 
-def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple[Publication, int]:
-    """Freeze a draft: store its checksum, link the programs it approves. Twice → 409."""
-    publication = _editable(session, publication_id, actor)
-    lines = lines_of(session, publication_id)
+def check_ready(
+    session: Session,
+    publication: Publication,
+    lines: Sequence[PublicationLine],
+    *,
+    today: date,
+    notice_recorded: bool = False,
+) -> None:
+    """What publishing needs: lines, a 发布日期, the 公示 its authority requires over (the
+    bureau's today after ``until``) with no objection open, and lines that can take effect."""
     if not lines:
         raise Conflict(error="empty_publication")
+    if publication.published_on is None:
+        raise Conflict(error="published_on_required")
+    authority = session.get(Authority, publication.authority_id)
+    until = publication.announced_until
+    if until is None and authority is not None and authority.notice_required:
+        if not notice_recorded:
+            raise Conflict(error="announcement_required", days=authority.notice_days)
+    if until is not None and today <= until:
+        raise Conflict({"until": until.isoformat()}, error="announcement_open", until=until)
+    open_ = session.exec(
+        select(Objection.id).where(
+            Objection.publication_id == publication.id, Objection.status == "open"
+        )
+    ).all()
+    if open_:
+        raise Conflict({"objections": list(open_)}, error="objection_open", count=len(open_))
+    tracing.conflicts(session, publication, lines)
+
+
+def publish(
+    session: Session,
+    publication_id: int,
+    *,
+    actor: Principal,
+    today: date,
+    notice_recorded: bool = False,
+) -> tuple[Publication, int]:
+    """Freeze a draft: store its checksum; the approvals it carries take effect (their programs
+    become active, linked to this revision); the round it was drafted from is closed. Twice →
+    409. ``notice_recorded``: the list records a notice published outside the registry (the
+    seed's 2024 notices), whose 公示 the registry never held."""
+    publication = _editable(session, publication_id, actor)
+    lines = lines_of(session, publication_id)
+    check_ready(session, publication, lines, today=today, notice_recorded=notice_recorded)
     publication.status = "published"
     publication.checksum = export.checksum(layout_of(publication.system), lines)
     publication.published_at = utcnow()
     publication.published_by = actor.name
     session.add(publication)
-    linked = _link_programs(session, publication, lines)
+    linked = effect.approvals_take_effect(session, publication, lines, actor=actor)
+    _close_round(session, publication)
     session.flush()
     snapshots.publication(session, publication, "created")  # public from now on (drafts never)
     audit.record(
@@ -390,9 +476,18 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
             "checksum": publication.checksum,
             "lines": len(lines),
             "programs": linked,
+            "added": _additions(lines),
         },
     )
     return publication, linked
+
+
+def _close_round(session: Session, publication: Publication) -> None:
+    """The round's list is out: no new submissions to it (late approvals reach a correction)."""
+    found = _round_of(session, publication.round_id)
+    if found is not None and found.closed_by_list is None:
+        found.closed_by_list = publication.id
+        session.add(found)
 
 
 def latest_published(session: Session, series: str) -> Publication | None:

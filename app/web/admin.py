@@ -14,7 +14,7 @@ from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import presenters, rounds, service
+from app.filings import presenters, rounds, service, summary
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
 from app.localtime import form_value
@@ -115,6 +115,7 @@ def round_page(
     zone = _zone(request)
     shown = rounds.get_round_public(session, round_id, zone=zone)
     filings = service.list_filings(session, actor=actor, round_id=round_id, limit=200)
+    figures = summary.round_summary(session, round_id, actor=actor, zone=zone)
     return render(
         request,
         "admin/round.html",
@@ -124,6 +125,7 @@ def round_page(
         editions=[e.key for e in catalog.list_editions(session)],
         filings=presenters.summaries(session, filings[:200]),
         authority_name=_authority_name(session, shown.authority),
+        summary=figures,
         notice=_notice(request),
         status_code=status_code,
         **extra,
@@ -180,13 +182,10 @@ def draft_list(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, "admin")
-    shown = rounds.get_round_public(session, round_id, zone=_zone(request))
 
     def act():
         data = PublicationCreate(
-            authority=shown.authority,
-            year=shown.year,
-            title=text(form, "title") or shown.title or str(shown.year),
+            title=text(form, "title") or None,  # default: from the round
             document_number=text(form, "document_number"),
             round_id=round_id,
         )
@@ -216,10 +215,18 @@ def publication_page(
 ) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
     publication = publication_presenters.get_visible(session, publication_id, actor)
+    today = publications.today_in(_zone(request))
+    figures = None
+    if publication.round_id is not None:
+        figures = summary.round_summary(
+            session, publication.round_id, actor=actor, zone=_zone(request)
+        )
     return render(
         request,
         "admin/publication.html",
-        pub=publication_presenters.public(session, publication),
+        pub=publication_presenters.public(session, publication, actor, today),
+        summary=figures,
+        today=today,
         notice=_notice(request),
         status_code=status_code,
         **extra,
@@ -240,7 +247,10 @@ def publish(
         return publication_page(
             request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
         )
-    _done, error = _try(session, lambda: publications.publish(session, publication_id, actor=actor))
+    today = publications.today_in(_zone(request))
+    _done, error = _try(
+        session, lambda: publications.publish(session, publication_id, actor=actor, today=today)
+    )
     if error is not None:
         return publication_page(request, session, publication_id, status_code=409, error=error)
     return redirect(f"/admin/publications/{publication_id}?notice=web.pubs.published")

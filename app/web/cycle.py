@@ -4,7 +4,7 @@ admin (rounds and lists). Mounted beside the public pages by ``install_cycle_pag
 from fastapi import FastAPI
 
 from app.i18n import t
-from app.web import admin, desk, filing, referrals, review
+from app.web import admin, desk, filing, lists, referrals, review
 from app.web.actor import install_login_redirect
 from app.web.templating import env
 
@@ -15,8 +15,8 @@ LABELS = {
     "web.decision": ("approved", "rejected", "referred"),
     "web.referrals": ("pending", "approved", "rejected", "withdrawn"),
     "web.severity": ("error", "warning", "info"),
-    "web.pubs": ("draft", "published"),
-    "web.program": ("active", "suspended", "withdrawn"),
+    "web.pubs": ("draft", "announced", "published"),
+    "web.program": ("active", "suspended", "withdrawn", "approved"),
     "web.filings.col": (
         "major_code",
         "major_name",
@@ -50,5 +50,5 @@ env.globals["label"] = label
 
 def install_cycle_pages(app: FastAPI) -> None:
     install_login_redirect(app)
-    for module in (desk, filing, review, referrals, admin):
+    for module in (desk, filing, review, referrals, admin, lists):
         app.include_router(module.router)

@@ -40,7 +40,7 @@ def _rows_html(items: list[dict], show_college: bool) -> Markup:
     """The table body in one pass (a page of 50 rows renders in a third of Jinja's time: the
     page stays within 2x the API page, docs/web.md). Every value escaped."""
     labels = {k: escape(t(f"web.col.{k}")) for k in COLUMNS}
-    status = {k: escape(t(f"web.program_status.{k}")) for k in ("active", "suspended", "withdrawn")}
+    status = {k: escape(t(f"web.program_status.{k}")) for k in ProgramStatus}
     out = []
     for p in items:
         college = (

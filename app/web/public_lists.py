@@ -11,6 +11,7 @@ from app.fields import IdPath
 from app.i18n import t
 from app.publications import diff as diffs
 from app.publications import presenters, stats
+from app.publications.service import today_in
 from app.spreadsheets import writing
 from app.vocab import System
 from app.web.charts import bar_chart
@@ -28,7 +29,9 @@ def publication_list(request: Request, session: SessionDep, year: int | None = N
     items = sorted(
         (presenters.summary(session, p) for p in current), key=lambda s: (-s.year, s.authority)
     )
-    return render(request, "public/publications.html", items=items, year=year)
+    today = today_in(request.app.state.settings.zone)
+    announced = [presenters.summary(session, p, today) for p in presenters.announced(session)]
+    return render(request, "public/publications.html", items=items, year=year, announced=announced)
 
 
 @router.get("/publications/series/{series}")
@@ -53,7 +56,10 @@ def publication_diff(
 @router.get("/publications/{publication_id:int}")
 def publication_page(request: Request, session: SessionDep, publication_id: IdPath):
     """One revision as the notice prints it, with its revisions and corrections."""
-    publication = presenters.public(session, presenters.get_visible(session, publication_id, None))
+    today = today_in(request.app.state.settings.zone)
+    publication = presenters.public(
+        session, presenters.get_visible(session, publication_id, None), None, today
+    )
     revisions = presenters.list_publications(
         session,
         None,

@@ -20,6 +20,33 @@ from app.colleges.models import College
 from app.programs.models import Program
 from tests.access.helpers import OTHER_AUTHORITY, OTHER_COLLEGE, OWN_AUTHORITY, OWN_COLLEGE, ROLES
 
+# A line the bureau adds by hand (no filing carries it): it needs a reason and passes the checks
+# of a filing entry — 0127 at 广州市技师学院 is a major the college does not run.
+HAND_LINE = {
+    "seq": 1,
+    "college": OWN_COLLEGE,
+    "major_code": "0127",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+    "reason": "matrix: added by hand",
+}
+
+# Offerings 广州市技师学院 does not run, for the drafts that get published, one each (a row's
+# builds run once per role, and the correction row publishes each time).
+PUBLISHED_OFFERINGS = [
+    (code, intake, level, years)
+    for code in ("0127", "0301")
+    for intake, level, years in (
+        ("初中起点", "预备技师", 6),
+        ("高中起点", "预备技师", 4),
+        ("中技起点", "高级", 2),
+        ("高技起点", "预备技师", 2),
+        ("高中、中专或中技起点", "预备技师", 4),
+        ("高中、中专或中技起点", "高级", 3),
+    )
+]
+
 ROLE_ORDER = (
     "anonymous",
     "other_college",
@@ -155,8 +182,20 @@ class Ctx:
 
     # --- publications --------------------------------------------------------------------
 
-    def draft_publication(self) -> int:
+    def draft_publication(self, *, to_publish: bool = False) -> int:
+        """A draft of OWN_AUTHORITY with one hand line; one to publish gets an offering of its
+        own (a published list makes its program run: the next list could not approve it)."""
         n = self.cache["publications"] = self.cache.get("publications", 0) + 1
+        line = HAND_LINE
+        if to_publish:
+            k = self.cache["published"] = self.cache.get("published", 0) + 1
+            code, intake, level, years = PUBLISHED_OFFERINGS[k % len(PUBLISHED_OFFERINGS)]
+            line = HAND_LINE | {
+                "major_code": code,
+                "intake": intake,
+                "level": level,
+                "length_years": years,
+            }
         return self.as_superuser(
             "POST",
             "/api/v1/publications",
@@ -164,18 +203,17 @@ class Ctx:
                 "authority": OWN_AUTHORITY,
                 "year": 2030 + n,
                 "title": f"matrix list {n}",
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0702",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "published_on": "2030-01-01",
+                "lines": [line],
             },
         )["id"]
+
+    def objection_path(self) -> str:
+        """A fresh open objection to a fresh draft of OWN_AUTHORITY."""
+        publication_id = self.draft_publication()
+        path = f"/api/v1/publications/{publication_id}/objections"
+        objection = self.as_superuser("POST", path, json={"text": "matrix", "seq": 1})
+        return f"{path}/{objection['id']}"
 
     def secondary_draft_publication(self) -> int:
         """A draft 中职 list of 广州市教育局 (OTHER_AUTHORITY): the layout with 附件2 and 附件3."""
@@ -194,6 +232,7 @@ class Ctx:
                         "major_code": "700209",
                         "intake": "初中起点",
                         "length_years": 3,
+                        "reason": "matrix: added by hand",
                     }
                 ],
             },
@@ -206,7 +245,7 @@ class Ctx:
         return self.as_superuser("POST", "/api/v1/directions", json=body)["id"]
 
     def published_publication(self) -> int:
-        publication_id = self.draft_publication()
+        publication_id = self.draft_publication(to_publish=True)
         self.as_superuser("POST", f"/api/v1/publications/{publication_id}/publish")
         return publication_id
 
@@ -456,6 +495,10 @@ FILINGS: dict[tuple[str, str], Row] = {
         statuses(200, EVERYONE),
         lambda ctx, role: Call(f"/api/v1/rounds/{ctx.cached('round', ctx.open_round)}"),
     ),
+    ("GET", "/api/v1/rounds/{round_id}/summary"): Row(
+        statuses(200, ("superuser", "admin", "reviewer")),
+        lambda ctx, role: Call(f"/api/v1/rounds/{ctx.cached('round', ctx.open_round)}/summary"),
+    ),
     ("PATCH", "/api/v1/rounds/{round_id}"): Row(
         statuses(200, OWN_ADMINS),
         lambda ctx, role: Call(
@@ -618,16 +661,8 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
                 "authority": OWN_AUTHORITY,
                 "year": 2040 + ROLES.index(role),
                 "title": "list",
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0702",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "published_on": "2030-01-01",
+                "lines": [HAND_LINE],
             },
         ),
     ),
@@ -642,16 +677,7 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
         lambda ctx, role: Call(
             f"/api/v1/publications/{ctx.draft_publication()}/lines",
             json={
-                "lines": [
-                    {
-                        "seq": 1,
-                        "college": OWN_COLLEGE,
-                        "major_code": "0219",
-                        "intake": "初中起点",
-                        "level": "高级",
-                        "length_years": 5,
-                    }
-                ],
+                "lines": [HAND_LINE | {"intake": "高中起点", "length_years": 3}],
             },
         ),
     ),
@@ -685,7 +711,29 @@ PUBLICATIONS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/publications/{publication_id}/publish"): Row(
         statuses(200, OWN_ADMINS),
-        lambda ctx, role: Call(f"/api/v1/publications/{ctx.draft_publication()}/publish"),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication(to_publish=True)}/publish"
+        ),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/announce"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/announce",
+            json={"from": "2030-01-01", "until": "2030-01-07", "contact": "020-1234"},
+        ),
+    ),
+    ("POST", "/api/v1/publications/{publication_id}/objections"): Row(
+        statuses(201, STAFF),
+        lambda ctx, role: Call(
+            f"/api/v1/publications/{ctx.draft_publication()}/objections",
+            json={"text": "matrix objection", "seq": 1},
+        ),
+    ),
+    ("PATCH", "/api/v1/publications/{publication_id}/objections/{objection_id}"): Row(
+        statuses(200, STAFF),
+        lambda ctx, role: Call(
+            ctx.objection_path(), json={"status": "dismissed", "resolution": "no ground"}
+        ),
     ),
     ("POST", "/api/v1/publications/{publication_id}/corrections"): Row(
         statuses(201, OWN_ADMINS),

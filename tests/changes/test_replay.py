@@ -52,6 +52,7 @@ def test_replaying_the_feed_from_zero_rebuilds_programs_csv_exactly(seeded_clien
             "authority": "GZ-HRSS",
             "year": 2025,
             "title": "2025年新增专业名单",
+            "published_on": "2025-04-20",
             "lines": [
                 {
                     "seq": 1,
@@ -60,6 +61,7 @@ def test_replaying_the_feed_from_zero_rebuilds_programs_csv_exactly(seeded_clien
                     "intake": "高中起点",
                     "level": "高级",
                     "length_years": 3,
+                    "reason": "市局补充（无申报）",  # a line added by hand: its program appears
                 }
             ],
         },

@@ -111,11 +111,20 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
             "year": 2025,
             "title": "2025年广州市中等职业学校新设专业名单",
             "round_id": opened.json()["id"],
+            "published_on": "2025-04-02",
         },
     )
     assert created.status_code == 201, created.text
     listed = created.json()
     assert listed["system"] == "secondary" and listed["series"] == "GZ-EDU-2025"
+    unannounced = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
+    assert unannounced.status_code == 409  # 广州市教育局 announces first (公示)
+    assert unannounced.json()["error"] == "announcement_required"
+    period = {"from": "2025-03-20", "until": "2025-03-26", "contact": "020-83190000"}
+    announced = client.post(
+        f"/api/v1/publications/{listed['id']}/announce", headers=bureau, json=period
+    )
+    assert announced.status_code == 200 and announced.json()["status"] == "announced"
     published = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
     assert published.status_code == 200 and published.json()["linked_programs"] == 2
     csv = client.get(f"/api/v1/publications/{listed['id']}.csv")

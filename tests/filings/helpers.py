@@ -71,3 +71,14 @@ def submitted_filing(client, headers, college: str, entries: list[dict], year: i
     response = client.post(f"/api/v1/filings/{draft.json()['id']}/submit", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def publish_round_list(client, tokens, round_id: int, authority: str = "GZ-HRSS") -> dict:
+    """Draft the round's list (``round_id`` alone) and publish it: the approvals take effect."""
+    admin = tokens("admin", authority=authority)
+    body = {"round_id": round_id, "published_on": "2025-04-20"}
+    draft = client.post("/api/v1/publications", headers=admin, json=body)
+    assert draft.status_code == 201, draft.text
+    published = client.post(f"/api/v1/publications/{draft.json()['id']}/publish", headers=admin)
+    assert published.status_code == 200, published.text
+    return published.json()

@@ -6,6 +6,7 @@ from app.audit import AuditLog
 from app.catalog.models import CatalogEdition, Major
 from app.filings.service import approved_entries
 from app.programs.lifecycle import ProgramEvent
+from tests.filings.helpers import publish_round_list
 
 COLLEGE = "4401J002"  # 广州市工贸技师学院
 ENTRIES = [
@@ -157,6 +158,10 @@ def test_round_filing_review_referral_and_programs_full_cycle(seeded_client, see
         ("0127", "初中起点", "高级"),
         ("8213", "初中起点", "高级"),
     }
+    # Approved, they wait for the list (批准待公布); the published list makes them active.
+    assert {p["status"] for p in added.values()} == {"approved"}
+    publish_round_list(client, tokens, opened.json()["id"])
+    added = {k: v for k, v in _programs(client, COLLEGE).items() if k not in before}
     assert {p["status"] for p in added.values()} == {"active"}
     assert {p["since_year"] for p in added.values()} == {2025}
     assert added[("8213", "初中起点", "高级")]["edition"] == "gd-specialty"
@@ -184,7 +189,7 @@ def test_round_filing_review_referral_and_programs_full_cycle(seeded_client, see
                 col(ProgramEvent.program_id).in_([a.program_id for a in approved])
             )
         ).all()
-        assert sorted(events) == ["created"] * 3
+        assert sorted(events) == ["activated"] * 3 + ["approved"] * 3
         actions = session.exec(
             select(AuditLog.action).where(
                 col(AuditLog.action).in_(

@@ -9,7 +9,7 @@ from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
 from tests.core.test_program_category import drifted
-from tests.filings.helpers import submitted_filing
+from tests.filings.helpers import publish_round_list, submitted_filing
 
 REOPEN = {
     "major_code": "0702",
@@ -57,15 +57,21 @@ def test_reopening_a_suspended_program_reactivates_it(seeded_client, seeded, tok
         json={"decision": "approved"},
     )
     assert decided.json()["status"] == "decided"
+    with Session(seeded) as session:  # approved, it waits for the list (批准待公布)
+        assert session.get(Program, program_id).status == "approved"
+    published = publish_round_list(seeded_client, tokens, open_round["id"])
+    assert [x["remark"] for e in published["entries"] for x in e["lines"]] == ["停招后复开"]
     with Session(seeded) as session:
         program = session.get(Program, program_id)
         assert program.status == "active"
         events = session.exec(
             select(ProgramEvent).where(ProgramEvent.program_id == program_id)
         ).all()
-        assert [(e.action, e.detail["before"]["status"]) for e in events] == [
-            ("reactivated", "suspended")
+        assert [(e.action, e.detail.get("before", {}).get("status")) for e in events] == [
+            ("approved", "suspended"),
+            ("activated", None),
         ]
+        assert events[1].source == f"publication:{published['id']}"
 
 
 def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
@@ -107,12 +113,18 @@ def test_rename_moves_the_program_to_the_new_major_and_keeps_the_old_name(
         headers=tokens("reviewer", authority="GZ-HRSS"),
         json={"decision": "approved"},
     )
+    with Session(seeded) as session:  # approved, the rename waits for the list
+        program = session.get(Program, program_id)
+        assert (program.major_id, program.status) == (former_id, "active")
+    published = publish_round_list(seeded_client, tokens, open_round["id"])
+    assert [x["remark"] for e in published["entries"] for x in e["lines"]] == ["原重型车辆维修改名"]
     with Session(seeded) as session:
         program = session.get(Program, program_id)
         assert session.get(Major, program.major_id).code == "0445"
-        [event] = session.exec(
+        [approved, event] = session.exec(
             select(ProgramEvent).where(ProgramEvent.program_id == program_id)
         ).all()
+        assert approved.action == "approved"
         assert (event.action, event.former_name, event.former_major_id) == (
             "renamed",
             "重型车辆维修",

@@ -11,6 +11,9 @@ from tests.publications.helpers import (
     lines_as_input,
 )
 
+# The 2025 round of two colleges, decided (test_from_round.py), for the issue 23 tests too.
+from tests.publications.test_from_round import decided_round  # noqa: F401
+
 
 @pytest.fixture
 def gz_admin(tokens) -> dict[str, str]:
@@ -44,6 +47,7 @@ def draft(seeded_client, gz_admin):
             "year": 2025,
             "title": "2025年广州市技工院校新增专业名单",
             "series": "GZ-T-2025",
+            "published_on": "2025-04-20",
             "lines": lines,
             **fields,
         }

@@ -41,8 +41,11 @@ def line(
     level: str | None,
     years: int,
     remark: str = "",
+    reason: str = "测试：市局手工添加",
     **extra,
 ) -> dict:
+    """A list line. No filing approved it: added by hand with a ``reason`` (issue 23), checked
+    like a filing entry. ``reason=""`` for a line an approval or an existing program carries."""
     return {
         "seq": seq,
         "college": college,
@@ -51,6 +54,7 @@ def line(
         "level": level,
         "length_years": years,
         "remark": remark,
+        **({"reason": reason} if reason else {}),
         **extra,
     }
 
@@ -66,6 +70,7 @@ def lines_as_input(publication: dict) -> list[dict]:
             x["level"],
             x["length_years"],
             x["remark"],
+            reason=x.get("reason", ""),
             major_name=e["major_name"],
             category=e["category"],
         )

@@ -124,14 +124,30 @@ def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, li
 
 
 def test_diff_between_two_years_puts_the_lists_side_by_side(
-    seeded_client, gz_admin, list_2024, draft
+    seeded_client, seeded, gz_admin, list_2024, draft
 ):
+    # 0702 of the 2024 list was suspended since; 2025's list reopens it (停招后复开).
+    from sqlmodel import Session, select
+
+    from app.colleges.models import College
+    from app.programs.models import Program
+
+    with Session(seeded) as session:
+        program = session.exec(
+            select(Program)
+            .join(College, College.id == Program.college_id)
+            .where(College.code == "4401J001", Program.level == "高级")
+            .where(Program.id == list_2024["entries"][0]["lines"][0]["program_id"])
+        ).one()
+        program.status = "suspended"
+        session.add(program)
+        session.commit()
     lines = [
         line(1, "4401J001", "0127", "初中起点", "高级", 5),
         line(2, "4401J001", "0702", "初中起点", "高级", 5),  # also on the 2024 list
     ]
     pid = draft(lines)["id"]
-    seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin)
+    assert seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin).status_code == 200
     params = {"from": "year:2024", "to": "year:2025", "authority": "GZ-HRSS"}
     body = seeded_client.get(f"{API}/diff", params=params).json()
     # Approved in 2025 and not in 2024 is not a removal: no 新增/删除 between years.

@@ -95,6 +95,7 @@ def test_draft_from_a_round_numbers_its_approved_entries(seeded_client, tokens, 
             "year": 2025,
             "title": "2025年广州市技工院校新增专业名单",
             "round_id": decided_round["id"],
+            "published_on": "2025-04-20",
         },
     )
     assert response.status_code == 201, response.text

@@ -232,9 +232,11 @@ def test_a_second_list_with_the_same_series_is_refused(seeded_client, gz_admin):
 
 
 def test_publication_list_filters_by_year_and_pages(seeded_client, gz_admin, draft):
-    for year in (2025, 2026):
-        pid = draft(TWO_ENTRIES, year=year, series=f"GZ-T-{year}")["id"]
-        seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin)
+    # 2026 approves other offerings: 2025's run already (a second list cannot approve them).
+    later = [line(1, "4401J003", "0127", "初中起点", "高级", 5)]
+    for year, lines in ((2025, TWO_ENTRIES), (2026, later)):
+        pid = draft(lines, year=year, series=f"GZ-T-{year}")["id"]
+        assert seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin).status_code == 200
     first = seeded_client.get(API, params={"limit": 2}).json()
     assert [p["year"] for p in first["items"]] == [2026, 2025] and first["next"]
     rest = seeded_client.get(API, params={"limit": 2, "cursor": first["next"]}).json()

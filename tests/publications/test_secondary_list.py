@@ -166,6 +166,10 @@ def test_secondary_diff_and_statistics_use_the_secondary_layout(
         if e["seq"] != 16
     ]
     assert seeded_client.put(f"{API}/{fix['id']}/lines", json={"lines": lines}, headers=edu)
+    # 广州市教育局 announces its lists (公示) before publishing them, corrections too.
+    period = {"from": "2024-04-20", "until": "2024-04-26", "contact": "020-83190000"}
+    announced = seeded_client.post(f"{API}/{fix['id']}/announce", json=period, headers=edu)
+    assert announced.status_code == 200, announced.text
     published = seeded_client.post(f"{API}/{fix['id']}/publish", headers=edu).json()
     assert len(published["projects"]) == 12 and len(published["directions"]) == 5  # copied
     diff = seeded_client.get(

@@ -6,6 +6,7 @@ signs in through /login. A screenshot of every step is kept in test-artifacts/."
 
 import io
 import re
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -27,6 +28,23 @@ ROWS = [
     # row 5: clean
     [4, "广州市工贸技师学院", "计算机网络应用", "信息类", "0301", "高中起点", "预备技师", 4, ""],
 ]
+
+
+LATE_COLLEGE = "4401J001"  # 广州市技师学院: its approval comes after the list is published
+LATE_ENTRY = {
+    "major_code": "0127",
+    "major_name": "机电一体化技术",
+    "category": "机械类",
+    "intake": "初中起点",
+    "level": "高级",
+    "length_years": 5,
+}
+OTHER_ENTRY = LATE_ENTRY | {
+    "major_code": "0301",
+    "major_name": "计算机网络应用",
+    "category": "信息类",
+}
+TODAY = date.today()
 
 
 def _spreadsheet(path) -> None:
@@ -89,13 +107,27 @@ def test_the_2025_cycle_through_the_pages(
         anonymous = browser.new_context(locale="zh-CN", base_url=live_server.url)
         contexts.append(anonymous)
         pages["anonymous"] = anonymous.new_page()
-        _cycle(pages, snap, tmp_path)
+        _cycle(pages, snap, tmp_path, live_server)
     finally:
         for context in contexts:
             context.close()
 
 
-def _cycle(pages, snap, tmp_path):
+def _late_filing(live_server) -> tuple[int, str]:
+    """A second college (广州市技师学院) files one clean entry by script before the list is out;
+    its decision comes late, after publication. The filing id and the college's token."""
+    token = make_token(live_server.engine, role="college", college=LATE_COLLEGE, name="教务处")
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"college": LATE_COLLEGE, "year": 2025, "entries": [LATE_ENTRY]}
+    api = f"{live_server.url}/api/v1/filings"
+    filing = httpx.post(api, headers=headers, json=body, timeout=30)
+    assert filing.status_code == 201, filing.text
+    submitted = httpx.post(f"{api}/{filing.json()['id']}/submit", headers=headers, json={})
+    assert submitted.status_code == 200, submitted.text
+    return filing.json()["id"], token
+
+
+def _cycle(pages, snap, tmp_path, live_server):
     # 1. the bureau opens the 2025 round: dates typed, the deadline shown as 24:00 local time
     bureau = pages["bureau"]
     bureau.goto("/admin/rounds")
@@ -181,32 +213,138 @@ def _cycle(pages, snap, tmp_path):
     assert "已决定" in college.locator("dl.facts").inner_text()
     snap(college, "college-decided")
 
-    # 5. the bureau drafts the 2025 list from the round, previews it as the notice, publishes
+    # a second college's filing waits for the reviewer while the list goes out
+    late_filing, late_token = _late_filing(live_server)
+
+    # 5. the bureau drafts the 2025 list from the round: the round's summary and its sentence
     bureau.goto(round_url)
+    assert "所院校申报的" in bureau.locator("#summary-paragraph").inner_text()
     bureau.get_by_role("button", name="根据本批次起草名单").click()
     bureau.wait_for_url(re.compile(r"/admin/publications/\d+"))
+    list_url = bureau.url
     annex = bureau.locator("#annex1").inner_text()
     assert "智能装备运行与维护" in annex and "低空经济无人机技术" in annex and "8213" in annex
+    assert "2025年广州市技工院校新增专业名单" in bureau.locator("h1").inner_text()  # from the round
+    paragraph = bureau.locator("#summary-paragraph").inner_text()
+    # two colleges filed 5 majors (the late one is still undecided), 4 met the conditions
+    assert paragraph.startswith(
+        "我局于 2025 年 1 月至 2099 年 4 月组织专家对广州市技师学院等 2 所院校"
+    )
+    assert "申报的 5 个新增专业资料" in paragraph and "其中 4 个符合开设条件" in paragraph
+    assert "我市低空经济无人机技术等 1 个专业通过评审并纳入广东省技工院校特色专业目录" in paragraph
     snap(bureau, "bureau-preview")
+    # no 发布日期 yet: publishing is refused, then 名称/文号/发布日期 are filled in
     bureau.get_by_label(re.compile("我已核对")).check()
     bureau.get_by_role("button", name="发布").click()
-    bureau.wait_for_url(re.compile(r"notice="))
+    assert "发布日期" in bureau.locator(".form-error").inner_text()
+    bureau.goto(list_url)
+    bureau.get_by_label("文号").fill("穗人社函〔2025〕18号")
+    bureau.get_by_label("发布日期").fill("2025-04-20")
+    bureau.get_by_role("button", name="保存", exact=True).click()
+    bureau.wait_for_url(re.compile(r"notice=web.lists.saved"))
+
+    # 6. 公示: the public sees the draft as 公示中 with its period; publishing waits for it
+    bureau.get_by_label("公示开始日期").fill(TODAY.isoformat())
+    bureau.get_by_label("公示结束日期").fill((TODAY + timedelta(days=4)).isoformat())
+    bureau.get_by_label("异议联系方式").fill("020-83190000 专业建设科")
+    bureau.get_by_role("button", name="开始公示").click()
+    bureau.wait_for_url(re.compile(r"notice=web.lists.announced"))
+    publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
+    public = pages["anonymous"]
+    response = public.goto(f"/publications/{publication}")
+    assert response is not None and response.status == 200
+    assert "公示中" in public.locator("#announcement").inner_text()
+    snap(public, "public-announced")
+    bureau.get_by_label(re.compile("我已核对")).check()
+    bureau.get_by_role("button", name="发布").click()
+    assert "公示期至" in bureau.locator(".form-error").inner_text()
+    # two objections: one dismissed, one upheld (the entry leaves the draft)
+    reviewer.goto(list_url)
+    for about, text in (("智能装备运行与维护", "学制有误"), ("机电一体化技术", "该校实训条件不足")):
+        option = reviewer.locator("#objection-seq option", has_text=about)
+        reviewer.get_by_label("针对").select_option(value=option.get_attribute("value"))
+        reviewer.get_by_label("异议内容").fill(text)
+        reviewer.get_by_role("button", name="记录异议").click()
+        reviewer.wait_for_url(re.compile(r"notice=web.lists.objection_recorded"))
+    first = reviewer.locator("#objections tbody tr", has_text="学制有误")
+    first.get_by_label("处理意见").fill("学制符合学制表，不予采纳")
+    first.get_by_role("button", name="驳回异议").click()
+    reviewer.wait_for_url(re.compile(r"notice=web.lists.objection_resolved"))
+    snap(reviewer, "reviewer-objection-dismissed")
+    # dropping an entry edits the list: the bureau's admin upholds the second one
+    bureau.goto(list_url)
+    second = bureau.locator("#objections tbody tr", has_text="该校实训条件不足")
+    second.get_by_label("处理意见").fill("经核实实训设备未达标")
+    second.get_by_role("button", name="异议成立并删除该条").click()
+    bureau.wait_for_url(re.compile(r"notice=web.lists.objection_resolved"))
+    handled = bureau.locator("#objections").inner_text()
+    assert "已驳回" in handled and "成立" in handled and "待处理" not in handled
+    assert "机电一体化技术" not in bureau.locator("#annex1").inner_text()
+    snap(bureau, "bureau-objections-handled")
+    # the period recorded as it ran (ended yesterday): now the list can be published
+    bureau.get_by_label("公示开始日期").fill((TODAY - timedelta(days=7)).isoformat())
+    bureau.get_by_label("公示结束日期").fill((TODAY - timedelta(days=1)).isoformat())
+    bureau.get_by_role("button", name="开始公示").click()
+    bureau.wait_for_url(re.compile(r"notice=web.lists.announced"))
+    bureau.get_by_label(re.compile("我已核对")).check()
+    bureau.get_by_role("button", name="发布").click()
+    bureau.wait_for_url(re.compile(r"notice=web.pubs.published"))
     checksum = bureau.locator("#checksum").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", checksum)
     snap(bureau, "bureau-published")
-    publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
 
-    # 6. the public sees it: the list page and the public API (no token, no cookie)
+    # 7. the public sees it: the list page and the public API (no token, no cookie)
     base = bureau.url.split("/admin")[0]
     listed = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
     assert str(listed["id"]) == publication and listed["checksum"] == checksum
-    public = pages["anonymous"]
+    assert listed["document_number"] == "穗人社函〔2025〕18号"
     response = public.goto(f"/publications/{publication}")
     assert response is not None and response.status == 200
     annex = public.locator("table").first.inner_text()
     assert "低空经济无人机技术" in annex and "8213" in annex and "智能装备运行与维护" in annex
+    assert "机电一体化技术" not in annex
     assert checksum in public.content()
     snap(public, "public-list")
+    programs = httpx.get(
+        f"{base}/api/v1/programs", params={"college": COLLEGE, "year": 2025}, timeout=30
+    ).json()["items"]
+    status = {(p["major_code"], p["intake"], p["level"]): p["status"] for p in programs}
+    assert status[("8213", "初中起点", "高级")] == "active"
+    assert status[("0127", "初中起点", "高级")] == "withdrawn"  # overturned: never ran
+
+    # 8. the round is closed; the late filing is still decided; the correction picks it up
+    late_headers = {"Authorization": f"Bearer {late_token}"}
+    again = httpx.post(
+        f"{base}/api/v1/filings",
+        headers=late_headers,
+        json={
+            "college": LATE_COLLEGE,
+            "year": 2025,
+            "entries": [LATE_ENTRY | {"level": "中级", "length_years": 3}],
+        },
+        timeout=30,
+    ).json()
+    refused = httpx.post(
+        f"{base}/api/v1/filings/{again['id']}/submit", headers=late_headers, json={}, timeout=30
+    )
+    assert refused.status_code == 409 and refused.json()["error"] == "round_closed"
+    reviewer.goto(f"/filings/{late_filing}")
+    reviewer.get_by_role("button", name="通过所有无问题的条目（1 条）").click()
+    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    bureau.goto(list_url)
+    bureau.get_by_label("勘误原因").fill("补入 4 月 25 日批准的广州市技师学院机电一体化技术")
+    bureau.get_by_role("button", name="勘误").click()
+    bureau.wait_for_url(re.compile(r"notice=web.pubs.corrected"))
+    late = bureau.locator("#annex1 tr", has_text="广州市技师学院")
+    assert "勘误新增" in late.inner_text()
+    snap(bureau, "bureau-correction-draft")
+    bureau.get_by_label(re.compile("我已核对")).check()
+    bureau.get_by_role("button", name="发布").click()
+    bureau.wait_for_url(re.compile(r"notice=web.pubs.published"))
+    latest = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
+    assert latest["revision"] == 2 and latest["corrects"] == int(publication)
+    assert "广州市技师学院" in {e["college"] for e in latest["entries"]}
+    snap(bureau, "bureau-correction-published")
 
 
 def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, screenshot):

@@ -414,4 +414,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the database is unavailable for now (restarting, maintenance or a full disk); "
         "retry in {seconds} s. Nothing acknowledged is lost.",
     ),
+    # ---- issue 23: approval lists as the source of truth (公示, traced lines, round summary)
+    "line_not_approved": (
+        "第 {seq} 号：没有本批次的批准申报对应此行，手工添加须说明理由（reason）",
+        "entry {seq}: no approved entry of the round carries this line; a line added by hand "
+        "needs a reason",
+    ),
+    "line_not_approved.entry": (
+        "第 {seq} 号：所指的申报条目不是本批次对此专业的批准条目",
+        "entry {seq}: the entry named is not an approval of this offering in the round",
+    ),
+    "line_has_errors": (
+        "手工添加的行有 {count} 处错误（与申报条目同样检查）",
+        "lines added by hand have {count} errors (checked like filing entries)",
+    ),
+    "line_conflict": ("第 {seq} 号不能生效", "entry {seq} cannot take effect"),
+    "line_conflict.exists": (
+        "第 {seq} 号（{college} {major}）：该院校已在办此专业（已由其他名单批准）",
+        "entry {seq} ({college} {major}): the college already runs it (approved by another list)",
+    ),
+    "line_conflict.pending": (
+        "第 {seq} 号（{college} {major}）：此专业在其他申报中待审核或待公布",
+        "entry {seq} ({college} {major}): the offering is pending in another filing or list",
+    ),
+    "line_conflict.not_approved": (
+        "第 {seq} 号（{college} {major}）：所依据的批准已不存在或已撤回",
+        "entry {seq} ({college} {major}): the approval it prints no longer stands",
+    ),
+    "draft_fields_required": (
+        "不从申报批次起草时须给出年度和名称",
+        "without a round, a draft needs year and title",
+    ),
+    "published_on_required": ("发布前须填写发布日期", "set the publication date before publishing"),
+    "announcement_required": (
+        "本部门的名单须先公示（{days} 天）再发布",
+        "this authority announces its lists first (公示, {days} days)",
+    ),
+    "announcement_open": (
+        "公示期至 {until}，期满后才能发布",
+        "the public notice runs until {until}; publish after it",
+    ),
+    "objection_open": ("还有 {count} 条异议未处理", "{count} objections are still open"),
+    "bad_period": ("公示结束日期不能早于开始日期", "the notice period ends before it starts"),
+    "no_such_entry": ("名单没有第 {seq} 号", "the list has no entry {seq}"),
+    "no_such_entry.whole_list": (
+        "针对整份名单的异议不能删除某一条",
+        "an objection to the whole list drops no entry",
+    ),
+    "objection_not_found": ("没有编号为 {id} 的异议", "no objection {id}"),
+    "forbidden_role.staff": ("此操作仅限管理员和评审员", "this is for admins and reviewers"),
+    "status.announced": ("公示中", "announced"),
+    "objection_upheld": (
+        "公示期间异议成立：{resolution}",
+        "objection upheld during 公示: {resolution}",
+    ),
 }

@@ -223,4 +223,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hint.ownership": ("公办或民办", "公办 or 民办"),
     "system.technician": ("技工院校", "technician"),
     "system.secondary": ("中职", "secondary"),
+    # ---- issue 23: publication closes the round
+    "round.closed.published": (
+        "本批次的名单已发布，不再接受申报",
+        "the round's list is published: no new submissions",
+    ),
 }

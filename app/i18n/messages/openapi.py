@@ -705,4 +705,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "openapi.field.version": ("版本号（乐观锁）", "the version (optimistic locking)"),
     "openapi.field.withdrawn": ("撤销的专业点", "the programs withdrawn"),
     "openapi.field.xlsx": ("XLSX 下载地址", "the XLSX download's URL"),
+    # ---- issue 23: 公示, objections, the round's summary
+    _OP + "announce_publication_api_v1_publications__publication_id__announce_post": (
+        "公示：为草稿设定公示期（本局时区的日期）和异议联系方式，名单即公开为“公示中”；再次公示则替换公示期。",
+        "Announce a draft (公示) for a period (the bureau's dates) with a contact; it becomes "
+        "public as announced. Again: replaces the period.",
+    ),
+    _OP + "raise_objection_api_v1_publications__publication_id__objections_post": (
+        "记录对某一条（序号）或整份名单的异议（管理员或评审员）。",
+        "Record an objection to an entry (seq) or the whole list (admins and reviewers).",
+    ),
+    _OP
+    + "resolve_objection_api_v1_publications__publication_id__objections__objection_id__patch": (
+        "处理异议：驳回（说明理由）或成立（drop 为 true 时删除该条）。",
+        "Handle an objection: dismissed (with the reason) or upheld (drop: true removes the "
+        "entry).",
+    ),
+    _OP + "round_summary_api_v1_rounds__round_id__summary_get": (
+        "本批次情况：院校、申报、申报专业、通过、不通过、报省级评审及结果、撤回、未决定，按院校分列，"
+        "以及据此生成的通知首段。",
+        "The round in figures per college, and the notice's opening sentence generated from them.",
+    ),
 }

@@ -265,4 +265,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.authority": ("管理部门代码（管理员、评审员）", "Authority code (admin, reviewer)"),
     "web.users.college": ("院校代码（院校用户）", "College code (college users)"),
     "web.users.create_button": ("创建", "Create"),
+    # ---- issue 23: program status approved (批准待公布)
+    "web.program_status.approved": ("批准待公布", "approved, awaiting the list"),
 }
