@@ -394,4 +394,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "admin"),
     "role.reviewer": ("评审员", "reviewer"),
     "role.college": ("院校", "college"),
+    # ---- issue 23: honest filters
+    "unknown_parameter": (
+        "不支持查询参数“{name}”（可用的参数：{allowed}）",
+        "unknown query parameter '{name}' (known: {allowed})",
+    ),
 }
