@@ -259,4 +259,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.authority": ("管理部门代码（管理员、评审员）", "Authority code (admin, reviewer)"),
     "web.users.college": ("院校代码（院校用户）", "College code (college users)"),
     "web.users.create_button": ("创建", "Create"),
+    # ---- issue 23: one system per table or chart
+    "web.system_scope": ("范围：{system}", "Scope: {system}"),
+    "web.system_others": (
+        "另有{systems}名单，请在上方切换。",
+        "There are {systems} lists too: switch above.",
+    ),
 }
