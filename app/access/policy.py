@@ -12,7 +12,7 @@ authority; an admin or reviewer governs its own authority and the ones under it 
 governs 广州市人社局, not the other way round); a college token governs none.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, false, or_
@@ -223,9 +223,13 @@ def ensure_see_referral(
         raise Forbidden(error="not_your_authority", msg="not_your_authority.referral")
 
 
-def can_decide_referral(session: Session, principal: Principal, province_id: int) -> bool:
-    """Only the province's admins (or the superuser) decide what the province was referred."""
-    return principal.role == "admin" and governs(session, principal, province_id)
+def referral_decider(session: Session, principal: Principal) -> Callable[[int], bool]:
+    """Whether the principal may decide a referral to province ``id``: only the province's
+    admins (or the superuser). A predicate, so a list reads the authority tree once."""
+    if principal.role != "admin":
+        return lambda _province_id: False
+    governed = governed_authorities(session, principal)
+    return lambda province_id: governed is None or province_id in governed
 
 
 def visible_referrals(

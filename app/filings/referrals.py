@@ -1,6 +1,7 @@
 """The province's decision on out-of-catalog proposals: approving one adds the major to the
 province's specialty catalog under the next free 8xxx code and approves the filed entry."""
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select as core_select
@@ -201,7 +202,8 @@ def list_referrals(
         query = query.where(col(Referral.id) > after)
     rows = session.execute(query).all()
     reasons = _referring_reasons(session, [row[1] for row in rows])
-    return [_public(session, actor, row, reasons) for row in rows]
+    decides = policy.referral_decider(session, actor)
+    return [_public(row, reasons, decides) for row in rows]
 
 
 def _public_query():
@@ -245,10 +247,9 @@ def _referring_reasons(
 
 
 def _public(
-    session: Session,
-    actor: Principal,
     row: Any,
     reasons: dict[tuple[int, int], tuple[str, str | None]],
+    decides: Callable[[int], bool],
 ) -> ReferralPublic:
     r, e, _city_id, college, college_name, province, province_name, city, city_name, code = row
     assert r.id is not None
@@ -278,8 +279,7 @@ def _public(
         created_at=r.created_at,
         decided_at=r.decided_at,
         decided_by=r.decided_by,
-        can_decide=r.status == "pending"
-        and policy.can_decide_referral(session, actor, r.authority_id),
+        can_decide=r.status == "pending" and decides(r.authority_id),
     )
 
 
@@ -293,7 +293,8 @@ def get_referral_public(session: Session, referral_id: int, *, actor: Principal)
     policy.ensure_see_referral(
         session, actor, filing_authority_id=row[2], province_id=row[0].authority_id
     )
-    public = _public(session, actor, row, _referring_reasons(session, [row[1]]))
+    decides = policy.referral_decider(session, actor)
+    public = _public(row, _referring_reasons(session, [row[1]]), decides)
     if public.can_decide:
         edition = specialty_edition(session, row[0].authority_id, lock=False)
         public.next_code = next_free_code(session, edition)
