@@ -113,6 +113,8 @@ def test_the_city_follows_its_referral_to_the_provinces_outcome(
         assert waiting.get_attribute("data-waiting") == "province"
         assert "等待省厅评审（1 项）" in waiting.inner_text()
         screenshot(page, f"referrals-filing-waits-{BACKEND}")
+        page.locator("#entry-1").get_by_role("link", name="待审核").click()  # to the referral
+        page.wait_for_url(f"{live_server.url}/referrals/{referral}")
 
         with _api(live_server, "admin", authority="GD-HRSS") as province:
             rejected = province.post(
