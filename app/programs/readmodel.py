@@ -19,7 +19,7 @@ from sqlalchemy import Select, case, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from app.authorities.models import Authority
+from app.authorities import service as authorities
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.programs.models import Program
@@ -65,13 +65,10 @@ def colleges_of_system(system: Any) -> Select:
 
 
 def colleges_governed(code: Any) -> Select:
-    """The ids of the colleges under authority ``code`` or any authority below it: the tree
-    walked down in SQL (``authorities.service.descendants``), UNION stopping at a cycle."""
-    tree = (
-        select(col(Authority.id)).where(col(Authority.code) == code).cte("governed", recursive=True)
-    )
-    tree = tree.union(select(col(Authority.id)).where(col(Authority.parent_id) == tree.c.id))
-    return select(col(College.id)).where(col(College.authority_id).in_(select(tree.c.id)))
+    """The ids of the colleges under authority ``code`` or any authority below it (the tree
+    walked down in SQL by ``authorities.service.subtree_ids``)."""
+    governed = authorities.subtree_ids(code)
+    return select(col(College.id)).where(col(College.authority_id).in_(governed))
 
 
 FILTERS: dict[str, Filter] = {
