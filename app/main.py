@@ -3,7 +3,7 @@
 import gc
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy.engine import Engine
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
@@ -12,6 +12,7 @@ from app import (
     metrics,
     models,  # noqa: F401  (complete metadata)
     openapi,
+    queryparams,
 )
 from app.access.routes import router as access_router
 from app.access.throttle import make_throttle
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
         docs_url=None,  # served by app.apidocs from vendored assets, not a CDN
         redoc_url=None,
+        # a GET /api/v1/... refuses a query parameter its route does not declare (422)
+        dependencies=[Depends(queryparams.refuse_unknown)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -12,10 +12,10 @@ authority; an admin or reviewer governs its own authority and the ones under it 
 governs 广州市人社局, not the other way round); a college token governs none.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, false, or_
 from sqlmodel import Session
 
 from app.access.principal import Principal
@@ -220,6 +220,49 @@ def can_decide(session: Session, principal: Principal, authority_id: int | None)
 def ensure_decide(session: Session, principal: Principal, authority_id: int | None) -> None:
     ensure_role(principal, "admin", "reviewer", msg="forbidden_role.decisions")
     ensure_governs(session, principal, authority_id, msg="not_your_authority.filing")
+
+
+def can_see_referral(
+    session: Session, principal: Principal, *, filing_authority_id: int | None, province_id: int
+) -> bool:
+    """A referral is seen by every admin and reviewer on its path: those governing the city
+    that referred it (they follow what they sent up) or the province deciding it."""
+    if principal.role not in ("admin", "reviewer"):
+        return False
+    return governs(session, principal, filing_authority_id) or governs(
+        session, principal, province_id
+    )
+
+
+def ensure_see_referral(
+    session: Session, principal: Principal, *, filing_authority_id: int | None, province_id: int
+) -> None:
+    ensure_role(principal, "admin", "reviewer")
+    if not can_see_referral(
+        session, principal, filing_authority_id=filing_authority_id, province_id=province_id
+    ):
+        raise Forbidden(error="not_your_authority", msg="not_your_authority.referral")
+
+
+def referral_decider(session: Session, principal: Principal) -> Callable[[int], bool]:
+    """Whether the principal may decide a referral to province ``id``: only the province's
+    admins (or the superuser). A predicate, so a list reads the authority tree once."""
+    if principal.role != "admin":
+        return lambda _province_id: False
+    governed = governed_authorities(session, principal)
+    return lambda province_id: governed is None or province_id in governed
+
+
+def visible_referrals(
+    session: Session, principal: Principal, query: Q, *, filing_authority: Any, province: Any
+) -> Q:
+    """A referral list narrowed to what ``can_see_referral`` allows, as SQL."""
+    if principal.role not in ("admin", "reviewer"):
+        return query.where(false())
+    governed = governed_authorities(session, principal)
+    if governed is None:
+        return query
+    return query.where(or_(filing_authority.in_(governed), province.in_(governed)))
 
 
 def visible_filings(

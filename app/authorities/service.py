@@ -2,7 +2,9 @@
 ``descendants``). Everything that asks "which bureau is above / below this one" calls these."""
 
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from app.authorities.models import Authority, AuthorityCatalog
@@ -58,6 +60,14 @@ def descendants(session: Session, authority_id: int) -> list[int]:
         frontier = [c for p in frontier for c in children.get(p, []) if c not in found]
         found.extend(frontier)
     return found
+
+
+def subtree_ids(code: Any) -> Select:
+    """``descendants`` as SQL: ``SELECT id`` of the authority ``code`` (a value or a bind
+    parameter) and every authority under it, a recursive CTE (UNION: a cycle ends the walk)."""
+    tree = select(col(Authority.id)).where(col(Authority.code) == code).cte("tree", recursive=True)
+    tree = tree.union(select(col(Authority.id)).where(col(Authority.parent_id) == tree.c.id))
+    return select(tree.c.id)
 
 
 def is_within(session: Session, authority_id: int | None, governor_id: int) -> bool:

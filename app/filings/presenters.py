@@ -16,6 +16,7 @@ from app.filings.schemas import (
     FilingSummary,
     FindingOut,
     HistoryItem,
+    Waiting,
 )
 from app.filings.service import entries_of
 from app.programs.models import Program
@@ -29,7 +30,16 @@ def count(entries: Sequence[tuple[list[dict], str | None]]) -> FilingCounts:
         errors=sum(f["severity"] == "error" for f in findings),
         warnings=sum(f["severity"] == "warning" for f in findings),
         undecided=sum(decision is None for _, decision in entries),
+        referred=sum(decision == "referred" for _, decision in entries),
     )
+
+
+def waiting(status: str, counts: FilingCounts) -> Waiting:
+    """Where a filing waits: a submitted one with the bureau while any entry is undecided, then
+    with the province while a referral is open (the filing is decided when both are done)."""
+    if status == "submitted":
+        return "province" if counts.undecided == 0 and counts.referred else "bureau"
+    return {"draft": "college", "decided": "decided"}.get(status, "withdrawn")  # type: ignore[return-value]
 
 
 def counts_of(session: Session, filing_ids: list[int]) -> dict[int, FilingCounts]:
@@ -54,6 +64,7 @@ def summaries(session: Session, rows: Sequence[tuple[Filing, College]]) -> list[
 
 def summary(filing: Filing, college: College, counts: FilingCounts | None = None) -> FilingSummary:
     assert filing.id is not None
+    counts = counts or FilingCounts()
     return FilingSummary(
         id=filing.id,
         college=college.code,
@@ -61,13 +72,14 @@ def summary(filing: Filing, college: College, counts: FilingCounts | None = None
         year=filing.year,
         round=filing.round_id,
         status=filing.status,
+        waiting=waiting(filing.status, counts),
         version=filing.version,
         source=filing.source,
         created_at=filing.created_at,
         submitted_at=filing.submitted_at,
         decided_at=filing.decided_at,
         updated_at=filing.updated_at,
-        counts=counts or FilingCounts(),
+        counts=counts,
     )
 
 

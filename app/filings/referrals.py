@@ -1,8 +1,12 @@
 """The province's decision on out-of-catalog proposals: approving one adds the major to the
 province's specialty catalog under the next free 8xxx code and approves the filed entry."""
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -16,7 +20,7 @@ from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Invalid
-from app.filings.models import Filing, FilingEntry, Referral
+from app.filings.models import Filing, FilingEntry, FilingEvent, Referral
 from app.filings.review import close_if_decided, get_referral, set_decision
 from app.filings.schemas import ReferralDecisionIn, ReferralPublic
 from app.filings.service import locked_filing, record_event
@@ -182,56 +186,116 @@ def list_referrals(
     after: int | None = None,
     limit: int = 50,
 ) -> list[ReferralPublic]:
+    """The referrals on the actor's path: those its city sent up and those its province decides
+    (``policy.can_see_referral``), oldest first."""
     query = _public_query().order_by(col(Referral.id)).limit(limit + 1)
-    query = policy.restrict(
-        query, col(Referral.authority_id), policy.governed_authorities(session, actor)
+    query = policy.visible_referrals(
+        session,
+        actor,
+        query,
+        filing_authority=col(Filing.authority_id),
+        province=col(Referral.authority_id),
     )
     if status:
         query = query.where(col(Referral.status) == status)
     if after is not None:
         query = query.where(col(Referral.id) > after)
-    return [referral_public(*row) for row in session.execute(query).all()]
+    rows = session.execute(query).all()
+    reasons = _referring_reasons(session, [row[1] for row in rows])
+    decides = policy.referral_decider(session, actor)
+    return [_public(row, reasons, decides) for row in rows]
 
 
 def _public_query():
+    city = aliased(Authority)
     return (
-        core_select(Referral, FilingEntry, col(College.code), col(Authority.code), col(Major.code))
+        core_select(
+            Referral,
+            FilingEntry,
+            col(Filing.authority_id),
+            col(College.code),
+            col(College.name),
+            col(Authority.code),
+            col(Authority.name),
+            city.code,
+            city.name,
+            col(Major.code),
+        )
         .join(FilingEntry, col(FilingEntry.id) == Referral.entry_id)
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .join(College, col(College.id) == Filing.college_id)
         .join(Authority, col(Authority.id) == Referral.authority_id)
+        .outerjoin(city, city.id == Filing.authority_id)
         .outerjoin(Major, col(Major.id) == Referral.major_id)
     )
 
 
-def referral_public(
-    r: Referral, e: FilingEntry, college: str, authority: str, code: str | None
+def _referring_reasons(
+    session: Session, entries: list[FilingEntry]
+) -> dict[tuple[int, int], tuple[str, str | None]]:
+    """(filing, entry index) → (who, reason) of the last ``entry.referred`` event: the entry's
+    own ``decision_reason`` is the province's once it decides."""
+    filing_ids = {e.filing_id for e in entries}
+    if not filing_ids:
+        return {}
+    events = session.exec(
+        select(FilingEvent)
+        .where(col(FilingEvent.filing_id).in_(filing_ids), FilingEvent.action == "entry.referred")
+        .order_by(col(FilingEvent.id))
+    ).all()
+    return {(ev.filing_id, ev.entry_index or 0): (ev.actor, ev.reason) for ev in events}
+
+
+def _public(
+    row: Any,
+    reasons: dict[tuple[int, int], tuple[str, str | None]],
+    decides: Callable[[int], bool],
 ) -> ReferralPublic:
+    r, e, _city_id, college, college_name, province, province_name, city, city_name, code = row
     assert r.id is not None
+    referred_by, referred_reason = reasons.get((e.filing_id, e.index), (None, None))
     return ReferralPublic(
         id=r.id,
         filing=e.filing_id,
         entry_index=e.index,
+        entry_row=e.row if e.row is not None else e.index + 1,
         college=college,
-        authority=authority,
+        college_name=college_name,
+        authority=province,
+        authority_name=province_name,
+        referred_from=city,
+        referred_from_name=city_name,
+        referred_by=referred_by,
+        referred_reason=referred_reason,
         proposed_name=r.proposed_name,
         category=r.category,
+        intake=e.intake,
+        level=e.level or None,
+        length_years=e.length_years,
+        remark=e.remark,
         status=r.status,
         reason=r.reason,
         major_code=code,
         created_at=r.created_at,
         decided_at=r.decided_at,
+        decided_by=r.decided_by,
+        can_decide=r.status == "pending" and decides(r.authority_id),
     )
 
 
 def get_referral_public(session: Session, referral_id: int, *, actor: Principal) -> ReferralPublic:
+    """One referral for anyone on its path (403 for the others); ``next_code`` only for those
+    who may decide it while it is pending."""
     row = session.execute(_public_query().where(col(Referral.id) == referral_id)).first()
     if row is None:
         get_referral(session, referral_id)  # raises NotFound
     assert row is not None
-    ensure_province_admin(session, actor, row[0])
-    public = referral_public(*row)
-    if public.status == "pending":
+    policy.ensure_see_referral(
+        session, actor, filing_authority_id=row[2], province_id=row[0].authority_id
+    )
+    decides = policy.referral_decider(session, actor)
+    public = _public(row, _referring_reasons(session, [row[1]]), decides)
+    if public.can_decide:
         edition = specialty_edition(session, row[0].authority_id, lock=False)
         public.next_code = next_free_code(session, edition)
     return public

@@ -314,8 +314,10 @@ def decide_entries(
     "/referrals", tags=["review"], response_model=Page[ReferralPublic], responses=AUTH_RESPONSES
 )
 def list_referrals(
-    session: SessionDep, actor: AdminPrincipal, pages: IdPage, status: str | None = None
+    session: SessionDep, actor: ReviewerPrincipal, pages: IdPage, status: str | None = None
 ) -> Page[ReferralPublic]:
+    """Every referral on the caller's path: those its city referred (to follow the province's
+    outcome) and those its province decides."""
     rows = referrals.list_referrals(
         session, actor=actor, status=status, after=pages.after, limit=pages.limit
     )
@@ -329,7 +331,9 @@ def list_referrals(
     response_model=ReferralPublic,
     responses=AUTH_RESPONSES,
 )
-def get_referral(referral_id: IdPath, session: SessionDep, actor: AdminPrincipal) -> ReferralPublic:
+def get_referral(
+    referral_id: IdPath, session: SessionDep, actor: ReviewerPrincipal
+) -> ReferralPublic:
     return referrals.get_referral_public(session, referral_id, actor=actor)
 
 

@@ -137,6 +137,10 @@ class FilingCounts(BaseModel):
     errors: int = 0
     warnings: int = 0
     undecided: int = 0
+    referred: int = Field(default=0, description="entries referred and waiting at the province")
+
+
+Waiting = Literal["college", "bureau", "province", "decided", "withdrawn"]
 
 
 class FilingSummary(BaseModel):
@@ -146,6 +150,10 @@ class FilingSummary(BaseModel):
     year: int
     round: int | None
     status: str
+    waiting: Waiting = Field(
+        description="where the filing waits: `college` (a draft), `bureau` (entries undecided), "
+        "`province` (only referrals open), `decided`, `withdrawn`"
+    )
     version: int
     source: str
     created_at: UtcDateTime
@@ -201,18 +209,34 @@ class ReferralDecisionIn(Input):
 
 
 class ReferralPublic(BaseModel):
+    """A proposal on its way from the city to the province, with what both need to judge and
+    follow it: the college, the entry as filed, the city's reason and the province's outcome."""
+
     id: int
     filing: int
     entry_index: int
-    college: str
-    authority: str
+    entry_row: int = Field(description="the entry's 行号 as the filing shows it")
+    college: str = Field(description="college code")
+    college_name: str
+    authority: str = Field(description="the deciding province's authority code")
+    authority_name: str
+    referred_from: str | None = Field(description="the referring (city) authority's code")
+    referred_from_name: str | None
+    referred_by: str | None = Field(description="who referred it")
+    referred_reason: str | None = Field(description="the city's reason for referring it")
     proposed_name: str
     category: str
+    intake: str
+    level: str | None
+    length_years: int | None
+    remark: str
     status: str
-    reason: str | None
+    reason: str | None = Field(description="the province's reason")
     major_code: str | None
     created_at: UtcDateTime
     decided_at: UtcDateTime | None
+    decided_by: str | None
+    can_decide: bool = Field(description="whether the caller may decide it now")
     next_code: str | None = Field(
         default=None, description="pending: the 8xxx code an approval would give now"
     )

@@ -22,7 +22,7 @@ from app.colleges.models import College
 from app.programs import copy_out
 from app.programs.models import Program
 from app.programs.readmodel import conditions
-from app.programs.schemas import Layout, ProgramFilters
+from app.programs.schemas import STATUS_LABELS, Layout, ProgramFilters
 from app.spreadsheets import writing
 from app.spreadsheets.writing import guard
 from app.vocab import YEARS_CN, Intake, Level, ProgramStatus
@@ -53,7 +53,8 @@ HEADER_ZH = (
     "状态",
     "首次批准年份",
 )
-STATUS_ZH = {"active": "在办", "suspended": "停招", "withdrawn": "撤销", "approved": "批准待公布"}
+# 状态 in words, one mapping with what ``status=`` accepts (批准待公布 = approved)
+STATUS_ZH = {status: label for label, status in STATUS_LABELS.items()}
 
 
 def _mapped(column: Any, mapping: dict, name: str) -> ColumnElement:

@@ -1,10 +1,19 @@
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.fields import YEAR_FILTER_MAX, YEAR_FILTER_MIN, Input
 from app.pagination import MAX_LIMIT
-from app.vocab import Intake, Level, ProgramStatus
+from app.vocab import Intake, Level, ProgramStatus, System
+
+# 状态 of the planners' layout (contract.md) → the status it names. 批准待公布 is ``approved``
+# (an approval not yet carried by a published list).
+STATUS_LABELS = {
+    "在办": "active",
+    "停招": "suspended",
+    "撤销": "withdrawn",
+    "批准待公布": "approved",
+}
 
 
 class Layout(StrEnum):
@@ -23,7 +32,10 @@ class ProgramFilters(BaseModel):
     category: str | None = None
     level: Level | None = None
     intake: Intake | None = None
-    status: ProgramStatus | None = None
+    status: ProgramStatus | None = Field(
+        default=None,
+        description="also the planners' labels 在办, 停招, 撤销, 批准待公布 (contract.md)",
+    )
     province: str | None = None
     year: int | None = Field(
         default=None,
@@ -31,6 +43,21 @@ class ProgramFilters(BaseModel):
         le=YEAR_FILTER_MAX,
         description="first approved in this year (since_year)",
     )
+    system: System | None = Field(
+        default=None, description="technician (技工院校) or secondary (中职): the college's type"
+    )
+    authority: str | None = Field(
+        default=None,
+        max_length=40,
+        description="authority code: programs of the colleges it governs, the tree walked down "
+        "(GD-HRSS: the province's own and its cities')",
+    )
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_label(cls, value: object) -> object:
+        """The planners' layout prints 状态 in words: the same words filter."""
+        return STATUS_LABELS.get(value, value) if isinstance(value, str) else value
 
 
 class ProgramPageQuery(ProgramFilters):

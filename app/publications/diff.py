@@ -81,6 +81,12 @@ class DiffResult(BaseModel):
         default_factory=list, description="before: the earlier list's line; after: the later's"
     )
 
+    systems: list[str] = Field(
+        default_factory=list,
+        description="the systems the `year:` sides have lists of; one is compared at a time "
+        "(`system=`, default technician)",
+    )
+
     model_config = {"populate_by_name": True}
     _later: list[tuple[str, int]] = PrivateAttr(default_factory=list)
 
@@ -89,18 +95,46 @@ def _key(line: PublicationLine) -> tuple[str, str, str, str]:
     return (line.college_code, line.major_code, line.intake, line.level)
 
 
+def _year_of(ref: str) -> int | None:
+    """The year of a ``year:YYYY`` reference (None for a revision or a series)."""
+    ref = ref.strip()
+    if not ref.startswith("year:"):
+        return None
+    year = ref.removeprefix("year:")
+    if not year.isdigit():
+        raise Invalid(error="bad_reference", ref=ref)
+    return int(year)
+
+
+def year_systems(session: Session, refs: Sequence[str], authority: str | None) -> list[str]:
+    """The systems (technician, secondary) of the current lists the ``year:`` refs name."""
+    years = [y for y in (_year_of(r) for r in refs) if y is not None]
+    return sorted(
+        {
+            p.system
+            for year in years
+            for p in presenters.current_publications(session, year=year, authority=authority)
+        }
+    )
+
+
 def resolve(
-    session: Session, ref: str, principal: Principal | None, authority: str | None
+    session: Session,
+    ref: str,
+    principal: Principal | None,
+    authority: str | None,
+    system: str | None = None,
 ) -> tuple[DiffSide, list[PublicationLine], list[Publication]]:
-    """``17`` (a revision), ``year:2024`` (that year's lists) or a series key (its latest)."""
+    """``17`` (a revision), ``year:2024`` (that year's lists of ``system``, when given) or a
+    series key (its latest)."""
     ref = ref.strip()
     if ref.isdigit():
         publications = [presenters.get_visible(session, int(ref), principal)]
     elif ref.startswith("year:"):
-        year = ref.removeprefix("year:")
-        if not year.isdigit():
-            raise Invalid(error="bad_reference", ref=ref)
-        publications = presenters.current_publications(session, year=int(year), authority=authority)
+        year = str(_year_of(ref))
+        publications = presenters.current_publications(
+            session, year=int(year), authority=authority, system=system
+        )
         if not publications:
             raise NotFound(
                 error="publication_not_found", msg="publication_not_found.year", year=year
@@ -179,13 +213,23 @@ def diff(
     from_ref: str,
     to_ref: str,
     authority: str | None = None,
+    system: str | None = None,
 ) -> DiffResult:
-    before, old, left = resolve(session, from_ref, principal, authority)
-    after, new, right = resolve(session, to_ref, principal, authority)
+    """``year:`` sides never mix systems: without ``system`` (or an authority, which has one)
+    they compare one — technician when the years have its lists — and ``systems`` says which
+    others the years have."""
+    systems = year_systems(session, (from_ref, to_ref), authority)
+    if system is None and len(systems) > 1:
+        system = TECHNICIAN.system if TECHNICIAN.system in systems else systems[0]
+    before, old, left = resolve(session, from_ref, principal, authority, system)
+    after, new, right = resolve(session, to_ref, principal, authority, system)
     layout = common_layout([p.system for p in left + right])
     if before.years != after.years:
-        return compare_years(before, old, after, new, layout)
-    return compare(before, old, after, new, layout)
+        result = compare_years(before, old, after, new, layout)
+    else:
+        result = compare(before, old, after, new, layout)
+    result.systems = systems
+    return result
 
 
 def compare_years(

@@ -94,6 +94,13 @@ def _xlsx(body: bytes, names: tuple[str, str], published: Publication | None = N
 FromQuery = Annotated[str, Query(alias="from", description="revision id, `year:2024` or a series")]
 ToQuery = Annotated[str, Query(description="revision id, `year:2025` or a series")]
 AuthorityQuery = Annotated[str | None, Query(description="authority code (narrows `year:`)")]
+SystemQuery = Annotated[
+    Literal["technician", "secondary"] | None,
+    Query(
+        description="the system compared or counted (default: technician when there are "
+        "its lists); systems are never mixed"
+    ),
+]
 
 
 @router.get("/publications/diff", response_model=diffs.DiffResult, responses=CSV_DOC)
@@ -103,12 +110,15 @@ def diff_publications(
     from_: FromQuery,
     to: ToQuery,
     authority: AuthorityQuery = None,
+    system: SystemQuery = None,
     format: Literal["json", "csv"] = "json",
     bom: BomQuery = True,
 ):
     """Revisions of one year: lines added, removed, changed. Lists of different years
     (`year:2024` → `year:2025`): side by side — only in one year, or in both (`kind: years`)."""
-    result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
+    result = diffs.diff(
+        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
+    )
     if format == "csv":
         return diff_csv_response(result, bom)
     return result
@@ -126,9 +136,12 @@ def diff_publications_csv(
     from_: FromQuery,
     to: ToQuery,
     authority: AuthorityQuery = None,
+    system: SystemQuery = None,
     bom: BomQuery = True,
 ):
-    result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
+    result = diffs.diff(
+        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
+    )
     return diff_csv_response(result, bom)
 
 
@@ -139,8 +152,11 @@ def diff_publications_xlsx(
     from_: FromQuery,
     to: ToQuery,
     authority: AuthorityQuery = None,
+    system: SystemQuery = None,
 ):
-    result = diffs.diff(session, principal, from_ref=from_, to_ref=to, authority=authority)
+    result = diffs.diff(
+        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
+    )
     body = b"".join(diffs.xlsx(result))
     return _xlsx(body, diffs.file_names(result, "xlsx"))
 
@@ -150,10 +166,10 @@ def approval_statistics(
     session: SessionDep,
     year: YearQuery = None,
     authority: AuthorityQuery = None,
-    system: Literal["technician", "secondary"] | None = None,
+    system: SystemQuery = None,
 ):
     """Approved offerings (lines of current published revisions) by year, category, level,
-    intake and college."""
+    intake and college, of one system (`system`, default technician when it has lists)."""
     return stats.approvals(session, year=year, authority=authority, system=system)
 
 

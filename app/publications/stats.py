@@ -5,7 +5,7 @@ correction replaces what it corrects instead of adding to it."""
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -28,6 +28,11 @@ class CollegeCount(BaseModel):
 class ApprovalStats(BaseModel):
     year: int | None
     authority: str | None
+    system: str | None = Field(
+        description="the system counted: one per answer (default technician when the lists "
+        "of the year include it); null when there is no list"
+    )
+    systems: list[str] = Field(description="the systems with current lists for year/authority")
     publications: list[int]
     total: int
     by_year: list[Count]
@@ -58,9 +63,12 @@ def approvals(
     authority: str | None = None,
     system: str | None = None,
 ) -> ApprovalStats:
-    current = presenters.current_publications(
-        session, year=year, authority=authority, system=system
-    )
+    every = presenters.current_publications(session, year=year, authority=authority)
+    systems = sorted({p.system for p in every})
+    if system is None and systems:
+        # never 技工 专业类别 and 中职 专业大类 in one table: one system, labelled
+        system = "technician" if "technician" in systems else systems[0]
+    current = [p for p in every if p.system == system]
     ids = [p.id for p in current if p.id is not None]
     # The groupings the lists' layouts report: a 中职 list has no level and one intake.
     reported = {name for p in current for name in layout_of(p.system).statistics}
@@ -78,6 +86,8 @@ def approvals(
     return ApprovalStats(
         year=year,
         authority=authority,
+        system=system,
+        systems=systems,
         publications=ids,
         total=sum(c.count for c in years),
         by_year=years,

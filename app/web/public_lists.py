@@ -46,11 +46,20 @@ def publication_diff(
     session: SessionDep,
     from_: Annotated[str, Query(alias="from")] = "",
     to: str = "",
+    system: System | None = None,
 ):
     result = None
     if from_ and to:
-        result = diffs.diff(session, None, from_ref=from_, to_ref=to)
-    return render(request, "public/diff.html", result=result, from_ref=from_, to_ref=to)
+        chosen = system.value if system else None
+        result = diffs.diff(session, None, from_ref=from_, to_ref=to, system=chosen)
+    return render(
+        request,
+        "public/diff.html",
+        result=result,
+        from_ref=from_,
+        to_ref=to,
+        system=system.value if system else "",
+    )
 
 
 @router.get("/publications/{publication_id:int}")
@@ -122,7 +131,8 @@ def statistics_csv(
     rows += [(t("web.stats.by_college"), f"{c.code} {c.name}", c.count) for c in figures.by_college]
     header = (t("web.stats.grouping"), t("web.stats.value"), t("web.stats.count"))
     body = writing.csv_text(header, rows, bom=bom)
-    name = f"statistics-{year}.csv" if year else "statistics.csv"
+    scope = "-".join(str(part) for part in (year, figures.system) if part)
+    name = f"statistics-{scope}.csv" if scope else "statistics.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -9,6 +9,7 @@ from app.db import SessionDep
 from app.fields import IdPath
 from app.filings import referrals
 from app.filings.schemas import ReferralDecisionIn
+from app.vocab import YEARS_CN
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
 from app.web.forms import Form, attempt, message_of, text
@@ -19,16 +20,25 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/referrals")
 def referral_list(request: Request, session: SessionDep, status: str = "pending") -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, "admin", "reviewer")
     items = referrals.list_referrals(session, actor=actor, status=status or None, limit=200)
-    return render(request, "referrals/list.html", items=items[:200], status=status)
+    return render(
+        request, "referrals/list.html", items=items[:200], status=status, years_cn=YEARS_CN
+    )
 
 
 def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, "admin", "reviewer")
     referral = referrals.get_referral_public(session, referral_id, actor=actor)
     status = extra.pop("status_code", 200)
-    return render(request, "referrals/detail.html", referral=referral, status_code=status, **extra)
+    return render(
+        request,
+        "referrals/detail.html",
+        referral=referral,
+        years_cn=YEARS_CN,
+        status_code=status,
+        **extra,
+    )
 
 
 @router.get("/referrals/{referral_id:int}")

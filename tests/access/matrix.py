@@ -583,11 +583,14 @@ FILINGS: dict[tuple[str, str], Row] = {
             json={"decisions": [{"index": 0, "decision": "approved"}]},
         ),
     ),
-    # Referrals go to the province (GD-HRSS): its admins and the superuser see and decide them;
-    # the city sees the referral's status on the filing itself.
-    ("GET", "/api/v1/referrals"): Row(statuses(200, ADMINS), fixed("/api/v1/referrals")),
+    # Referrals go to the province (GD-HRSS): its admins and the superuser decide them; every
+    # admin and reviewer on the path (the referring city's too) sees them (issue 23, item 8).
+    ("GET", "/api/v1/referrals"): Row(
+        statuses(200, ("superuser", "admin", "other_admin", "reviewer", "other_reviewer")),
+        fixed("/api/v1/referrals"),
+    ),
     ("GET", "/api/v1/referrals/{referral_id}"): Row(
-        statuses(200, SUPERUSER),
+        statuses(200, DECIDERS),
         lambda ctx, role: Call(f"/api/v1/referrals/{ctx.cached('referral', ctx.referral)}"),
     ),
     ("POST", "/api/v1/referrals/{referral_id}/decision"): Row(

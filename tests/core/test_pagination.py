@@ -157,6 +157,8 @@ def test_the_query_string_is_checked_like_any_other_route(client):
         "status",
         "province",
         "year",
+        "system",
+        "authority",
         "cursor",
         "limit",
     }

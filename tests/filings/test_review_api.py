@@ -84,7 +84,14 @@ def test_bulk_decisions_are_one_transaction(seeded_client, tokens, college, revi
     body = done.json()
     assert [e["decision"] for e in body["entries"]] == ["approved", "rejected", "referred"]
     assert body["status"] == "submitted"  # the referral is the province's to decide
-    assert body["counts"] == {"entries": 3, "errors": 0, "warnings": 0, "undecided": 0}
+    assert body["counts"] == {
+        "entries": 3,
+        "errors": 0,
+        "warnings": 0,
+        "undecided": 0,
+        "referred": 1,
+    }
+    assert body["waiting"] == "province"
     records = _audit(seeded_client, tokens, filing["id"])
     assert len(records) == audited + 1 and records[0]["action"] == "filing.decisions"
     assert [d["index"] for d in records[0]["summary"]["after"]["decisions"]] == [0, 1, 2]
@@ -168,7 +175,13 @@ def test_filing_list_counts_and_search(seeded_client, tokens, college, reviewer,
     )
     listed = seeded_client.get("/api/v1/filings", headers=reviewer).json()["items"]
     counts = {f["id"]: f["counts"] for f in listed}
-    assert counts[clean["id"]] == {"entries": 2, "errors": 0, "warnings": 0, "undecided": 1}
+    assert counts[clean["id"]] == {
+        "entries": 2,
+        "errors": 0,
+        "warnings": 0,
+        "undecided": 1,
+        "referred": 0,
+    }
     assert counts[warned["id"]]["entries"] == 2
     assert counts[warned["id"]]["warnings"] >= 1 and counts[warned["id"]]["undecided"] == 2
 

@@ -114,13 +114,20 @@ def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, li
     ).json()
     assert by_year["to"]["publications"] == [revised["id"]]
     assert by_year["summary"] == by_series["summary"]
-    # Without an authority, year:2024 is every list of the year: the 中职 list too (16 lines).
+    # Without an authority, year:2024 has a technician and a 中职 list: never mixed silently
+    # (issue 23) — one system, technician unless asked, and `systems` names both.
     every = seeded_client.get(
         f"{API}/diff", params={"from": list_2024["id"], "to": "year:2024"}
     ).json()
-    assert len(every["to"]["publications"]) == 2
-    assert sum(a["college_code"].startswith("4401Z") for a in every["added"]) == 16
-    assert every["layout"] == "technician"  # two layouts: the fullest one
+    assert every["to"]["publications"] == [revised["id"]]
+    assert every["summary"] == by_series["summary"]
+    assert every["layout"] == "technician" and every["systems"] == ["secondary", "technician"]
+    secondary = seeded_client.get(
+        f"{API}/diff", params={"from": "year:2024", "to": "year:2024", "system": "secondary"}
+    ).json()
+    assert secondary["layout"] == "secondary" and len(secondary["to"]["publications"]) == 1
+    assert secondary["summary"]["unchanged"] == 16
+    assert all(line["college_code"].startswith("4401Z") for line in secondary["added"])
 
 
 def test_diff_between_two_years_puts_the_lists_side_by_side(

@@ -41,9 +41,32 @@ def test_statistics_without_a_year_cover_every_year(seeded_client, gz_admin, dra
     pid = draft([line(1, "4401J001", "0127", "初中起点", "预备技师", 6)])["id"]
     seeded_client.post(f"/api/v1/publications/{pid}/publish", headers=gz_admin)
     body = seeded_client.get(STATS).json()
-    # 2024: the technician list (82 lines) and the 中职 list (16, no level)
-    assert as_counter(body["by_year"]) == Counter({"2024": 82 + 16, "2025": 1})
-    assert body["total"] == 99 and as_counter(body["by_level"])["预备技师"] == 14
-    assert as_counter(body["by_level"])[None] == 16
+    # 2024: the technician list (82 lines) and the 中职 list (16, no level), never in one
+    # table (issue 23): technician unless asked, and the answer says so
+    assert body["system"] == "technician" and body["systems"] == ["secondary", "technician"]
+    assert as_counter(body["by_year"]) == Counter({"2024": 82, "2025": 1})
+    assert body["total"] == 83 and as_counter(body["by_level"])["预备技师"] == 14
+    assert None not in as_counter(body["by_level"])
+    secondary = seeded_client.get(STATS, params={"system": "secondary"}).json()
+    assert secondary["system"] == "secondary" and secondary["total"] == 16
+    assert as_counter(secondary["by_year"]) == Counter({"2024": 16})
     empty = seeded_client.get(STATS, params={"year": 2030}).json()
     assert empty["total"] == 0 and empty["by_category"] == []
+
+
+def test_statistics_and_diff_pages_name_the_one_system_they_show(seeded_client, list_2024):
+    page = seeded_client.get("/statistics", params={"year": 2024})
+    assert page.status_code == 200
+    assert 'data-system="technician"' in page.text and "范围：技工院校" in page.text
+    assert "另有中职名单" in page.text and "按专业类别（技工院校）" in page.text
+    secondary = seeded_client.get("/statistics", params={"year": 2024, "system": "secondary"})
+    assert 'data-system="secondary"' in secondary.text and "另有技工院校名单" in secondary.text
+    assert (
+        "statistics-2024-technician.csv"
+        in seeded_client.get("/statistics.csv", params={"year": 2024}).headers[
+            "content-disposition"
+        ]
+    )
+    diff = seeded_client.get("/publications/diff", params={"from": "year:2024", "to": "year:2024"})
+    assert diff.status_code == 200 and 'data-system="technician"' in diff.text
+    assert "另有中职名单" in diff.text

@@ -316,4 +316,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.lists.objection.open": ("待处理", "open"),
     "web.lists.objection.dismissed": ("已驳回", "dismissed"),
     "web.lists.objection.upheld": ("成立", "upheld"),
+    # ---- issue 23: referrals along the authority path, where a filing waits
+    "web.referrals.referred_from": ("报送单位", "Referred by"),
+    "web.referrals.city_reason": ("报送理由", "The city's reason"),
+    "web.referrals.outcome": ("省厅决定", "The province's outcome"),
+    "web.referrals.province": ("审定单位", "Decided by"),
+    "web.referrals.entry": ("申报条目", "Filed entry"),
+    "web.waiting.bureau": ("等待市局审核", "waiting for the bureau"),
+    "web.waiting.province": ("等待省厅评审（{n} 项）", "waiting for the province ({n})"),
+    "web.waiting.decided": ("已全部决定", "decided"),
+    "web.waiting.college": ("院校编辑中", "with the college"),
+    "web.waiting.withdrawn": ("已撤回", "withdrawn"),
 }

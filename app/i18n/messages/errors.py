@@ -468,4 +468,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "公示期间异议成立：{resolution}",
         "objection upheld during 公示: {resolution}",
     ),
+    # ---- issue 23: honest filters
+    "unknown_parameter": (
+        "不支持查询参数“{name}”（可用的参数：{allowed}）",
+        "unknown query parameter '{name}' (known: {allowed})",
+    ),
 }

@@ -267,4 +267,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.create_button": ("创建", "Create"),
     # ---- issue 23: program status approved (批准待公布)
     "web.program_status.approved": ("批准待公布", "approved, awaiting the list"),
+    # ---- issue 23: one system per table or chart
+    "web.system_scope": ("范围：{system}", "Scope: {system}"),
+    "web.system_others": (
+        "另有{systems}名单，请在上方切换。",
+        "There are {systems} lists too: switch above.",
+    ),
 }
