@@ -7,7 +7,9 @@ from sqlmodel import Session, col, select
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.errors import AppError, Invalid
+from app.filings.schemas import ApprovedEntry
 from app.i18n import Joined
+from app.programs.lifecycle import reopen_remark, suspended_since
 from app.programs.service import resolve_major
 from app.publications.models import PublicationLine, PublicationSpecialty
 from app.publications.schemas import LineIn, SpecialtyIn
@@ -126,10 +128,23 @@ def lines_from_round(session: Session, round_id: int) -> list[PublicationLine]:
                 intake=entry.intake,
                 level=entry.level or "",
                 length_years=entry.length_years,
-                remark=entry.remark or KIND_REMARK.get(entry.kind, ""),  # type: ignore[call-overload]
+                remark=entry.remark or _remark(session, entry),
             )
         )
     return rows
+
+
+def _remark(session: Session, entry: ApprovedEntry) -> str:
+    """备注 by kind; a reopening says how long it was suspended when its history knows (停招三年后
+    复开: suspended in 2021, reopened in 2024)."""
+    since = (
+        suspended_since(session, entry.program_id)
+        if entry.kind == Kind.REOPEN and entry.program_id
+        else None
+    )
+    if since is not None:
+        return reopen_remark(since, entry.year)
+    return KIND_REMARK.get(entry.kind, "")  # type: ignore[call-overload]
 
 
 def specialties_from_input(specialties: Iterable[SpecialtyIn]) -> list[PublicationSpecialty]:

@@ -22,11 +22,12 @@ from app.errors import Conflict, Invalid, NotFound
 from app.i18n import t
 from app.programs.models import Program
 from app.publications import annexes as annex_input
-from app.publications import drafting, export
+from app.publications import closures, drafting, export
 from app.publications.layouts import layout_of
 from app.publications.models import (
     ProgramApproval,
     Publication,
+    PublicationClosure,
     PublicationDirection,
     PublicationLine,
     PublicationProject,
@@ -44,6 +45,7 @@ ANNEX_MODELS: dict[str, Any] = {
     "specialties": PublicationSpecialty,
     "projects": PublicationProject,
     "directions": PublicationDirection,
+    "closures": PublicationClosure,  # issue 24 (closures.py)
 }
 
 
@@ -230,7 +232,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    annexes = _draft_annexes(session, data, publication)
+    annexes = _draft_annexes(session, data, publication) | closures.drafted(session, publication)
     store(session, publication, lines, specialties, annexes)
     audit.record(
         session,
@@ -367,7 +369,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
     """Freeze a draft: store its checksum, link the programs it approves. Twice → 409."""
     publication = _editable(session, publication_id, actor)
     lines = lines_of(session, publication_id)
-    if not lines:
+    if not lines and not closures.rows_of(session, publication_id):
         raise Conflict(error="empty_publication")
     publication.status = "published"
     publication.checksum = export.checksum(layout_of(publication.system), lines)
@@ -375,6 +377,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
     publication.published_by = actor.name
     session.add(publication)
     linked = _link_programs(session, publication, lines)
+    closed = closures.take_effect(session, publication, actor=actor)  # 停招 / 撤销 (issue 24)
     session.flush()
     snapshots.publication(session, publication, "created")  # public from now on (drafts never)
     audit.record(
@@ -390,6 +393,7 @@ def publish(session: Session, publication_id: int, *, actor: Principal) -> tuple
             "checksum": publication.checksum,
             "lines": len(lines),
             "programs": linked,
+            "closures": closed,
         },
     )
     return publication, linked
