@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, column, table
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -289,6 +290,19 @@ def record_change(session: Session, program_ids: list[int], change: Change) -> N
         session.execute(table.insert(), [event_row(i, change, at) for i in program_ids])
 
 
+def offering_program(
+    session: Session, *, college_id: int, major_id: int, level: str, intake: str
+) -> int | None:
+    """The program of this offering (the newest one), whatever its state."""
+    query = select(Program.id).where(
+        Program.college_id == college_id,
+        Program.major_id == major_id,
+        Program.level == level,
+        Program.intake == intake,
+    )
+    return session.exec(query.order_by(col(Program.id).desc())).first()
+
+
 def suspended_since(session: Session, program_id: int) -> int | None:
     """The year of the program's latest 停招 (from its history), if any."""
     years = [
@@ -338,7 +352,44 @@ def history_items(session: Session, program_id: int) -> list[dict[str, Any]]:
                 "detail": e.detail,
             }
         )
-    return items
+    return sorted(items + _listed(session, program_id, items), key=lambda i: i["at"])
+
+
+# The lists that approve a program (publications' program_approval), read as plain tables: a
+# program approved before events were recorded (the seeded 2024 lists) still shows "approved by
+# which list". Publications depend on programs, not the reverse, hence no model import.
+_APPROVAL = table("program_approval", column("program_id"), column("publication_id"))
+_PUBLICATION = table("publication", column("id"), column("year"), column("published_at"))
+
+
+def _listed(session: Session, program_id: int, items: list[dict[str, Any]]) -> list[dict]:
+    """``approved`` items for the published lists approving the program that no recorded
+    event names already."""
+    named = {i["publication_id"] for i in items if i["publication_id"]}
+    rows = session.execute(
+        core_select(_PUBLICATION.c.id, _PUBLICATION.c.year, _PUBLICATION.c.published_at)
+        .join(_APPROVAL, _APPROVAL.c.publication_id == _PUBLICATION.c.id)
+        .where(_APPROVAL.c.program_id == program_id)
+    ).all()
+    return [
+        {
+            "event": "approved",
+            "year": year,
+            "at": at.isoformat() if hasattr(at, "isoformat") else str(at),
+            "reason": None,
+            "publication_id": pid,
+            "entry_id": None,
+            "filing_id": None,
+            "actor": "",
+            "source": f"publication:{pid}",
+            "former_name": None,
+            "former_college": None,
+            "college": None,
+            "detail": {},
+        }
+        for pid, year, at in rows
+        if pid not in named
+    ]
 
 
 def status_since(items: list[dict[str, Any]], status: str) -> int | None:

@@ -5,6 +5,7 @@ lifecycle"). Nothing here commits."""
 
 from collections.abc import Sequence
 
+from sqlalchemy import func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -75,6 +76,20 @@ def drafted(session: Session, publication: Publication) -> dict[str, list[Public
 def rows_of(session: Session, publication_id: int) -> Sequence[PublicationClosure]:
     query = select(PublicationClosure).where(PublicationClosure.publication_id == publication_id)
     return session.exec(query.order_by(col(PublicationClosure.position))).all()
+
+
+def counts(session: Session, publication_ids: list[int]) -> list[tuple[str, int]]:
+    """(类型, lines) of these lists' closures annexes: what the statistics count (issue 24)."""
+    if not publication_ids:
+        return []
+    n = func.count(col(PublicationClosure.id))
+    rows = session.execute(
+        core_select(col(PublicationClosure.kind), n)
+        .where(col(PublicationClosure.publication_id).in_(publication_ids))
+        .group_by(col(PublicationClosure.kind))
+        .order_by(col(PublicationClosure.kind))
+    ).all()
+    return [(kind, count) for kind, count in rows]
 
 
 def take_effect(session: Session, publication: Publication, *, actor: Principal) -> int:

@@ -9,7 +9,7 @@ from app.colleges.models import College
 from app.errors import AppError, Invalid
 from app.filings.schemas import ApprovedEntry
 from app.i18n import Joined
-from app.programs.lifecycle import reopen_remark, suspended_since
+from app.programs.lifecycle import offering_program, reopen_remark, suspended_since
 from app.programs.service import resolve_major
 from app.publications.models import PublicationLine, PublicationSpecialty
 from app.publications.schemas import LineIn, SpecialtyIn
@@ -137,11 +137,16 @@ def lines_from_round(session: Session, round_id: int) -> list[PublicationLine]:
 def _remark(session: Session, entry: ApprovedEntry) -> str:
     """备注 by kind; a reopening says how long it was suspended when its history knows (停招三年后
     复开: suspended in 2021, reopened in 2024)."""
-    since = (
-        suspended_since(session, entry.program_id)
-        if entry.kind == Kind.REOPEN and entry.program_id
-        else None
+    if entry.kind != Kind.REOPEN:
+        return KIND_REMARK.get(entry.kind, "")  # type: ignore[call-overload]
+    program_id = entry.program_id or offering_program(
+        session,
+        college_id=entry.college_id,
+        major_id=entry.major_id,
+        level=entry.level or "",
+        intake=entry.intake,
     )
+    since = suspended_since(session, program_id) if program_id else None
     if since is not None:
         return reopen_remark(since, entry.year)
     return KIND_REMARK.get(entry.kind, "")  # type: ignore[call-overload]

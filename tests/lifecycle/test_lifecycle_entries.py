@@ -120,6 +120,10 @@ def test_an_approved_suspension_takes_effect_when_its_list_is_published(
     assert history[-1]["entry_id"] is not None
     detail = seeded_client.get(f"/api/v1/programs/{pid}").json()
     assert (detail["status"], detail["status_since"]) == ("suspended", 2025)
+    stats = seeded_client.get("/api/v1/statistics/approvals", params={"year": 2025}).json()
+    assert stats["closures"] == [{"key": "停招", "count": 1}]
+    page = seeded_client.get(f"/publications/{published['id']}")
+    assert "停招、撤销专业名单" in page.text and "现代农艺技术" in page.text
 
 
 def test_an_admins_status_change_needs_a_reason_and_keeps_it(seeded_client, seeded, tokens):
@@ -140,7 +144,12 @@ def test_an_admins_status_change_needs_a_reason_and_keeps_it(seeded_client, seed
         audit = session.exec(select(AuditLog).where(AuditLog.action == "program.update")).all()[-1]
         assert audit.reason == reason
     history = seeded_client.get(f"/api/v1/programs/{pid}/history").json()["items"]
-    assert [(h["event"], h["reason"]) for h in history] == [("withdrawn", reason)]
+    assert [(h["event"], h["reason"]) for h in history] == [
+        ("approved", None),  # by the seeded 2024 list, which it names
+        ("withdrawn", reason),
+    ]
+    listed = seeded_client.get("/api/v1/publications/GZ-HRSS-2024/latest").json()
+    assert (history[0]["publication_id"], history[0]["year"]) == (listed["id"], 2024)
 
 
 def test_the_history_lists_every_change_oldest_first(seeded_client, seeded, tokens):
@@ -156,10 +165,11 @@ def test_the_history_lists_every_change_oldest_first(seeded_client, seeded, toke
     assert length.status_code == 200
     items = seeded_client.get(f"/api/v1/programs/{pid}/history").json()["items"]
     assert [(i["event"], i["reason"], i["actor"]) for i in items] == [
+        ("approved", None, ""),
         ("suspended", "暂停招生", "test-admin"),
         ("reactivated", "恢复招生", "test-admin"),
     ]
-    assert items[0]["at"] <= items[1]["at"]
+    assert items[0]["at"] <= items[1]["at"] <= items[2]["at"]
     assert seeded_client.get("/api/v1/programs/999999/history").status_code == 404
 
 

@@ -84,7 +84,7 @@ def test_a_suspension_from_the_program_page_to_the_published_annex(
         entry = reviewer.locator("#entry-0")
         assert "专业历史" in entry.inner_text() and REASON in entry.inner_text()
         snap(reviewer, "review")
-        entry.get_by_role("button", name="通过").click()
+        entry.get_by_role("button", name="通过", exact=True).click()
         reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
 
         # 3. the bureau drafts the round's list (the annex carries the 停招) and publishes it
