@@ -36,3 +36,28 @@ def test_my_programs_is_a_college_page(seeded_client, tokens):
         seeded_client.get("/college/programs", headers=tokens("reviewer", authority=GZ)).status_code
         == 403
     )
+
+
+def test_the_bureau_merges_through_the_page_and_the_college_page_shows_it(seeded_client, tokens):
+    admin = tokens("admin", authority=GZ)
+    form = seeded_client.get(
+        f"/admin/colleges/{COLLEGE}/end",
+        params={"action": "merge", "into": "4401J002"},
+        headers=admin,
+    )
+    assert form.status_code == 200
+    done = seeded_client.post(
+        f"/admin/colleges/{COLLEGE}/end",
+        headers=admin,
+        data={
+            "action": "merge",
+            "into": "4401J002",
+            "effective_on": "2025-09-01",
+            "reason": "两校合并",
+            "csrf_token": seeded_client.cookies.get("csrf"),
+        },
+    )
+    assert (done.status_code, done.url.path) == (200, f"/colleges/{COLLEGE}")
+    page = done
+    assert "已合并" in page.text and "2025-09-01" in page.text and "两校合并" in page.text
+    assert 'href="/colleges/4401J002"' in page.text

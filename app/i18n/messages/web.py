@@ -325,4 +325,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.coverage.colleges": ("学校数", "colleges"),
     "web.coverage.programs": ("布点数", "programs"),
     "web.coverage.none": ("无", "none"),
+    "web.college.merged_into": ("并入", "merged into"),
 }
