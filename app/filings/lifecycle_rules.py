@@ -38,8 +38,8 @@ def _fields(v: EntryValues, ctx: Context, out: list[Finding]) -> tuple[str, str,
         required |= {"intake": v.intake, "level": v.level}
     out += [_missing(name) for name, value in required.items() if not value]
     level = _vocab(v.level, Level, "level", out) if ctx.system == "technician" else ""
-    intake = _vocab(v.intake or (SECONDARY_INTAKE if ctx.system == "secondary" else ""), Intake,
-                    "intake", out)  # fmt: skip
+    default = SECONDARY_INTAKE if ctx.system == "secondary" else ""
+    intake = _vocab(v.intake or default, Intake, "intake", out)
     years = parse_years(v.length) if v.length else None
     if v.length and (years is None or not 1 <= years <= 8):
         message = t("entry.invalid_value.years", value=v.length)

@@ -200,7 +200,7 @@ def coverage_page(
                 for i in items[:BARS]
             ],
             title=t("web.coverage.chart", system=t(f"system.{system}")),
-        )  # fmt: skip
+        )
         for system, items in tables.items()
     }
     return render(
