@@ -6,8 +6,10 @@ A lifecycle entry names an offering the college runs (major code, intake, level;
 be left out), the year it takes effect (default: the round's) and a reason the bureau reads.
 """
 
+from enum import StrEnum
+
 from app.filings.facts import ERROR, INFO, Checked, Context, EntryValues, Finding, ProgramRow
-from app.i18n import t
+from app.i18n import Joined, has, t
 from app.programs.lifecycle import reopen_remark
 from app.text import normalize_name
 from app.vocab import Intake, Kind, Level, ProgramStatus, parse_years
@@ -21,18 +23,31 @@ ALLOWED_FROM = {
 SECONDARY_INTAKE = Intake.JUNIOR.value
 
 
-def _missing(field: str) -> Finding:
-    from app.filings.rules import label
+def _label(field: str) -> str:
+    return t(f"field.{field}") if has(f"field.{field}") else field
 
+
+def _missing(field: str) -> Finding:
     return Finding(
-        "entry.missing_field", ERROR, field, t("entry.missing_field", field=label(field))
+        "entry.missing_field", ERROR, field, t("entry.missing_field", field=_label(field))
     )
+
+
+def _vocab(value: str, vocab: type[StrEnum], name: str, out: list[Finding]) -> str:
+    """The vocabulary's value ``value`` spells (after normalisation), else a finding."""
+    if not value:
+        return ""
+    known = {normalize_name(m.value): m.value for m in vocab}.get(normalize_name(value))
+    if known is None:
+        allowed = Joined(m.value for m in vocab)
+        message = t("entry.invalid_value", value=value, field=_label(name), allowed=allowed)
+        out.append(Finding("entry.invalid_value", ERROR, name, message))
+        return ""
+    return known
 
 
 def _fields(v: EntryValues, ctx: Context, out: list[Finding]) -> tuple[str, str, int | None]:
     """(level, intake, years) of the entry; blank or unknown values become findings."""
-    from app.filings.rules import _vocab
-
     required = {"major_code": v.major_code or v.major_name, "reason": v.reason}
     if ctx.system == "technician":
         required |= {"intake": v.intake, "level": v.level}
