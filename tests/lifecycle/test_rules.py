@@ -9,9 +9,12 @@ from app.programs.lifecycle import reopen_remark
 
 def _ctx(*programs: ProgramRow, year: int = 2025) -> Context:
     return Context(
-        system="technician", province="广东省", college_type="技师学院", year=year,
+        system="technician",
+        province="广东省",
+        college_type="技师学院",
+        year=year,
         programs=list(programs),
-    )  # fmt: skip
+    )
 
 
 ACTIVE = ProgramRow("0702", "现代农艺技术", "高级", "初中起点", "active", id=7, major_id=3)
