@@ -203,3 +203,59 @@ def run(engine: Engine) -> dict[str, int]:
         if any(added.values()):
             mark_written(session)  # authorities and rules are added without an audit record
         return added
+
+
+# ---- issue 24: the history the published lists imply --------------------------------------
+
+
+def seed_history(session: Session) -> int:
+    """Program events ``seed/program_history.csv`` records (the 2024 list's entry 35 was
+    suspended in 2021 and reopened by that list: 停招三年后复开); each once."""
+    from app.catalog.models import Major
+    from app.colleges.models import College
+    from app.programs import lifecycle
+    from app.programs.models import Program
+    from app.publications.models import Publication
+
+    added = 0
+    for row in rows("program_history.csv"):
+        program_id = session.exec(
+            select(Program.id)
+            .join(College, College.id == Program.college_id)  # type: ignore[arg-type]
+            .join(Major, Major.id == Program.major_id)  # type: ignore[arg-type]
+            .where(
+                College.code == row["college_code"],
+                Major.code == row["major_code"],
+                Program.intake == row["intake"],
+                Program.level == row["level"],
+            )
+        ).first()
+        seen = session.exec(
+            select(lifecycle.ProgramEvent.id).where(
+                lifecycle.ProgramEvent.program_id == program_id,
+                lifecycle.ProgramEvent.action == row["event"],
+                lifecycle.ProgramEvent.source == "seed:history",
+            )
+        ).first()
+        if program_id is None or seen is not None:
+            continue
+        series = row["series"]
+        publication = (
+            session.exec(select(Publication.id).where(Publication.series == series)).first()
+            if series
+            else None
+        )
+        change = lifecycle.Change(
+            action=row["event"],
+            actor=SEED_ACTOR.name,
+            year=int(row["year"]),
+            reason=row["reason"],
+            publication_id=publication,
+            source="seed:history",
+        )
+        lifecycle.record_change(session, [program_id], change)
+        added += 1
+    return added
+
+
+STEPS.append(("history", seed_history))

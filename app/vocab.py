@@ -22,6 +22,14 @@ class Kind(StrEnum):
     NEW_LEVEL = "新增层次"
     REOPEN = "停招后复开"
     RENAME = "改名"
+    # Lifecycle entries (issue 24): the college asks to suspend or withdraw a program it runs.
+    SUSPEND = "停招"
+    WITHDRAW = "撤销"
+
+
+# The kinds that change a running program instead of approving an offering: they print in the
+# list's closures annex (停招、撤销专业名单), not in 附件1, and take effect at publication.
+LIFECYCLE_KINDS = frozenset({Kind.SUSPEND.value, Kind.WITHDRAW.value})
 
 
 class ProgramStatus(StrEnum):

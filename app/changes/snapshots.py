@@ -168,10 +168,21 @@ def colleges(
                 "city": c.city,
                 "status": c.status,
                 "former_names": history.get(c.id or 0, []),
+                **_college_end(session, c),
             }
             record(session, "college", op, c.code, data)
     if cascade:
         programs_of(session, college_ids=ids)
+
+
+def _college_end(session: Session, college: College) -> dict[str, Any]:
+    """A closed or merged college's end, as ``GET /colleges/{code}`` shows it (issue 24)."""
+    into = session.get(College, college.merged_into_id) if college.merged_into_id else None
+    return {
+        "merged_into": into.code if into else None,
+        "ended_on": college.ended_on.isoformat() if college.ended_on else None,
+        "end_reason": college.end_reason,
+    }
 
 
 def majors(

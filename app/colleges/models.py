@@ -1,6 +1,6 @@
 """Colleges and their history of names and types."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -13,8 +13,13 @@ class College(SQLModel, table=True):
     ownership: str = Field(max_length=10)  # 公办 | 民办
     province: str = Field(max_length=20, index=True)
     city: str | None = Field(default=None, max_length=20)
-    status: str = Field(default="active", max_length=12)  # active | closed
+    status: str = Field(default="active", max_length=12)  # active | closed | merged
     authority_id: int | None = Field(default=None, foreign_key="authority.id", index=True)
+    # ---- issue 24: a closed or merged college keeps when, why and (merged) into which one
+    # (college.id; no foreign key, so that a SQLite downgrade can drop the column)
+    merged_into_id: int | None = None
+    ended_on: date | None = None
+    end_reason: str | None = Field(default=None, max_length=1000)
 
 
 class CollegeNameHistory(SQLModel, table=True):

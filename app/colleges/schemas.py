@@ -1,3 +1,5 @@
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.fields import Input
@@ -43,3 +45,7 @@ class CollegePublic(BaseModel):
     city: str | None
     status: str
     former_names: list[FormerName] = []
+    # issue 24: a closed or merged college (status closed | merged)
+    merged_into: str | None = Field(default=None, description="merged: the receiving college")
+    ended_on: date | None = Field(default=None, description="closed or merged on (YYYY-MM-DD)")
+    end_reason: str | None = None

@@ -1,6 +1,7 @@
 """Colleges: lookup, listing, creation and renames/promotions (history kept)."""
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,7 @@ from app.clock import rfc3339, utcnow
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound
+from app.i18n import t
 from app.vocab import system_of
 
 
@@ -21,6 +23,17 @@ def get_by_code(session: Session, code: str) -> College:
     if college is None:
         raise NotFound(error="college_not_found", code=code)
     return college
+
+
+def ensure_open(college: College) -> None:
+    """A closed or merged college files nothing any more: 409 ``college_closed``."""
+    if college.status in ("closed", "merged"):
+        raise Conflict(
+            {"college": college.code, "status": college.status},
+            error="college_closed",
+            college=college.name,
+            status=t(f"college_status.{college.status}"),
+        )
 
 
 def find_by_name(session: Session, name: str) -> College | None:
@@ -66,7 +79,14 @@ def to_public(session: Session, college: College) -> CollegePublic:
     public.former_names = [
         FormerName(name=h.name, type=h.type, until=rfc3339(h.until)) for h in history
     ]
+    public.merged_into, public.ended_on, public.end_reason = end_of(session, college)
     return public
+
+
+def end_of(session: Session, college: College) -> tuple[str | None, date | None, str | None]:
+    """(merged-into code, end date, reason) of a closed or merged college; Nones otherwise."""
+    into = session.get(College, college.merged_into_id) if college.merged_into_id else None
+    return (into.code if into else None), college.ended_on, college.end_reason
 
 
 def governing_authority(session: Session, *, province: str, city: str | None, college_type: str):

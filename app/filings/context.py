@@ -4,7 +4,7 @@ however many entries there are (a test counts the statements for 10 and 1,000 en
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ from app.directions.names import split_direction
 from app.filings.facts import CatalogMajor, Context, DirectionFact, EntryValues, ProgramRow
 from app.filings.models import Filing, FilingEntry, FilingRound, RoundEdition
 from app.filings.rules import CODE_DIGITS, offering_key
+from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
 from app.vocab import system_of
@@ -103,7 +104,7 @@ def load_context(
 ) -> tuple[Context, Scope]:
     scope = scope_of(session, college, year)
     system = system_of(college.type).value
-    ctx = Context(system=system, province=college.province, college_type=college.type)
+    ctx = Context(system=system, province=college.province, college_type=college.type, year=year)
     codes = _codes(values, system)
     ctx.majors = _majors(session, codes, scope.edition_ids)
     ctx.successors = _successors(session, codes)
@@ -231,6 +232,13 @@ def _successors(session: Session, codes: set[str]) -> dict[str, list[str]]:
 
 
 def _programs(session: Session, college: College) -> list[ProgramRow]:
+    suspended = (
+        core_select(func.max(col(ProgramEvent.year)))
+        .where(
+            col(ProgramEvent.program_id) == col(Program.id), col(ProgramEvent.action) == "suspended"
+        )
+        .scalar_subquery()
+    )
     rows = session.execute(
         core_select(
             col(Major.code),
@@ -238,6 +246,9 @@ def _programs(session: Session, college: College) -> list[ProgramRow]:
             col(Program.level),
             col(Program.intake),
             col(Program.status),
+            col(Program.id),
+            col(Program.major_id),
+            suspended,
         )
         .join(Major, col(Major.id) == Program.major_id)
         .where(col(Program.college_id) == college.id)

@@ -39,6 +39,9 @@ class EntryValues:
     kind: str = ""
     remark: str = ""
     former_name: str = ""
+    # issue 24: a 停招 / 撤销 entry's year it takes effect and its reason
+    effective_year: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,10 @@ class ProgramRow:
     level: str
     intake: str
     status: str
+    # issue 24: which program, and since when a suspended one is suspended (its history)
+    id: int | None = None
+    major_id: int | None = None
+    suspended_year: int | None = None
 
 
 @dataclass
@@ -90,6 +97,7 @@ class Context:
     names: dict[str, CatalogMajor] = field(default_factory=dict)  # in force, by normalised name
     # 中职: the college's recorded 专业方向 by normalised name
     directions: dict[str, DirectionFact] = field(default_factory=dict)
+    year: int | None = None  # the filing's (round's) year: a lifecycle entry's default
 
     # Indexes over the college's programs, so an entry's checks do not scan them all.
     @cached_property
@@ -131,6 +139,11 @@ class Checked:
     years: int | None = None
     declared_kind: str = ""
     former_name: str = ""
+    # issue 24: the program a lifecycle entry (or a reopening) names, and its year and reason
+    program_id: int | None = None
+    major_id: int | None = None
+    effective_year: int | None = None
+    reason: str = ""
 
     @property
     def errors(self) -> int:

@@ -89,6 +89,9 @@ class FilingEntry(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=100)
     decided_at: datetime | None = None
     program_id: int | None = Field(default=None, foreign_key="program.id")
+    # ---- issue 24: a 停招 / 撤销 entry's year it takes effect and the college's reason
+    effective_year: int | None = None
+    reason: str = Field(default="", max_length=1000)
 
 
 class Referral(SQLModel, table=True):

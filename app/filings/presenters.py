@@ -103,6 +103,9 @@ def entry_public(entry: FilingEntry, referral: Referral | None) -> FilingEntryPu
         decided_at=entry.decided_at,
         referral=referral.id if referral else None,
         referral_status=referral.status if referral else None,
+        effective_year=entry.effective_year,
+        reason=entry.reason,
+        program_id=entry.program_id,
     )
 
 

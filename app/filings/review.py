@@ -17,6 +17,7 @@ from app.filings.models import Filing, FilingEntry, Referral
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.filings.service import entries_of, locked_filing, record_event
 from app.programs import lifecycle
+from app.vocab import LIFECYCLE_KINDS
 
 
 def decide_entry(
@@ -216,7 +217,8 @@ def close_if_decided(
     college = session.get(College, filing.college_id)
     assert college is not None and college.id is not None
     programs = []
-    for entry in (e for e in entries if e.decision == "approved"):
+    # 停招 / 撤销 take effect when the list carrying them is published (publications/closures.py)
+    for entry in (e for e in entries if e.decision == "approved" and e.kind not in LIFECYCLE_KINDS):
         assert entry.major_id is not None and entry.length_years is not None
         program = lifecycle.apply_approval(
             session,

@@ -24,9 +24,10 @@ from app.filings.facts import (  # noqa: F401  (re-exported: the rules' vocabula
     Finding,
     ProgramRow,
 )
+from app.filings.lifecycle_rules import check_lifecycle, reopen_finding
 from app.i18n import Joined, Years, has, t
 from app.text import normalize_name as _normalize_name
-from app.vocab import Intake, Kind, Level, parse_years
+from app.vocab import LIFECYCLE_KINDS, Intake, Kind, Level, parse_years
 
 CODE_DIGITS = {"technician": 4, "secondary": 6}
 # 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
@@ -384,6 +385,8 @@ def check_kind(declared: str, derived: str) -> list[Finding]:
 
 
 def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
+    if v.kind in LIFECYCLE_KINDS:  # 停招 / 撤销: a program the college runs (issue 24)
+        return check_lifecycle(index, v, ctx)
     findings, level, intake, years = check_fields(v, ctx.system)
     code_findings, major = check_code(v, ctx)
     findings += code_findings
@@ -416,6 +419,8 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
         )
         declared = ""
     findings += check_kind(declared, derived)
+    if derived == Kind.REOPEN.value:
+        findings += reopen_finding(code, level, intake, ctx)
     return Checked(
         index=index,
         kind=derived,

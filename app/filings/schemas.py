@@ -31,7 +31,7 @@ class EntryIn(Input):
         },
     )
     kind: str | None = Field(
-        default=None, max_length=12, description="新增专业 新增层次 停招后复开 改名"
+        default=None, max_length=12, description="新增专业 新增层次 停招后复开 改名 停招 撤销"
     )
     remark: str | None = Field(default=None, max_length=200)
     former_name: str | None = Field(
@@ -42,6 +42,16 @@ class EntryIn(Input):
         ge=1,
         le=10_000_000,
         description="the spreadsheet row the entry came from; send it back on PUT to keep it",
+    )
+    # ---- issue 24: 停招 / 撤销 entries
+    effective_year: str | None = Field(
+        default=None,
+        max_length=10,
+        description="停招/撤销: the year it takes effect (default: the round's year)",
+        json_schema_extra={"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]},
+    )
+    reason: str | None = Field(
+        default=None, max_length=1000, description="停招/撤销: why (required; the bureau reads it)"
     )
 
     @field_validator("*", mode="before")
@@ -118,6 +128,9 @@ class FilingEntryPublic(BaseModel):
     decided_at: UtcDateTime | None
     referral: int | None = None
     referral_status: str | None = None
+    effective_year: int | None = None
+    reason: str = ""
+    program_id: int | None = None
 
 
 class HistoryItem(BaseModel):

@@ -34,6 +34,7 @@ from app.filings.schemas import (
 )
 from app.i18n import t
 from app.localtime import as_utc
+from app.vocab import LIFECYCLE_KINDS
 
 
 def _row_of(entries: list[EntryIn], rows: list[int | None] | None, index: int) -> int | None:
@@ -56,6 +57,8 @@ def values_of(entry: EntryIn) -> EntryValues:
         kind=text(entry.kind),
         remark=text(entry.remark),
         former_name=text(entry.former_name),
+        effective_year=text(entry.effective_year),
+        reason=text(entry.reason),
     )
 
 
@@ -76,6 +79,7 @@ def validate(session: Session, data: ValidateRequest, *, actor: Principal) -> Va
     """The dry run of contract.md: checks every entry, stores nothing."""
     college = colleges.get_by_code(session, data.college)
     policy.ensure_own_college(actor, college.id)
+    colleges.ensure_open(college)
     values = [values_of(e) for e in data.entries]
     ctx, _ = load_context(session, college, values, year=data.year)
     if not policy.can_see_college_private(session, actor, college):
@@ -132,9 +136,18 @@ def _entry_row(filing_id: int, v: EntryValues, c: Checked, row: int | None) -> F
         kind=c.kind,
         former_name=c.former_name[:100],
         remark=v.remark[:200],
-        major_id=c.major.id if c.major else None,
+        major_id=c.major.id if c.major else c.major_id,
         findings=[f.as_dict() for f in c.findings],
+        program_id=c.program_id,
+        effective_year=c.effective_year if c.program_id else _year_of(v.effective_year),
+        reason=v.reason[:1000],
     )
+
+
+def _year_of(text: str) -> int | None:
+    """A year as filed, kept when it is one (a draft stores what was sent)."""
+    text = text.removesuffix("年").strip()
+    return int(text) if text.isdigit() and 1949 <= int(text) <= 2100 else None
 
 
 def create_filing(
@@ -147,6 +160,7 @@ def create_filing(
 ) -> Filing:
     college = colleges.get_by_code(session, data.college)
     policy.ensure_act_for_college(session, actor, college)
+    colleges.ensure_open(college)
     assert college.id is not None
     filing = Filing(
         college_id=college.id,
@@ -272,6 +286,7 @@ def update_filing(
         raise Conflict(error="not_draft", status=t(f"status.{filing.status}"))
     college = session.get(College, filing.college_id)
     assert college is not None
+    colleges.ensure_open(college)
     before = {"version": filing.version, "entries": _entry_count(session, filing)}
     checked, _ = store_entries(session, filing, college, data.entries)
     filing.version += 1
@@ -324,6 +339,8 @@ def entry_input(entry: FilingEntry) -> EntryIn:
         remark=entry.remark,
         former_name=entry.former_name or None,
         row=entry.row,
+        effective_year=str(entry.effective_year) if entry.effective_year else None,
+        reason=entry.reason or None,
     )
 
 
@@ -375,6 +392,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         select(College).where(College.id == filing.college_id).with_for_update()
     ).first()
     assert college is not None
+    colleges.ensure_open(college)
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
     closed = round_closed(scope, utcnow())
     result = result_of(checked)
@@ -509,6 +527,8 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
             col(Filing.round_id) == round_id,
             col(Filing.status) == "decided",
             col(FilingEntry.decision) == "approved",
+            # 停招 / 撤销 print in the closures annex, not as approved lines
+            col(FilingEntry.kind).not_in(LIFECYCLE_KINDS),
         )
         .order_by(col(College.code), col(Filing.id), col(FilingEntry.index))
     ).all()

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, column, table
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.catalog.models import CatalogEdition, Major
 from app.changes import snapshots
 from app.clock import utcnow
+from app.colleges.models import College
 from app.errors import Conflict
 from app.programs.models import Program
 from app.text import normalize_name
@@ -28,19 +30,27 @@ APPROVED, ACTIVE = ProgramStatus.APPROVED.value, ProgramStatus.ACTIVE.value
 
 
 class ProgramEvent(SQLModel, table=True):
-    """A program's history: approved, activated, reactivated, renamed (with the former major and
-    name)."""
+    """A program's history: approved, activated, suspended, reactivated, withdrawn, renamed (with
+    the former major and name), moved (with the former college) — each with the year it takes
+    effect, the reason, and the list or filing entry that caused it."""
 
     __tablename__ = "program_event"
     id: int | None = Field(default=None, primary_key=True)
     program_id: int = Field(foreign_key="program.id", index=True)
     at: datetime = Field(default_factory=utcnow)
-    action: str = Field(max_length=20)  # created approved activated reactivated renamed
+    action: str = Field(max_length=20)  # see HISTORY_EVENTS
     actor: str = Field(default="", max_length=100)
     former_major_id: int | None = Field(default=None, foreign_key="major.id")
     former_name: str | None = Field(default=None, max_length=100)
     source: str = Field(default="", max_length=60)  # e.g. filing:12/3, publication:7
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # ---- issue 24: dated history (migration 0018). The ids are references without a foreign
+    # key: added to a table in use, a SQLite downgrade could not drop a column in a foreign key.
+    year: int | None = None  # the year the change takes effect (停招 from 2021)
+    reason: str | None = Field(default=None, max_length=1000)
+    publication_id: int | None = Field(default=None, index=True)  # the list that caused it
+    entry_id: int | None = None  # the filing entry (filing_entry.id) decided
+    former_college_id: int | None = None  # moved: the college it came from
 
 
 @dataclass(frozen=True)
@@ -274,3 +284,201 @@ def former_codes(session: Session, program_id: int) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# ---- issue 24: the dated history ----------------------------------------------------------
+
+# What GET /programs/{id}/history calls each stored action (contract.md "Program lifecycle"):
+# ``created`` is an approval (before lists took effect the approval made it active at once),
+# a catalog adoption's move to a new code is a rename, a collision's loser is withdrawn.
+HISTORY_EVENTS = {
+    "created": "approved",
+    "approved": "approved",
+    "activated": "activated",
+    "suspended": "suspended",
+    "reactivated": "reactivated",
+    "withdrawn": "withdrawn",
+    "renamed": "renamed",
+    "adopted": "renamed",
+    "merged": "withdrawn",
+    "moved": "moved",
+}
+# The status each event leaves the program in (the "since when" of a status).
+EVENT_STATUS = {
+    "approved": None,
+    "activated": "active",
+    "reactivated": "active",
+    "suspended": "suspended",
+    "withdrawn": "withdrawn",
+}
+_CN_COUNT = {
+    1: "一",
+    2: "两",
+    3: "三",
+    4: "四",
+    5: "五",
+    6: "六",
+    7: "七",
+    8: "八",
+    9: "九",
+    10: "十",
+}
+
+
+def reopen_remark(suspended_year: int, year: int) -> str:
+    """The 备注 of a 停招后复开 line: 停招三年后复开 for a program suspended in 2021 and reopened
+    in 2024 (the 2024 list, entry 35); 停招后复开 when the years say nothing."""
+    years = year - suspended_year
+    if years <= 0:
+        return "停招后复开"
+    return f"停招{_CN_COUNT.get(years, str(years))}年后复开"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of a program, as its history records it."""
+
+    action: str  # a key of HISTORY_EVENTS
+    actor: str = ""
+    year: int | None = None
+    reason: str | None = None
+    publication_id: int | None = None
+    entry_id: int | None = None
+    source: str = ""
+    former_college_id: int | None = None
+    detail: dict[str, Any] | None = None
+
+
+def event_row(program_id: int, change: Change, at: datetime | None = None) -> dict[str, Any]:
+    """The ``program_event`` row of a change (a dict: bulk writes insert many at once)."""
+    return {
+        "program_id": program_id,
+        "at": at or utcnow(),
+        "action": change.action,
+        "actor": change.actor[:100],
+        "source": change.source[:60],
+        "detail": change.detail or {},
+        "year": change.year,
+        "reason": change.reason,
+        "publication_id": change.publication_id,
+        "entry_id": change.entry_id,
+        "former_college_id": change.former_college_id,
+    }
+
+
+def record_change(session: Session, program_ids: list[int], change: Change) -> None:
+    """The same change of these programs, one event each, in one INSERT (executemany)."""
+    if program_ids:
+        at = utcnow()
+        table = ProgramEvent.__table__  # type: ignore[attr-defined]
+        session.execute(table.insert(), [event_row(i, change, at) for i in program_ids])
+
+
+def offering_program(
+    session: Session, *, college_id: int, major_id: int, level: str, intake: str
+) -> int | None:
+    """The program of this offering (the newest one), whatever its state."""
+    query = select(Program.id).where(
+        Program.college_id == college_id,
+        Program.major_id == major_id,
+        Program.level == level,
+        Program.intake == intake,
+    )
+    return session.exec(query.order_by(col(Program.id).desc())).first()
+
+
+def suspended_since(session: Session, program_id: int) -> int | None:
+    """The year of the program's latest 停招 (from its history), if any."""
+    years = [
+        e.year
+        for e in history(session, program_id)
+        if e.action == "suspended" and e.year is not None
+    ]
+    return years[-1] if years else None
+
+
+def _filing_of(source: str) -> int | None:
+    """``filing:12/3`` → 12."""
+    head = source.removeprefix("filing:").split("/")[0]
+    return int(head) if source.startswith("filing:") and head.isdigit() else None
+
+
+def history_items(session: Session, program_id: int) -> list[dict[str, Any]]:
+    """``GET /programs/{id}/history``: the program's events in the fixed vocabulary, oldest
+    first (stored actions outside it — an adoption's ``kept`` note — are left out)."""
+    events = history(session, program_id)
+    ids: set[int] = {e.former_college_id for e in events if e.former_college_id}
+    ids |= {int(e.detail["college_id"]) for e in events if e.detail.get("college_id")}
+    codes = (
+        dict(session.exec(select(College.id, College.code).where(col(College.id).in_(ids))).all())
+        if ids
+        else {}
+    )
+    items = []
+    for e in events:
+        event = HISTORY_EVENTS.get(e.action)
+        if event is None:
+            continue
+        items.append(
+            {
+                "event": event,
+                "year": e.year if e.year is not None else e.detail.get("year"),
+                "at": e.at.isoformat(),
+                "reason": e.reason,
+                "publication_id": e.publication_id,
+                "entry_id": e.entry_id,
+                "filing_id": _filing_of(e.source),
+                "actor": e.actor,
+                "source": e.source,
+                "former_name": e.former_name,
+                "former_college": codes.get(e.former_college_id),
+                "college": codes.get(e.detail.get("college_id")),
+                "detail": e.detail,
+            }
+        )
+    return sorted(items + _listed(session, program_id, items), key=lambda i: i["at"])
+
+
+# The lists that approve a program (publications' program_approval), read as plain tables: a
+# program approved before events were recorded (the seeded 2024 lists) still shows "approved by
+# which list". Publications depend on programs, not the reverse, hence no model import.
+_APPROVAL = table("program_approval", column("program_id"), column("publication_id"))
+_PUBLICATION = table("publication", column("id"), column("year"), column("published_at"))
+
+
+def _listed(session: Session, program_id: int, items: list[dict[str, Any]]) -> list[dict]:
+    """``approved`` items for the published lists approving the program that no recorded
+    event names already."""
+    named = {i["publication_id"] for i in items if i["publication_id"]}
+    rows = session.execute(
+        core_select(_PUBLICATION.c.id, _PUBLICATION.c.year, _PUBLICATION.c.published_at)
+        .join(_APPROVAL, _APPROVAL.c.publication_id == _PUBLICATION.c.id)
+        .where(_APPROVAL.c.program_id == program_id)
+    ).all()
+    return [
+        {
+            "event": "approved",
+            "year": year,
+            "at": at.isoformat() if hasattr(at, "isoformat") else str(at),
+            "reason": None,
+            "publication_id": pid,
+            "entry_id": None,
+            "filing_id": None,
+            "actor": "",
+            "source": f"publication:{pid}",
+            "former_name": None,
+            "former_college": None,
+            "college": None,
+            "detail": {},
+        }
+        for pid, year, at in rows
+        if pid not in named
+    ]
+
+
+def status_since(items: list[dict[str, Any]], status: str) -> int | None:
+    """The year the program's current status began: its last event that set it."""
+    for item in reversed(items):
+        if EVENT_STATUS.get(item["event"]) == status:
+            return item["year"]
+    return None

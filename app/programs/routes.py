@@ -8,11 +8,12 @@ from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.db import SessionDep, run_read
 from app.fields import IdPath
 from app.pagination import Page
-from app.programs import export, listing, service
+from app.programs import export, lifecycle_routes, listing, service
 from app.programs.importer import import_programs
 from app.programs.schemas import (
     ProgramCreate,
     ProgramDetail,
+    ProgramHistory,
     ProgramPageQuery,
     ProgramPublic,
     ProgramUpdate,
@@ -147,6 +148,14 @@ def get_program(session: SessionDep, program_id: IdPath):
     return service.program_detail(session, program_id)
 
 
+@programs.get("/{program_id:int}/history", response_model=ProgramHistory, responses={404: {}})
+def program_history(session: SessionDep, program_id: IdPath):
+    """What happened to the program, oldest first: approved (by which list), activated,
+    suspended from a year, reactivated, withdrawn, renamed (former name), moved (to which
+    college) — each with its year, time, actor, reason and the list or entry that caused it."""
+    return service.program_history(session, program_id)
+
+
 @programs.post(
     "",
     response_model=ProgramPublic,
@@ -172,5 +181,6 @@ def update_program(
 
 
 router.include_router(programs)
+router.include_router(lifecycle_routes.router)  # colleges' ends, 布点 (issue 24)
 # Listed under "publications" and "exports" in the OpenAPI document, as since they were added.
 router.include_router(export.router, tags=["publications"])

@@ -1,4 +1,5 @@
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -84,6 +85,11 @@ class ProgramUpdate(Input):
     status: ProgramStatus | None = None
     length_years: int | None = Field(default=None, ge=1, le=8)
     since_year: int | None = Field(default=None, ge=1949, le=2100)
+    reason: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="why (required with a change of status): kept in the history and the audit",
+    )
 
 
 class ProgramPublic(BaseModel):
@@ -115,3 +121,33 @@ class FormerCode(BaseModel):
 
 class ProgramDetail(ProgramPublic):
     former_codes: list[FormerCode] = Field(default_factory=list)
+    status_since: int | None = Field(
+        default=None, description="the year the current status began, from the history"
+    )
+
+
+HistoryEvent = Literal[
+    "approved", "activated", "suspended", "reactivated", "withdrawn", "renamed", "moved"
+]
+
+
+class ProgramHistoryItem(BaseModel):
+    """One change of a program (contract.md "Program lifecycle"), oldest first."""
+
+    event: HistoryEvent
+    year: int | None = Field(description="the year it takes effect")
+    at: str = Field(description="when it was recorded (ISO 8601)")
+    reason: str | None
+    publication_id: int | None = Field(description="the list that caused it")
+    entry_id: int | None = Field(default=None, description="the filing entry decided")
+    filing_id: int | None = None
+    actor: str = ""
+    source: str = ""
+    former_name: str | None = None
+    former_college: str | None = Field(default=None, description="moved: the college's code")
+    college: str | None = Field(default=None, description="moved: the receiving college's code")
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProgramHistory(BaseModel):
+    items: list[ProgramHistoryItem]

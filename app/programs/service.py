@@ -10,10 +10,11 @@ from app.access.principal import Principal
 from app.catalog.models import Major
 from app.catalog.service import get_edition
 from app.changes import snapshots
+from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
-from app.programs import readmodel
+from app.programs import lifecycle, readmodel
 from app.programs.lifecycle import former_codes
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver
@@ -22,6 +23,7 @@ from app.programs.schemas import (
     ProgramCreate,
     ProgramDetail,
     ProgramFilters,
+    ProgramHistory,
     ProgramPublic,
     ProgramUpdate,
 )
@@ -49,7 +51,24 @@ def program_detail(session: Session, program_id: int) -> ProgramDetail:
     """One program with its former codes (``GET /programs/{id}``)."""
     public = get_program(session, program_id)
     former = [FormerCode(**item) for item in former_codes(session, program_id)]
-    return ProgramDetail(**public.model_dump(), former_codes=former)
+    since = lifecycle.status_since(lifecycle.history_items(session, program_id), public.status)
+    return ProgramDetail(**public.model_dump(), former_codes=former, status_since=since)
+
+
+def program_history(session: Session, program_id: int) -> ProgramHistory:
+    """``GET /programs/{id}/history`` (404 for an unknown program)."""
+    get_program(session, program_id)
+    return ProgramHistory.model_validate({"items": lifecycle.history_items(session, program_id)})
+
+
+# The event a direct status change records, by (status before, status after).
+_STATUS_EVENT = {"suspended": "suspended", "withdrawn": "withdrawn"}
+
+
+def _status_event(before: str, after: str) -> str:
+    if after in _STATUS_EVENT:
+        return _STATUS_EVENT[after]
+    return "activated" if before == "approved" else "reactivated"
 
 
 def resolve_major(
@@ -131,7 +150,12 @@ def update_program(
     if program is None:
         raise NotFound(error="program_not_found", id=program_id)
     ensure_manage_college(session, actor, session.get_one(College, program.college_id))
-    changes = data.model_dump(exclude_unset=True, mode="json")
+    changes = data.model_dump(exclude_unset=True, exclude={"reason"}, mode="json")
+    reason = (data.reason or "").strip() or None
+    status_before = program.status
+    status_changed = "status" in changes and changes["status"] != status_before
+    if status_changed and reason is None:  # a correction says why (issue 24: it was dropped)
+        raise Invalid({"field": "reason"}, error="reason_required", msg="reason_required.status")
     before = {k: getattr(program, k) for k in changes}
     for key, value in changes.items():
         setattr(program, key, value)
@@ -140,6 +164,16 @@ def update_program(
     major = session.get(Major, program.major_id)
     assert college is not None and major is not None
     _flush_unique(session, college.code, major.code)
+    if status_changed:
+        change = lifecycle.Change(
+            action=_status_event(status_before, changes["status"]),
+            actor=actor.name,
+            year=utcnow().year,
+            reason=reason,
+            source="api:status",
+            detail={"before": status_before, "direct": True},
+        )
+        lifecycle.record_change(session, [program_id], change)
     snapshots.programs(session, [program_id], "updated")
     audit.record(
         session,
@@ -149,6 +183,7 @@ def update_program(
         target_id=program.id,
         before=before,
         after=changes,
+        reason=reason,
         authority_id=college.authority_id,
     )
     return program

@@ -9,6 +9,7 @@ from app.colleges.models import College
 from app.errors import AppError, Invalid
 from app.filings.schemas import ApprovedEntry
 from app.i18n import Joined
+from app.programs.lifecycle import offering_program, reopen_remark, suspended_since
 from app.programs.service import resolve_major
 from app.publications.models import PublicationLine, PublicationSpecialty
 from app.publications.schemas import LineIn, SpecialtyIn
@@ -17,7 +18,6 @@ from app.vocab import Kind
 # 备注 as the 2024 list prints it for each kind; 改名 prints the former name (原重型车辆维修改名)
 # and 复开 the years it was suspended when the registry knows them (停招三年后复开, entry 35).
 KIND_REMARK = {Kind.NEW_LEVEL: "新增层次", Kind.REOPEN: "停招后复开"}
-CN_DIGITS = "零一二三四五六七八九十"
 
 
 def official_remark(session: Session, entry: ApprovedEntry) -> str:
@@ -28,27 +28,22 @@ def official_remark(session: Session, entry: ApprovedEntry) -> str:
     if entry.kind == Kind.RENAME and entry.former_name:
         return f"原{entry.former_name}改名"
     if entry.kind == Kind.REOPEN:
-        years = _suspended_years(session, entry)
-        if years is not None and 1 <= years <= 10:
-            return f"停招{CN_DIGITS[years]}年后复开"
+        since = _suspended_since(session, entry)
+        if since is not None:
+            return reopen_remark(since, entry.year)
     return KIND_REMARK.get(entry.kind, "")  # type: ignore[call-overload]
 
 
-def _suspended_years(session: Session, entry: ApprovedEntry) -> int | None:
-    """Years between the program's last suspension (its ``suspended`` event's year) and the
-    list's year; None when the registry does not know when it was suspended."""
-    from app.programs.lifecycle import ProgramEvent
-
-    if entry.program_id is None:
-        return None
-    query = (
-        select(ProgramEvent)
-        .where(ProgramEvent.program_id == entry.program_id, ProgramEvent.action == "suspended")
-        .order_by(col(ProgramEvent.id).desc())
+def _suspended_since(session: Session, entry: ApprovedEntry) -> int | None:
+    """The year the reopened program was suspended from (its history), when the registry knows."""
+    program_id = entry.program_id or offering_program(
+        session,
+        college_id=entry.college_id,
+        major_id=entry.major_id,
+        level=entry.level or "",
+        intake=entry.intake,
     )
-    event = session.exec(query).first()
-    year = event.detail.get("year") if event is not None else None
-    return entry.year - int(year) if isinstance(year, int) else None
+    return suspended_since(session, program_id) if program_id else None
 
 
 def check_numbering(keys: Sequence[tuple[int, str, str]]) -> None:

@@ -81,6 +81,25 @@ def _level(row: Any) -> str:
     return row.level or ""
 
 
+# issue 24: the programs a list suspends or withdraws (contract.md "Program lifecycle").
+CLOSURES = Annex(
+    key="closures",
+    sheet="附件3",
+    title="停招、撤销专业名单",
+    table=Table(
+        (
+            Column("序号", lambda row: row.position + 1),
+            Column("学校", _attr("college")),
+            Column("专业", _attr("major_name")),
+            Column("专业代码", _attr("major_code"), text=True),
+            Column("层次", _attr("intake")),
+            Column("级别", _level),
+            Column("类型", _attr("kind")),
+            Column("起始年份", _attr("effective_year")),
+        )
+    ),
+)
+
 TECHNICIAN = Layout(
     system="technician",
     sheet="附件1",
@@ -113,6 +132,7 @@ TECHNICIAN = Layout(
                 )
             ),
         ),
+        CLOSURES,
     ),
     compared=(
         ("college", "学校"),

@@ -237,3 +237,48 @@ def _install_frozen_triggers() -> None:
 
 
 _install_frozen_triggers()
+
+
+# ---- issue 24: the closures annex ----------------------------------------------------------
+
+
+class PublicationClosure(SQLModel, table=True):
+    """停招、撤销专业名单: a program the list suspends (停招) or withdraws (撤销) from a year,
+    drafted from the round's approved lifecycle entries; in effect once the list is published."""
+
+    __tablename__ = "publication_closure"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id")
+    position: int
+    program_id: int = Field(foreign_key="program.id", index=True)
+    entry_id: int | None = Field(default=None, foreign_key="filing_entry.id")
+    college_id: int = Field(foreign_key="college.id")
+    college_code: str = Field(max_length=20)
+    college: str = Field(max_length=100)  # as printed
+    major_code: str = Field(max_length=20)
+    major_name: str = Field(max_length=100)
+    intake: str = Field(max_length=20)
+    level: str = Field(default="", max_length=10)
+    kind: str = Field(max_length=12)  # 停招 | 撤销
+    effective_year: int
+    reason: str = Field(default="", max_length=1000)
+
+
+# Frozen with its list like the other annexes (same trigger bodies; migration 0018 repeats them).
+SQLITE_FROZEN["publication_closure"] = [
+    f"""CREATE TRIGGER publication_closure_frozen_{op.lower()} BEFORE {op} ON publication_closure
+WHEN {_PUBLISHED.format(row=row)} {_ABORT}"""
+    for op, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+]
+POSTGRESQL_FROZEN["publication_closure"] = [
+    """CREATE TRIGGER publication_closure_frozen BEFORE INSERT OR UPDATE OR DELETE
+ON publication_closure FOR EACH ROW EXECUTE FUNCTION publication_frozen()"""
+]
+for _dialect, _by_table in (("sqlite", SQLITE_FROZEN), ("postgresql", POSTGRESQL_FROZEN)):
+    for _statement in _by_table["publication_closure"]:
+        event.listen(
+            SQLModel.metadata.tables["publication_closure"],
+            "after_create",
+            DDL(_statement).execute_if(dialect=_dialect),
+        )

@@ -25,11 +25,12 @@ from app.filings.models import FilingRound
 from app.i18n import t
 from app.localtime import local
 from app.publications import annexes as annex_input
-from app.publications import drafting, effect, export, tracing
+from app.publications import closures, drafting, effect, export, tracing
 from app.publications.layouts import layout_of
 from app.publications.models import (
     Objection,
     Publication,
+    PublicationClosure,
     PublicationDirection,
     PublicationLine,
     PublicationProject,
@@ -48,6 +49,7 @@ ANNEX_MODELS: dict[str, Any] = {
     "specialties": PublicationSpecialty,
     "projects": PublicationProject,
     "directions": PublicationDirection,
+    "closures": PublicationClosure,  # issue 24 (closures.py)
 }
 
 
@@ -278,7 +280,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    annexes = _draft_annexes(session, data, publication, year)
+    annexes = _draft_annexes(session, data, publication, year) | closures.drafted(session, publication)
     store(session, publication, lines, specialties, annexes)
     audit.record(
         session,
@@ -418,7 +420,7 @@ def check_ready(
 ) -> None:
     """What publishing needs: lines, a 发布日期, the 公示 its authority requires over (the
     bureau's today after ``until``) with no objection open, and lines that can take effect."""
-    if not lines:
+    if not lines and not closures.rows_of(session, publication.id or 0):
         raise Conflict(error="empty_publication")
     if publication.published_on is None:
         raise Conflict(error="published_on_required")
@@ -461,6 +463,7 @@ def publish(
     session.add(publication)
     linked = effect.approvals_take_effect(session, publication, lines, actor=actor)
     _close_round(session, publication)
+    closed = closures.take_effect(session, publication, actor=actor)  # 停招 / 撤销 (issue 24)
     session.flush()
     snapshots.publication(session, publication, "created")  # public from now on (drafts never)
     audit.record(
@@ -477,6 +480,7 @@ def publish(
             "lines": len(lines),
             "programs": linked,
             "added": _additions(lines),
+            "closures": closed,
         },
     )
     return publication, linked

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.publications import presenters
+from app.publications import closures, presenters
 from app.publications.layouts import layout_of
 from app.publications.models import Publication, PublicationLine
 
@@ -40,6 +40,8 @@ class ApprovalStats(BaseModel):
     by_level: list[Count]
     by_intake: list[Count]
     by_college: list[CollegeCount]
+    # issue 24: the lists' closures annexes (停招 / 撤销), by kind
+    closures: list[Count] = []
 
 
 def _counts(session: Session, ids: list[int], *columns: Any) -> list[tuple]:
@@ -95,4 +97,5 @@ def approvals(
         by_level=by(PublicationLine.level),
         by_intake=by(PublicationLine.intake),
         by_college=[CollegeCount(code=c, name=name, count=n) for c, name, n in colleges],
+        closures=[Count(key=k, count=n) for k, n in closures.counts(session, ids)],
     )

@@ -4,7 +4,7 @@ admin (rounds and lists). Mounted beside the public pages by ``install_cycle_pag
 from fastapi import FastAPI
 
 from app.i18n import t
-from app.web import admin, desk, filing, lists, referrals, review
+from app.web import admin, desk, filing, lifecycle, lists, referrals, review
 from app.web.actor import install_login_redirect
 from app.web.templating import env
 
@@ -50,5 +50,5 @@ env.globals["label"] = label
 
 def install_cycle_pages(app: FastAPI) -> None:
     install_login_redirect(app)
-    for module in (desk, filing, review, referrals, admin, lists):
+    for module in (desk, filing, review, referrals, admin, lists, lifecycle)  # lifecycle: issue 24:
         app.include_router(module.router)

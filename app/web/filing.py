@@ -20,6 +20,8 @@ from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate, VersionIn
 from app.i18n import t
 from app.localtime import show
 from app.notices import open_rounds_for
+from app.vocab import LIFECYCLE_KINDS
+from app.web import lifecycle as lifecycle_pages
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
 from app.web.forms import Form, attempt, message_of, notice_key, number, text
@@ -27,7 +29,7 @@ from app.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 GRID = ("major_code", "major_name", "category", "intake", "level", "length_years", "remark")
-HIDDEN = ("kind", "former_name", "row")
+HIDDEN = ("kind", "former_name", "row", "effective_year", "reason")  # 停招/撤销: issue 24
 
 
 def _zone(request: Request):
@@ -136,6 +138,12 @@ def filing_page(
         history=presenters.college_history(session, filing) if actor.role != "college" else {},
         grid=GRID,
         row_of={e.index: e.row for e in public.entries},
+        # the program a 停招 / 撤销 entry names, and its history, beside the entry (issue 24)
+        program_history={
+            e.index: lifecycle_pages.history_of(session, e.program_id)
+            for e in public.entries
+            if e.kind in LIFECYCLE_KINDS
+        },
         when=lambda moment, deadline=False: show(moment, zone, deadline=deadline),
         notice=t_notice(request),
         **extra,

@@ -163,7 +163,8 @@ def program_page(request: Request, session: SessionDep, program_id: IdPath):
     """One program and its former codes (a rename, or a new catalog edition's adoption)."""
     program = programs.program_detail(session, program_id)
     length = YEARS_CN.get(program.length_years, f"{program.length_years}年")
-    return render(request, "public/program.html", program=program, length=length)
+    history = programs.program_history(session, program_id).model_dump()["items"]  # issue 24
+    return render(request, "public/program.html", program=program, length=length, history=history)
 
 
 def _choices() -> dict[str, Any]:

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 from app.db import SessionDep
 from app.fields import IdPath
 from app.i18n import t
+from app.publications import closures, presenters, stats
 from app.publications import diff as diffs
-from app.publications import presenters, stats
 from app.publications.service import today_in
 from app.spreadsheets import writing
 from app.vocab import System
@@ -84,6 +84,7 @@ def publication_page(request: Request, session: SessionDep, publication_id: IdPa
         "public/publication.html",
         pub=publication,
         revisions=sorted(revisions, key=lambda r: r.revision),
+        closures=closures.rows_of(session, publication_id),  # 停招、撤销专业名单 (issue 24)
     )
 
 

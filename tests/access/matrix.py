@@ -911,3 +911,59 @@ TABLE: dict[tuple[str, str], Row] = {
     **ADOPTION,
     **CHANGES,
 }
+
+
+# ---- issue 24: program lifecycle ------------------------------------------------------------
+
+
+def _fresh_college(ctx: Ctx, tag: str, role: str) -> str:
+    """A new technician college of OWN_COLLEGE's authority (广州), one per role and use: a
+    merge or closure ends it, so no role's call meets another's."""
+    code = f"4401{tag}{_suffix(role)}"
+    body = {
+        "code": code,
+        "name": f"广州市{tag}{_suffix(role)}技师学院",
+        "type": "技师学院",
+        "ownership": "公办",
+        "province": "广东省",
+        "city": "广州市",
+    }
+    ctx.as_superuser("POST", "/api/v1/colleges", json=body)
+    return code
+
+
+LIFECYCLE: dict[tuple[str, str], Row] = {
+    ("GET", "/api/v1/programs/{program_id}/history"): Row(
+        statuses(200, EVERYONE),
+        lambda ctx, role: Call(f"/api/v1/programs/{ctx.program_id()}/history"),
+    ),
+    ("POST", "/api/v1/colleges/{code}/merge"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/colleges/{_fresh_college(ctx, 'MS', role)}/merge",
+            json={
+                "into": _fresh_college(ctx, "MI", role),
+                "effective_on": "2025-09-01",
+                "reason": "并入",
+            },
+        ),
+    ),
+    ("POST", "/api/v1/colleges/{code}/close"): Row(
+        statuses(200, OWN_ADMINS),
+        lambda ctx, role: Call(
+            f"/api/v1/colleges/{_fresh_college(ctx, 'CL', role)}/close",
+            json={"effective_on": "2025-09-01", "reason": "停办"},
+        ),
+    ),
+    ("GET", "/api/v1/colleges/{code}/merge-preview"): Row(
+        statuses(200, OWN_ADMINS),
+        fixed(f"/api/v1/colleges/{OWN_COLLEGE}/merge-preview", params={"into": "4401J002"}),
+    ),
+    ("GET", "/api/v1/statistics/programs"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/statistics/programs", params={"by": "major"})
+    ),
+    ("GET", "/api/v1/statistics/programs.{ext}"): Row(
+        statuses(200, EVERYONE), fixed("/api/v1/statistics/programs.csv", params={"by": "city"})
+    ),
+}
+TABLE.update(LIFECYCLE)

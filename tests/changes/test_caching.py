@@ -153,7 +153,7 @@ def test_a_repeated_public_page_is_served_from_the_page_cache_until_a_write(
     assert again.content == first.content and again.headers["ETag"] == first.headers["ETag"]
     monkeypatch.setattr(feed, "page_json", real)
     assert seeded_client.patch(
-        f"{API}/programs/1", json={"status": "suspended"}, headers=admin_headers
+        f"{API}/programs/1", json={"status": "suspended", "reason": "停招"}, headers=admin_headers
     ).is_success
     fresh = seeded_client.get(f"{API}/changes/head")  # the route runs again: a new version
     assert fresh.headers["ETag"] != first.headers["ETag"]

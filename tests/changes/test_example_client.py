@@ -31,7 +31,7 @@ def test_the_example_client_keeps_an_exact_copy(seeded, settings, tmp_path):
 
         assert "copied" in follow()
         headers = {"Authorization": f"Bearer {token}"}
-        for body in ({"status": "suspended"}, {"length_years": 4}):
+        for body in ({"status": "suspended", "reason": "停招"}, {"length_years": 4}):
             patched = httpx.patch(f"{server.url}/api/v1/programs/2", json=body, headers=headers)
             assert patched.is_success, patched.text
         assert "applied 2 changes" in follow()

@@ -41,8 +41,8 @@ def test_replaying_the_feed_from_zero_rebuilds_programs_csv_exactly(seeded_clien
         since_year=2025,
     )
     _patch(client, h, f"programs/{new['id']}", length_years=3, since_year=2026)
-    _patch(client, h, f"programs/{new['id']}", status="suspended")
-    _patch(client, h, f"programs/{other['id']}", status="withdrawn")
+    _patch(client, h, f"programs/{new['id']}", status="suspended", reason="停招")
+    _patch(client, h, f"programs/{other['id']}", status="withdrawn", reason="撤销")
     # renames change what programs.csv shows for every program of that college or major
     _patch(client, h, "colleges/4401J002", name="广州市工贸技师学院（新校区）")
     _patch(client, h, "catalogs/technician-2022/majors/0702", name="现代农艺技术（改）")
@@ -143,7 +143,7 @@ def test_a_copy_from_the_listings_then_the_feed_since_head_stays_exact(
     while True:
         page = client.get(f"{API}/programs", params={"limit": 30, "cursor": cursor}).json()
         if cursor is None:  # a change lands while the copy is being taken
-            _patch(client, h, "programs/1", status="suspended")
+            _patch(client, h, "programs/1", status="suspended", reason="停招")
         for p in page["items"]:
             copy["program"][str(p["id"])] = p
         if not (cursor := page["next"]):

@@ -42,7 +42,9 @@ def _subscribe(client, headers, url, **extra) -> dict:
 def _suspend(client, headers, ids) -> None:
     for program_id in ids:
         response = client.patch(
-            f"{API}/programs/{program_id}", json={"status": "suspended"}, headers=headers
+            f"{API}/programs/{program_id}",
+            json={"status": "suspended", "reason": "停招"},
+            headers=headers,
         )
         assert response.status_code == 200, response.text
 

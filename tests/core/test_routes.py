@@ -242,7 +242,7 @@ def test_program_update_sets_since_year_and_status(seeded_client, admin_headers)
     response = seeded_client.patch(
         f"/api/v1/programs/{program['id']}",
         headers=admin_headers,
-        json={"status": "suspended", "since_year": 2020},
+        json={"status": "suspended", "since_year": 2020, "reason": "更正：该专业已停招"},
     )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["since_year"]) == ("suspended", 2020)

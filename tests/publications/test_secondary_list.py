@@ -142,7 +142,11 @@ def test_secondary_list_xlsx_has_the_notice_sheets_with_codes_as_text(
 def test_technician_list_is_unchanged_beside_the_secondary_one(seeded_client, list_2024):
     response = seeded_client.get(f"{API}/{list_2024['id']}.csv")
     assert response.content == EXPECTED_2024_CSV.read_bytes()
-    assert [a["key"] for a in list_2024["annexes"]] == ["specialties"]
+    # the closures annex (停招、撤销专业名单) is empty: the 2024 list suspended nothing
+    assert [(a["key"], a["rows"]) for a in list_2024["annexes"]] == [
+        ("specialties", 5),
+        ("closures", 0),
+    ]
     assert list_2024["header"][-1] == "备注" and len(list_2024["header"]) == 9
 
 

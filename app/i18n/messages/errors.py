@@ -473,4 +473,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不支持查询参数“{name}”（可用的参数：{allowed}）",
         "unknown query parameter '{name}' (known: {allowed})",
     ),
+    # ---- issue 24: program lifecycle, colleges that close or merge
+    "college_closed": ("{college}已{status}，不能再申报", "{college} is {status}: no filings"),
+    "college_closed.merge": (
+        "{college}已{status}，不能合并或撤销",
+        "{college} is {status}: it cannot be merged or closed",
+    ),
+    "college_status.closed": ("撤销", "closed"),
+    "college_status.merged": ("合并", "merged"),
+    "college_status.active": ("在办", "active"),
+    "merge_into_self": ("不能并入自身", "a college cannot be merged into itself"),
+    "merge_across_system": (
+        "只能并入同一类（技工院校或中职）的学校",
+        "a college merges only into one of the same system (technician or 中职)",
+    ),
+    "reason_required.status": (
+        "直接更改专业状态须写明理由（记入历史和审计）",
+        "a direct status change needs a reason (kept in the history and the audit)",
+    ),
+    "closure_stale": (
+        "名单上的专业 {code}（{college}）已不在可{kind}的状态",
+        "program {code} of {college} is no longer in a state for {kind}",
+    ),
+    "unknown_grouping": ("不能按“{by}”统计", "no grouping '{by}'"),
 }

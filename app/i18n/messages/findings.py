@@ -228,4 +228,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本批次的名单已发布，不再接受申报",
         "the round's list is published: no new submissions",
     ),
+    # ---- issue 24: program lifecycle (停招 / 撤销 entries, reopening)
+    "program.not_found": (
+        "本校没有可{kind}的专业 {code}（{intake}{level}）",
+        "the college runs no program {code} ({intake} {level}) that can be given {kind}",
+    ),
+    "program.not_found.state": (
+        "本校的专业 {code}（{intake}{level}）目前为{states}，不能{kind}",
+        "the college's program {code} ({intake} {level}) is {states}: no {kind}",
+    ),
+    "program.suspended_since": (
+        "该专业自 {since} 年起停招，已停招 {years} 年",
+        "the program has been suspended since {since} ({years} years)",
+    ),
+    "program.status.active": ("在办", "active"),
+    "program.status.suspended": ("停招", "suspended"),
+    "program.status.withdrawn": ("撤销", "withdrawn"),
+    "program.status.approved": ("批准待公布", "approved"),
+    "field.reason": ("理由", "reason"),
+    "field.effective_year": ("起始年份", "effective year"),
 }

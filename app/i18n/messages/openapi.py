@@ -726,4 +726,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "以及据此生成的通知首段。",
         "The round in figures per college, and the notice's opening sentence generated from them.",
     ),
+    # ---- issue 24: program lifecycle
+    _OP + "program_history_api_v1_programs__program_id__history_get": (
+        "专业历史：批准、公布生效、停招、复开、撤销、改名、转入其他学校，按时间先后。",
+        "A program's history: approved, activated, suspended, reactivated, withdrawn, renamed, "
+        "moved — oldest first.",
+    ),
+    _OP + "merge_college_api_v1_colleges__code__merge_post": (
+        "学校并入另一所学校：专业转入，对方已开设的专业撤销；学校状态为已合并。",
+        "Merge a college into another: its programs move, those the other runs are withdrawn.",
+    ),
+    _OP + "close_college_api_v1_colleges__code__close_post": (
+        "撤销（停办）学校：其专业全部撤销；学校状态为已停办。",
+        "Close a college: its programs are withdrawn.",
+    ),
+    _OP + "preview_college_end_api_v1_colleges__code__merge_preview_get": (
+        "预览合并或撤销学校将转入和撤销的专业，不做任何更改。",
+        "Preview what a merge or closure would move and withdraw; changes nothing.",
+    ),
+    _OP + "program_statistics_api_v1_statistics_programs_get": (
+        "专业布点：按专业、类别、省份、城市或学校类型统计学校数和专业点数。",
+        "Coverage (布点): colleges and programs per major, category, province, city or type.",
+    ),
+    _OP + "program_statistics_file_api_v1_statistics_programs__ext__get": (
+        "专业布点的 CSV 或 XLSX 下载。",
+        "Coverage (布点) as CSV or XLSX.",
+    ),
 }

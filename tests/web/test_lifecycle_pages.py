@@ -1,0 +1,115 @@
+"""Issue 24 in a real browser: a college files a 停招 from its 我的专业 page (one click, then the
+usual filing page), the reviewer approves it with the program's history beside the entry, the
+bureau publishes the list with its closures annex, and the program's page shows the history."""
+
+import re
+
+import httpx
+import pytest
+
+from tests.backend import BACKEND
+from tests.factories import make_token
+from tests.web.test_cycle_pages import _signed_in
+
+COLLEGE = "4401J003"  # 广州市轻工技师学院 (no other browser test files for it)
+YEAR = 2028  # a round of its own: the cycle test has 2025
+REASON = "生源不足，2028 年起停止招生"
+
+
+def _api(live_server, role: str, **binding):
+    token = make_token(live_server.engine, role=role, **binding)
+    return httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+
+
+@pytest.mark.slow  # three people through a 停招 in Chromium: 10-20 s
+def test_a_suspension_from_the_program_page_to_the_published_annex(
+    browser, live_server, screenshot, make_user, sign_in
+):
+    shot = iter(range(1, 100))
+
+    def snap(page, name):
+        screenshot(page, f"lifecycle-{BACKEND}-{next(shot):02d}-{name}")
+
+    with _api(live_server, "admin", authority="GZ-HRSS") as admin:
+        opened = admin.post(
+            "/api/v1/rounds",
+            json={
+                "year": YEAR,
+                "title": f"{YEAR}年广州市技工院校专业申报",
+                "opens_at": "2020-01-01",
+                "closes_at": "2099-12-31",
+            },
+        )
+        assert opened.status_code == 201, opened.text
+        round_id = opened.json()["id"]
+        program = next(
+            p
+            for p in admin.get("/api/v1/programs", params={"college": COLLEGE}).json()["items"]
+            if p["status"] == "active"
+        )
+    people = {
+        "college": make_user("college", college=COLLEGE),
+        "reviewer": make_user("reviewer", authority="GZ-HRSS"),
+        "bureau": make_user("admin", authority="GZ-HRSS"),
+    }
+    contexts, pages = [], {}
+    try:
+        for who, username in people.items():
+            context, page = _signed_in(browser, live_server, sign_in, username)
+            contexts.append(context)
+            pages[who] = page
+
+        # 1. the college: 我的专业, one click on 申请停招 beside the program, then submits
+        college = pages["college"]
+        college.goto(f"/college/programs?year={YEAR}")
+        row = college.locator(f"#program-{program['id']}")
+        assert program["major_name"] in row.inner_text() and "在办" in row.inner_text()
+        snap(college, "my-programs")
+        form = row.locator("form").filter(has=college.get_by_role("button", name="申请停招"))
+        form.get_by_label("停招理由").fill(REASON)
+        form.get_by_role("button", name="申请停招").click()
+        college.wait_for_url(re.compile(r"/filings/\d+$"))
+        filing_url = college.url
+        assert "停招" in college.locator("#entry-0").inner_text()
+        assert REASON in college.locator("#entry-0").inner_text()
+        snap(college, "filing")
+        college.get_by_role("button", name="提交").click()
+        college.wait_for_url(re.compile(r"notice=web.filings.submitted"))
+
+        # 2. the reviewer: the program's history beside the entry, then approves it
+        reviewer = pages["reviewer"]
+        reviewer.goto(filing_url)
+        entry = reviewer.locator("#entry-0")
+        assert "专业历史" in entry.inner_text() and REASON in entry.inner_text()
+        snap(reviewer, "review")
+        entry.get_by_role("button", name="通过", exact=True).click()
+        reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+
+        # 3. the bureau drafts the round's list (the annex carries the 停招) and publishes it
+        bureau = pages["bureau"]
+        bureau.goto(f"/admin/rounds/{round_id}")
+        bureau.get_by_role("button", name="根据本批次起草名单").click()
+        bureau.wait_for_url(re.compile(r"/admin/publications/\d+"))
+        assert "停招、撤销专业名单" in bureau.locator("#closures-annex").inner_text()
+        snap(bureau, "draft")
+        bureau.get_by_label(re.compile("我已核对")).check()
+        bureau.get_by_role("button", name="发布").click()
+        bureau.wait_for_url(re.compile(r"notice="))
+        publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
+
+        # 4. anyone: the list's page shows the annex, the program's page its history
+        public = pages["college"]
+        public.goto(f"/publications/{publication}")
+        closures = public.locator("#closures").inner_text()
+        assert program["major_name"] in closures and "停招" in closures and str(YEAR) in closures
+        snap(public, "published-list")
+        public.goto(f"/programs/{program['id']}")
+        assert "停招" in public.locator("dl.facts").inner_text()
+        history = public.locator("ol.program-history").inner_text()
+        assert "停招" in history and REASON in history and f"名单 {publication}" in history
+        snap(public, "program-history")
+    finally:
+        for context in contexts:
+            context.close()
