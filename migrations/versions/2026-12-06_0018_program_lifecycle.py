@@ -2,7 +2,7 @@
 colleges, the closures annex of a list
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 03:00:00
 
 Columns are added in place on both backends (a SQLite batch rebuild of college would drop the
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """auth_failure: failed authentications per client address, shared by every node
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-06 03:00:00
 
 The bad-token throttle (app/access/throttle.py) counted per process: with N nodes an attacker got
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
