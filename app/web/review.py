@@ -23,17 +23,19 @@ STATES = ("submitted", "decided", "withdrawn")
 def queue(
     request: Request,
     session: SessionDep,
-    round: int | None = None,
+    round: str = "",
     college: str | None = None,
     major: str | None = None,
     status: str = "submitted",
 ) -> Response:
     actor = signed_in(request, session, "reviewer", "admin")
+    # 全部批次 posts round= (empty): an id only when the select names one (issue 25 item 1)
+    round_id = int(round) if round.isdigit() and 0 < int(round) < 2**31 else None
     rows = service.list_filings(
         session,
         actor=actor,
         status=status if status in STATES else None,
-        round_id=round,
+        round_id=round_id,
         college=college or None,
         major=major or None,
         limit=200,
@@ -44,7 +46,12 @@ def queue(
         "review/queue.html",
         filings=presenters.summaries(session, rows[:200]),
         rounds=rounds.list_rounds(session, zone=zone, limit=100),
-        chosen={"round": round, "college": college or "", "major": major or "", "status": status},
+        chosen={
+            "round": round_id,
+            "college": college or "",
+            "major": major or "",
+            "status": status,
+        },
         states=STATES,
     )
 

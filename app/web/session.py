@@ -12,7 +12,7 @@ from urllib.parse import quote
 import anyio
 from sqlmodel import Session
 from starlette.responses import RedirectResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.access import accounts
 from app.access.principal import Principal
@@ -48,15 +48,41 @@ class SessionLayer:
             if secret
             else None
         )
+        state = scope.setdefault("state", {})
+        send = _private_pages(send, state, signed_in=found is not None)
         if found is not None:
             user, principal, session_id = found
-            state = scope.setdefault("state", {})
             state.update(user=user, principal=principal, session_id=session_id)
             if user.must_change_password and not path.startswith(ALLOWED_BEFORE_CHANGE):
                 target = "/account/password?next=" + quote(path)
                 await RedirectResponse(target, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
+    """Shared caches never keep a person's page (issue 25 item 10). Every page answer varies
+    with the cookies (``Vary: Cookie``: a signed-in reader gets their name and form tokens under
+    the same URL as everyone); a signed-in answer, or one holding a visitor's form token or
+    setting a cookie, is ``private, no-cache`` unless the handler chose (``private, no-store``
+    for the answer that shows a new token or one-time password)."""
+
+    async def send_private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
+            varies = [v for k, v in message.get("headers", []) if k.lower() == b"vary"]
+            headers.append((b"vary", b", ".join([*varies, b"Cookie"])))
+            personal = (
+                signed_in
+                or state.get("csrf_used")
+                or any(k.lower() == b"set-cookie" for k, _ in headers)
+            )
+            if personal and not any(k.lower() == b"cache-control" for k, _ in headers):
+                headers.append((b"cache-control", b"private, no-cache"))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_private
 
 
 def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:

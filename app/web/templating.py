@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from app.i18n import get_locale, t
+from app.localtime import show
 from app.web import csrf
 
 HERE = Path(__file__).resolve().parent
@@ -26,6 +27,7 @@ env.lstrip_blocks = True
 
 def _csrf_input(request: Request) -> Markup:
     token = csrf.token_for(request)
+    request.state.csrf_used = True  # the page holds a form token: private (app.web.session)
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
 
 
@@ -40,7 +42,17 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params) if params else ""
 
 
+def zone_label(zone: Any) -> str:
+    """A time zone as a person names it: 北京时间 for China's (Asia/Shanghai, Asia/Chongqing …),
+    else the zone's IANA name."""
+    key = str(getattr(zone, "key", zone))
+    return t("web.zone.beijing") if key in CHINA_ZONES else key
+
+
+CHINA_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC")
 env.globals["csrf_input"] = _csrf_input
+env.globals["moment"] = show
+env.globals["zone_label"] = zone_label
 env.globals["query"] = _query
 
 

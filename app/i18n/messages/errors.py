@@ -394,4 +394,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "admin"),
     "role.reviewer": ("评审员", "reviewer"),
     "role.college": ("院校", "college"),
+    # ---- issue 25: sign-in throttling and the password rule
+    "login_throttled.wait": (
+        "登录失败次数过多，请 {wait}后再试（其他电脑或网络不受影响）",
+        "too many failed sign-ins; try again in {wait} (other computers and networks are "
+        "not affected)",
+    ),
+    "login_throttled.seconds": ("{n} 秒", "{n} seconds"),
+    "login_throttled.minutes": ("{n} 分钟", "{n} minutes"),
+    "password_repetitive": (
+        "密码不能是重复或连续的字符（如 aaaaaaaaaa、1234567890、十个空格）",
+        "a password cannot be repeated or sequential characters (aaaaaaaaaa, 1234567890, spaces)",
+    ),
+    "password_common": (
+        "这是常用密码，容易被猜中，请换一个",
+        "this is a commonly used password that is easy to guess; choose another",
+    ),
+    "password_is_username": ("密码不能与用户名相同", "a password cannot be the username"),
+    "password_is_registry_name": (
+        "密码不能是本系统的名称",
+        "a password cannot be the name of the registry",
+    ),
 }

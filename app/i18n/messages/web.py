@@ -259,4 +259,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.authority": ("管理部门代码（管理员、评审员）", "Authority code (admin, reviewer)"),
     "web.users.college": ("院校代码（院校用户）", "College code (college users)"),
     "web.users.create_button": ("创建", "Create"),
+    # ---- issue 25: staff pages and sign-in
+    "web.login.warning": (
+        "再输错 {left} "
+        "次后，从这台电脑登录此用户名须等待一段时间，且每次失败等待更久。忘记密码请联系管理"
+        "员重置。",
+        "{left} more wrong passwords and this username must wait before signing in from "
+        "this computer, longer after each failure. Forgot it? Ask your administrator to "
+        "reset it.",
+    ),
+    "web.zone.beijing": ("北京时间", "Beijing time"),
+    "web.users.binding": ("所属单位", "Authority or college"),
+    "web.users.superuser": ("全部（超级管理员）", "Everything (superuser)"),
+    "web.users.sign_ins": ("登录限制", "Sign-in throttling"),
+    "web.users.sign_ins_help": (
+        "同一用户名在同一地址连续输错密码后须等待，且越来越久；同一地址 15 "
+        "分钟内失败过多时，该地址须等到时段结束。其他地址不受影响。解除后可立即再试。",
+        "After wrong passwords a username waits longer and longer before trying again from "
+        "that address; an address with too many failures in 15 minutes waits until they "
+        "end. Other addresses are not affected. Clearing lets them try again at once.",
+    ),
+    "web.users.address": ("地址", "Address"),
+    "web.users.failures": ("失败次数", "Failures"),
+    "web.users.waits_until": ("须等待至", "Waits until"),
+    "web.users.not_waiting": ("未受限", "Not waiting"),
+    "web.users.any_username": ("（该地址的所有用户名）", "(every username from this address)"),
+    "web.users.clear": ("解除", "Clear"),
+    "web.users.no_sign_ins": ("当前没有登录限制。", "Nobody is throttled now."),
 }
