@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from app.catalog import service as catalog_service
 from app.colleges import service as colleges
 from app.db import SessionDep, run_read
 from app.errors import Invalid
@@ -163,7 +164,8 @@ def program_page(request: Request, session: SessionDep, program_id: IdPath):
     """One program and its former codes (a rename, or a new catalog edition's adoption)."""
     program = programs.program_detail(session, program_id)
     length = YEARS_CN.get(program.length_years, f"{program.length_years}年")
-    return render(request, "public/program.html", program=program, length=length)
+    editions = {e.key: e.title for e in catalog_service.list_editions(session)}
+    return render(request, "public/program.html", program=program, length=length, editions=editions)
 
 
 def _choices() -> dict[str, Any]:

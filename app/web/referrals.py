@@ -33,8 +33,7 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
 
 @router.get("/referrals/{referral_id:int}")
 def referral_page(referral_id: IdPath, request: Request, session: SessionDep) -> Response:
-    notice = request.query_params.get("notice")
-    return _page(request, session, referral_id, done=notice == "done")
+    return _page(request, session, referral_id)
 
 
 @router.post("/referrals/{referral_id:int}/decision")
@@ -59,7 +58,7 @@ def decide(
         session.rollback()
         return _page(request, session, referral_id, status_code=422, error=str(exc))
     if error is None:
-        return redirect(f"/referrals/{referral_id}?notice=done")
+        return redirect(f"/referrals/{referral_id}?notice=web.referrals.done")
     return _page(
         request, session, referral_id, status_code=error.status_code, error=message_of(error)
     )

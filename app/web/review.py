@@ -9,11 +9,13 @@ from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
+from app.web import flash
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
+from app.web.desk import authority_names
 from app.web.filing import filing_page
 from app.web.forms import Form, attempt, message_of, text
-from app.web.templating import redirect, render
+from app.web.templating import is_htmx, redirect, render
 
 router = APIRouter(include_in_schema=False)
 STATES = ("submitted", "decided", "withdrawn")
@@ -53,6 +55,7 @@ def queue(
             "status": status,
         },
         states=STATES,
+        authorities=authority_names(session),
     )
 
 
@@ -72,7 +75,7 @@ def decide_one(
         data = DecisionIn(decision=text(form, "decision"), reason=reason)  # type: ignore[arg-type]
         return review.decide_entry(session, filing_id, index, data, actor=actor)
 
-    return _after(request, session, filing_id, act)
+    return _after(request, session, filing_id, act, anchor=f"#entry-{index}")
 
 
 @router.post("/filings/{filing_id:int}/decisions")
@@ -101,14 +104,26 @@ def decide_many(
     return _after(request, session, filing_id, act)
 
 
-def _after(request: Request, session: SessionDep, filing_id: int, act) -> Response:
+def _after(
+    request: Request, session: SessionDep, filing_id: int, act, anchor: str = "#decide"
+) -> Response:
+    """After a decision: back to the filing's page (303) at the entry decided. htmx swaps the
+    decision table of that page in place (the scroll stays); a refusal also goes back there,
+    its message handed over, so the address bar is the filing's, not the POST's (item 6). A
+    refusal to a script (a bearer token, no session) is the page itself with the error's
+    status."""
     try:
         _done, error = attempt(session, act)
     except ValueError as exc:  # a decision outside the vocabulary (a hand-made form)
         session.rollback()
-        return filing_page(request, session, filing_id, status_code=422, error=str(exc))
+        error = Invalid(error="validation_error", msg="web.review.bad_decision", value=str(exc))
     if error is None:
-        return redirect(f"/filings/{filing_id}?notice=web.review.decided")
+        return redirect(f"/filings/{filing_id}?notice=web.review.decided{anchor}")
+    if is_htmx(request):  # the table with the refusal above it, swapped in place
+        return filing_page(request, session, filing_id, status_code=200, error=message_of(error))
+    back = redirect(f"/filings/{filing_id}{anchor}")
+    if flash.hand_over(request, back, message_of(error)):
+        return back
     return filing_page(
         request, session, filing_id, status_code=error.status_code, error=message_of(error)
     )

@@ -3,16 +3,19 @@ the CSRF field; ``render()`` answers an HTML page or, for an htmx request, only 
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from app.i18n import get_locale, t
-from app.localtime import show
+from app.i18n import get_locale, has, t
+from app.localtime import show, zone_label
 from app.web import csrf
+from app.web import flash as flash_module
+from app.web.assets import static
+from app.web.session import FLASH
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -42,16 +45,9 @@ def _query(request: Request, **changes: Any) -> str:
     return "?" + urlencode(params) if params else ""
 
 
-def zone_label(zone: Any) -> str:
-    """A time zone as a person names it: 北京时间 for China's (Asia/Shanghai, Asia/Chongqing …),
-    else the zone's IANA name."""
-    key = str(getattr(zone, "key", zone))
-    return t("web.zone.beijing") if key in CHINA_ZONES else key
-
-
-CHINA_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC")
 env.globals["csrf_input"] = _csrf_input
 env.globals["moment"] = show
+env.globals["static"] = static
 env.globals["zone_label"] = zone_label
 env.globals["query"] = _query
 
@@ -70,9 +66,22 @@ def render(
 ) -> HTMLResponse:
     """``name`` rendered with ``context``; the page's CSRF cookie is set on first visit."""
     context.setdefault("user", getattr(request.state, "user", None))
+    flash = request.cookies.get(FLASH)
+    if flash is not None:  # the notice a redirect handed over (app.web.session)
+        key = unquote(flash)
+        if not context.get("notice") and key.startswith("web.") and has(key):
+            context["notice"] = t(key)
+    refused = request.cookies.get(flash_module.COOKIE)
+    if refused is not None and not context.get("error"):
+        context["error"] = flash_module.take(request)
+    context.setdefault("htmx", is_htmx(request))
     response = templates.TemplateResponse(
         request, name, context, status_code=status_code, headers=headers
     )
+    if flash is not None:
+        response.delete_cookie(FLASH, path="/", httponly=True, samesite="lax")
+    if refused is not None:
+        response.delete_cookie(flash_module.COOKIE, path="/", httponly=True, samesite="lax")
     csrf.set_cookie_if_new(request, response)
     return response
 

@@ -10,6 +10,7 @@ import re
 import httpx
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from tests.backend import BACKEND
 from tests.factories import make_token
@@ -112,8 +113,8 @@ def _cycle(pages, snap, tmp_path):
     # extended by a few hours, with the reason kept in the audit log
     bureau.get_by_label("截止时间").fill("2099-04-15T18:00")
     bureau.get_by_label("修改原因（记入审计日志）").first.fill("学校申请延期")
-    bureau.get_by_role("button", name="保存修改").click()
-    bureau.wait_for_url(re.compile(r"notice=web.rounds.saved"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="保存修改").click()
     assert "2099-04-15 18:00" in bureau.locator("#closes").inner_text()
     snap(bureau, "bureau-extends-round")
 
@@ -137,16 +138,22 @@ def _cycle(pages, snap, tmp_path):
     snap(college, "college-uploaded-findings")
 
     # fixes two with the suggestions (五年, 0127), then submits
-    college.locator("tr[data-row='2']").get_by_role("button", name=re.compile("采纳建议")).click()
-    college.wait_for_url(re.compile(r"notice="))
-    college.locator("tr[data-row='3']").get_by_role("button", name=re.compile("采纳建议")).click()
-    college.wait_for_url(re.compile(r"notice="))
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.locator("tr[data-row='2']").get_by_role(
+            "button", name=re.compile("采纳建议")
+        ).click()
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.locator("tr[data-row='3']").get_by_role(
+            "button", name=re.compile("采纳建议")
+        ).click()
     assert "0127" in college.locator("tr[data-row='3']").inner_text()
     assert "无问题" in college.locator("tr[data-row='2']").inner_text()
     assert "0 个错误" in college.locator("#counts").inner_text()
     snap(college, "college-fixed")
-    college.get_by_role("button", name="提交").click()
-    college.wait_for_url(re.compile(r"notice=web.filings.submitted"))
+    college.once("dialog", lambda dialog: dialog.accept())  # 提交 asks first
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.get_by_role("button", name="提交").click()
+    assert "notice" not in college.url and "已提交" in college.locator("p.notice").inner_text()
     assert "已提交" in college.locator("dl.facts").inner_text()
     snap(college, "college-submitted")
 
@@ -157,10 +164,14 @@ def _cycle(pages, snap, tmp_path):
     assert "广州市工贸技师学院" in queue
     snap(reviewer, "reviewer-queue")
     reviewer.goto(filing_url)
+    # decisions update the table in place (htmx): no navigation, the scroll stays
     reviewer.get_by_role("button", name="通过所有无问题的条目（3 条）").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    expect(reviewer.locator("#decide .badge.decision-approved")).to_have_count(3)
+    reviewer.locator("#entry-2").scroll_into_view_if_needed()
+    scrolled = reviewer.evaluate("window.scrollY")
     reviewer.locator("#entry-2").get_by_role("button", name="报省厅").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    expect(reviewer.locator("#entry-2 .badge.decision-referred")).to_be_visible()
+    assert reviewer.url == filing_url and abs(reviewer.evaluate("window.scrollY") - scrolled) < 5
     decided = reviewer.locator("#decide").inner_text()
     assert decided.count("通过") >= 3 and "报省厅" in decided
     snap(reviewer, "reviewer-decided")
@@ -171,8 +182,8 @@ def _cycle(pages, snap, tmp_path):
     province.get_by_role("link", name="评审").first.click()
     assert "8213" in province.locator("#next-code").inner_text()  # 8212 was 2024's highest
     snap(province, "province-referral")
-    province.get_by_role("button", name="确认批准，赋予代码 8213").click()
-    province.wait_for_url(re.compile(r"notice=done"))
+    with province.expect_navigation():  # the notice comes in a cookie, not the URL
+        province.get_by_role("button", name="确认批准，赋予代码 8213").click()
     assert "8213" in province.locator("#given-code").inner_text()
     snap(province, "province-approved")
 
@@ -189,8 +200,8 @@ def _cycle(pages, snap, tmp_path):
     assert "智能装备运行与维护" in annex and "低空经济无人机技术" in annex and "8213" in annex
     snap(bureau, "bureau-preview")
     bureau.get_by_label(re.compile("我已核对")).check()
-    bureau.get_by_role("button", name="发布").click()
-    bureau.wait_for_url(re.compile(r"notice="))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="发布").click()
     checksum = bureau.locator("#checksum").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", checksum)
     snap(bureau, "bureau-published")
@@ -226,16 +237,16 @@ def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, scre
         typed |= {"层次": "初中起点", "级别": "高级", "学制": "5"}
         for column, value in typed.items():
             page_one.get_by_label(f"空行（填写即新增一条） {column}", exact=True).fill(value)
-        page_one.get_by_role("button", name="保存").click()
-        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_one.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_one.get_by_role("button", name="保存").click()
         url = page_one.url.split("?")[0]
         assert "2026" in page_one.locator("dl.facts").inner_text()
 
         page_two.goto(url)  # both read version 2
         page_one.get_by_label("学制 1", exact=True).fill("3")
         page_one.get_by_label("级别 1", exact=True).fill("中级")
-        page_one.get_by_role("button", name="保存").click()
-        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_one.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_one.get_by_role("button", name="保存").click()
 
         page_two.get_by_label("备注 1", exact=True).fill("新增层次")
         page_two.get_by_role("button", name="保存").click()
@@ -245,8 +256,8 @@ def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, scre
         # nothing lost: the clerk's own edit is still in the grid
         assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
         screenshot(page_two, f"cycle-{BACKEND}-stale-save")
-        page_two.get_by_role("button", name="保存").click()
-        page_two.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_two.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_two.get_by_role("button", name="保存").click()
         assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
     finally:
         one.close()

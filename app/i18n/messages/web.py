@@ -286,4 +286,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.any_username": ("（该地址的所有用户名）", "(every username from this address)"),
     "web.users.clear": ("解除", "Clear"),
     "web.users.no_sign_ins": ("当前没有登录限制。", "Nobody is throttled now."),
+    "web.meta.description": (
+        "技工院校和中职学校专业设置的登记、申报、评审与公布名单：专业目录检索、院校专业、历年名单与统计。",
+        "The registry of programs at technician colleges and secondary vocational schools: "
+        "filings, review and the published lists; catalog search, colleges, lists and statistics.",
+    ),
+    "web.desk.my_filings": ("我的申报", "My filings"),
+    "web.desk.round": ("申报批次", "Round"),
+    "web.desk.no_round": ("（未指定批次）", "(no round)"),
+    "web.desk.updated": ("最后修改（北京时间）", "Last change (Beijing time)"),
+    "web.desk.open": ("打开", "Open"),
+    "web.desk.no_filings": (
+        "还没有申报。上传申报表或在表格中填写即可开始。",
+        "No filings yet. Upload a spreadsheet or type the entries to start.",
+    ),
+    "web.filings.referral_given": (
+        "省级评审已批准此目录外专业，赋予代码 {code}",
+        "The province approved this proposal and gave it the code {code}",
+    ),
+    "web.review.bad_decision": ("无法识别的决定：{value}", "Unknown decision: {value}"),
+    "web.confirm.submit": (
+        "提交后不能再修改，除非撤回。确定提交这份申报吗？",
+        "After submitting you cannot edit it unless you withdraw it. Submit this filing?",
+    ),
+    "web.confirm.reject": (
+        "确定不予通过吗？学校将看到这一决定和理由。",
+        "Reject? The college will see this decision and its reason.",
+    ),
+    "web.confirm.publish": (
+        "发布后名单即公开。确定发布吗？",
+        "Publishing makes the list public. Publish?",
+    ),
 }
