@@ -415,4 +415,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "密码不能是本系统的名称",
         "a password cannot be the name of the registry",
     ),
+    "other_college.rows": (
+        "第 {rows} 行（共 {count} "
+        "行）的学校不是{college}：一份申报只含一所学校，请把其他学校的行删去或另行申报",
+        "rows {rows} ({count} in all) name a school other than {college}: one filing is one "
+        "college's; remove those rows or file them apart",
+    ),
+    "not_a_spreadsheet": (
+        "“{filename}”不是表格文件：请上传 Excel 表格（.xlsx）或 CSV 文件（可下载申报模板填写）",
+        "'{filename}' is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file (the "
+        "filing template is a good start)",
+    ),
 }

@@ -317,4 +317,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "发布后名单即公开。确定发布吗？",
         "Publishing makes the list public. Publish?",
     ),
+    "web.review.pick_short": ("选择", "Pick"),
+    "web.referrals.filed_in": ("申报位置", "Filed in"),
+    "web.referrals.city_reason": ("市级评审意见", "The city's reason"),
 }
