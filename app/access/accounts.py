@@ -18,7 +18,7 @@ from app import audit
 from app.access import sign_in
 from app.access.models import ApiToken, SignInFailure
 from app.access.passwords import check_password_rules
-from app.access.policy import governs
+from app.access.policy import governed_authorities, governs
 from app.access.principal import Principal
 from app.access.tokens import check_binding
 from app.authorities.models import Authority
@@ -491,3 +491,14 @@ def binding_names(session: Session, users: list[User]) -> dict[int, str]:
         elif user.authority_id is not None:
             names[user.id] = authorities.get(user.authority_id, "")
     return names
+
+
+def bindable(session: Session, actor: Principal) -> tuple[list[Authority], list[College]]:
+    """The authorities and colleges an admin may bind a new user to (pick-lists by name)."""
+    governed = governed_authorities(session, actor)
+    authorities = select(Authority).order_by(col(Authority.code))
+    colleges = select(College).order_by(col(College.code))
+    if governed is not None:
+        authorities = authorities.where(col(Authority.id).in_(governed))
+        colleges = colleges.where(col(College.authority_id).in_(governed))
+    return list(session.exec(authorities).all()), list(session.exec(colleges).all())

@@ -208,12 +208,15 @@ async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChe
 def _users_page(request: Request, session, **extra) -> Response:
     actor = signed_in(request, session, "admin")
     users = accounts.manageable_users(session, actor)
+    authorities, colleges = accounts.bindable(session, actor)
     return render(
         request,
         "account/users.html",
         users=users,
         bindings=accounts.binding_names(session, users),
         failures=accounts.sign_in_failures(session, actor),
+        authorities=authorities,
+        colleges=colleges,
         zone=request.app.state.settings.zone,
         **extra,
     )

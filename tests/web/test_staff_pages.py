@@ -160,3 +160,26 @@ def test_a_finding_made_stale_by_the_provinces_code_is_refreshed():
     assert [f.code for f in entry.findings] == ["referral.approved"]
     assert "8213" in entry.findings[0].message
     assert pending.findings == [stale]
+
+
+def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seeded, tokens):
+    """Item 8: the user list hid each user's college or authority; codes were typed by hand;
+    the round form showed 2027-01-01 00:00 under 2026-12-31 24:00; two panels were both
+    labelled 修改原因."""
+    admin = tokens("admin", authority="GZ-HRSS")
+    made = seeded_client.post(
+        "/api/v1/rounds",
+        headers=admin,
+        json={"year": 2026, "title": "2026", "opens_at": "2026-01-01", "closes_at": "2026-12-31"},
+    )
+    assert made.status_code == 201, made.text
+    round_page = seeded_client.get(f"/admin/rounds/{made.json()['id']}", headers=admin).text
+    assert 'value="2027-01-01T00:00"' in round_page
+    assert "即 2026-12-31 24:00（北京时间）" in round_page
+    assert round_page.count("修改原因（记入审计日志）") == 1 and "提前结束的原因" in round_page
+    make_user(seeded, username="bound-clerk", password=PASSWORD, role="college", college="4401J001")
+    page = seeded_client.get("/admin/users", headers=admin).text
+    assert 'data-label="所属单位">广州市技师学院</td>' in page
+    assert '<option value="GZ-HRSS"' in page and "广州市人力资源和社会保障局（GZ-HRSS）" in page
+    assert '<option value="4401J001">广州市技师学院</option>' in page
+    assert 'value="GD-HRSS"' not in page  # only what this admin governs

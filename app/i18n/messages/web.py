@@ -320,4 +320,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.review.pick_short": ("选择", "Pick"),
     "web.referrals.filed_in": ("申报位置", "Filed in"),
     "web.referrals.city_reason": ("市级评审意见", "The city's reason"),
+    "web.rounds.closes_hint": (
+        "即 {shown}（{zone}）；只填日期表示当天 24:00 截止",
+        "that is {shown} ({zone}); a date alone means 24:00 that day",
+    ),
+    "web.rounds.close_reason": (
+        "提前结束的原因（记入审计日志）",
+        "Why close early (kept in the audit log)",
+    ),
+    "web.users.no_authority": ("（不属管理部门：院校用户）", "(none: a college user)"),
+    "web.users.college_help": (
+        "输入学校名称或代码，从列表中选择",
+        "Type the college's name or code and pick it from the list",
+    ),
 }
