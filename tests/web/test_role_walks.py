@@ -169,3 +169,15 @@ def test_a_decision_updates_the_table_in_place(browser, live_server, make_user, 
         assert "已记录决定" in page.locator("#decide-area").inner_text()
     finally:
         context.close()
+
+
+def test_chart_labels_stay_legible_on_a_phone(phone_page, screenshot):
+    """Item 7: at 390 px the charts' 13 px labels were scaled down to about 7 px."""
+    phone_page.goto("/statistics?year=2024")
+    sizes = phone_page.evaluate(
+        """() => Array.from(document.querySelectorAll('svg.bars')).map(svg =>
+             13 * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width)"""
+    )
+    assert sizes and min(sizes) >= 11, sizes
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
+    screenshot(phone_page, "walk-statistics-phone")

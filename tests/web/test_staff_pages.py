@@ -183,3 +183,20 @@ def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seede
     assert '<option value="GZ-HRSS"' in page and "广州市人力资源和社会保障局（GZ-HRSS）" in page
     assert '<option value="4401J001">广州市技师学院</option>' in page
     assert 'value="GD-HRSS"' not in page  # only what this admin governs
+
+
+def test_static_files_are_versioned_and_cached_long_and_htmx_loads_only_where_used(client):
+    """Item 11: /favicon.ico was 404, no meta description, static files without Cache-Control,
+    the 52 KB htmx on every page."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO
+    home = client.get("/").text
+    assert '<meta name="description" content="' in home and "htmx" not in home
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', home).group(1)
+    versioned = client.get(css)
+    assert versioned.status_code == 200
+    assert versioned.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
+    assert client.get("/static/css/app.css?v=0000000000").headers["cache-control"] == "no-cache"
+    assert "/static/vendor/htmx/htmx.min.js?v=" in client.get("/majors").text
