@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import referrals
+from app.filings import presenters, referrals, service
 from app.filings.schemas import ReferralDecisionIn
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -28,7 +28,34 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
     actor = signed_in(request, session, "admin")
     referral = referrals.get_referral_public(session, referral_id, actor=actor)
     status = extra.pop("status_code", 200)
-    return render(request, "referrals/detail.html", referral=referral, status_code=status, **extra)
+    return render(
+        request,
+        "referrals/detail.html",
+        referral=referral,
+        filed=_as_filed(session, referral, actor),
+        status_code=status,
+        **extra,
+    )
+
+
+def _as_filed(session: SessionDep, referral, actor) -> dict:
+    """The entry as the college filed it and the city decided it (issue 25 item 3): the
+    college by name, the spreadsheet row, 层次, 级别, 学制, the clerk's remark, the city's
+    reason — read through the filing service with the province's own rights."""
+    filing = service.get_filing(session, referral.filing, actor=actor)
+    public = presenters.filing_public(session, filing)
+    entry = next((e for e in public.entries if e.index == referral.entry_index), None)
+    if entry is None:
+        return {"college_name": public.college_name}
+    return {
+        "college_name": public.college_name,
+        "row": entry.row,
+        "intake": entry.intake,
+        "level": entry.level,
+        "length_years": entry.length_years,
+        "remark": entry.remark,
+        "city_reason": entry.decision_reason,
+    }
 
 
 @router.get("/referrals/{referral_id:int}")

@@ -200,3 +200,41 @@ def test_static_files_are_versioned_and_cached_long_and_htmx_loads_only_where_us
     assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
     assert client.get("/static/css/app.css?v=0000000000").headers["cache-control"] == "no-cache"
     assert "/static/vendor/htmx/htmx.min.js?v=" in client.get("/majors").text
+
+
+def test_the_province_decides_with_the_entry_as_filed(seeded_client, tokens):
+    """Item 3: the referral page showed the school as 4401J001, "#3" for the entry, and no
+    层次, 学制 or remark."""
+    from tests.filings.helpers import GZ_COLLEGE
+
+    seeded_client.post(
+        "/api/v1/rounds",
+        headers=tokens("admin", authority="GZ-HRSS"),
+        json={"year": 2025, "title": "2025", "opens_at": "2020-01-01", "closes_at": "2099-12-31"},
+    )
+    college = tokens("college", college=GZ_COLLEGE)
+    proposal = {
+        "major_name": "低空经济无人机技术",
+        "category": "交通类",
+        "intake": "高中起点",
+        "level": "高级",
+        "length_years": 3,
+        "remark": "本市低空经济产业急需",
+    }
+    body = {"college": GZ_COLLEGE, "year": 2025, "entries": [proposal]}
+    filing = seeded_client.post("/api/v1/filings", headers=college, json=body).json()
+    assert seeded_client.post(f"/api/v1/filings/{filing['id']}/submit", headers=college).is_success
+    referred = seeded_client.post(
+        f"/api/v1/filings/{filing['id']}/entries/0/decision",
+        headers=tokens("reviewer", authority="GZ-HRSS"),
+        json={"decision": "referred", "reason": "广州市急需，建议批准"},
+    )
+    assert referred.status_code == 200, referred.text
+    province = tokens("admin", authority="GD-HRSS")
+    listed = seeded_client.get("/api/v1/referrals", headers=province).json()["items"]
+    referral = next(r for r in listed if r["filing"] == filing["id"])
+    page = seeded_client.get(f"/referrals/{referral['id']}", headers=province).text
+    facts = page.split('class="facts"')[1].split("</dl>")[0]
+    for shown in ("广州市技师学院", "高中起点", "高级", ">3<", "本市低空经济产业急需"):
+        assert shown in facts, shown
+    assert "广州市急需，建议批准" in facts and "条目 1" in facts
