@@ -4,6 +4,7 @@ worse on any page of the walk, and the screenshots show what the person sees
 (``REGISTRY_DOCS_SCREENSHOTS=1`` writes them to docs/screenshots/walk-*.png)."""
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,9 +20,11 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 @pytest.fixture(scope="module")
-def cycle(live_server) -> dict:
+def cycle(live_server) -> Iterator[dict]:
     """A 2027 round of 广州市人社局, a submitted filing of 广州市技师学院 (one entry referred to
-    the province, one waiting for the reviewer) and a draft with a finding to fix."""
+    the province, one waiting for the reviewer) and a draft with a finding to fix. Afterwards
+    the round is closed and the referral decided: the server is shared, and another test's
+    college must not find this round open nor its province this referral waiting."""
     engine = live_server.engine
     bureau = {"Authorization": f"Bearer {make_token(engine, role='admin', authority='GZ-HRSS')}"}
     college = {"Authorization": f"Bearer {make_token(engine, role='college', college=COLLEGE)}"}
@@ -77,7 +80,16 @@ def cycle(live_server) -> dict:
         ).json()["id"]
         referrals = client.get("/api/v1/referrals", headers=admin_of(engine, "GD-HRSS"))
         pending = [r["id"] for r in referrals.json()["items"] if r["filing"] == submitted]
-    return {"submitted": submitted, "draft": draft, "referral": pending[0]}
+    yield {"submitted": submitted, "draft": draft, "referral": pending[0]}
+    with httpx.Client(base_url=live_server.url, timeout=60) as client:
+        closed = client.post(f"/api/v1/rounds/{made.json()['id']}/close", headers=bureau)
+        assert closed.status_code == 200, closed.text
+        decided = client.post(
+            f"/api/v1/referrals/{pending[0]}/decision",
+            headers=admin_of(engine, "GD-HRSS"),
+            json={"decision": "rejected", "reason": "走查结束"},
+        )
+        assert decided.status_code == 200, decided.text
 
 
 def admin_of(engine, authority: str) -> dict[str, str]:
