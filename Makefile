@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint lock bench clean chromium clients libreoffice
+.PHONY: run test lint lock bench clean chromium clients libreoffice axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -68,7 +68,15 @@ clients: $(CLIENTS_STAMP)
 # one per core; 0 runs them in this process). Every test has its own database either way.
 PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
-test: $(DEVSTAMP) chromium clients libreoffice
+# axe-core (npm, pinned in tests/web/package.json and package-lock.json): the browser tests
+# inject it into every page they walk (tests/web/axe.py). `npm ci` installs exactly the lock.
+AXE := tests/web/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	cd tests/web && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+axe: $(AXE)
+
+test: $(DEVSTAMP) chromium clients libreoffice $(AXE)
 	REGISTRY_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@if [ -n "$$REGISTRY_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL =="; \

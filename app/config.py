@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # the window, 429 with Retry-After until the window ends (0 turns it off).
     auth_fail_limit: int = 20
     auth_fail_window_seconds: int = 60
+    # Failed password sign-ins from one address (any usernames) within 15 minutes before that
+    # address waits for the window's end (app/access/sign_in.py; 0 turns it off). An office
+    # behind one NAT address shares it.
+    login_address_limit: int = 20
 
     # ---- issue 26: deploy and operate (docs/deploy.md)
     # `registry serve` first upgrades the database (off: run `registry migrate` as its own step).

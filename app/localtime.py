@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator
 
+from app.i18n import t
+
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 
 
@@ -62,3 +64,13 @@ def show(moment: datetime | None, zone: ZoneInfo, *, deadline: bool = False) -> 
 def form_value(moment: datetime, zone: ZoneInfo) -> str:
     """The value of an ``<input type="datetime-local">`` for a stored moment."""
     return f"{local(moment, zone):%Y-%m-%dT%H:%M}"
+
+
+# China's zones (one time, UTC+8): people call it 北京时间, not Asia/Shanghai (issue 25 item 4)
+CHINA_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC")
+
+
+def zone_label(zone: Any) -> str:
+    """A time zone as a person names it: 北京时间 for China's, else the zone's IANA name."""
+    key = str(getattr(zone, "key", zone))
+    return t("web.zone.beijing") if key in CHINA_ZONES else key

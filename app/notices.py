@@ -22,6 +22,7 @@ from app.filings import rounds as round_service
 from app.filings import service as filings
 from app.filings.context import college_chain
 from app.filings.models import Filing, FilingRound
+from app.localtime import zone_label
 from app.publications.models import Publication
 
 LIMIT = 50
@@ -48,7 +49,7 @@ def _open_rounds(session: Session, college: College, zone: ZoneInfo) -> list[Not
         Notice(
             "web.cycle.notice.round_open",
             "/filings/new",
-            {"title": r.title or r.year, "closes": r.closes_at_local, "zone": r.timezone},
+            {"title": r.title or r.year, "closes": r.closes_at_local, "zone": zone_label(zone)},
         )
         for r in open_rounds_for(session, college, zone=zone)
     ]

@@ -65,3 +65,29 @@ def make_college(
         )
         session.add(college)
     return college
+
+
+def make_user(
+    engine: Engine,
+    *,
+    username: str,
+    password: str,
+    role: str = "admin",
+    college: str | None = None,
+    authority: str | None = None,
+) -> None:
+    """A user with a chosen password (the superuser creates it, as `registry user create`)."""
+    from app.access import accounts
+    from app.access.principal import Principal
+
+    superuser = Principal(name="tests", role="admin", authority_id=None, college_id=None)
+    with session_scope(engine) as session:
+        accounts.create_user(
+            session,
+            username=username,
+            role=role,
+            authority=authority,
+            college=college,
+            password=password,
+            actor=superuser,
+        )

@@ -8,31 +8,31 @@ rules apply to pages exactly as to the API."""
 import hashlib
 import secrets
 import string
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app import audit
-from app.access.models import ApiToken
-from app.access.policy import governs
+from app.access import sign_in
+from app.access.models import ApiToken, SignInFailure
+from app.access.passwords import check_password_rules
+from app.access.policy import governed_authorities, governs
 from app.access.principal import Principal
 from app.access.tokens import check_binding
 from app.authorities.models import Authority
 from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from app.i18n import t
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
 HASHER = PasswordHasher()
 # Verifying against this when the user does not exist takes as long as a real check: the time
 # of an answer does not tell which usernames exist.
 _DUMMY_HASH = HASHER.hash("not a password of anyone")
-MAX_FAILURES = 5  # wrong passwords in a row before sign-in is throttled
-THROTTLE = timedelta(minutes=15)
 SESSION_DAYS = 14
-MIN_PASSWORD = 10
 ONE_TIME_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -46,8 +46,6 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     must_change_password: bool = False
     active: bool = True
-    failed_logins: int = 0
-    throttled_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     password_changed_at: datetime | None = None
 
@@ -107,11 +105,6 @@ def _binding(session: Session, *, authority: str | None, college: str | None):
     return authority_id, college_id
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(error="weak_password", min=MIN_PASSWORD)
-
-
 def one_time_password() -> str:
     return "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(16))
 
@@ -140,7 +133,7 @@ def create_user(
     secret = password if given else one_time_password()
     assert secret is not None
     if given:
-        check_password_rules(secret)
+        check_password_rules(secret, username=username)
     user = User(
         username=username,
         role=role,
@@ -207,7 +200,6 @@ def reset_password(session: Session, user_id: int, *, actor: Principal) -> str:
     secret = one_time_password()
     user.password_hash = HASHER.hash(secret)
     user.must_change_password = True
-    user.failed_logins, user.throttled_until = 0, None
     session.add(user)
     _end_sessions(session, user)
     audit.record(
@@ -242,36 +234,51 @@ def set_active(session: Session, user_id: int, active: bool, *, actor: Principal
 # ---- signing in ----------------------------------------------------------------------------
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The user, when the password is right and sign-in is not throttled; 5 wrong passwords in
-    a row throttle the account for 15 minutes (even the right password is refused then)."""
+class BadCredentials(Exception):
+    """Wrong username or password; the caller answers 401 after committing the failure count.
+    ``failure`` says whether to warn (free attempts left) or that a delay has begun."""
+
+    def __init__(self, failure: sign_in.Failure) -> None:
+        super().__init__()
+        self.failure = failure
+
+
+class SignInDelayed(TooManyRequests):
+    error = "login_throttled"
+
+    def __init__(self, seconds: int) -> None:
+        unit, n = ("seconds", seconds) if seconds < 120 else ("minutes", (seconds + 59) // 60)
+        wait = t(f"login_throttled.{unit}", n=n)
+        super().__init__(error=self.error, msg="login_throttled.wait", seconds=seconds, wait=wait)
+        self.seconds = seconds
+        self.headers = {"Retry-After": str(seconds)}
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, address: str, address_limit: int
+) -> User:
+    """The user, when the password is right and this username (or this address) need not wait
+    (``app.access.sign_in``). An unknown username costs the same argon2 time and is counted the
+    same way, so the answer never tells whether a username exists."""
+    wait = sign_in.wait_seconds(session, username=username, address=address)
+    if wait is not None:
+        raise SignInDelayed(wait)
     user = session.exec(select(User).where(User.username == username.strip())).first()
-    now = utcnow()
-    if user is not None and user.throttled_until is not None:
-        if _aware(user.throttled_until) > now:
-            raise TooManyRequests(error="login_throttled", minutes=_minutes(user, now))
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        raise _bad_credentials()
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.throttled_until = now + THROTTLE
-        session.add(user)
-        raise _bad_credentials()
-    user.failed_logins, user.throttled_until = 0, None
+        ok = False
+    else:
+        ok = _verify(user.password_hash, password)
+    if not ok or user is None:
+        failure = sign_in.record_failure(
+            session, username=username, address=address, address_limit=address_limit
+        )
+        raise BadCredentials(failure)
+    sign_in.succeeded(session, username=username, address=address)
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
-    session.add(user)
+        session.add(user)
     return user
-
-
-class BadCredentials(Exception):
-    """Wrong username or password; the caller answers 401 after committing the failure count."""
-
-
-def _bad_credentials() -> BadCredentials:
-    return BadCredentials()
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -282,14 +289,7 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _minutes(user: User, now: datetime) -> int:
-    assert user.throttled_until is not None
-    return max(1, int((_aware(user.throttled_until) - now).total_seconds() // 60) + 1)
 
 
 def start_session(session: Session, user: User, *, user_agent: str, address: str) -> str:
@@ -369,7 +369,7 @@ def change_password(
         raise Invalid(error="wrong_password")
     if new == current:
         raise Invalid(error="same_password")
-    check_password_rules(new)
+    check_password_rules(new, username=user.username)
     user.password_hash = HASHER.hash(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
@@ -442,3 +442,63 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
         target_id=token_id,
         authority_id=user.authority_id,
     )
+
+
+# ---- sign-in throttling, as the admins see it ----------------------------------------------
+
+
+def sign_in_failures(session: Session, actor: Principal) -> list[SignInFailure]:
+    """The counts an admin may see and clear: the superuser every one (addresses and unknown
+    usernames included); an authority's admin those of the usernames it manages."""
+    rows = sign_in.current(session)
+    if actor.is_superuser:
+        return rows
+    _ensure_manages(session, actor, actor.authority_id, None)
+    managed = {user.username for user in manageable_users(session, actor)}
+    return [row for row in rows if row.kind == sign_in.ACCOUNT and row.username in managed]
+
+
+def clear_sign_in_failure(session: Session, failure_id: int, *, actor: Principal) -> None:
+    """Forget one count (a clerk who must sign in now from a slowed address)."""
+    row = sign_in.get(session, failure_id)
+    if row is None or row not in sign_in_failures(session, actor):
+        raise NotFound(error="not_found")
+    audit.record(
+        session,
+        actor,
+        action="user.clear_sign_in_throttle",
+        target_type="sign_in_failure",
+        target_id=row.username or row.address,
+        before={"kind": row.kind, "address": row.address, "failures": row.failures},
+        authority_id=actor.authority_id,
+    )
+    session.delete(row)
+
+
+def binding_names(session: Session, users: list[User]) -> dict[int, str]:
+    """Each user's authority or college by name (the users page shows whose account it is)."""
+    authorities = {a.id: a.name for a in session.exec(select(Authority)).all()}
+    college_ids = {u.college_id for u in users if u.college_id is not None}
+    colleges = {}
+    if college_ids:
+        query = select(College).where(col(College.id).in_(college_ids))
+        colleges = {c.id: c.name for c in session.exec(query).all()}
+    names = {}
+    for user in users:
+        assert user.id is not None
+        if user.college_id is not None:
+            names[user.id] = colleges.get(user.college_id, "")
+        elif user.authority_id is not None:
+            names[user.id] = authorities.get(user.authority_id, "")
+    return names
+
+
+def bindable(session: Session, actor: Principal) -> tuple[list[Authority], list[College]]:
+    """The authorities and colleges an admin may bind a new user to (pick-lists by name)."""
+    governed = governed_authorities(session, actor)
+    authorities = select(Authority).order_by(col(Authority.code))
+    colleges = select(College).order_by(col(College.code))
+    if governed is not None:
+        authorities = authorities.where(col(Authority.id).in_(governed))
+        colleges = colleges.where(col(College.authority_id).in_(governed))
+    return list(session.exec(authorities).all()), list(session.exec(colleges).all())

@@ -18,7 +18,7 @@ from app.directions.models import MajorDirection
 from app.directions.names import split_direction
 from app.filings.facts import CatalogMajor, Context, DirectionFact, EntryValues, ProgramRow
 from app.filings.models import Filing, FilingEntry, FilingRound, RoundEdition
-from app.filings.rules import CODE_DIGITS, offering_key
+from app.filings.rules import CODE_DIGITS, offering_key, typed_code
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
@@ -160,10 +160,12 @@ def _directions(session: Session, college: College) -> dict[str, DirectionFact]:
 
 
 def _codes(values: list[EntryValues], system: str) -> set[str]:
-    """The codes filed, plus their zero-padded forms (``702`` → ``0702``) for suggestions."""
+    """The codes filed, plus the codes they likely mean (``702`` → ``0702``, ``07O2`` →
+    ``0702``) for suggestions."""
     digits = CODE_DIGITS[system]
     codes = {v.major_code for v in values if v.major_code}
-    return codes | {c.zfill(digits) for c in codes if c.isdigit() and len(c) < digits}
+    meant = (typed_code(c, digits) for c in codes if not (c.isdigit() and len(c) == digits))
+    return codes | {m for m in meant if m}
 
 
 # The columns a CatalogMajor is made of, read as plain rows (no ORM object per major: a filing

@@ -14,6 +14,7 @@ from app.errors import Invalid, NotFound
 from app.filings.models import Filing
 from app.filings.schemas import EntryIn, FilingCreate
 from app.filings.service import create_filing
+from app.i18n import Joined
 from app.spreadsheets.reading import read_table
 from app.text import normalize_name
 
@@ -23,6 +24,40 @@ REQUIRED = ("专业", "专业代码", "层次", "学制")
 # filled down from the line above; the major's cells only when the line names no major itself.
 ALWAYS_FILLED = ("序号", "学校")
 MAJOR_CELLS = ("专业", "专业类别", "专业代码", "备注")
+# The headers colleges use for the template's columns (issue 25 item 5): 专业名称 is the most
+# common; 培养层次 is our 级别 (中级/高级/预备技师), 招生起点 our 层次 (初中起点/高中起点).
+HEADER_SYNONYMS = {
+    "专业名称": "专业",
+    "代码": "专业代码",
+    "专业编码": "专业代码",
+    "类别": "专业类别",
+    "专业大类": "专业类别",
+    "培养层次": "级别",
+    "技能等级": "级别",
+    "招生起点": "层次",
+    "招生对象": "层次",
+    "学制（年）": "学制",
+    "学制(年)": "学制",
+    "年制": "学制",
+    "学校名称": "学校",
+    "院校名称": "学校",
+    "院校": "学校",
+    "说明": "备注",
+}
+# Files that are not spreadsheets, by the name a person gave them: said in words, not as the
+# reading library's "File is not a zip file".
+NOT_SPREADSHEETS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".wps",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+    ".rar",
+    ".txt",
+)
 
 
 def fill_down(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
@@ -79,6 +114,14 @@ def _former_name(session: Session, college: College, name: str) -> bool:
     return found is not None and found.id == college.id
 
 
+def _ensure_spreadsheet(data: bytes, filename: str) -> None:
+    """422 ``not_a_spreadsheet`` for a file that is plainly no spreadsheet: a document or a
+    picture by its name, or a ".xlsx" that is not the zip an XLSX is."""
+    name = filename.lower()
+    if name.endswith(NOT_SPREADSHEETS) or (name.endswith(".xlsx") and data[:4] != b"PK\x03\x04"):
+        raise Invalid(error="not_a_spreadsheet", filename=filename)
+
+
 def import_filing(
     session: Session,
     data: bytes,
@@ -89,7 +132,14 @@ def import_filing(
     actor: Principal,
     max_rows: int,
 ) -> Filing:
-    table = read_table(data, filename=filename, required=REQUIRED, max_rows=max_rows)
+    _ensure_spreadsheet(data, filename)
+    table = read_table(
+        data,
+        filename=filename,
+        required=REQUIRED,
+        max_rows=max_rows,
+        aliases=HEADER_SYNONYMS,
+    )
     rows = fill_down(table.rows)
     if not rows:
         raise Invalid(error="empty_file", msg="empty_file.no_entries")
@@ -103,7 +153,14 @@ def import_filing(
     ]
     if others:
         # one filing is one college's: a sheet mixing schools is split before filing
-        raise Invalid({"rows": others[:50]}, error="other_college", college=college.name)
+        raise Invalid(
+            {"rows": others[:50]},
+            error="other_college",
+            msg="other_college.rows",
+            college=college.name,
+            rows=Joined(str(n) for n in others[:20]),
+            count=len(others),
+        )
     entries = [entry_of(cells) for _, cells in rows]
     return create_filing(
         session,

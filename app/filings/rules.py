@@ -157,8 +157,7 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
         return [_out_of_catalog(v, ctx)], None
     digits = CODE_DIGITS[ctx.system]
     if not (code.isdigit() and len(code) == digits):
-        padded = code.zfill(digits) if code.isdigit() and len(code) < digits else ""
-        known = padded if padded and _usable(ctx.majors.get(padded, []), ctx) else None
+        known = _code_meant(code, digits, ctx)
         return [
             Finding(
                 "major.code_format",
@@ -367,7 +366,11 @@ def check_offering(key: tuple[str, str, str], ctx: Context) -> list[Finding]:
     return out
 
 
-def check_kind(declared: str, derived: str) -> list[Finding]:
+def check_kind(declared: str, derived: str, *, code_unsure: bool = False) -> list[Finding]:
+    """The declared kind against the derived one. While the code itself has an error the
+    derived kind follows from that error (a mistyped code looks like a new major): the
+    mismatch is still said, but its "derived" value is not offered as a fix (issue 25 item 5:
+    采纳建议：新增专业 would overwrite a right 新增层次)."""
     if not declared or declared == derived:
         return []
     return [
@@ -376,9 +379,28 @@ def check_kind(declared: str, derived: str) -> list[Finding]:
             WARNING,
             "kind",
             t("filing.kind_mismatch", declared=declared, derived=derived),
-            derived,
+            None if code_unsure else derived,
         )
     ]
+
+
+# Letters a typed code holds by mistake for digits: 07O2 (letter O), 0l27 (letter l).
+_LOOK_ALIKE = str.maketrans("OoIil|", "000111")
+
+
+def typed_code(code: str, digits: int) -> str | None:
+    """The code a malformed one most likely means (letters that look like digits, full-width
+    digits, spaces, a dropped leading zero), or None when it cannot be one."""
+    cleaned = normalize_name(code).replace("-", "").translate(_LOOK_ALIKE)
+    if not cleaned.isdigit() or len(cleaned) > digits:
+        return None
+    return cleaned.zfill(digits)
+
+
+def _code_meant(code: str, digits: int, ctx: Context) -> str | None:
+    """``typed_code``, when the catalogs in force have that code (the context reads it)."""
+    meant = typed_code(code, digits)
+    return meant if meant and _usable(ctx.majors.get(meant, []), ctx) else None
 
 
 # ---- a whole filing ----------------------------------------------------------------------
@@ -418,7 +440,8 @@ def check_entry(index: int, v: EntryValues, ctx: Context) -> Checked:
             )
         )
         declared = ""
-    findings += check_kind(declared, derived)
+    code_unsure = any(f.field == "major_code" and f.severity == ERROR for f in code_findings)
+    findings += check_kind(declared, derived, code_unsure=code_unsure)
     if derived == Kind.REOPEN.value:
         findings += reopen_finding(code, level, intake, ctx)
     return Checked(

@@ -280,7 +280,9 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
     )
     session.add(publication)
     session.flush()
-    annexes = _draft_annexes(session, data, publication, year) | closures.drafted(session, publication)
+    annexes = _draft_annexes(session, data, publication, year) | closures.drafted(
+        session, publication
+    )
     store(session, publication, lines, specialties, annexes)
     audit.record(
         session,

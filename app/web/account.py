@@ -9,8 +9,10 @@ from app.access import accounts
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
+from app.i18n import t
 from app.web import csrf
 from app.web.actor import signed_in
+from app.web.forms import Form, text
 from app.web.session import COOKIE
 from app.web.templating import redirect, render, safe_next
 
@@ -29,6 +31,16 @@ def _set_session_cookie(request: Request, response: Response, secret: str) -> No
     )
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as the request context resolved it (trusted proxies considered)."""
+    resolved = getattr(request.state, "client_ip", None)
+    return resolved or (request.client.host if request.client else "unknown")
+
+
+# the answers that show a secret once (a new token, a one-time password): no copy anywhere
+NO_STORE = {"Cache-Control": "private, no-store"}
+
+
 def _current_user(request: Request, session) -> accounts.User:
     signed_in(request, session)  # anonymous: redirect to /login
     page_user = getattr(request.state, "user", None)
@@ -45,16 +57,23 @@ def login_form(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-async def login(request: Request, session: SessionDep, _: csrf.CsrfChecked):
-    form = await request.form()
-    username, password = str(form.get("username", "")), str(form.get("password", ""))
-    target = safe_next(str(form.get("next", "/")))
+def login(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked):
+    """Sign in. A wrong password and an unknown username answer the same page, warned when
+    the next failures will make this address wait (``app.access.sign_in``)."""
+    username, password = text(form, "username"), str(form.get("password", ""))
+    target = safe_next(text(form, "next") or "/")
+    address = client_address(request)
     try:
-        user = accounts.authenticate(session, username, password)
-    except accounts.BadCredentials:
-        error = "web.login.wrong"
-        status = 401
-    except AppError as exc:  # throttled
+        user = accounts.authenticate(
+            session,
+            username,
+            password,
+            address=address,
+            address_limit=request.app.state.settings.login_address_limit,
+        )
+    except accounts.BadCredentials as exc:
+        return _login_page(request, target, username, exc.failure)
+    except accounts.SignInDelayed as exc:
         return render(
             request,
             "account/login.html",
@@ -62,22 +81,35 @@ async def login(request: Request, session: SessionDep, _: csrf.CsrfChecked):
             username=username,
             error_text=exc.message,
             status_code=exc.status_code,
+            headers=exc.headers,
         )
-    else:
-        agent = request.headers.get("user-agent", "")
-        address = request.client.host if request.client else ""
-        secret = accounts.start_session(session, user, user_agent=agent, address=address)
-        response = redirect("/account/password" if user.must_change_password else target)
-        _set_session_cookie(request, response, secret)
-        return response
+    agent = request.headers.get("user-agent", "")
+    secret = accounts.start_session(session, user, user_agent=agent, address=address)
+    response = redirect("/account/password" if user.must_change_password else target)
+    _set_session_cookie(request, response, secret)
+    return response
+
+
+def _login_page(request: Request, target: str, username: str, failure) -> Response:
+    if failure.wait_seconds is not None:
+        delayed = accounts.SignInDelayed(failure.wait_seconds)
+        return render(
+            request,
+            "account/login.html",
+            next=target,
+            username=username,
+            error_text=delayed.message,
+            status_code=401,
+            headers=delayed.headers,
+        )
     return render(
         request,
         "account/login.html",
         next=target,
         username=username,
-        error_text=None,
-        error=error,
-        status_code=status,
+        error="web.login.wrong",
+        warning=t("web.login.warning", left=failure.left) if failure.left is not None else None,
+        status_code=401,
     )
 
 
@@ -87,7 +119,7 @@ def logout(request: Request, session: SessionDep, _: csrf.CsrfChecked):
     if secret:
         accounts.end_session(session, secret)
     response = redirect("/")
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", secure=csrf.is_https(request), httponly=True)
     return response
 
 
@@ -126,7 +158,7 @@ async def create_token(request: Request, session: SessionDep, _: csrf.CsrfChecke
     days_text = str(form.get("days", "")).strip()
     days = int(days_text) if days_text.isdigit() and int(days_text) > 0 else None
     token = accounts.create_token(session, user, name=name, days=days)
-    return _account_page(request, session, user, new_token=token)
+    return _account_page(request, session, user, new_token=token, headers=NO_STORE)
 
 
 @router.post("/account/tokens/{token_id:int}/revoke")
@@ -175,8 +207,18 @@ async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChe
 
 def _users_page(request: Request, session, **extra) -> Response:
     actor = signed_in(request, session, "admin")
+    users = accounts.manageable_users(session, actor)
+    authorities, colleges = accounts.bindable(session, actor)
     return render(
-        request, "account/users.html", users=accounts.manageable_users(session, actor), **extra
+        request,
+        "account/users.html",
+        users=users,
+        bindings=accounts.binding_names(session, users),
+        failures=accounts.sign_in_failures(session, actor),
+        authorities=authorities,
+        colleges=colleges,
+        zone=request.app.state.settings.zone,
+        **extra,
     )
 
 
@@ -203,16 +245,15 @@ async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked
     except AppError as exc:
         session.rollback()
         return _users_page(request, session, error_text=exc.message, form=fields)
-    return _users_page(request, session, one_time=(user.username, secret))
+    return _users_page(request, session, one_time=(user.username, secret), headers=NO_STORE)
 
 
 @router.post("/admin/users/{user_id:int}/reset")
 def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
     actor = signed_in(request, session, "admin")
     secret = accounts.reset_password(session, user_id, actor=actor)
-    return _users_page(
-        request, session, one_time=(accounts.get_user(session, user_id).username, secret)
-    )
+    username = accounts.get_user(session, user_id).username
+    return _users_page(request, session, one_time=(username, secret), headers=NO_STORE)
 
 
 @router.post("/admin/users/{user_id:int}/active")
@@ -221,3 +262,11 @@ async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: 
     form = await request.form()
     accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)
     return redirect("/admin/users")
+
+
+@router.post("/admin/sign-ins/{failure_id:int}/clear")
+def clear_sign_in(request: Request, session: SessionDep, failure_id: IdPath, _: csrf.CsrfChecked):
+    """An admin lets a slowed username (or address) sign in again at once."""
+    actor = signed_in(request, session, "admin")
+    accounts.clear_sign_in_failure(session, failure_id, actor=actor)
+    return redirect("/admin/users#sign-ins")

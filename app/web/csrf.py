@@ -27,7 +27,16 @@ MAX_AGE = 60 * 60 * 24 * 30
 
 
 def is_https(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """The request reached the registry over HTTPS: served with TLS itself, or through a
+    proxy of ``REGISTRY_TRUSTED_PROXIES`` that says ``X-Forwarded-Proto: https`` (as the
+    request context decides for HSTS). Cookies are ``Secure`` then."""
+    if request.url.scheme == "https":
+        return True
+    peer = request.client.host if request.client else ""
+    if peer not in request.app.state.settings.trusted_proxy_list:
+        return False
+    proto = request.headers.get("x-forwarded-proto", "")
+    return proto.split(",")[0].strip().lower() == "https"
 
 
 def _session_secret(request: Request) -> str | None:

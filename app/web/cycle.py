@@ -50,5 +50,5 @@ env.globals["label"] = label
 
 def install_cycle_pages(app: FastAPI) -> None:
     install_login_redirect(app)
-    for module in (desk, filing, review, referrals, admin, lists, lifecycle)  # lifecycle: issue 24:
+    for module in (desk, filing, review, referrals, admin, lists, lifecycle):
         app.include_router(module.router)

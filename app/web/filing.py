@@ -16,7 +16,14 @@ from app.errors import AppError
 from app.fields import IdPath
 from app.filings import editing, importer, presenters, service
 from app.filings.review import clean_indexes
-from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate, VersionIn
+from app.filings.schemas import (
+    EntryIn,
+    FilingCreate,
+    FilingEntryPublic,
+    FilingUpdate,
+    FindingOut,
+    VersionIn,
+)
 from app.i18n import t
 from app.localtime import show
 from app.notices import open_rounds_for
@@ -24,6 +31,7 @@ from app.vocab import LIFECYCLE_KINDS
 from app.web import lifecycle as lifecycle_pages
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
+from app.web.desk import round_names
 from app.web.forms import Form, attempt, message_of, notice_key, number, text
 from app.web.templating import redirect, render
 
@@ -121,7 +129,9 @@ def filing_page(
     actor = signed_in(request, session)
     filing = service.get_filing(session, filing_id, actor=actor)
     public = presenters.filing_public(session, filing)
+    _refresh_referred(public.entries)
     zone = _zone(request)
+    rounds = round_names(session, request, {filing.round_id})
     stale = extra.get("stale")
     if isinstance(stale, dict) and stale.get("changed_at"):
         extra["stale_at"] = show(datetime.fromisoformat(stale["changed_at"]), zone)
@@ -146,8 +156,23 @@ def filing_page(
         },
         when=lambda moment, deadline=False: show(moment, zone, deadline=deadline),
         notice=t_notice(request),
+        round_name=rounds.get(filing.round_id or 0),
         **extra,
     )
+
+
+def _refresh_referred(entries: list[FilingEntryPublic]) -> None:
+    """After the province approved a proposal and gave it a code, the entry's "no code: out of
+    catalog" finding is stale (its check ran before): say what happened instead (item 3)."""
+    for entry in entries:
+        if entry.referral_status != "approved":
+            continue
+        kept = [f for f in entry.findings if not f.code.startswith("major.out_of_catalog")]
+        given = t("web.filings.referral_given", code=entry.major_code or "")
+        note = FindingOut(
+            code="referral.approved", severity="info", field="major_code", message=given
+        )
+        entry.findings = [*kept, note]
 
 
 def _clean(session: SessionDep, filing) -> list[int]:

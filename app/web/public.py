@@ -3,11 +3,15 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlmodel import Session
 
 from app.catalog import search
+from app.catalog import service as catalog_service
+from app.db import SessionDep
 from app.i18n import LOCALES
 from app.i18n.middleware import LANG_COOKIE
 from app.web import csrf
+from app.web.desk import desk_page
 from app.web.templating import is_htmx, redirect, render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -15,7 +19,10 @@ SEARCH_LIMIT = 50
 
 
 @router.get("/")
-def home(request: Request):
+def home(request: Request, session: SessionDep):
+    """The search box; a signed-in person lands on their desk here (item 2 of issue 25)."""
+    if getattr(request.state, "user", None) is not None:
+        return desk_page(request, session)
     return render(request, "public/home.html")
 
 
@@ -50,4 +57,8 @@ def majors(
     found = [h for h in hits if h["match"] != "near"]
     near = [h for h in hits if h["match"] == "near"]
     template = "public/_major_results.html" if is_htmx(request) else "public/majors.html"
-    return render(request, template, q=q, system=system, found=found, near=near)
+    editions = {}
+    if hits:  # catalogs by title, not by key (issue 25 item 4)
+        with Session(request.app.state.engine) as session:
+            editions = {e.key: e.title for e in catalog_service.list_editions(session)}
+    return render(request, template, q=q, system=system, found=found, near=near, editions=editions)

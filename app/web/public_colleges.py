@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from app.catalog import service as catalog_service
 from app.colleges import service as colleges
 from app.db import SessionDep, run_read
 from app.errors import Invalid
@@ -164,7 +165,15 @@ def program_page(request: Request, session: SessionDep, program_id: IdPath):
     program = programs.program_detail(session, program_id)
     length = YEARS_CN.get(program.length_years, f"{program.length_years}年")
     history = programs.program_history(session, program_id).model_dump()["items"]  # issue 24
-    return render(request, "public/program.html", program=program, length=length, history=history)
+    editions = {e.key: e.title for e in catalog_service.list_editions(session)}
+    return render(
+        request,
+        "public/program.html",
+        program=program,
+        length=length,
+        history=history,
+        editions=editions,
+    )
 
 
 def _choices() -> dict[str, Any]:

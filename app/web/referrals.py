@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import referrals
+from app.filings import presenters, referrals, service
 from app.filings.schemas import ReferralDecisionIn
 from app.vocab import YEARS_CN
 from app.web.actor import signed_in
@@ -43,8 +43,7 @@ def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> R
 
 @router.get("/referrals/{referral_id:int}")
 def referral_page(referral_id: IdPath, request: Request, session: SessionDep) -> Response:
-    notice = request.query_params.get("notice")
-    return _page(request, session, referral_id, done=notice == "done")
+    return _page(request, session, referral_id)
 
 
 @router.post("/referrals/{referral_id:int}/decision")
@@ -69,7 +68,7 @@ def decide(
         session.rollback()
         return _page(request, session, referral_id, status_code=422, error=str(exc))
     if error is None:
-        return redirect(f"/referrals/{referral_id}?notice=done")
+        return redirect(f"/referrals/{referral_id}?notice=web.referrals.done")
     return _page(
         request, session, referral_id, status_code=error.status_code, error=message_of(error)
     )

@@ -9,11 +9,13 @@ from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
+from app.web import flash
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
+from app.web.desk import authority_names
 from app.web.filing import filing_page
 from app.web.forms import Form, attempt, message_of, text
-from app.web.templating import redirect, render
+from app.web.templating import is_htmx, redirect, render
 
 router = APIRouter(include_in_schema=False)
 STATES = ("submitted", "decided", "withdrawn")
@@ -23,17 +25,19 @@ STATES = ("submitted", "decided", "withdrawn")
 def queue(
     request: Request,
     session: SessionDep,
-    round: int | None = None,
+    round: str = "",
     college: str | None = None,
     major: str | None = None,
     status: str = "submitted",
 ) -> Response:
     actor = signed_in(request, session, "reviewer", "admin")
+    # 全部批次 posts round= (empty): an id only when the select names one (issue 25 item 1)
+    round_id = int(round) if round.isdigit() and 0 < int(round) < 2**31 else None
     rows = service.list_filings(
         session,
         actor=actor,
         status=status if status in STATES else None,
-        round_id=round,
+        round_id=round_id,
         college=college or None,
         major=major or None,
         limit=200,
@@ -44,8 +48,14 @@ def queue(
         "review/queue.html",
         filings=presenters.summaries(session, rows[:200]),
         rounds=rounds.list_rounds(session, zone=zone, limit=100),
-        chosen={"round": round, "college": college or "", "major": major or "", "status": status},
+        chosen={
+            "round": round_id,
+            "college": college or "",
+            "major": major or "",
+            "status": status,
+        },
         states=STATES,
+        authorities=authority_names(session),
     )
 
 
@@ -65,7 +75,7 @@ def decide_one(
         data = DecisionIn(decision=text(form, "decision"), reason=reason)  # type: ignore[arg-type]
         return review.decide_entry(session, filing_id, index, data, actor=actor)
 
-    return _after(request, session, filing_id, act)
+    return _after(request, session, filing_id, act, anchor=f"#entry-{index}")
 
 
 @router.post("/filings/{filing_id:int}/decisions")
@@ -94,14 +104,26 @@ def decide_many(
     return _after(request, session, filing_id, act)
 
 
-def _after(request: Request, session: SessionDep, filing_id: int, act) -> Response:
+def _after(
+    request: Request, session: SessionDep, filing_id: int, act, anchor: str = "#decide"
+) -> Response:
+    """After a decision: back to the filing's page (303) at the entry decided. htmx swaps the
+    decision table of that page in place (the scroll stays); a refusal also goes back there,
+    its message handed over, so the address bar is the filing's, not the POST's (item 6). A
+    refusal to a script (a bearer token, no session) is the page itself with the error's
+    status."""
     try:
         _done, error = attempt(session, act)
     except ValueError as exc:  # a decision outside the vocabulary (a hand-made form)
         session.rollback()
-        return filing_page(request, session, filing_id, status_code=422, error=str(exc))
+        error = Invalid(error="validation_error", msg="web.review.bad_decision", value=str(exc))
     if error is None:
-        return redirect(f"/filings/{filing_id}?notice=web.review.decided")
+        return redirect(f"/filings/{filing_id}?notice=web.review.decided{anchor}")
+    if is_htmx(request):  # the table with the refusal above it, swapped in place
+        return filing_page(request, session, filing_id, status_code=200, error=message_of(error))
+    back = redirect(f"/filings/{filing_id}{anchor}")
+    if flash.hand_over(request, back, message_of(error)):
+        return back
     return filing_page(
         request, session, filing_id, status_code=error.status_code, error=message_of(error)
     )

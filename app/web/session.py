@@ -7,12 +7,12 @@ another site cannot act through it. A user who must change a one-time password i
 /account/password first."""
 
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import anyio
 from sqlmodel import Session
 from starlette.responses import RedirectResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.access import accounts
 from app.access.principal import Principal
@@ -48,15 +48,42 @@ class SessionLayer:
             if secret
             else None
         )
+        state = scope.setdefault("state", {})
+        send = _private_pages(send, state, signed_in=found is not None)
+        send = _notice_to_cookie(send, scope)
         if found is not None:
             user, principal, session_id = found
-            state = scope.setdefault("state", {})
             state.update(user=user, principal=principal, session_id=session_id)
             if user.must_change_password and not path.startswith(ALLOWED_BEFORE_CHANGE):
                 target = "/account/password?next=" + quote(path)
                 await RedirectResponse(target, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
+    """Shared caches never keep a person's page (issue 25 item 10). Every page answer varies
+    with the cookies (``Vary: Cookie``: a signed-in reader gets their name and form tokens under
+    the same URL as everyone); a signed-in answer, or one holding a visitor's form token or
+    setting a cookie, is ``private, no-cache`` unless the handler chose (``private, no-store``
+    for the answer that shows a new token or one-time password)."""
+
+    async def send_private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
+            varies = [v for k, v in message.get("headers", []) if k.lower() == b"vary"]
+            headers.append((b"vary", b", ".join([*varies, b"Cookie"])))
+            personal = (
+                signed_in
+                or state.get("csrf_used")
+                or any(k.lower() == b"set-cookie" for k, _ in headers)
+            )
+            if personal and not any(k.lower() == b"cache-control" for k, _ in headers):
+                headers.append((b"cache-control", b"private, no-cache"))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_private
 
 
 def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
@@ -88,3 +115,51 @@ def _cookie(scope: Scope, name: str) -> str | None:
                 if k == name and v:
                     return v
     return None
+
+
+FLASH = "flash"  # the notice of the page after a redirect (a catalog key of the pages)
+
+
+def _notice_to_cookie(send: Send, scope: Scope) -> Send:
+    """A redirect to ``…?notice=web.filings.saved`` goes to the plain URL and hands the notice
+    over in a short-lived cookie, which the next page shows once (``render``): the address bar
+    and the history never carry a message key (issue 25 item 4)."""
+
+    async def send_clean(message: Message) -> None:
+        if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+            headers = list(message.get("headers", []))
+            for i, (key, value) in enumerate(headers):
+                if key.lower() == b"location" and b"notice=" in value:
+                    url, notice = _without_notice(value.decode("latin-1"))
+                    headers[i] = (key, url.encode("latin-1"))
+                    if notice:
+                        headers.append((b"set-cookie", _flash_cookie(scope, notice)))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_clean
+
+
+def _without_notice(url: str) -> tuple[str, str | None]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    notice = next((v for k, v in query if k == "notice"), None)
+    rest = urlencode([(k, v) for k, v in query if k != "notice"])
+    return urlunsplit(parts._replace(query=rest)), notice
+
+
+def _flash_cookie(scope: Scope, notice: str) -> bytes:
+    secure = "; Secure" if _https(scope) else ""
+    value = quote(notice, safe="")
+    return f"{FLASH}={value}; Max-Age=120; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
+
+
+def _https(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    client = scope.get("client")
+    trusted = scope["app"].state.settings.trusted_proxy_list
+    if not client or client[0] not in trusted:
+        return False
+    proto = next((v for k, v in scope.get("headers", ()) if k == b"x-forwarded-proto"), b"")
+    return proto.decode("latin-1").split(",")[0].strip().lower() == "https"

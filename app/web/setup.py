@@ -4,15 +4,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from fastapi.staticfiles import StaticFiles
 
 from app.web import account, public, public_colleges, public_lists
+from app.web.assets import install_assets
 from app.web.session import SessionLayer
-from app.web.templating import HERE, render
+from app.web.templating import render
 
 
 def install_web(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    install_assets(app)  # /static (versioned URLs, long-lived caching), /favicon.ico
     app.include_router(public.router)
     app.include_router(account.router)
     app.include_router(public_colleges.router)

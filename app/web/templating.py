@@ -3,15 +3,19 @@ the CSRF field; ``render()`` answers an HTML page or, for an htmx request, only 
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from app.i18n import get_locale, t
+from app.i18n import get_locale, has, t
+from app.localtime import show, zone_label
 from app.web import csrf
+from app.web import flash as flash_module
+from app.web.assets import static
+from app.web.session import FLASH
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -26,6 +30,7 @@ env.lstrip_blocks = True
 
 def _csrf_input(request: Request) -> Markup:
     token = csrf.token_for(request)
+    request.state.csrf_used = True  # the page holds a form token: private (app.web.session)
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
 
 
@@ -41,6 +46,9 @@ def _query(request: Request, **changes: Any) -> str:
 
 
 env.globals["csrf_input"] = _csrf_input
+env.globals["moment"] = show
+env.globals["static"] = static
+env.globals["zone_label"] = zone_label
 env.globals["query"] = _query
 
 
@@ -58,9 +66,22 @@ def render(
 ) -> HTMLResponse:
     """``name`` rendered with ``context``; the page's CSRF cookie is set on first visit."""
     context.setdefault("user", getattr(request.state, "user", None))
+    flash = request.cookies.get(FLASH)
+    if flash is not None:  # the notice a redirect handed over (app.web.session)
+        key = unquote(flash)
+        if not context.get("notice") and key.startswith("web.") and has(key):
+            context["notice"] = t(key)
+    refused = request.cookies.get(flash_module.COOKIE)
+    if refused is not None and not context.get("error"):
+        context["error"] = flash_module.take(request)
+    context.setdefault("htmx", is_htmx(request))
     response = templates.TemplateResponse(
         request, name, context, status_code=status_code, headers=headers
     )
+    if flash is not None:
+        response.delete_cookie(FLASH, path="/", httponly=True, samesite="lax")
+    if refused is not None:
+        response.delete_cookie(flash_module.COOKIE, path="/", httponly=True, samesite="lax")
     csrf.set_cookie_if_new(request, response)
     return response
 

@@ -98,6 +98,9 @@ def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
         "REGISTRY_HOST": "127.0.0.1",
         "REGISTRY_PORT": str(port),
         "REGISTRY_LOG_LEVEL": "warning",
+        # every browser signs in from 127.0.0.1: the tests' deliberate wrong passwords together
+        # must not reach the per-address limit (tested in-process: tests/access/test_sign_in.py)
+        "REGISTRY_LOGIN_ADDRESS_LIMIT": "1000",
     }
     log = open(tmp_path_factory.mktemp("server") / "serve.log", "w+b")  # noqa: SIM115
     process = subprocess.Popen([REGISTRY, "serve"], env=env, stdout=log, stderr=log)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from tests.backend import BACKEND
 from tests.factories import make_token
@@ -144,8 +145,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     # extended by a few hours, with the reason kept in the audit log
     bureau.get_by_label("截止时间").fill("2099-04-15T18:00")
     bureau.get_by_label("修改原因（记入审计日志）").first.fill("学校申请延期")
-    bureau.get_by_role("button", name="保存修改").click()
-    bureau.wait_for_url(re.compile(r"notice=web.rounds.saved"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="保存修改").click()
     assert "2099-04-15 18:00" in bureau.locator("#closes").inner_text()
     snap(bureau, "bureau-extends-round")
 
@@ -169,16 +170,22 @@ def _cycle(pages, snap, tmp_path, live_server):
     snap(college, "college-uploaded-findings")
 
     # fixes two with the suggestions (五年, 0127), then submits
-    college.locator("tr[data-row='2']").get_by_role("button", name=re.compile("采纳建议")).click()
-    college.wait_for_url(re.compile(r"notice="))
-    college.locator("tr[data-row='3']").get_by_role("button", name=re.compile("采纳建议")).click()
-    college.wait_for_url(re.compile(r"notice="))
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.locator("tr[data-row='2']").get_by_role(
+            "button", name=re.compile("采纳建议")
+        ).click()
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.locator("tr[data-row='3']").get_by_role(
+            "button", name=re.compile("采纳建议")
+        ).click()
     assert "0127" in college.locator("tr[data-row='3']").inner_text()
     assert "无问题" in college.locator("tr[data-row='2']").inner_text()
     assert "0 个错误" in college.locator("#counts").inner_text()
     snap(college, "college-fixed")
-    college.get_by_role("button", name="提交").click()
-    college.wait_for_url(re.compile(r"notice=web.filings.submitted"))
+    college.once("dialog", lambda dialog: dialog.accept())  # 提交 asks first
+    with college.expect_navigation():  # the notice comes in a cookie, not the URL
+        college.get_by_role("button", name="提交").click()
+    assert "notice" not in college.url and "已提交" in college.locator("p.notice").inner_text()
     assert "已提交" in college.locator("dl.facts").inner_text()
     snap(college, "college-submitted")
 
@@ -189,10 +196,12 @@ def _cycle(pages, snap, tmp_path, live_server):
     assert "广州市工贸技师学院" in queue
     snap(reviewer, "reviewer-queue")
     reviewer.goto(filing_url)
+    # without JavaScript a decision posts and comes back to the entry (htmx: test_role_walks)
     reviewer.get_by_role("button", name="通过所有无问题的条目（3 条）").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    expect(reviewer.locator("#decide .badge.decision-approved")).to_have_count(3)
     reviewer.locator("#entry-2").get_by_role("button", name="报省厅").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    expect(reviewer.locator("#entry-2 .badge.decision-referred")).to_be_visible()
+    assert reviewer.url == filing_url + "#entry-2"
     decided = reviewer.locator("#decide").inner_text()
     assert decided.count("通过") >= 3 and "报省厅" in decided
     snap(reviewer, "reviewer-decided")
@@ -203,8 +212,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     province.get_by_role("link", name="评审").first.click()
     assert "8213" in province.locator("#next-code").inner_text()  # 8212 was 2024's highest
     snap(province, "province-referral")
-    province.get_by_role("button", name="确认批准，赋予代码 8213").click()
-    province.wait_for_url(re.compile(r"notice=done"))
+    with province.expect_navigation():  # the notice comes in a cookie, not the URL
+        province.get_by_role("button", name="确认批准，赋予代码 8213").click()
     assert "8213" in province.locator("#given-code").inner_text()
     snap(province, "province-approved")
 
@@ -240,15 +249,15 @@ def _cycle(pages, snap, tmp_path, live_server):
     bureau.goto(list_url)
     bureau.get_by_label("文号").fill("穗人社函〔2025〕18号")
     bureau.get_by_label("发布日期").fill("2025-04-20")
-    bureau.get_by_role("button", name="保存", exact=True).click()
-    bureau.wait_for_url(re.compile(r"notice=web.lists.saved"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="保存", exact=True).click()
 
     # 6. 公示: the public sees the draft as 公示中 with its period; publishing waits for it
     bureau.get_by_label("公示开始日期").fill(TODAY.isoformat())
     bureau.get_by_label("公示结束日期").fill((TODAY + timedelta(days=4)).isoformat())
     bureau.get_by_label("异议联系方式").fill("020-83190000 专业建设科")
-    bureau.get_by_role("button", name="开始公示").click()
-    bureau.wait_for_url(re.compile(r"notice=web.lists.announced"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="开始公示").click()
     publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
     public = pages["anonymous"]
     response = public.goto(f"/publications/{publication}")
@@ -264,19 +273,19 @@ def _cycle(pages, snap, tmp_path, live_server):
         option = reviewer.locator("#objection-seq option", has_text=about)
         reviewer.get_by_label("针对").select_option(value=option.get_attribute("value"))
         reviewer.get_by_label("异议内容").fill(text)
-        reviewer.get_by_role("button", name="记录异议").click()
-        reviewer.wait_for_url(re.compile(r"notice=web.lists.objection_recorded"))
+        with reviewer.expect_navigation():  # the notice comes in a cookie, not the URL
+            reviewer.get_by_role("button", name="记录异议").click()
     first = reviewer.locator("#objections tbody tr", has_text="学制有误")
     first.get_by_label("处理意见").fill("学制符合学制表，不予采纳")
-    first.get_by_role("button", name="驳回异议").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.lists.objection_resolved"))
+    with reviewer.expect_navigation():  # the notice comes in a cookie, not the URL
+        first.get_by_role("button", name="驳回异议").click()
     snap(reviewer, "reviewer-objection-dismissed")
     # dropping an entry edits the list: the bureau's admin upholds the second one
     bureau.goto(list_url)
     second = bureau.locator("#objections tbody tr", has_text="该校实训条件不足")
     second.get_by_label("处理意见").fill("经核实实训设备未达标")
-    second.get_by_role("button", name="异议成立并删除该条").click()
-    bureau.wait_for_url(re.compile(r"notice=web.lists.objection_resolved"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        second.get_by_role("button", name="异议成立并删除该条").click()
     handled = bureau.locator("#objections").inner_text()
     assert "已驳回" in handled and "成立" in handled and "待处理" not in handled
     assert "机电一体化技术" not in bureau.locator("#annex1").inner_text()
@@ -284,11 +293,11 @@ def _cycle(pages, snap, tmp_path, live_server):
     # the period recorded as it ran (ended yesterday): now the list can be published
     bureau.get_by_label("公示开始日期").fill((TODAY - timedelta(days=7)).isoformat())
     bureau.get_by_label("公示结束日期").fill((TODAY - timedelta(days=1)).isoformat())
-    bureau.get_by_role("button", name="开始公示").click()
-    bureau.wait_for_url(re.compile(r"notice=web.lists.announced"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="开始公示").click()
     bureau.get_by_label(re.compile("我已核对")).check()
-    bureau.get_by_role("button", name="发布").click()
-    bureau.wait_for_url(re.compile(r"notice=web.pubs.published"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="发布").click()
     checksum = bureau.locator("#checksum").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", checksum)
     snap(bureau, "bureau-published")
@@ -329,18 +338,18 @@ def _cycle(pages, snap, tmp_path, live_server):
     )
     assert refused.status_code == 409 and refused.json()["error"] == "round_closed"
     reviewer.goto(f"/filings/{late_filing}")
-    reviewer.get_by_role("button", name="通过所有无问题的条目（1 条）").click()
-    reviewer.wait_for_url(re.compile(r"notice=web.review.decided"))
+    reviewer.get_by_role("button", name="通过所有无问题的条目（1 条）").click()  # in place (htmx)
+    expect(reviewer.locator("#decide .badge.decision-approved")).to_have_count(1)
     bureau.goto(list_url)
     bureau.get_by_label("勘误原因").fill("补入 4 月 25 日批准的广州市技师学院机电一体化技术")
-    bureau.get_by_role("button", name="勘误").click()
-    bureau.wait_for_url(re.compile(r"notice=web.pubs.corrected"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="勘误").click()
     late = bureau.locator("#annex1 tr", has_text="广州市技师学院")
     assert "勘误新增" in late.inner_text()
     snap(bureau, "bureau-correction-draft")
     bureau.get_by_label(re.compile("我已核对")).check()
-    bureau.get_by_role("button", name="发布").click()
-    bureau.wait_for_url(re.compile(r"notice=web.pubs.published"))
+    with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.get_by_role("button", name="发布").click()
     latest = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
     assert latest["revision"] == 2 and latest["corrects"] == int(publication)
     assert "广州市技师学院" in {e["college"] for e in latest["entries"]}
@@ -364,27 +373,27 @@ def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, scre
         typed |= {"层次": "初中起点", "级别": "高级", "学制": "5"}
         for column, value in typed.items():
             page_one.get_by_label(f"空行（填写即新增一条） {column}", exact=True).fill(value)
-        page_one.get_by_role("button", name="保存").click()
-        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_one.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_one.get_by_role("button", name="保存").click()
         url = page_one.url.split("?")[0]
         assert "2026" in page_one.locator("dl.facts").inner_text()
 
         page_two.goto(url)  # both read version 2
         page_one.get_by_label("学制 1", exact=True).fill("3")
         page_one.get_by_label("级别 1", exact=True).fill("中级")
-        page_one.get_by_role("button", name="保存").click()
-        page_one.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_one.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_one.get_by_role("button", name="保存").click()
 
         page_two.get_by_label("备注 1", exact=True).fill("新增层次")
         page_two.get_by_role("button", name="保存").click()
         stale = page_two.locator("#stale").inner_text()
-        assert "教务处 刘老师" in stale and "第 3 版" in stale
+        assert "教务处 刘老师" in stale and "北京时间" in stale and "第 3 版" not in stale
         assert "中级" in page_two.locator("#current-version").inner_text()
         # nothing lost: the clerk's own edit is still in the grid
         assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
         screenshot(page_two, f"cycle-{BACKEND}-stale-save")
-        page_two.get_by_role("button", name="保存").click()
-        page_two.wait_for_url(re.compile(r"notice=web.filings.saved"))
+        with page_two.expect_navigation():  # the notice comes in a cookie, not the URL
+            page_two.get_by_role("button", name="保存").click()
         assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"
     finally:
         one.close()

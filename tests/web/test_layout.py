@@ -16,8 +16,12 @@ def test_home_is_chinese_with_one_labelled_search_box_and_local_assets(
     assert page.get_by_role("button", name="搜索").is_visible()
     # every asset comes from the registry itself: an offline intranet sees the same page
     assert requests and all(url.startswith(live_server.url) for url in requests)
-    assert page.evaluate("typeof htmx") == "object"
+    assert page.evaluate("typeof htmx") == "undefined"  # loaded only where used (issue 25)
+    assert page.locator("link[rel=icon]").count() == 2
+    assert page.locator("meta[name=description]").get_attribute("content")
     screenshot(page, "home-desktop")
+    page.goto("/majors")
+    assert page.evaluate("typeof htmx") == "object"
 
 
 def test_language_switch_gives_english_and_back(page):

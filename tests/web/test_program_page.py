@@ -64,8 +64,8 @@ def test_a_program_page_shows_its_former_code_and_the_edition_that_changed_it(
     assert row.locator("td").all_inner_texts()[:5] == [
         "0610",
         "网络营销",
-        "technician-2022",
+        "全国技工院校专业目录（2022年修订）",  # catalogs by title (issue 25 item 4)
         "更名",
-        "采用 technician-2026",
+        "采用 technician-2026",  # no such edition in this registry: its key stays
     ]
     screenshot(page, "program-former-codes-desktop")

@@ -110,9 +110,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.filings.submitted": ("已提交，等待评审。", "Submitted for review."),
     "web.filings.withdrawn": ("已撤回。", "Withdrawn."),
     "web.filings.stale": (
-        "保存未成功：{who} 于 {at} 修改了这份申报（现为第 {version} 版）。"
+        "保存未成功：{who} 于 {at}（北京时间）修改了这份申报。"
         "下方保留了您的修改和当前版本，请对照合并后再保存。",
-        "Not saved: {who} changed this filing at {at} (now version {version}). Your edit and "
+        "Not saved: {who} changed this filing at {at} (Beijing time). Your edit and "
         "the current version are both below: merge and save again.",
     ),
     "web.filings.current_version": ("当前版本（他人保存）", "Current version (saved by another)"),

@@ -496,4 +496,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "program {code} of {college} is no longer in a state for {kind}",
     ),
     "unknown_grouping": ("不能按“{by}”统计", "no grouping '{by}'"),
+    # ---- issue 25: sign-in throttling and the password rule
+    "login_throttled.wait": (
+        "登录失败次数过多，请 {wait}后再试（其他电脑或网络不受影响）",
+        "too many failed sign-ins; try again in {wait} (other computers and networks are "
+        "not affected)",
+    ),
+    "login_throttled.seconds": ("{n} 秒", "{n} seconds"),
+    "login_throttled.minutes": ("{n} 分钟", "{n} minutes"),
+    "password_repetitive": (
+        "密码不能是重复或连续的字符（如 aaaaaaaaaa、1234567890、十个空格）",
+        "a password cannot be repeated or sequential characters (aaaaaaaaaa, 1234567890, spaces)",
+    ),
+    "password_common": (
+        "这是常用密码，容易被猜中，请换一个",
+        "this is a commonly used password that is easy to guess; choose another",
+    ),
+    "password_is_username": ("密码不能与用户名相同", "a password cannot be the username"),
+    "password_is_registry_name": (
+        "密码不能是本系统的名称",
+        "a password cannot be the name of the registry",
+    ),
+    "other_college.rows": (
+        "第 {rows} 行（共 {count} "
+        "行）的学校不是{college}：一份申报只含一所学校，请把其他学校的行删去或另行申报",
+        "rows {rows} ({count} in all) name a school other than {college}: one filing is one "
+        "college's; remove those rows or file them apart",
+    ),
+    "not_a_spreadsheet": (
+        "“{filename}”不是表格文件：请上传 Excel 表格（.xlsx）或 CSV 文件（可下载申报模板填写）",
+        "'{filename}' is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file (the "
+        "filing template is a good start)",
+    ),
 }

@@ -340,4 +340,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.coverage.programs": ("布点数", "programs"),
     "web.coverage.none": ("无", "none"),
     "web.college.merged_into": ("并入", "merged into"),
+    # ---- issue 25: staff pages and sign-in
+    "web.login.warning": (
+        "再输错 {left} "
+        "次后，从这台电脑登录此用户名须等待一段时间，且每次失败等待更久。忘记密码请联系管理"
+        "员重置。",
+        "{left} more wrong passwords and this username must wait before signing in from "
+        "this computer, longer after each failure. Forgot it? Ask your administrator to "
+        "reset it.",
+    ),
+    "web.zone.beijing": ("北京时间", "Beijing time"),
+    "web.users.binding": ("所属单位", "Authority or college"),
+    "web.users.superuser": ("全部（超级管理员）", "Everything (superuser)"),
+    "web.users.sign_ins": ("登录限制", "Sign-in throttling"),
+    "web.users.sign_ins_help": (
+        "同一用户名在同一地址连续输错密码后须等待，且越来越久；同一地址 15 "
+        "分钟内失败过多时，该地址须等到时段结束。其他地址不受影响。解除后可立即再试。",
+        "After wrong passwords a username waits longer and longer before trying again from "
+        "that address; an address with too many failures in 15 minutes waits until they "
+        "end. Other addresses are not affected. Clearing lets them try again at once.",
+    ),
+    "web.users.address": ("地址", "Address"),
+    "web.users.failures": ("失败次数", "Failures"),
+    "web.users.waits_until": ("须等待至", "Waits until"),
+    "web.users.not_waiting": ("未受限", "Not waiting"),
+    "web.users.any_username": ("（该地址的所有用户名）", "(every username from this address)"),
+    "web.users.clear": ("解除", "Clear"),
+    "web.users.no_sign_ins": ("当前没有登录限制。", "Nobody is throttled now."),
+    "web.meta.description": (
+        "技工院校和中职学校专业设置的登记、申报、评审与公布名单：专业目录检索、院校专业、历年名单与统计。",
+        "The registry of programs at technician colleges and secondary vocational schools: "
+        "filings, review and the published lists; catalog search, colleges, lists and statistics.",
+    ),
+    "web.desk.my_filings": ("我的申报", "My filings"),
+    "web.desk.round": ("申报批次", "Round"),
+    "web.desk.no_round": ("（未指定批次）", "(no round)"),
+    "web.desk.updated": ("最后修改（北京时间）", "Last change (Beijing time)"),
+    "web.desk.open": ("打开", "Open"),
+    "web.desk.no_filings": (
+        "还没有申报。上传申报表或在表格中填写即可开始。",
+        "No filings yet. Upload a spreadsheet or type the entries to start.",
+    ),
+    "web.filings.referral_given": (
+        "省级评审已批准此目录外专业，赋予代码 {code}",
+        "The province approved this proposal and gave it the code {code}",
+    ),
+    "web.review.bad_decision": ("无法识别的决定：{value}", "Unknown decision: {value}"),
+    "web.confirm.submit": (
+        "提交后不能再修改，除非撤回。确定提交这份申报吗？",
+        "After submitting you cannot edit it unless you withdraw it. Submit this filing?",
+    ),
+    "web.confirm.reject": (
+        "确定不予通过吗？学校将看到这一决定和理由。",
+        "Reject? The college will see this decision and its reason.",
+    ),
+    "web.confirm.publish": (
+        "发布后名单即公开。确定发布吗？",
+        "Publishing makes the list public. Publish?",
+    ),
+    "web.review.pick_short": ("选择", "Pick"),
+    "web.referrals.filed_in": ("申报位置", "Filed in"),
+    "web.referrals.city_reason": ("市级评审意见", "The city's reason"),
+    "web.rounds.closes_hint": (
+        "即 {shown}（{zone}）；只填日期表示当天 24:00 截止",
+        "that is {shown} ({zone}); a date alone means 24:00 that day",
+    ),
+    "web.rounds.close_reason": (
+        "提前结束的原因（记入审计日志）",
+        "Why close early (kept in the audit log)",
+    ),
+    "web.users.no_authority": ("（不属管理部门：院校用户）", "(none: a college user)"),
+    "web.users.college_help": (
+        "输入学校名称或代码，从列表中选择",
+        "Type the college's name or code and pick it from the list",
+    ),
 }

@@ -1,0 +1,240 @@
+"""Staff pages in-process (issue 25): what a reviewer, a clerk or an admin gets from a page,
+checked without a browser (the browser walks are in test_role_walks.py)."""
+
+import re
+
+import pytest
+
+from tests.factories import make_user
+
+PASSWORD = "correct horse battery"
+
+
+def test_the_reviewers_search_with_every_round_answers_the_queue(seeded_client, tokens):
+    """Item 1: 全部批次 is round= (empty); it answered 422 validation_error."""
+    reviewer = tokens("reviewer", authority="GZ-HRSS")
+    query = "/review?round=&college=%E5%B9%BF%E5%B7%9E&major=&status=submitted"
+    answer = seeded_client.get(query, headers=reviewer)
+    assert answer.status_code == 200, answer.text[:300]
+    assert 'id="round"' in answer.text and 'value="广州"' in answer.text
+    chosen = seeded_client.get("/review?round=abc&status=submitted", headers=reviewer)
+    assert chosen.status_code == 200  # a hand-typed round is ignored, not an error page
+
+
+def _signed_in(client, seeded, username: str, role: str, **binding: str) -> None:
+    make_user(seeded, username=username, password=PASSWORD, role=role, **binding)
+    client.cookies.clear()
+    token = client.get("/login").cookies["csrf"]
+    form = {"username": username, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_staff_land_on_their_desk_and_every_header_links_to_it(seeded_client, seeded):
+    """Item 2: signing in leads to / (contract), which is the desk for a signed-in person."""
+    anonymous = seeded_client.get("/")
+    assert 'class="desk-link"' not in anonymous.text and 'role="search"' in anonymous.text
+    _signed_in(seeded_client, seeded, "desk-clerk", "college", college="4401J001")
+    home = seeded_client.get("/")
+    assert "<h1>工作台</h1>" in home.text and 'role="search"' in home.text
+    for path in ("/programs", "/colleges/4401J001", "/account", "/majors?q=数控"):
+        page = seeded_client.get(path)
+        assert page.status_code == 200 and 'href="/desk" class="desk-link"' in page.text, path
+    assert 'href="/filings">我的申报</a>' in home.text
+
+
+def test_a_college_lists_its_filings_of_every_round(seeded_client, tokens):
+    """Item 2: 我的申报 — every filing of the college with its round by name, state, counts."""
+    admin = tokens("admin", authority="GZ-HRSS")
+    college = tokens("college", college="4401J001")
+    window = {"opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z"}
+    made = []
+    for year, title in ((2025, "2025 新增专业"), (2026, "2026 新增专业")):
+        answer = seeded_client.post(
+            "/api/v1/rounds", headers=admin, json={"year": year, "title": title, **window}
+        )
+        assert answer.status_code == 201, answer.text
+        body = {"college": "4401J001", "year": year, "entries": [{"major_code": "07O2"}]}
+        filing = seeded_client.post("/api/v1/filings", headers=college, json=body)
+        assert filing.status_code == 201, filing.text
+        made.append(filing.json())
+    page = seeded_client.get("/filings", headers=college)
+    assert page.status_code == 200
+    for filing in made:
+        assert f'href="/filings/{filing["id"]}"' in page.text
+    assert "2025 新增专业" in page.text and "2026 新增专业" in page.text
+    assert "广州市人力资源和社会保障局" in page.text and "GZ-HRSS" not in page.text
+    assert "草稿" in page.text
+    other = seeded_client.get("/filings", headers=tokens("reviewer", authority="GZ-HRSS"))
+    assert other.status_code == 403  # a college's page
+
+
+def test_a_notice_after_a_redirect_is_shown_once_and_never_in_the_url(app, seeded):
+    """Item 4: ?notice=web.filings.saved in the address bar became a cookie shown once (every
+    handler's redirect goes through the session layer; a probe route stands for them)."""
+    from fastapi.testclient import TestClient
+
+    from app.web.templating import redirect
+
+    app.add_api_route("/probe-redirect", lambda: redirect("/programs?notice=web.filings.saved&a=1"))
+    with TestClient(app) as client:
+        answer = client.get("/probe-redirect", follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/programs?a=1"
+        assert answer.cookies["flash"] == "web.filings.saved"
+        shown = client.get("/programs?a=1")
+        assert "已保存" in shown.text and 'class="notice"' in shown.text
+        assert "flash" not in client.cookies  # deleted by the page that showed it
+        assert 'class="notice"' not in client.get("/programs?a=1").text
+        client.cookies.set("flash", "made.up.text")  # only the pages' catalog keys are shown
+        assert 'class="notice"' not in client.get("/programs").text
+
+
+def _submitted_with_remark(seeded_client, tokens) -> dict:
+    from tests.filings.helpers import BASE, GZ_COLLEGE, submitted_filing
+
+    window = {"opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-12-31T00:00:00Z"}
+    made = seeded_client.post(
+        "/api/v1/rounds",
+        headers=tokens("admin", authority="GZ-HRSS"),
+        json={"year": 2025, "title": "2025 新增专业", **window},
+    )
+    assert made.status_code == 201, made.text
+    entry = BASE | {"remark": "校企合作：广汽集团订单班"}
+    return submitted_filing(
+        seeded_client, tokens("college", college=GZ_COLLEGE), GZ_COLLEGE, [entry]
+    )
+
+
+def test_the_reviewer_decides_with_the_category_remark_and_round_in_view(seeded_client, tokens):
+    """Item 3: the decision table dropped 专业类别 and 备注 (the clerk's remark); item 4: the
+    filing page spoke of "版本 N" and gave no round."""
+    filing = _submitted_with_remark(seeded_client, tokens)
+    page = seeded_client.get(
+        f"/filings/{filing['id']}", headers=tokens("reviewer", authority="GZ-HRSS")
+    )
+    table = page.text.split('id="decide-area"')[1]
+    assert "校企合作：广汽集团订单班" in table and "机械类" in table and ">备注<" in table
+    assert "广州市人力资源和社会保障局 · 2025 新增专业" in page.text
+    assert "版本" not in page.text and "北京时间" in page.text
+    assert 'hx-post="/filings/' in table and "data-confirm=" in table  # in place; asks first
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_a_refused_rejection_leaves_the_address_bar_on_the_filing(seeded_client, seeded, tokens):
+    """Item 6: a refused 不予通过 rendered the page under the POST's URL."""
+    filing = _submitted_with_remark(seeded_client, tokens)
+    _signed_in(seeded_client, seeded, "reviewer-b", "reviewer", authority="GZ-HRSS")
+    page = seeded_client.get(f"/filings/{filing['id']}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    url = f"/filings/{filing['id']}/entries/0/decision"
+    form = {"csrf_token": token, "decision": "rejected", "reason-0": ""}
+    refused = seeded_client.post(url, data=form, follow_redirects=False)
+    assert refused.status_code == 303, refused.text[:400]
+    assert refused.headers["location"] == f"/filings/{filing['id']}#entry-0"
+    shown = seeded_client.get(f"/filings/{filing['id']}")
+    assert 'class="form-error" role="alert"' in shown.text and "理由" in shown.text
+    again = seeded_client.get(f"/filings/{filing['id']}")
+    assert 'class="form-error"' not in again.text  # shown once
+    seeded_client.cookies.set("refusal", "5LiN6KGM.0123456789abcdef0123456789abcdef")
+    assert 'class="form-error"' not in seeded_client.get(f"/filings/{filing['id']}").text
+
+
+def test_a_finding_made_stale_by_the_provinces_code_is_refreshed():
+    """Item 3: after the province gave 8213, the row still said "未填专业代码…"."""
+    from app.filings.schemas import FilingEntryPublic, FindingOut
+    from app.web.filing import _refresh_referred
+
+    stale = FindingOut(
+        code="major.out_of_catalog",
+        severity="warning",
+        field="major_code",
+        message="未填专业代码：“低空经济无人机技术”为目录外专业，报省级评审",
+    )
+    entry = FilingEntryPublic.model_construct(
+        index=0, major_code="8213", findings=[stale], referral_status="approved"
+    )
+    pending = FilingEntryPublic.model_construct(
+        index=1, major_code=None, findings=[stale], referral_status="pending"
+    )
+    _refresh_referred([entry, pending])
+    assert [f.code for f in entry.findings] == ["referral.approved"]
+    assert "8213" in entry.findings[0].message
+    assert pending.findings == [stale]
+
+
+def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seeded, tokens):
+    """Item 8: the user list hid each user's college or authority; codes were typed by hand;
+    the round form showed 2027-01-01 00:00 under 2026-12-31 24:00; two panels were both
+    labelled 修改原因."""
+    admin = tokens("admin", authority="GZ-HRSS")
+    made = seeded_client.post(
+        "/api/v1/rounds",
+        headers=admin,
+        json={"year": 2026, "title": "2026", "opens_at": "2026-01-01", "closes_at": "2026-12-31"},
+    )
+    assert made.status_code == 201, made.text
+    round_page = seeded_client.get(f"/admin/rounds/{made.json()['id']}", headers=admin).text
+    assert 'value="2027-01-01T00:00"' in round_page
+    assert "即 2026-12-31 24:00（北京时间）" in round_page
+    assert round_page.count("修改原因（记入审计日志）") == 1 and "提前结束的原因" in round_page
+    make_user(seeded, username="bound-clerk", password=PASSWORD, role="college", college="4401J001")
+    page = seeded_client.get("/admin/users", headers=admin).text
+    assert 'data-label="所属单位">广州市技师学院</td>' in page
+    assert '<option value="GZ-HRSS"' in page and "广州市人力资源和社会保障局（GZ-HRSS）" in page
+    assert '<option value="4401J001">广州市技师学院</option>' in page
+    assert 'value="GD-HRSS"' not in page  # only what this admin governs
+
+
+def test_static_files_are_versioned_and_cached_long_and_htmx_loads_only_where_used(client):
+    """Item 11: /favicon.ico was 404, no meta description, static files without Cache-Control,
+    the 52 KB htmx on every page."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO
+    home = client.get("/").text
+    assert '<meta name="description" content="' in home and "htmx" not in home
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', home).group(1)
+    versioned = client.get(css)
+    assert versioned.status_code == 200
+    assert versioned.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
+    assert client.get("/static/css/app.css?v=0000000000").headers["cache-control"] == "no-cache"
+    assert "/static/vendor/htmx/htmx.min.js?v=" in client.get("/majors").text
+
+
+def test_the_province_decides_with_the_entry_as_filed(seeded_client, tokens):
+    """Item 3: the referral page showed the school as 4401J001, "#3" for the entry, and no
+    层次, 学制 or remark."""
+    from tests.filings.helpers import GZ_COLLEGE
+
+    seeded_client.post(
+        "/api/v1/rounds",
+        headers=tokens("admin", authority="GZ-HRSS"),
+        json={"year": 2025, "title": "2025", "opens_at": "2020-01-01", "closes_at": "2099-12-31"},
+    )
+    college = tokens("college", college=GZ_COLLEGE)
+    proposal = {
+        "major_name": "低空经济无人机技术",
+        "category": "交通类",
+        "intake": "高中起点",
+        "level": "高级",
+        "length_years": 3,
+        "remark": "本市低空经济产业急需",
+    }
+    body = {"college": GZ_COLLEGE, "year": 2025, "entries": [proposal]}
+    filing = seeded_client.post("/api/v1/filings", headers=college, json=body).json()
+    assert seeded_client.post(f"/api/v1/filings/{filing['id']}/submit", headers=college).is_success
+    referred = seeded_client.post(
+        f"/api/v1/filings/{filing['id']}/entries/0/decision",
+        headers=tokens("reviewer", authority="GZ-HRSS"),
+        json={"decision": "referred", "reason": "广州市急需，建议批准"},
+    )
+    assert referred.status_code == 200, referred.text
+    province = tokens("admin", authority="GD-HRSS")
+    listed = seeded_client.get("/api/v1/referrals", headers=province).json()["items"]
+    referral = next(r for r in listed if r["filing"] == filing["id"])
+    page = seeded_client.get(f"/referrals/{referral['id']}", headers=province).text
+    facts = page.split('class="facts"')[1].split("</dl>")[0]
+    for shown in ("广州市技师学院", "高中起点", "高级", ">3<", "本市低空经济产业急需"):
+        assert shown in facts, shown
+    assert "广州市急需，建议批准" in facts and "条目 1" in facts
