@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import presenters, referrals, service
+from app.filings import referrals
 from app.filings.schemas import ReferralDecisionIn
 from app.vocab import YEARS_CN
 from app.web.actor import signed_in

@@ -1,7 +1,7 @@
 """sign-in throttling in the database: failures per username and address, and per address
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-06 02:50:00
 
 The counts of failed password sign-ins move from the user row (5 in a row locked the account for
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0016"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
