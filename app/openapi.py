@@ -184,8 +184,8 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     for method, path, operation in operations(schema):
         old = operation.get("operationId", "")
         new = short_id(old)
-        if new in seen:  # two routes would share a name: both keep FastAPI's
-            raise RuntimeError(f"operation id {new} of {old} is also {seen[new]}'s")
+        if new in seen:  # two routes would share a name: the later keeps FastAPI's id (add an
+            new = old  # entry to OVERRIDES; tests/clients/test_openapi.py asks short ids)
         seen[new] = old
         operation["operationId"] = new
         _long_ids[new] = old

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.server import Server
+from tests.clients.test_generated_clients import LiveServer
 from tests.factories import make_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,8 @@ def test_the_example_client_keeps_an_exact_copy(seeded, settings, tmp_path):
     token = make_token(seeded, role="admin")
     env = {"REGISTRY_DATABASE_URL": settings.database_url, "REGISTRY_WEBHOOK_WORKER": "false"}
     state, out = tmp_path / "copy.json", tmp_path / "programs.csv"
-    with Server("app.asgi:app", env=env, ready="/healthz") as server:
+    # waits up to 120 s for a loaded machine and never leaves the server behind
+    with LiveServer("app.asgi:app", env=env, ready="/healthz") as server:
 
         def follow() -> str:
             command = [sys.executable, str(EXAMPLE), server.url, str(state), "--once"]
