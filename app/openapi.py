@@ -119,6 +119,8 @@ OVERRIDES = {
     "decide_entry": "filing_entry_decide",
     "decide_entries": "filing_entries_decide",
     "import_filing": "filing_import",
+    "program_statistics": "statistics_programs",  # 布点 (issue 24)
+    "program_statistics_file": "statistics_programs_file",
 }
 CSV_MEDIA = "text/csv"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
