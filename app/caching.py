@@ -60,6 +60,9 @@ class DataVersion:
         self.live = False  # PostgreSQL: the LISTEN connection is up, ``value`` is current
         self.schema: str | None = None
         self._task: asyncio.Task | None = None
+        # Several nodes (REGISTRY_NODES > 1): read the row on every request instead of trusting
+        # the LISTEN value, which lags another node's commit by a NOTIFY's trip (issue 26).
+        self.always_read = False
 
     def read(self) -> tuple[int, str]:
         rows = read_rows(self.read_engine, VERSION_SQL, ())
@@ -67,7 +70,7 @@ class DataVersion:
 
     async def get(self, state: Any) -> tuple[int, str]:
         value = self.value
-        if self.live and value is not None:
+        if self.live and value is not None and not self.always_read:
             return value
         if self.sqlite:
             # One indexed row in-process (~20 µs): read inline, without run_read's turn of the

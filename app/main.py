@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or make_engine(settings.database_url, settings)
     read_engine = make_read_engine(engine, settings)
     versions = DataVersion(engine, read_engine)
+    versions.always_read = settings.nodes > 1  # another node's write is read back at once
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
