@@ -66,7 +66,12 @@ def draft_and_publish(client, admin, round_id: int, year: int = 2025) -> dict:
     draft = client.post(
         "/api/v1/publications",
         headers=admin,
-        json={"year": year, "title": f"{year}年广州市技工院校新增专业名单", "round_id": round_id},
+        json={
+            "year": year,
+            "title": f"{year}年广州市技工院校新增专业名单",
+            "round_id": round_id,
+            "published_on": f"{year}-04-20",  # required before publishing
+        },
     )
     assert draft.status_code == 201, draft.text
     published = client.post(f"/api/v1/publications/{draft.json()['id']}/publish", headers=admin)

@@ -400,7 +400,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "web.review.pick_short": ("选择", "Pick"),
     "web.referrals.filed_in": ("申报位置", "Filed in"),
-    "web.referrals.city_reason": ("市级评审意见", "The city's reason"),
     "web.rounds.closes_hint": (
         "即 {shown}（{zone}）；只填日期表示当天 24:00 截止",
         "that is {shown} ({zone}); a date alone means 24:00 that day",
