@@ -760,7 +760,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "openapi.field.approved": ("通过（批准）的条目数", "entries approved"),
     "openapi.field.closures": ("停招、撤销的条数", "suspensions and withdrawals"),
     "openapi.field.colleges": ("院校数", "number of colleges"),
-    "openapi.field.contact": ("公示期间受理异议的联系方式", "where objections go during the notice"),
+    "openapi.field.contact": ("公示期间受理异议的联系方式", "where objections go"),
     "openapi.field.decided_by": ("作出决定的人", "who decided"),
     "openapi.field.effective_year": ("生效年份（停招、撤销从该年起）", "the year it takes effect"),
     "openapi.field.end_reason": ("停办或合并的原因", "why the college closed or merged"),
