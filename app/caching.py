@@ -302,7 +302,8 @@ class HttpCache:
                 kept = [(n, v) for n, v in hit[0] if n.lower() not in _BODY_HEADERS]
                 await _send_304(send, kept)
                 return
-            await send({"type": "http.response.start", "status": 200, "headers": hit[0]})
+            # a copy: a layer outside (the gzip) rewrites the list it is sent in place
+            await send({"type": "http.response.start", "status": 200, "headers": list(hit[0])})
             await send({"type": "http.response.body", "body": hit[1]})
             return
         keeper = _Keeper(send, self.pages, key, version, scope)  # sees the answer as it is sent

@@ -86,7 +86,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(TextRuleGuard)  # the text rule for paths and query strings
     # the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
-    app.add_middleware(HeadAsGet)  # HEAD on every GET route: answered as GET, no body
     # gzip of text answers (docs/deploy.md); a streamed export stays streamed (each chunk is
     # flushed), spreadsheets are zip files already
     app.add_middleware(
@@ -95,6 +94,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         compresslevel=5,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *metrics.SPREADSHEET_TYPES),
     )
+    # HEAD on every GET route: answered as GET, no body; outside the gzip so a HEAD carries the
+    # headers (Content-Encoding, Content-Length) of the compressed GET
+    app.add_middleware(HeadAsGet)
     # Added last, so outermost: it sees every response, the 413 above included.
     configure_logging(settings.log_level)
     app.add_middleware(

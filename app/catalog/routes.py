@@ -29,8 +29,13 @@ router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
 
 @router.get("/catalogs", response_model=Page[EditionPublic])
-def list_catalogs(session: SessionDep):
-    return Page(items=service.list_editions(session), next=None)
+def list_catalogs(session: SessionDep, page: CodePage):
+    """Every edition, by key (a few dozen: paged like every list, so `limit`/`cursor` work)."""
+    editions = [
+        e for e in service.list_editions(session) if page.after is None or e.key > page.after
+    ]
+    items, cursor = page_of(editions[: page.limit + 1], page.limit, lambda e: [e.key])
+    return Page(items=items, next=cursor)
 
 
 @router.post(

@@ -171,3 +171,16 @@ def test_a_write_that_bypasses_the_services_still_changes_the_etag(client, engin
     again = client.get(f"{API}/colleges", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
     assert [c["code"] for c in again.json()["items"]] == ["T0001"]
+
+
+def test_a_kept_page_answers_each_reader_in_the_encoding_it_asked_for(seeded_client):
+    """A page kept in memory is sent again through the gzip layer, which rewrote the kept header
+    list in place: a reader without gzip then got `Content-Encoding: gzip` over a plain body."""
+    for path in ("/programs.csv", "/programs?college=4401J001", "/colleges"):
+        plain = seeded_client.get(API + path, headers={"Accept-Encoding": "identity"})
+        for encoding in ("gzip", "identity", "gzip", "identity"):
+            again = seeded_client.get(API + path, headers={"Accept-Encoding": encoding})
+            assert again.status_code == 200, path
+            assert again.content == plain.content, (path, encoding)
+            expected = "gzip" if encoding == "gzip" and len(plain.content) >= 1024 else None
+            assert again.headers.get("content-encoding") == expected, (path, encoding)

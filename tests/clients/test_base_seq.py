@@ -48,7 +48,9 @@ def test_re_importing_an_old_export_no_longer_undoes_later_changes(seeded_client
     changed = _first_two(client)
     for program_id in changed:  # two changes after the export, as in the issue
         response = client.patch(
-            f"{API}/programs/{program_id}", json={"status": "suspended"}, headers=admin_headers
+            f"{API}/programs/{program_id}",
+            json={"status": "suspended", "reason": "更正"},
+            headers=admin_headers,
         )
         assert response.status_code == 200
     head = client.get(f"{API}/changes/head").json()["last_seq"]
@@ -89,7 +91,11 @@ def test_the_english_message_and_an_untouched_program_pass(seeded_client, admin_
     client = seeded_client
     exported, seq = _export(client)
     (first, second) = _first_two(client)
-    client.patch(f"{API}/programs/{first}", json={"status": "suspended"}, headers=admin_headers)
+    client.patch(
+        f"{API}/programs/{first}",
+        json={"status": "suspended", "reason": "更正"},
+        headers=admin_headers,
+    )
     # the file changes only the second program (never changed since): accepted
     lines = exported.decode("utf-8-sig").splitlines(keepends=True)
     program = client.get(f"{API}/programs/{second}").json()
@@ -154,7 +160,9 @@ def test_the_cli_takes_base_seq_and_force_reason(
     exported, seq = _export(seeded_client)
     (first,) = _first_two(seeded_client)[:1]
     seeded_client.patch(
-        f"{API}/programs/{first}", json={"status": "suspended"}, headers=admin_headers
+        f"{API}/programs/{first}",
+        json={"status": "suspended", "reason": "更正"},
+        headers=admin_headers,
     )
     path = tmp_path / "programs.csv"
     path.write_bytes(exported)

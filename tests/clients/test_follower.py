@@ -67,7 +67,9 @@ def test_the_follower_survives_a_restart_and_keeps_every_entity(seeded, settings
         second.port, second.url = first.port, first.url  # back at the same address
         with second:
             patched = httpx.patch(
-                f"{second.url}/api/v1/programs/2", json={"status": "suspended"}, headers=headers
+                f"{second.url}/api/v1/programs/2",
+                json={"status": "suspended", "reason": "更正"},
+                headers=headers,
             )
             assert patched.is_success, patched.text
             college = next(iter(_state(state_file)["college"]))

@@ -64,6 +64,8 @@ def _same(get, head, what: str, again=None) -> None:
     assert head.status_code == get.status_code, what
     assert head.content == b"", what
     ours, theirs = _comparable(head), _comparable(get)
+    if what.startswith("HEAD /metrics "):  # it counts the requests themselves: its length moves
+        ours.pop("content-length"), theirs.pop("content-length")
     if again is not None and ours.get("content-length") != theirs.get("content-length"):
         lengths = {theirs.get("content-length")}
         for _ in range(5):
@@ -82,6 +84,9 @@ def test_every_get_route_answers_head_with_the_get_status_and_headers(seeded_cli
     for template in paths:
         path = _fill(template, samples)
         for headers in ({}, admin_headers):
+            # the first GET of a public answer streams it (no Content-Length) and keeps it; the
+            # next ones are answered whole from memory: compare HEAD with a GET of the same kind
+            client.get(path, headers=headers, follow_redirects=False)
             client.cookies.clear()  # each starts as a new visitor (a csrf cookie is set anew)
             get = client.get(path, headers=headers, follow_redirects=False)
             client.cookies.clear()

@@ -86,7 +86,9 @@ def test_declared_headers_are_the_ones_sent(schema, seeded_client):
 
 
 def test_the_change_feed_is_typed_per_entity(schema, seeded_client, admin_headers):
-    seeded_client.patch(f"{API}/programs/1", json={"status": "suspended"}, headers=admin_headers)
+    seeded_client.patch(
+        f"{API}/programs/1", json={"status": "suspended", "reason": "更正"}, headers=admin_headers
+    )
     ok = schema["paths"][f"{API}/changes"]["get"]["responses"]["200"]
     node = ok["content"]["application/json"]["schema"]
     page = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]

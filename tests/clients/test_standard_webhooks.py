@@ -38,7 +38,9 @@ def _deliver(client, headers, engine, settings, url: str, secret: str) -> dict:
     body = {"url": url, "entities": ["program"], "secret": secret}
     created = client.post(f"{API}/webhooks", json=body, headers=headers)
     assert created.status_code == 201, created.text
-    changed = client.patch(f"{API}/programs/1", json={"status": "suspended"}, headers=headers)
+    changed = client.patch(
+        f"{API}/programs/1", json={"status": "suspended", "reason": "更正"}, headers=headers
+    )
     assert changed.status_code == 200, changed.text
     worker = Worker(engine, settings)
     deadline = time.monotonic() + 20
@@ -142,7 +144,9 @@ def test_a_name_is_resolved_once_and_the_checked_address_is_the_one_connected(
         assert created.status_code == 201
         answers.clear()  # the delivery's own resolution comes next
         seeded_client.patch(
-            f"{API}/programs/1", json={"status": "suspended"}, headers=admin_headers
+            f"{API}/programs/1",
+            json={"status": "suspended", "reason": "更正"},
+            headers=admin_headers,
         )
         worker = Worker(seeded, settings)
         deadline = time.monotonic() + 20

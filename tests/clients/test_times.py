@@ -23,7 +23,9 @@ def _moments(value, where: str):
 
 def test_every_time_in_the_feed_and_the_answers_is_utc_with_z(seeded_client, admin_headers):
     client = seeded_client
-    client.patch(f"{API}/programs/1", json={"status": "suspended"}, headers=admin_headers)
+    client.patch(
+        f"{API}/programs/1", json={"status": "suspended", "reason": "更正"}, headers=admin_headers
+    )
     bodies = {}
     cursor = 0
     while True:

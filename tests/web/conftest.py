@@ -3,10 +3,11 @@
 
 Fixtures (docs/web.md describes them):
 
-- ``live_server`` (session): a migrated, seeded database (SQLite file, or a fresh PostgreSQL schema
+- ``live_server`` (module): a migrated, seeded database (SQLite file, or a fresh PostgreSQL schema
   when REGISTRY_TEST_BACKEND=postgresql) served by ``registry serve``; ``.url``, ``.engine``,
-  ``.database_url``. Started once for the whole run; tests add what they need (their own users,
-  rounds...) and never assume they are alone in it.
+  ``.database_url``. Started once per test module (a whole yearly cycle, a round of a year or a
+  pending filing of one module must not meet another module's); the tests of one module add what
+  they need (their own users, rounds...) and never assume they are alone in it.
 - ``browser`` (module): Chromium. Missing Chromium FAILS the tests (``make test`` installs it).
 - ``page`` / ``phone_page``: a fresh browser context (no cookies) at desktop (1280×800) or phone
   (390×844) size, Chinese (``zh-CN``) like a clerk's browser.
@@ -64,7 +65,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_database_url(tmp_path_factory) -> Iterator[str]:
     if BACKEND != "postgresql":
         yield f"sqlite:///{tmp_path_factory.mktemp('web') / 'registry.db'}"
@@ -81,7 +82,7 @@ def live_database_url(tmp_path_factory) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(live_database_url, tmp_path_factory) -> Iterator[LiveServer]:
     from app import migrate, seed
     from app.config import Settings

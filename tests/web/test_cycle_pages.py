@@ -339,7 +339,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     assert refused.status_code == 409 and refused.json()["error"] == "round_closed"
     reviewer.goto(f"/filings/{late_filing}")
     reviewer.get_by_role("button", name="通过所有无问题的条目（1 条）").click()  # in place (htmx)
-    expect(reviewer.locator("#decide .badge.decision-approved")).to_have_count(1)
+    expect(reviewer.locator("#entry-0 .badge.decision-approved")).to_have_count(1)
     bureau.goto(list_url)
     bureau.get_by_label("勘误原因").fill("补入 4 月 25 日批准的广州市技师学院机电一体化技术")
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
