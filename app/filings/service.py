@@ -15,7 +15,7 @@ from app import audit
 from app.access import policy
 from app.access.principal import Principal
 from app.catalog.models import Category, Major
-from app.clock import utcnow
+from app.clock import rfc3339, utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, NotFound
@@ -260,7 +260,7 @@ def _check_version(
         "current_version": filing.version,
         "your_version": version,
         "changed_by": last.actor if last else None,
-        "changed_at": as_utc(last.at).isoformat() if last else None,
+        "changed_at": rfc3339(last.at) if last else None,
         "change": last.action if last else None,
     }
     if yours is not None:

@@ -19,7 +19,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.catalog.models import CatalogEdition, Major
 from app.changes import snapshots
-from app.clock import utcnow
+from app.clock import rfc3339, utcnow
 from app.colleges.models import College
 from app.errors import Conflict
 from app.programs.models import Program
@@ -280,7 +280,7 @@ def former_codes(session: Session, program_id: int) -> list[dict[str, Any]]:
                 "edition": edition.key,
                 "changed_by": event.detail.get("edition") if event.action != "renamed" else None,
                 "relation": event.detail.get("relation") or "renamed",
-                "at": event.at.isoformat(),
+                "at": rfc3339(event.at),
             }
         )
     return out
@@ -423,7 +423,7 @@ def history_items(session: Session, program_id: int) -> list[dict[str, Any]]:
             {
                 "event": event,
                 "year": e.year if e.year is not None else e.detail.get("year"),
-                "at": e.at.isoformat(),
+                "at": rfc3339(e.at),
                 "reason": e.reason,
                 "publication_id": e.publication_id,
                 "entry_id": e.entry_id,
@@ -459,7 +459,7 @@ def _listed(session: Session, program_id: int, items: list[dict[str, Any]]) -> l
         {
             "event": "approved",
             "year": year,
-            "at": at.isoformat() if hasattr(at, "isoformat") else str(at),
+            "at": rfc3339(at) if isinstance(at, datetime) else str(at),
             "reason": None,
             "publication_id": pid,
             "entry_id": None,

@@ -40,6 +40,7 @@ def test_every_time_in_the_feed_and_the_answers_is_utc_with_z(seeded_client, adm
         f"/publications/{publication['id']}",
         "/colleges",
         "/programs/1",
+        "/programs/1/history",  # its events' times (issue 24) go the same way
         "/rounds",
         "/filings",
         "/webhooks",
