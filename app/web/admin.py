@@ -123,6 +123,7 @@ def round_page(
         opens_value=form_value(shown.opens_at, zone),
         closes_value=form_value(shown.closes_at, zone),
         editions=[e.key for e in catalog.list_editions(session)],
+        edition_titles={e.key: e.title for e in catalog.list_editions(session)},
         filings=presenters.summaries(session, filings[:200]),
         authority_name=_authority_name(session, shown.authority),
         summary=figures,
