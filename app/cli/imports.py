@@ -22,7 +22,6 @@ from rich.progress import (
 )
 
 from app.cli.common import cli_actor, engine, err, print_errors
-from app.config import get_settings
 from app.db import session_scope
 from app.errors import AppError
 from app.i18n import has, t
@@ -33,6 +32,10 @@ import_app = typer.Typer(
     help="Load catalogs, colleges or programs from CSV/XLSX.", no_args_is_help=True
 )
 SUMMARY_FIELDS = {"rows", "inserted", "updated", "unchanged"}
+# REGISTRY_MAX_UPLOAD_ROWS caps what a client sends over HTTP (one request's memory and time in a
+# shared server); the operator's own file read from the server's disk is not capped by it: the
+# national programs file (1.5 million rows at ten times today's registry) imports as it is.
+NO_ROW_LIMIT = sys.maxsize
 
 FileArg = Annotated[
     Path,
@@ -109,7 +112,7 @@ def import_catalog_cmd(
             options=options,
             actor=cli_actor(),
             filename=file.name,
-            max_rows=get_settings().max_upload_rows,
+            max_rows=NO_ROW_LIMIT,
             progress=progress,
         )
     )
@@ -126,7 +129,7 @@ def import_colleges_cmd(file: FileArg) -> None:
             file.read_bytes(),
             actor=cli_actor(),
             filename=file.name,
-            max_rows=get_settings().max_upload_rows,
+            max_rows=NO_ROW_LIMIT,
             progress=progress,
         )
     )
@@ -159,7 +162,7 @@ def import_programs_cmd(
             actor=cli_actor(),
             filename=file.name,
             source=f"import:{file.name}",
-            max_rows=get_settings().max_upload_rows,
+            max_rows=NO_ROW_LIMIT,
             progress=progress,
             base_seq=base_seq,
             force_reason=force_reason,
@@ -185,7 +188,7 @@ def import_crosswalk_cmd(
             from_edition=from_,
             actor=cli_actor(),
             filename=file.name,
-            max_rows=get_settings().max_upload_rows,
+            max_rows=NO_ROW_LIMIT,
             progress=progress,
         )
     )
@@ -207,6 +210,6 @@ def import_directions_cmd(
             actor=cli_actor(),
             filename=file.name,
             year=year,
-            max_rows=get_settings().max_upload_rows,
+            max_rows=NO_ROW_LIMIT,
         )
     )

@@ -90,3 +90,32 @@ def test_loading_the_official_file_with_complete_clears_the_partial_flag(cli, se
             select(CatalogEdition).where(CatalogEdition.key == "technician-2022")
         ).one()
     assert edition.partial is False
+
+
+def test_cli_import_is_not_capped_by_the_upload_row_limit(cli, seeded, tmp_path, monkeypatch):
+    """REGISTRY_MAX_UPLOAD_ROWS caps uploads over HTTP; the operator's file imports whole."""
+    monkeypatch.setenv("REGISTRY_MAX_UPLOAD_ROWS", "2")
+    get_settings.cache_clear()
+    assert get_settings().max_upload_rows == 2
+    colleges = tmp_path / "colleges.csv"
+    colleges.write_text(
+        "code,name,type,ownership,province,city\n"
+        + "".join(
+            f"4401J09{i},广州市第{i}新建技师学院,技师学院,公办,广东省,广州市\n" for i in range(5)
+        )
+    )
+    result = cli("import", "colleges", str(colleges))
+    assert result.exit_code == 0, result.output
+    programs = tmp_path / "programs.csv"
+    programs.write_text(
+        "college_code,college,major_code,major_name,category,intake,level,length_years,status,"
+        "since_year\n"
+        + "".join(
+            f"4401J09{i},广州市第{i}新建技师学院,0127,机电一体化技术,机械类,初中起点,中级,3,"
+            "active,2025\n"
+            for i in range(5)
+        )
+    )
+    result = cli("import", "programs", str(programs))
+    assert result.exit_code == 0, result.output
+    assert "新增 5" in result.stdout
