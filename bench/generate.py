@@ -10,7 +10,7 @@ import argparse
 import csv
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from app.text import pinyin_keys
@@ -73,6 +73,20 @@ class Spec:
     filings: tuple[int, ...] = (1000, 10_000)
     queries: int = 600
     seed: int = 20261123
+
+    def scaled(self, factor: int) -> "Spec":
+        """``factor`` times the colleges and their programs (same catalogs, filings and queries;
+        the seed is the same, so the files are as deterministic as the 1× ones). Above 1× there
+        are no extra programs: the growth check (memory flat over 4× the rows) runs at 1×, and at
+        10× (1,500,000 programs) it would mean 6,000,000 rows in the generator's memory."""
+        if factor == 1:
+            return self
+        return replace(
+            self,
+            colleges=self.colleges * factor,
+            programs=self.programs * factor,
+            extra_programs=0,
+        )
 
 
 @dataclass
@@ -371,6 +385,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--programs", type=int, default=Spec.programs)
     parser.add_argument("--extra-programs", type=int, default=0)
     parser.add_argument("--seed", type=int, default=Spec.seed)
+    parser.add_argument(
+        "--scale", type=int, default=1, help="times the colleges and programs (10: 1,500,000)"
+    )
     parser.add_argument("--database-url", help="also load the files into this database")
     args = parser.parse_args(argv)
     spec = Spec(
@@ -378,7 +395,7 @@ def main(argv: list[str] | None = None) -> None:
         programs=args.programs,
         extra_programs=args.extra_programs,
         seed=args.seed,
-    )
+    ).scaled(args.scale)
     manifest = generate(args.out, spec)
     print(json.dumps(manifest.counts, ensure_ascii=False))
     if args.database_url:

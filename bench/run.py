@@ -1,10 +1,13 @@
 """``make bench``: every benchmark of issue 6 beside its reference, on SQLite and PostgreSQL.
 
-    python -m bench.run [--quick] [--backend sqlite|postgresql|both] [--pg-url URL] [--keep]
+    python -m bench.run [--quick] [--scale 1,10] [--backend sqlite|postgresql|both] [--pg-url URL]
+                        [--keep]
 
-Generates the registry (bench/generate.py), loads it into a fresh database per backend through
-``registry migrate|seed|import``, serves it with uvicorn on one core, measures, prints the table
-and writes bench/out/results.json. Missed targets do not change the exit status (1 = it crashed).
+Generates the registry (bench/generate.py) at each scale (1: national, 150,000 programs; 10: ten
+times that, 1,500,000), loads it into a fresh database per backend and scale through ``registry
+migrate|seed|import``, serves it with uvicorn on one core, measures, prints the table, then each
+figure at 1× and 10× side by side with the ratio, and writes bench/out/results.json. Missed
+targets do not change the exit status (1 = it crashed).
 """
 
 import argparse
@@ -16,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import checks
+from bench import checks, scaled
 from bench.database import (
     DEFAULT_PG_URL,
     Database,
@@ -26,7 +29,7 @@ from bench.database import (
 )
 from bench.generate import Manifest, Spec, generate
 from bench.load import load_registry, prepare, run_registry
-from bench.results import Result, table, write_json
+from bench.results import Result, scale_table, table, write_json
 from bench.server import CLIENT_CPU, Server
 from bench.tools import ensure
 
@@ -34,7 +37,7 @@ OUT = Path(__file__).resolve().parent / "out"
 QUICK = Spec(colleges=200, programs=10_000, extra_programs=30_000, chunk=10_000)
 
 
-PARTS = frozenset({"export", "list", "validate", "search", "growth"})
+PARTS = frozenset({"export", "list", "validate", "search", "growth", "scaled"})
 
 
 @dataclass
@@ -47,7 +50,8 @@ class Options:
     keep: bool
     pg_url: str
     create_all: bool
-    only: frozenset[str] = PARTS  # which numbered benchmarks run (the import always does)
+    only: frozenset[str] = PARTS
+    scales: tuple[int, ...] = (1, 10)  # which numbered benchmarks run (the import always does)
 
 
 def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
@@ -59,6 +63,13 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
         help="a PostgreSQL server's maintenance database (CREATE DATABASE there)",
     )
+    parser.add_argument(
+        "--scale",
+        default="1,10",
+        help="comma-separated registry sizes, each measured in the same run: 1 = national "
+        "(2,500 colleges, 150,000 programs), 10 = 25,000 colleges, 1,500,000 programs; "
+        "--scale 1 for a quick run",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument(
         "--create-all",
@@ -69,12 +80,19 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         "--only",
         default=",".join(sorted(PARTS)),
         help="comma-separated parts to run beside their references: export, list, validate,"
-        " search, growth (the import of the 150,000 rows always runs; a shared machine)",
+        " search, growth, scaled (statistics, adoption, change-feed replay; the import of the"
+        " programs always runs; a shared machine)",
     )
     args = parser.parse_args(argv)
     only = frozenset(args.only.split(","))
     if not only <= PARTS:
         parser.error(f"--only takes {', '.join(sorted(PARTS))}")
+    try:
+        scales = tuple(sorted({int(x) for x in args.scale.split(",")}))
+    except ValueError:
+        parser.error("--scale takes whole numbers, e.g. 1,10")
+    if not scales or min(scales) < 1:
+        parser.error("--scale takes whole numbers ≥ 1, e.g. 1,10")
     options = Options(
         quick=args.quick,
         seconds=3 if args.quick else 5,
@@ -85,6 +103,7 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         pg_url=args.pg_url,
         create_all=args.create_all,
         only=only,
+        scales=scales,
     )
     return args, options
 
@@ -95,15 +114,27 @@ def pin_harness() -> None:
         os.sched_setaffinity(0, {CLIENT_CPU})
 
 
-def generated(quick: bool) -> tuple[Path, Manifest]:
-    data = OUT / ("data-quick" if quick else "data")
+def generated(quick: bool, scale: int = 1) -> tuple[Path, Manifest]:
+    data = OUT / (("data-quick" if quick else "data") + ("" if scale == 1 else f"-x{scale}"))
     started = time.perf_counter()
-    manifest = generate(data, QUICK if quick else Spec())
-    print(f"generated {manifest.counts} in {time.perf_counter() - started:.1f} s", flush=True)
+    manifest = generate(data, (QUICK if quick else Spec()).scaled(scale))
+    print(
+        f"generated {scale}×: {manifest.counts} in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     return data, manifest
 
 
-def run_backend(backend: str, data: Path, manifest: Manifest, options: Options) -> list[Result]:
+def run_backend(
+    backend: str, data: Path, manifest: Manifest, options: Options, scale: int = 1
+) -> list[Result]:
+    results = _run_backend(backend, data, manifest, options)
+    for result in results:
+        result.scale = scale
+    return results
+
+
+def _run_backend(backend: str, data: Path, manifest: Manifest, options: Options) -> list[Result]:
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
     down = unreachable(options.pg_url) if backend == "postgresql" else None
@@ -152,7 +183,10 @@ def bench_database(
         if "search" in options.only:
             say("5. search")
             results += checks.search_results(db, server, minimal, data, manifest, options)
-    if "growth" in options.only:
+    if "scaled" in options.only:
+        say("statistics, adoption, change-feed replay (in-process)")
+        results += scaled.scaled_results(db, data, manifest, work)
+    if "growth" in options.only and manifest.extra_files:
         say("grow the registry (import the extra programs), export again")
         results += checks.growth_results(db, data, manifest, first, work, options, env)
     return results
@@ -164,21 +198,30 @@ def main(argv: list[str] | None = None) -> int:
     if ensure("curl")[0] is None:
         raise SystemExit("curl is needed for the export benchmark: apt-get install -y curl")
     started = time.perf_counter()
-    data, manifest = generated(options.quick)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results: list[Result] = []
-    for backend in backends:
-        try:
-            results += run_backend(backend, data, manifest, options)
-        except Exception as exc:  # one backend failing must not hide the other's figures
-            print(f"[{backend}] crashed: {exc}", file=sys.stderr, flush=True)
-            results.append(Result(backend, "(run)", None, "", note=str(exc).splitlines()[0]))
-    # Side by side: each benchmark's SQLite rows, then its PostgreSQL rows (the sort is stable).
-    results.sort(key=lambda r: (checks.number(r.benchmark), r.backend != "sqlite"))
+    counts: dict[int, dict[str, int]] = {}
+    for scale in options.scales:
+        data, manifest = generated(options.quick, scale)
+        counts[scale] = manifest.counts
+        for backend in backends:
+            try:
+                results += run_backend(backend, data, manifest, options, scale)
+            except Exception as exc:  # one backend failing must not hide the other's figures
+                print(f"[{backend} {scale}×] crashed: {exc}", file=sys.stderr, flush=True)
+                note = str(exc).splitlines()[0]
+                results.append(Result(backend, "(run)", None, "", note=note, scale=scale))
+    # Side by side: each benchmark's SQLite rows, then its PostgreSQL rows, each scale after the
+    # other (the sort is stable).
+    results.sort(key=lambda r: (checks.number(r.benchmark), r.backend != "sqlite", r.scale))
     elapsed = time.perf_counter() - started
     load = [round(x, 2) for x in os.getloadavg()]
     print()
     print(table(results))
+    for other in options.scales[1:]:
+        base = options.scales[0]
+        print(f"\nThe same figures at {base}× and {other}× side by side (one run):\n")
+        print(scale_table(results, base, other))
     # Other work on the machine skews absolute figures (ratios less so): say how busy it was.
     print(
         f"\ntotal {elapsed / 60:.1f} min; load average at the end {load} on "
@@ -189,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         results,
         {
             "quick": options.quick,
-            "counts": manifest.counts,
+            "counts": {f"{k}x": v for k, v in counts.items()},
             "seconds": round(elapsed, 1),
             "load_average_at_end": load,
             "options": json.loads(json.dumps(options.__dict__, default=sorted)),

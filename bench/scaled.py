@@ -1,0 +1,240 @@
+"""What grows with the registry besides pages, import and export: 布点 statistics, a catalog
+adoption plan and the change-feed replay, measured in-process on the loaded benchmark database.
+
+Run by ``bench.run`` (part ``scaled``) at every ``--scale``; the table beside it gives each
+figure's growth 10×/1× (issue 28: each ≤ 10.5× its 1× time, memory flat where the answer's size
+does not grow). Each figure is the median of ``repeat`` calls (CPU time of this process, which
+stays comparable on a shared machine, beside the wall time in the note); the memory is the peak
+of Python allocations during one more call (``tracemalloc``, so that call is not timed).
+
+- ``/statistics/programs?by=…``: ``app.programs.coverage.coverage`` by major, province and
+  college type (one GROUP BY over every active program).
+- adoption: a ``technician-2026`` edition with every code of ``technician-2022`` (one in ten
+  renamed, one in fifty withdrawn) and its crosswalk, loaded with ``registry import catalog`` and
+  ``registry import crosswalk``; then ``app.adoption.service.preview`` (the plan of every program
+  of the old edition, what ``GET …/adoption.csv`` writes) and its CSV.
+- change-feed replay: ``app.changes.feed.page_json`` from ``since=0`` in pages of 500 until the
+  end, as a follower does on its first sync (the import wrote one change per program).
+
+Publication diffs are not measured: the generated registry has no published lists.
+"""
+
+import csv
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.database import Database
+from bench.generate import Manifest
+from bench.load import CommandFailed, run_registry
+from bench.results import Result
+
+NEW_EDITION = "technician-2026"
+OLD_EDITION = "technician-2022"
+
+
+def _timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """(median CPU seconds, median wall seconds, the last answer)."""
+    cpu: list[float] = []
+    wall: list[float] = []
+    answer = None
+    for _ in range(repeat):
+        c0, w0 = time.process_time(), time.perf_counter()
+        answer = call()
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    return statistics.median(cpu), statistics.median(wall), answer
+
+
+def _peak_mib(call: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _rows(db: Database, label: str, call: Callable[[], Any], repeat: int, size: str) -> list:
+    cpu, wall, answer = _timed(call, repeat)
+    peak = _peak_mib(call)
+    return [
+        Result(
+            db.backend,
+            label,
+            cpu * 1000,
+            "ms CPU",
+            note=f"{size(answer) if callable(size) else size}; wall {wall * 1000:.1f} ms "
+            f"(median of {repeat})",
+        ),
+        Result(db.backend, f"{label}: peak Python memory", peak, "MiB"),
+    ]
+
+
+def statistics_results(db: Database, repeat: int) -> list[Result]:
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.programs import coverage
+
+    engine = make_engine(db.url)
+    out: list[Result] = []
+    try:
+        for by in ("major", "province", "college_type"):
+
+            def call(by: str = by) -> list:
+                with Session(engine) as session:
+                    return coverage.coverage(session, by=by)
+
+            out += _rows(
+                db,
+                f"6. GET /statistics/programs?by={by} (布点)",
+                call,
+                repeat,
+                lambda items: (
+                    f"{len(items)} groups, {sum(i['programs'] for i in items):,} programs"
+                ),
+            )
+    finally:
+        engine.dispose()
+    return out
+
+
+def _crosswalk_files(db: Database, work: Path) -> tuple[Path, Path, int]:
+    """The new edition's catalog and the 对照表 from the old edition's codes in the database."""
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    engine = make_engine(db.url)
+    try:
+        with engine.connect() as conn:
+            majors = conn.execute(
+                text(
+                    "SELECT m.code, m.name, c.name, m.levels FROM major m "
+                    "JOIN catalog_edition e ON e.id = m.edition_id "
+                    "JOIN category c ON c.id = m.category_id WHERE e.key = :key "
+                    "ORDER BY m.code"
+                ),
+                {"key": OLD_EDITION},
+            ).all()
+    finally:
+        engine.dispose()
+    catalog, crosswalk = work / f"catalog_{NEW_EDITION}.csv", work / "crosswalk.csv"
+    with (
+        open(catalog, "w", encoding="utf-8", newline="") as cat,
+        open(crosswalk, "w", encoding="utf-8", newline="") as walk,
+    ):
+        cat_w, walk_w = csv.writer(cat), csv.writer(walk)
+        cat_w.writerow(["code", "name", "category", "levels"])
+        walk_w.writerow(["old_code", "old_name", "new_code", "new_name", "relation"])
+        for n, (code, name, category, levels) in enumerate(majors):
+            if n % 50 == 49:
+                walk_w.writerow([code, name, "", "", "withdrawn"])
+                continue
+            new_name, relation = (
+                (name + "（新）", "renamed") if n % 10 == 9 else (name, "unchanged")
+            )
+            cat_w.writerow([code, new_name, category, levels or ""])
+            walk_w.writerow([code, name, code, new_name, relation])
+    return catalog, crosswalk, len(majors)
+
+
+def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
+    from sqlmodel import Session
+
+    from app.adoption import export, service
+    from app.db import make_engine
+
+    catalog, crosswalk, codes = _crosswalk_files(db, work)
+    try:
+        run_registry(
+            ["import", "catalog", str(catalog), "--edition", NEW_EDITION, "--title",
+             "全国技工院校专业目录（2026年修订，基准合成）", "--system", "technician"],
+            db.url,
+        )  # fmt: skip
+        run_registry(
+            ["import", "crosswalk", str(crosswalk), "--edition", NEW_EDITION,
+             "--from", OLD_EDITION],
+            db.url,
+        )  # fmt: skip
+    except CommandFailed as exc:
+        return [Result(db.backend, "7. adoption plan", None, "", note=str(exc).splitlines()[0])]
+    engine = make_engine(db.url)
+
+    def plan() -> Any:
+        with Session(engine) as session:
+            return service.preview(session, NEW_EDITION, from_key=OLD_EDITION)
+
+    def plan_csv() -> bytes:
+        with Session(engine) as session:
+            return export.plan_csv(
+                service.preview(session, NEW_EDITION, from_key=OLD_EDITION), bom=True
+            )
+
+    def size(answer: Any) -> str:
+        counts = {k: len(v) for k, v in answer.model_dump().items() if isinstance(v, list)}
+        return f"{codes} codes crosswalked; plan lines {counts}"
+
+    try:
+        return _rows(
+            db, f"7. adoption plan {OLD_EDITION} → {NEW_EDITION}", plan, repeat, size
+        ) + _rows(
+            db,
+            "7. GET /catalogs/…/adoption.csv (plan and CSV)",
+            plan_csv,
+            repeat,
+            lambda body: f"{len(body) / 2**20:.1f} MiB of CSV",
+        )
+    finally:
+        engine.dispose()
+
+
+def replay(engine: Any) -> tuple[int, int]:
+    """Every change from since=0 in pages of 500: (changes, pages)."""
+    from app.changes import feed
+
+    since, total, pages = 0, 0, 0
+    while True:
+        body = feed.page_json(engine, feed.ChangesQuery(since=since, limit=500))
+        page = orjson.loads(body)
+        pages += 1
+        total += len(page["items"])
+        if page["next"] is None:
+            return total, pages
+        since = page["last_seq"]
+
+
+def replay_results(db: Database, repeat: int) -> list[Result]:
+    from app.config import Settings
+    from app.db import make_engine, make_read_engine
+
+    engine = make_engine(db.url)
+    reader = make_read_engine(engine, Settings(database_url=db.url))
+    try:
+        return _rows(
+            db,
+            "8. change-feed replay from since=0, pages of 500",
+            lambda: replay(reader),
+            repeat,
+            lambda got: f"{got[0]:,} changes in {got[1]:,} pages",
+        )
+    finally:
+        reader.dispose()
+        engine.dispose()
+
+
+def scaled_results(db: Database, data: Path, manifest: Manifest, work: Path) -> list[Result]:
+    from bench.checks import attempt
+
+    repeat = 3
+    return (
+        attempt(db.backend, "6. statistics", lambda: statistics_results(db, repeat))
+        + attempt(db.backend, "7. adoption plan", lambda: adoption_results(db, work, repeat))
+        + attempt(db.backend, "8. change-feed replay", lambda: replay_results(db, 1))
+    )
