@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from sqlalchemy.engine import Engine
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from app import (
     apidocs,
@@ -21,6 +21,7 @@ from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
 from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
+from app.compression import Gzip
 from app.config import Settings, get_settings
 from app.db import close_sqlite_readers, make_engine, make_read_engine
 from app.directions.routes import router as directions_router
@@ -87,9 +88,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # the body limit's 413 and every handler below speak the reader's language
     app.add_middleware(LocaleMiddleware)
     # gzip of text answers (docs/deploy.md); a streamed export stays streamed (each chunk is
-    # flushed), spreadsheets are zip files already
+    # flushed), spreadsheets are zip files already; a client that does not ask for gzip goes
+    # through a lean pass-through (app/compression.py)
     app.add_middleware(
-        GZipMiddleware,
+        Gzip,
         minimum_size=1024,
         compresslevel=5,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, *metrics.SPREADSHEET_TYPES),

@@ -77,6 +77,9 @@ def _instruments() -> dict[str, Any]:
     }
 
 
+MAX_CHILDREN = 4096  # (route, method, status) combinations whose children are kept
+
+
 class RequestMetrics:
     """Called by app.middleware.RequestContext at the end of every request."""
 
@@ -85,19 +88,37 @@ class RequestMetrics:
         # SQLite has no pool worth counting (one file, connections per thread)
         self.pools = {name: e for name, e in pools.items() if e.dialect.name != "sqlite"}
         self._pool_children: dict[tuple[str, str], Any] = {}
+        self._children: dict[tuple[int, str, int], tuple[Any, Any]] = {}
 
     def observe(self, scope: dict, status: int, seconds: float) -> None:
-        from app.middleware import route_template
-
-        route = route_template(scope.get("route"), scope.get("path")) or "unmatched"
+        route = scope.get("route")
         method = scope.get("method", "")
-        self.instruments["requests"].labels(method, route, str(status)).inc()
-        self.instruments["latency"].labels(method, route).observe(seconds)
+        # The counter's and the histogram's children of this route, method and status, looked up
+        # once: ``labels()`` takes a lock and builds its key on every call (docs/benchmarks.md).
+        # A route object stands for one template (its prefix is its routers'); no route is
+        # "unmatched" whatever the path.
+        key = (id(route), method, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._labelled(route, scope.get("path"), method, status)
+            if len(self._children) < MAX_CHILDREN:  # methods are the client's to invent
+                self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
         for name, engine in self.pools.items():
             pool: Any = engine.pool
             out = pool.checkedout()
             self._pool(name, "checked_out").set(out)
             self._pool(name, "idle").set(pool.checkedin())
+
+    def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple:
+        from app.middleware import route_template
+
+        template = route_template(route, path) or "unmatched"
+        return (
+            self.instruments["requests"].labels(method, template, str(status)),
+            self.instruments["latency"].labels(method, template),
+        )
 
     def _pool(self, name: str, state: str) -> Any:
         child = self._pool_children.get((name, state))
