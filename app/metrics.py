@@ -89,6 +89,7 @@ class RequestMetrics:
         self.pools = {name: e for name, e in pools.items() if e.dialect.name != "sqlite"}
         self._pool_children: dict[tuple[str, str], Any] = {}
         self._children: dict[tuple[int, str, int], tuple[Any, Any]] = {}
+        self._pool_counts: dict[str, tuple[int, int]] = {}
 
     def observe(self, scope: dict, status: int, seconds: float) -> None:
         route = scope.get("route")
@@ -107,9 +108,11 @@ class RequestMetrics:
         children[1].observe(seconds)
         for name, engine in self.pools.items():
             pool: Any = engine.pool
-            out = pool.checkedout()
-            self._pool(name, "checked_out").set(out)
-            self._pool(name, "idle").set(pool.checkedin())
+            counts = (pool.checkedout(), pool.checkedin())
+            if self._pool_counts.get(name) != counts:  # a gauge set only when it moves
+                self._pool_counts[name] = counts
+                self._pool(name, "checked_out").set(counts[0])
+                self._pool(name, "idle").set(counts[1])
 
     def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple:
         from app.middleware import route_template

@@ -1,20 +1,22 @@
 """The uncached page path in-process: variants of the app side by side in one run.
 
-    python -m bench.inprocess [--database-url URL] [--rounds 15] [--requests 400]
+    python -m bench.inprocess [--database-url EMPTY_DB_URL] [--rounds 15] [--requests 400]
 
-Builds the app once per variant on one database (default: a fresh SQLite file, migrated and
-seeded), page cache off, and drives each with raw ASGI calls (no socket, no HTTP client: what is
-left is the app's own CPU) — ``GET /api/v1/programs?limit=50`` without ``Accept-Encoding``, as wrk
-and most API clients send it. The variants alternate round by round (each round runs every
-variant once, in a rotating order), so a busy machine slows them alike; the figure is each
-variant's median over the rounds of CPU µs per request (``time.process_time``), and the ratio is
+Builds the app once per variant on one database (default: a fresh SQLite file; given an empty
+database, e.g. PostgreSQL, it migrates and seeds that), page cache off, and drives each with raw
+ASGI calls (no socket, no HTTP client: what is left is the app's own CPU, and on PostgreSQL its
+read thread's) — ``GET /api/v1/programs?limit=50`` without ``Accept-Encoding``, as wrk and most
+API clients send it. The variants alternate round by round (each round runs every variant once,
+in a rotating order), so a busy machine slows them alike; the figure is each variant's median
+over the rounds of CPU µs per request (``time.process_time``), and the ratio is
 against ``before`` of the same run.
 
 Variants (issue 28, cheap CPU wins on the uncached page path):
 
 - ``before``: Starlette's ``GZipMiddleware`` (its identity responder when gzip is not asked for)
   and the metrics' ``labels()`` looked up on every request, as before;
-- ``metrics``: only the metrics' children kept per (route, method, status);
+- ``metrics``: only the metrics' children kept per (route, method, status) and the pool gauges
+  (PostgreSQL) set only when they move;
 - ``gzip``: only the lean pass-through of ``app/compression.py``;
 - ``after``: both (the app as it is).
 """
@@ -124,11 +126,11 @@ async def measure(url: str, rounds: int, requests: int) -> dict[str, list[float]
             await context.__aexit__(None, None, None)
 
 
-def fresh_database(folder: Path) -> str:
+def fresh_database(folder: Path, url: str | None = None) -> str:
     from app import migrate, seed
     from app.db import make_engine
 
-    url = f"sqlite:///{folder / 'inprocess.db'}"
+    url = url or f"sqlite:///{folder / 'inprocess.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
     seed.run(engine)
@@ -138,12 +140,15 @@ def fresh_database(folder: Path) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="an existing registry (default: a seeded SQLite)")
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to migrate and seed (e.g. PostgreSQL; default: a SQLite file)",
+    )
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--requests", type=int, default=400, help="requests per variant a round")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or fresh_database(Path(folder))
+        url = fresh_database(Path(folder), args.database_url)
         got = asyncio.run(measure(url, args.rounds, args.requests))
     base = statistics.median(got["before"])
     print(f"GET {PATH}?{QUERY.decode()}, page cache off, {args.rounds} rounds × {args.requests}")
