@@ -4,7 +4,8 @@ adoption plan and the change-feed replay, measured in-process on the loaded benc
 Run by ``bench.run`` (part ``scaled``) at every ``--scale``; the table beside it gives each
 figure's growth 10×/1× (issue 28: each ≤ 10.5× its 1× time, memory flat where the answer's size
 does not grow). Each figure is the median of ``repeat`` calls (CPU time of this process, which
-stays comparable on a shared machine, beside the wall time in the note); the memory is the peak
+stays comparable on a shared machine, plus on PostgreSQL the CPU of the database backends serving
+the benchmark's connections; the wall time is in the note); the memory is the peak
 of Python allocations during one more call (``tracemalloc``, so that call is not timed).
 
 - ``/statistics/programs?by=…``: ``app.programs.coverage.coverage`` by major, province and
@@ -29,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from bench.database import Database
+from bench.database import Database, backend_cpu
 from bench.generate import Manifest
 from bench.load import CommandFailed, run_registry
 from bench.results import Result
@@ -38,17 +39,29 @@ NEW_EDITION = "technician-2026"
 OLD_EDITION = "technician-2022"
 
 
-def _timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """(median CPU seconds, median wall seconds, the last answer)."""
+def _database_cpu(db: Database, before: dict[int, float]) -> float:
+    """CPU seconds the PostgreSQL backends of ``db`` used since ``before`` (a new backend's
+    whole CPU); 0 on SQLite, whose queries run in this process."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in backend_cpu(db).items())
+
+
+def _timed(db: Database, call: Callable[[], Any], repeat: int) -> tuple[float, float, float, Any]:
+    """(median CPU seconds of this process and the database's, median of the database's alone,
+    median wall seconds, the last answer)."""
     cpu: list[float] = []
+    database: list[float] = []
     wall: list[float] = []
     answer = None
     for _ in range(repeat):
+        d0 = backend_cpu(db)
         c0, w0 = time.process_time(), time.perf_counter()
         answer = call()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(cpu), statistics.median(wall), answer
+        own, elapsed = time.process_time() - c0, time.perf_counter() - w0
+        theirs = _database_cpu(db, d0)
+        cpu.append(own + theirs)
+        database.append(theirs)
+        wall.append(elapsed)
+    return statistics.median(cpu), statistics.median(database), statistics.median(wall), answer
 
 
 def _peak_mib(call: Callable[[], Any]) -> float:
@@ -61,8 +74,9 @@ def _peak_mib(call: Callable[[], Any]) -> float:
 
 
 def _rows(db: Database, label: str, call: Callable[[], Any], repeat: int, size: str) -> list:
-    cpu, wall, answer = _timed(call, repeat)
+    cpu, database, wall, answer = _timed(db, call, repeat)
     peak = _peak_mib(call)
+    in_database = f", of which the database's {database * 1000:.1f} ms" if database else ""
     return [
         Result(
             db.backend,
@@ -70,7 +84,7 @@ def _rows(db: Database, label: str, call: Callable[[], Any], repeat: int, size: 
             cpu * 1000,
             "ms CPU",
             note=f"{size(answer) if callable(size) else size}; wall {wall * 1000:.1f} ms "
-            f"(median of {repeat})",
+            f"(median of {repeat}){in_database}",
         ),
         Result(db.backend, f"{label}: peak Python memory", peak, "MiB"),
     ]
