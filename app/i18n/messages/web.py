@@ -323,6 +323,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.college_end.confirm_merge": ("确认合并", "Merge"),
     "web.college_end.confirm_close": ("确认撤销", "Close"),
     "web.college_end.no_reason": ("未写明", "not given"),
+    "web.college_end.filings": (
+        "该校尚未审核完毕的申报 {count} 份（草稿或已提交）将一并撤回：",
+        "{count} open filings of the college (drafts or submitted) are withdrawn with it:",
+    ),
+    "web.college_end.link": ("撤销或合并该校", "Close or merge this college"),
     "web.coverage.title": ("专业布点", "Program coverage (布点)"),
     "web.coverage.lead": (
         "按专业、类别、地区或学校类型统计开设学校数和专业点数（在办专业）。",
