@@ -378,12 +378,6 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     filing = locked_filing(session, filing_id)
     policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version)
-    if filing.status != "draft":
-        status = t(f"status.{filing.status}")
-        raise Conflict(error="not_draft", msg="not_draft.submit", status=status)
-    entries = entries_of(session, filing)
-    if not entries:
-        raise Conflict(error="empty_filing")
     # One submission per college at a time: on PostgreSQL two concurrent submissions of one
     # offering would both pass program.pending (neither sees the other's uncommitted filing).
     # The college row lock makes the second wait and then see the first (SQLite writers are
@@ -392,7 +386,15 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         select(College).where(College.id == filing.college_id).with_for_update()
     ).first()
     assert college is not None
+    # Before the draft check: closing the college withdrew its drafts, and the college's
+    # end is what the clerk needs to read (issue 24), not "not a draft".
     colleges.ensure_open(college)
+    if filing.status != "draft":
+        status = t(f"status.{filing.status}")
+        raise Conflict(error="not_draft", msg="not_draft.submit", status=status)
+    entries = entries_of(session, filing)
+    if not entries:
+        raise Conflict(error="empty_filing")
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
     closed = round_closed(scope, utcnow())
     result = result_of(checked)

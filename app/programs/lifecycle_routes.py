@@ -12,6 +12,7 @@ from app.colleges import service as colleges
 from app.colleges.schemas import CollegePublic
 from app.db import SessionDep
 from app.fields import Input
+from app.filings import college_end
 from app.programs import coverage, mergers
 from app.spreadsheets import writing
 
@@ -43,6 +44,11 @@ class CollegeEndResult(BaseModel):
     into: CollegePublic | None
     moved: list[PlannedProgram]
     withdrawn: list[PlannedProgram]
+    filings: list[int] = Field(
+        default_factory=list,
+        description="the college's open filings (draft or submitted) withdrawn with it "
+        "(previewed: that would be)",
+    )
     applied: bool
 
 
@@ -52,6 +58,7 @@ def _result(session: Any, found: mergers.Plan, applied: bool) -> CollegeEndResul
         into=colleges.to_public(session, found.into) if found.into else None,
         moved=[PlannedProgram(**p) for p in found.moved],
         withdrawn=[PlannedProgram(**p) for p in found.withdrawn],
+        filings=found.filings,
         applied=applied,
     )
 
@@ -64,8 +71,9 @@ WRITE = {**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}}
 )
 def merge_college(session: SessionDep, code: str, data: MergeIn, actor: AdminPrincipal):
     """Merge the college into `into` (admin of the governing authority): its programs move
-    there, an offering `into` already runs is withdrawn instead; status `merged`."""
-    found = mergers.end_college(
+    there, an offering `into` already runs is withdrawn instead; status `merged`. Its open
+    filings are withdrawn in the same transaction."""
+    found = college_end.end_college(
         session,
         code,
         into_code=data.into,
@@ -80,8 +88,8 @@ def merge_college(session: SessionDep, code: str, data: MergeIn, actor: AdminPri
     "/colleges/{code}/close", response_model=CollegeEndResult, responses=WRITE, tags=["colleges"]
 )
 def close_college(session: SessionDep, code: str, data: CollegeEndIn, actor: AdminPrincipal):
-    """Close the college: its programs are withdrawn; status `closed`."""
-    found = mergers.end_college(
+    """Close the college: its programs and open filings are withdrawn; status `closed`."""
+    found = college_end.end_college(
         session,
         code,
         into_code=None,
@@ -108,7 +116,7 @@ def preview_college_end(
     college = colleges.get_by_code(session, code)
     target = colleges.get_by_code(session, into) if into else None
     mergers.check(session, college, target, actor)
-    return _result(session, mergers.plan(session, college, target), False)
+    return _result(session, college_end.preview(session, college, target), False)
 
 
 By = Literal["major", "category", "province", "city", "college_type"]

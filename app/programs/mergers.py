@@ -46,6 +46,9 @@ class Plan:
     into: College | None
     moved: list[dict[str, Any]] = field(default_factory=list)
     withdrawn: list[dict[str, Any]] = field(default_factory=list)
+    filings: list[int] = field(
+        default_factory=list
+    )  # open filings withdrawn (filings/college_end.py)
 
 
 def _rows(session: Session, college: College, into: College | None) -> list[Any]:
@@ -157,8 +160,10 @@ def end_college(
     effective_on: date,
     reason: str,
     actor: Principal,
+    audit_extra: dict[str, Any] | None = None,
 ) -> Plan:
-    """Merge the college into ``into_code`` (status ``merged``) or close it (``closed``)."""
+    """Merge the college into ``into_code`` (status ``merged``) or close it (``closed``);
+    ``audit_extra`` joins the audit record's ``after`` (what the caller did in the same step)."""
     college = colleges.get_by_code(session, code)
     into = colleges.get_by_code(session, into_code) if into_code else None
     check(session, college, into, actor)
@@ -192,7 +197,8 @@ def end_college(
             "effective_on": effective_on.isoformat(),
             "moved": len(found.moved),
             "withdrawn": len(found.withdrawn),
-        },
+        }
+        | (audit_extra or {}),
         reason=reason,
         authority_id=college.authority_id,
     )

@@ -67,8 +67,9 @@ def from_round(session: Session, round_id: int) -> list[PublicationClosure]:
 
 
 def drafted(session: Session, publication: Publication) -> dict[str, list[PublicationClosure]]:
-    """The closures annex of a list drafted from a round (none for one typed by hand)."""
-    if publication.round_id is None or publication.system != "technician":
+    """The closures annex of a list drafted from a round (none for one typed by hand): the
+    technician notice's 附件3, the 中职 notice's 附件4 (layouts.py)."""
+    if publication.round_id is None:
         return {}
     return {"closures": from_round(session, publication.round_id)}
 

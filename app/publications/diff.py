@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app.access.principal import Principal
 from app.errors import Invalid, NotFound
-from app.publications import presenters
+from app.publications import diff_closures, presenters
 from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_of
 from app.publications.models import Publication, PublicationLine
 from app.publications.schemas import LinePublic
@@ -81,6 +81,11 @@ class DiffResult(BaseModel):
         default_factory=list, description="before: the earlier list's line; after: the later's"
     )
 
+    closures: diff_closures.ClosureDiff = Field(
+        default_factory=diff_closures.ClosureDiff,
+        description="the sides' closures annexes (停招、撤销) compared the same way: "
+        "added/removed/changed, or comparing years only_from/only_to/both",
+    )
     systems: list[str] = Field(
         default_factory=list,
         description="the systems the `year:` sides have lists of; one is compared at a time "
@@ -224,10 +229,16 @@ def diff(
     before, old, left = resolve(session, from_ref, principal, authority, system)
     after, new, right = resolve(session, to_ref, principal, authority, system)
     layout = common_layout([p.system for p in left + right])
-    if before.years != after.years:
+    years = before.years != after.years
+    if years:
         result = compare_years(before, old, after, new, layout)
     else:
         result = compare(before, old, after, new, layout)
+    result.closures = diff_closures.compare(
+        diff_closures.of(session, before.publications),
+        diff_closures.of(session, after.publications),
+        years=years,
+    )
     result.systems = systems
     return result
 
@@ -333,11 +344,12 @@ def _year_rows(result: DiffResult, layout: Layout) -> Iterator[tuple[Any, ...]]:
         yield (f"{a}年、{b}年均有", *layout.lines.cells(change.after), note)
     for line in result.only_from:
         yield (f"仅{a}年", *layout.lines.cells(line), "")
+    yield from diff_closures.year_rows(result.closures, layout.lines.header, a, b)
 
 
 def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
     """The diff as a table for CSV/XLSX: removed, changed (new values), added — or, comparing
-    years, the two years' lines side by side."""
+    years, the two years' lines side by side; then the closures annexes' rows the same way."""
     layout = layout_of(result.layout)
     if result.kind == "years":
         yield from _year_rows(result, layout)
@@ -348,3 +360,4 @@ def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
         yield _cells(layout, "changed", change.after, _note(layout, change))
     for line in result.added:
         yield _cells(layout, "added", line)
+    yield from diff_closures.rows(result.closures, layout.lines.header)

@@ -91,8 +91,11 @@ def lines_xlsx(
         _reproducible(book, publication)
         _sheet(book, publication, layout.sheet, publication.title, layout.lines, lines)
         for annex in layout.annexes:
+            rows = annexes.get(annex.key, [])
+            if annex.optional and not rows:
+                continue
             title = f"{publication.title}（{annex.sheet}：{annex.title}）"
-            _sheet(book, publication, annex.sheet, title, annex.table, annexes.get(annex.key, []))
+            _sheet(book, publication, annex.sheet, title, annex.table, rows)
 
     return b"".join(writing.fast_xlsx_stream(fill))
 

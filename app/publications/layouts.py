@@ -48,6 +48,9 @@ class Annex:
     sheet: str  # 附件2
     title: str
     table: Table
+    # Printed only when it has rows: a notice that suspends nothing has no such annex (the
+    # seeded 2024 中职 notice's XLSX stays its three tables).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,25 @@ CLOSURES = Annex(
             Column("起始年份", _attr("effective_year")),
         )
     ),
+)
+
+# The 中职 notice's own annex of closures (附件4, after 附件2 and 附件3): its columns as 附件一
+# prints them, no 层次/级别 (a 中职 line has none), then 类型 and 起始年份.
+SECONDARY_CLOSURES = Annex(
+    key="closures",
+    sheet="附件4",
+    title="停招、撤销专业名单",
+    table=Table(
+        (
+            Column("序号", lambda row: row.position + 1),
+            Column("学校名称", _attr("college")),
+            Column("专业名称", _attr("major_name")),
+            Column("专业代码", _attr("major_code"), text=True),
+            Column("类型", _attr("kind")),
+            Column("起始年份", _attr("effective_year")),
+        )
+    ),
+    optional=True,
 )
 
 TECHNICIAN = Layout(
@@ -183,6 +205,7 @@ SECONDARY = Layout(
                 )
             ),
         ),
+        SECONDARY_CLOSURES,
     ),
     compared=(("college", "学校名称"), ("major_name", "专业名称")),
     # 中职 lines have no level and all start after junior school: only 专业大类 says something.

@@ -18,6 +18,7 @@ from app.filings.service import record_event
 from app.i18n import t
 from app.programs import lifecycle
 from app.programs.models import Program
+from app.publications import closures
 from app.publications.models import Objection, Publication, PublicationLine
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate
 from app.publications.service import _editable, get, lines_of
@@ -31,7 +32,9 @@ def announce(
     publication = _editable(session, publication_id, actor)
     if data.until < data.from_:
         raise Invalid({"from": data.from_.isoformat()}, error="bad_period")
-    if not lines_of(session, publication_id):
+    # A list that only suspends or withdraws (附件1 empty, closures annex not) is announced
+    # like any other: what it closes is what the public may object to (issue 24).
+    if not lines_of(session, publication_id) and not closures.rows_of(session, publication_id):
         raise Conflict(error="empty_publication")
     before = {
         "status": publication.status,

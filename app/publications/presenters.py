@@ -252,6 +252,7 @@ def _annex_links(publication: Publication, annexes: dict[str, list]) -> list[Ann
             xlsx=f"{API}/{pid}/{a.key}.xlsx",
         )
         for a in layout_of(publication.system).annexes
+        if annexes.get(a.key) or not a.optional
     ]
 
 

@@ -13,7 +13,7 @@ from app.colleges import service as colleges
 from app.colleges.models import College
 from app.db import SessionDep
 from app.fields import IdPath
-from app.filings import lifecycle_drafts
+from app.filings import college_end, lifecycle_drafts
 from app.i18n import t
 from app.notices import open_rounds_for
 from app.programs import coverage, mergers
@@ -121,7 +121,7 @@ def college_end_page(
         def plan():
             other = colleges.get_by_code(session, target) if target else None
             mergers.check(session, college, other, actor)
-            return mergers.plan(session, college, other)
+            return college_end.preview(session, college, other)
 
         preview, failed = attempt(session, plan)
         error = message_of(failed) if failed else None
@@ -150,7 +150,7 @@ def end_college(
         effective_on = utcnow().date()
     _done, error = attempt(
         session,
-        lambda: mergers.end_college(
+        lambda: college_end.end_college(
             session,
             code,
             into_code=into or None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from app.access import policy
 from app.catalog import service as catalog_service
 from app.colleges import service as colleges
 from app.db import SessionDep, run_read
@@ -20,6 +21,7 @@ from app.programs import listing, readmodel
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters, ProgramPageQuery
 from app.vocab import YEARS_CN, CollegeType, Intake, Level, ProgramStatus
+from app.web.actor import page_principal
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -124,7 +126,10 @@ def college_list(
 
 @router.get("/colleges/{code}")
 def college_page(request: Request, session: SessionDep, code: str):
-    college = colleges.to_public(session, colleges.get_by_code(session, code))
+    """The college and its programs; for an admin governing it, the link to close or merge it."""
+    found = colleges.get_by_code(session, code)
+    college = colleges.to_public(session, found)
+    viewer = page_principal(request, session)
     programs, more = _program_rows(
         request, ProgramFilters(college=code), after=None, limit=COLLEGE_PROGRAMS
     )
@@ -135,6 +140,9 @@ def college_page(request: Request, session: SessionDep, code: str):
         programs=programs,
         rows_html=_rows_html(programs, show_college=False),
         more=more is not None,
+        can_end=viewer is not None
+        and found.status == "active"
+        and policy.can_manage_college(session, viewer, found),
     )
 
 

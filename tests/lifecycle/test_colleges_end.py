@@ -7,6 +7,7 @@ from sqlmodel import select
 from app.audit import AuditLog
 from app.db import session_scope
 from tests.changes.helpers import apply, programs_csv, read_feed
+from tests.filings.helpers import submitted_filing
 from tests.lifecycle.helpers import COLLEGE, GZ, SUSPEND_0702, program_id
 
 API = "/api/v1"
@@ -220,3 +221,91 @@ def test_a_merge_that_fails_at_its_last_step_changes_nothing(
     events = seeded_client.get(f"{API}/programs/{pid}/history").json()["items"]
     assert [e["event"] for e in events] == ["approved"]  # the 2024 list's, nothing else
     assert seeded_client.get(f"{API}/colleges/{COLLEGE}").json()["status"] == "active"
+
+
+def _draft(client, headers, entries: list[dict]) -> dict:
+    body = {"college": COLLEGE, "year": 2025, "entries": entries}
+    draft = client.post(f"{API}/filings", headers=headers, json=body)
+    assert draft.status_code == 201, draft.text
+    return draft.json()
+
+
+def _open_filings(client, tokens) -> tuple[dict, dict, dict]:
+    """A draft and a submitted filing of the college (the round open), and its token."""
+    college = tokens("college", college=COLLEGE)
+    submitted = submitted_filing(client, college, COLLEGE, [SUSPEND_0702])
+    draft = _draft(client, college, [SUSPEND_0702 | {"major_code": "0219"}])
+    return draft, submitted, college
+
+
+def test_closing_a_college_withdraws_its_open_filings_in_the_same_step(
+    seeded_client, seeded, tokens, open_round
+):
+    """Finding 3: a closed college's drafts and submitted filings no longer wait for anyone —
+    withdrawn with the closure, each with an event saying why, listed in its one audit record;
+    submitting one answers 409 college_closed."""
+    draft, submitted, college = _open_filings(seeded_client, tokens)
+    admin = tokens("admin", authority=GZ)
+    preview = seeded_client.get(f"{API}/colleges/{COLLEGE}/merge-preview", headers=admin)
+    assert preview.json()["filings"] == [submitted["id"], draft["id"]]
+    closed = seeded_client.post(
+        f"{API}/colleges/{COLLEGE}/close",
+        headers=admin,
+        json={"effective_on": "2025-07-01", "reason": "学校停办"},
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["filings"] == [submitted["id"], draft["id"]]
+    for filing, before in ((draft, "draft"), (submitted, "submitted")):
+        now = seeded_client.get(f"{API}/filings/{filing['id']}", headers=admin).json()
+        assert now["status"] == "withdrawn"
+        last = now["history"][-1]
+        assert (last["action"], last["reason"], last["detail"]) == (
+            "withdrawn",
+            "学校停办",
+            {"from": before, "college_closed": COLLEGE},
+        )
+    with session_scope(seeded) as session:
+        records = session.exec(select(AuditLog).where(AuditLog.action == "college.close")).all()
+    assert [r.summary["after"]["filings_withdrawn"] for r in records] == [
+        [submitted["id"], draft["id"]]
+    ]
+    again = seeded_client.post(f"{API}/filings/{draft['id']}/submit", headers=college)
+    assert (again.status_code, again.json()["error"]) == (409, "college_closed")
+
+
+def test_merging_a_college_withdraws_its_open_filings_and_not_the_receiving_colleges(
+    seeded_client, seeded, tokens, open_round
+):
+    draft, submitted, _ = _open_filings(seeded_client, tokens)
+    theirs = submitted_filing(
+        seeded_client,
+        tokens("college", college=OTHER),
+        OTHER,
+        [SUSPEND_0702 | {"major_code": "0220"}],
+    )
+    admin = tokens("admin", authority=GZ)
+    merged = seeded_client.post(
+        f"{API}/colleges/{COLLEGE}/merge",
+        headers=admin,
+        json={"into": OTHER, "effective_on": "2025-09-01", "reason": "两校合并"},
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["filings"] == [submitted["id"], draft["id"]]
+    detail = seeded_client.get(f"{API}/filings/{submitted['id']}", headers=admin).json()
+    assert detail["history"][-1]["detail"] == {"from": "submitted", "merged_into": OTHER}
+    other = seeded_client.get(f"{API}/filings/{theirs['id']}", headers=admin).json()
+    assert other["status"] == "submitted"
+
+
+def test_a_refused_closure_withdraws_no_filing(seeded_client, tokens, open_round):
+    draft, _, _ = _open_filings(seeded_client, tokens)
+    refused = seeded_client.post(
+        f"{API}/colleges/{COLLEGE}/close",
+        headers=tokens("admin", authority="GZ-EDU"),
+        json={"effective_on": "2025-07-01", "reason": "停办"},
+    )
+    assert refused.status_code == 403
+    admin = tokens("admin", authority=GZ)
+    assert seeded_client.get(f"{API}/filings/{draft['id']}", headers=admin).json()["status"] == (
+        "draft"
+    )

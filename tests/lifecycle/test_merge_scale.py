@@ -52,10 +52,16 @@ def test_a_merge_of_2000_into_2000_programs_is_set_based_and_replays(
     statements: list[str] = []
     engine = client.app.state.engine
 
+    commits: list[int] = []
+
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
+    def committed(conn):
+        commits.append(len(statements))  # statements run before each COMMIT
+
     event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", committed)
     started = time.perf_counter()
     try:
         merged = client.post(
@@ -65,12 +71,16 @@ def test_a_merge_of_2000_into_2000_programs_is_set_based_and_replays(
         )
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", committed)
     elapsed = time.perf_counter() - started
     assert merged.status_code == 200, merged.text
     result = merged.json()
     assert (len(result["moved"]), len(result["withdrawn"])) == (1000, 1000)
     # set-based: a few dozen statements for 2,000 programs (a query per row would be thousands)
     assert len(statements) < 100, (len(statements), elapsed)
+    # one transaction: every write of the merge (programs, events, feed, college, audit) and
+    # one COMMIT at its end
+    assert len(commits) == 1, commits
     print(f"merge of 2,000 into 2,000: {len(statements)} statements, {elapsed:.2f} s")
 
     at_target = client.get(f"{API}/programs.csv", params={"college": TARGET}).content

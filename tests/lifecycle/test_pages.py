@@ -61,3 +61,21 @@ def test_the_bureau_merges_through_the_page_and_the_college_page_shows_it(seeded
     page = done
     assert "已合并" in page.text and "2025-09-01" in page.text and "两校合并" in page.text
     assert 'href="/colleges/4401J002"' in page.text
+
+
+def test_the_college_page_links_its_admin_to_close_or_merge_it(seeded_client, tokens):
+    """Finding 3's page: the bureau reaches the close/merge page from the college's own page;
+    nobody else sees the link, nor does anyone once the college has ended."""
+    link = f'href="/admin/colleges/{COLLEGE}/end"'
+    admin = tokens("admin", authority=GZ)
+    page = seeded_client.get(f"/colleges/{COLLEGE}", headers=admin)
+    assert page.status_code == 200 and link in page.text and "撤销或合并该校" in page.text
+    for headers in ({}, tokens("admin", authority="GZ-EDU"), tokens("college", college=COLLEGE)):
+        assert link not in seeded_client.get(f"/colleges/{COLLEGE}", headers=headers).text
+    closed = seeded_client.post(
+        f"/api/v1/colleges/{COLLEGE}/close",
+        headers=admin,
+        json={"effective_on": "2025-07-01", "reason": "停办"},
+    )
+    assert closed.status_code == 200
+    assert link not in seeded_client.get(f"/colleges/{COLLEGE}", headers=admin).text

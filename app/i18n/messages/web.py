@@ -188,6 +188,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.diff.fields": ("改动的项", "Fields"),
     "web.diff.before": ("原", "Before"),
     "web.diff.after": ("新", "After"),
+    "web.diff.closures.added": ("停招、撤销：新增", "Suspensions and withdrawals added"),
+    "web.diff.closures.removed": ("停招、撤销：删除", "Suspensions and withdrawals removed"),
+    "web.diff.closures.changed": ("停招、撤销：修改", "Suspensions and withdrawals changed"),
+    "web.diff.closures.only_to": (
+        "停招、撤销：仅在新名单",
+        "Suspensions and withdrawals only in To",
+    ),
+    "web.diff.closures.only_from": (
+        "停招、撤销：仅在原名单",
+        "Suspensions and withdrawals only in From",
+    ),
+    "web.diff.closures.both": ("停招、撤销：两份名单均有", "Suspensions and withdrawals in both"),
+    "web.diff.closure_kind": ("类型", "Kind"),
+    "web.diff.closure_year": ("起始年份", "From year"),
     # ---- statistics --------------------------------------------------------------------
     "web.stats.title": ("新增专业统计", "Approval statistics"),
     "web.stats.total": (
@@ -323,6 +337,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.college_end.confirm_merge": ("确认合并", "Merge"),
     "web.college_end.confirm_close": ("确认撤销", "Close"),
     "web.college_end.no_reason": ("未写明", "not given"),
+    "web.college_end.filings": (
+        "该校尚未审核完毕的申报 {count} 份（草稿或已提交）将一并撤回：",
+        "{count} open filings of the college (drafts or submitted) are withdrawn with it:",
+    ),
+    "web.college_end.link": ("撤销或合并该校", "Close or merge this college"),
     "web.coverage.title": ("专业布点", "Program coverage (布点)"),
     "web.coverage.lead": (
         "按专业、类别、地区或学校类型统计开设学校数和专业点数（在办专业）。",
