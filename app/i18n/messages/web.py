@@ -195,6 +195,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} lines (the newest revision of {lists} lists).",
     ),
     "web.stats.download": ("下载统计 CSV", "Download the figures (CSV)"),
+    "web.stats.download_xlsx": ("下载统计 Excel (XLSX)", "Download the figures (XLSX)"),
+    "web.stats.sheet": ("统计", "Figures"),
     "web.stats.table": ("数据表", "Figures"),
     "web.stats.by_year": ("按年份", "By year"),
     "web.stats.by_category": ("按专业类别", "By category"),
