@@ -139,29 +139,6 @@ def test_a_refused_rejection_leaves_the_address_bar_on_the_filing(seeded_client,
     assert 'class="form-error"' not in seeded_client.get(f"/filings/{filing['id']}").text
 
 
-def test_a_finding_made_stale_by_the_provinces_code_is_refreshed():
-    """Item 3: after the province gave 8213, the row still said "未填专业代码…"."""
-    from app.filings.schemas import FilingEntryPublic, FindingOut
-    from app.web.filing import _refresh_referred
-
-    stale = FindingOut(
-        code="major.out_of_catalog",
-        severity="warning",
-        field="major_code",
-        message="未填专业代码：“低空经济无人机技术”为目录外专业，报省级评审",
-    )
-    entry = FilingEntryPublic.model_construct(
-        index=0, major_code="8213", findings=[stale], referral_status="approved"
-    )
-    pending = FilingEntryPublic.model_construct(
-        index=1, major_code=None, findings=[stale], referral_status="pending"
-    )
-    _refresh_referred([entry, pending])
-    assert [f.code for f in entry.findings] == ["referral.approved"]
-    assert "8213" in entry.findings[0].message
-    assert pending.findings == [stale]
-
-
 def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seeded, tokens):
     """Item 8: the user list hid each user's college or authority; codes were typed by hand;
     the round form showed 2027-01-01 00:00 under 2026-12-31 24:00; two panels were both

@@ -383,10 +383,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还没有申报。上传申报表或在表格中填写即可开始。",
         "No filings yet. Upload a spreadsheet or type the entries to start.",
     ),
-    "web.filings.referral_given": (
-        "省级评审已批准此目录外专业，赋予代码 {code}",
-        "The province approved this proposal and gave it the code {code}",
-    ),
     "web.review.bad_decision": ("无法识别的决定：{value}", "Unknown decision: {value}"),
     "web.confirm.submit": (
         "提交后不能再修改，除非撤回。确定提交这份申报吗？",
