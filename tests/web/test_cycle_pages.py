@@ -134,16 +134,20 @@ def _cycle(pages, snap, tmp_path, live_server):
     bureau.goto("/admin/rounds")
     bureau.get_by_label("年度").fill("2025")
     bureau.get_by_label("名称").fill("2025年广州市技工院校新增专业申报")
-    bureau.get_by_label("开始日期").fill("2025-01-01")
-    bureau.get_by_label("截止日期（当天 24:00 截止）").fill("2099-03-31")
+    bureau.get_by_label("开始日期", exact=True).fill("2025-01-01")
+    bureau.get_by_label("截止日期", exact=True).fill("2099-03-31")
     bureau.get_by_role("button", name="开设批次").click()
     bureau.wait_for_url(re.compile(r"/admin/rounds/\d+"))
     assert "2099-03-31 24:00" in bureau.locator("#closes").inner_text()
     assert "开放中" in bureau.locator("#round-facts").inner_text()
     round_url = bureau.url
     snap(bureau, "bureau-opens-round")
-    # extended by a few hours, with the reason kept in the audit log
-    bureau.get_by_label("截止时间").fill("2099-04-15T18:00")
+    # extended to a time of day, with the reason kept in the audit log; the form shows the
+    # deadline as the page does (2099-03-31 with no time: 24:00), not 2099-04-01 00:00
+    assert bureau.get_by_label("截止日期", exact=True).input_value() == "2099-03-31"
+    assert bureau.get_by_label(re.compile("^截止时刻")).input_value() == ""
+    bureau.get_by_label("截止日期", exact=True).fill("2099-04-15")
+    bureau.get_by_label(re.compile("^截止时刻")).fill("18:00")
     bureau.get_by_label("修改原因（记入审计日志）").first.fill("学校申请延期")
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
         bureau.get_by_role("button", name="保存修改").click()
