@@ -43,3 +43,17 @@ def test_the_lock_file_pins_every_dependency_of_pyproject(lock, requirements):
         elif not requirement.specifier.contains(version, prereleases=True):
             problems.append(f"{requirement.name}=={version} is outside {requirement.specifier}")
     assert not problems, "run `make lock` (docs/development.md):\n  " + "\n  ".join(problems)
+
+
+def test_the_two_lock_files_pin_the_same_version_of_every_package_they_share():
+    # `make run` and the Dockerfile install requirements.lock, `make test` requirements-dev.lock:
+    # a package pinned differently (typer 0.29.2 against 0.27.3, which openapi-python-client
+    # holds back) would ship a version the tests never ran.
+    runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
+    differ = {
+        name: (version, dev[name])
+        for name, version in runtime.items()
+        if name in dev and dev[name] != version
+    }
+    assert not differ, f"requirements.lock and requirements-dev.lock disagree: {differ}"
+    assert set(runtime) <= set(dev), "the dev lock installs everything the runtime lock does"

@@ -109,6 +109,21 @@ def _add_major(
     return major
 
 
+def approved_findings(findings: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+    """The entry's findings once the province gave its proposal a code: the "no code, out of
+    catalog" finding (its check ran before) gives way to a stored ``referral.approved`` one, so
+    the clerk's row, the reviewer's and the API all say what happened (issue 25 item 3)."""
+    kept = [f for f in findings if not str(f.get("code", "")).startswith("major.out_of_catalog")]
+    given = {
+        "code": "referral.approved",
+        "severity": "info",
+        "field": "major_code",
+        "message": t("referral.approved", code=code),
+        "suggestion": None,
+    }
+    return [*kept, given]
+
+
 def decide_referral(
     session: Session, referral_id: int, data: ReferralDecisionIn, *, actor: Principal
 ) -> Referral:
@@ -136,6 +151,7 @@ def decide_referral(
         entry.major_id, entry.major_code = major.id, major.code
         entry.major_name = major.name
         entry.category = (data.category or referral.category).strip()
+        entry.findings = approved_findings(entry.findings, major.code)
     referral.status, referral.reason = data.decision, data.reason
     referral.decided_by, referral.decided_at = actor.name, utcnow()
     set_decision(entry, data.decision, actor, data.reason)

@@ -19,7 +19,7 @@ from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog.models import CatalogEdition
-from app.clock import utcnow
+from app.clock import rfc3339, utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.filings.models import FilingRound, RoundEdition
 from app.filings.schemas import RoundClose, RoundCreate, RoundPublic, RoundUpdate
@@ -46,8 +46,8 @@ def _check_window(opens_at: datetime, closes_at: datetime) -> None:
     if as_utc(closes_at) <= as_utc(opens_at):
         raise Invalid(
             {
-                "opens_at": as_utc(opens_at).isoformat(),
-                "closes_at": as_utc(closes_at).isoformat(),
+                "opens_at": rfc3339(opens_at),
+                "closes_at": rfc3339(closes_at),
             },
             error="bad_window",
         )
@@ -109,8 +109,8 @@ def create_round(
         after=data.model_dump(mode="json")
         | {
             "authority": authority.code,
-            "opens_at": opens_at.isoformat(),
-            "closes_at": closes_at.isoformat(),
+            "opens_at": rfc3339(opens_at),
+            "closes_at": rfc3339(closes_at),
         },
         authority_id=authority.id,
     )
@@ -128,8 +128,8 @@ def _locked_round(session: Session, round_id: int) -> FilingRound:
 def _round_state(session: Session, r: FilingRound) -> dict[str, Any]:
     return {
         "title": r.title,
-        "opens_at": as_utc(r.opens_at).isoformat(),
-        "closes_at": as_utc(r.closes_at).isoformat(),
+        "opens_at": rfc3339(r.opens_at),
+        "closes_at": rfc3339(r.closes_at),
         "editions": sorted(_round_editions(session, r.id or 0)),
     }
 
@@ -198,7 +198,7 @@ def close_round(
     now = utcnow()
     if as_utc(filing_round.closes_at) <= now:
         raise Conflict(
-            {"closes_at": as_utc(filing_round.closes_at).isoformat()},
+            {"closes_at": rfc3339(filing_round.closes_at)},
             error="round_already_closed",
         )
     before = {"opens_at": as_utc(filing_round.opens_at), "closes_at": filing_round.closes_at}
@@ -213,8 +213,8 @@ def close_round(
         action="round.close",
         target_type="filing_round",
         target_id=round_id,
-        before={k: as_utc(v).isoformat() for k, v in before.items()},
-        after={"opens_at": as_utc(filing_round.opens_at).isoformat(), "closes_at": now.isoformat()},
+        before={k: rfc3339(v) for k, v in before.items()},
+        after={"opens_at": rfc3339(filing_round.opens_at), "closes_at": rfc3339(now)},
         reason=data.reason,
         authority_id=filing_round.authority_id,
     )

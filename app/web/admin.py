@@ -3,7 +3,7 @@ early — in the bureau's time zone, audited by the service) and the year's list
 round, preview as the notice, publish with a confirmation and its checksum, correct with a
 reason). The same services as the API."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -17,7 +17,7 @@ from app.fields import IdPath
 from app.filings import presenters, rounds, service, summary
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
-from app.localtime import form_value
+from app.localtime import local, zone_label
 from app.publications import corrections
 from app.publications import presenters as publication_presenters
 from app.publications import service as publications
@@ -40,11 +40,31 @@ def _notice(request: Request) -> str | None:
 
 
 def _moment(form: FormData, name: str) -> date | datetime | None:
-    """A date (``2026-03-31``) or a local date-time (``2026-03-31T17:30``) as typed."""
-    value = text(form, name)
+    """A day (``closes_at=2026-12-31``) with an optional local time of day beside it
+    (``closes_at_time=17:30``), or a local date-time typed whole (``2026-12-31T17:30``). A day
+    alone is the service's to place: the start of it for an opening, 24:00 for a deadline."""
+    value, clock = text(form, name), text(form, f"{name}_time")
     if not value:
         return None
-    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value)
+        day = date.fromisoformat(value)
+        return datetime.combine(day, time.fromisoformat(clock)) if clock else day
+    except ValueError:
+        shown = f"{value} {clock}".strip()
+        raise ValueError(t("web.rounds.bad_moment", value=shown)) from None
+
+
+def _form_parts(moment: datetime, zone, *, deadline: bool) -> tuple[str, str]:
+    """A stored moment as the form's day and time of day, read the way the page shows it: a
+    deadline at local midnight is the day before with no time (24:00, ``2026-12-31``, not
+    ``2027-01-01 00:00``); any moment at local midnight leaves the time blank."""
+    here = local(moment, zone)
+    if (here.hour, here.minute) != (0, 0):
+        return f"{here:%Y-%m-%d}", f"{here:%H:%M}"
+    day = here.date() - timedelta(days=1) if deadline else here.date()
+    return day.isoformat(), ""
 
 
 # ---- rounds -------------------------------------------------------------------------------
@@ -65,7 +85,7 @@ def round_list(request: Request, session: SessionDep, **extra) -> Response:
         "admin/rounds.html",
         rounds=items[:200],
         year=datetime.now().year,
-        zone=_zone(request).key,
+        zone=zone_label(_zone(request)),
         notice=_notice(request),
         status_code=status,
         **extra,
@@ -120,8 +140,8 @@ def round_page(
         request,
         "admin/round.html",
         round=shown,
-        opens_value=form_value(shown.opens_at, zone),
-        closes_value=form_value(shown.closes_at, zone),
+        opens_parts=_form_parts(shown.opens_at, zone, deadline=False),
+        closes_parts=_form_parts(shown.closes_at, zone, deadline=True),
         editions=[e.key for e in catalog.list_editions(session)],
         edition_titles={e.key: e.title for e in catalog.list_editions(session)},
         filings=presenters.summaries(session, filings[:200]),

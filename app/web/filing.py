@@ -19,9 +19,7 @@ from app.filings.review import clean_indexes
 from app.filings.schemas import (
     EntryIn,
     FilingCreate,
-    FilingEntryPublic,
     FilingUpdate,
-    FindingOut,
     VersionIn,
 )
 from app.i18n import t
@@ -129,7 +127,6 @@ def filing_page(
     actor = signed_in(request, session)
     filing = service.get_filing(session, filing_id, actor=actor)
     public = presenters.filing_public(session, filing)
-    _refresh_referred(public.entries)
     zone = _zone(request)
     rounds = round_names(session, request, {filing.round_id})
     stale = extra.get("stale")
@@ -159,20 +156,6 @@ def filing_page(
         round_name=rounds.get(filing.round_id or 0),
         **extra,
     )
-
-
-def _refresh_referred(entries: list[FilingEntryPublic]) -> None:
-    """After the province approved a proposal and gave it a code, the entry's "no code: out of
-    catalog" finding is stale (its check ran before): say what happened instead (item 3)."""
-    for entry in entries:
-        if entry.referral_status != "approved":
-            continue
-        kept = [f for f in entry.findings if not f.code.startswith("major.out_of_catalog")]
-        given = t("web.filings.referral_given", code=entry.major_code or "")
-        note = FindingOut(
-            code="referral.approved", severity="info", field="major_code", message=given
-        )
-        entry.findings = [*kept, note]
 
 
 def _clean(session: SessionDep, filing) -> list[int]:

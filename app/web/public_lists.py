@@ -20,6 +20,7 @@ from app.web.templating import redirect, render
 router = APIRouter(include_in_schema=False)
 STAT_GROUPS = ("by_year", "by_category", "by_level", "by_intake", "by_college")
 COLLEGE_BARS = 20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/publications")
@@ -117,11 +118,9 @@ def statistics(
     )
 
 
-@router.get("/statistics.csv")
-def statistics_csv(
-    session: SessionDep, year: int | None = None, system: System | None = None, bom: bool = True
-):
-    """The figures the charts draw, one row per (grouping, value): what a report pastes."""
+def _stat_table(session: SessionDep, year: int | None, system: System | None):
+    """The figures the charts draw, one row per (grouping, value): what a report pastes; and
+    the file name's stem (``statistics-2024-technician``)."""
     figures = stats.approvals(session, year=year, system=system.value if system else None)
     rows = [
         (t(f"web.stats.{group}"), c.key or "", c.count)
@@ -131,11 +130,36 @@ def statistics_csv(
     ]
     rows += [(t("web.stats.by_college"), f"{c.code} {c.name}", c.count) for c in figures.by_college]
     header = (t("web.stats.grouping"), t("web.stats.value"), t("web.stats.count"))
-    body = writing.csv_text(header, rows, bom=bom)
     scope = "-".join(str(part) for part in (year, figures.system) if part)
-    name = f"statistics-{scope}.csv" if scope else "statistics.csv"
+    return header, rows, f"statistics-{scope}" if scope else "statistics"
+
+
+@router.get("/statistics.csv")
+def statistics_csv(
+    session: SessionDep, year: int | None = None, system: System | None = None, bom: bool = True
+):
+    header, rows, stem = _stat_table(session, year, system)
     return Response(
-        body,
+        writing.csv_text(header, rows, bom=bom),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+    )
+
+
+@router.get("/statistics.xlsx")
+def statistics_xlsx(session: SessionDep, year: int | None = None, system: System | None = None):
+    """The same figures as the CSV in one sheet (clerks open them in Excel); the value column
+    is text, so a code keeps its leading zeros."""
+    header, rows, stem = _stat_table(session, year, system)
+
+    def fill(book) -> None:
+        sheet = writing.FastSheet(book, t("web.stats.sheet"), text_columns=(1,))
+        sheet.widths((14, 40, 10))
+        sheet.append(header, book.add_format({"bold": True}))
+        sheet.extend([[writing.guard(v) for v in row] for row in rows])
+
+    return Response(
+        b"".join(writing.fast_xlsx_stream(fill)),
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
     )

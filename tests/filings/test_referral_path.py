@@ -161,3 +161,39 @@ def test_a_filing_says_where_it_waits(
         json={"decision": "rejected", "reason": "与已有专业重复"},
     )
     assert _waiting(seeded_client, college, filing["id"]) == "decided"
+
+
+def test_the_provinces_code_replaces_the_stale_out_of_catalog_finding_where_it_is_stored(
+    seeded_client, college, city_reviewer, province_admin, open_round
+):
+    """Issue 25 item 3: after the province gave 8213 the clerk's row still said "未填专业代码…";
+    the page rewrote it only for itself. The approval now stores the new finding on the entry,
+    so the API, the clerk's page and the reviewer's all read the same."""
+    filing = submitted_filing(seeded_client, college, GZ_COLLEGE, [BASE, PROPOSAL])
+    before = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=college).json()
+    assert [f["code"] for f in before["entries"][1]["findings"]] == ["major.out_of_catalog"]
+    _refer(seeded_client, city_reviewer, filing["id"])
+    [item] = [
+        r
+        for r in seeded_client.get("/api/v1/referrals", headers=province_admin).json()["items"]
+        if r["filing"] == filing["id"]
+    ]
+    url = f"/api/v1/referrals/{item['id']}"
+    code = seeded_client.get(url, headers=province_admin).json()["next_code"]
+    decided = seeded_client.post(
+        f"{url}/decision", headers=province_admin, json={"decision": "approved", "code": code}
+    )
+    assert decided.status_code == 200, decided.text
+
+    entry = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=college).json()
+    [finding] = entry["entries"][1]["findings"]
+    assert (finding["code"], finding["severity"], finding["field"]) == (
+        "referral.approved",
+        "info",
+        "major_code",
+    )
+    assert finding["message"] == f"省级评审已批准此目录外专业，赋予代码 {code}"
+    assert entry["entries"][1]["major_code"] == code
+    for who in (college, city_reviewer):
+        page = seeded_client.get(f"/filings/{filing['id']}", headers=who).text
+        assert f"赋予代码 {code}" in page and "未填专业代码" not in page

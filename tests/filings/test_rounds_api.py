@@ -119,8 +119,8 @@ def test_editing_a_rounds_window_is_audited(seeded_client, bureau, tokens):
     assert first_edit["reason"] == "学校申请延期"
     assert first_edit["actor"]
     assert first_edit["summary"] == {
-        "before": {"closes_at": "2099-03-31T16:00:00+00:00"},
-        "after": {"closes_at": "2099-04-15T16:00:00+00:00"},
+        "before": {"closes_at": "2099-03-31T16:00:00Z"},
+        "after": {"closes_at": "2099-04-15T16:00:00Z"},
     }
     assert records[-3]["summary"]["before"] == {"editions": ["gd-specialty", "technician-2022"]}
     assert records[1]["reason"] == "提前结束"

@@ -70,3 +70,26 @@ def test_statistics_and_diff_pages_name_the_one_system_they_show(seeded_client, 
     diff = seeded_client.get("/publications/diff", params={"from": "year:2024", "to": "year:2024"})
     assert diff.status_code == 200 and 'data-system="technician"' in diff.text
     assert "另有中职名单" in diff.text
+
+
+def test_statistics_page_offers_xlsx_before_csv_and_the_xlsx_holds_the_csv_figures(
+    seeded_client, list_2024
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    page = seeded_client.get("/statistics", params={"year": 2024}).text
+    assert page.index("/statistics.xlsx?year=2024") < page.index("/statistics.csv?year=2024")
+    answer = seeded_client.get("/statistics.xlsx", params={"year": 2024})
+    assert answer.status_code == 200
+    assert "statistics-2024-technician.xlsx" in answer.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    text = seeded_client.get("/statistics.csv", params={"year": 2024, "bom": "false"}).text
+    head, *body = list(csv.reader(io.StringIO(text)))
+    expected = [[g, v, int(n)] for g, v, n in body]
+    assert cells[0] == head
+    assert [[g, v or "", n] for g, v, n in cells[1:]] == expected
+    assert all(row[1].number_format == "@" for row in sheet.iter_rows(min_row=2) if row[1].value)

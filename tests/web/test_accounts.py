@@ -114,6 +114,7 @@ def test_sessions_are_listed_and_revocable_and_tokens_belong_to_the_user(
         sign_in(b, name, PASSWORD)
         a.goto("/account")
         assert a.locator("table").first.locator("tbody tr").count() == 2
+        a.once("dialog", lambda dialog: dialog.accept())  # asks first
         a.get_by_role("button", name="注销").first.click()  # the other browser's session
         b.goto("/account")
         b.wait_for_url("**/login**")  # signed out there

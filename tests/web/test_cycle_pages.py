@@ -134,16 +134,20 @@ def _cycle(pages, snap, tmp_path, live_server):
     bureau.goto("/admin/rounds")
     bureau.get_by_label("年度").fill("2025")
     bureau.get_by_label("名称").fill("2025年广州市技工院校新增专业申报")
-    bureau.get_by_label("开始日期").fill("2025-01-01")
-    bureau.get_by_label("截止日期（当天 24:00 截止）").fill("2099-03-31")
+    bureau.get_by_label("开始日期", exact=True).fill("2025-01-01")
+    bureau.get_by_label("截止日期", exact=True).fill("2099-03-31")
     bureau.get_by_role("button", name="开设批次").click()
     bureau.wait_for_url(re.compile(r"/admin/rounds/\d+"))
     assert "2099-03-31 24:00" in bureau.locator("#closes").inner_text()
     assert "开放中" in bureau.locator("#round-facts").inner_text()
     round_url = bureau.url
     snap(bureau, "bureau-opens-round")
-    # extended by a few hours, with the reason kept in the audit log
-    bureau.get_by_label("截止时间").fill("2099-04-15T18:00")
+    # extended to a time of day, with the reason kept in the audit log; the form shows the
+    # deadline as the page does (2099-03-31 with no time: 24:00), not 2099-04-01 00:00
+    assert bureau.get_by_label("截止日期", exact=True).input_value() == "2099-03-31"
+    assert bureau.get_by_label(re.compile("^截止时刻")).input_value() == ""
+    bureau.get_by_label("截止日期", exact=True).fill("2099-04-15")
+    bureau.get_by_label(re.compile("^截止时刻")).fill("18:00")
     bureau.get_by_label("修改原因（记入审计日志）").first.fill("学校申请延期")
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
         bureau.get_by_role("button", name="保存修改").click()
@@ -213,6 +217,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     assert "8213" in province.locator("#next-code").inner_text()  # 8212 was 2024's highest
     snap(province, "province-referral")
     with province.expect_navigation():  # the notice comes in a cookie, not the URL
+        province.once("dialog", lambda dialog: dialog.accept())  # asks first
         province.get_by_role("button", name="确认批准，赋予代码 8213").click()
     assert "8213" in province.locator("#given-code").inner_text()
     snap(province, "province-approved")
@@ -244,6 +249,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     snap(bureau, "bureau-preview")
     # no 发布日期 yet: publishing is refused, then 名称/文号/发布日期 are filled in
     bureau.get_by_label(re.compile("我已核对")).check()
+    bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
     bureau.get_by_role("button", name="发布").click()
     assert "发布日期" in bureau.locator(".form-error").inner_text()
     bureau.goto(list_url)
@@ -265,6 +271,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     assert "公示中" in public.locator("#announcement").inner_text()
     snap(public, "public-announced")
     bureau.get_by_label(re.compile("我已核对")).check()
+    bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
     bureau.get_by_role("button", name="发布").click()
     assert "公示期至" in bureau.locator(".form-error").inner_text()
     # two objections: one dismissed, one upheld (the entry leaves the draft)
@@ -278,6 +285,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     first = reviewer.locator("#objections tbody tr", has_text="学制有误")
     first.get_by_label("处理意见").fill("学制符合学制表，不予采纳")
     with reviewer.expect_navigation():  # the notice comes in a cookie, not the URL
+        reviewer.once("dialog", lambda dialog: dialog.accept())  # asks first
         first.get_by_role("button", name="驳回异议").click()
     snap(reviewer, "reviewer-objection-dismissed")
     # dropping an entry edits the list: the bureau's admin upholds the second one
@@ -285,6 +293,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     second = bureau.locator("#objections tbody tr", has_text="该校实训条件不足")
     second.get_by_label("处理意见").fill("经核实实训设备未达标")
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
         second.get_by_role("button", name="异议成立并删除该条").click()
     handled = bureau.locator("#objections").inner_text()
     assert "已驳回" in handled and "成立" in handled and "待处理" not in handled
@@ -297,6 +306,7 @@ def _cycle(pages, snap, tmp_path, live_server):
         bureau.get_by_role("button", name="开始公示").click()
     bureau.get_by_label(re.compile("我已核对")).check()
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
         bureau.get_by_role("button", name="发布").click()
     checksum = bureau.locator("#checksum").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", checksum)
@@ -349,6 +359,7 @@ def _cycle(pages, snap, tmp_path, live_server):
     snap(bureau, "bureau-correction-draft")
     bureau.get_by_label(re.compile("我已核对")).check()
     with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+        bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
         bureau.get_by_role("button", name="发布").click()
     latest = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
     assert latest["revision"] == 2 and latest["corrects"] == int(publication)

@@ -101,6 +101,7 @@ def test_a_suspension_from_the_program_page_to_the_published_annex(
             bureau.get_by_role("button", name="保存", exact=True).click()
         bureau.get_by_label(re.compile("我已核对")).check()
         with bureau.expect_navigation():  # the notice comes in a cookie, not the URL
+            bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
             bureau.get_by_role("button", name="发布").click()
         publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
 

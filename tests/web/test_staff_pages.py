@@ -139,29 +139,6 @@ def test_a_refused_rejection_leaves_the_address_bar_on_the_filing(seeded_client,
     assert 'class="form-error"' not in seeded_client.get(f"/filings/{filing['id']}").text
 
 
-def test_a_finding_made_stale_by_the_provinces_code_is_refreshed():
-    """Item 3: after the province gave 8213, the row still said "未填专业代码…"."""
-    from app.filings.schemas import FilingEntryPublic, FindingOut
-    from app.web.filing import _refresh_referred
-
-    stale = FindingOut(
-        code="major.out_of_catalog",
-        severity="warning",
-        field="major_code",
-        message="未填专业代码：“低空经济无人机技术”为目录外专业，报省级评审",
-    )
-    entry = FilingEntryPublic.model_construct(
-        index=0, major_code="8213", findings=[stale], referral_status="approved"
-    )
-    pending = FilingEntryPublic.model_construct(
-        index=1, major_code=None, findings=[stale], referral_status="pending"
-    )
-    _refresh_referred([entry, pending])
-    assert [f.code for f in entry.findings] == ["referral.approved"]
-    assert "8213" in entry.findings[0].message
-    assert pending.findings == [stale]
-
-
 def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seeded, tokens):
     """Item 8: the user list hid each user's college or authority; codes were typed by hand;
     the round form showed 2027-01-01 00:00 under 2026-12-31 24:00; two panels were both
@@ -174,7 +151,8 @@ def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seede
     )
     assert made.status_code == 201, made.text
     round_page = seeded_client.get(f"/admin/rounds/{made.json()['id']}", headers=admin).text
-    assert 'value="2027-01-01T00:00"' in round_page
+    assert 'name="closes_at" type="date" value="2026-12-31"' in round_page
+    assert 'name="closes_at_time" type="time" value=""' in round_page
     assert "即 2026-12-31 24:00（北京时间）" in round_page
     assert round_page.count("修改原因（记入审计日志）") == 1 and "提前结束的原因" in round_page
     make_user(seeded, username="bound-clerk", password=PASSWORD, role="college", college="4401J001")
@@ -238,3 +216,37 @@ def test_the_province_decides_with_the_entry_as_filed(seeded_client, tokens):
     for shown in ("广州市技师学院", "高中起点", "高级", "三年", "本市低空经济产业急需"):
         assert shown in facts, shown
     assert "广州市急需，建议批准" in facts and 'id="entry-row">1<' in facts
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_a_rounds_deadline_is_a_day_and_an_optional_time_shown_as_the_page_shows_it(
+    seeded_client, seeded
+):
+    """Item 8 / 4: the form showed 2027-01-01 00:00 while the page said 2026-12-31 24:00. The
+    deadline is typed as a day (24:00 of it) with an optional time of day, in 北京时间."""
+    _signed_in(seeded_client, seeded, "round-admin", "admin", authority="GZ-HRSS")
+    listing = seeded_client.get("/admin/rounds").text
+    assert "时间均为北京时间" in listing and "Asia/Shanghai" not in listing
+    token = re.search(r'name="csrf_token" value="([^"]+)"', listing).group(1)
+    form = {"csrf_token": token, "year": "2031", "title": "2031 新增专业"}
+    form |= {"opens_at": "2031-01-01", "closes_at": "2031-12-31", "closes_at_time": ""}
+    made = seeded_client.post("/admin/rounds", data=form, follow_redirects=False)
+    assert made.status_code == 303, made.text[:400]
+    url = made.headers["location"].split("?")[0]
+    page = seeded_client.get(url).text
+    assert "2031-12-31 24:00（北京时间）" in page
+    assert 'name="closes_at" type="date" value="2031-12-31"' in page
+    assert 'name="opens_at" type="date" value="2031-01-01"' in page
+
+    edit = {"csrf_token": token, "title": "2031 新增专业", "reason": "延期"}
+    edit |= {"opens_at": "2031-01-01", "closes_at": "2032-01-15", "closes_at_time": "17:30"}
+    assert seeded_client.post(url, data=edit, follow_redirects=False).status_code == 303
+    page = seeded_client.get(url).text
+    assert "2032-01-15 17:30（北京时间）" in page
+    assert 'name="closes_at_time" type="time" value="17:30"' in page
+    api = seeded_client.get(f"/api/v1/rounds/{url.rsplit('/', 1)[1]}").json()
+    assert api["closes_at"] == "2032-01-15T09:30:00Z"  # 17:30 北京时间, RFC 3339 in UTC
+
+    bad = {**edit, "closes_at_time": "25:99"}
+    refused = seeded_client.post(url, data=bad, follow_redirects=False)
+    assert refused.status_code == 422 and "不是有效的日期或时刻" in refused.text

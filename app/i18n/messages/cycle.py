@@ -205,7 +205,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.rounds.year": ("年度", "Year"),
     "web.rounds.name": ("名称", "Title"),
     "web.rounds.opens": ("开始日期", "Opens on"),
-    "web.rounds.closes": ("截止日期（当天 24:00 截止）", "Closes at the end of"),
+    "web.rounds.closes": ("截止日期", "Closes on"),
+    "web.rounds.opens_time": (
+        "开始时刻（{zone}，可不填：当天 0:00 起）",
+        "Opening time ({zone}, optional: 0:00 that day)",
+    ),
+    "web.rounds.closes_time": (
+        "截止时刻（{zone}，可不填：当天 24:00 截止）",
+        "Closing time ({zone}, optional: 24:00 that day)",
+    ),
+    "web.rounds.bad_moment": (
+        "“{value}”不是有效的日期或时刻",
+        "'{value}' is not a valid date or time",
+    ),
     "web.rounds.opens_at": ("开始时间", "Opens at"),
     "web.rounds.closes_at": ("截止时间", "Closes at"),
     "web.rounds.window": ("{opens} 至 {closes}（{zone}）", "{opens} to {closes} ({zone})"),
@@ -223,7 +235,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.rounds.filings": ("本批次的申报", "Filings of this round"),
     "web.rounds.draft_list": ("根据本批次起草名单", "Draft the list from this round"),
     "web.rounds.time_note": (
-        "时间均为 {zone} 时间；只填日期的截止时间为当天 24:00。",
+        "时间均为{zone}；只填日期的截止时间为当天 24:00。",
         "Times are in {zone}; a date-only deadline is 24:00 of that day.",
     ),
     # ---- publications (bureau admin) -------------------------------------------------------

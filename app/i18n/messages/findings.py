@@ -80,6 +80,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no code: {name} is a proposal for provincial review; "
         "the catalog has {code} {catalog_name}",
     ),
+    # not a check: stored on an out-of-catalog entry when the province approves it
+    "referral.approved": (
+        "省级评审已批准此目录外专业，赋予代码 {code}",
+        "The province approved this proposal and gave it the code {code}",
+    ),
     "major.direction_unregistered": (
         "“{name}”不是本校已登记的专业方向",
         "'{name}' is not a direction registered for this school",

@@ -209,6 +209,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} lines (the newest revision of {lists} lists).",
     ),
     "web.stats.download": ("下载统计 CSV", "Download the figures (CSV)"),
+    "web.stats.download_xlsx": ("下载统计 Excel (XLSX)", "Download the figures (XLSX)"),
+    "web.stats.sheet": ("统计", "Figures"),
     "web.stats.table": ("数据表", "Figures"),
     "web.stats.by_year": ("按年份", "By year"),
     "web.stats.by_category": ("按专业类别", "By category"),
@@ -400,10 +402,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还没有申报。上传申报表或在表格中填写即可开始。",
         "No filings yet. Upload a spreadsheet or type the entries to start.",
     ),
-    "web.filings.referral_given": (
-        "省级评审已批准此目录外专业，赋予代码 {code}",
-        "The province approved this proposal and gave it the code {code}",
-    ),
     "web.review.bad_decision": ("无法识别的决定：{value}", "Unknown decision: {value}"),
     "web.confirm.submit": (
         "提交后不能再修改，除非撤回。确定提交这份申报吗？",
@@ -414,8 +412,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Reject? The college will see this decision and its reason.",
     ),
     "web.confirm.publish": (
-        "发布后名单即公开。确定发布吗？",
-        "Publishing makes the list public. Publish?",
+        "发布后名单即公开，不能撤回，只能另行更正。确定发布吗？",
+        "Publishing makes the list public; it cannot be undone, only corrected. Publish?",
+    ),
+    "web.confirm.uphold": (
+        "异议成立后不能改回。确定认定此异议成立吗？",
+        "An upheld objection cannot be changed back. Uphold this objection?",
+    ),
+    "web.confirm.uphold_drop": (
+        "异议成立并从名单中删去这一行，不能改回。确定吗？",
+        "Uphold the objection and remove this line from the list? This cannot be undone.",
+    ),
+    "web.confirm.dismiss": (
+        "驳回后不能改回。确定驳回此异议吗？",
+        "A dismissed objection cannot be changed back. Dismiss this objection?",
+    ),
+    "web.confirm.close_round": (
+        "截止后学校不能再提交本批次的申报。确定立即截止吗？",
+        "After closing, colleges can no longer submit filings in this round. Close it?",
+    ),
+    "web.confirm.referral_approve": (
+        "批准后将赋予代码 {code} 并写入本省专业目录，不能撤回。确定批准吗？",
+        "Approving gives the code {code} and adds it to the province's catalog; "
+        "it cannot be undone. Approve?",
+    ),
+    "web.confirm.referral_reject": (
+        "确定不予批准吗？学校将看到这一决定和理由。",
+        "Reject the proposal? The college will see this decision and its reason.",
+    ),
+    "web.confirm.revoke": (
+        "撤销后不能恢复。确定撤销吗？",
+        "This cannot be undone. Revoke?",
+    ),
+    "web.confirm.reset": (
+        "重置后原密码失效，该用户已登录的浏览器也将退出。确定重置吗？",
+        "The old password stops working and the user's browsers are signed out. Reset?",
+    ),
+    "web.confirm.college_end": (
+        "此操作将改变该校全部专业的状态，不能撤回。确定吗？",
+        "This changes the status of all the college's programs and cannot be undone. Continue?",
     ),
     "web.review.pick_short": ("选择", "Pick"),
     "web.referrals.filed_in": ("申报位置", "Filed in"),
