@@ -179,13 +179,10 @@ def test_a_city_filing_page_offers_the_province_what_its_api_allows(
     assert (f'action="/filings/{gz_filing}/withdraw"' in page.text) is withdraw
 
 
+@pytest.mark.usefixtures("open_round")
 @pytest.mark.parametrize(("caller", "status"), [("province_admin", 201), ("sibling_admin", 403)])
 def test_a_filing_for_a_city_college_is_made_by_the_province_admin_not_by_a_sibling(
-    seeded_client,
-    callers,
-    open_round,
-    caller,
-    status,  # noqa: F811
+    seeded_client, callers, caller, status
 ):
     body = {"college": GZ_COLLEGE, "year": 2025, "entries": [BASE]}
     response = seeded_client.post("/api/v1/filings", json=body, headers=callers[caller])
