@@ -15,16 +15,16 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from app import audit
-from app.access import sign_in
+from app.access import policy, sign_in
 from app.access.models import ApiToken, SignInFailure
 from app.access.passwords import check_password_rules
-from app.access.policy import governed_authorities, governs
+from app.access.policy import governed_authorities
 from app.access.principal import Principal
 from app.access.tokens import check_binding
 from app.authorities.models import Authority
 from app.clock import utcnow
 from app.colleges.models import College
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
+from app.errors import Conflict, Invalid, NotFound, TooManyRequests
 from app.i18n import t
 
 # argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile: 64 MiB, 3 passes).
@@ -160,30 +160,28 @@ def _ensure_manages(
     session: Session, actor: Principal, authority_id: int | None, college_id: int | None
 ) -> None:
     """The superuser manages everyone; an authority's admin its authority's users and those
-    of the colleges it governs (and of the authorities below it)."""
-    if actor.role != "admin":
-        raise Forbidden(error="forbidden_role", msg="forbidden_role.roles", roles="admin")
-    if actor.is_superuser:
-        return
-    if college_id is not None:
-        college = session.get(College, college_id)
-        governed = college is not None and governs(session, actor, college.authority_id)
-    else:
-        governed = authority_id is not None and governs(session, actor, authority_id)
-    if not governed:
-        raise Forbidden(error="not_your_authority", msg="not_your_authority.user")
+    of the colleges it governs (and of the authorities below it): policy.ensure_manage_user."""
+    policy.ensure_manage_user(session, actor, _user_authority(session, authority_id, college_id))
+
+
+def _user_authority(
+    session: Session, authority_id: int | None, college_id: int | None
+) -> int | None:
+    """The authority a user belongs to: its own, or its college's."""
+    if college_id is None:
+        return authority_id
+    college = session.get(College, college_id)
+    return college.authority_id if college is not None else None
 
 
 def manageable_users(session: Session, actor: Principal) -> list[User]:
     users = session.exec(select(User).order_by(col(User.username))).all()
-    out = []
-    for user in users:
-        try:
-            _ensure_manages(session, actor, user.authority_id, user.college_id)
-        except Forbidden:
-            continue
-        out.append(user)
-    return out
+    access = policy.Access(session, actor)
+    return [
+        u
+        for u in users
+        if access.can("user.manage", _user_authority(session, u.authority_id, u.college_id))
+    ]
 
 
 def get_user(session: Session, user_id: int) -> User:

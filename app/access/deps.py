@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.access import policy, throttle, tokens
-from app.access.principal import Principal
+from app.access.principal import FILERS, STAFF, Principal, Role
 from app.db import SessionDep
 from app.errors import Unauthorized
 from app.middleware import set_actor
@@ -47,7 +47,7 @@ def require_role(*roles: str):
 
 
 def require_superuser(
-    principal: Annotated[Principal, Depends(require_role("admin"))],
+    principal: Annotated[Principal, Depends(require_role(Role.ADMIN))],
 ) -> Principal:
     policy.ensure_superuser(principal)
     return principal
@@ -55,12 +55,21 @@ def require_superuser(
 
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 AnyPrincipal = Annotated[Principal, Depends(current_principal)]
-AdminPrincipal = Annotated[Principal, Depends(require_role("admin"))]
-ReviewerPrincipal = Annotated[Principal, Depends(require_role("admin", "reviewer"))]
-CollegePrincipal = Annotated[Principal, Depends(require_role("college"))]
+AdminPrincipal = Annotated[Principal, Depends(require_role(Role.ADMIN))]
+ReviewerPrincipal = Annotated[Principal, Depends(require_role(*STAFF))]
+CollegePrincipal = Annotated[Principal, Depends(require_role(Role.COLLEGE))]
 # Those who may file for a college (its own token, or an admin governing it).
-FilerPrincipal = Annotated[Principal, Depends(require_role("admin", "college"))]
+FilerPrincipal = Annotated[Principal, Depends(require_role(*FILERS))]
 SuperuserPrincipal = Annotated[Principal, Depends(require_superuser)]
+
+
+def access_of(session: SessionDep, principal: OptionalPrincipal) -> policy.Access:
+    """The caller's access for this request (anonymous included): what routes and presenters
+    ask instead of comparing roles or authorities themselves."""
+    return policy.Access(session, principal)
+
+
+AccessDep = Annotated[policy.Access, Depends(access_of)]
 
 # Responses every protected route documents in OpenAPI.
 AUTH_RESPONSES: dict[int | str, dict] = {

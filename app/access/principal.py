@@ -2,11 +2,25 @@
 
 Roles (docs/contract.md, "Access"): ``admin`` — bound to an authority, or to none (the
 superuser); ``reviewer`` — always bound to an authority; ``college`` — bound to one college.
+``Role`` is the one definition of these names; ``STAFF`` and ``FILERS`` the groups the rules
+name (app/access/policy.py).
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-ROLES = ("admin", "reviewer", "college")
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    COLLEGE = "college"
+
+
+ROLES = tuple(Role)
+# An authority's staff: they see its working copies (draft lists, submitted filings) and decide.
+STAFF = (Role.ADMIN, Role.REVIEWER)
+# Those who file for a college: its own token, or an admin governing it (a reviewer never files).
+FILERS = (Role.ADMIN, Role.COLLEGE)
 
 
 @dataclass(frozen=True)
@@ -19,8 +33,8 @@ class Principal:
 
     @property
     def is_superuser(self) -> bool:
-        return self.role == "admin" and self.authority_id is None
+        return self.role == Role.ADMIN and self.authority_id is None
 
 
 # What the seed and internal jobs act as.
-SYSTEM = Principal(name="system", role="admin")
+SYSTEM = Principal(name="system", role=Role.ADMIN)

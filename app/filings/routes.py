@@ -10,10 +10,9 @@ from app.access.deps import (
     AUTH_RESPONSES,
     AdminPrincipal,
     AnyPrincipal,
+    FilerPrincipal,
     ReviewerPrincipal,
-    require_role,
 )
-from app.access.principal import Principal
 from app.db import SessionDep
 from app.fields import DB_INT_MAX, EntryIndex, FormCollege, IdPath, YearQuery
 from app.filings import importer, presenters, referrals, review, rounds, service, summary
@@ -37,7 +36,6 @@ from app.filings.schemas import (
 from app.pagination import IdPage, Page, page_of
 
 router = APIRouter(prefix="/api/v1")
-FilerPrincipal = Annotated[Principal, Depends(require_role("college", "admin"))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

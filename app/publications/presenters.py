@@ -342,10 +342,8 @@ def list_publications(
     """Newest first by id (keyset on id); the public sees published revisions only."""
     query = select(Publication).order_by(col(Publication.id).desc()).limit(limit + 1)
     public_ = col(Publication.status).in_(PUBLIC_STATUSES)
-    staff = principal is not None and principal.role in ("admin", "reviewer")
-    governed = policy.governed_authorities(session, principal) if staff and principal else []
-    if governed is not None:  # the superuser sees every draft
-        query = query.where(public_ | col(Publication.authority_id).in_(governed or [-1]))
+    access = policy.Access(session, principal)  # drafts: the staff governing the list's authority
+    query = access.drafts_visible(query, col(Publication.authority_id), public_)
     if status:
         query = query.where(Publication.status == status)
     if year:

@@ -11,9 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
+from app.access.policy import ensure_role
 from app.access.principal import Principal
 from app.access.tokens import resolve
-from app.errors import Forbidden
 
 
 class LoginRequired(Exception):
@@ -35,8 +35,8 @@ def signed_in(request: Request, session: Session, *roles: str) -> Principal:
     principal = page_principal(request, session)
     if principal is None:
         raise LoginRequired()
-    if roles and principal.role not in roles:
-        raise Forbidden(error="forbidden_role")
+    if roles:
+        ensure_role(principal, *roles)
     return principal
 
 

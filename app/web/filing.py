@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from app.access.policy import Access
 from app.clock import utcnow
 from app.colleges.models import College
 from app.db import SessionDep
@@ -126,6 +127,7 @@ def filing_page(
 ) -> Response:
     actor = signed_in(request, session)
     filing = service.get_filing(session, filing_id, actor=actor)
+    flags = Access(session, actor).filing_flags(filing)  # the buttons the API would honour
     public = presenters.filing_public(session, filing)
     zone = _zone(request)
     rounds = round_names(session, request, {filing.round_id})
@@ -138,11 +140,11 @@ def filing_page(
         status_code=status_code,
         filing=public,
         actor=actor,
-        can_edit=public.status == "draft" and actor.role in ("college", "admin"),
-        can_withdraw=public.status in ("draft", "submitted") and actor.role in ("college", "admin"),
-        can_decide=public.status == "submitted" and actor.role in ("reviewer", "admin"),
+        can_edit=flags.can_edit,
+        can_withdraw=flags.can_withdraw,
+        can_decide=flags.can_decide,
         clean=_clean(session, filing) if public.status == "submitted" else [],
-        history=presenters.college_history(session, filing) if actor.role != "college" else {},
+        history=presenters.college_history(session, filing) if flags.staff else {},
         grid=GRID,
         row_of={e.index: e.row for e in public.entries},
         # the program a 停招 / 撤销 entry names, and its history, beside the entry (issue 24)

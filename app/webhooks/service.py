@@ -7,10 +7,11 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app import audit
-from app.access.principal import Principal
+from app.access import policy
+from app.access.principal import Principal, Role
 from app.changes.models import Change
 from app.changes.recorder import ENTITIES
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import Invalid, NotFound
 from app.webhooks import ssrf
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from app.webhooks.schemas import (
@@ -52,14 +53,15 @@ def to_public(hook: Webhook) -> WebhookPublic:
 
 def get(session: Session, webhook_id: int, *, actor: Principal) -> Webhook:
     hook = session.get(Webhook, webhook_id)
-    if hook is None or not _visible(actor, hook):
+    if hook is None or not _visible(session, actor, hook):
         raise NotFound(error="webhook_not_found", id=webhook_id)
     return hook
 
 
-def _visible(actor: Principal, hook: Webhook) -> bool:
-    """An authority's admins manage the webhooks their authority registered; the superuser all."""
-    return actor.is_superuser or hook.authority_id == actor.authority_id
+def _visible(session: Session, actor: Principal, hook: Webhook) -> bool:
+    """The admins governing the authority that registered it (the province's over a city's
+    too); the superuser all (policy.can_manage_webhook)."""
+    return policy.can_manage_webhook(session, actor, hook.authority_id)
 
 
 def create(
@@ -138,11 +140,9 @@ def remove(session: Session, webhook_id: int, *, actor: Principal) -> None:
 def list_webhooks(
     session: Session, *, actor: Principal, after: int | None, limit: int
 ) -> Sequence[Webhook]:
+    policy.ensure_role(actor, Role.ADMIN)
     query = select(Webhook).order_by(col(Webhook.id)).limit(limit + 1)
-    if not actor.is_superuser:
-        if actor.authority_id is None:
-            raise Forbidden(error="forbidden_role")
-        query = query.where(col(Webhook.authority_id) == actor.authority_id)
+    query = policy.Access(session, actor).restrict(query, col(Webhook.authority_id))
     if after is not None:
         query = query.where(col(Webhook.id) > after)
     return session.execute(query).scalars().all()

@@ -19,3 +19,9 @@ ROLE_TOKENS: dict[str, dict | None] = {
     "other_college": {"role": "college", "college": OTHER_COLLEGE},
 }
 ROLES = tuple(ROLE_TOKENS)
+
+# Callers above and beside OWN_AUTHORITY (issue 22): 广东省人社厅 governs 广州市人社局; 深圳市人社局
+# (created by the tests that use it) is a city bureau under the same province. Each borrows the
+# matrix slot of the role whose answers it should get by default (``matrix.PARENT_AND_SIBLING``).
+PROVINCE_AUTHORITY = "GD-HRSS"
+SIBLING_AUTHORITY = "SZ-HRSS"

@@ -967,3 +967,37 @@ LIFECYCLE: dict[tuple[str, str], Row] = {
     ),
 }
 TABLE.update(LIFECYCLE)
+
+
+# --- callers above and beside OWN_AUTHORITY (issue 22) -----------------------------------------
+
+# caller -> the matrix slot it builds its call in and whose expected status it gets by default:
+# the province governs everything 广州市人社局 does; a sibling city bureau governs none of it,
+# as the other authority's staff do not.
+PARENT_AND_SIBLING = {
+    "province_admin": "admin",
+    "province_reviewer": "reviewer",
+    "sibling_admin": "other_admin",
+    "sibling_reviewer": "other_reviewer",
+}
+
+# Where a caller's answer differs from its slot's, and why.
+# The other authority's admin (广州市教育局) governs the 中职 schools the directions and the 中职
+# list's annexes belong to; the sibling technician bureau does not.
+_NOT_THE_SIBLING = {"sibling_admin": 403}
+PARENT_AND_SIBLING_EXCEPTIONS: dict[tuple[str, str], dict[str, int]] = {
+    ("POST", "/api/v1/directions"): _NOT_THE_SIBLING,
+    ("POST", "/api/v1/directions/import"): _NOT_THE_SIBLING,
+    ("PATCH", "/api/v1/directions/{direction_id}"): _NOT_THE_SIBLING,
+    ("DELETE", "/api/v1/directions/{direction_id}"): _NOT_THE_SIBLING,
+    ("PUT", "/api/v1/publications/{publication_id}/projects"): _NOT_THE_SIBLING,
+    ("PUT", "/api/v1/publications/{publication_id}/directions"): _NOT_THE_SIBLING,
+    # A referral goes up to the province, whose admins decide it (the city only follows it).
+    ("POST", "/api/v1/referrals/{referral_id}/decision"): {"province_admin": 200},
+}
+
+
+def parent_and_sibling_expect(route: tuple[str, str]) -> dict[str, int]:
+    row = TABLE[route]
+    expect = {caller: row.expect[slot] for caller, slot in PARENT_AND_SIBLING.items()}
+    return expect | PARENT_AND_SIBLING_EXCEPTIONS.get(route, {})

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.access.matrix import ROLE_ORDER, TABLE, Ctx
+from tests.access.matrix import (
+    PARENT_AND_SIBLING,
+    ROLE_ORDER,
+    TABLE,
+    Ctx,
+    parent_and_sibling_expect,
+)
 
 
 def schema_routes(app) -> set[tuple[str, str]]:
@@ -70,3 +76,33 @@ def test_every_protected_route_documents_bearer_401_and_403(app):
         ):
             undocumented.append(f"{method} {path}")
     assert not undocumented, "add AUTH_RESPONSES to: " + ", ".join(undocumented)
+
+
+@pytest.mark.parametrize("route", sorted(TABLE), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_answers_province_and_sibling_callers(
+    route, seeded_client, role_headers, parent_and_sibling_headers
+):
+    """The province's admin and reviewer, and a sibling city bureau's, on every route: each
+    builds its call in the slot of the role it stands in for (a fresh object, as that role's)."""
+    method, _ = route
+    row = TABLE[route]
+    expect = parent_and_sibling_expect(route)
+    ctx = Ctx(client=seeded_client, engine=seeded_client.app.state.engine, headers=role_headers)
+    wrong = []
+    for caller, slot in PARENT_AND_SIBLING.items():
+        call = row.build(ctx, slot)
+        response = seeded_client.request(
+            method,
+            call.path,
+            headers=parent_and_sibling_headers[caller],
+            json=call.json,
+            params=call.params,
+            files=call.files,
+            data=call.data,
+        )
+        if response.status_code != expect[caller]:
+            wrong.append(
+                f"{caller}: expected {expect[caller]}, got {response.status_code} "
+                f"{response.text[:200]}"
+            )
+    assert not wrong, f"{method} {call.path}:\n  " + "\n  ".join(wrong)
