@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.adoption import decisions as decisions_mod
@@ -94,7 +94,7 @@ def adopt(
     _apply(session, inputs, outcome, actor=actor, today=today)
     plan.applied = True
     plan.superseded_on = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.adopt",

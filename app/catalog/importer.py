@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -267,7 +267,7 @@ def import_catalog(
     if result.changed:
         bump_revision(session, edition)
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="catalog.import",

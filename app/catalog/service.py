@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -67,7 +67,7 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     session.add(edition)
     session.flush()
     snapshots.edition(session, edition, "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.edition.create",
@@ -131,7 +131,7 @@ def create_major(
     bump_revision(session, edition)
     assert major.id is not None
     snapshots.majors(session, [major.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.major.create",
@@ -173,7 +173,7 @@ def update_major(
     assert major.id is not None
     # programs.csv shows the major's name and category: their programs change with them
     snapshots.majors(session, [major.id], cascade="name" in updates or "category" in updates)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.major.update",

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.changes import snapshots
@@ -184,7 +184,7 @@ def import_colleges(
     if progress:
         progress("writing", len(rows), len(rows))
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="college.import",

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs, ensure_manage_college
 from app.access.principal import Principal
 from app.authorities.models import Authority
@@ -114,7 +114,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     session.flush()
     assert college.id is not None
     snapshots.colleges(session, [college.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.create",
@@ -151,7 +151,7 @@ def update_college(
     assert college.id is not None
     # programs.csv shows the college's name: a rename changes each of its programs too
     snapshots.colleges(session, [college.id], cascade=renamed)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.update",

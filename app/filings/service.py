@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.catalog.models import Category, Major
@@ -182,7 +182,7 @@ def create_filing(
         "source": source,
     }
     record_event(session, filing, actor, "created", detail=after)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.create",
@@ -302,7 +302,7 @@ def update_filing(
     if change:
         after["change"] = change
     record_event(session, filing, actor, "edited", detail={"before": before, "after": after})
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.update",
@@ -411,7 +411,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         "warnings": result.warnings,
     }
     record_event(session, filing, actor, "submitted", detail=after)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.submit",
@@ -451,7 +451,7 @@ def withdraw_filing(
     filing.updated_at = utcnow()
     session.add(filing)
     record_event(session, filing, actor, "withdrawn", detail={"from": before}, reason=reason)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.withdraw",

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
@@ -179,7 +179,7 @@ def end_college(
     session.flush()
     assert college.id is not None
     snapshots.colleges(session, [college.id], "updated")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.merge" if into else "college.close",

@@ -4,7 +4,7 @@ from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
@@ -131,7 +131,7 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
     _flush_unique(session, college.code, major.code)
     assert program.id is not None
     snapshots.programs(session, [program.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="program.create",
@@ -175,7 +175,7 @@ def update_program(
         )
         lifecycle.record_change(session, [program_id], change)
     snapshots.programs(session, [program_id], "updated")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="program.update",
