@@ -66,7 +66,6 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     )
     session.add(edition)
     session.flush()
-    snapshots.edition(session, edition, "created")
     writes.record(
         session,
         actor,
@@ -74,6 +73,7 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
         target_type="catalog_edition",
         target_id=edition.key,
         after=data.model_dump(mode="json"),
+        changes=[snapshots.edition(edition, "created")],
     )
     return edition
 
@@ -130,7 +130,6 @@ def create_major(
     session.flush()
     bump_revision(session, edition)
     assert major.id is not None
-    snapshots.majors(session, [major.id], "created")
     writes.record(
         session,
         actor,
@@ -138,6 +137,7 @@ def create_major(
         target_type="major",
         target_id=f"{edition.key}/{major.code}",
         after=data.model_dump(mode="json"),
+        changes=[snapshots.majors([major.id], "created")],
     )
     return major
 
@@ -172,7 +172,6 @@ def update_major(
     bump_revision(session, edition)
     assert major.id is not None
     # programs.csv shows the major's name and category: their programs change with them
-    snapshots.majors(session, [major.id], cascade="name" in updates or "category" in updates)
     writes.record(
         session,
         actor,
@@ -181,6 +180,7 @@ def update_major(
         target_id=f"{edition.key}/{major.code}",
         before=before,
         after=updates,
+        changes=[snapshots.majors([major.id], cascade="name" in updates or "category" in updates)],
     )
     return major
 

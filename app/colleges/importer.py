@@ -156,9 +156,12 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         session.execute(stmt, updates)
     session.add_all(history)
     session.flush()
-    snapshots.colleges(session, created, "created")
-    snapshots.colleges(session, [u["_id"] for u in updates], "updated")
-    snapshots.programs_of(session, college_ids=renamed)  # programs.csv shows the college's name
+    writes.changed(
+        session,
+        snapshots.colleges(created, "created"),
+        snapshots.colleges([u["_id"] for u in updates], "updated"),
+        snapshots.programs_of(college_ids=renamed),  # programs.csv shows the college's name
+    )
     return ImportResult(
         rows=len(rows),
         inserted=len(inserts),

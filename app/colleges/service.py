@@ -113,7 +113,6 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     session.add(college)
     session.flush()
     assert college.id is not None
-    snapshots.colleges(session, [college.id], "created")
     writes.record(
         session,
         actor,
@@ -122,6 +121,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
         target_id=college.code,
         after=data.model_dump(mode="json"),
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], "created")],
     )
     return college
 
@@ -150,7 +150,6 @@ def update_college(
     session.flush()
     assert college.id is not None
     # programs.csv shows the college's name: a rename changes each of its programs too
-    snapshots.colleges(session, [college.id], cascade=renamed)
     writes.record(
         session,
         actor,
@@ -160,5 +159,6 @@ def update_college(
         before=before,
         after=changes,
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], cascade=renamed)],
     )
     return college

@@ -105,7 +105,7 @@ def _add_major(
     except IntegrityError as exc:
         raise Conflict(error="code_taken") from exc
     assert major.id is not None
-    snapshots.majors(session, [major.id], "created")
+    writes.changed(session, snapshots.majors([major.id], "created"))
     return major
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from app import writes
 from app.catalog.models import CatalogEdition, Major
 from app.changes import snapshots
 from app.clock import rfc3339, utcnow
@@ -106,7 +107,7 @@ def take_effect(
     session.add(program)
     session.flush()
     _event(session, program, "activated", approval, source=source)
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, snapshots.programs([program.id or 0], "updated"))
     return True
 
 
@@ -139,7 +140,7 @@ def _create(session: Session, a: Approval) -> Program:
     session.add(program)
     session.flush()
     _event(session, program, "approved", a)
-    snapshots.programs(session, [program.id or 0], "created")
+    writes.changed(session, snapshots.programs([program.id or 0], "created"))
     return program
 
 
@@ -150,7 +151,7 @@ def _reserve(session: Session, program: Program, a: Approval) -> Program:
     session.add(program)
     session.flush()
     _event(session, program, "approved", a, detail={"before": before})
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, snapshots.programs([program.id or 0], "updated"))
     return program
 
 
@@ -200,7 +201,7 @@ def _apply_rename(session: Session, program: Program, a: Approval, source: str) 
         former_major_id=former.id if former else None,
         former_name=former.name if former else None,
     )
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, snapshots.programs([program.id or 0], "updated"))
     return True
 
 
@@ -224,7 +225,7 @@ def revoke_approval(session: Session, program: Program, *, actor: str, source: s
             detail={"revoked": "approved"},
         )
     )
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, snapshots.programs([program.id or 0], "updated"))
 
 
 def activate_new(session: Session, approval: Approval, *, publication_id: int) -> Program:

@@ -146,7 +146,7 @@ def _apply(session: Session, found: Plan, change: dict[str, Any]) -> None:
             lifecycle.Change(action="moved", former_college_id=source.id, detail=detail, **change),
         )
     session.expire_all()  # the ORM's programs are stale after the bulk UPDATEs
-    snapshots.programs(session, withdrawn + moved, "updated")
+    writes.changed(session, snapshots.programs(withdrawn + moved, "updated"))
 
 
 def end_college(
@@ -178,7 +178,6 @@ def end_college(
     session.add(college)
     session.flush()
     assert college.id is not None
-    snapshots.colleges(session, [college.id], "updated")
     writes.record(
         session,
         actor,
@@ -195,6 +194,7 @@ def end_college(
         },
         reason=reason,
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], "updated")],
     )
     found.college, found.into = (
         college,

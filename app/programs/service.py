@@ -130,7 +130,6 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
     session.add(program)
     _flush_unique(session, college.code, major.code)
     assert program.id is not None
-    snapshots.programs(session, [program.id], "created")
     writes.record(
         session,
         actor,
@@ -139,6 +138,7 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
         target_id=program.id,
         after=data.model_dump(mode="json"),
         authority_id=college.authority_id,
+        changes=[snapshots.programs([program.id], "created")],
     )
     return program
 
@@ -174,7 +174,6 @@ def update_program(
             detail={"before": status_before, "direct": True},
         )
         lifecycle.record_change(session, [program_id], change)
-    snapshots.programs(session, [program_id], "updated")
     writes.record(
         session,
         actor,
@@ -185,6 +184,7 @@ def update_program(
         after=changes,
         reason=reason,
         authority_id=college.authority_id,
+        changes=[snapshots.programs([program_id], "updated")],
     )
     return program
 

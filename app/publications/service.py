@@ -467,7 +467,6 @@ def publish(
     _close_round(session, publication)
     closed = closures.take_effect(session, publication, actor=actor)  # 停招 / 撤销 (issue 24)
     session.flush()
-    snapshots.publication(session, publication, "created")  # public from now on (drafts never)
     writes.record(
         session,
         actor,
@@ -484,6 +483,7 @@ def publish(
             "added": _additions(lines),
             "closures": closed,
         },
+        changes=[snapshots.publication(publication, "created")],  # public from now on
     )
     return publication, linked
 
