@@ -8,10 +8,10 @@ After a service has changed rows (and before its caller commits), it calls
   is recorded once by the step that began it (a publication publishing its programs).
 
 A *change* is what ``app.changes.snapshots`` returns (``snapshots.programs([id], "updated")``),
-or an event row to add (``ProgramEvent``, ``FilingEvent``). Changes run in the order given, after
-a flush, so a snapshot reads the written state. Nothing commits here: a rollback drops the
-audit entry, the feed items and the events together. ``audit.record`` is called from here only
-(``tests/test_structure.py``).
+an event row to add (``ProgramEvent``, ``FilingEvent``), or ``programs.lifecycle.events(...)``.
+Changes run in the order given; a snapshot flushes the session first, so it reads the written
+state. Nothing commits here: a rollback drops the audit entry, the feed items and the events
+together. ``audit.record`` is called from here only (``tests/test_structure.py``).
 """
 
 from collections.abc import Callable
@@ -26,8 +26,7 @@ Change = Callable[[Session], None] | SQLModel
 
 
 def changed(session: Session, *changes: Change) -> None:
-    """Record feed snapshots and events of a flushed write, in order."""
-    session.flush()
+    """Record feed snapshots and events of a write, in order (a snapshot flushes first)."""
     for change in changes:
         if isinstance(change, SQLModel):
             session.add(change)

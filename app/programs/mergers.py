@@ -135,18 +135,17 @@ def _apply(session: Session, found: Plan, change: dict[str, Any]) -> None:
             )
     source, into = found.college, found.into
     why = {"merged_into": into.code} if into else {"college_closed": source.code}
-    lifecycle.record_change(
-        session, withdrawn, lifecycle.Change(action="withdrawn", detail=why, **change)
-    )
+    events = [
+        lifecycle.events(withdrawn, lifecycle.Change(action="withdrawn", detail=why, **change))
+    ]
     if into is not None:
         detail = {"college_id": into.id, "from": source.code, "to": into.code}
-        lifecycle.record_change(
-            session,
-            moved,
-            lifecycle.Change(action="moved", former_college_id=source.id, detail=detail, **change),
+        moves = lifecycle.Change(
+            action="moved", former_college_id=source.id, detail=detail, **change
         )
+        events.append(lifecycle.events(moved, moves))
     session.expire_all()  # the ORM's programs are stale after the bulk UPDATEs
-    writes.changed(session, snapshots.programs(withdrawn + moved, "updated"))
+    writes.changed(session, *events, snapshots.programs(withdrawn + moved, "updated"))
 
 
 def end_college(

@@ -164,6 +164,7 @@ def update_program(
     major = session.get(Major, program.major_id)
     assert college is not None and major is not None
     _flush_unique(session, college.code, major.code)
+    events = []
     if status_changed:
         change = lifecycle.Change(
             action=_status_event(status_before, changes["status"]),
@@ -173,7 +174,7 @@ def update_program(
             source="api:status",
             detail={"before": status_before, "direct": True},
         )
-        lifecycle.record_change(session, [program_id], change)
+        events.append(lifecycle.events([program_id], change))
     writes.record(
         session,
         actor,
@@ -184,7 +185,7 @@ def update_program(
         after=changes,
         reason=reason,
         authority_id=college.authority_id,
-        changes=[snapshots.programs([program_id], "updated")],
+        changes=[*events, snapshots.programs([program_id], "updated")],
     )
     return program
 

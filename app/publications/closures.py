@@ -127,7 +127,7 @@ def take_effect(session: Session, publication: Publication, *, actor: Principal)
             detail={"kind": row.kind, "before": before},
         )
         session.flush()
-        lifecycle.record_change(session, [row.program_id], change)
+        writes.changed(session, lifecycle.events([row.program_id], change))
         changed.append(row.program_id)
     writes.changed(session, snapshots.programs(changed, "updated"))
     return len(changed)
