@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app import writes
 from app.access.principal import Principal
 from app.authorities import service as authorities
 from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
@@ -161,7 +162,8 @@ def seed_colleges(session: Session) -> int:
             )
             added += 1
     session.flush()
-    snapshots.colleges(session, aliased)  # a former name shows in the college's public record
+    # a former name shows in the college's public record
+    writes.changed(session, snapshots.colleges(aliased))
     return added
 
 

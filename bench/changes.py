@@ -36,7 +36,7 @@ def build_registry(url: str) -> int:
     """Migrate, seed, then update programs until the feed has more than 500 changes."""
     from sqlmodel import Session, select
 
-    from app import migrate, seed
+    from app import migrate, seed, writes
     from app.changes import snapshots
     from app.db import make_engine, writer
     from app.programs.models import Program
@@ -47,7 +47,7 @@ def build_registry(url: str) -> int:
     with Session(writer(engine)) as session:
         ids = list(session.exec(select(Program.id)).all())
         while session.execute(text("SELECT count(*) FROM change")).scalar_one() < 520:
-            snapshots.programs(session, ids, "updated")
+            writes.changed(session, snapshots.programs(ids, "updated"))
             session.commit()
         total = session.execute(text("SELECT count(*) FROM change")).scalar_one()
     engine.dispose()

@@ -95,3 +95,14 @@ def test_only_the_authorities_service_walks_the_authority_tree():
         if path not in allowed and "parent_id" in path.read_text(encoding="utf-8")
     ]
     assert walkers == []
+
+
+def test_only_the_write_path_calls_audit_record():
+    """A write is recorded by one call (app/writes.py), which adds its audit entry: no service
+    pairs ``audit.record`` with the feed and the events by hand (issue 22)."""
+    callers = [
+        str(path.relative_to(APP.parent))
+        for path in APP.rglob("*.py")
+        if path != APP / "writes.py" and "audit.record(" in path.read_text(encoding="utf-8")
+    ]
+    assert callers == []

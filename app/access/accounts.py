@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from app import audit
+from app import writes
 from app.access import policy, sign_in
 from app.access.models import ApiToken, SignInFailure
 from app.access.passwords import check_password_rules
@@ -144,7 +144,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="user.create",
@@ -200,7 +200,7 @@ def reset_password(session: Session, user_id: int, *, actor: Principal) -> str:
     user.must_change_password = True
     session.add(user)
     _end_sessions(session, user)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="user.reset_password",
@@ -218,7 +218,7 @@ def set_active(session: Session, user_id: int, active: bool, *, actor: Principal
     session.add(user)
     if not active:
         _end_sessions(session, user)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="user.enable" if active else "user.disable",
@@ -306,7 +306,7 @@ def start_session(session: Session, user: User, *, user_agent: str, address: str
             address=address[:64],
         )
     )
-    audit.record(
+    writes.record(
         session,
         principal_of(user),
         action="user.sign_in",
@@ -373,7 +373,7 @@ def change_password(
     user.password_changed_at = utcnow()
     session.add(user)
     _end_sessions(session, user, keep=keep_session)
-    audit.record(
+    writes.record(
         session,
         principal_of(user),
         action="user.change_password",
@@ -411,7 +411,7 @@ def create_token(session: Session, user: User, *, name: str, days: int | None) -
     )
     assert row.id is not None and user.id is not None
     session.add(UserToken(token_id=row.id, user_id=user.id))
-    audit.record(
+    writes.record(
         session,
         principal_of(user),
         action="token.create",
@@ -432,7 +432,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
-    audit.record(
+    writes.record(
         session,
         principal_of(user),
         action="token.revoke",
@@ -461,7 +461,7 @@ def clear_sign_in_failure(session: Session, failure_id: int, *, actor: Principal
     row = sign_in.get(session, failure_id)
     if row is None or row not in sign_in_failures(session, actor):
         raise NotFound(error="not_found")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="user.clear_sign_in_throttle",

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.models import ApiToken
 from app.access.principal import ROLES, Principal
@@ -170,7 +170,7 @@ def issue(session: Session, data: TokenCreate, *, actor: Principal) -> TokenCrea
     )
     ensure_token_in_scope(session, actor, row)
     public = to_public(session, row)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="token.create",
@@ -197,7 +197,7 @@ def revoke(
         row.revoked_at = utcnow()
         session.add(row)
         session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="token.revoke",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.adoption import decisions as decisions_mod
@@ -94,7 +94,7 @@ def adopt(
     _apply(session, inputs, outcome, actor=actor, today=today)
     plan.applied = True
     plan.superseded_on = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.adopt",
@@ -146,7 +146,8 @@ def _apply(
     # the feed (app.changes): every program the adoption moved, suspended or retired
     suspended = [r.id for r, until in outcome.withdrawals if until is None]
     changed = [r.id for r in retired] + suspended
-    snapshots.programs(session, changed + [r.id for r, _, _, _ in outcome.moves], "updated")
+    moved = [r.id for r, _, _, _ in outcome.moves]
+    writes.changed(session, snapshots.programs(changed + moved, "updated"))
 
 
 def _set_status(session: Session, ids: list[int], status: str) -> None:
@@ -216,12 +217,12 @@ def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: dat
     if old.status != "superseded":
         old.status, old.superseded_on, old.superseded_by = "superseded", today, new.key
         session.add(old)
-        snapshots.edition(session, old, "updated")
+        writes.changed(session, snapshots.edition(old, "updated"))
     for major in _absorbed_majors(session, outcome):
         # The province's specialty code lives on as a national one: filings get major.superseded.
         major.status = "withdrawn"
         session.add(major)
-        snapshots.majors(session, [major.id or 0], "updated")
+        writes.changed(session, snapshots.majors([major.id or 0], "updated"))
         edition = session.get(CatalogEdition, major.edition_id)
         if edition is not None:
             bump_revision(session, edition)

@@ -6,7 +6,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -71,7 +71,7 @@ def create_entry(
     )
     session.add(entry)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.crosswalk.create",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -274,7 +274,7 @@ def import_crosswalk(
         progress("writing", len(lines), len(lines))
     if not result.changed:  # a file that changes nothing leaves no trace in the audit log
         return result
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.crosswalk.import",

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -133,7 +133,7 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
         )
         session.add(edition)
         session.flush()
-        snapshots.edition(session, edition, "created")
+        writes.changed(session, snapshots.edition(edition, "created"))
         return edition
     before = (found.title, found.partial)
     for field in ("system", "province"):
@@ -153,7 +153,7 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
         found.partial = options.partial
     session.add(found)
     if (found.title, found.partial) != before:
-        snapshots.edition(session, found, "updated")
+        writes.changed(session, snapshots.edition(found, "updated"))
     return found
 
 
@@ -223,7 +223,7 @@ def _write(
     if inserts:
         # RETURNING with executemany (SQLAlchemy's insertmanyvalues): the new ids, for the feed
         created = session.execute(insert(table).returning(table.c.id), inserts).scalars().all()
-        snapshots.majors(session, created, "created")
+        writes.changed(session, snapshots.majors(created, "created"))
     if updates:
         stmt = (
             update(table)
@@ -233,8 +233,11 @@ def _write(
         session.execute(stmt, updates)
         # a new name or category shows in programs.csv: those majors' programs change too
         shown = {u["_id"] for u in updates if _shown_changed(existing_by_id[u["_id"]], u)}
-        snapshots.majors(session, [u["_id"] for u in updates], "updated")
-        snapshots.programs_of(session, major_ids=shown)
+        writes.changed(
+            session,
+            snapshots.majors([u["_id"] for u in updates], "updated"),
+            snapshots.programs_of(major_ids=shown),
+        )
     if progress:
         progress("writing", len(rows), len(rows))
     result.inserted, result.updated = len(inserts), len(updates)
@@ -267,7 +270,7 @@ def import_catalog(
     if result.changed:
         bump_revision(session, edition)
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="catalog.import",

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.catalog.codes import code_problem
@@ -66,14 +66,14 @@ def create_edition(session: Session, data: EditionCreate, *, actor: Principal) -
     )
     session.add(edition)
     session.flush()
-    snapshots.edition(session, edition, "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.edition.create",
         target_type="catalog_edition",
         target_id=edition.key,
         after=data.model_dump(mode="json"),
+        changes=[snapshots.edition(edition, "created")],
     )
     return edition
 
@@ -130,14 +130,14 @@ def create_major(
     session.flush()
     bump_revision(session, edition)
     assert major.id is not None
-    snapshots.majors(session, [major.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.major.create",
         target_type="major",
         target_id=f"{edition.key}/{major.code}",
         after=data.model_dump(mode="json"),
+        changes=[snapshots.majors([major.id], "created")],
     )
     return major
 
@@ -172,8 +172,7 @@ def update_major(
     bump_revision(session, edition)
     assert major.id is not None
     # programs.csv shows the major's name and category: their programs change with them
-    snapshots.majors(session, [major.id], cascade="name" in updates or "category" in updates)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="catalog.major.update",
@@ -181,6 +180,7 @@ def update_major(
         target_id=f"{edition.key}/{major.code}",
         before=before,
         after=updates,
+        changes=[snapshots.majors([major.id], cascade="name" in updates or "category" in updates)],
     )
     return major
 

@@ -1,6 +1,8 @@
 """The public state of an entity as the change feed carries it, read after the write is flushed,
-and queued with ``recorder.record``. Every write path of majors (and editions), colleges,
-programs and published lists calls one of these (see docs/changes.md, "Recording a change").
+and queued with ``recorder.record``. Each function here returns a *change* for the write path
+(``app.writes.record(..., changes=[...])`` or ``writes.changed(session, ...)``), which runs it
+in the writing transaction; on its own it records nothing (docs/development.md, "Writes: one
+call records a change").
 
 - program: key = id; data = the ``programs.csv`` fields and ``id`` (``level`` null for 中职);
 - college: key = code; data = ``GET /colleges/{code}`` (with ``former_names``);
@@ -12,17 +14,19 @@ A college's rename and a major's rename or new category change what ``programs.c
 their programs: ``cascade=True`` records an update of each of those programs as well.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.catalog.models import CatalogEdition, Category, Major
 from app.changes.recorder import record, record_many
 from app.clock import rfc3339
 from app.colleges.models import College, CollegeNameHistory
 from app.programs.models import Program
+from app.programs.readmodel import FEED_FIELDS, feed_item, feed_query
 
 CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 
@@ -33,53 +37,16 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + CHUNK]
 
 
-PROGRAM_FIELDS = (
-    "id",
-    "college_code",
-    "college",
-    "major_code",
-    "major_name",
-    "category",
-    "intake",
-    "level",
-    "length_years",
-    "status",
-    "since_year",
-)
-_PROGRAM_COLUMNS = (
-    Program.id,
-    College.code,
-    College.name,
-    Major.code,
-    Major.name,
-    Category.name,
-    Program.intake,
-    Program.level,
-    Program.length_years,
-    Program.status,
-    Program.since_year,
-)
+PROGRAM_FIELDS = FEED_FIELDS  # the programs.csv fields and id (app.programs.readmodel)
 
 
 def program_rows(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    query = (
-        select(*_PROGRAM_COLUMNS)  # type: ignore[call-overload]
-        .select_from(Program)
-        .join(College, College.id == Program.college_id)
-        .join(Major, Major.id == Program.major_id)
-        .join(Category, Category.id == Major.category_id)
-        .where(Program.id.in_(ids))  # type: ignore[union-attr]
-        .order_by(Program.id)
-    )
-    out = []
-    for row in session.execute(query):
-        data = dict(zip(PROGRAM_FIELDS, row, strict=True))
-        data["level"] = data["level"] or None  # '' is stored for 中职 (no level)
-        out.append(data)
-    return out
+    """The programs (by id, in id order) as the feed carries them."""
+    query = feed_query().where(col(Program.id).in_(ids)).order_by(col(Program.id))
+    return [feed_item(row) for row in session.execute(query)]
 
 
-def programs(session: Session, ids: Iterable[int], op: str = "updated") -> None:
+def _programs(session: Session, ids: Iterable[int], op: str = "updated") -> None:
     """Records ``op`` for each program (by id); one that no longer exists is ``deleted``."""
     session.flush()
     for chunk in _chunks(ids):
@@ -101,7 +68,8 @@ def programs_written(
     rather than read back: rows of (id, college_id, major_id, level, intake, length_years,
     status, since_year); ``colleges``: id -> (code, name); ``majors``: id -> (code, name,
     category). The same data as ``programs`` reads (``program_rows``), in the order given.
-    Touches no connection (it may run while a COPY is open on it)."""
+    Touches no connection (it may run while a COPY is open on it), so the bulk import calls
+    it directly rather than through ``app.writes`` (which flushes first)."""
     record_many(
         session,
         "program",
@@ -109,8 +77,8 @@ def programs_written(
         (
             (
                 row[0],
-                {
-                    "id": row[0],
+                {  # FEED_FIELDS, in order, as a literal: the fastest dict per row at 150,000
+                    "id": row[0],  # (tests/core/test_read_model.py holds it to FEED_FIELDS)
                     "college_code": colleges[row[1]][0],
                     "college": colleges[row[1]][1],
                     "major_code": majors[row[2]][0],
@@ -128,7 +96,7 @@ def programs_written(
     )
 
 
-def programs_of(
+def _programs_of(
     session: Session, *, college_ids: Iterable[int] = (), major_ids: Iterable[int] = ()
 ) -> None:
     """An update of every program of these colleges or majors (their names show in it)."""
@@ -138,10 +106,10 @@ def programs_of(
         for chunk in _chunks(keys):
             found = select(Program.id).where(column.in_(chunk))  # type: ignore[call-overload,attr-defined]
             ids.update(session.execute(found).scalars())
-    programs(session, ids, "updated")
+    _programs(session, ids, "updated")
 
 
-def colleges(
+def _colleges(
     session: Session, ids: Iterable[int], op: str = "updated", *, cascade: bool = False
 ) -> None:
     session.flush()
@@ -172,7 +140,7 @@ def colleges(
             }
             record(session, "college", op, c.code, data)
     if cascade:
-        programs_of(session, college_ids=ids)
+        _programs_of(session, college_ids=ids)
 
 
 def _college_end(session: Session, college: College) -> dict[str, Any]:
@@ -185,7 +153,7 @@ def _college_end(session: Session, college: College) -> dict[str, Any]:
     }
 
 
-def majors(
+def _majors(
     session: Session, ids: Iterable[int], op: str = "updated", *, cascade: bool = False
 ) -> None:
     session.flush()
@@ -212,10 +180,10 @@ def majors(
             }
             record(session, "major", op, f"{edition}/{major.code}", data)
     if cascade:
-        programs_of(session, major_ids=ids)
+        _programs_of(session, major_ids=ids)
 
 
-def edition(session: Session, edition: CatalogEdition, op: str = "updated") -> None:
+def _edition(session: Session, edition: CatalogEdition, op: str = "updated") -> None:
     session.flush()
     base = session.get(CatalogEdition, edition.supplements_id) if edition.supplements_id else None
     data = {
@@ -237,7 +205,7 @@ def edition(session: Session, edition: CatalogEdition, op: str = "updated") -> N
     record(session, "major", op, edition.key, data)
 
 
-def publication(session: Session, publication: Any, op: str = "created") -> None:
+def _publication(session: Session, publication: Any, op: str = "created") -> None:
     """A published revision (``app.publications.models.Publication``); drafts never appear."""
     from app.authorities.models import Authority
 
@@ -261,3 +229,43 @@ def publication(session: Session, publication: Any, op: str = "created") -> None
         "published_at": rfc3339(publication.published_at) if publication.published_at else None,
     }
     record(session, "publication", op, publication.id, data)
+
+
+# --- the changes the write path runs (app.writes): each records when given the session -----
+
+Change = Callable[[Session], None]
+
+
+def programs(ids: Iterable[int], op: str = "updated") -> Change:
+    """``op`` for each program (by id); one that no longer exists is ``deleted``."""
+    ids = list(ids)
+    return lambda session: _programs(session, ids, op)
+
+
+def programs_of(*, college_ids: Iterable[int] = (), major_ids: Iterable[int] = ()) -> Change:
+    """An update of every program of these colleges or majors (their names show in it)."""
+    college_ids, major_ids = list(college_ids), list(major_ids)
+    return lambda session: _programs_of(session, college_ids=college_ids, major_ids=major_ids)
+
+
+def colleges(ids: Iterable[int], op: str = "updated", *, cascade: bool = False) -> Change:
+    """The colleges' public records; ``cascade``: each of their programs too (a rename)."""
+    ids = list(ids)
+    return lambda session: _colleges(session, ids, op, cascade=cascade)
+
+
+def majors(ids: Iterable[int], op: str = "updated", *, cascade: bool = False) -> Change:
+    """The majors as their edition lists them; ``cascade``: their programs too (a new name or
+    category)."""
+    ids = list(ids)
+    return lambda session: _majors(session, ids, op, cascade=cascade)
+
+
+def edition(edition: CatalogEdition, op: str = "updated") -> Change:
+    """A catalog edition (entity ``major``, key ``<edition>``)."""
+    return lambda session: _edition(session, edition, op)
+
+
+def publication(publication: Any, op: str = "created") -> Change:
+    """A published revision (``app.publications.models.Publication``); drafts never appear."""
+    return lambda session: _publication(session, publication, op)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.changes import snapshots
@@ -156,9 +156,12 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         session.execute(stmt, updates)
     session.add_all(history)
     session.flush()
-    snapshots.colleges(session, created, "created")
-    snapshots.colleges(session, [u["_id"] for u in updates], "updated")
-    snapshots.programs_of(session, college_ids=renamed)  # programs.csv shows the college's name
+    writes.changed(
+        session,
+        snapshots.colleges(created, "created"),
+        snapshots.colleges([u["_id"] for u in updates], "updated"),
+        snapshots.programs_of(college_ids=renamed),  # programs.csv shows the college's name
+    )
     return ImportResult(
         rows=len(rows),
         inserted=len(inserts),
@@ -184,7 +187,7 @@ def import_colleges(
     if progress:
         progress("writing", len(rows), len(rows))
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="college.import",

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs, ensure_manage_college
 from app.access.principal import Principal
 from app.authorities.models import Authority
@@ -113,8 +113,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
     session.add(college)
     session.flush()
     assert college.id is not None
-    snapshots.colleges(session, [college.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.create",
@@ -122,6 +121,7 @@ def create_college(session: Session, data: CollegeCreate, *, actor: Principal) -
         target_id=college.code,
         after=data.model_dump(mode="json"),
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], "created")],
     )
     return college
 
@@ -150,8 +150,7 @@ def update_college(
     session.flush()
     assert college.id is not None
     # programs.csv shows the college's name: a rename changes each of its programs too
-    snapshots.colleges(session, [college.id], cascade=renamed)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.update",
@@ -160,5 +159,6 @@ def update_college(
         before=before,
         after=changes,
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], cascade=renamed)],
     )
     return college

@@ -7,7 +7,7 @@ Columns, English or as printed: ``school`` (学校名称; a former name resolves
 
 from sqlmodel import Session
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.colleges.models import College
@@ -131,7 +131,7 @@ def import_directions(
             result.unchanged += 1
     session.flush()
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="direction.import",

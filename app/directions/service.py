@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.authorities.models import Authority
@@ -161,7 +161,7 @@ def register(session: Session, data: DirectionCreate, *, actor: Principal) -> Ma
         raise Conflict(error="direction_exists", name=row.name, college=college.name)
     session.add(row)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="direction.create",
@@ -197,7 +197,7 @@ def update(
     for key in ("status", "normalised_name", "normalised_major_id", "reason", "year"):
         setattr(row, key, getattr(fresh, key))
     session.add(row)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="direction.update",
@@ -215,7 +215,7 @@ def delete(session: Session, direction_id: int, *, actor: Principal) -> None:
     college = session.get_one(College, row.college_id)
     ensure_manage_college(session, actor, college)
     session.delete(row)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="direction.delete",

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.authorities.models import Authority
@@ -105,7 +105,7 @@ def _add_major(
     except IntegrityError as exc:
         raise Conflict(error="code_taken") from exc
     assert major.id is not None
-    snapshots.majors(session, [major.id], "created")
+    writes.changed(session, snapshots.majors([major.id], "created"))
     return major
 
 
@@ -172,7 +172,7 @@ def decide_referral(
         reason=data.reason,
     )
     after["filing_decided"] = close_if_decided(session, filing, actor)
-    audit.record(
+    writes.record(
         session,
         actor,
         action=f"referral.{data.decision}",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.authorities import service as authorities
@@ -28,7 +28,7 @@ def decide_entry(
         index=index, decision=data.decision, reason=data.reason, remark=data.remark
     )
     filing, changes, closed = _decide(session, filing_id, [one], actor)
-    audit.record(
+    writes.record(
         session,
         actor,
         action=f"filing.entry.{data.decision}",
@@ -48,7 +48,7 @@ def decide_entries(
     """Several decisions on one filing in one transaction: any refused decision (a rejection
     without a reason, an unknown entry...) refuses them all, and nothing changes."""
     filing, changes, closed = _decide(session, filing_id, data.decisions, actor)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.decisions",

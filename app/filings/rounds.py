@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs
 from app.access.principal import Principal
 from app.authorities import service as authorities
@@ -100,7 +100,7 @@ def create_round(
         [RoundEdition(round_id=filing_round.id, edition_id=e) for e in edition_ids if e is not None]
     )
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="round.create",
@@ -174,7 +174,7 @@ def update_round(
     session.add(filing_round)
     session.flush()
     old, new = _changed(before, _round_state(session, filing_round))
-    audit.record(
+    writes.record(
         session,
         actor,
         action="round.update",
@@ -207,7 +207,7 @@ def close_round(
         filing_round.opens_at = now
     session.add(filing_round)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="round.close",

@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.catalog.models import Category, Major
@@ -181,8 +181,7 @@ def create_filing(
         "warnings": warnings,
         "source": source,
     }
-    record_event(session, filing, actor, "created", detail=after)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.create",
@@ -190,8 +189,31 @@ def create_filing(
         target_id=filing.id,
         after=after,
         authority_id=filing.authority_id,
+        changes=[filing_event(filing, actor, "created", detail=after)],
     )
     return filing
+
+
+def filing_event(
+    filing: Filing,
+    actor: Principal,
+    action: str,
+    *,
+    entry_index: int | None = None,
+    detail: dict | None = None,
+    reason: str | None = None,
+) -> FilingEvent:
+    """The filing's event of a write (its history), for ``writes.record(..., changes=[...])``."""
+    assert filing.id is not None
+    return FilingEvent(
+        filing_id=filing.id,
+        entry_index=entry_index,
+        actor=actor.name,
+        role=actor.role,
+        action=action,
+        detail=detail or {},
+        reason=reason,
+    )
 
 
 def record_event(
@@ -204,18 +226,11 @@ def record_event(
     detail: dict | None = None,
     reason: str | None = None,
 ) -> None:
-    assert filing.id is not None
-    session.add(
-        FilingEvent(
-            filing_id=filing.id,
-            entry_index=entry_index,
-            actor=actor.name,
-            role=actor.role,
-            action=action,
-            detail=detail or {},
-            reason=reason,
-        )
+    """A filing's event on its own (a step whose audit entry is recorded elsewhere)."""
+    event = filing_event(
+        filing, actor, action, entry_index=entry_index, detail=detail, reason=reason
     )
+    writes.changed(session, event)
 
 
 def locked_filing(session: Session, filing_id: int) -> Filing:
@@ -301,8 +316,7 @@ def update_filing(
     }
     if change:
         after["change"] = change
-    record_event(session, filing, actor, "edited", detail={"before": before, "after": after})
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.update",
@@ -311,6 +325,7 @@ def update_filing(
         before=before,
         after=after,
         authority_id=filing.authority_id,
+        changes=[filing_event(filing, actor, "edited", detail={"before": before, "after": after})],
     )
     return filing
 
@@ -412,8 +427,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         "entries": len(checked),
         "warnings": result.warnings,
     }
-    record_event(session, filing, actor, "submitted", detail=after)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.submit",
@@ -422,6 +436,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         before={"status": "draft"},
         after=after,
         authority_id=filing.authority_id,
+        changes=[filing_event(filing, actor, "submitted", detail=after)],
     )
     return filing
 
@@ -452,8 +467,7 @@ def withdraw_filing(
     filing.version += 1
     filing.updated_at = utcnow()
     session.add(filing)
-    record_event(session, filing, actor, "withdrawn", detail={"from": before}, reason=reason)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="filing.withdraw",
@@ -463,6 +477,7 @@ def withdraw_filing(
         after={"status": "withdrawn"},
         reason=reason,
         authority_id=filing.authority_id,
+        changes=[filing_event(filing, actor, "withdrawn", detail={"from": before}, reason=reason)],
     )
     return filing
 

@@ -21,24 +21,13 @@ from app.changes.feed import SEQ_HEADER, last_seq
 from app.colleges.models import College
 from app.programs import copy_out
 from app.programs.models import Program
-from app.programs.readmodel import conditions
+from app.programs.readmodel import CSV_FIELDS, conditions
 from app.programs.schemas import STATUS_LABELS, Layout, ProgramFilters
 from app.spreadsheets import writing
 from app.spreadsheets.writing import guard
 from app.vocab import YEARS_CN, Intake, Level, ProgramStatus
 
-HEADER = (
-    "college_code",
-    "college",
-    "major_code",
-    "major_name",
-    "category",
-    "intake",
-    "level",
-    "length_years",
-    "status",
-    "since_year",
-)
+HEADER = CSV_FIELDS  # programs.csv (contract.md, fixed): the read model's shape
 # contract.md "Planners' layout" (fixed): the same columns in the same order, Chinese headers,
 # 学制 as printed (三年) and 状态 in words; ``registry import programs`` reads it back.
 HEADER_ZH = (

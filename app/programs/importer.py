@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.catalog.models import Major
@@ -541,7 +541,7 @@ def import_programs(
         unchanged=len(rows) - len(inserts) - len(updates),
     )
     if result.changed or record_noop:
-        audit.record(
+        writes.record(
             session,
             actor,
             action="program.import",

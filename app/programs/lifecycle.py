@@ -17,6 +17,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from app import writes
 from app.catalog.models import CatalogEdition, Major
 from app.changes import snapshots
 from app.clock import rfc3339, utcnow
@@ -105,8 +106,11 @@ def take_effect(
         program.since_year = approval.year  # the year it was first approved)
     session.add(program)
     session.flush()
-    _event(session, program, "activated", approval, source=source)
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(
+        session,
+        _event(program, "activated", approval, source=source),
+        snapshots.programs([program.id or 0], "updated"),
+    )
     return True
 
 
@@ -138,8 +142,9 @@ def _create(session: Session, a: Approval) -> Program:
     )
     session.add(program)
     session.flush()
-    _event(session, program, "approved", a)
-    snapshots.programs(session, [program.id or 0], "created")
+    writes.changed(
+        session, _event(program, "approved", a), snapshots.programs([program.id or 0], "created")
+    )
     return program
 
 
@@ -149,8 +154,11 @@ def _reserve(session: Session, program: Program, a: Approval) -> Program:
     program.status = APPROVED
     session.add(program)
     session.flush()
-    _event(session, program, "approved", a, detail={"before": before})
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(
+        session,
+        _event(program, "approved", a, detail={"before": before}),
+        snapshots.programs([program.id or 0], "updated"),
+    )
     return program
 
 
@@ -174,7 +182,7 @@ def _rename_target(session: Session, a: Approval) -> Program | None:
         program.status = APPROVED
         session.add(program)
         session.flush()
-    _event(session, program, "approved", a)
+    writes.changed(session, _event(program, "approved", a))
     return program
 
 
@@ -191,8 +199,7 @@ def _apply_rename(session: Session, program: Program, a: Approval, source: str) 
             session.flush()
     except IntegrityError as exc:
         raise Conflict(error="program_exists", msg="program_exists.race") from exc
-    _event(
-        session,
+    event = _event(
         program,
         "renamed",
         a,
@@ -200,7 +207,7 @@ def _apply_rename(session: Session, program: Program, a: Approval, source: str) 
         former_major_id=former.id if former else None,
         former_name=former.name if former else None,
     )
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, event, snapshots.programs([program.id or 0], "updated"))
     return True
 
 
@@ -215,16 +222,14 @@ def revoke_approval(session: Session, program: Program, *, actor: str, source: s
     program.status = before.get("status") or ProgramStatus.WITHDRAWN.value
     session.add(program)
     session.flush()
-    session.add(
-        ProgramEvent(
-            program_id=program.id or 0,
-            action=program.status,  # withdrawn (never ran) or suspended (back as it was)
-            actor=actor,
-            source=source[:60],
-            detail={"revoked": "approved"},
-        )
+    event = ProgramEvent(
+        program_id=program.id or 0,
+        action=program.status,  # withdrawn (never ran) or suspended (back as it was)
+        actor=actor,
+        source=source[:60],
+        detail={"revoked": "approved"},
     )
-    snapshots.programs(session, [program.id or 0], "updated")
+    writes.changed(session, event, snapshots.programs([program.id or 0], "updated"))
 
 
 def activate_new(session: Session, approval: Approval, *, publication_id: int) -> Program:
@@ -235,18 +240,17 @@ def activate_new(session: Session, approval: Approval, *, publication_id: int) -
     return program
 
 
-def _event(session: Session, program: Program, action: str, a: Approval, **extra: Any) -> None:
+def _event(program: Program, action: str, a: Approval, **extra: Any) -> ProgramEvent:
+    """The program's event of an approval's step, for ``writes.changed``."""
     assert program.id is not None
     source = extra.pop("source", a.source)
-    session.add(
-        ProgramEvent(
-            program_id=program.id,
-            action=action,
-            actor=a.actor,
-            source=source[:60],
-            detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year},
-            **extra,
-        )
+    return ProgramEvent(
+        program_id=program.id,
+        action=action,
+        actor=a.actor,
+        source=source[:60],
+        detail=extra.pop("detail", {}) | {"kind": a.kind, "year": a.year},
+        **extra,
     )
 
 
@@ -367,11 +371,18 @@ def event_row(program_id: int, change: Change, at: datetime | None = None) -> di
 
 
 def record_change(session: Session, program_ids: list[int], change: Change) -> None:
-    """The same change of these programs, one event each, in one INSERT (executemany)."""
+    """The same change of these programs, one event each, in one INSERT (executemany). Called
+    by the write path (``events``); the bulk paths (adoption) insert ``event_row``s directly."""
     if program_ids:
         at = utcnow()
         table = ProgramEvent.__table__  # type: ignore[attr-defined]
         session.execute(table.insert(), [event_row(i, change, at) for i in program_ids])
+
+
+def events(program_ids: list[int], change: Change) -> writes.Change:
+    """``change`` of each program as one event each, for ``writes.record``/``writes.changed``."""
+    ids = list(program_ids)
+    return lambda session: record_change(session, ids, change)
 
 
 def offering_program(

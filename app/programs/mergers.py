@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
@@ -138,18 +138,17 @@ def _apply(session: Session, found: Plan, change: dict[str, Any]) -> None:
             )
     source, into = found.college, found.into
     why = {"merged_into": into.code} if into else {"college_closed": source.code}
-    lifecycle.record_change(
-        session, withdrawn, lifecycle.Change(action="withdrawn", detail=why, **change)
-    )
+    events = [
+        lifecycle.events(withdrawn, lifecycle.Change(action="withdrawn", detail=why, **change))
+    ]
     if into is not None:
         detail = {"college_id": into.id, "from": source.code, "to": into.code}
-        lifecycle.record_change(
-            session,
-            moved,
-            lifecycle.Change(action="moved", former_college_id=source.id, detail=detail, **change),
+        moves = lifecycle.Change(
+            action="moved", former_college_id=source.id, detail=detail, **change
         )
+        events.append(lifecycle.events(moved, moves))
     session.expire_all()  # the ORM's programs are stale after the bulk UPDATEs
-    snapshots.programs(session, withdrawn + moved, "updated")
+    writes.changed(session, *events, snapshots.programs(withdrawn + moved, "updated"))
 
 
 def end_college(
@@ -183,8 +182,7 @@ def end_college(
     session.add(college)
     session.flush()
     assert college.id is not None
-    snapshots.colleges(session, [college.id], "updated")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="college.merge" if into else "college.close",
@@ -201,6 +199,7 @@ def end_college(
         | (audit_extra or {}),
         reason=reason,
         authority_id=college.authority_id,
+        changes=[snapshots.colleges([college.id], "updated")],
     )
     found.college, found.into = (
         college,

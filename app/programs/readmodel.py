@@ -6,9 +6,11 @@ each indexed together with the id — ``(college_id, id)``, ``(major_id, id)``, 
 ``(province, id)``, ``(since_year, id)``, ``(status, id)``, and the pairs ``(category,
 since_year, id)``, ``(category, province, id)``, ``(province, since_year, id)`` — the other
 college and major attributes as ``IN (SELECT id …)``.
-``COLUMNS`` is a program as a JSON item, in order. The page statement (``listing``), one program
-(``service``), the exports (``export``) and the schemas (``ProgramFilters``, ``ProgramPublic``;
-``tests/core/test_read_model.py`` holds them to these tables) all read from here.
+``COLUMNS`` is a program as a JSON item, in order; ``FEED_FIELDS`` the change feed's (and the
+bulk import's snapshots, ``changes.snapshots``), ``CSV_FIELDS`` the export's header. The page
+statement (``listing``), one program (``service``), the feed, the exports (``export``) and the
+schemas (``ProgramFilters``, ``ProgramPublic``; ``tests/core/test_read_model.py`` holds them to
+these tables) all read from here.
 """
 
 from collections.abc import Callable, Sequence
@@ -105,6 +107,11 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("since_year", col(Program.since_year)),
 )
 FIELDS = tuple(name for name, _ in COLUMNS)
+# The program as the change feed carries it (``data`` of an item): the API's fields but the
+# edition, in the same order — the ``programs.csv`` columns and ``id``.
+FEED_FIELDS = tuple(name for name in FIELDS if name != "edition")
+# ``programs.csv``'s header (contract.md, fixed): the feed's fields without ``id``.
+CSV_FIELDS = tuple(name for name in FEED_FIELDS if name != "id")
 
 
 def filter_values(filters: ProgramFilters) -> dict[str, Any]:
@@ -139,5 +146,18 @@ def item(row: Sequence[Any]) -> dict[str, Any]:
     """A row in ``COLUMNS`` order as the JSON item. A 中职 program stores '' as its level (part
     of the unique key, where NULLs would never collide); the API says ``null``."""
     data = dict(zip(FIELDS, row, strict=True))
+    data["level"] = data["level"] or None
+    return data
+
+
+def feed_query() -> Select:
+    """``SELECT`` of the ``FEED_FIELDS`` columns, joined; the caller adds its ``WHERE``."""
+    columns = dict(COLUMNS)
+    return joined(*(columns[name] for name in FEED_FIELDS))
+
+
+def feed_item(row: Sequence[Any]) -> dict[str, Any]:
+    """A row in ``FEED_FIELDS`` order as the feed's ``data`` (``level`` null for 中职)."""
+    data = dict(zip(FEED_FIELDS, row, strict=True))
     data["level"] = data["level"] or None
     return data

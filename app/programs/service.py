@@ -4,7 +4,7 @@ from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app import audit
+from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
@@ -130,8 +130,7 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
     session.add(program)
     _flush_unique(session, college.code, major.code)
     assert program.id is not None
-    snapshots.programs(session, [program.id], "created")
-    audit.record(
+    writes.record(
         session,
         actor,
         action="program.create",
@@ -139,6 +138,7 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
         target_id=program.id,
         after=data.model_dump(mode="json"),
         authority_id=college.authority_id,
+        changes=[snapshots.programs([program.id], "created")],
     )
     return program
 
@@ -164,6 +164,7 @@ def update_program(
     major = session.get(Major, program.major_id)
     assert college is not None and major is not None
     _flush_unique(session, college.code, major.code)
+    events = []
     if status_changed:
         change = lifecycle.Change(
             action=_status_event(status_before, changes["status"]),
@@ -173,9 +174,8 @@ def update_program(
             source="api:status",
             detail={"before": status_before, "direct": True},
         )
-        lifecycle.record_change(session, [program_id], change)
-    snapshots.programs(session, [program_id], "updated")
-    audit.record(
+        events.append(lifecycle.events([program_id], change))
+    writes.record(
         session,
         actor,
         action="program.update",
@@ -185,6 +185,7 @@ def update_program(
         after=changes,
         reason=reason,
         authority_id=college.authority_id,
+        changes=[*events, snapshots.programs([program_id], "updated")],
     )
     return program
 

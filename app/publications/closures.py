@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from app import writes
 from app.access.principal import Principal
 from app.catalog.models import Major
 from app.changes import snapshots
@@ -127,7 +128,7 @@ def take_effect(session: Session, publication: Publication, *, actor: Principal)
             detail={"kind": row.kind, "before": before},
         )
         session.flush()
-        lifecycle.record_change(session, [row.program_id], change)
+        writes.changed(session, lifecycle.events([row.program_id], change))
         changed.append(row.program_id)
-    snapshots.programs(session, changed, "updated")
+    writes.changed(session, snapshots.programs(changed, "updated"))
     return len(changed)

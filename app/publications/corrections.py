@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.errors import Conflict
@@ -77,7 +77,7 @@ def correct(
     session.flush()
     lines = _from_round(session, original) if original.round_id else _copies(session, original)
     store(session, revision, lines, annexes=_annex_copies(session, original))
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.correct",

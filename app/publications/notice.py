@@ -7,7 +7,7 @@ authority announces first, and for how long, is its setting (``Authority.notice_
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.clock import utcnow
@@ -46,7 +46,7 @@ def announce(
     publication.announcement_contact = data.contact
     session.add(publication)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.announce",
@@ -85,7 +85,7 @@ def raise_objection(
     )
     session.add(objection)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.objection",
@@ -123,7 +123,7 @@ def resolve_objection(
         policy.ensure_admin_of(session, actor, publication.authority_id)
         dropped = _drop(session, publication, objection, actor)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action=f"publication.objection.{data.status}",

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal
 from app.authorities import service as authorities
@@ -284,7 +284,7 @@ def create_draft(session: Session, data: PublicationCreate, *, actor: Principal)
         session, publication
     )
     store(session, publication, lines, specialties, annexes)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.create",
@@ -320,7 +320,7 @@ def update_meta(
     for key, value in changes.items():
         setattr(publication, key, value)
     session.add(publication)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.update",
@@ -340,7 +340,7 @@ def replace_lines(
     before = publication.line_count
     lines = traced_lines(session, publication, data.lines)
     store(session, publication, lines)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.lines",
@@ -358,7 +358,7 @@ def replace_specialties(
 ) -> Publication:
     publication = _editable(session, publication_id, actor)
     store(session, publication, specialties=drafting.specialties_from_input(data.specialties))
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.specialties",
@@ -380,7 +380,7 @@ def replace_annex(
         raise NotFound(error="annex_not_found", system=system, key=key)
     rows = annex_input.rows_from_input(session, key, given)
     store(session, publication, annexes={key: rows})
-    audit.record(
+    writes.record(
         session,
         actor,
         action=f"publication.{key}",
@@ -396,7 +396,7 @@ def delete_draft(session: Session, publication_id: int, *, actor: Principal) -> 
     publication = _editable(session, publication_id, actor)
     store(session, publication, [], annexes={key: [] for key in ANNEX_MODELS})
     session.delete(publication)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.delete",
@@ -467,8 +467,7 @@ def publish(
     _close_round(session, publication)
     closed = closures.take_effect(session, publication, actor=actor)  # 停招 / 撤销 (issue 24)
     session.flush()
-    snapshots.publication(session, publication, "created")  # public from now on (drafts never)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="publication.publish",
@@ -484,6 +483,7 @@ def publish(
             "added": _additions(lines),
             "closures": closed,
         },
+        changes=[snapshots.publication(publication, "created")],  # public from now on
     )
     return publication, linked
 

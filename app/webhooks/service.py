@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from app import audit
+from app import writes
 from app.access import policy
 from app.access.principal import Principal, Role
 from app.changes.models import Change
@@ -79,7 +79,7 @@ def create(
     )
     session.add(hook)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="webhook.create",
@@ -109,7 +109,7 @@ def update(
     elif changes.get("active") is False:
         hook.active, hook.disabled_reason = False, "disabled by an admin"
     session.add(hook)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="webhook.update",
@@ -127,7 +127,7 @@ def remove(session: Session, webhook_id: int, *, actor: Principal) -> None:
     session.execute(delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(deliveries)))
     session.execute(delete(WebhookDelivery).where(col(WebhookDelivery.webhook_id) == hook.id))
     session.delete(hook)
-    audit.record(
+    writes.record(
         session,
         actor,
         action="webhook.delete",
@@ -218,7 +218,7 @@ def redeliver(session: Session, webhook_id: int, uid: str, *, actor: Principal) 
     hook.next_attempt_at = None
     session.add(hook)
     session.flush()
-    audit.record(
+    writes.record(
         session,
         actor,
         action="webhook.redeliver",

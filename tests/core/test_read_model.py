@@ -112,3 +112,23 @@ def test_page_items_the_database_writes_are_the_read_models_items(seeded, app, s
             (AWKWARD_COLLEGE, AWKWARD_MAJOR, "中级"),
             (AWKWARD_COLLEGE, AWKWARD_MAJOR, None),
         ]
+
+
+def test_the_feed_and_the_export_take_the_read_models_program_shape(monkeypatch):
+    """One program row shape: the feed's ``data`` (read back, or made from a bulk write's
+    values) and the ``programs.csv`` header are the read model's fields, in its order."""
+    from app.changes import snapshots
+    from app.programs import export
+
+    assert readmodel.FEED_FIELDS == tuple(f for f in readmodel.FIELDS if f != "edition")
+    assert export.HEADER == readmodel.CSV_FIELDS == readmodel.FEED_FIELDS[1:]
+    written: list = []
+    monkeypatch.setattr(snapshots, "record_many", lambda _s, _e, _o, items: written.extend(items))
+    snapshots.programs_written(
+        None,  # type: ignore[arg-type]
+        [(7, 1, 2, "", "初中起点", 3, "active", 2024)],
+        "created",
+        colleges={1: ("C1", "学院")},
+        majors={2: ("0101", "专业", "类")},
+    )
+    assert [tuple(data) for _, data in written] == [readmodel.FEED_FIELDS]
