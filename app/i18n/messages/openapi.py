@@ -566,6 +566,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "openapi.field.authority_name": ("主管部门名称", "the authority's name"),
     "openapi.field.becomes": ("停用后的状态", "the status it becomes"),
     "openapi.field.before": ("修改前的值", "the values before"),
+    "openapi.field.both": ("两份名单均有（及其差异）", "in both lists (and how they differ)"),
     "openapi.field.by_category": ("按专业类别统计", "counts by category"),
     "openapi.field.by_college": ("按学校统计", "counts by college"),
     "openapi.field.by_intake": ("按起点统计", "counts by intake"),
