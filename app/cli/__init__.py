@@ -133,6 +133,7 @@ def serve(
         raise typer.Exit(2)
 
     if run_worker:
+        from app import models  # noqa: F401  (complete metadata: the worker needs every table)
         from app.webhooks.worker import Worker
 
         # A thread of this (supervising) process: one worker whatever REGISTRY_WORKERS is;
@@ -178,6 +179,7 @@ def webhooks_work(
     """Deliver webhooks until stopped (Ctrl-C): several of these may run against PostgreSQL."""
     import logging.config
 
+    from app import models  # noqa: F401  (complete metadata: the worker needs every table)
     from app.middleware import configure_logging, log_config
     from app.webhooks.worker import Worker
 

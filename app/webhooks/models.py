@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer
 from sqlmodel import Field, SQLModel
 
-from app.audit import utcnow
+from app.clock import utcnow
 
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
 

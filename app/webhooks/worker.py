@@ -33,11 +33,10 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from app import models  # noqa: F401  (complete metadata: the CLI imports nothing else)
-from app.audit import utcnow
 from app.changes.feed import item_json
 from app.changes.models import Change
 from app.changes.recorder import QUIET
+from app.clock import utcnow
 from app.config import Settings
 from app.db import writer
 from app.errors import AppError
