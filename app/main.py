@@ -14,9 +14,10 @@ from app import (
     openapi,
     queryparams,
 )
-from app.access.routes import router as access_router
 from app.access.throttle import make_throttle
+from app.accounts.routes import router as accounts_router
 from app.adoption.routes import router as adoption_router
+from app.audit.routes import router as audit_router
 from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
 from app.changes.routes import router as changes_router
@@ -124,7 +125,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         colleges_router,
         directions_router,
         filings_router,
-        access_router,
+        accounts_router,
+        audit_router,
         changes_router,
         webhooks_router,
     ):

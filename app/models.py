@@ -1,9 +1,9 @@
 """Imports every table module so ``SQLModel.metadata`` is complete (app, seed, tests)."""
 
 from app import audit  # noqa: F401
-from app.access import accounts  # noqa: F401
 from app.access import models as access  # noqa: F401
 from app.access import throttle as access_throttle  # noqa: F401  (auth_failure)
+from app.accounts import models as accounts  # noqa: F401
 from app.authorities import models as authorities  # noqa: F401
 from app.catalog import models as catalog  # noqa: F401
 from app.changes import models as changes  # noqa: F401

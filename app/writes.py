@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from app import audit
 from app.access.principal import Principal
+from app.changes.recorder import mark_written
 
 Change = Callable[[Session], None] | SQLModel
 
@@ -53,7 +54,7 @@ def record(
     it, the actor's own (a college's bureau for a college token)."""
     if changes:
         changed(session, *changes)
-    return audit.record(
+    entry = audit.record(
         session,
         actor,
         action=action,
@@ -64,3 +65,5 @@ def record(
         reason=reason,
         authority_id=authority_id,
     )
+    mark_written(session)  # the registry's version moves at commit (app.changes.recorder)
+    return entry

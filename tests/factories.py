@@ -77,7 +77,7 @@ def make_user(
     authority: str | None = None,
 ) -> None:
     """A user with a chosen password (the superuser creates it, as `registry user create`)."""
-    from app.access import accounts
+    from app import accounts
     from app.access.principal import Principal
 
     superuser = Principal(name="tests", role="admin", authority_id=None, college_id=None)

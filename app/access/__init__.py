@@ -1,3 +1,5 @@
-"""Access: who is calling (``principal``), tokens (``models``, ``tokens``), who may act on what
-(``policy``), the FastAPI dependencies (``deps``), and the routes of token administration and
-the audit log. The log itself is ``app.audit``."""
+"""Access: who is calling (``principal``), token rows and their resolution (``models``,
+``tokens``), who may act on what (``policy``), password rules (``passwords``), sign-in and bad
+token throttling (``sign_in``, ``throttle``) and the FastAPI dependencies (``deps``). It imports
+no domain package: users and token administration are ``app.accounts``, the audit log
+``app.audit``."""

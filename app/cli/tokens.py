@@ -28,8 +28,8 @@ def token_create(
     """Create a token and print it (only the token) on stdout."""
     from pydantic import ValidationError
 
-    from app.access import tokens
-    from app.access.schemas import TokenCreate
+    from app.accounts import tokens
+    from app.accounts.schemas import TokenCreate
     from app.errors import AppError, validation_message
 
     try:
@@ -58,7 +58,7 @@ def token_list(
     all_: Annotated[bool, typer.Option("--all", help="include revoked and expired tokens")] = False,
 ) -> None:
     """List tokens (never the tokens themselves): newest first."""
-    from app.access import tokens
+    from app.accounts import tokens
 
     table = Table(*t("cli.token.columns").split(","))
     with session_scope(engine()) as session:
@@ -84,7 +84,7 @@ def token_list(
 @token_app.command("revoke")
 def token_revoke(token_id: int) -> None:
     """Revoke a token by its id (see `registry token list`); it answers 401 from now on."""
-    from app.access import tokens
+    from app.accounts import tokens
     from app.errors import AppError
 
     try:

@@ -27,7 +27,7 @@ def user_create(
     one-time password, to be changed at first sign-in."""
     import sys
 
-    from app.access import accounts
+    from app import accounts
     from app.errors import AppError
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None

@@ -5,7 +5,7 @@ a new token or one-time password is shown once, in the page that answers the POS
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.access import accounts
+from app import accounts
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath

@@ -14,8 +14,9 @@ from sqlmodel import Session
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.access import accounts
+from app import accounts
 from app.access.principal import Principal
+from app.accounts import sessions
 from app.clock import utcnow
 
 COOKIE = "session"
@@ -92,7 +93,7 @@ def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
         if found is None:
             return None
         user, row = found
-        if (utcnow() - accounts._aware(row.last_seen_at)).total_seconds() > TOUCH_SECONDS:
+        if (utcnow() - sessions._aware(row.last_seen_at)).total_seconds() > TOUCH_SECONDS:
             row.last_seen_at = utcnow()
             session.add(row)
             session.commit()

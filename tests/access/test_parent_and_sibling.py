@@ -191,7 +191,7 @@ def test_a_filing_for_a_city_college_is_made_by_the_province_admin_not_by_a_sibl
         assert response.json()["error"] == "not_your_authority"
 
 
-# --- user management (access/accounts.py) -------------------------------------------------------
+# --- user management (accounts/users.py) -------------------------------------------------------
 
 
 @pytest.mark.parametrize(("caller", "sees"), [("province_admin", True), ("sibling_admin", False)])

@@ -99,11 +99,11 @@ def test_thirty_usernames_from_one_address_are_throttled(proxied, engine):
 
 
 def test_an_unknown_username_costs_the_same_argon2_work_as_a_known_one():
-    from app.access import accounts
+    from app.accounts import hashing
 
-    assert argon2.extract_parameters(accounts._DUMMY_HASH) == accounts.HASHER._parameters
-    stored = accounts.HASHER.hash(PASSWORD)
-    assert argon2.extract_parameters(stored) == argon2.extract_parameters(accounts._DUMMY_HASH)
+    assert argon2.extract_parameters(hashing.DUMMY_HASH) == hashing.HASHER._parameters
+    stored = hashing.HASHER.hash(PASSWORD)
+    assert argon2.extract_parameters(stored) == argon2.extract_parameters(hashing.DUMMY_HASH)
 
 
 def test_unknown_and_known_usernames_answer_the_same(proxied, engine, monkeypatch):
@@ -111,11 +111,11 @@ def test_unknown_and_known_usernames_answer_the_same(proxied, engine, monkeypatc
     the same cost (the test above); here argon2 is made cheap, so the time compared is that of
     everything else a sign-in does (on this shared machine one real verification takes 0.1 to
     0.8 s and its jitter alone exceeds 20 ms)."""
-    from app.access import accounts
+    from app.accounts import hashing
 
     cheap = argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "HASHER", cheap)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a password of anyone"))
+    monkeypatch.setattr(hashing, "HASHER", cheap)
+    monkeypatch.setattr(hashing, "DUMMY_HASH", cheap.hash("not a password of anyone"))
     make_user(engine, username="clerk-known", password=PASSWORD)
     known: list = []
     unknown: list = []
@@ -184,7 +184,7 @@ def test_the_password_rule_accepts(password):
 
 
 def test_a_common_password_is_refused_when_changing_it(client, engine):
-    from app.access import accounts
+    from app import accounts
 
     make_user(engine, username="clerk-e", password=PASSWORD)
     with Session(engine) as session:

@@ -1,4 +1,5 @@
-"""The append-only audit log: every write records who did what, to what, and why.
+"""The append-only audit log: every write records who did what, to what, and why (``record``,
+called by the write path, ``app.writes``, only); ``log`` reads it, ``routes`` serves it.
 
 Append-only is enforced by the database, not only by the absence of routes: triggers raise on
 UPDATE and DELETE (and TRUNCATE on PostgreSQL). The same DDL is attached to the table for
@@ -9,11 +10,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DDL, JSON, Column, Index, event
+from sqlalchemy import DDL, JSON, Column, Index, column, event, select, table
 from sqlmodel import Field, Session, SQLModel
 
 from app.access.principal import Principal
-from app.changes.recorder import mark_written
 from app.clock import utcnow
 
 
@@ -63,13 +63,17 @@ for _statement in POSTGRESQL_TRIGGERS:
     event.listen(_TABLE, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
+# The two columns of the college table the log reads: a table clause, not app.colleges.models
+# (the log sits below every domain package, which all write through it).
+_COLLEGE = table("college", column("id"), column("authority_id"))
+
+
 def _college_authority(session: Session, college_id: int) -> int | None:
     # A college token has no authority of its own; its writes belong to its college's bureau, so
     # that bureau's admins read them.
-    from app.colleges.models import College
-
-    college = session.get(College, college_id)
-    return college.authority_id if college else None
+    query = select(_COLLEGE.c.authority_id).where(_COLLEGE.c.id == college_id)
+    with session.no_autoflush:  # a read on the side: the write's own rows flush when it does
+        return session.execute(query).scalar_one_or_none()
 
 
 def _jsonable(value: Any) -> Any:
@@ -109,5 +113,4 @@ def record(
         reason=reason,
     )
     session.add(entry)
-    mark_written(session)  # the registry's version moves at commit (app.changes.recorder)
     return entry

@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 
 from app.access.policy import governed_authorities
 from app.access.principal import Principal
-from app.access.schemas import AuditPublic
 from app.audit import AuditLog
+from app.audit.schemas import AuditPublic
 from app.authorities.models import Authority
 
 

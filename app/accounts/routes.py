@@ -1,12 +1,10 @@
-"""Routes of access control: who am I, token administration, the audit log."""
+"""Routes of API tokens: who am I, token administration (the audit log: ``app.audit.routes``)."""
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Query, status
-
-from app.access import audit_log, tokens
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
-from app.access.schemas import AuditPublic, Me, TokenCreate, TokenCreated, TokenPublic
+from app.accounts import tokens
+from app.accounts.schemas import Me, TokenCreate, TokenCreated, TokenPublic
 from app.db import SessionDep
 from app.fields import IdPath
 from app.pagination import IdPage, Page, page_of
@@ -46,29 +44,3 @@ def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
 def revoke_token(session: SessionDep, token_id: IdPath, actor: AdminPrincipal):
     """Revoke a token at once (a revoked token answers 401)."""
     return tokens.revoke(session, token_id, actor=actor)
-
-
-@router.get("/audit", response_model=Page[AuditPublic], responses=AUTH_RESPONSES)
-def list_audit(
-    session: SessionDep,
-    actor: AdminPrincipal,
-    page: IdPage,
-    actor_name: Annotated[str | None, Query(alias="actor", description="exact actor name")] = None,
-    action: Annotated[str | None, Query(description="exact, or a prefix `filing.`")] = None,
-    target_type: str | None = None,
-    target_id: str | None = None,
-):
-    """The append-only audit log, newest first: the caller's authority (and those under it);
-    every record for the superuser."""
-    rows = audit_log.list_records(
-        session,
-        actor,
-        actor_name=actor_name,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        after=page.after,
-        limit=page.limit,
-    )
-    items, nxt = page_of(list(rows), page.limit, lambda r: [r.id])
-    return Page(items=audit_log.to_public(session, items), next=nxt)

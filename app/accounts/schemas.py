@@ -1,5 +1,3 @@
-from typing import Any
-
 from pydantic import BaseModel, Field
 
 from app.fields import Input, UtcDateTime
@@ -46,17 +44,3 @@ class Me(BaseModel):
     college: str | None
     token_id: int | None
     expires_at: UtcDateTime | None
-
-
-class AuditPublic(BaseModel):
-    id: int
-    at: UtcDateTime
-    actor: str
-    role: str
-    token_id: int | None
-    authority: str | None
-    action: str
-    target_type: str
-    target_id: str
-    summary: dict[str, Any]
-    reason: str | None
