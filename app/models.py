@@ -1,4 +1,5 @@
-"""Imports every table module so ``SQLModel.metadata`` is complete (app, seed, tests)."""
+"""Imports every table module so ``SQLModel.metadata`` is complete (app, seed, CLI, tests), and the
+feed rows registered as showing other entities (``app.changes.snapshots``, ``shown_in``)."""
 
 from app import audit  # noqa: F401
 from app.access import models as access  # noqa: F401
@@ -12,5 +13,6 @@ from app.directions import models as directions  # noqa: F401
 from app.filings import models as filings  # noqa: F401
 from app.programs import lifecycle as program_lifecycle  # noqa: F401
 from app.programs import models as programs  # noqa: F401
+from app.programs import snapshots as program_snapshots  # noqa: F401
 from app.publications import models as publications  # noqa: F401
 from app.webhooks import models as webhooks  # noqa: F401

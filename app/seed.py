@@ -15,9 +15,9 @@ from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel
 from app.catalog import service as catalog
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions
-from app.changes import snapshots
 from app.changes.recorder import mark_written
 from app.colleges import service as colleges
+from app.colleges import snapshots
 from app.colleges.importer import import_colleges
 from app.colleges.models import CollegeNameHistory
 from app.db import session_scope

@@ -7,8 +7,9 @@ After a service has changed rows (and before its caller commits), it calls
 - ``changed`` — the snapshots and events alone, for a step of a larger write whose audit entry
   is recorded once by the step that began it (a publication publishing its programs).
 
-A *change* is what ``app.changes.snapshots`` returns (``snapshots.programs([id], "updated")``),
-an event row to add (``ProgramEvent``, ``FilingEvent``), or ``programs.lifecycle.events(...)``.
+A *change* is what an entity's snapshots return (``app.programs.snapshots``:
+``snapshots.programs([id], "updated")``), an event row to add (``ProgramEvent``,
+``FilingEvent``), or ``programs.lifecycle.events(...)``.
 Changes run in the order given; a snapshot flushes the session first, so it reads the written
 state. Nothing commits here: a rollback drops the audit entry, the feed items and the events
 together. ``audit.record`` is called from here only (``tests/test_structure.py``).

@@ -20,12 +20,13 @@ from app.adoption import decisions as decisions_mod
 from app.adoption.plan import Inputs, Options, Outcome, Row, Target, build, editions, load
 from app.adoption.schemas import AdoptionPlan
 from app.authorities.models import AuthorityCatalog
+from app.catalog import snapshots as catalog_snapshots
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.service import bump_revision
-from app.changes import snapshots
 from app.clock import utcnow
 from app.errors import Conflict
 from app.filings.models import FilingRound, RoundEdition
+from app.programs import snapshots
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 
@@ -217,12 +218,12 @@ def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: dat
     if old.status != "superseded":
         old.status, old.superseded_on, old.superseded_by = "superseded", today, new.key
         session.add(old)
-        writes.changed(session, snapshots.edition(old, "updated"))
+        writes.changed(session, catalog_snapshots.edition(old, "updated"))
     for major in _absorbed_majors(session, outcome):
         # The province's specialty code lives on as a national one: filings get major.superseded.
         major.status = "withdrawn"
         session.add(major)
-        writes.changed(session, snapshots.majors([major.id or 0], "updated"))
+        writes.changed(session, catalog_snapshots.majors([major.id or 0], "updated"))
         edition = session.get(CatalogEdition, major.edition_id)
         if edition is not None:
             bump_revision(session, edition)

@@ -12,11 +12,12 @@ from sqlmodel import Session, select
 from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
+from app.catalog import snapshots
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionOptions
 from app.catalog.service import bump_revision, get_edition
-from app.changes import snapshots
+from app.changes.snapshots import showing
 from app.db import table_of
 from app.errors import Invalid
 from app.i18n import Joined, t
@@ -236,7 +237,7 @@ def _write(
         writes.changed(
             session,
             snapshots.majors([u["_id"] for u in updates], "updated"),
-            snapshots.programs_of(major_ids=shown),
+            showing("major", shown),
         )
     if progress:
         progress("writing", len(rows), len(rows))

@@ -8,10 +8,10 @@ from sqlmodel import Session, col, select
 from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
+from app.catalog import snapshots
 from app.catalog.codes import code_problem
 from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, MajorPublic, MajorUpdate
-from app.changes import snapshots
 from app.db import table_of
 from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys

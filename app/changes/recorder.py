@@ -1,7 +1,7 @@
 """Recording changes in the writing transaction: the one mechanism every write path uses.
 
-A service that changes a public entity calls ``record`` (or one of the snapshot helpers of
-``app.changes.snapshots``, which read the entity's public state and call ``record``) after its
+A service that changes a public entity calls ``record`` (or a snapshot helper of the entity's
+package, ``app.programs.snapshots``…, which reads its public state and calls ``record``) after its
 write is flushed. Nothing is inserted then: the items wait in ``session.info`` and are written by
 the session's ``before_commit`` hook, in the same transaction, right before COMMIT:
 

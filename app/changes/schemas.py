@@ -1,7 +1,7 @@
 """The change feed's answers as typed schemas, for /docs and generated clients (the routes write
 the JSON themselves, app/changes/feed.py; tests/clients/test_openapi.py checks live answers
 against these). One item type per entity, told apart by ``entity``; ``data`` is the entity's
-public state after the change (app/changes/snapshots.py), null for ``deleted``."""
+public state after the change (the ``snapshots`` module of its package), null for ``deleted``."""
 
 from typing import Annotated, Literal
 

@@ -179,7 +179,6 @@ def webhooks_work(
     """Deliver webhooks until stopped (Ctrl-C): several of these may run against PostgreSQL."""
     import logging.config
 
-    from app import models  # noqa: F401  (complete metadata: the worker needs every table)
     from app.middleware import configure_logging, log_config
     from app.webhooks.worker import Worker
 

@@ -16,6 +16,8 @@ err = Console(stderr=True)
 
 def engine() -> Engine:
     """The database of REGISTRY_DATABASE_URL, with this process's settings."""
+    from app import models  # noqa: F401  (every table, and the feed rows registered as showing others)
+
     settings = get_settings()
     return make_engine(settings.database_url, settings)
 

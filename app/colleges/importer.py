@@ -13,8 +13,9 @@ from sqlmodel import Session
 from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
-from app.changes import snapshots
+from app.changes.snapshots import showing
 from app.clock import utcnow
+from app.colleges import snapshots
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.service import governing_authority
 from app.db import table_of
@@ -160,7 +161,7 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         session,
         snapshots.colleges(created, "created"),
         snapshots.colleges([u["_id"] for u in updates], "updated"),
-        snapshots.programs_of(college_ids=renamed),  # programs.csv shows the college's name
+        showing("college", renamed),  # programs.csv shows the college's name
     )
     return ImportResult(
         rows=len(rows),

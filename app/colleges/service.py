@@ -9,8 +9,8 @@ from app import writes
 from app.access.policy import ensure_governs, ensure_manage_college
 from app.access.principal import Principal
 from app.authorities.models import Authority
-from app.changes import snapshots
 from app.clock import rfc3339, utcnow
+from app.colleges import snapshots
 from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound

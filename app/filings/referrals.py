@@ -14,9 +14,9 @@ from app.access import policy
 from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.catalog import service as catalog
+from app.catalog import snapshots
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.schemas import MajorCreate
-from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Invalid

@@ -20,12 +20,12 @@ from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.catalog.models import Major
-from app.changes import snapshots
 from app.changes.models import Change
 from app.colleges.models import College
 from app.db import table_of
 from app.errors import Conflict
 from app.i18n import Joined, t
+from app.programs import snapshots
 from app.programs.bulk import (
     insert_programs,
     major_facts,

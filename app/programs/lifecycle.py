@@ -19,10 +19,10 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app import writes
 from app.catalog.models import CatalogEdition, Major
-from app.changes import snapshots
 from app.clock import rfc3339, utcnow
 from app.colleges.models import College
 from app.errors import Conflict
+from app.programs import snapshots
 from app.programs.models import Program
 from app.text import normalize_name
 from app.vocab import Kind, ProgramStatus

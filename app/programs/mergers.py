@@ -20,12 +20,12 @@ from app import writes
 from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
-from app.changes import snapshots
 from app.colleges import service as colleges
+from app.colleges import snapshots as college_snapshots
 from app.colleges.models import College
 from app.errors import Conflict, Invalid
 from app.i18n import t
-from app.programs import lifecycle
+from app.programs import lifecycle, snapshots
 from app.programs.models import Program
 from app.vocab import ProgramStatus, system_of
 
@@ -199,7 +199,7 @@ def end_college(
         | (audit_extra or {}),
         reason=reason,
         authority_id=college.authority_id,
-        changes=[snapshots.colleges([college.id], "updated")],
+        changes=[college_snapshots.colleges([college.id], "updated")],
     )
     found.college, found.into = (
         college,

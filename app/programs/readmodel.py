@@ -7,7 +7,7 @@ each indexed together with the id — ``(college_id, id)``, ``(major_id, id)``, 
 since_year, id)``, ``(category, province, id)``, ``(province, since_year, id)`` — the other
 college and major attributes as ``IN (SELECT id …)``.
 ``COLUMNS`` is a program as a JSON item, in order; ``FEED_FIELDS`` the change feed's (and the
-bulk import's snapshots, ``changes.snapshots``), ``CSV_FIELDS`` the export's header. The page
+bulk import's snapshots, ``programs.snapshots``), ``CSV_FIELDS`` the export's header. The page
 statement (``listing``), one program (``service``), the feed, the exports (``export``) and the
 schemas (``ProgramFilters``, ``ProgramPublic``; ``tests/core/test_read_model.py`` holds them to
 these tables) all read from here.

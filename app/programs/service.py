@@ -9,12 +9,11 @@ from app.access.policy import ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
 from app.catalog.service import get_edition
-from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
-from app.programs import lifecycle, readmodel
+from app.programs import lifecycle, readmodel, snapshots
 from app.programs.lifecycle import former_codes
 from app.programs.models import Program
 from app.programs.resolve import MajorResolver

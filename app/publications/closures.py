@@ -12,12 +12,11 @@ from sqlmodel import Session, col, select
 from app import writes
 from app.access.principal import Principal
 from app.catalog.models import Major
-from app.changes import snapshots
 from app.colleges.models import College
 from app.errors import Conflict
 from app.filings.lifecycle_rules import ALLOWED_FROM
 from app.filings.models import Filing, FilingEntry
-from app.programs import lifecycle
+from app.programs import lifecycle, snapshots
 from app.programs.models import Program
 from app.publications.models import Publication, PublicationClosure
 from app.vocab import LIFECYCLE_KINDS, Kind, ProgramStatus

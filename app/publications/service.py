@@ -17,7 +17,6 @@ from app.access import policy
 from app.access.principal import Principal
 from app.authorities import service as authorities
 from app.authorities.models import Authority
-from app.changes import snapshots
 from app.clock import utcnow
 from app.colleges.models import College
 from app.errors import Conflict, Invalid, NotFound
@@ -25,7 +24,7 @@ from app.filings.models import FilingRound
 from app.i18n import t
 from app.localtime import local
 from app.publications import annexes as annex_input
-from app.publications import closures, drafting, effect, export, tracing
+from app.publications import closures, drafting, effect, export, snapshots, tracing
 from app.publications.layouts import layout_of
 from app.publications.models import (
     Objection,

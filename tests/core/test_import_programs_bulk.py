@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.changes.snapshots import program_rows
 from app.db import table_of
 from app.programs import bulk
 from app.programs.importer import import_programs
 from app.programs.models import Program
+from app.programs.snapshots import program_rows
 from tests.core.helpers import count
 from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
 

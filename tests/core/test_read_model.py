@@ -117,8 +117,7 @@ def test_page_items_the_database_writes_are_the_read_models_items(seeded, app, s
 def test_the_feed_and_the_export_take_the_read_models_program_shape(monkeypatch):
     """One program row shape: the feed's ``data`` (read back, or made from a bulk write's
     values) and the ``programs.csv`` header are the read model's fields, in its order."""
-    from app.changes import snapshots
-    from app.programs import export
+    from app.programs import export, snapshots
 
     assert readmodel.FEED_FIELDS == tuple(f for f in readmodel.FIELDS if f != "edition")
     assert export.HEADER == readmodel.CSV_FIELDS == readmodel.FEED_FIELDS[1:]

@@ -209,7 +209,7 @@ def test_a_merge_that_fails_at_its_last_step_changes_nothing(
     before = seeded_client.get(f"{API}/programs.csv").content
     head = seeded_client.get(f"{API}/changes/head").json()
     pid = program_id(seeded, COLLEGE, "0702")
-    monkeypatch.setattr(mergers.snapshots, "colleges", refuse)
+    monkeypatch.setattr(mergers.college_snapshots, "colleges", refuse)
     failed = seeded_client.post(
         f"{API}/colleges/{COLLEGE}/merge",
         headers=tokens("admin", authority=GZ),
