@@ -28,6 +28,7 @@ from app.db import close_sqlite_readers, make_engine, make_read_engine
 from app.directions.routes import router as directions_router
 from app.errors import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
+from app.filings.college_end_routes import router as college_end_router
 from app.filings.routes import router as filings_router
 from app.head import HeadAsGet
 from app.i18n.middleware import LocaleMiddleware
@@ -35,6 +36,7 @@ from app.limits import BodySizeLimit
 from app.middleware import RequestContext, configure_logging
 from app.programs.routes import ListFastPath
 from app.programs.routes import router as programs_router
+from app.programs.routes import tail as programs_tail_router
 from app.publications.routes import router as publications_router
 from app.web.cycle import install_cycle_pages
 from app.web.setup import install_web
@@ -119,6 +121,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # the tags in /docs.
     for router in (
         programs_router,
+        college_end_router,
+        programs_tail_router,
         publications_router,
         catalog_router,
         adoption_router,

@@ -1,5 +1,6 @@
-"""Structure the code promises: no import cycle in app/, and the authority tree walked in one
-place (app/authorities/service.py)."""
+"""Structure the code promises: no import cycle in app/, between modules or between packages
+(``app.programs``, ``app.access``…; a module of app/ itself, ``app.writes``, is its own), and the
+authority tree walked in one place (app/authorities/service.py)."""
 
 import ast
 from pathlib import Path
@@ -73,6 +74,31 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def package_of(module: str) -> str:
+    """``app.programs.service`` -> ``app.programs``; ``app.writes`` stays ``app.writes``."""
+    return ".".join(module.split(".")[:2])
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph with each package's modules as one node."""
+    packages: dict[str, set[str]] = {}
+    for module, imported in graph.items():
+        packages.setdefault(package_of(module), set()).update(map(package_of, imported))
+    return {package: imported - {package} for package, imported in packages.items()}
+
+
+def crossing(graph: dict[str, set[str]], packages: list[str]) -> list[str]:
+    """The module imports that tie these packages into a cycle (what a failure names)."""
+    return sorted(
+        f"{module} -> {other}"
+        for module, imported in graph.items()
+        for other in imported
+        if package_of(module) in packages
+        and package_of(other) in packages
+        and package_of(other) != package_of(module)
+    )
+
+
 def test_cycle_finder_finds_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
@@ -80,6 +106,30 @@ def test_cycle_finder_finds_a_cycle():
 
 def test_no_import_cycle_in_app():
     assert cycles(import_graph()) == []
+
+
+def test_package_graph_finds_a_cycle_no_module_cycle_shows():
+    """``app.a.x`` imports ``app.b.y`` and ``app.b.z`` imports ``app.a.w``: no module goes round,
+    the packages do."""
+    graph = {
+        "app.a.x": {"app.b.y"},
+        "app.a.w": set(),
+        "app.b.y": set(),
+        "app.b.z": {"app.a.w"},
+        "app.c": {"app.a.x"},
+    }
+    assert cycles(graph) == []
+    assert cycles(package_graph(graph)) == [["app.a", "app.b"]]
+    assert crossing(graph, ["app.a", "app.b"]) == ["app.a.x -> app.b.y", "app.b.z -> app.a.w"]
+
+
+def test_no_import_cycle_between_packages_of_app():
+    """Packages are layered: ``access`` (who calls, what it may do) and ``changes`` (the feed)
+    import no domain package; ``audit`` and ``writes`` sit above them and below the domains;
+    ``accounts`` above ``colleges`` (docs/development.md, "Layout")."""
+    graph = import_graph()
+    found = cycles(package_graph(graph))
+    assert found == [], [crossing(graph, packages) for packages in found]
 
 
 def test_only_the_authorities_service_walks_the_authority_tree():

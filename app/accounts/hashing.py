@@ -11,8 +11,21 @@ HASHER = PasswordHasher()
 DUMMY_HASH = HASHER.hash("not a password of anyone")
 
 
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return HASHER.check_needs_rehash(password_hash)
+
+
 def verify(password_hash: str, password: str) -> bool:
     try:
         return HASHER.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def verify_nobody(password: str) -> None:
+    """The same work as ``verify`` for a username that does not exist (the answer is no)."""
+    verify(DUMMY_HASH, password)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app import writes
 from app.access import sign_in
 from app.access.passwords import check_password_rules
-from app.accounts import hashing
+from app.accounts.hashing import hash_password, needs_rehash, verify, verify_nobody
 from app.accounts.models import User, UserSession, principal_of
 from app.clock import utcnow
 from app.errors import Invalid, NotFound, TooManyRequests
@@ -55,18 +55,18 @@ def authenticate(
         raise SignInDelayed(wait)
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None or not user.active:
-        hashing.verify(hashing.DUMMY_HASH, password)
+        verify_nobody(password)
         ok = False
     else:
-        ok = hashing.verify(user.password_hash, password)
+        ok = verify(user.password_hash, password)
     if not ok or user is None:
         failure = sign_in.record_failure(
             session, username=username, address=address, address_limit=address_limit
         )
         raise BadCredentials(failure)
     sign_in.succeeded(session, username=username, address=address)
-    if hashing.HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = hashing.HASHER.hash(password)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
         session.add(user)
     return user
 
@@ -149,12 +149,12 @@ def change_password(
     session: Session, user: User, *, current: str, new: str, keep_session: int | None
 ) -> None:
     """Checks the current password; the other sessions of the user end."""
-    if not hashing.verify(user.password_hash, current):
+    if not verify(user.password_hash, current):
         raise Invalid(error="wrong_password")
     if new == current:
         raise Invalid(error="same_password")
     check_password_rules(new, username=user.username)
-    user.password_hash = hashing.HASHER.hash(new)
+    user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
     session.add(user)

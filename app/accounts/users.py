@@ -14,7 +14,7 @@ from app.access.passwords import check_password_rules
 from app.access.policy import governed_authorities
 from app.access.principal import Principal
 from app.access.tokens import check_binding
-from app.accounts import hashing
+from app.accounts.hashing import hash_password
 from app.accounts.models import User
 from app.accounts.sessions import end_sessions_of
 from app.authorities.models import Authority
@@ -73,7 +73,7 @@ def create_user(
         role=role,
         authority_id=authority_id,
         college_id=college_id,
-        password_hash=hashing.HASHER.hash(secret),
+        password_hash=hash_password(secret),
         must_change_password=not given,
     )
     session.add(user)
@@ -130,7 +130,7 @@ def reset_password(session: Session, user_id: int, *, actor: Principal) -> str:
     user = get_user(session, user_id)
     _ensure_manages(session, actor, user.authority_id, user.college_id)
     secret = one_time_password()
-    user.password_hash = hashing.HASHER.hash(secret)
+    user.password_hash = hash_password(secret)
     user.must_change_password = True
     session.add(user)
     end_sessions_of(session, user)

@@ -1,10 +1,10 @@
-"""Routes of a program's life beyond additions (issue 24): colleges that close or merge, and
-the 布点 statistics. Thin: parse, call the service, answer."""
+"""Routes of colleges that close or merge (issue 24): their programs move or end and their open
+filings are withdrawn (``college_end``). Thin: parse, call the service, answer."""
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
@@ -13,10 +13,11 @@ from app.colleges.schemas import CollegePublic
 from app.db import SessionDep
 from app.fields import Input
 from app.filings import college_end
-from app.programs import coverage, mergers
-from app.spreadsheets import writing
+from app.programs import mergers
 
-router = APIRouter()  # included under /api/v1 by app/programs/routes.py
+# app.main includes it between the programs and their statistics and exports (app.programs.routes),
+# where the OpenAPI document has always listed these routes.
+router = APIRouter(prefix="/api/v1")
 
 
 class CollegeEndIn(Input):
@@ -117,58 +118,3 @@ def preview_college_end(
     target = colleges.get_by_code(session, into) if into else None
     mergers.check(session, college, target, actor)
     return _result(session, college_end.preview(session, college, target), False)
-
-
-By = Literal["major", "category", "province", "city", "college_type"]
-System = Literal["technician", "secondary"]
-Status = Literal[
-    "active", "suspended", "withdrawn", "approved", "在办", "停招", "撤销", "批准待公布"
-]
-
-
-class CoverageItem(BaseModel):
-    key: str
-    name: str
-    colleges: int
-    programs: int
-
-
-class Coverage(BaseModel):
-    items: list[CoverageItem]
-
-
-@router.get("/statistics/programs", response_model=Coverage, tags=["programs"])
-def program_statistics(
-    session: SessionDep,
-    by: By,
-    system: System | None = None,
-    status: Status | None = None,
-    province: str | None = None,
-):
-    """布点: colleges and programs per major, category, province, city or college type over
-    the current programs (`status`, default active)."""
-    items = coverage.coverage(session, by=by, system=system, status=status, province=province)
-    return {"items": items}
-
-
-@router.get("/statistics/programs.{ext}", response_class=Response, tags=["programs"])
-def program_statistics_file(
-    session: SessionDep,
-    ext: Literal["csv", "xlsx"],
-    by: By,
-    system: System | None = None,
-    status: Status | None = None,
-    province: str | None = None,
-    bom: Annotated[bool, Query(description="false: no UTF-8 BOM")] = True,
-):
-    """The same counts as CSV (BOM, CRLF, formula guard) or XLSX (codes as text)."""
-    items = coverage.coverage(session, by=by, system=system, status=status, province=province)
-    header, rows = coverage.header(by), coverage.rows(items)
-    names = (f"专业布点_{by}.{ext}", f"program-statistics-{by}.{ext}")
-    if ext == "csv":
-        body = writing.csv_text(header, rows, bom=bom)
-        media = writing.CSV_MEDIA
-    else:
-        body = coverage.xlsx(header, rows)
-        media = writing.XLSX_MEDIA
-    return Response(body, media_type=media, headers=writing.download_headers(*names))
