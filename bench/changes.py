@@ -37,8 +37,8 @@ def build_registry(url: str) -> int:
     from sqlmodel import Session, select
 
     from app import migrate, seed, writes
-    from app.changes import snapshots
     from app.db import make_engine, writer
+    from app.programs import snapshots
     from app.programs.models import Program
 
     engine = make_engine(url)
