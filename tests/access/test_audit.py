@@ -171,3 +171,33 @@ def test_refused_write_leaves_no_audit_record(seeded_client, role_headers):
         "/api/v1/audit", params={"action": "token."}, headers=role_headers["superuser"]
     ).json()
     assert body["items"] == []
+
+
+def test_a_college_tokens_write_belongs_to_its_colleges_bureau(seeded):
+    """A college token has no authority of its own: without one named by the write, its entry
+    is its college's bureau's (the log reads it from the college table), so that bureau's admins
+    read it."""
+    from sqlmodel import Session, select
+
+    from app import writes
+    from app.access.principal import Principal, Role
+    from app.authorities.models import Authority
+    from app.colleges.models import College
+
+    with Session(seeded) as session:
+        college = session.exec(select(College).where(College.code == OWN_COLLEGE)).one()
+        actor = Principal(name="教务处", role=Role.COLLEGE, college_id=college.id)
+        entry = writes.record(
+            session, actor, action="college.test", target_type="college", target_id=college.code
+        )
+        bureau = session.get(Authority, entry.authority_id)
+        assert bureau is not None and bureau.code == "GZ-HRSS"
+        named = writes.record(
+            session,
+            actor,
+            action="college.test",
+            target_type="college",
+            target_id=college.code,
+            authority_id=college.authority_id + 1000,
+        )
+        assert named.authority_id == college.authority_id + 1000

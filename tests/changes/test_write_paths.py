@@ -4,6 +4,7 @@ transaction that commits."""
 
 import io
 
+import pytest
 from sqlalchemy import select, text
 
 from app.changes import recorder
@@ -76,3 +77,16 @@ def test_a_rolled_back_savepoint_drops_its_changes_and_keeps_the_others(seeded):
             text("SELECT key FROM change ORDER BY seq DESC LIMIT 1")
         ).scalar_one()
     assert last == str(ids[0])
+
+
+def test_the_programs_are_registered_as_showing_colleges_and_majors_and_nothing_else_is():
+    """A college's rename reaches its programs through ``changes.snapshots`` (the colleges
+    package cannot import programs); an entity nobody registered fails loudly rather than
+    leaving old names in the feed."""
+    from app.changes import snapshots
+    from app.programs import snapshots as program_snapshots
+
+    assert snapshots._SHOWN_IN["college"] == [program_snapshots._programs_of_colleges]
+    assert snapshots._SHOWN_IN["major"] == [program_snapshots._programs_of_majors]
+    with pytest.raises(LookupError):
+        snapshots.record_showing(None, "program", [1])
