@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import headers
 from app.access import accounts
 from app.access.principal import Principal
 from app.clock import utcnow
@@ -42,7 +43,7 @@ class SessionLayer:
         if scope["type"] != "http" or path.startswith(("/api/", "/static/")):
             await self.app(scope, receive, send)
             return
-        secret = _cookie(scope, COOKIE)
+        secret = headers.cookie(scope, COOKIE)
         found = (
             await anyio.to_thread.run_sync(_load, scope["app"].state.engine, secret)
             if secret
@@ -107,16 +108,6 @@ def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
         return page_user, accounts.principal_of(user), row.id
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == name and v:
-                    return v
-    return None
-
-
 FLASH = "flash"  # the notice of the page after a redirect (a catalog key of the pages)
 
 
@@ -149,17 +140,7 @@ def _without_notice(url: str) -> tuple[str, str | None]:
 
 
 def _flash_cookie(scope: Scope, notice: str) -> bytes:
-    secure = "; Secure" if _https(scope) else ""
+    trusted = scope["app"].state.settings.trusted_proxy_list
+    secure = "; Secure" if headers.is_https(scope, trusted) else ""
     value = quote(notice, safe="")
     return f"{FLASH}={value}; Max-Age=120; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
-
-
-def _https(scope: Scope) -> bool:
-    if scope.get("scheme") == "https":
-        return True
-    client = scope.get("client")
-    trusted = scope["app"].state.settings.trusted_proxy_list
-    if not client or client[0] not in trusted:
-        return False
-    proto = next((v for k, v in scope.get("headers", ()) if k == b"x-forwarded-proto"), b"")
-    return proto.decode("latin-1").split(",")[0].strip().lower() == "https"
