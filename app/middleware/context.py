@@ -128,7 +128,8 @@ class RequestContext:
     async def _answer(
         self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], started: float
     ) -> None:
-        """The app's answer; an escaped exception answered by ``internal_error`` / ``unavailable`` if nothing was sent."""
+        """The app's answer; an escaped exception is answered by ``internal_error`` (or
+        ``unavailable``) when nothing was sent yet."""
         try:
             await self.app(scope, receive, send)
         except Exception as exc:
