@@ -7,6 +7,7 @@ import inspect
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,9 +15,13 @@ from argon2 import PasswordHasher
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from app.db import get_session
+from app.errors import Conflict
+from app.i18n import t
 from app.web.csrf import session_token
+from app.web.forms import attempt, message_of
 from tests.factories import make_user
 
 PASSWORD = "correct horse battery"
@@ -141,3 +146,41 @@ def test_no_async_page_handler_takes_a_database_session(app):
         if inspect.iscoroutinefunction(route.endpoint) and uses(route.dependant, get_session)
     ]
     assert offenders == []
+
+
+class Rollbacks:
+    """A stand-in session that counts its rollbacks."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def rollback(self) -> None:
+        self.count += 1
+
+
+class Year(BaseModel):
+    year: int
+
+
+def refuse(exc: Exception) -> Callable[[], None]:
+    def act() -> None:
+        raise exc
+
+    return act
+
+
+def test_attempt_hands_back_the_result_or_the_refusal_rolled_back():
+    session = Rollbacks()
+    assert attempt(session, lambda: 7) == (7, None) and session.count == 0
+
+    conflict = Conflict(error="user_exists", username="x")
+    assert attempt(session, refuse(conflict)) == (None, conflict)
+
+    _, bad_date = attempt(session, lambda: date.fromisoformat("2026-13-45"))
+    assert bad_date is not None and bad_date.status_code == 422
+    assert message_of(bad_date) == t("web.form.invalid")  # not Python's English
+
+    _, bad_field = attempt(session, lambda: Year(year="二〇二六"))
+    assert bad_field is not None and bad_field.error == "validation_error"
+    assert message_of(bad_field) == t("validation.int_parsing")
+    assert session.count == 3
