@@ -6,7 +6,7 @@ for its turn in the event loop, holding no worker thread, and keeps it until its
 SQLite the process's write lock (writing requests only: WAL readers never wait), on PostgreSQL
 one of ``db_pool_size`` places (every request with a session). So no thread ever waits for the
 write lock or a pooled connection while another request that holds one waits for a thread
-(docs/benchmarks.md, "Sessions wait their turn in the event loop").
+(docs/security.md, "Crowds").
 """
 
 import asyncio
