@@ -71,17 +71,13 @@ def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
 
     async def send_private(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
+            answer = headers.without(message.get("headers", []), (b"vary",))
             varies = [v for k, v in message.get("headers", []) if k.lower() == b"vary"]
-            headers.append((b"vary", b", ".join([*varies, b"Cookie"])))
-            personal = (
-                signed_in
-                or state.get("csrf_used")
-                or any(k.lower() == b"set-cookie" for k, _ in headers)
-            )
-            if personal and not any(k.lower() == b"cache-control" for k, _ in headers):
-                headers.append((b"cache-control", b"private, no-cache"))
-            message = {**message, "headers": headers}
+            answer.append((b"vary", b", ".join([*varies, b"Cookie"])))
+            personal = signed_in or state.get("csrf_used") or headers.has(answer, b"set-cookie")
+            if personal and not headers.has(answer, b"cache-control"):
+                answer.append((b"cache-control", b"private, no-cache"))
+            message = {**message, "headers": answer}
         await send(message)
 
     return send_private
