@@ -1,10 +1,10 @@
 """Reading an ASGI request's headers and cookies, and editing a response's header list.
 
 The one place the pure ASGI middlewares read ``scope["headers"]`` (lower-case names, latin-1
-values as the server received them): the first value of a header, a cookie by name, the names
-of the cookies sent, and the scheme the request arrived with (behind a trusted proxy, what its
-``X-Forwarded-Proto`` says). Response helpers work on the ``(name, value)`` byte pairs of an
-``http.response.start`` message in place.
+values as the server received them): the first value of a header, a cookie by name (and the
+pairs of a ``Cookie`` value), the scheme the request arrived with and the client's address
+(behind a trusted proxy, what its ``X-Forwarded-Proto`` / ``X-Forwarded-For`` say). Response
+helpers work on the ``(name, value)`` byte pairs of an ``http.response.start`` message in place.
 """
 
 from collections.abc import Collection, Iterable
@@ -47,12 +47,6 @@ def cookie(scope: Scope, name: str) -> str | None:
     if header is None:
         return None
     return next((value for key, value in cookies_in(header) if key == name and value), None)
-
-
-def cookie_names(scope: Scope) -> set[str]:
-    """The names of the cookies sent with the request."""
-    header = text(scope, b"cookie")
-    return {name for name, _ in cookies_in(header)} if header else set()
 
 
 def peer(scope: Scope) -> str | None:
