@@ -7,7 +7,7 @@ engine, so two writers queue instead of failing; on PostgreSQL a pre-pinged, rec
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
@@ -82,4 +82,4 @@ def is_sqlite(engine: Engine) -> bool:
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model (the metaclass sets ``__table__``; mypy cannot see it)."""
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
