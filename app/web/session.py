@@ -114,14 +114,14 @@ def _notice_to_cookie(send: Send, scope: Scope) -> Send:
 
     async def send_clean(message: Message) -> None:
         if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
-            headers = list(message.get("headers", []))
-            for i, (key, value) in enumerate(headers):
+            answer = list(message.get("headers", []))
+            for i, (key, value) in enumerate(answer):
                 if key.lower() == b"location" and b"notice=" in value:
                     url, notice = _without_notice(value.decode("latin-1"))
-                    headers[i] = (key, url.encode("latin-1"))
+                    answer[i] = (key, url.encode("latin-1"))
                     if notice:
-                        headers.append((b"set-cookie", _flash_cookie(scope, notice)))
-            message = {**message, "headers": headers}
+                        answer.append((b"set-cookie", _flash_cookie(scope, notice)))
+            message = {**message, "headers": answer}
         await send(message)
 
     return send_clean
