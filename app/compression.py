@@ -11,17 +11,20 @@ not 206, not an excluded type), and leaves the rest to Starlette's gzip responde
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
+from app import headers
+from app.headers import RawHeaders
+
 VARY = b"Accept-Encoding"
 
 
 def asks_for_gzip(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"accept-encoding":
-            return b"gzip" in value
-    return False
+    return b"gzip" in (headers.raw(scope, b"accept-encoding") or b"")
 
 
 class Gzip(GZipMiddleware):
+    """Starlette's gzip for the clients that ask for it; the pass-through of this module's
+    docstring for the others."""
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or asks_for_gzip(scope):
             await super().__call__(scope, receive, send)
@@ -47,16 +50,16 @@ class Gzip(GZipMiddleware):
                     message.get("more_body", False)
                     or len(message.get("body", b"")) >= self.minimum_size
                 ):
-                    _add_vary(start["headers"])
+                    headers.add_vary(start["headers"], VARY)
                 await send(start)
                 await send(message)
 
         await self.app(scope, receive, identity)
 
-    def _as_is(self, headers: list) -> bool:
+    def _as_is(self, answer: RawHeaders) -> bool:
         """Already encoded, or of a type never compressed: sent without a Vary."""
         media = ""
-        for name, value in headers:
+        for name, value in answer:
             if name == b"content-encoding":
                 return True
             if name == b"content-type":
@@ -65,12 +68,3 @@ class Gzip(GZipMiddleware):
         if media.startswith("application/grpc+"):
             types.add("application/grpc")
         return not types.isdisjoint(self.exclude_content_types)
-
-
-def _add_vary(headers: list) -> None:
-    """Starlette's ``add_vary_header``: appended to a Vary already there."""
-    for index, (name, value) in enumerate(headers):
-        if name == b"vary":
-            headers[index] = (name, value + b", " + VARY)
-            return
-    headers.append((b"vary", VARY))

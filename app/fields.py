@@ -26,6 +26,7 @@ from fastapi import Form, Path, Query
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import headers
 from app.i18n import negotiate, t
 
 # Ids and versions are INTEGER columns: 32 bits on PostgreSQL (SQLite's hold 64).
@@ -152,7 +153,7 @@ def _scope_problem(scope: Scope) -> tuple[list[str], str] | None:
 
 
 async def _refuse(scope: Scope, send: Send, loc: list[str], reason: str) -> None:
-    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), "")
+    accept = headers.text(scope, b"accept-language")
     msg = t("validation.text_rule", locale=negotiate(accept), error=reason)
     detail = [{"loc": loc, "msg": msg, "type": "text_rule"}]
     body = json.dumps({"error": "validation_error", "detail": detail}, ensure_ascii=True).encode()

@@ -20,6 +20,7 @@ from app.adoption.routes import router as adoption_router
 from app.audit.routes import router as audit_router
 from app.caching import DataVersion, HttpCache
 from app.catalog.routes import router as catalog_router
+from app.changes import recorder
 from app.changes.routes import router as changes_router
 from app.colleges.routes import router as colleges_router
 from app.compression import Gzip
@@ -33,7 +34,7 @@ from app.filings.routes import router as filings_router
 from app.head import HeadAsGet
 from app.i18n.middleware import LocaleMiddleware
 from app.limits import BodySizeLimit
-from app.middleware import RequestContext, configure_logging
+from app.middleware import Cors, RequestContext, configure_logging
 from app.programs.routes import ListFastPath
 from app.programs.routes import router as programs_router
 from app.programs.routes import tail as programs_tail_router
@@ -47,7 +48,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, settings)
     read_engine = make_read_engine(engine, settings)
-    versions = DataVersion(engine, read_engine)
+    # the writers' commits advance the version at once (app/changes/recorder.py)
+    versions = DataVersion(engine, read_engine, commit_hooks=recorder.on_commit)
     versions.always_read = settings.nodes > 1  # another node's write is read back at once
 
     @asynccontextmanager
@@ -76,14 +78,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
-    app.state.versions = versions  # the registry's version: ETags (app/caching.py)
+    app.state.versions = versions  # the registry's version: ETags (app/caching/)
     app.state.auth_throttle = make_throttle(  # in the database on PostgreSQL: every node's
         read_engine, settings.auth_fail_limit, settings.auth_fail_window_seconds
     )
     install_error_handlers(app)
     app.add_middleware(ListFastPath)  # innermost: GET /api/v1/programs before the router
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    # ETag/304 of every public GET /api/v1/... before routing (app/caching.py)
+    # ETag/304 of every public GET /api/v1/... before routing (app/caching/)
     app.add_middleware(
         HttpCache, versions=lambda: versions, page_cache_bytes=settings.page_cache_mb << 20
     )
@@ -102,11 +104,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # HEAD on every GET route: answered as GET, no body; outside the gzip so a HEAD carries the
     # headers (Content-Encoding, Content-Length) of the compressed GET
     app.add_middleware(HeadAsGet)
+    # CORS (app/middleware/cors.py) inside the request context: its refusals get a request id
+    app.add_middleware(Cors, origins=settings.cors_origin_list)
     # Added last, so outermost: it sees every response, the 413 above included.
     configure_logging(settings.log_level)
     app.add_middleware(
         RequestContext,
-        cors_origins=settings.cors_origin_list,
         trusted_proxies=settings.trusted_proxy_list,
         access_log_enabled=settings.access_log,
         metrics=(

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
+from starlette.types import Scope
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds: the latency buckets (a page read is ~5 ms, an import may take a minute).
@@ -81,7 +82,7 @@ MAX_CHILDREN = 4096  # (route, method, status) combinations whose children are k
 
 
 class RequestMetrics:
-    """Called by app.middleware.RequestContext at the end of every request."""
+    """Called by ``app.middleware.RequestContext`` at the end of every request."""
 
     def __init__(self, pools: dict[str, Engine]) -> None:
         self.instruments = _instruments()
@@ -91,7 +92,7 @@ class RequestMetrics:
         self._children: dict[tuple[int, str, int], tuple[Any, Any]] = {}
         self._pool_counts: dict[str, tuple[int, int]] = {}
 
-    def observe(self, scope: dict, status: int, seconds: float) -> None:
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
         method = scope.get("method", "")
         # The counter's and the histogram's children of this route, method and status, looked up

@@ -2,8 +2,8 @@
 
 Every worker process of every node keeps two pools (the session engine and the read engine of
 ``GET /programs``), each up to ``db_pool_size + db_max_overflow`` connections, and one LISTEN
-connection for other processes' commits (app/caching.py); the webhook delivery thread of a node
-keeps at most ``WEBHOOK_POOL``. Together they must fit in what the
+connection for other processes' commits (app/caching/version.py); the webhook delivery thread of
+a node keeps at most ``WEBHOOK_POOL``. Together they must fit in what the
 server lets ordinary roles open: ``max_connections`` less the slots it keeps for superusers.
 ``registry serve`` refuses to start when they would not, instead of failing requests under load.
 """

@@ -156,3 +156,125 @@ def test_only_the_write_path_calls_audit_record():
         if path != APP / "writes.py" and "audit.record(" in path.read_text(encoding="utf-8")
     ]
     assert callers == []
+
+
+# ---- infrastructure never imports a domain (issue 22) ---------------------------------------
+
+# The domain: what the registry is about. Its packages may import the infrastructure below,
+# never the other way round (app/main.py, the composition root, wires the two together).
+DOMAIN = {
+    "access",
+    "adoption",
+    "audit",
+    "authorities",
+    "catalog",
+    "changes",
+    "cli",
+    "colleges",
+    "directions",
+    "filings",
+    "mail",
+    "models",
+    "notices",
+    "programs",
+    "publications",
+    "seed",
+    "web",
+    "webhooks",
+    "writes",
+}
+# Pure infrastructure, under app/: HTTP plumbing, the database layer, settings, errors, the
+# message catalog, spreadsheets and the operational helpers.
+INFRASTRUCTURE = (
+    "middleware",
+    "db",
+    "caching",
+    "headers.py",
+    "compression.py",
+    "metrics.py",
+    "limits.py",
+    "head.py",
+    "fields.py",
+    "queryparams.py",
+    "pagination.py",
+    "errors.py",
+    "config.py",
+    "clock.py",
+    "localtime.py",
+    "text.py",
+    "sizing.py",
+    "openapi.py",
+    "apidocs.py",
+    "migrate.py",
+    "backup.py",
+    "i18n",
+    "spreadsheets",
+)
+
+
+def domain_imports(source: str, dotted_path: str) -> list[str]:
+    """The domain modules ``source`` (the file ``dotted_path``: ``app.caching.__init__``)
+    imports — at the top, inside functions or TYPE_CHECKING blocks alike, relative imports
+    resolved."""
+    found: list[str] = []
+    package = dotted_path.split(".")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package[: len(package) - node.level], base]).strip(".")
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == "app" and parts[1] in DOMAIN:
+                found.append(name)
+    return sorted(set(found))
+
+
+def dotted(path: Path) -> str:
+    return ".".join(path.relative_to(APP.parent).with_suffix("").parts)
+
+
+def infrastructure_files() -> list[Path]:
+    files: list[Path] = []
+    for entry in INFRASTRUCTURE:
+        path = APP / entry
+        assert path.exists(), f"app/{entry} is listed as infrastructure but does not exist"
+        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return files
+
+
+def test_domain_import_finder_finds_one():
+    source = (
+        "from app.db import SessionDep\n"
+        "from app import headers, audit\n"
+        "def start():\n"
+        "    from app.changes import recorder\n"
+        "    import app.web.session\n"
+        "    from ..programs import listing\n"
+    )
+    assert domain_imports(source, "app.caching.version") == [
+        "app.audit",
+        "app.changes",
+        "app.changes.recorder",
+        "app.programs",
+        "app.programs.listing",
+        "app.web.session",
+    ]
+    assert domain_imports("from .pages import PageCache\n", "app.caching.__init__") == []
+    assert domain_imports("from .. import writes\n", "app.caching.__init__") == ["app.writes"]
+
+
+def test_no_infrastructure_module_imports_a_domain_module():
+    """The middleware, the database layer, the HTTP cache… are used by the domain; they never
+    reach into it (a domain hook is handed in by app/main.py instead)."""
+    offenders = {
+        str(path.relative_to(APP.parent)): found
+        for path in infrastructure_files()
+        if (found := domain_imports(path.read_text(encoding="utf-8"), dotted(path)))
+    }
+    assert offenders == {}

@@ -3,6 +3,7 @@
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import headers
 from app.i18n.locale import LOCALES, negotiate, use_locale
 
 LANG_COOKIE = "lang"
@@ -23,19 +24,8 @@ class LocaleMiddleware:
 
 
 def locale_of(scope: Scope) -> str:
-    accept, cookie = None, None
-    for name, value in scope.get("headers", ()):
-        if name == b"accept-language":
-            accept = value.decode("latin-1")
-        elif name == b"cookie":
-            cookie = value.decode("latin-1")
-    chosen = _cookie_lang(cookie) if cookie else None
-    return chosen or negotiate(accept)
-
-
-def _cookie_lang(cookie: str) -> str | None:
-    for part in cookie.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == LANG_COOKIE and value in LOCALES:
-            return value
-    return None
+    """The request's language: the ``lang`` cookie when it names one, else ``Accept-Language``."""
+    chosen = headers.cookie(scope, LANG_COOKIE)
+    if chosen is not None and chosen in LOCALES:
+        return chosen
+    return negotiate(headers.text(scope, b"accept-language"))

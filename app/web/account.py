@@ -1,18 +1,26 @@
 """Signing in and out, the user's own account (password, sessions, API tokens), and the admin
 page of an authority's users. Every POST carries the CSRF field; no secret is ever put in a URL:
-a new token or one-time password is shown once, in the page that answers the POST."""
+a new token or one-time password is shown once, in the page that answers the POST.
+
+Every handler is a plain ``def``: FastAPI runs it in a worker thread, so the session's
+statements and argon2's hashing (tens of milliseconds) never hold up the event loop; the form
+is read by the ``Form`` dependency, in the loop."""
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app import accounts
+from app.access.sign_in import Failure
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
 from app.i18n import t
 from app.web import csrf
 from app.web.actor import signed_in
-from app.web.forms import Form, text
+from app.web.forms import Form, attempt, message_of, text
 from app.web.session import COOKIE
 from app.web.templating import redirect, render, safe_next
 
@@ -41,7 +49,7 @@ def client_address(request: Request) -> str:
 NO_STORE = {"Cache-Control": "private, no-store"}
 
 
-def _current_user(request: Request, session) -> accounts.User:
+def _current_user(request: Request, session: Session) -> accounts.User:
     signed_in(request, session)  # anonymous: redirect to /login
     page_user = getattr(request.state, "user", None)
     if page_user is None:  # a bearer token, not a person: accounts are for people
@@ -50,20 +58,20 @@ def _current_user(request: Request, session) -> accounts.User:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/"):
+def login_form(request: Request, next: str = "/") -> Response:
     if getattr(request.state, "user", None) is not None:
         return redirect(safe_next(next))
     return render(request, "account/login.html", next=safe_next(next), username="")
 
 
 @router.post("/login")
-def login(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked):
+def login(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked) -> Response:
     """Sign in. A wrong password and an unknown username answer the same page, warned when
     the next failures will make this address wait (``app.access.sign_in``)."""
     username, password = text(form, "username"), str(form.get("password", ""))
     target = safe_next(text(form, "next") or "/")
     address = client_address(request)
-    try:
+    try:  # not attempt(): the failure just counted is committed with the 401 page
         user = accounts.authenticate(
             session,
             username,
@@ -90,7 +98,7 @@ def login(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked
     return response
 
 
-def _login_page(request: Request, target: str, username: str, failure) -> Response:
+def _login_page(request: Request, target: str, username: str, failure: Failure) -> Response:
     if failure.wait_seconds is not None:
         delayed = accounts.SignInDelayed(failure.wait_seconds)
         return render(
@@ -114,7 +122,7 @@ def _login_page(request: Request, target: str, username: str, failure) -> Respon
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, _: csrf.CsrfChecked):
+def logout(request: Request, session: SessionDep, _: csrf.CsrfChecked) -> Response:
     secret = request.cookies.get(COOKIE)
     if secret:
         accounts.end_session(session, secret)
@@ -126,7 +134,9 @@ def logout(request: Request, session: SessionDep, _: csrf.CsrfChecked):
 # ---- the user's own account ----------------------------------------------------------------
 
 
-def _account_page(request: Request, session, user: accounts.User, **extra) -> Response:
+def _account_page(
+    request: Request, session: Session, user: accounts.User, **extra: Any
+) -> Response:
     return render(
         request,
         "account/account.html",
@@ -139,21 +149,24 @@ def _account_page(request: Request, session, user: accounts.User, **extra) -> Re
 
 
 @router.get("/account")
-def account(request: Request, session: SessionDep):
+def account(request: Request, session: SessionDep) -> Response:
     return _account_page(request, session, _current_user(request, session))
 
 
 @router.post("/account/sessions/{session_id:int}/revoke")
-def revoke_session(request: Request, session: SessionDep, session_id: IdPath, _: csrf.CsrfChecked):
+def revoke_session(
+    request: Request, session: SessionDep, session_id: IdPath, _: csrf.CsrfChecked
+) -> Response:
     user = _current_user(request, session)
     accounts.revoke_session(session, user, session_id)
     return redirect("/account")
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, session: SessionDep, _: csrf.CsrfChecked):
+def create_token(
+    request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked
+) -> Response:
     user = _current_user(request, session)
-    form = await request.form()
     name = str(form.get("name", "")).strip() or user.username
     days_text = str(form.get("days", "")).strip()
     days = int(days_text) if days_text.isdigit() and int(days_text) > 0 else None
@@ -162,24 +175,28 @@ async def create_token(request: Request, session: SessionDep, _: csrf.CsrfChecke
 
 
 @router.post("/account/tokens/{token_id:int}/revoke")
-def revoke_token(request: Request, session: SessionDep, token_id: IdPath, _: csrf.CsrfChecked):
+def revoke_token(
+    request: Request, session: SessionDep, token_id: IdPath, _: csrf.CsrfChecked
+) -> Response:
     accounts.revoke_token(session, _current_user(request, session), token_id)
     return redirect("/account")
 
 
 @router.get("/account/password")
-def password_form(request: Request, session: SessionDep, next: str = "/"):
+def password_form(request: Request, session: SessionDep, next: str = "/") -> Response:
     user = _current_user(request, session)
     return render(request, "account/password.html", account=user, next=safe_next(next))
 
 
 @router.post("/account/password")
-async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChecked):
+def change_password(
+    request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked
+) -> Response:
     user = _current_user(request, session)
-    form = await request.form()
     target = safe_next(str(form.get("next", "/")))
     new, again = str(form.get("new_password", "")), str(form.get("new_password_again", ""))
-    try:
+
+    def change() -> None:
         if new != again:
             raise AppError(error="invalid", msg="web.password.mismatch")
         accounts.change_password(
@@ -189,15 +206,16 @@ async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChe
             new=new,
             keep_session=getattr(request.state, "session_id", None),
         )
-    except AppError as exc:
-        session.rollback()
+
+    _done, error = attempt(session, change)
+    if error is not None:
         return render(
             request,
             "account/password.html",
             account=user,
             next=target,
-            error_text=exc.message,
-            status_code=exc.status_code,
+            error_text=message_of(error),
+            status_code=error.status_code,
         )
     return redirect(target if target != "/account/password" else "/")
 
@@ -205,7 +223,7 @@ async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChe
 # ---- an authority's users (admins) -------------------------------------------------------
 
 
-def _users_page(request: Request, session, **extra) -> Response:
+def _users_page(request: Request, session: Session, **extra: Any) -> Response:
     actor = signed_in(request, session, "admin")
     users = accounts.manageable_users(session, actor)
     authorities, colleges = accounts.bindable(session, actor)
@@ -223,17 +241,17 @@ def _users_page(request: Request, session, **extra) -> Response:
 
 
 @router.get("/admin/users")
-def users(request: Request, session: SessionDep):
+def users(request: Request, session: SessionDep) -> Response:
     return _users_page(request, session)
 
 
 @router.post("/admin/users")
-async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked):
+def create_user(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked) -> Response:
     actor = signed_in(request, session, "admin")
-    form = await request.form()
     fields = {k: str(form.get(k, "")).strip() for k in ("username", "role", "authority", "college")}
-    try:
-        user, secret = accounts.create_user(
+    created, error = attempt(
+        session,
+        lambda: accounts.create_user(
             session,
             username=fields["username"],
             role=fields["role"],
@@ -241,15 +259,19 @@ async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked
             college=fields["college"] or None,
             password=None,
             actor=actor,
-        )
-    except AppError as exc:
-        session.rollback()
-        return _users_page(request, session, error_text=exc.message, form=fields)
+        ),
+    )
+    if error is not None:
+        return _users_page(request, session, error_text=message_of(error), form=fields)
+    assert created is not None
+    user, secret = created
     return _users_page(request, session, one_time=(user.username, secret), headers=NO_STORE)
 
 
 @router.post("/admin/users/{user_id:int}/reset")
-def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
+def reset_password(
+    request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked
+) -> Response:
     actor = signed_in(request, session, "admin")
     secret = accounts.reset_password(session, user_id, actor=actor)
     username = accounts.get_user(session, user_id).username
@@ -257,15 +279,18 @@ def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: cs
 
 
 @router.post("/admin/users/{user_id:int}/active")
-async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
+def set_active(
+    request: Request, session: SessionDep, user_id: IdPath, form: Form, _: csrf.CsrfChecked
+) -> Response:
     actor = signed_in(request, session, "admin")
-    form = await request.form()
     accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)
     return redirect("/admin/users")
 
 
 @router.post("/admin/sign-ins/{failure_id:int}/clear")
-def clear_sign_in(request: Request, session: SessionDep, failure_id: IdPath, _: csrf.CsrfChecked):
+def clear_sign_in(
+    request: Request, session: SessionDep, failure_id: IdPath, _: csrf.CsrfChecked
+) -> Response:
     """An admin lets a slowed username (or address) sign in again at once."""
     actor = signed_in(request, session, "admin")
     accounts.clear_sign_in_failure(session, failure_id, actor=actor)

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
+from app.errors import Invalid
 from app.fields import IdPath
 from app.filings import presenters, rounds, service, summary
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
@@ -53,7 +54,7 @@ def _moment(form: FormData, name: str) -> date | datetime | None:
         return datetime.combine(day, time.fromisoformat(clock)) if clock else day
     except ValueError:
         shown = f"{value} {clock}".strip()
-        raise ValueError(t("web.rounds.bad_moment", value=shown)) from None
+        raise Invalid(error="validation_error", msg="web.rounds.bad_moment", value=shown) from None
 
 
 def _form_parts(moment: datetime, zone, *, deadline: bool) -> tuple[str, str]:
@@ -111,21 +112,11 @@ def create_round(request: Request, session: SessionDep, form: Form, _: CsrfCheck
         )
         return rounds.create_round(session, data, actor=actor, zone=_zone(request))
 
-    created, error = _try(session, act)
+    created, error = attempt(session, act)
     if error is not None:
-        return round_list(request, session, error=error, status_code=422)
+        return round_list(request, session, error=message_of(error), status_code=422)
     assert created is not None
     return redirect(f"/admin/rounds/{created.id}?notice=web.rounds.created")
-
-
-def _try(session: SessionDep, act):
-    """A service call whose refusal (or a malformed date in the form) is shown on the page."""
-    try:
-        result, error = attempt(session, act)
-    except ValueError as exc:
-        session.rollback()
-        return None, str(exc)
-    return result, (message_of(error) if error is not None else None)
 
 
 def round_page(
@@ -180,9 +171,9 @@ def edit_round(
         )
         return rounds.update_round(session, round_id, data, actor=actor, zone=_zone(request))
 
-    _done, error = _try(session, act)
+    _done, error = attempt(session, act)
     if error is not None:
-        return round_page(request, session, round_id, status_code=422, error=error)
+        return round_page(request, session, round_id, status_code=422, error=message_of(error))
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.saved")
 
 
@@ -192,9 +183,11 @@ def close_round(
 ) -> Response:
     actor = signed_in(request, session, "admin")
     data = RoundClose(reason=text(form, "reason") or None)
-    _done, error = _try(session, lambda: rounds.close_round(session, round_id, data, actor=actor))
+    _done, error = attempt(
+        session, lambda: rounds.close_round(session, round_id, data, actor=actor)
+    )
     if error is not None:
-        return round_page(request, session, round_id, status_code=409, error=error)
+        return round_page(request, session, round_id, status_code=409, error=message_of(error))
     return redirect(f"/admin/rounds/{round_id}?notice=web.rounds.closed_now")
 
 
@@ -212,9 +205,9 @@ def draft_list(
         )
         return publications.create_draft(session, data, actor=actor)
 
-    drafted, error = _try(session, act)
+    drafted, error = attempt(session, act)
     if error is not None:
-        return round_page(request, session, round_id, status_code=422, error=error)
+        return round_page(request, session, round_id, status_code=422, error=message_of(error))
     assert drafted is not None
     return redirect(f"/admin/publications/{drafted.id}?notice=web.pubs.drafted")
 
@@ -269,11 +262,13 @@ def publish(
             request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
         )
     today = publications.today_in(_zone(request))
-    _done, error = _try(
+    _done, error = attempt(
         session, lambda: publications.publish(session, publication_id, actor=actor, today=today)
     )
     if error is not None:
-        return publication_page(request, session, publication_id, status_code=409, error=error)
+        return publication_page(
+            request, session, publication_id, status_code=409, error=message_of(error)
+        )
     return redirect(f"/admin/publications/{publication_id}?notice=web.pubs.published")
 
 
@@ -287,8 +282,10 @@ def correct(
         data = CorrectionIn(reason=text(form, "reason"))
         return corrections.correct(session, publication_id, data, actor=actor)
 
-    made, error = _try(session, act)
+    made, error = attempt(session, act)
     if error is not None:
-        return publication_page(request, session, publication_id, status_code=422, error=error)
+        return publication_page(
+            request, session, publication_id, status_code=422, error=message_of(error)
+        )
     assert made is not None
     return redirect(f"/admin/publications/{made.id}?notice=web.pubs.corrected")

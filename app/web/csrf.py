@@ -18,6 +18,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
+from app import headers
 from app.errors import Forbidden
 from app.web.session import COOKIE as SESSION_COOKIE
 
@@ -30,13 +31,7 @@ def is_https(request: Request) -> bool:
     """The request reached the registry over HTTPS: served with TLS itself, or through a
     proxy of ``REGISTRY_TRUSTED_PROXIES`` that says ``X-Forwarded-Proto: https`` (as the
     request context decides for HSTS). Cookies are ``Secure`` then."""
-    if request.url.scheme == "https":
-        return True
-    peer = request.client.host if request.client else ""
-    if peer not in request.app.state.settings.trusted_proxy_list:
-        return False
-    proto = request.headers.get("x-forwarded-proto", "")
-    return proto.split(",")[0].strip().lower() == "https"
+    return headers.is_https(request.scope, request.app.state.settings.trusted_proxy_list)
 
 
 def _session_secret(request: Request) -> str | None:

@@ -1,14 +1,16 @@
-"""Helpers the cycle's page handlers share: the posted form, running a service call that may be
-refused (rolled back, then shown on the page), and the message of a refusal."""
+"""What the page handlers share about forms: the posted form (``Form``), the one way a refused
+service call is handled (``attempt``: rolled back, then shown on the page), the message of a
+refusal, and reading a field."""
 
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from app.errors import AppError
+from app.errors import AppError, Invalid, validation_message
 from app.i18n import has, t
 
 T = TypeVar("T")
@@ -23,13 +25,28 @@ Form = Annotated[FormData, Depends(form_data)]
 
 
 def attempt(session: Session, action: Callable[[], T]) -> tuple[T | None, AppError | None]:
-    """Run a service call; when it is refused, roll its writes back (the request would otherwise
-    commit them with the page that shows the refusal) and hand back the error."""
+    """Runs a service call that a page shows the refusal of: ``(result, None)``, or ``(None,
+    error)`` when the service refused (an ``AppError``) or the form held a value that is not one
+    (a ``ValueError``, pydantic's included: ``invalid_value``). A refusal's writes are rolled
+    back — the request would otherwise commit them with the page that shows it."""
     try:
         return action(), None
     except AppError as error:
         session.rollback()
         return None, error
+    except ValueError as exc:
+        session.rollback()
+        return None, invalid_value(exc)
+
+
+def invalid_value(exc: ValueError) -> Invalid:
+    """A form value the schema or a parser refused, as the page shows it (422): pydantic's
+    messages in the reader's language; any other parser's as the catalog's ``web.form.invalid``
+    (its own text is English and names no field)."""
+    if isinstance(exc, ValidationError):
+        shown = "；".join(validation_message(error) for error in exc.errors())
+        return Invalid(shown, error="validation_error")
+    return Invalid(error="validation_error", msg="web.form.invalid")
 
 
 def message_of(error: AppError) -> str:
@@ -38,7 +55,7 @@ def message_of(error: AppError) -> str:
     rendered = getattr(error, "message", None)
     detail = error.detail
     if isinstance(detail, dict) and isinstance(detail.get("message"), str):
-        return detail["message"]
+        return str(detail["message"])
     if isinstance(detail, str) and detail:
         return detail
     if isinstance(rendered, str) and rendered:

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
+from app.errors import AppError
 from app.fields import IdPath
 from app.publications import notice
 from app.publications import service as publications
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate, PublicationMeta
 from app.web.actor import signed_in
-from app.web.admin import _try, publication_page
+from app.web.admin import publication_page
 from app.web.csrf import CsrfChecked
-from app.web.forms import Form, number, text
+from app.web.forms import Form, attempt, message_of, number, text
 from app.web.templating import redirect
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -29,8 +30,10 @@ def _back(publication_id: int, key: str) -> Response:
     return redirect(f"/admin/publications/{publication_id}?notice={key}")
 
 
-def _refused(request: Request, session: SessionDep, publication_id: int, error: str):
-    return publication_page(request, session, publication_id, status_code=409, error=error)
+def _refused(request: Request, session: SessionDep, publication_id: int, error: AppError):
+    return publication_page(
+        request, session, publication_id, status_code=error.status_code, error=message_of(error)
+    )
 
 
 @router.post("/publications/{publication_id:int}/meta")
@@ -48,7 +51,7 @@ def edit_meta(
         )
         return publications.update_meta(session, publication_id, data, actor=actor)
 
-    _done, error = _try(session, act)
+    _done, error = attempt(session, act)
     if error is not None:
         return _refused(request, session, publication_id, error)
     return _back(publication_id, "web.lists.saved")
@@ -68,7 +71,7 @@ def announce(
         )
         return notice.announce(session, publication_id, data, actor=actor)
 
-    _done, error = _try(session, act)
+    _done, error = attempt(session, act)
     if error is not None:
         return _refused(request, session, publication_id, error)
     return _back(publication_id, "web.lists.announced")
@@ -84,7 +87,7 @@ def raise_objection(
         data = ObjectionIn(text=text(form, "text"), seq=number(form, "seq"))
         return notice.raise_objection(session, publication_id, data, actor=actor)
 
-    _done, error = _try(session, act)
+    _done, error = attempt(session, act)
     if error is not None:
         return _refused(request, session, publication_id, error)
     return _back(publication_id, "web.lists.objection_recorded")
@@ -111,7 +114,7 @@ def resolve_objection(
         )
         return notice.resolve_objection(session, publication_id, objection_id, data, actor=actor)
 
-    _done, error = _try(session, act)
+    _done, error = attempt(session, act)
     if error is not None:
         return _refused(request, session, publication_id, error)
     return _back(publication_id, "web.lists.objection_resolved")

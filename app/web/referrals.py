@@ -62,11 +62,7 @@ def decide(
         )
         return referrals.decide_referral(session, referral_id, data, actor=actor)
 
-    try:
-        _done, error = attempt(session, act)
-    except ValueError as exc:
-        session.rollback()
-        return _page(request, session, referral_id, status_code=422, error=str(exc))
+    _done, error = attempt(session, act)
     if error is None:
         return redirect(f"/referrals/{referral_id}?notice=web.referrals.done")
     return _page(

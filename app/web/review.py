@@ -112,11 +112,7 @@ def _after(
     its message handed over, so the address bar is the filing's, not the POST's (item 6). A
     refusal to a script (a bearer token, no session) is the page itself with the error's
     status."""
-    try:
-        _done, error = attempt(session, act)
-    except ValueError as exc:  # a decision outside the vocabulary (a hand-made form)
-        session.rollback()
-        error = Invalid(error="validation_error", msg="web.review.bad_decision", value=str(exc))
+    _done, error = attempt(session, act)  # a decision outside the vocabulary too (422)
     if error is None:
         return redirect(f"/filings/{filing_id}?notice=web.review.decided{anchor}")
     if is_htmx(request):  # the table with the refusal above it, swapped in place

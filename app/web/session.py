@@ -7,14 +7,16 @@ another site cannot act through it. A user who must change a one-time password i
 /account/password first."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import anyio
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import accounts
+from app import accounts, headers
 from app.access.principal import Principal
 from app.accounts import sessions
 from app.clock import utcnow
@@ -43,7 +45,7 @@ class SessionLayer:
         if scope["type"] != "http" or path.startswith(("/api/", "/static/")):
             await self.app(scope, receive, send)
             return
-        secret = _cookie(scope, COOKIE)
+        secret = headers.cookie(scope, COOKIE)
         found = (
             await anyio.to_thread.run_sync(_load, scope["app"].state.engine, secret)
             if secret
@@ -62,7 +64,7 @@ class SessionLayer:
         await self.app(scope, receive, send)
 
 
-def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
+def _private_pages(send: Send, state: dict[str, Any], *, signed_in: bool) -> Send:
     """Shared caches never keep a person's page (issue 25 item 10). Every page answer varies
     with the cookies (``Vary: Cookie``: a signed-in reader gets their name and form tokens under
     the same URL as everyone); a signed-in answer, or one holding a visitor's form token or
@@ -71,23 +73,19 @@ def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
 
     async def send_private(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
+            answer = headers.without(message.get("headers", []), (b"vary",))
             varies = [v for k, v in message.get("headers", []) if k.lower() == b"vary"]
-            headers.append((b"vary", b", ".join([*varies, b"Cookie"])))
-            personal = (
-                signed_in
-                or state.get("csrf_used")
-                or any(k.lower() == b"set-cookie" for k, _ in headers)
-            )
-            if personal and not any(k.lower() == b"cache-control" for k, _ in headers):
-                headers.append((b"cache-control", b"private, no-cache"))
-            message = {**message, "headers": headers}
+            answer.append((b"vary", b", ".join([*varies, b"Cookie"])))
+            personal = signed_in or state.get("csrf_used") or headers.has(answer, b"set-cookie")
+            if personal and not headers.has(answer, b"cache-control"):
+                answer.append((b"cache-control", b"private, no-cache"))
+            message = {**message, "headers": answer}
         await send(message)
 
     return send_private
 
 
-def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
+def _load(engine: Engine, secret: str) -> tuple[PageUser, Principal, int] | None:
     with Session(engine) as session:
         found = accounts.user_of_session(session, secret)
         if found is None:
@@ -108,16 +106,6 @@ def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
         return page_user, accounts.principal_of(user), row.id
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == name and v:
-                    return v
-    return None
-
-
 FLASH = "flash"  # the notice of the page after a redirect (a catalog key of the pages)
 
 
@@ -128,14 +116,14 @@ def _notice_to_cookie(send: Send, scope: Scope) -> Send:
 
     async def send_clean(message: Message) -> None:
         if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
-            headers = list(message.get("headers", []))
-            for i, (key, value) in enumerate(headers):
+            answer = list(message.get("headers", []))
+            for i, (key, value) in enumerate(answer):
                 if key.lower() == b"location" and b"notice=" in value:
                     url, notice = _without_notice(value.decode("latin-1"))
-                    headers[i] = (key, url.encode("latin-1"))
+                    answer[i] = (key, url.encode("latin-1"))
                     if notice:
-                        headers.append((b"set-cookie", _flash_cookie(scope, notice)))
-            message = {**message, "headers": headers}
+                        answer.append((b"set-cookie", _flash_cookie(scope, notice)))
+            message = {**message, "headers": answer}
         await send(message)
 
     return send_clean
@@ -150,17 +138,7 @@ def _without_notice(url: str) -> tuple[str, str | None]:
 
 
 def _flash_cookie(scope: Scope, notice: str) -> bytes:
-    secure = "; Secure" if _https(scope) else ""
+    trusted = scope["app"].state.settings.trusted_proxy_list
+    secure = "; Secure" if headers.is_https(scope, trusted) else ""
     value = quote(notice, safe="")
     return f"{FLASH}={value}; Max-Age=120; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
-
-
-def _https(scope: Scope) -> bool:
-    if scope.get("scheme") == "https":
-        return True
-    client = scope.get("client")
-    trusted = scope["app"].state.settings.trusted_proxy_list
-    if not client or client[0] not in trusted:
-        return False
-    proto = next((v for k, v in scope.get("headers", ()) if k == b"x-forwarded-proto"), b"")
-    return proto.decode("latin-1").split(",")[0].strip().lower() == "https"

@@ -8,8 +8,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from app import db
-from app.db import close_sqlite_readers, read_rows
+from app.db import close_sqlite_readers, read_rows, reads
 
 VERSION = "SELECT version FROM registry_version WHERE id = 1"
 
@@ -39,14 +38,14 @@ def sqlite_engine(seeded):
 
 def test_sqlite_reads_keep_one_connection_per_thread_until_closed(sqlite_engine):
     read_rows(sqlite_engine, VERSION, ())
-    mine = db._sqlite_reader(sqlite_engine)
+    mine = reads._sqlite_reader(sqlite_engine)
     read_rows(sqlite_engine, VERSION, ())
-    assert db._sqlite_reader(sqlite_engine) is mine  # kept between reads
+    assert reads._sqlite_reader(sqlite_engine) is mine  # kept between reads
 
     theirs: list = []
     worker = threading.Thread(
         target=lambda: theirs.extend(
-            [read_rows(sqlite_engine, VERSION, ()), db._sqlite_reader(sqlite_engine)]
+            [read_rows(sqlite_engine, VERSION, ()), reads._sqlite_reader(sqlite_engine)]
         )
     )
     worker.start()
@@ -59,4 +58,4 @@ def test_sqlite_reads_keep_one_connection_per_thread_until_closed(sqlite_engine)
     with pytest.raises(sqlite3.ProgrammingError):
         mine.execute("SELECT 1")
     assert read_rows(sqlite_engine, VERSION, ()) == theirs[0]  # a new connection
-    assert db._sqlite_reader(sqlite_engine) is not mine
+    assert reads._sqlite_reader(sqlite_engine) is not mine

@@ -209,6 +209,42 @@ def test_cors_allows_the_listed_origins_only(settings, engine):
         assert refused.status_code == 403
 
 
+def test_cors_preflights_answer_as_documented_not_as_starlette_would(settings, engine):
+    """204 for a listed origin (whatever it asks: the browser holds back what is not allowed),
+    403 cors_forbidden in the reader's language with a request id for any other."""
+    allowed = Settings(database_url=settings.database_url, cors_origins="https://plan.example/")
+    with TestClient(create_app(allowed, engine)) as client:
+        preflight = client.options(
+            "/api/v1/programs",
+            headers={
+                "Origin": "https://plan.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "x-not-listed",
+            },
+        )
+        assert preflight.status_code == 204 and preflight.content == b""
+        assert preflight.headers["Access-Control-Allow-Origin"] == "https://plan.example"
+        assert "X-Request-ID" in preflight.headers["Access-Control-Allow-Headers"]
+        assert preflight.headers["Access-Control-Max-Age"] == "600"
+        refused = client.options(
+            "/api/v1/programs",
+            headers={
+                "Origin": "https://evil.example",
+                "Access-Control-Request-Method": "GET",
+                "Accept-Language": "en",
+                "X-Request-ID": "trace-cors-1",
+            },
+        )
+        assert refused.status_code == 403
+        assert refused.json() == {
+            "error": "cors_forbidden",
+            "detail": "this origin may not call the API from a browser",
+        }
+        assert refused.headers["X-Request-ID"] == "trace-cors-1"
+        plain = client.get("/api/v1/catalogs")  # no Origin: no CORS headers at all
+        assert not any(name.startswith("access-control-") for name in plain.headers)
+
+
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_api_docs_load_only_assets_served_by_the_registry(client, page):
     response = client.get(page)

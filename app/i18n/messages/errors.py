@@ -14,7 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "与刚刚保存的数据冲突，请刷新后重试",
         "the change conflicts with data saved a moment ago; reload and try again",
     ),
-    # ---- safe defaults (app/middleware.py, app/apidocs.py, app/fields.py) -------------------
+    # ---- safe defaults (app/middleware/, app/apidocs.py, app/fields.py) --------------------
     "internal_error": (
         "服务器内部错误，已记录。请把请求编号告知管理员。",
         "Internal server error; it was logged. Give the request id to the administrator.",

@@ -402,6 +402,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还没有申报。上传申报表或在表格中填写即可开始。",
         "No filings yet. Upload a spreadsheet or type the entries to start.",
     ),
+    "web.form.invalid": (
+        "表单中有一项的值无法识别，请检查后再提交",
+        "A value in the form could not be read; check it and submit again",
+    ),
     "web.review.bad_decision": ("无法识别的决定：{value}", "Unknown decision: {value}"),
     "web.confirm.submit": (
         "提交后不能再修改，除非撤回。确定提交这份申报吗？",
