@@ -90,7 +90,9 @@ def principal_of(user: User) -> Principal:
 # ---- users ---------------------------------------------------------------------------------
 
 
-def _binding(session: Session, *, authority: str | None, college: str | None):
+def _binding(
+    session: Session, *, authority: str | None, college: str | None
+) -> tuple[int | None, int | None]:
     authority_id = college_id = None
     if authority:
         found = session.exec(select(Authority.id).where(Authority.code == authority)).first()
