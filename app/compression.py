@@ -53,7 +53,7 @@ class Gzip(GZipMiddleware):
 
         await self.app(scope, receive, identity)
 
-    def _as_is(self, headers: list) -> bool:
+    def _as_is(self, headers: list[tuple[bytes, bytes]]) -> bool:
         """Already encoded, or of a type never compressed: sent without a Vary."""
         media = ""
         for name, value in headers:
@@ -67,7 +67,7 @@ class Gzip(GZipMiddleware):
         return not types.isdisjoint(self.exclude_content_types)
 
 
-def _add_vary(headers: list) -> None:
+def _add_vary(headers: list[tuple[bytes, bytes]]) -> None:
     """Starlette's ``add_vary_header``: appended to a Vary already there."""
     for index, (name, value) in enumerate(headers):
         if name == b"vary":
