@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
+from starlette.types import Scope
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds: the latency buckets (a page read is ~5 ms, an import may take a minute).
@@ -91,7 +92,7 @@ class RequestMetrics:
         self._children: dict[tuple[int, str, int], tuple[Any, Any]] = {}
         self._pool_counts: dict[str, tuple[int, int]] = {}
 
-    def observe(self, scope: dict, status: int, seconds: float) -> None:
+    def observe(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")
         method = scope.get("method", "")
         # The counter's and the histogram's children of this route, method and status, looked up
@@ -114,7 +115,7 @@ class RequestMetrics:
                 self._pool(name, "checked_out").set(counts[0])
                 self._pool(name, "idle").set(counts[1])
 
-    def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple:
+    def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple[Any, Any]:
         from app.middleware import route_template
 
         template = route_template(route, path) or "unmatched"
@@ -203,7 +204,7 @@ def exposition(engine: Engine) -> tuple[bytes, str]:
         families += database_families(figures)
 
     class _Database:
-        def collect(self):
+        def collect(self) -> list[Any]:
             return families
 
     database = CollectorRegistry(auto_describe=False)
