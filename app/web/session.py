@@ -7,9 +7,11 @@ another site cannot act through it. A user who must change a one-time password i
 /account/password first."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import anyio
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,7 +63,7 @@ class SessionLayer:
         await self.app(scope, receive, send)
 
 
-def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
+def _private_pages(send: Send, state: dict[str, Any], *, signed_in: bool) -> Send:
     """Shared caches never keep a person's page (issue 25 item 10). Every page answer varies
     with the cookies (``Vary: Cookie``: a signed-in reader gets their name and form tokens under
     the same URL as everyone); a signed-in answer, or one holding a visitor's form token or
@@ -86,7 +88,7 @@ def _private_pages(send: Send, state: dict, *, signed_in: bool) -> Send:
     return send_private
 
 
-def _load(engine, secret: str) -> tuple[PageUser, Principal, int] | None:
+def _load(engine: Engine, secret: str) -> tuple[PageUser, Principal, int] | None:
     with Session(engine) as session:
         found = accounts.user_of_session(session, secret)
         if found is None:
