@@ -1,6 +1,7 @@
 """The application factory."""
 
 import gc
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     versions.always_read = settings.nodes > 1  # another node's write is read back at once
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # What exists now (modules, routes, compiled statements) lives as long as the process:
         # out of the collector's way, a full collection no longer walks it (p99 of GET /programs
         # under load, docs/benchmarks.md).

@@ -115,7 +115,7 @@ class RequestMetrics:
                 self._pool(name, "checked_out").set(counts[0])
                 self._pool(name, "idle").set(counts[1])
 
-    def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple:
+    def _labelled(self, route: Any, path: str | None, method: str, status: int) -> tuple[Any, Any]:
         from app.middleware import route_template
 
         template = route_template(route, path) or "unmatched"
@@ -204,7 +204,7 @@ def exposition(engine: Engine) -> tuple[bytes, str]:
         families += database_families(figures)
 
     class _Database:
-        def collect(self):
+        def collect(self) -> list[Any]:
             return families
 
     database = CollectorRegistry(auto_describe=False)

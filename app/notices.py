@@ -22,6 +22,7 @@ from app.filings import rounds as round_service
 from app.filings import service as filings
 from app.filings.context import college_chain
 from app.filings.models import Filing, FilingRound
+from app.filings.schemas import RoundPublic
 from app.localtime import zone_label
 from app.publications.models import Publication
 
@@ -55,7 +56,7 @@ def _open_rounds(session: Session, college: College, zone: ZoneInfo) -> list[Not
     ]
 
 
-def open_rounds_for(session: Session, college: College, *, zone: ZoneInfo):
+def open_rounds_for(session: Session, college: College, *, zone: ZoneInfo) -> list[RoundPublic]:
     """The rounds open now for the college: its authority's, or a parent authority's."""
     chain = [a.code for a in college_chain(session, college)]
     return [

@@ -1,6 +1,7 @@
 """FastAPI dependencies: the caller from its bearer token, and one dependency per role rule."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -38,7 +39,7 @@ def current_principal(
     return principal
 
 
-def require_role(*roles: str):
+def require_role(*roles: str) -> Callable[[Principal], Principal]:
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         policy.ensure_role(principal, *roles)
         return principal
@@ -72,7 +73,7 @@ def access_of(session: SessionDep, principal: OptionalPrincipal) -> policy.Acces
 AccessDep = Annotated[policy.Access, Depends(access_of)]
 
 # Responses every protected route documents in OpenAPI.
-AUTH_RESPONSES: dict[int | str, dict] = {
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing, unknown, expired or revoked token"},
     403: {"description": "The token's role or binding does not allow this"},
 }

@@ -25,7 +25,7 @@ from app.authorities.models import Authority
 from app.errors import Forbidden, Unauthorized
 from app.i18n import Joined
 
-Q = TypeVar("Q", bound=Select)
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
 
 class CollegeLike(Protocol):
@@ -89,7 +89,9 @@ for _end in ("after_commit", "after_rollback", "after_soft_rollback"):
     event.listen(OrmSession, _end, _forget_tree)
 
 
-def governs_all(session: Session, principal: Principal, authority_ids: Iterable[int | None]):
+def governs_all(
+    session: Session, principal: Principal, authority_ids: Iterable[int | None]
+) -> bool:
     """True when the principal governs every one of these authorities (bulk imports)."""
     governed = governed_authorities(session, principal)
     if governed is None:

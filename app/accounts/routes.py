@@ -13,13 +13,13 @@ router = APIRouter(prefix="/api/v1", tags=["access"])
 
 
 @router.get("/me", response_model=Me, responses=AUTH_RESPONSES)
-def who_am_i(session: SessionDep, actor: AnyPrincipal):
+def who_am_i(session: SessionDep, actor: AnyPrincipal) -> Me:
     """The caller's role and binding, as the registry sees its token."""
     return tokens.whoami(session, actor)
 
 
 @router.get("/tokens", response_model=Page[TokenPublic], responses=AUTH_RESPONSES)
-def list_tokens(session: SessionDep, actor: AdminPrincipal, page: IdPage):
+def list_tokens(session: SessionDep, actor: AdminPrincipal, page: IdPage) -> Page[TokenPublic]:
     """Tokens of the caller's authority (every token for the superuser); never the secrets."""
     rows = tokens.list_tokens(session, actor, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda t: [t.id])
@@ -32,7 +32,7 @@ def list_tokens(session: SessionDep, actor: AdminPrincipal, page: IdPage):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}},
 )
-def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
+def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal) -> TokenCreated:
     """A new token for a reviewer, college or admin within the caller's authority. The token is
     in this response only."""
     return tokens.issue(session, data, actor=actor)
@@ -41,6 +41,6 @@ def create_token(session: SessionDep, data: TokenCreate, actor: AdminPrincipal):
 @router.delete(
     "/tokens/{token_id:int}", response_model=TokenPublic, responses={**AUTH_RESPONSES, 404: {}}
 )
-def revoke_token(session: SessionDep, token_id: IdPath, actor: AdminPrincipal):
+def revoke_token(session: SessionDep, token_id: IdPath, actor: AdminPrincipal) -> TokenPublic:
     """Revoke a token at once (a revoked token answers 401)."""
     return tokens.revoke(session, token_id, actor=actor)

@@ -24,7 +24,9 @@ from app.errors import Conflict, Invalid, NotFound
 ONE_TIME_ALPHABET = string.ascii_letters + string.digits
 
 
-def _binding(session: Session, *, authority: str | None, college: str | None):
+def _binding(
+    session: Session, *, authority: str | None, college: str | None
+) -> tuple[int | None, int | None]:
     authority_id = college_id = None
     if authority:
         found = session.exec(select(Authority.id).where(Authority.code == authority)).first()

@@ -4,6 +4,7 @@ Its first five columns are those of a decisions file: fill ``new_code`` on the å
 the file back with ``--decisions`` (or as ``decisions`` in the JSON body)."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -30,7 +31,9 @@ HEADER = (
 TEXT_COLUMNS = (0, 1, 4)  # codes stay text in Excel (0702)
 
 
-def _row(p: ProgramRef, plan: str, relation: str, new: tuple[str, str, str], cands: str = ""):
+def _row(
+    p: ProgramRef, plan: str, relation: str, new: tuple[str, str, str], cands: str = ""
+) -> tuple[Any, ...]:
     code, name, category = new
     return (
         p.college_code,
@@ -51,7 +54,7 @@ def _row(p: ProgramRef, plan: str, relation: str, new: tuple[str, str, str], can
     )
 
 
-def rows(plan: AdoptionPlan) -> Iterator[tuple]:
+def rows(plan: AdoptionPlan) -> Iterator[tuple[Any, ...]]:
     """Lines needing a decision first, then collisions, withdrawals and moves; by program."""
     for n in plan.needs_decision:
         cands = "|".join(f"{c.code} {c.name}" for c in n.candidates)

@@ -9,6 +9,7 @@ active program; two active programs that would become one offering collide.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
@@ -60,7 +61,7 @@ class Row:
     def key(self) -> DecisionKey:
         return (self.college_code, self.code, self.level, self.intake)
 
-    def ref(self) -> dict:
+    def ref(self) -> dict[str, Any]:
         return {
             "program_id": self.id,
             "college_code": self.college_code,
@@ -217,7 +218,9 @@ X = Crosswalk.__table__  # type: ignore[attr-defined]
 PE = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
-def _lines(session: Session, new: CatalogEdition, old: CatalogEdition) -> dict:
+def _lines(
+    session: Session, new: CatalogEdition, old: CatalogEdition
+) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
     """Crosswalk lines into the new edition from the old one, and from provincial specialty
     catalogs of the same system (a national revision that absorbs an 8xxx major: ``moved``)."""
     provincial = select(E.c.id).where(E.c.kind == "provincial", E.c.system == new.system)

@@ -22,7 +22,9 @@ BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs o
     response_model=AdoptionPlan,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}},
 )
-def adopt(session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal):
+def adopt(
+    session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal
+) -> AdoptionPlan:
     """The plan of adopting edition `key` in place of `from`; with `"apply": true` it is carried
     out, all or nothing (409 `adoption_needs_decisions` while a program needs a decision).
     `keep_until` keeps the programs of withdrawn codes active until that day."""
@@ -42,7 +44,7 @@ def adopt(session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrin
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, 404: {}},
 )
-def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery = True):
+def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery = True) -> Response:
     """The plan as CSV; its first five columns are a decisions file."""
     plan = service.preview(session, key, from_key=from_)
     return Response(
@@ -57,7 +59,7 @@ def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery 
     response_class=Response,
     responses={200: {"content": {writing.XLSX_MEDIA: {}}}, 404: {}},
 )
-def adoption_xlsx(session: SessionDep, key: str, from_: FromQuery):
+def adoption_xlsx(session: SessionDep, key: str, from_: FromQuery) -> StreamingResponse:
     """The plan as XLSX (codes as text cells)."""
     plan = service.preview(session, key, from_key=from_)
     return StreamingResponse(

@@ -165,7 +165,9 @@ def _move(session: Session, moves: list[tuple[Row, Target, str, bool]]) -> None:
     session.execute(statement, [{"_id": r.id, "_major": t.major_id} for r, t, _, _ in moves])
 
 
-def _event(row: Row, action: str, inputs: Inputs, actor: Principal, **detail: Any) -> dict:
+def _event(
+    row: Row, action: str, inputs: Inputs, actor: Principal, **detail: Any
+) -> dict[str, Any]:
     return {
         "program_id": row.id,
         "at": utcnow(),

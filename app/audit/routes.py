@@ -22,7 +22,7 @@ def list_audit(
     action: Annotated[str | None, Query(description="exact, or a prefix `filing.`")] = None,
     target_type: str | None = None,
     target_id: str | None = None,
-):
+) -> Page[AuditPublic]:
     """The append-only audit log, newest first: the caller's authority (and those under it);
     every record for the superuser."""
     rows = log.list_records(

@@ -62,7 +62,7 @@ def descendants(session: Session, authority_id: int) -> list[int]:
     return found
 
 
-def subtree_ids(code: Any) -> Select:
+def subtree_ids(code: Any) -> Select[int]:
     """``descendants`` as SQL: ``SELECT id`` of the authority ``code`` (a value or a bind
     parameter) and every authority under it, a recursive CTE (UNION: a cycle ends the walk)."""
     tree = select(col(Authority.id)).where(col(Authority.code) == code).cte("tree", recursive=True)

@@ -4,7 +4,7 @@ Upsert by code within the edition: a re-imported file updates names, categories 
 never duplicates; majors absent from the file are left as they are.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
@@ -158,7 +158,9 @@ def _edition(session: Session, key: str, options: EditionOptions) -> CatalogEdit
     return found
 
 
-def _category_ids(session: Session, edition: CatalogEdition, rows: list[dict[str, Any]]) -> dict:
+def _category_ids(
+    session: Session, edition: CatalogEdition, rows: list[dict[str, Any]]
+) -> dict[str, int]:
     """name -> id of the edition's categories, creating the ones the file introduces."""
     have = {
         c.name: c
@@ -176,7 +178,8 @@ def _category_ids(session: Session, edition: CatalogEdition, rows: list[dict[str
             have[row["category"]] = Category(edition_id=edition.id, name=row["category"], code=code)
             session.add(have[row["category"]])
     session.flush()
-    return {name: category.id for name, category in have.items()}
+    # flushed above: every category has its id
+    return {name: cast(int, category.id) for name, category in have.items()}
 
 
 def _values(row: dict[str, Any], category_id: int) -> dict[str, Any]:
@@ -194,11 +197,11 @@ def _values(row: dict[str, Any], category_id: int) -> dict[str, Any]:
     return values
 
 
-def _shown_changed(old: dict, new: dict) -> bool:
+def _shown_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return any(k in old and old[k] != new[k] for k in ("name", "category_id"))
 
 
-def _existing(session: Session, edition_id: int, fields: list[str]) -> dict[str, dict]:
+def _existing(session: Session, edition_id: int, fields: list[str]) -> dict[str, dict[str, Any]]:
     columns = [table_of(Major).c[f] for f in ("id", "code", *fields)]
     query = select(*columns).where(table_of(Major).c.edition_id == edition_id)
     return {r.code: dict(r._mapping) for r in session.execute(query)}

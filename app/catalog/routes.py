@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1", tags=["catalog"])
 
 
 @router.get("/catalogs", response_model=Page[EditionPublic])
-def list_catalogs(session: SessionDep, page: CodePage):
+def list_catalogs(session: SessionDep, page: CodePage) -> Page[EditionPublic]:
     """Every edition, by key (a few dozen: paged like every list, so `limit`/`cursor` work)."""
     editions = [
         e for e in service.list_editions(session) if page.after is None or e.key > page.after
@@ -44,13 +44,15 @@ def list_catalogs(session: SessionDep, page: CodePage):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 409: {}},
 )
-def create_catalog(session: SessionDep, data: EditionCreate, actor: AdminPrincipal):
+def create_catalog(
+    session: SessionDep, data: EditionCreate, actor: AdminPrincipal
+) -> EditionPublic:
     edition = service.create_edition(session, data, actor=actor)
     return next(e for e in service.list_editions(session) if e.key == edition.key)
 
 
 @router.get("/catalogs/{key}/majors", response_model=Page[MajorPublic], responses={404: {}})
-def list_catalog_majors(session: SessionDep, key: str, page: CodePage):
+def list_catalog_majors(session: SessionDep, key: str, page: CodePage) -> Page[MajorPublic]:
     edition = service.get_edition(session, key)
     rows = service.list_majors(session, edition, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda r: [r[0].code])
@@ -63,7 +65,9 @@ def list_catalog_majors(session: SessionDep, key: str, page: CodePage):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
-def create_major(session: SessionDep, key: str, data: MajorCreate, actor: AdminPrincipal):
+def create_major(
+    session: SessionDep, key: str, data: MajorCreate, actor: AdminPrincipal
+) -> MajorPublic:
     edition = service.get_edition(session, key)
     major = service.create_major(session, edition, data, actor=actor)
     return MajorPublic(
@@ -82,7 +86,7 @@ def create_major(session: SessionDep, key: str, data: MajorCreate, actor: AdminP
 )
 def update_major(
     session: SessionDep, key: str, code: str, data: MajorUpdate, actor: AdminPrincipal
-):
+) -> MajorPublic:
     edition = service.get_edition(session, key)
     major = service.update_major(
         session, edition, service.get_major(session, edition, code), data, actor=actor
@@ -106,7 +110,7 @@ def import_catalog_file(
     system: Annotated[System | None, Form()] = None,
     province: FormProvince = None,
     partial: Annotated[bool | None, Form(description="true: an extract; false: complete")] = None,
-):
+) -> ImportResult:
     """Columns `code,name,category[,levels]`; creates the edition when new; upsert by code."""
     return import_catalog(
         session,
@@ -137,7 +141,7 @@ def search_majors(
     ] = None,
     cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-):
+) -> Response:
     """Ranked: exact code/name, prefix, substring, pinyin, initials, then near-misses
     (`match: "near"`, offered, never substituted). Withdrawn majors come last.
     Plain parameters, no session dependency and JSON built once: this is a typeahead path."""
@@ -154,7 +158,7 @@ def search_majors(
 
 
 @router.get("/catalogs/{key}/crosswalk", response_model=Page[CrosswalkPublic], responses={404: {}})
-def list_crosswalk(session: SessionDep, key: str, page: IdPage):
+def list_crosswalk(session: SessionDep, key: str, page: IdPage) -> Page[CrosswalkPublic]:
     """新旧专业对照 lines into or out of this edition."""
     rows = crosswalk.list_entries(session, key, after=page.after, limit=page.limit)
     items, nxt = page_of(rows, page.limit, lambda r: [r.id])
@@ -167,7 +171,9 @@ def list_crosswalk(session: SessionDep, key: str, page: IdPage):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
-def create_crosswalk(session: SessionDep, key: str, data: CrosswalkCreate, actor: AdminPrincipal):
+def create_crosswalk(
+    session: SessionDep, key: str, data: CrosswalkCreate, actor: AdminPrincipal
+) -> CrosswalkPublic:
     """Adds a line mapping a code of an older edition to this (newer) edition."""
     entry = crosswalk.create_entry(session, key, data, actor=actor)
     assert entry.id is not None
@@ -185,7 +191,7 @@ def import_crosswalk_file(
     upload: UploadDep,
     actor: AdminPrincipal,
     from_edition: Annotated[str, Form(description="key of the edition being replaced")],
-):
+) -> ImportResult:
     """The 新旧专业对照表 into edition `key`: columns `old_code,old_name,new_code,new_name,
     relation` (or the table's Chinese headers); all or nothing; upsert by old and new code."""
     return import_crosswalk(

@@ -69,7 +69,7 @@ class _Index:
     """Entries plus one newline-joined text per searchable field, so a query scans each field
     with C-speed ``str.find`` and only the entries it hits are scored in Python."""
 
-    def __init__(self, signature: tuple, entries: list[Entry]):
+    def __init__(self, signature: tuple[Any, ...], entries: list[Entry]) -> None:
         self.signature = signature
         self.entries = entries
         self.blobs: dict[str, str] = {}
@@ -113,7 +113,7 @@ def _connection(bind: Session | Connection) -> Connection:
     return bind.connection() if isinstance(bind, Session) else bind
 
 
-def signature(bind: Session | Connection) -> tuple:
+def signature(bind: Session | Connection) -> tuple[Any, ...]:
     """One cheap row: editions' count and revisions (every write to majors bumps one), plus
     the majors' max id for rows inserted around the services."""
     return tuple(_connection(bind).exec_driver_sql(SIGNATURE_SQL).one())
@@ -277,7 +277,7 @@ def ranked(
     if not query:
         return []
     idx = index(bind)
-    ranked: list[tuple[tuple, Entry, str, float]] = []
+    ranked: list[tuple[tuple[bool, int, float], Entry, str, float]] = []
     hits = _candidates(idx, query)
     for i in hits:
         entry = idx.entries[i]

@@ -1,6 +1,7 @@
 """Catalog editions and majors: reads, lookups and single-row writes."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
@@ -94,7 +95,7 @@ def category_id(
     return found.id
 
 
-def new_major(edition_id: int, category_id: int, data: MajorCreate, **extra) -> Major:
+def new_major(edition_id: int, category_id: int, data: MajorCreate, **extra: Any) -> Major:
     full, initials = pinyin_keys(data.name)
     return Major(
         edition_id=edition_id,

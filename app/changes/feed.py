@@ -83,7 +83,9 @@ def page_rows(
 ) -> tuple[Sequence[Any], int]:
     """Up to ``limit`` + 1 rows after ``since`` (of ``entity``), and the newest seq."""
     newest = last_seq(engine)
-    params: tuple = (since, newest, entity, limit + 1) if entity else (since, newest, limit + 1)
+    params: tuple[int | str, ...] = (
+        (since, newest, entity, limit + 1) if entity else (since, newest, limit + 1)
+    )
     return read_rows(engine, _sql(engine, entity is not None), params), newest
 
 

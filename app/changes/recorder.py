@@ -165,7 +165,9 @@ def bump_version(conn: Connection, at: str) -> int:
     return int(version)
 
 
-def insert_changes(conn: Connection, items: list[tuple], at: str) -> None:
+def insert_changes(
+    conn: Connection, items: list[tuple[str, str, str, str | None]], at: str
+) -> None:
     """Rows in the order recorded (their seqs follow that order): COPY on PostgreSQL, the
     driver with many rows per INSERT on SQLite — 150,000 changes of a big import cost well under
     a second."""

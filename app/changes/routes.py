@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/v1", tags=["changes"])
     openapi_extra=openapi(feed.ChangesQuery),
     responses={200: {"model": ChangesPage}, 422: {}},
 )
-async def list_changes(request: Request):
+async def list_changes(request: Request) -> Response:
     """Every change of majors (and catalog editions), colleges, programs and published lists, in
     commit order: `{"items": [{"seq", "at", "entity", "op", "key", "data"}], "next", "last_seq"}`.
     Ask again with `since=<last_seq>` for what happened since (docs/changes.md)."""
@@ -24,7 +24,7 @@ async def list_changes(request: Request):
 
 
 @router.get("/changes/head", responses={200: {"model": ChangesHead}})
-async def changes_head(request: Request):
+async def changes_head(request: Request) -> Response:
     """`{"last_seq"}`: the feed's newest seq. A copy taken from the listings after reading it
     follows `GET /changes?since=<last_seq>` (docs/changes.md)."""
     state = request.app.state

@@ -6,7 +6,7 @@ Prints the plan, one line per program, and last the line
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,10 +16,13 @@ from app.db import session_scope
 from app.errors import AppError
 from app.i18n import t
 
+if TYPE_CHECKING:  # imported where used: the command line starts without them
+    from app.adoption.schemas import AdoptionPlan, ProgramRef
+
 catalog_app = typer.Typer(help="Catalog editions: adopting a new edition.", no_args_is_help=True)
 
 
-def plan_lines(plan) -> list[str]:
+def plan_lines(plan: "AdoptionPlan") -> list[str]:
     """The plan as text lines (tab-separated, for a terminal and for scripts)."""
     out = []
     for n in plan.needs_decision:
@@ -45,7 +48,7 @@ def plan_lines(plan) -> list[str]:
     return out
 
 
-def _line(what: str, p, tail: str) -> str:
+def _line(what: str, p: "ProgramRef", tail: str) -> str:
     return "\t".join(
         (what, f"#{p.program_id}", p.college_code, p.college, p.old_code, p.old_name)
         + (p.level or "", p.intake, tail)

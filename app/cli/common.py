@@ -1,6 +1,7 @@
 """What every ``registry`` command shares: the database, who acts, and how it speaks on stderr."""
 
 import getpass
+from typing import Any
 
 from rich.console import Console
 from sqlalchemy.engine import Engine
@@ -51,7 +52,7 @@ def print_errors(exc: AppError) -> None:
         say(t("cli.error_plain", error=exc.error, detail=detail))
 
 
-def _row_error(e: dict) -> str:
+def _row_error(e: dict[str, Any]) -> str:
     suggestion = e.get("suggestion")
     hint = t("cli.import.suggestion", suggestion=suggestion) if suggestion else ""
     value = e.get("value")

@@ -20,6 +20,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from sqlmodel import Session
 
 from app.cli.common import cli_actor, engine, err, print_errors
 from app.db import session_scope
@@ -69,7 +70,7 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
         yield update
 
 
-def _run(work: Callable) -> None:
+def _run(work: Callable[[Session, Callable[[str, int, int], None] | None], ImportResult]) -> None:
     """Runs ``work(session, progress)`` in one unit of work and prints its summary."""
     try:
         with _progress() as progress, session_scope(engine()) as session:

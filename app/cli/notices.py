@@ -1,9 +1,10 @@
 """``registry notices show|mail``: a person's in-app notices on the console, or by e-mail (for a
 daily cron job of the bureau: one line per role and address)."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from sqlmodel import Session
 
 from app.cli.common import engine
 from app.config import get_settings
@@ -11,10 +12,16 @@ from app.db import session_scope
 from app.errors import AppError, NotFound
 from app.i18n import t
 
+if TYPE_CHECKING:  # imported where used: the command line starts without them
+    from app.access.principal import Principal
+    from app.notices import Notice
+
 notices_app = typer.Typer(help="In-app notices: show them, or e-mail them.", no_args_is_help=True)
 
 
-def _principal(session, role: str, college: str | None, authority: str | None):
+def _principal(
+    session: Session, role: str, college: str | None, authority: str | None
+) -> "Principal":
     from sqlmodel import select
 
     from app.access.principal import Principal
@@ -33,7 +40,7 @@ def _principal(session, role: str, college: str | None, authority: str | None):
     )
 
 
-def _notices(role: str, college: str | None, authority: str | None):
+def _notices(role: str, college: str | None, authority: str | None) -> list["Notice"]:
     from app.notices import notices_for
 
     settings = get_settings()

@@ -93,7 +93,9 @@ def _check_unique(
             )
 
 
-def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int) -> list[dict]:
+def check_rows(
+    session: Session, data: bytes, *, filename: str, max_rows: int
+) -> list[dict[str, Any]]:
     table = read_table(data, filename=filename, required=COLUMNS, max_rows=max_rows)
     errors = RowErrors()
     parsed = [(n, r) for n, cells in table.rows if (r := _check_row(errors, n, cells)) is not None]
@@ -103,7 +105,9 @@ def check_rows(session: Session, data: bytes, *, filename: str, max_rows: int) -
     return [row for _, row in parsed]
 
 
-def _authority(session: Session, cache: dict, row: dict[str, Any]) -> int | None:
+def _authority(
+    session: Session, cache: dict[tuple[str, str | None, str], int | None], row: dict[str, Any]
+) -> int | None:
     key = (row["province"], row["city"], row["type"])
     if key not in cache:
         cache[key] = governing_authority(
@@ -116,7 +120,7 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]
     """An authority admin imports only colleges it governs, before and after the import."""
     if actor.is_superuser:
         return
-    cache: dict = {}
+    cache: dict[tuple[str, str | None, str], int | None] = {}
     current = dict(
         session.execute(select(table_of(College).c.code, table_of(College).c.authority_id)).all()
     )
@@ -128,7 +132,7 @@ def _ensure_scope(session: Session, actor: Principal, rows: list[dict[str, Any]]
 def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
     table = table_of(College)
     existing = {r.code: r for r in session.execute(select(table))}
-    cache: dict = {}
+    cache: dict[tuple[str, str | None, str], int | None] = {}
     inserts, updates, history, renamed = [], [], [], []
     for row in rows:
         values = {**row, "authority_id": _authority(session, cache, row)}

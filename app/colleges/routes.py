@@ -22,7 +22,7 @@ def list_colleges(
     province: str | None = None,
     city: str | None = None,
     type: str | None = None,
-):
+) -> Page[CollegePublic]:
     if name:
         found = service.find_by_name(session, name)
         return Page(items=[service.to_public(session, found)] if found else [], next=None)
@@ -43,7 +43,9 @@ def list_colleges(
     response_model=ImportResult,
     responses={**AUTH_RESPONSES, **IMPORT_RESPONSES},
 )
-def import_colleges_file(session: SessionDep, upload: UploadDep, actor: AdminPrincipal):
+def import_colleges_file(
+    session: SessionDep, upload: UploadDep, actor: AdminPrincipal
+) -> ImportResult:
     """Columns `code,name,type,ownership,province,city`; upsert by code."""
     return import_colleges(
         session, upload.data, actor=actor, filename=upload.filename, max_rows=upload.max_rows
@@ -51,7 +53,7 @@ def import_colleges_file(session: SessionDep, upload: UploadDep, actor: AdminPri
 
 
 @router.get("/{code}", response_model=CollegePublic, responses={404: {}})
-def get_college(session: SessionDep, code: str):
+def get_college(session: SessionDep, code: str) -> CollegePublic:
     return service.to_public(session, service.get_by_code(session, code))
 
 
@@ -61,13 +63,17 @@ def get_college(session: SessionDep, code: str):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 409: {}},
 )
-def create_college(session: SessionDep, data: CollegeCreate, actor: AdminPrincipal):
+def create_college(
+    session: SessionDep, data: CollegeCreate, actor: AdminPrincipal
+) -> CollegePublic:
     return service.to_public(session, service.create_college(session, data, actor=actor))
 
 
 @router.patch(
     "/{code}", response_model=CollegePublic, responses={**AUTH_RESPONSES, 404: {}, 409: {}}
 )
-def update_college(session: SessionDep, code: str, data: CollegeUpdate, actor: AdminPrincipal):
+def update_college(
+    session: SessionDep, code: str, data: CollegeUpdate, actor: AdminPrincipal
+) -> CollegePublic:
     college = service.get_by_code(session, code)
     return service.to_public(session, service.update_college(session, college, data, actor=actor))

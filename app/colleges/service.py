@@ -89,7 +89,9 @@ def end_of(session: Session, college: College) -> tuple[str | None, date | None,
     return (into.code if into else None), college.ended_on, college.end_reason
 
 
-def governing_authority(session: Session, *, province: str, city: str | None, college_type: str):
+def governing_authority(
+    session: Session, *, province: str, city: str | None, college_type: str
+) -> int | None:
     """The city bureau of the college's system, else the province's."""
     system = system_of(college_type).value
     query = select(Authority).where(Authority.system == system, Authority.province == province)

@@ -77,7 +77,9 @@ def _row(
         return None
 
 
-def _check_scope(session: Session, actor: Principal, rows: list[tuple[int, MajorDirection]]):
+def _check_scope(
+    session: Session, actor: Principal, rows: list[tuple[int, MajorDirection]]
+) -> None:
     """An authority admin imports only directions of schools it governs (403, as colleges)."""
     authorities = {
         college.authority_id

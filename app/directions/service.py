@@ -138,7 +138,7 @@ def get(session: Session, direction_id: int) -> MajorDirection:
     return found
 
 
-def _summary(d: MajorDirection) -> dict:
+def _summary(d: MajorDirection) -> dict[str, str]:
     return {"name": d.name, "status": d.status, "normalised_name": d.normalised_name}
 
 

@@ -32,7 +32,7 @@ def open_filings(session: Session, college: College, *, lock: bool = False) -> S
 
 def _withdraw(
     session: Session, college: College, *, into: str | None, reason: str, actor: Principal
-):
+) -> list[int]:
     """Withdraw every open filing of the college; the event says why. Returns their ids."""
     why = {"merged_into": into} if into else {"college_closed": college.code}
     ids: list[int] = []

@@ -70,7 +70,9 @@ WRITE = {**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}}
 @router.post(
     "/colleges/{code}/merge", response_model=CollegeEndResult, responses=WRITE, tags=["colleges"]
 )
-def merge_college(session: SessionDep, code: str, data: MergeIn, actor: AdminPrincipal):
+def merge_college(
+    session: SessionDep, code: str, data: MergeIn, actor: AdminPrincipal
+) -> CollegeEndResult:
     """Merge the college into `into` (admin of the governing authority): its programs move
     there, an offering `into` already runs is withdrawn instead; status `merged`. Its open
     filings are withdrawn in the same transaction."""
@@ -88,7 +90,9 @@ def merge_college(session: SessionDep, code: str, data: MergeIn, actor: AdminPri
 @router.post(
     "/colleges/{code}/close", response_model=CollegeEndResult, responses=WRITE, tags=["colleges"]
 )
-def close_college(session: SessionDep, code: str, data: CollegeEndIn, actor: AdminPrincipal):
+def close_college(
+    session: SessionDep, code: str, data: CollegeEndIn, actor: AdminPrincipal
+) -> CollegeEndResult:
     """Close the college: its programs and open filings are withdrawn; status `closed`."""
     found = college_end.end_college(
         session,
@@ -112,7 +116,7 @@ def preview_college_end(
     code: str,
     actor: AdminPrincipal,
     into: Annotated[str | None, Query(description="merge into; none: a closure")] = None,
-):
+) -> CollegeEndResult:
     """What a merge (`into`) or a closure would move and withdraw; changes nothing."""
     college = colleges.get_by_code(session, code)
     target = colleges.get_by_code(session, into) if into else None

@@ -2,7 +2,7 @@
 however many entries there are (a test counts the statements for 10 and 1,000 entries)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_
 from sqlalchemy import select as core_select
@@ -23,6 +23,8 @@ from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
 from app.vocab import system_of
+
+Rule = TypeVar("Rule", LengthRule, CollegeTypeLevel)
 
 
 @dataclass
@@ -85,7 +87,7 @@ def _system_editions(session: Session, college: College) -> set[int]:
     return {i for i in session.exec(query).all() if i is not None}
 
 
-def _nearest(rows: list, chain: list[Authority]) -> list:
+def _nearest(rows: list[Rule], chain: list[Authority]) -> list[Rule]:
     """The rows of the nearest authority in the chain that has any."""
     for authority in chain:
         mine = [r for r in rows if r.authority_id == authority.id]

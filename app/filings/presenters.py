@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
@@ -22,7 +23,7 @@ from app.filings.service import entries_of
 from app.programs.models import Program
 
 
-def count(entries: Sequence[tuple[list[dict], str | None]]) -> FilingCounts:
+def count(entries: Sequence[tuple[list[dict[str, Any]], str | None]]) -> FilingCounts:
     """Entries, errors, warnings (findings) and undecided entries of one filing."""
     findings = [f for found, _ in entries for f in found]
     return FilingCounts(
@@ -51,7 +52,7 @@ def counts_of(session: Session, filing_ids: list[int]) -> dict[int, FilingCounts
             col(FilingEntry.filing_id).in_(filing_ids)
         )
     ).all()
-    grouped: dict[int, list[tuple[list[dict], str | None]]] = defaultdict(list)
+    grouped: dict[int, list[tuple[list[dict[str, Any]], str | None]]] = defaultdict(list)
     for filing_id, findings, decision in rows:
         grouped[filing_id].append((list(findings), decision))
     return {i: count(grouped.get(i, [])) for i in filing_ids}
@@ -146,7 +147,7 @@ def filing_public(session: Session, filing: Filing) -> FilingPublic:
     )
 
 
-def college_history(session: Session, filing: Filing) -> dict[str, list[dict]]:
+def college_history(session: Session, filing: Filing) -> dict[str, list[dict[str, Any]]]:
     """What the college already runs of each major code the filing names (any status), so a
     reviewer reads an entry against the college's history: code → offerings."""
     codes = {e.major_code for e in entries_of(session, filing) if e.major_code}
@@ -159,7 +160,7 @@ def college_history(session: Session, filing: Filing) -> dict[str, list[dict]]:
         .where(col(Program.college_id) == filing.college_id, col(Major.code).in_(codes))
         .order_by(col(Major.code), col(Program.id))
     ).all()
-    history: dict[str, list[dict]] = defaultdict(list)
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for code, intake, level, years, status, since in rows:
         history[code].append(
             {"intake": intake, "level": level, "years": years, "status": status, "since": since}

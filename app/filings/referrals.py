@@ -4,6 +4,7 @@ province's specialty catalog under the next free 8xxx code and approves the file
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -222,7 +223,7 @@ def list_referrals(
     return [_public(row, reasons, decides) for row in rows]
 
 
-def _public_query():
+def _public_query() -> Select[*tuple[Any, ...]]:
     city = aliased(Authority)
     return (
         core_select(
@@ -233,15 +234,15 @@ def _public_query():
             col(College.name),
             col(Authority.code),
             col(Authority.name),
-            city.code,
-            city.name,
+            col(city.code),
+            col(city.name),
             col(Major.code),
         )
         .join(FilingEntry, col(FilingEntry.id) == Referral.entry_id)
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .join(College, col(College.id) == Filing.college_id)
         .join(Authority, col(Authority.id) == Referral.authority_id)
-        .outerjoin(city, city.id == Filing.authority_id)
+        .outerjoin(city, col(city.id) == Filing.authority_id)
         .outerjoin(Major, col(Major.id) == Referral.major_id)
     )
 

@@ -3,6 +3,7 @@ reserve their programs — status ``approved`` — in the same transaction; the 
 them active), and out-of-catalog referrals to the province."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -62,7 +63,7 @@ def decide_entries(
 
 def _decide(
     session: Session, filing_id: int, decisions: list[EntryDecisionIn], actor: Principal
-) -> tuple[Filing, list[dict], bool]:
+) -> tuple[Filing, list[dict[str, Any]], bool]:
     filing = locked_filing(session, filing_id)
     policy.ensure_decide(session, actor, filing.authority_id)
     if filing.status != "submitted":
@@ -98,7 +99,7 @@ def _decide(
 
 def _apply(
     session: Session, filing: Filing, entry: FilingEntry, data: EntryDecisionIn, actor: Principal
-) -> dict | None:
+) -> dict[str, Any] | None:
     """Set (or change) one entry's decision; the earlier one stays in the filing's history."""
     previous, previous_reason = entry.decision, entry.decision_reason
     if data.remark is not None:

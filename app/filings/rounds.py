@@ -144,7 +144,9 @@ def _round_editions(session: Session, round_id: int) -> list[str]:
     )
 
 
-def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+def _changed(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in after if after[k] != before[k]]
     return {k: before[k] for k in keys}, {k: after[k] for k in keys}
 

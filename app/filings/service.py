@@ -200,7 +200,7 @@ def filing_event(
     action: str,
     *,
     entry_index: int | None = None,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> FilingEvent:
     """The filing's event of a write (its history), for ``writes.record(..., changes=[...])``."""
@@ -223,7 +223,7 @@ def record_event(
     action: str,
     *,
     entry_index: int | None = None,
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
     """A filing's event on its own (a step whose audit entry is recorded elsewhere)."""
@@ -255,7 +255,7 @@ def _last_change(session: Session, filing: Filing) -> FilingEvent | None:
     return session.exec(query.order_by(col(FilingEvent.id).desc()).limit(1)).first()
 
 
-def snapshot(entry: FilingEntry) -> dict:
+def snapshot(entry: FilingEntry) -> dict[str, Any]:
     """A stored entry as the values a clerk typed (and its row): what a 409 shows as the
     current version beside the one that was refused."""
     return entry_input(entry).model_dump() | {"index": entry.index}
@@ -270,7 +270,7 @@ def _check_version(
     if version is None or version == filing.version:
         return
     last = _last_change(session, filing)
-    detail: dict = {
+    detail: dict[str, Any] = {
         "message": t("stale_version"),
         "current_version": filing.version,
         "your_version": version,
@@ -290,7 +290,7 @@ def update_filing(
     data: FilingUpdate,
     *,
     actor: Principal,
-    change: dict | None = None,
+    change: dict[str, Any] | None = None,
 ) -> Filing:
     """Replace a draft's entries (checked again). ``change`` says what the edit was when it is
     known (an accepted suggestion); it goes to the history and the audit record."""
@@ -359,7 +359,7 @@ def entry_input(entry: FilingEntry) -> EntryIn:
     )
 
 
-def round_closed(scope: Scope, now: datetime) -> dict | None:
+def round_closed(scope: Scope, now: datetime) -> dict[str, Any] | None:
     """The ``round.closed`` finding when no round of the year is open now (or its list is
     published already), else None."""
     current = scope.round

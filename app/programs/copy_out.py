@@ -27,7 +27,7 @@ HAS_QUOTE_CHAR = text(
 )
 
 
-def compiled(conn: Connection, query: Select) -> tuple[str, Any]:
+def compiled(conn: Connection, query: Select[*tuple[Any, ...]]) -> tuple[str, Any]:
     """(SQL, parameters) of a Core query for the connection's DBAPI cursor."""
     result = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = result.construct_params()
@@ -36,7 +36,7 @@ def compiled(conn: Connection, query: Select) -> tuple[str, Any]:
     return result.string, params
 
 
-def csv_cell(expr: Any) -> ColumnElement:
+def csv_cell(expr: Any) -> ColumnElement[str]:
     """One cell as csv.writer writes it: integers as digits, text quoted when it holds a comma,
     a quote, CR or LF (inner quotes doubled)."""
     if isinstance(expr.type, Integer):
@@ -53,7 +53,7 @@ def csv_text(value: str) -> str:
     return value
 
 
-def known_cell(column: Any, texts: Mapping[Any, str], fallback: Any) -> ColumnElement:
+def known_cell(column: Any, texts: Mapping[Any, str], fallback: Any) -> ColumnElement[str]:
     """The cell of a column with few, known values: each value's cell (formula-guarded and
     quoted) written here once, so the database only compares per row — a pattern match per
     cell per row made the export 2.6× ``psql \\copy``. Any other value is ``fallback`` (the
@@ -62,12 +62,12 @@ def known_cell(column: Any, texts: Mapping[Any, str], fallback: Any) -> ColumnEl
     return case(whens, value=column, else_=csv_cell(fallback))
 
 
-def csv_cells(cells: Sequence[Any]) -> ColumnElement:
+def csv_cells(cells: Sequence[Any]) -> ColumnElement[str]:
     """These (already formula-guarded) cells as a piece of a CSV line, commas between."""
     return func.concat_ws(",", *(csv_cell(c) for c in cells))
 
 
-def csv_line(pieces: Sequence[Any]) -> ColumnElement:
+def csv_line(pieces: Sequence[Any]) -> ColumnElement[str]:
     """The CSV line of these pieces (``csv_cells``, ``known_cell``), CR included; LF comes
     from COPY."""
     return (func.concat_ws(",", *pieces) + literal("\r")).label("line")
@@ -76,7 +76,7 @@ def csv_line(pieces: Sequence[Any]) -> ColumnElement:
 def csv_chunks(
     engine: Engine,
     header: Sequence[str],
-    query: Select,
+    query: Select[*tuple[Any, ...]],
     *,
     bom: bool,
     fallback: Callable[[], Iterator[bytes]],

@@ -46,7 +46,7 @@ HEADER_ZH = (
 STATUS_ZH = {status: label for label, status in STATUS_LABELS.items()}
 
 
-def _mapped(column: Any, mapping: dict, name: str) -> ColumnElement:
+def _mapped(column: Any, mapping: dict[Any, str], name: str) -> ColumnElement[str]:
     return case(*((column == key, literal(value)) for key, value in mapping.items())).label(name)
 
 
@@ -88,7 +88,9 @@ LayoutQuery = Annotated[
 ]
 
 
-def _lookups(conn: Connection) -> tuple[dict[Any, tuple], dict[Any, tuple]]:
+def _lookups(
+    conn: Connection,
+) -> tuple[dict[Any, tuple[str, str]], dict[Any, tuple[str, str, str]]]:
     """(college id → guarded (code, name), major id → guarded (code, name, category))."""
     colleges = {
         cid: (guard(code), guard(name))
@@ -106,7 +108,7 @@ def _lookups(conn: Connection) -> tuple[dict[Any, tuple], dict[Any, tuple]]:
     return colleges, majors
 
 
-def _driver_cursor(conn: Connection, query: Select) -> Any:
+def _driver_cursor(conn: Connection, query: Select[*tuple[Any, ...]]) -> Any:
     """The driver's own cursor running ``query``: a server-side (named) cursor on PostgreSQL,
     SQLite's lazy cursor. The query is SQLAlchemy Core; fetching through the driver skips
     building a Row per record (a quarter of the export time at 150,000 rows). No column needs a
@@ -125,7 +127,7 @@ def _driver_cursor(conn: Connection, query: Select) -> Any:
 
 def row_batches(
     engine: Engine, filters: ProgramFilters, layout: Layout = Layout.en
-) -> Iterator[list[tuple]]:
+) -> Iterator[list[tuple[Any, ...]]]:
     """Batches of export rows, in header order and program-id order; never the whole result."""
     # program alone, in id order: the filters are conditions on its own columns (core's
     # ``conditions``), names come from the lookups — no join, so PostgreSQL walks the primary
@@ -142,7 +144,7 @@ def row_batches(
             cursor.close()
 
 
-def _copy_own_cells(layout: Layout) -> list[ColumnElement]:
+def _copy_own_cells(layout: Layout) -> list[ColumnElement[str]]:
     """The program's own cells for the COPY path: ``_own_columns`` as CSV text, each known
     value's cell written once (``copy_out.known_cell``)."""
     intake, level, years, status, since_year = _own_columns(layout)
@@ -164,7 +166,7 @@ def _copy_own_cells(layout: Layout) -> list[ColumnElement]:
     ]
 
 
-def copy_query(filters: ProgramFilters, layout: Layout) -> Select:
+def copy_query(filters: ProgramFilters, layout: Layout) -> Select[*tuple[Any, ...]]:
     """The export as one SELECT of whole CSV lines (PostgreSQL's COPY path): the same cells,
     guarded and quoted the way ``csv.writer`` does (copy_out.csv_line).
 
@@ -283,7 +285,7 @@ def _response(body: Iterator[bytes], media: str, ext: str, seq: int) -> Streamin
 )
 def programs_csv(
     request: Request, filters: FiltersDep, bom: BomQuery = True, layout: LayoutQuery = Layout.en
-):
+) -> StreamingResponse:
     """Every program matching the filters of `GET /programs`, as CSV (contract.md: Exports)."""
     seq = _seq(request)
     body = csv_stream(request.app.state.engine, filters, bom=bom, layout=layout)
@@ -295,7 +297,9 @@ def programs_csv(
     response_class=StreamingResponse,
     responses={200: {"content": {writing.XLSX_MEDIA: {}}, "description": "programs.xlsx"}},
 )
-def programs_xlsx(request: Request, filters: FiltersDep, layout: LayoutQuery = Layout.en):
+def programs_xlsx(
+    request: Request, filters: FiltersDep, layout: LayoutQuery = Layout.en
+) -> StreamingResponse:
     """The same rows as `programs.csv`, as XLSX with codes stored as text."""
     seq = _seq(request)
     body = xlsx_stream(request.app.state.engine, filters, layout, seq)

@@ -11,7 +11,7 @@ since_year); otherwise it is inserted.
 
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -78,6 +78,7 @@ SINCE = {str(year): year for year in range(1949, 2101)}
 # status, since_year); [1:5] is its offering key.
 Row = tuple[int, int, int, str, str, int, str, int]
 KEY = itemgetter(1, 2, 3, 4)
+T = TypeVar("T")
 
 
 def _int_in(value: str, low: int, high: int) -> int | None:
@@ -102,7 +103,7 @@ class _Checker:
             code: (c.id, (c.province, c.type), levels.get(c.type, ()))
             for code, c in self.colleges.items()
         }
-        self._major_ids: dict[tuple, int] = {}
+        self._major_ids: dict[tuple[str, str, tuple[str, str]], int] = {}
 
     def values(self, name: str) -> list[str]:
         """A column's cells ('' for each row when the file has no such column)."""
@@ -253,7 +254,7 @@ class _Checker:
 
 def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
     """Two active rows for one offering would break the registry's uniqueness: name both."""
-    first: dict[tuple, int] = {}
+    first: dict[tuple[int, int, str, str], int] = {}
     for row in rows:
         if row[6] != "active":
             continue
@@ -282,14 +283,14 @@ def check_rows(
     return rows, checker.colleges
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 # A program as read for planning: (id, college_id, major_id, level, intake, status,
 # length_years, since_year); [1:5] is its offering key, [5:8] the values an import sets.
-Old = tuple
+Old = tuple[int, int, int, str, str, str, int, int]
 # What plan() gives write(): a new program (college_id, major_id, level, intake, length_years,
 # status, since_year), and a changed one (id, college_id, major_id, level, intake,
 # length_years, status, since_year) — the key and the values of the feed's snapshot.
@@ -297,11 +298,11 @@ New = tuple[int, int, str, str, int, str, int]
 Changed = tuple[int, int, int, str, str, int, str, int]
 
 
-def _group(items: Iterable[Any], key: Any) -> tuple[dict, dict]:
+def _group(items: Iterable[T], key: Any) -> tuple[dict[Any, T], dict[Any, list[T]]]:
     """(first item by key, every item of the keys seen more than once) — the single dict stays
     flat for the common case of one item per key."""
-    first: dict = {}
-    many: dict = {}
+    first: dict[Any, T] = {}
+    many: dict[Any, list[T]] = {}
     for item in items:
         k = key(item)
         if k in first:

@@ -457,7 +457,7 @@ _APPROVAL = table("program_approval", column("program_id"), column("publication_
 _PUBLICATION = table("publication", column("id"), column("year"), column("published_at"))
 
 
-def _listed(session: Session, program_id: int, items: list[dict[str, Any]]) -> list[dict]:
+def _listed(session: Session, program_id: int, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``approved`` items for the published lists approving the program that no recorded
     event names already."""
     named = {i["publication_id"] for i in items if i["publication_id"]}

@@ -65,7 +65,7 @@ def _condition(name: str, value: Any) -> ColumnElement[bool]:
     return readmodel.FILTERS[name].condition(value)
 
 
-def ids_statement(names: tuple[str, ...], after: bool) -> Select:
+def ids_statement(names: tuple[str, ...], after: bool) -> Select[*tuple[Any, ...]]:
     """The ids of a page: ``program`` alone through its indexes, ordered by id, after
     ``after``, at most ``limit``."""
     ids = select(col(Program.id))
@@ -76,7 +76,7 @@ def ids_statement(names: tuple[str, ...], after: bool) -> Select:
     return ids.order_by(col(Program.id)).limit(bindparam("limit"))
 
 
-def _joined() -> Select:
+def _joined() -> Select[*tuple[Any, ...]]:
     return (
         select(*PAGE_COLUMNS)
         .select_from(Program)
@@ -86,7 +86,7 @@ def _joined() -> Select:
     )
 
 
-def as_items(rows: Select, dialect: str) -> Select:
+def as_items(rows: Select[*tuple[Any, ...]], dialect: str) -> Select[*tuple[Any, ...]]:
     """``rows`` (``PAGE_COLUMNS`` ordered by id) as ``(id, item)``, the item the row as a JSON
     object text: ``ITEM_COLUMNS`` in order, numbers as numbers, UTF-8 as it is, quotes,
     backslashes and control characters escaped by the database. SQLite: ``json_object``.
@@ -107,7 +107,7 @@ def _literal(name: str) -> Any:
 
 def page_statement(
     names: tuple[str, ...], after: bool, dialect: str = "sqlite", items: bool = False
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """The page in one statement (SQLite: planned in-process, in microseconds): the ids from
     the indexes, then only those rows joined for names; with ``items`` as ``(id, item)``."""
     ids = ids_statement(names, after)
@@ -115,7 +115,7 @@ def page_statement(
     return as_items(page, dialect) if items else page
 
 
-def rows_statement(items: bool = False) -> Select:
+def rows_statement(items: bool = False) -> Select[*tuple[Any, ...]]:
     """PostgreSQL's second step: the rows of the page's ids (``= ANY(:ids)``).
 
     In one statement PostgreSQL planned the four-table join afresh for every page (a custom
@@ -132,7 +132,7 @@ def rows_statement(items: bool = False) -> Select:
 class _Compiled:
     """A statement compiled for one dialect: its SQL and how to lay out its parameters."""
 
-    def __init__(self, statement: Select, dialect: Dialect) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
         # Values the statement carries itself (e.g. SQLite's OFFSET 0); the others come per page.
@@ -146,7 +146,7 @@ class _Compiled:
         return merged if self.order is None else tuple(merged[k] for k in self.order)
 
 
-_COMPILED: dict[tuple, _Compiled] = {}
+_COMPILED: dict[tuple[Any, ...], _Compiled] = {}  # (dialect, driver, what shapes the statement)
 
 
 def _compiled(dialect: Dialect, names: tuple[str, ...], after: bool, items: bool) -> _Compiled:

@@ -38,7 +38,7 @@ class Filter:
     column: Any
     lookup: Any = None
     lookup_id: Any = None
-    colleges: Callable[[Any], Select] | None = None
+    colleges: Callable[[Any], Select[*tuple[Any, ...]]] | None = None
 
     def condition(self, value: Any) -> ColumnElement[bool]:
         if self.colleges is not None:
@@ -53,7 +53,7 @@ def _sql_text(value: str) -> Any:
     return literal_column(f"'{value}'")
 
 
-def colleges_of_system(system: Any) -> Select:
+def colleges_of_system(system: Any) -> Select[*tuple[Any, ...]]:
     """The ids of the colleges of ``system``: technician types (技师学院, 高级技工学校, 技工学校),
     else secondary — ``vocab.system_of`` as SQL."""
     # constants of app.vocab written into the SQL (no expanding parameter: the page statement
@@ -66,7 +66,7 @@ def colleges_of_system(system: Any) -> Select:
     return select(col(College.id)).where(of_system == system)
 
 
-def colleges_governed(code: Any) -> Select:
+def colleges_governed(code: Any) -> Select[*tuple[Any, ...]]:
     """The ids of the colleges under authority ``code`` or any authority below it (the tree
     walked down in SQL by ``authorities.service.subtree_ids``)."""
     governed = authorities.subtree_ids(code)
@@ -130,7 +130,7 @@ def conditions(filters: ProgramFilters) -> list[ColumnElement[bool]]:
     return [FILTERS[name].condition(value) for name, value in filter_values(filters).items()]
 
 
-def joined(*columns: Any) -> Select:
+def joined(*columns: Any) -> Select[*tuple[Any, ...]]:
     """``SELECT columns FROM program`` joined to the tables ``COLUMNS`` reads."""
     return (
         select(*columns)
@@ -150,7 +150,7 @@ def item(row: Sequence[Any]) -> dict[str, Any]:
     return data
 
 
-def feed_query() -> Select:
+def feed_query() -> Select[*tuple[Any, ...]]:
     """``SELECT`` of the ``FEED_FIELDS`` columns, joined; the caller adds its ``WHERE``."""
     columns = dict(COLUMNS)
     return joined(*(columns[name] for name in FEED_FIELDS))

@@ -66,7 +66,9 @@ class MajorResolver:
             )
             for r in session.execute(query):
                 self.by_code[r[1]].append(MajorRef(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6]))
-        self._cache: dict[tuple, tuple[int | None, tuple | None]] = {}
+        self._cache: dict[
+            tuple[str, str, str, str], tuple[int | None, tuple[str, str, str | None] | None]
+        ] = {}
 
     def pick(
         self,
@@ -91,7 +93,7 @@ class MajorResolver:
         norm = normalize_name(name)
         return max(candidates, key=lambda r: (r.name_norm == norm, r.year, r.edition_id))
 
-    def problem(self, code: str, province: str, system: str | None) -> tuple:
+    def problem(self, code: str, province: str, system: str | None) -> tuple[str, str, str | None]:
         """(finding code, message, suggestion) for a code that resolves to nothing."""
         problem = code_problem(code, system) if system else None
         if problem:

@@ -30,7 +30,7 @@ programs = APIRouter(prefix="/programs", tags=["programs"])
 
 
 @programs.get("", response_model=Page[ProgramPublic], openapi_extra=openapi(ProgramPageQuery))
-async def list_programs(request: Request):
+async def list_programs(request: Request) -> Response:
     """Ordered by id; `next` pages through every match exactly once (keyset, no OFFSET).
     The hottest read: the query string read in one validation, no session dependency, no
     response-model validation, and on SQLite no threadpool hop (docs/benchmarks.md, 2.).
@@ -127,7 +127,7 @@ def import_programs_file(
     force_reason_query: Annotated[
         str | None, Query(alias="force_reason", max_length=500, description=FORCE)
     ] = None,
-):
+) -> ImportResult:
     """The `programs.csv` export layout; colleges and majors must exist. A row whose (college,
     major, level, intake) exists updates it (status, length, since_year); else it is inserted.
     `base_seq` (form field or query parameter): see docs/imports.md."""
@@ -144,13 +144,13 @@ def import_programs_file(
 
 
 @programs.get("/{program_id:int}", response_model=ProgramDetail, responses={404: {}})
-def get_program(session: SessionDep, program_id: IdPath):
+def get_program(session: SessionDep, program_id: IdPath) -> ProgramDetail:
     """One program, with `former_codes`: the codes it had before a rename or a new edition."""
     return service.program_detail(session, program_id)
 
 
 @programs.get("/{program_id:int}/history", response_model=ProgramHistory, responses={404: {}})
-def program_history(session: SessionDep, program_id: IdPath):
+def program_history(session: SessionDep, program_id: IdPath) -> ProgramHistory:
     """What happened to the program, oldest first: approved (by which list), activated,
     suspended from a year, reactivated, withdrawn, renamed (former name), moved (to which
     college) — each with its year, time, actor, reason and the list or entry that caused it."""
@@ -163,7 +163,9 @@ def program_history(session: SessionDep, program_id: IdPath):
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_RESPONSES, 404: {}, 409: {}},
 )
-def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincipal):
+def create_program(
+    session: SessionDep, data: ProgramCreate, actor: AdminPrincipal
+) -> ProgramPublic:
     program = service.create_program(session, data, actor=actor)
     assert program.id is not None
     return service.get_program(session, program.id)
@@ -176,7 +178,7 @@ def create_program(session: SessionDep, data: ProgramCreate, actor: AdminPrincip
 )
 def update_program(
     session: SessionDep, program_id: IdPath, data: ProgramUpdate, actor: AdminPrincipal
-):
+) -> ProgramPublic:
     service.update_program(session, program_id, data, actor=actor)
     return service.get_program(session, program_id)
 

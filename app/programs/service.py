@@ -1,5 +1,7 @@
 """Programs: filtered keyset listing, lookups and single-program writes."""
 
+from typing import Any
+
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -29,7 +31,9 @@ from app.programs.schemas import (
 from app.vocab import Level, System, system_of
 
 
-def filtered_query(filters: ProgramFilters, columns: tuple = ()) -> Select:
+def filtered_query(
+    filters: ProgramFilters, columns: tuple[Any, ...] = ()
+) -> Select[*tuple[Any, ...]]:
     """``SELECT columns`` (default: a program's ``readmodel.COLUMNS``) from program and what it
     joins, narrowed by the filters."""
     columns = columns or tuple(column for _, column in readmodel.COLUMNS)

@@ -39,7 +39,7 @@ def _programs(session: Session, ids: Iterable[int], op: str = "updated") -> None
 
 def programs_written(
     session: Session,
-    rows: Iterable[tuple],
+    rows: Iterable[tuple[Any, ...]],
     op: str,
     *,
     colleges: dict[int, tuple[str, str]],

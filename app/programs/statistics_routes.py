@@ -1,7 +1,7 @@
 """Routes of the 布点 statistics (issue 24): colleges and programs counted per major, category,
 place or college type. Thin: parse, call the service, answer."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
@@ -38,7 +38,7 @@ def program_statistics(
     system: System | None = None,
     status: Status | None = None,
     province: str | None = None,
-):
+) -> dict[str, list[dict[str, Any]]]:
     """布点: colleges and programs per major, category, province, city or college type over
     the current programs (`status`, default active)."""
     items = coverage.coverage(session, by=by, system=system, status=status, province=province)
@@ -54,7 +54,7 @@ def program_statistics_file(
     status: Status | None = None,
     province: str | None = None,
     bom: Annotated[bool, Query(description="false: no UTF-8 BOM")] = True,
-):
+) -> Response:
     """The same counts as CSV (BOM, CRLF, formula guard) or XLSX (codes as text)."""
     items = coverage.coverage(session, by=by, system=system, status=status, province=province)
     header, rows = coverage.header(by), coverage.rows(items)

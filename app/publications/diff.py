@@ -152,9 +152,9 @@ def resolve(
     return side, lines, publications
 
 
-def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple, PublicationLine]:
+def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple[str, str, str, str], PublicationLine]:
     """Lines by offering key, in order (the first line wins should a key repeat)."""
-    keyed: dict[tuple, PublicationLine] = {}
+    keyed: dict[tuple[str, str, str, str], PublicationLine] = {}
     for line in lines:
         keyed.setdefault(_key(line), line)
     return keyed

@@ -87,8 +87,8 @@ def public(row: PublicationClosure) -> ClosurePublic:
     )
 
 
-def _keyed(rows: Sequence[PublicationClosure]) -> dict[tuple, ClosurePublic]:
-    keyed: dict[tuple, ClosurePublic] = {}
+def _keyed(rows: Sequence[PublicationClosure]) -> dict[tuple[str, str, str, str], ClosurePublic]:
+    keyed: dict[tuple[str, str, str, str], ClosurePublic] = {}
     for row in rows:
         keyed.setdefault((row.college_code, row.major_code, row.intake, row.level), public(row))
     return keyed

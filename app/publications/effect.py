@@ -43,7 +43,9 @@ def approvals_take_effect(
     return linked
 
 
-def _approval(line: PublicationLine, year: int, kind: str, source: str, actor: str, former=""):
+def _approval(
+    line: PublicationLine, year: int, kind: str, source: str, actor: str, former: str = ""
+) -> lifecycle.Approval:
     assert line.major_id is not None
     return lifecycle.Approval(
         college_id=line.college_id,

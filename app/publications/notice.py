@@ -137,7 +137,9 @@ def resolve_objection(
     return objection
 
 
-def _drop(session: Session, publication: Publication, objection: Objection, actor: Principal):
+def _drop(
+    session: Session, publication: Publication, objection: Objection, actor: Principal
+) -> int:
     """Remove entry ``seq`` and number the later ones down (objections follow their entry). The
     approvals it printed are overturned: their entries become rejected (the resolution is the
     reason the college reads) and the programs they reserved stop waiting."""

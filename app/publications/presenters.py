@@ -2,6 +2,7 @@
 
 from datetime import date
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -82,7 +83,9 @@ def line_public(line: PublicationLine) -> LinePublic:
 
 
 def entries(
-    lines: list[PublicationLine], programs: dict[int, int], before: set | None = None
+    lines: list[PublicationLine],
+    programs: dict[int, int],
+    before: set[tracing.Key] | None = None,
 ) -> list[ListEntryPublic]:
     """Lines grouped into numbered entries, as printed (one major, one or more lines);
     ``before``: the offerings of the revision a correction corrects (its other lines are new)."""
@@ -239,7 +242,7 @@ def _approved_programs(session: Session, publication_id: int) -> dict[int, int]:
     return dict(rows)
 
 
-def _annex_links(publication: Publication, annexes: dict[str, list]) -> list[AnnexLink]:
+def _annex_links(publication: Publication, annexes: dict[str, list[Any]]) -> list[AnnexLink]:
     pid = publication.id
     return [
         AnnexLink(
@@ -256,7 +259,7 @@ def _annex_links(publication: Publication, annexes: dict[str, list]) -> list[Ann
     ]
 
 
-def _corrected_keys(session: Session, publication: Publication) -> set | None:
+def _corrected_keys(session: Session, publication: Publication) -> set[tracing.Key] | None:
     if publication.corrects_id is None or publication.status == "published":
         return None
     return {tracing.key_of(x) for x in lines_of(session, publication.corrects_id)}

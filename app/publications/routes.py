@@ -5,7 +5,7 @@ over ``/publications/{publication_id:int}/{annex}.{ext}`` for a series that is a
 
 from email.utils import formatdate
 from hashlib import sha256
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
@@ -53,13 +53,13 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs one)")]
-CSV_DOC: dict[int | str, dict] = {
+CSV_DOC: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "CSV (UTF-8 with BOM, CRLF)"}
 }
-XLSX_DOC: dict[int | str, dict] = {
+XLSX_DOC: dict[int | str, dict[str, Any]] = {
     200: {"content": {writing.XLSX_MEDIA: {}}, "description": "XLSX, codes as text"}
 }
-WRITE_DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}, 409: {}}
+WRITE_DOC: dict[int | str, dict[str, Any]] = {**AUTH_RESPONSES, 404: {}, 409: {}}
 
 
 def _headers(
@@ -113,7 +113,7 @@ def diff_publications(
     system: SystemQuery = None,
     format: Literal["json", "csv"] = "json",
     bom: BomQuery = True,
-):
+) -> diffs.DiffResult | Response:
     """Revisions of one year: lines added, removed, changed. Lists of different years
     (`year:2024` → `year:2025`): side by side — only in one year, or in both (`kind: years`)."""
     result = diffs.diff(
@@ -138,7 +138,7 @@ def diff_publications_csv(
     authority: AuthorityQuery = None,
     system: SystemQuery = None,
     bom: BomQuery = True,
-):
+) -> Response:
     result = diffs.diff(
         session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
     )
@@ -153,7 +153,7 @@ def diff_publications_xlsx(
     to: ToQuery,
     authority: AuthorityQuery = None,
     system: SystemQuery = None,
-):
+) -> Response:
     result = diffs.diff(
         session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
     )
@@ -167,7 +167,7 @@ def approval_statistics(
     year: YearQuery = None,
     authority: AuthorityQuery = None,
     system: SystemQuery = None,
-):
+) -> stats.ApprovalStats:
     """Approved offerings (lines of current published revisions) by year, category, level,
     intake and college, of one system (`system`, default technician when it has lists)."""
     return stats.approvals(session, year=year, authority=authority, system=system)
@@ -178,7 +178,7 @@ def approval_statistics(
     response_model=Page[PublicationSummary],
     responses={404: {}},
 )
-def program_approvals(session: SessionDep, program_id: IdPath):
+def program_approvals(session: SessionDep, program_id: IdPath) -> Page[PublicationSummary]:
     """The published lists (revisions) that approve a program."""
     return Page(items=presenters.approvals_of_program(session, program_id), next=None)
 
@@ -192,7 +192,7 @@ def list_publications(
     series: str | None = None,
     authority: AuthorityQuery = None,
     status: Literal["draft", "published"] | None = None,
-):
+) -> Page[PublicationSummary]:
     """Newest first. Without an admin or reviewer token: published revisions only."""
     rows = presenters.list_publications(
         session,
@@ -216,7 +216,7 @@ def list_publications(
 )
 def create_publication(
     session: SessionDep, data: PublicationCreate, actor: AdminPrincipal, zone: Zone
-):
+) -> PublicationPublic:
     """Draft a list from a round's approved entries (`round_id` alone: year, authority and a
     default title come from the round) or from `lines` (each traced to an approval, or added by
     hand with a `reason` and checked like a filing entry)."""
@@ -229,14 +229,16 @@ def create_publication(
     response_model=PublicationPublic,
     responses={404: {}},
 )
-def latest_publication(session: SessionDep, series: str, zone: Zone):
+def latest_publication(session: SessionDep, series: str, zone: Zone) -> PublicationPublic:
     """The newest published revision of a list (the default); older ones keep their URL."""
     today = service.today_in(zone)
     return presenters.public(session, presenters.latest_of(session, series), None, today)
 
 
 @router.get("/publications/{series}/latest.{ext}", responses={307: {}, 404: {}})
-def latest_publication_file(session: SessionDep, series: str, ext: Literal["csv", "xlsx"]):
+def latest_publication_file(
+    session: SessionDep, series: str, ext: Literal["csv", "xlsx"]
+) -> RedirectResponse:
     """Redirects to the newest revision's permanent download."""
     latest = presenters.latest_of(session, series)
     return RedirectResponse(f"{presenters.API}/{latest.id}.{ext}", status_code=307)
@@ -252,7 +254,7 @@ def latest_publication_file(session: SessionDep, series: str, ext: Literal["csv"
 )
 def publication_csv(
     session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath, bom: BomQuery = True
-):
+) -> Response:
     """The main table in the list's layout (technician: 附件1 of contract.md's Exports; 中职:
     附件一 `序号,学校名称,专业名称,专业代码`); `X-Checksum-SHA256` is the SHA-256 of the default
     download."""
@@ -267,7 +269,9 @@ def publication_csv(
     response_class=Response,
     responses={**XLSX_DOC, 404: {}},
 )
-def publication_xlsx(session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath):
+def publication_xlsx(
+    session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath
+) -> Response:
     """The main table and each annex of the list's layout as sheets, codes stored as text."""
     publication = presenters.get_visible(session, publication_id, principal)
     body = export.lines_xlsx(
@@ -301,7 +305,7 @@ def publication_annex(
     annex: AnnexPath,
     ext: Literal["csv", "xlsx"],
     bom: BomQuery = True,
-):
+) -> Response:
     """An annex of the list: `specialties` (technician 附件2), `projects` (中职 附件2
     `序号,学校,专业名称,校企合作项目名称`), `directions` (中职 附件3
     `序号,学校名称,原专业方向名称,规范专业名称,说明`). A list whose layout lacks it: 404."""
@@ -319,7 +323,7 @@ def publication_annex(
 )
 def get_publication(
     session: SessionDep, principal: OptionalPrincipal, publication_id: IdPath, zone: Zone
-):
+) -> PublicationPublic:
     """One revision, at a permanent URL: entries numbered as printed, and 附件2. Public once
     announced (公示中) or published."""
     publication = presenters.get_visible(session, publication_id, principal)
@@ -335,7 +339,7 @@ def update_publication(
     data: PublicationMeta,
     actor: AdminPrincipal,
     zone: Zone,
-):
+) -> PublicationPublic:
     """名称, 文号, 发布日期 — while a draft (a published list: 409 `published`)."""
     publication = service.update_meta(session, publication_id, data, actor=actor)
     return presenters.public(session, publication, actor, service.today_in(zone))
@@ -348,7 +352,7 @@ def update_publication(
 )
 def replace_lines(
     session: SessionDep, publication_id: IdPath, data: LinesIn, actor: AdminPrincipal
-):
+) -> PublicationPublic:
     """Replace a draft's lines (in order of publication). A line no approved entry of the
     round carries needs a `reason` (422 `line_not_approved`) and passes a filing entry's checks
     (422 `line_has_errors`, `detail.findings`)."""
@@ -363,7 +367,7 @@ def replace_lines(
 )
 def replace_specialties(
     session: SessionDep, publication_id: IdPath, data: SpecialtiesIn, actor: AdminPrincipal
-):
+) -> PublicationPublic:
     """Replace a draft's 附件2."""
     publication = service.replace_specialties(session, publication_id, data, actor=actor)
     return presenters.public(session, publication, actor)
@@ -376,7 +380,7 @@ def replace_specialties(
 )
 def replace_projects(
     session: SessionDep, publication_id: IdPath, data: ProjectsIn, actor: AdminPrincipal
-):
+) -> PublicationPublic:
     """Replace a 中职 draft's 附件2 (示范专业及校企合作项目), names as printed."""
     publication = service.replace_annex(
         session, publication_id, "projects", data.projects, actor=actor
@@ -391,7 +395,7 @@ def replace_projects(
 )
 def replace_directions(
     session: SessionDep, publication_id: IdPath, data: DirectionsIn, actor: AdminPrincipal
-):
+) -> PublicationPublic:
     """Replace a 中职 draft's 附件3 (专业（含专业方向）名称规范备案), as printed."""
     publication = service.replace_annex(
         session, publication_id, "directions", data.directions, actor=actor
@@ -404,7 +408,9 @@ def replace_directions(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=WRITE_DOC,
 )
-def delete_publication(session: SessionDep, publication_id: IdPath, actor: AdminPrincipal):
+def delete_publication(
+    session: SessionDep, publication_id: IdPath, actor: AdminPrincipal
+) -> Response:
     """Discard a draft (a published list: 409)."""
     service.delete_draft(session, publication_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -415,7 +421,7 @@ def delete_publication(session: SessionDep, publication_id: IdPath, actor: Admin
 )
 def publish_publication(
     session: SessionDep, publication_id: IdPath, actor: AdminPrincipal, zone: Zone
-):
+) -> PublishResult:
     """Freeze the list and store its checksum; its approvals take effect (programs `active`)
     and its round closes. 409: `published` (twice), `published_on_required`,
     `announcement_required`, `announcement_open` (the bureau's today on or before `until`),
@@ -435,7 +441,7 @@ def publish_publication(
 )
 def announce_publication(
     session: SessionDep, publication_id: IdPath, data: AnnounceIn, actor: AdminPrincipal, zone: Zone
-):
+) -> PublicationPublic:
     """公示: announce a draft for a period (`from`, `until`: dates in the bureau's time zone) with a
     contact; it becomes public as 公示中 (`status` `announced`). Again: replaces the period."""
     publication = notice.announce(session, publication_id, data, actor=actor)
@@ -450,7 +456,7 @@ def announce_publication(
 )
 def raise_objection(
     session: SessionDep, publication_id: IdPath, data: ObjectionIn, actor: ReviewerPrincipal
-):
+) -> ObjectionPublic:
     """Record an objection (异议) to an entry (`seq`) or the whole list (admin or reviewer)."""
     objection = notice.raise_objection(session, publication_id, data, actor=actor)
     return ObjectionPublic.model_validate(objection, from_attributes=True)
@@ -467,7 +473,7 @@ def resolve_objection(
     objection_id: IdPath,
     data: ObjectionUpdate,
     actor: ReviewerPrincipal,
-):
+) -> ObjectionPublic:
     """`dismissed` (with the reason) or `upheld` (`drop: true` removes the entry's lines)."""
     objection = notice.resolve_objection(session, publication_id, objection_id, data, actor=actor)
     return ObjectionPublic.model_validate(objection, from_attributes=True)
@@ -481,7 +487,7 @@ def resolve_objection(
 )
 def correct_publication(
     session: SessionDep, publication_id: IdPath, data: CorrectionIn, actor: AdminPrincipal
-):
+) -> PublicationPublic:
     """A correction (勘误): a new draft revision of the list, naming this one and why."""
     return presenters.public(
         session, corrections.correct(session, publication_id, data, actor=actor), actor

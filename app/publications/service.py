@@ -110,7 +110,7 @@ def _authority(session: Session, code: str | None, actor: Principal) -> Authorit
     return found
 
 
-def _check_colleges(session: Session, authority_id: int, lines: Sequence[PublicationLine]):
+def _check_colleges(session: Session, authority_id: int, lines: Sequence[PublicationLine]) -> None:
     """A list approves programs of the colleges its authority governs only: 广州市人社局's list
     cannot carry a 中职 school's major, whoever drafts it."""
     ids = {line.college_id for line in lines}

@@ -44,7 +44,7 @@ class ApprovalStats(BaseModel):
     closures: list[Count] = []
 
 
-def _counts(session: Session, ids: list[int], *columns: Any) -> list[tuple]:
+def _counts(session: Session, ids: list[int], *columns: Any) -> list[tuple[Any, ...]]:
     """(group values…, count) over the lines of ``ids``; most first, then by value."""
     count = func.count(col(PublicationLine.id)).label("n")
     query: Any = (

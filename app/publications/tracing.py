@@ -9,6 +9,7 @@ is published, since programs and filings change in between.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -120,7 +121,7 @@ def _check_hand_lines(
     session: Session, publication: Publication, lines: Sequence[PublicationLine], hand: list[int]
 ) -> None:
     """A line added by hand is checked as a filing entry of its college for the list's year."""
-    findings: list[dict] = []
+    findings: list[dict[str, Any]] = []
     for index in hand:
         line = lines[index]
         college = session.get(College, line.college_id)
@@ -146,7 +147,7 @@ def _check_hand_lines(
         raise Invalid({"findings": findings[:200]}, error="line_has_errors", count=len(findings))
 
 
-def conflicts(session: Session, publication: Publication, lines: Sequence[PublicationLine]):
+def conflicts(session: Session, publication: Publication, lines: Sequence[PublicationLine]) -> None:
     """Before publishing: a line whose program cannot take effect — its approval was undone, the
     offering runs already under another list, or it is pending in a filing — is 409
     ``line_conflict`` naming the line."""

@@ -2,7 +2,7 @@
 (REGISTRY_MAX_BODY_BYTES, REGISTRY_MAX_UPLOAD_ROWS)."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, File, Request, UploadFile
 
@@ -30,7 +30,7 @@ def uploaded_file(
 UploadDep = Annotated[Upload, Depends(uploaded_file)]
 
 # Responses every import route documents besides 401/403.
-IMPORT_RESPONSES: dict[int | str, dict] = {
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "The file is larger than REGISTRY_MAX_BODY_BYTES or has too many rows"},
     422: {"description": "Rows with errors (each names its row and column); nothing written"},
 }

@@ -32,7 +32,7 @@ def guard(value: Any) -> Any:
     return value
 
 
-def guarded_column(column: Any, name: str) -> ColumnElement:
+def guarded_column(column: Any, name: str) -> ColumnElement[Any]:
     """The formula guard as SQL, so a streamed export does it in the database, not per row in
     Python (the 150,000-row export must stay within 2.5× of ``sqlite3 -csv``)."""
     first = func.substr(column, 1, 1)

@@ -4,24 +4,29 @@ round, preview as the notice, publish with a confirmation and its checksum, corr
 reason). The same services as the API."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import select
 from starlette.datastructures import FormData
 
+from app.access.principal import Principal
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
 from app.errors import Invalid
 from app.fields import IdPath
 from app.filings import presenters, rounds, service, summary
+from app.filings.models import FilingRound
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
 from app.localtime import local, zone_label
 from app.publications import corrections
 from app.publications import presenters as publication_presenters
 from app.publications import service as publications
+from app.publications.models import Publication
 from app.publications.schemas import CorrectionIn, PublicationCreate
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -29,9 +34,10 @@ from app.web.forms import Form, attempt, message_of, notice_key, number, text
 from app.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+T = TypeVar("T")
 
 
-def _zone(request: Request):
+def _zone(request: Request) -> ZoneInfo:
     return request.app.state.settings.zone
 
 
@@ -57,7 +63,7 @@ def _moment(form: FormData, name: str) -> date | datetime | None:
         raise Invalid(error="validation_error", msg="web.rounds.bad_moment", value=shown) from None
 
 
-def _form_parts(moment: datetime, zone, *, deadline: bool) -> tuple[str, str]:
+def _form_parts(moment: datetime, zone: ZoneInfo, *, deadline: bool) -> tuple[str, str]:
     """A stored moment as the form's day and time of day, read the way the page shows it: a
     deadline at local midnight is the day before with no time (24:00, ``2026-12-31``, not
     ``2027-01-01 00:00``); any moment at local midnight leaves the time blank."""
@@ -76,7 +82,7 @@ def round_list_page(request: Request, session: SessionDep) -> Response:
     return round_list(request, session)
 
 
-def round_list(request: Request, session: SessionDep, **extra) -> Response:
+def round_list(request: Request, session: SessionDep, **extra: Any) -> Response:
     actor = signed_in(request, session, "admin")
     authority = None if actor.authority_id is None else _authority_code(session, actor)
     items = rounds.list_rounds(session, zone=_zone(request), authority=authority, limit=200)
@@ -93,7 +99,7 @@ def round_list(request: Request, session: SessionDep, **extra) -> Response:
     )
 
 
-def _authority_code(session: SessionDep, actor) -> str:
+def _authority_code(session: SessionDep, actor: Principal) -> str:
     authority = session.get(Authority, actor.authority_id)
     return authority.code if authority else ""
 
@@ -102,7 +108,7 @@ def _authority_code(session: SessionDep, actor) -> str:
 def create_round(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> FilingRound:
         data = RoundCreate(
             year=number(form, "year") or 0,
             title=text(form, "title"),
@@ -120,7 +126,12 @@ def create_round(request: Request, session: SessionDep, form: Form, _: CsrfCheck
 
 
 def round_page(
-    request: Request, session: SessionDep, round_id: int, *, status_code: int = 200, **extra
+    request: Request,
+    session: SessionDep,
+    round_id: int,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     actor = signed_in(request, session, "admin")
     zone = _zone(request)
@@ -160,7 +171,7 @@ def edit_round(
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> FilingRound:
         chosen = [v for v in form.getlist("editions") if isinstance(v, str) and v]
         data = RoundUpdate(
             title=text(form, "title"),
@@ -197,7 +208,7 @@ def draft_list(
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> Publication:
         data = PublicationCreate(
             title=text(form, "title") or None,  # default: from the round
             document_number=text(form, "document_number"),
@@ -225,7 +236,12 @@ def publication_list(request: Request, session: SessionDep) -> Response:
 
 
 def publication_page(
-    request: Request, session: SessionDep, publication_id: int, *, status_code: int = 200, **extra
+    request: Request,
+    session: SessionDep,
+    publication_id: int,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
     publication = publication_presenters.get_visible(session, publication_id, actor)
@@ -278,7 +294,7 @@ def correct(
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> Publication:
         data = CorrectionIn(reason=text(form, "reason"))
         return corrections.correct(session, publication_id, data, actor=actor)
 

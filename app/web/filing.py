@@ -4,6 +4,8 @@ filing page with their decision controls (``app.web.review``). Thin: read the fo
 service the API calls, render."""
 
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -16,6 +18,7 @@ from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
 from app.filings import editing, importer, presenters, service
+from app.filings.models import Filing
 from app.filings.review import clean_indexes
 from app.filings.schemas import (
     EntryIn,
@@ -39,7 +42,7 @@ GRID = ("major_code", "major_name", "category", "intake", "level", "length_years
 HIDDEN = ("kind", "former_name", "row", "effective_year", "reason")  # 停招/撤销: issue 24
 
 
-def _zone(request: Request):
+def _zone(request: Request) -> ZoneInfo:
     return request.app.state.settings.zone
 
 
@@ -103,7 +106,7 @@ def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChec
 
 
 def _upload_refused(request: Request, year: int, error: AppError, role: str) -> Response:
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     if isinstance(error.detail, dict):
         rows = error.detail.get("errors") or []
     return render(
@@ -123,7 +126,7 @@ def filing_page(
     filing_id: int,
     *,
     status_code: int = 200,
-    **extra,
+    **extra: Any,
 ) -> Response:
     actor = signed_in(request, session)
     filing = service.get_filing(session, filing_id, actor=actor)
@@ -160,7 +163,7 @@ def filing_page(
     )
 
 
-def _clean(session: SessionDep, filing) -> list[int]:
+def _clean(session: SessionDep, filing: Filing) -> list[int]:
     return clean_indexes(session, filing)
 
 

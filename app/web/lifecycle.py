@@ -3,7 +3,7 @@
 布点 (how many colleges run each major). Thin: read the form, call the service, render."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 BARS = 20  # majors per chart: the most widely run ones
 
 
-def _my_programs(session: SessionDep, college: College) -> list[dict]:
+def _my_programs(session: SessionDep, college: College) -> list[dict[str, Any]]:
     query = programs.filtered_query(ProgramFilters(college=college.code))
     rows = [programs.ProgramPublic(**programs.readmodel.item(r)) for r in session.execute(query)]
     return [
@@ -118,7 +118,7 @@ def college_end_page(
     if action in ("merge", "close"):
         target = into if action == "merge" else None
 
-        def plan():
+        def plan() -> mergers.Plan:
             other = colleges.get_by_code(session, target) if target else None
             mergers.check(session, college, other, actor)
             return college_end.preview(session, college, other)
@@ -215,7 +215,7 @@ def coverage_page(
     )
 
 
-def history_of(session: SessionDep, program_id: int | None) -> list[dict]:
+def history_of(session: SessionDep, program_id: int | None) -> list[dict[str, Any]]:
     """A program's history for a page (empty without a program)."""
     if program_id is None:
         return []

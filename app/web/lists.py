@@ -12,6 +12,7 @@ from app.errors import AppError
 from app.fields import IdPath
 from app.publications import notice
 from app.publications import service as publications
+from app.publications.models import Objection, Publication
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate, PublicationMeta
 from app.web.actor import signed_in
 from app.web.admin import publication_page
@@ -30,7 +31,9 @@ def _back(publication_id: int, key: str) -> Response:
     return redirect(f"/admin/publications/{publication_id}?notice={key}")
 
 
-def _refused(request: Request, session: SessionDep, publication_id: int, error: AppError):
+def _refused(
+    request: Request, session: SessionDep, publication_id: int, error: AppError
+) -> Response:
     return publication_page(
         request, session, publication_id, status_code=error.status_code, error=message_of(error)
     )
@@ -43,7 +46,7 @@ def edit_meta(
     """名称, 文号, 发布日期 of a draft (or of a correction's draft)."""
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> Publication:
         data = PublicationMeta(
             title=text(form, "title") or None,
             document_number=text(form, "document_number"),
@@ -63,7 +66,7 @@ def announce(
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> Publication:
         data = AnnounceIn(
             **{"from": date.fromisoformat(text(form, "from"))},
             until=date.fromisoformat(text(form, "until")),
@@ -83,7 +86,7 @@ def raise_objection(
 ) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
 
-    def act():
+    def act() -> Objection:
         data = ObjectionIn(text=text(form, "text"), seq=number(form, "seq"))
         return notice.raise_objection(session, publication_id, data, actor=actor)
 
@@ -105,7 +108,7 @@ def resolve_objection(
     """驳回 (dismissed) or 异议成立 (upheld; ``drop`` removes the entry from the draft)."""
     actor = signed_in(request, session, "admin", "reviewer")
 
-    def act():
+    def act() -> Objection:
         outcome = text(form, "outcome")
         data = ObjectionUpdate(
             status="upheld" if outcome in ("upheld", "drop") else "dismissed",

@@ -1,8 +1,9 @@
 """Public pages: home, language switch, major search (the same index as ``GET /api/v1/majors``)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from app.catalog import search
@@ -19,7 +20,7 @@ SEARCH_LIMIT = 50
 
 
 @router.get("/")
-def home(request: Request, session: SessionDep):
+def home(request: Request, session: SessionDep) -> Response:
     """The search box; a signed-in person lands on their desk here (item 2 of issue 25)."""
     if getattr(request.state, "user", None) is not None:
         return desk_page(request, session)
@@ -27,7 +28,7 @@ def home(request: Request, session: SessionDep):
 
 
 @router.get("/lang/{locale}")
-def switch_language(request: Request, locale: str, next: str = "/"):
+def switch_language(request: Request, locale: str, next: str = "/") -> RedirectResponse:
     """The language switch: a cookie the locale middleware prefers to Accept-Language."""
     response = redirect(safe_next(next))
     if locale in LOCALES:
@@ -47,10 +48,10 @@ def majors(
     request: Request,
     q: Annotated[str, Query(max_length=100)] = "",
     system: Annotated[str, Query(pattern="^(|technician|secondary)$")] = "",
-):
+) -> HTMLResponse:
     """Search as you type: htmx asks for the results fragment, a plain GET gets the page.
     Near-misses are listed apart, as offers ("did you mean"), never in place of a match."""
-    hits: list[dict] = []
+    hits: list[dict[str, Any]] = []
     if q.strip():
         with request.app.state.engine.connect() as conn:
             hits = search.ranked(conn, q, system=system or None, limit=SEARCH_LIMIT)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
@@ -29,7 +30,9 @@ PAGE = 50
 COLLEGE_PROGRAMS = 500  # a college runs tens of programs; more pages link to /programs
 
 
-def _program_rows(request: Request, filters: ProgramFilters, after: int | None, limit: int):
+def _program_rows(
+    request: Request, filters: ProgramFilters, after: int | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
     """(rows as dicts, next cursor) of one page, the listing ``GET /api/v1/programs`` runs."""
     found = listing.rows(request.app.state.read_engine, filters, after=after, limit=limit + 1)
     items = [dict(zip(readmodel.FIELDS, r, strict=True)) for r in found[:limit]]
@@ -39,7 +42,7 @@ def _program_rows(request: Request, filters: ProgramFilters, after: int | None, 
     return items, nxt
 
 
-def _rows_html(items: list[dict], show_college: bool) -> Markup:
+def _rows_html(items: list[dict[str, Any]], show_college: bool) -> Markup:
     """The table body in one pass (a page of 50 rows renders in a third of Jinja's time: the
     page stays within 2x the API page, docs/web.md). Every value escaped."""
     labels = {k: escape(t(f"web.col.{k}")) for k in COLUMNS}
@@ -101,7 +104,7 @@ def college_list(
     city: str = "",
     type: str = "",
     after: str = "",
-):
+) -> HTMLResponse:
     rows = colleges.list_colleges(
         session,
         province=province or None,
@@ -125,7 +128,7 @@ def college_list(
 
 
 @router.get("/colleges/{code}")
-def college_page(request: Request, session: SessionDep, code: str):
+def college_page(request: Request, session: SessionDep, code: str) -> HTMLResponse:
     """The college and its programs; for an admin governing it, the link to close or merge it."""
     found = colleges.get_by_code(session, code)
     college = colleges.to_public(session, found)
@@ -147,7 +150,9 @@ def college_page(request: Request, session: SessionDep, code: str):
 
 
 @router.get("/programs")
-async def program_list(request: Request, after: Annotated[int | None, Query()] = None):
+async def program_list(
+    request: Request, after: Annotated[int | None, Query()] = None
+) -> HTMLResponse:
     """Async like ``GET /api/v1/programs``: the page's one read goes through ``run_read`` (inline
     on SQLite, bounded worker threads on PostgreSQL) instead of a threadpool hop per request."""
     query, shown = _filters_of(request)
@@ -168,7 +173,7 @@ async def program_list(request: Request, after: Annotated[int | None, Query()] =
 
 
 @router.get("/programs/{program_id:int}")
-def program_page(request: Request, session: SessionDep, program_id: IdPath):
+def program_page(request: Request, session: SessionDep, program_id: IdPath) -> HTMLResponse:
     """One program and its former codes (a rename, or a new catalog edition's adoption)."""
     program = programs.program_detail(session, program_id)
     length = YEARS_CN.get(program.length_years, f"{program.length_years}年")

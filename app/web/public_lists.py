@@ -2,9 +2,10 @@
 lists) and the approval statistics with charts — the services behind ``/api/v1/publications``
 and ``/api/v1/statistics/approvals``."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.db import SessionDep
 from app.fields import IdPath
@@ -24,7 +25,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/publications")
-def publication_list(request: Request, session: SessionDep, year: int | None = None):
+def publication_list(
+    request: Request, session: SessionDep, year: int | None = None
+) -> HTMLResponse:
     """The current lists (a correction replaces what it corrects), newest year first."""
     current = presenters.current_publications(session, year=year)
     items = sorted(
@@ -36,7 +39,7 @@ def publication_list(request: Request, session: SessionDep, year: int | None = N
 
 
 @router.get("/publications/series/{series}")
-def latest_of_series(session: SessionDep, series: str):
+def latest_of_series(session: SessionDep, series: str) -> RedirectResponse:
     """A link that always shows the newest revision of a list."""
     return redirect(f"/publications/{presenters.latest_of(session, series).id}", status_code=307)
 
@@ -48,7 +51,7 @@ def publication_diff(
     from_: Annotated[str, Query(alias="from")] = "",
     to: str = "",
     system: System | None = None,
-):
+) -> HTMLResponse:
     result = None
     if from_ and to:
         chosen = system.value if system else None
@@ -64,7 +67,7 @@ def publication_diff(
 
 
 @router.get("/publications/{publication_id:int}")
-def publication_page(request: Request, session: SessionDep, publication_id: IdPath):
+def publication_page(request: Request, session: SessionDep, publication_id: IdPath) -> HTMLResponse:
     """One revision as the notice prints it, with its revisions and corrections."""
     today = today_in(request.app.state.settings.zone)
     publication = presenters.public(
@@ -92,7 +95,7 @@ def publication_page(request: Request, session: SessionDep, publication_id: IdPa
 @router.get("/statistics")
 def statistics(
     request: Request, session: SessionDep, year: int | None = None, system: System | None = None
-):
+) -> HTMLResponse:
     figures = stats.approvals(session, year=year, system=system.value if system else None)
     charts = {
         group: bar_chart(
@@ -118,7 +121,9 @@ def statistics(
     )
 
 
-def _stat_table(session: SessionDep, year: int | None, system: System | None):
+def _stat_table(
+    session: SessionDep, year: int | None, system: System | None
+) -> tuple[tuple[str, str, str], list[tuple[str, str, int]], str]:
     """The figures the charts draw, one row per (grouping, value): what a report pastes; and
     the file name's stem (``statistics-2024-technician``)."""
     figures = stats.approvals(session, year=year, system=system.value if system else None)
@@ -137,7 +142,7 @@ def _stat_table(session: SessionDep, year: int | None, system: System | None):
 @router.get("/statistics.csv")
 def statistics_csv(
     session: SessionDep, year: int | None = None, system: System | None = None, bom: bool = True
-):
+) -> Response:
     header, rows, stem = _stat_table(session, year, system)
     return Response(
         writing.csv_text(header, rows, bom=bom),
@@ -147,12 +152,14 @@ def statistics_csv(
 
 
 @router.get("/statistics.xlsx")
-def statistics_xlsx(session: SessionDep, year: int | None = None, system: System | None = None):
+def statistics_xlsx(
+    session: SessionDep, year: int | None = None, system: System | None = None
+) -> Response:
     """The same figures as the CSV in one sheet (clerks open them in Excel); the value column
     is text, so a code keeps its leading zeros."""
     header, rows, stem = _stat_table(session, year, system)
 
-    def fill(book) -> None:
+    def fill(book: Any) -> None:  # an xlsxwriter Workbook, as writing.fast_xlsx_stream gives
         sheet = writing.FastSheet(book, t("web.stats.sheet"), text_columns=(1,))
         sheet.widths((14, 40, 10))
         sheet.append(header, book.add_format({"bold": True}))

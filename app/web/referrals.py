@@ -2,12 +2,15 @@
 next free 8xxx code first and sends it with the confirmation (409 code_changed if another
 approval took it meanwhile); rejecting needs a reason."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.fields import IdPath
 from app.filings import referrals
+from app.filings.models import Referral
 from app.filings.schemas import ReferralDecisionIn
 from app.vocab import YEARS_CN
 from app.web.actor import signed_in
@@ -27,7 +30,7 @@ def referral_list(request: Request, session: SessionDep, status: str = "pending"
     )
 
 
-def _page(request: Request, session: SessionDep, referral_id: int, **extra) -> Response:
+def _page(request: Request, session: SessionDep, referral_id: int, **extra: Any) -> Response:
     actor = signed_in(request, session, "admin", "reviewer")
     referral = referrals.get_referral_public(session, referral_id, actor=actor)
     status = extra.pop("status_code", 200)
@@ -52,7 +55,7 @@ def decide(
 ) -> Response:
     actor = signed_in(request, session, "admin")
 
-    def act():
+    def act() -> Referral:
         data = ReferralDecisionIn(
             decision=text(form, "decision"),  # type: ignore[arg-type]
             reason=text(form, "reason") or None,

@@ -1,6 +1,8 @@
 """Reviewer pages: the queue per round with counts, and decisions (per entry and in bulk) posted
 from the filing page. The same services as the API: ``review.decide_entry`` / ``decide_entries``."""
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -8,6 +10,7 @@ from app.db import SessionDep
 from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
+from app.filings.models import Filing
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.web import flash
 from app.web.actor import signed_in
@@ -71,7 +74,7 @@ def decide_one(
     actor = signed_in(request, session, "reviewer", "admin")
     reason = text(form, f"reason-{index}") or text(form, "reason") or None
 
-    def act():
+    def act() -> Filing:
         data = DecisionIn(decision=text(form, "decision"), reason=reason)  # type: ignore[arg-type]
         return review.decide_entry(session, filing_id, index, data, actor=actor)
 
@@ -86,7 +89,7 @@ def decide_many(
     undecided entry without findings (chosen by the review service)."""
     actor = signed_in(request, session, "reviewer", "admin")
 
-    def act():
+    def act() -> Filing:
         if text(form, "select") == "clean":
             filing = service.get_filing(session, filing_id, actor=actor)
             picked, decision = review.clean_indexes(session, filing), "approved"
@@ -105,7 +108,11 @@ def decide_many(
 
 
 def _after(
-    request: Request, session: SessionDep, filing_id: int, act, anchor: str = "#decide"
+    request: Request,
+    session: SessionDep,
+    filing_id: int,
+    act: Callable[[], object],
+    anchor: str = "#decide",
 ) -> Response:
     """After a decision: back to the filing's page (303) at the entry decided. htmx swaps the
     decision table of that page in place (the scroll stays); a refusal also goes back there,

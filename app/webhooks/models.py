@@ -10,7 +10,7 @@ from app.clock import utcnow
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _when(nullable: bool = True) -> Column:
+def _when(nullable: bool = True) -> Column[datetime]:
     return Column(DateTime(timezone=True), nullable=nullable)
 
 

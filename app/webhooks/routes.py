@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
@@ -8,7 +10,7 @@ from app.webhooks import service, ssrf
 from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookPublic, WebhookUpdate
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
-DOC: dict[int | str, dict] = {**AUTH_RESPONSES, 404: {}}
+DOC: dict[int | str, dict[str, Any]] = {**AUTH_RESPONSES, 404: {}}
 
 
 def _allowed(request: Request) -> set[str]:
@@ -23,7 +25,7 @@ def _allowed(request: Request) -> set[str]:
 )
 def create_webhook(
     request: Request, session: SessionDep, data: WebhookCreate, actor: AdminPrincipal
-):
+) -> WebhookPublic:
     """`{"url", "entities", "secret"[, "since"]}`: POSTs of the feed's items, signed
     `X-Registry-Signature: sha256=<HMAC>` (docs/changes.md, "Webhooks")."""
     hook = service.create(session, data, actor=actor, allowed=_allowed(request))
@@ -31,14 +33,14 @@ def create_webhook(
 
 
 @router.get("", response_model=Page[WebhookPublic], responses=AUTH_RESPONSES)
-def list_webhooks(session: SessionDep, actor: AdminPrincipal, page: IdPage):
+def list_webhooks(session: SessionDep, actor: AdminPrincipal, page: IdPage) -> Page[WebhookPublic]:
     rows = service.list_webhooks(session, actor=actor, after=page.after, limit=page.limit)
     items, nxt = page_of(list(rows), page.limit, lambda h: [h.id])
     return Page(items=[service.to_public(h) for h in items], next=nxt)
 
 
 @router.get("/{webhook_id:int}", response_model=WebhookPublic, responses=DOC)
-def get_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
+def get_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal) -> WebhookPublic:
     return service.to_public(service.get(session, webhook_id, actor=actor))
 
 
@@ -49,14 +51,14 @@ def update_webhook(
     webhook_id: IdPath,
     data: WebhookUpdate,
     actor: AdminPrincipal,
-):
+) -> WebhookPublic:
     """Change the URL, entities or secret; `active: true` enables a disabled webhook again."""
     hook = service.update(session, webhook_id, data, actor=actor, allowed=_allowed(request))
     return service.to_public(hook)
 
 
 @router.delete("/{webhook_id:int}", status_code=status.HTTP_204_NO_CONTENT, responses=DOC)
-def delete_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal):
+def delete_webhook(session: SessionDep, webhook_id: IdPath, actor: AdminPrincipal) -> Response:
     service.remove(session, webhook_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -67,7 +69,7 @@ def list_deliveries(
     webhook_id: IdPath,
     actor: AdminPrincipal,
     page: IdPage,
-):
+) -> Page[DeliveryPublic]:
     """The delivery log, newest first: each batch with its attempts (status code or error,
     duration, when it is retried)."""
     rows = service.deliveries(session, webhook_id, actor=actor, before=page.after, limit=page.limit)
@@ -82,6 +84,8 @@ def list_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
     responses=DOC,
 )
-def redeliver(session: SessionDep, webhook_id: IdPath, delivery_id: str, actor: AdminPrincipal):
+def redeliver(
+    session: SessionDep, webhook_id: IdPath, delivery_id: str, actor: AdminPrincipal
+) -> DeliveryPublic:
     """The same items again under a new delivery id, sent next (enables a disabled webhook)."""
     return service.redeliver(session, webhook_id, delivery_id, actor=actor)
