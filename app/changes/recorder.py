@@ -200,7 +200,7 @@ def _copy_text(value: str) -> str:
     return value
 
 
-def _copy_changes(driver: Any, items: list[tuple], at: str) -> None:
+def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
     """The change rows as lines of COPY's text format, written in blocks: psycopg's
     ``write_row`` per row cost more than making the line here (an import's 150,000 changes)."""
     text = _copy_text
