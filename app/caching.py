@@ -170,7 +170,7 @@ def http_date(iso: str) -> str | None:
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:
-    return {name: value for name, value in scope.get("headers", ())}
+    return dict(scope.get("headers", ()))
 
 
 def _private(headers: dict[bytes, bytes]) -> bytes | None:

@@ -87,7 +87,8 @@ def seed_authorities(session: Session) -> int:
         session.flush()
         for key in row["catalogs"].split("|"):
             edition = catalog.get_edition(session, key)
-            assert authority.id is not None and edition.id is not None
+            assert authority.id is not None
+            assert edition.id is not None
             session.add(AuthorityCatalog(authority_id=authority.id, edition_id=edition.id))
         added += 1
     session.flush()

@@ -194,7 +194,8 @@ def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEditi
 
 def load(session: Session, new_key: str, old_key: str) -> Inputs:
     new, old = editions(session, new_key, old_key)
-    assert new.id is not None and old.id is not None
+    assert new.id is not None
+    assert old.id is not None
     lines = _lines(session, new, old)
     return Inputs(
         old=old,

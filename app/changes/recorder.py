@@ -172,10 +172,12 @@ def insert_changes(conn: Connection, items: list[tuple], at: str) -> None:
     driver: Any = conn.connection.driver_connection
     rows = [(at, *item) for item in items]
     if conn.dialect.name == "postgresql":
-        with driver.cursor() as cursor:
-            with cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            driver.cursor() as cursor,
+            cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
         return
     cursor = driver.cursor()
     try:

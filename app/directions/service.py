@@ -108,7 +108,8 @@ def plan(
     normalised = (normalised_name or "").strip() or name
     kept = normalize_name(normalised) == normalize_name(name)
     target = None if kept else _major(session, college, normalised, "normalised_name")
-    assert college.id is not None and base.id is not None
+    assert college.id is not None
+    assert base.id is not None
     return MajorDirection(
         college_id=college.id,
         name=name.strip(),
@@ -257,7 +258,9 @@ def to_public(session: Session, row: MajorDirection) -> DirectionPublic:
     college = session.get(College, row.college_id)
     authority = session.get(Authority, row.authority_id) if row.authority_id else None
     base = _ref(session, row.major_id)
-    assert row.id is not None and college is not None and base is not None
+    assert row.id is not None
+    assert college is not None
+    assert base is not None
     return DirectionPublic(
         id=row.id,
         college_code=college.code,

@@ -215,11 +215,13 @@ def close_if_decided(
     if any(e.decision not in ("approved", "rejected") for e in entries):
         return False
     college = session.get(College, filing.college_id)
-    assert college is not None and college.id is not None
+    assert college is not None
+    assert college.id is not None
     programs = []
     # 停招 / 撤销 take effect when the list carrying them is published (publications/closures.py)
     for entry in (e for e in entries if e.decision == "approved" and e.kind not in LIFECYCLE_KINDS):
-        assert entry.major_id is not None and entry.length_years is not None
+        assert entry.major_id is not None
+        assert entry.length_years is not None
         program = lifecycle.apply_approval(
             session,
             lifecycle.Approval(

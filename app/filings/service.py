@@ -364,9 +364,12 @@ def round_closed(scope: Scope, now: datetime) -> dict | None:
     published already), else None."""
     current = scope.round
     published = current is not None and current.closed_by_list is not None
-    if current is not None and not published and as_utc(current.opens_at) <= now:
-        if now <= as_utc(current.closes_at):
-            return None
+    if (
+        current is not None
+        and not published
+        and as_utc(current.opens_at) <= now <= as_utc(current.closes_at)
+    ):
+        return None
     message = (
         t("round.closed")
         if current is None

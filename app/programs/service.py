@@ -116,7 +116,8 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
         province=college.province,
         system=system_of(college.type).value,
     )
-    assert college.id is not None and major.id is not None
+    assert college.id is not None
+    assert major.id is not None
     program = Program(
         college_id=college.id,
         major_id=major.id,
@@ -162,7 +163,8 @@ def update_program(
     session.add(program)
     college = session.get(College, program.college_id)
     major = session.get(Major, program.major_id)
-    assert college is not None and major is not None
+    assert college is not None
+    assert major is not None
     _flush_unique(session, college.code, major.code)
     events = []
     if status_changed:

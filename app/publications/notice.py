@@ -141,7 +141,8 @@ def _drop(session: Session, publication: Publication, objection: Objection, acto
     """Remove entry ``seq`` and number the later ones down (objections follow their entry). The
     approvals it printed are overturned: their entries become rejected (the resolution is the
     reason the college reads) and the programs they reserved stop waiting."""
-    assert publication.id is not None and objection.seq is not None
+    assert publication.id is not None
+    assert objection.seq is not None
     seq = objection.seq
     lines = lines_of(session, publication.id)
     for line in lines:

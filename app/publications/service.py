@@ -428,9 +428,13 @@ def check_ready(
         raise Conflict(error="published_on_required")
     authority = session.get(Authority, publication.authority_id)
     until = publication.announced_until
-    if until is None and authority is not None and authority.notice_required:
-        if not notice_recorded:
-            raise Conflict(error="announcement_required", days=authority.notice_days)
+    if (
+        until is None
+        and authority is not None
+        and authority.notice_required
+        and not notice_recorded
+    ):
+        raise Conflict(error="announcement_required", days=authority.notice_days)
     if until is not None and today <= until:
         raise Conflict({"until": until.isoformat()}, error="announcement_open", until=until)
     open_ = session.exec(

@@ -53,7 +53,7 @@ def my_filings(request: Request, session: SessionDep) -> Response:
 
 def authority_names(session: Session) -> dict[str, str]:
     """Authority code → its name: pages speak in names (issue 25 item 4)."""
-    return {code: name for code, name in session.exec(select(Authority.code, Authority.name))}
+    return dict(session.exec(select(Authority.code, Authority.name)))
 
 
 def round_names(session: Session, request: Request, ids: set[int | None]) -> dict[int, str]:

@@ -153,7 +153,8 @@ class Worker:
                 hook.lease_until, hook.lease_owner = now + self.lease, self.owner
                 session.add(hook)
                 session.commit()
-                assert hook.id is not None and delivery.id is not None
+                assert hook.id is not None
+                assert delivery.id is not None
                 return Claim(
                     hook.id,
                     delivery.id,

@@ -77,8 +77,10 @@ def test_audit_entry_names_actor_role_action_target_and_change(seeded_client, ro
         "token.create",
         "token",
     )
-    assert entry["target_id"] == str(token_id) and entry["authority"] == "GZ-HRSS"
-    assert entry["summary"]["after"]["college"] == OWN_COLLEGE and entry["at"]
+    assert entry["target_id"] == str(token_id)
+    assert entry["authority"] == "GZ-HRSS"
+    assert entry["summary"]["after"]["college"] == OWN_COLLEGE
+    assert entry["at"]
 
 
 def test_authority_admin_reads_only_its_authoritys_records(seeded_client, role_headers):
