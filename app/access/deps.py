@@ -38,7 +38,7 @@ def current_principal(
     return principal
 
 
-def require_role(*roles: str):
+def require_role(*roles: Role):
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         policy.ensure_role(principal, *roles)
         return principal

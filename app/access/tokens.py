@@ -11,7 +11,7 @@ from sqlmodel import Session, col, or_, select
 from app import writes
 from app.access import policy
 from app.access.models import ApiToken
-from app.access.principal import ROLES, Principal
+from app.access.principal import ROLES, Principal, Role
 from app.access.schemas import Me, TokenCreate, TokenCreated, TokenPublic
 from app.authorities import service as authorities
 from app.authorities.models import Authority
@@ -32,15 +32,15 @@ def check_binding(role: str, *, authority_id: int | None, college_id: int | None
     """The binding a role needs: a reviewer an authority, a college token its college."""
     if role not in ROLES:
         raise Invalid(error="invalid_role", role=role, roles=Joined(ROLES))
-    if role == "college" and college_id is None:
+    if role == Role.COLLEGE and college_id is None:
         raise Invalid(error="college_required")
-    if role == "college" and authority_id is not None:
+    if role == Role.COLLEGE and authority_id is not None:
         raise Invalid(error="invalid_binding")
-    if role != "college" and college_id is not None:
+    if role != Role.COLLEGE and college_id is not None:
         raise Invalid(error="invalid_binding", msg="invalid_binding.not_college")
     # An unbound reviewer would decide every authority's filings: a reviewer is always some
     # bureau's expert, so the binding is required rather than defaulting to "everything".
-    if role == "reviewer" and authority_id is None:
+    if role == Role.REVIEWER and authority_id is None:
         raise Invalid(error="authority_required", msg="authority_required.reviewer")
 
 
@@ -135,7 +135,7 @@ def token_authority(session: Session, row: ApiToken) -> int | None:
 def ensure_token_in_scope(session: Session, actor: Principal, row: ApiToken) -> None:
     """Superuser tokens (admin, no authority) are managed by the superuser only; any other token
     by an admin governing its authority (a college token: its college's)."""
-    if row.role == "admin" and row.authority_id is None:
+    if row.role == Role.ADMIN and row.authority_id is None:
         policy.ensure_superuser(actor, msg="forbidden_role.superuser_tokens")
     policy.ensure_governs(session, actor, token_authority(session, row))
 
@@ -211,11 +211,11 @@ def revoke(
 
 
 def _is_last_superuser(session: Session, row: ApiToken) -> bool:
-    if row.role != "admin" or row.authority_id is not None:
+    if row.role != Role.ADMIN or row.authority_id is not None:
         return False
     others = session.exec(
         select(ApiToken).where(
-            ApiToken.role == "admin",
+            ApiToken.role == Role.ADMIN,
             col(ApiToken.authority_id).is_(None),
             col(ApiToken.revoked_at).is_(None),
             ApiToken.id != row.id,

@@ -15,6 +15,7 @@ from app.changes import snapshots
 from app.db import table_of
 from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys
+from app.vocab import EditionStatus, MajorStatus
 
 
 def get_edition(session: Session, key: str) -> CatalogEdition:
@@ -230,8 +231,8 @@ def match_name(
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(
             CatalogEdition.system == system,
-            CatalogEdition.status == "in_force",
-            Major.status == "active",
+            CatalogEdition.status == EditionStatus.IN_FORCE,
+            Major.status == MajorStatus.ACTIVE,
             or_(col(CatalogEdition.province).is_(None), col(CatalogEdition.province) == province),
         )
         .order_by(col(Major.code))

@@ -33,9 +33,7 @@ from app.directions.schemas import (
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import t
 from app.text import normalize_name
-from app.vocab import System, system_of
-
-KEPT, NORMALISED = "kept", "normalised"
+from app.vocab import DirectionStatus, System, system_of
 
 
 class Problem(Exception):
@@ -116,7 +114,7 @@ def plan(
         name_norm=normalize_name(name),
         direction=parts[1],
         major_id=base.id,
-        status=KEPT if kept else NORMALISED,
+        status=DirectionStatus.KEPT if kept else DirectionStatus.NORMALISED,
         normalised_name=normalised,
         normalised_major_id=target.id if target else None,
         reason=reason,

@@ -27,7 +27,7 @@ from app.programs.schemas import (
     ProgramPublic,
     ProgramUpdate,
 )
-from app.vocab import Level, System, system_of
+from app.vocab import Level, ProgramStatus, System, system_of
 
 
 def filtered_query(filters: ProgramFilters, columns: tuple = ()) -> Select:
@@ -62,13 +62,13 @@ def program_history(session: Session, program_id: int) -> ProgramHistory:
 
 
 # The event a direct status change records, by (status before, status after).
-_STATUS_EVENT = {"suspended": "suspended", "withdrawn": "withdrawn"}
+_STATUS_EVENT = {ProgramStatus.SUSPENDED: "suspended", ProgramStatus.WITHDRAWN: "withdrawn"}
 
 
 def _status_event(before: str, after: str) -> str:
     if after in _STATUS_EVENT:
         return _STATUS_EVENT[after]
-    return "activated" if before == "approved" else "reactivated"
+    return "activated" if before == ProgramStatus.APPROVED else "reactivated"
 
 
 def resolve_major(

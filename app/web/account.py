@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import accounts
+from app.access.principal import Role
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
@@ -206,7 +207,7 @@ async def change_password(request: Request, session: SessionDep, _: csrf.CsrfChe
 
 
 def _users_page(request: Request, session, **extra) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     users = accounts.manageable_users(session, actor)
     authorities, colleges = accounts.bindable(session, actor)
     return render(
@@ -229,7 +230,7 @@ def users(request: Request, session: SessionDep):
 
 @router.post("/admin/users")
 async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked):
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     form = await request.form()
     fields = {k: str(form.get(k, "")).strip() for k in ("username", "role", "authority", "college")}
     try:
@@ -250,7 +251,7 @@ async def create_user(request: Request, session: SessionDep, _: csrf.CsrfChecked
 
 @router.post("/admin/users/{user_id:int}/reset")
 def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     secret = accounts.reset_password(session, user_id, actor=actor)
     username = accounts.get_user(session, user_id).username
     return _users_page(request, session, one_time=(username, secret), headers=NO_STORE)
@@ -258,7 +259,7 @@ def reset_password(request: Request, session: SessionDep, user_id: IdPath, _: cs
 
 @router.post("/admin/users/{user_id:int}/active")
 async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked):
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     form = await request.form()
     accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)
     return redirect("/admin/users")
@@ -267,6 +268,6 @@ async def set_active(request: Request, session: SessionDep, user_id: IdPath, _: 
 @router.post("/admin/sign-ins/{failure_id:int}/clear")
 def clear_sign_in(request: Request, session: SessionDep, failure_id: IdPath, _: csrf.CsrfChecked):
     """An admin lets a slowed username (or address) sign in again at once."""
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     accounts.clear_sign_in_failure(session, failure_id, actor=actor)
     return redirect("/admin/users#sign-ins")

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import select
 from starlette.datastructures import FormData
 
+from app.access.principal import Role
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
@@ -76,7 +77,7 @@ def round_list_page(request: Request, session: SessionDep) -> Response:
 
 
 def round_list(request: Request, session: SessionDep, **extra) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     authority = None if actor.authority_id is None else _authority_code(session, actor)
     items = rounds.list_rounds(session, zone=_zone(request), authority=authority, limit=200)
     status = extra.pop("status_code", 200)
@@ -99,7 +100,7 @@ def _authority_code(session: SessionDep, actor) -> str:
 
 @router.post("/rounds")
 def create_round(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         data = RoundCreate(
@@ -131,7 +132,7 @@ def _try(session: SessionDep, act):
 def round_page(
     request: Request, session: SessionDep, round_id: int, *, status_code: int = 200, **extra
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     zone = _zone(request)
     shown = rounds.get_round_public(session, round_id, zone=zone)
     filings = service.list_filings(session, actor=actor, round_id=round_id, limit=200)
@@ -167,7 +168,7 @@ def show_round(round_id: IdPath, request: Request, session: SessionDep) -> Respo
 def edit_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         chosen = [v for v in form.getlist("editions") if isinstance(v, str) and v]
@@ -190,7 +191,7 @@ def edit_round(
 def close_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     data = RoundClose(reason=text(form, "reason") or None)
     _done, error = _try(session, lambda: rounds.close_round(session, round_id, data, actor=actor))
     if error is not None:
@@ -202,7 +203,7 @@ def close_round(
 def draft_list(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         data = PublicationCreate(
@@ -224,7 +225,7 @@ def draft_list(
 
 @router.get("/publications")
 def publication_list(request: Request, session: SessionDep) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     items = publication_presenters.list_publications(
         session, actor, year=None, series=None, authority=None, status=None, after=None, limit=200
     )
@@ -234,7 +235,7 @@ def publication_list(request: Request, session: SessionDep) -> Response:
 def publication_page(
     request: Request, session: SessionDep, publication_id: int, *, status_code: int = 200, **extra
 ) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     publication = publication_presenters.get_visible(session, publication_id, actor)
     today = publications.today_in(_zone(request))
     figures = None
@@ -263,7 +264,7 @@ def show_publication(publication_id: IdPath, request: Request, session: SessionD
 def publish(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     if text(form, "confirm") != "yes":
         return publication_page(
             request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
@@ -281,7 +282,7 @@ def publish(
 def correct(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         data = CorrectionIn(reason=text(form, "reason"))

@@ -7,11 +7,13 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.principal import Role
 from app.db import SessionDep
 from app.fields import IdPath
 from app.publications import notice
 from app.publications import service as publications
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate, PublicationMeta
+from app.vocab import ObjectionStatus
 from app.web.actor import signed_in
 from app.web.admin import _try, publication_page
 from app.web.csrf import CsrfChecked
@@ -38,7 +40,7 @@ def edit_meta(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     """名称, 文号, 发布日期 of a draft (or of a correction's draft)."""
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         data = PublicationMeta(
@@ -58,7 +60,7 @@ def edit_meta(
 def announce(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act():
         data = AnnounceIn(
@@ -78,7 +80,7 @@ def announce(
 def raise_objection(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
 
     def act():
         data = ObjectionIn(text=text(form, "text"), seq=number(form, "seq"))
@@ -100,12 +102,14 @@ def resolve_objection(
     _: CsrfChecked,
 ) -> Response:
     """驳回 (dismissed) or 异议成立 (upheld; ``drop`` removes the entry from the draft)."""
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
 
     def act():
         outcome = text(form, "outcome")
         data = ObjectionUpdate(
-            status="upheld" if outcome in ("upheld", "drop") else "dismissed",
+            status=ObjectionStatus.UPHELD
+            if outcome in ("upheld", "drop")
+            else ObjectionStatus.DISMISSED,
             resolution=text(form, "resolution"),
             drop=outcome == "drop",
         )

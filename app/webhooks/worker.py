@@ -41,6 +41,7 @@ from app.changes.recorder import QUIET
 from app.config import Settings
 from app.db import writer
 from app.errors import AppError
+from app.vocab import DeliveryStatus
 from app.webhooks import ssrf
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -170,7 +171,8 @@ class Worker:
         now = utcnow()
         newest = select(func.max(Change.seq)).scalar_subquery()
         pending = exists().where(
-            col(WebhookDelivery.webhook_id) == Webhook.id, col(WebhookDelivery.status) == "pending"
+            col(WebhookDelivery.webhook_id) == Webhook.id,
+            col(WebhookDelivery.status) == DeliveryStatus.PENDING,
         )
         query = (
             select(Webhook)
@@ -192,7 +194,8 @@ class Worker:
         query = (
             select(WebhookDelivery)
             .where(
-                col(WebhookDelivery.webhook_id) == hook.id, col(WebhookDelivery.status) == "pending"
+                col(WebhookDelivery.webhook_id) == hook.id,
+                col(WebhookDelivery.status) == DeliveryStatus.PENDING,
             )
             .order_by(col(WebhookDelivery.id))
             .limit(1)
@@ -296,7 +299,7 @@ class Worker:
             delivery.attempts += 1
             retry_at = None
             if result.ok:
-                delivery.status, delivery.delivered_at = "delivered", now
+                delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
                 hook.failures, hook.next_attempt_at = 0, None
             else:
                 hook.failures += 1
