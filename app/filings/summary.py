@@ -64,7 +64,7 @@ def _count(counts: Counts, entry: FilingEntry, filing: Filing, referral: Referra
     counts.entries += 1
     if referral is not None and referral.status != ReferralStatus.WITHDRAWN:
         counts.referred += 1
-        outcome = {
+        outcome: dict[str, str] = {
             ReferralStatus.APPROVED: "referred_approved",
             ReferralStatus.REJECTED: "referred_rejected",
         }

@@ -62,7 +62,10 @@ def program_history(session: Session, program_id: int) -> ProgramHistory:
 
 
 # The event a direct status change records, by (status before, status after).
-_STATUS_EVENT = {ProgramStatus.SUSPENDED: "suspended", ProgramStatus.WITHDRAWN: "withdrawn"}
+_STATUS_EVENT: dict[str, str] = {
+    ProgramStatus.SUSPENDED: "suspended",
+    ProgramStatus.WITHDRAWN: "withdrawn",
+}
 
 
 def _status_event(before: str, after: str) -> str:

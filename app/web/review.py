@@ -89,6 +89,7 @@ def decide_many(
     actor = signed_in(request, session, Role.REVIEWER, Role.ADMIN)
 
     def act():
+        decision: str
         if text(form, "select") == "clean":
             filing = service.get_filing(session, filing_id, actor=actor)
             picked, decision = review.clean_indexes(session, filing), Decision.APPROVED
