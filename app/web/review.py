@@ -9,6 +9,7 @@ from app.db import SessionDep
 from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
+from app.filings.models import Filing
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.vocab import Decision, FilingStatus
 from app.web import flash
@@ -88,7 +89,7 @@ def decide_many(
     undecided entry without findings (chosen by the review service)."""
     actor = signed_in(request, session, Role.REVIEWER, Role.ADMIN)
 
-    def act():
+    def act() -> Filing:
         decision: str
         if text(form, "select") == "clean":
             filing = service.get_filing(session, filing_id, actor=actor)
