@@ -22,6 +22,8 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 from starlette.types import Scope
 
+from app.vocab import DeliveryStatus
+
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds: the latency buckets (a page read is ~5 ms, an import may take a minute).
 # Answers gzip leaves alone: spreadsheets are zip files already.
@@ -138,7 +140,8 @@ def database_figures(engine: Engine) -> dict[str, float]:
     with engine.connect() as conn:
         head = conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM change")).scalar_one()
         pending = conn.execute(
-            text("SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending'")
+            text("SELECT COUNT(*) FROM webhook_delivery WHERE status = :pending"),
+            {"pending": DeliveryStatus.PENDING},
         ).scalar_one()
         failed = conn.execute(
             text(

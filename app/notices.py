@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.access.policy import governed_authorities
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.authorities.models import Authority
 from app.colleges.models import College
 from app.filings import presenters as filing_presenters
@@ -25,6 +25,7 @@ from app.filings.models import Filing, FilingRound
 from app.filings.schemas import RoundPublic
 from app.localtime import zone_label
 from app.publications.models import Publication
+from app.vocab import Decision, FilingStatus, ReferralStatus
 
 LIMIT = 50
 
@@ -37,10 +38,10 @@ class Notice:
 
 
 def notices_for(session: Session, actor: Principal, *, zone: ZoneInfo) -> list[Notice]:
-    if actor.role == "college":
+    if actor.role == Role.COLLEGE:
         return _college(session, actor, zone)
     out = _to_review(session, actor)
-    if actor.role == "admin":
+    if actor.role == Role.ADMIN:
         out += _referrals(session, actor) + _to_publish(session, actor)
     return out
 
@@ -75,23 +76,23 @@ def _college(session: Session, actor: Principal, zone: ZoneInfo) -> list[Notice]
     for summary in filing_presenters.summaries(session, rows[:LIMIT]):
         params = summary.counts.model_dump() | {"id": summary.id, "year": summary.year}
         link = f"/filings/{summary.id}"
-        if summary.status == "draft":
+        if summary.status == FilingStatus.DRAFT:
             out.append(Notice("web.cycle.notice.draft", link, params))
-        elif summary.status == "submitted":
+        elif summary.status == FilingStatus.SUBMITTED:
             out.append(Notice("web.cycle.notice.submitted", link, params))
-        elif summary.status == "decided":
+        elif summary.status == FilingStatus.DECIDED:
             filing = filings.get_filing(session, summary.id, actor=actor)
             decisions = [e.decision for e in filings.entries_of(session, filing)]
             params |= {
-                "approved": decisions.count("approved"),
-                "rejected": decisions.count("rejected"),
+                "approved": decisions.count(Decision.APPROVED),
+                "rejected": decisions.count(Decision.REJECTED),
             }
             out.append(Notice("web.cycle.notice.decided", link, params))
     return out
 
 
 def _to_review(session: Session, actor: Principal) -> list[Notice]:
-    rows = filings.list_filings(session, actor=actor, status="submitted", limit=LIMIT)
+    rows = filings.list_filings(session, actor=actor, status=FilingStatus.SUBMITTED, limit=LIMIT)
     return [
         Notice(
             "web.cycle.notice.to_review",
@@ -104,7 +105,9 @@ def _to_review(session: Session, actor: Principal) -> list[Notice]:
 
 
 def _referrals(session: Session, actor: Principal) -> list[Notice]:
-    pending = referral_service.list_referrals(session, actor=actor, status="pending", limit=LIMIT)
+    pending = referral_service.list_referrals(
+        session, actor=actor, status=ReferralStatus.PENDING, limit=LIMIT
+    )
     names = dict(session.exec(select(College.code, College.name)).all()) if pending else {}
     return [
         Notice(
@@ -133,7 +136,9 @@ def _to_publish(session: Session, actor: Principal) -> list[Notice]:
         if filing_round.authority_id not in governed:
             continue
         decided = session.exec(
-            select(Filing.id).where(Filing.round_id == filing_round.id, Filing.status == "decided")
+            select(Filing.id).where(
+                Filing.round_id == filing_round.id, Filing.status == FilingStatus.DECIDED
+            )
         ).all()
         if decided:
             out.append(

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app import writes
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.authorities import service as authorities
 from app.authorities.models import Authority, AuthorityCatalog, CollegeTypeLevel, LengthRule
 from app.catalog import service as catalog
@@ -29,7 +29,7 @@ from app.vocab import System
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 SEED_EPOCH = "2024-01-01T00:00:00+00:00"
 # Seed rows are loaded through the import services; a change they make is audited under this name.
-SEED_ACTOR = Principal(name="seed", role="admin")
+SEED_ACTOR = Principal(name="seed", role=Role.ADMIN)
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -87,7 +87,8 @@ def seed_authorities(session: Session) -> int:
         session.flush()
         for key in row["catalogs"].split("|"):
             edition = catalog.get_edition(session, key)
-            assert authority.id is not None and edition.id is not None
+            assert authority.id is not None
+            assert edition.id is not None
             session.add(AuthorityCatalog(authority_id=authority.id, edition_id=edition.id))
         added += 1
     session.flush()

@@ -39,6 +39,76 @@ class ProgramStatus(StrEnum):
     APPROVED = "approved"  # 批准待公布: approved, active once a list carrying it is published
 
 
+# ---- the workflow states (columns stay strings; these values are what the database, the JSON
+# and the CSV carry)
+
+
+class FilingStatus(StrEnum):
+    """A filing: draft → submitted → decided, or withdrawn before a decision."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+class Decision(StrEnum):
+    """A filing entry's decision (None until decided)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REFERRED = "referred"  # sent to the province as an out-of-catalog proposal (a Referral)
+
+
+class ReferralStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # its filing was withdrawn or its entry decided otherwise
+
+
+class PublicationStatus(StrEnum):
+    DRAFT = "draft"
+    ANNOUNCED = "announced"  # 公示中
+    PUBLISHED = "published"
+
+
+class ObjectionStatus(StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    UPHELD = "upheld"
+
+
+class CollegeStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+class MajorStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+class EditionStatus(StrEnum):
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+
+
+class DeliveryStatus(StrEnum):
+    """A webhook delivery: pending until an attempt succeeds (a disabled hook keeps it pending)."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+
+
+class DirectionStatus(StrEnum):
+    """A 专业方向 of a list: kept as filed (准予保留) or normalised to a catalog major."""
+
+    KEPT = "kept"
+    NORMALISED = "normalised"
+
+
 class System(StrEnum):
     TECHNICIAN = "technician"
     SECONDARY = "secondary"

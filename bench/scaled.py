@@ -323,7 +323,8 @@ def publish_approval_lists(db: Database) -> tuple[int, int]:
                         ),
                         actor=SYSTEM,
                     )
-                    assert draft.id is not None and draft.published_on is not None
+                    assert draft.id is not None
+                    assert draft.published_on is not None
                     service.publish(
                         session,
                         draft.id,

@@ -23,7 +23,7 @@ def pins(lock: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "lock, requirements",
+    ("lock", "requirements"),
     [
         ("requirements.lock", PROJECT["dependencies"]),
         (

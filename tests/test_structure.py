@@ -3,7 +3,20 @@
 authority tree walked in one place (app/authorities/service.py)."""
 
 import ast
+import inspect
+import re
+import typing
 from pathlib import Path
+
+import pytest
+
+from app import vocab
+from app.directions import routes as direction_routes
+from app.filings import schemas as filing_schemas
+from app.programs import statistics_routes
+from app.programs.schemas import STATUS_LABELS
+from app.publications import routes as publication_routes
+from app.publications import schemas as publication_schemas
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
@@ -278,3 +291,125 @@ def test_no_infrastructure_module_imports_a_domain_module():
         if (found := domain_imports(path.read_text(encoding="utf-8"), dotted(path)))
     }
     assert offenders == {}
+
+
+# ---- workflow states and roles: one vocabulary each (app/vocab.py, app/access/principal.py)
+
+STATE_NAMES = ("status", "role", "decision")
+
+
+def _is_state(node: ast.expr) -> bool:
+    """``x.status``, ``status``, ``referral_status``, ``col(Filing.status)``, ``x.role``…"""
+    if isinstance(node, ast.Call) and len(node.args) == 1:  # col(Filing.status)
+        node = node.args[0]
+    if isinstance(node, ast.Attribute):
+        return node.attr.endswith(STATE_NAMES)
+    return isinstance(node, ast.Name) and node.id.endswith(STATE_NAMES)
+
+
+def _is_bare_string(node: ast.expr) -> bool:
+    """A str constant, or a tuple/set/list made only of str constants."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Tuple | ast.Set | ast.List):
+        return bool(node.elts) and all(_is_bare_string(e) for e in node.elts)
+    return False
+
+
+def bare_state_comparisons(source: str) -> list[int]:
+    """The lines comparing a status, role or decision with a bare string (or strings)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        for left, right in zip(sides, sides[1:], strict=False):
+            if (_is_state(left) and _is_bare_string(right)) or (
+                _is_state(right) and _is_bare_string(left)
+            ):
+                lines.append(node.lineno)
+                break
+    return lines
+
+
+def test_bare_state_finder_finds_bare_strings():
+    snippet = "\n".join(
+        [
+            'a = filing.status == "draft"',  # 1
+            'b = principal.role != "admin"',  # 2
+            'c = col(Filing.status) == "decided"',  # 3
+            'd = e.decision in ("approved", "rejected")',  # 4
+            'e = "pending" == referral.status',  # 5
+            'f = referral_status not in {"approved"}',  # 6
+            "g = filing.status == FilingStatus.DRAFT",  # 7: fine
+            'h = e.kind == "改名"',  # 8: not a state
+            "i = status in STATES",  # 9: fine
+            'j = form.get("select") == "clean"',  # 10: not a state
+        ]
+    )
+    assert bare_state_comparisons(snippet) == [1, 2, 3, 4, 5, 6]
+
+
+def test_app_compares_states_and_roles_with_their_vocabulary_only():
+    """``filing.status == FilingStatus.DRAFT``, ``actor.role == Role.ADMIN``: never a bare string
+    (issue 22), so a state or role is spelled in one place."""
+    found = [
+        f"{path.relative_to(APP.parent)}:{line}"
+        for path in sorted(APP.rglob("*.py"))
+        for line in bare_state_comparisons(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+TEMPLATE_BARE_STATE = re.compile(
+    r"""\w*(?:status|role|decision)\s*(?:==|!=|\bnot in\b|\bin\b)\s*[(\[{]?\s*["']"""
+)
+
+
+def test_templates_compare_states_and_roles_with_their_vocabulary_only():
+    """Templates get the vocabularies as globals (app/web/templating.py)."""
+    assert TEMPLATE_BARE_STATE.search('{% if pub.status != "published" %}')
+    assert TEMPLATE_BARE_STATE.search("{% if actor.role in ('reviewer', 'admin') %}")
+    assert not TEMPLATE_BARE_STATE.search("{% if pub.status != PublicationStatus.PUBLISHED %}")
+    found = [
+        f"{path.relative_to(APP.parent)}:{number}"
+        for path in sorted((APP / "web" / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if TEMPLATE_BARE_STATE.search(line)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("accepted", "vocabulary"),
+    [
+        (filing_schemas.DecisionIn.model_fields["decision"].annotation, vocab.Decision),
+        (filing_schemas.ReferralDecisionIn.model_fields["decision"].annotation, vocab.Decision),
+        (
+            publication_schemas.ObjectionUpdate.model_fields["status"].annotation,
+            vocab.ObjectionStatus,
+        ),
+        (
+            inspect.signature(publication_routes.list_publications).parameters["status"].annotation,
+            vocab.PublicationStatus,
+        ),
+        (
+            inspect.signature(direction_routes.list_directions).parameters["status"].annotation,
+            vocab.DirectionStatus,
+        ),
+    ],
+)
+def test_request_literals_are_values_of_their_vocabulary(accepted, vocabulary):
+    """Requests spell the accepted values as ``Literal`` strings (a 422 names them as written),
+    and they are values of the one vocabulary."""
+    values = {a for a in typing.get_args(accepted) if a is not type(None)}
+    values = {v for a in values for v in (typing.get_args(a) or (a,))}  # Literal[...] | None
+    assert values
+    assert values <= {v.value for v in vocabulary}
+
+
+def test_the_coverage_status_words_are_the_program_statuses_and_their_labels():
+    assert set(typing.get_args(statistics_routes.Status)) == {
+        *(s.value for s in vocab.ProgramStatus),
+        *STATUS_LABELS,
+    }

@@ -39,7 +39,7 @@ def current_principal(
     return principal
 
 
-def require_role(*roles: str) -> Callable[[Principal], Principal]:
+def require_role(*roles: Role) -> Callable[[Principal], Principal]:
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         policy.ensure_role(principal, *roles)
         return principal

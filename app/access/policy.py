@@ -24,6 +24,7 @@ from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.errors import Forbidden, Unauthorized
 from app.i18n import Joined
+from app.vocab import FilingStatus
 
 Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 
@@ -126,7 +127,7 @@ def ensure_governs_all(
 # --- roles -------------------------------------------------------------------------------------
 
 
-def ensure_role(principal: Principal, *roles: str, msg: str = "forbidden_role.roles") -> None:
+def ensure_role(principal: Principal, *roles: Role, msg: str = "forbidden_role.roles") -> None:
     if principal.role not in roles:
         raise Forbidden(error="forbidden_role", msg=msg, roles=Joined(roles))
 
@@ -232,7 +233,7 @@ def can_read_filing(session: Session, principal: Principal, filing: FilingLike) 
     submitted: a draft is the college's until then)."""
     if principal.role == Role.COLLEGE:
         return is_own_college(principal, filing.college_id)
-    if principal.role == Role.REVIEWER and filing.status == "draft":
+    if principal.role == Role.REVIEWER and filing.status == FilingStatus.DRAFT:
         return False
     return governs(session, principal, filing.authority_id)
 
@@ -241,7 +242,7 @@ def ensure_read_filing(session: Session, principal: Principal, filing: FilingLik
     ensure_own_college(principal, filing.college_id, msg="not_your_college.filing")
     if principal.role != Role.COLLEGE:
         ensure_governs(session, principal, filing.authority_id, msg="not_your_authority.filing")
-    if principal.role == Role.REVIEWER and filing.status == "draft":
+    if principal.role == Role.REVIEWER and filing.status == FilingStatus.DRAFT:
         raise Forbidden(error="draft")
 
 
@@ -317,7 +318,7 @@ def visible_filings(
     if principal.role == Role.COLLEGE:
         return query.where(college_id == principal.college_id)
     query = restrict(query, authority_id, governed_authorities(session, principal))
-    return query.where(status != "draft") if principal.role == Role.REVIEWER else query
+    return query.where(status != FilingStatus.DRAFT) if principal.role == Role.REVIEWER else query
 
 
 # --- catalogs ----------------------------------------------------------------------------------
@@ -443,9 +444,10 @@ class Access:
     def filing_flags(self, filing: FilingLike) -> FilingFlags:
         writes = self.can("filing.write", filing)
         return FilingFlags(
-            can_edit=filing.status == "draft" and writes,
-            can_withdraw=filing.status in ("draft", "submitted") and writes,
-            can_decide=filing.status == "submitted" and self.can("filing.decide", filing),
+            can_edit=filing.status == FilingStatus.DRAFT and writes,
+            can_withdraw=filing.status in (FilingStatus.DRAFT, FilingStatus.SUBMITTED) and writes,
+            can_decide=filing.status == FilingStatus.SUBMITTED
+            and self.can("filing.decide", filing),
             staff=self.is_staff,
         )
 

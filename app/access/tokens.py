@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from app.access.models import ApiToken
-from app.access.principal import ROLES, Principal
+from app.access.principal import ROLES, Principal, Role
 from app.clock import utcnow
 from app.errors import Invalid
 from app.i18n import Joined
@@ -25,15 +25,15 @@ def check_binding(role: str, *, authority_id: int | None, college_id: int | None
     """The binding a role needs: a reviewer an authority, a college token its college."""
     if role not in ROLES:
         raise Invalid(error="invalid_role", role=role, roles=Joined(ROLES))
-    if role == "college" and college_id is None:
+    if role == Role.COLLEGE and college_id is None:
         raise Invalid(error="college_required")
-    if role == "college" and authority_id is not None:
+    if role == Role.COLLEGE and authority_id is not None:
         raise Invalid(error="invalid_binding")
-    if role != "college" and college_id is not None:
+    if role != Role.COLLEGE and college_id is not None:
         raise Invalid(error="invalid_binding", msg="invalid_binding.not_college")
     # An unbound reviewer would decide every authority's filings: a reviewer is always some
     # bureau's expert, so the binding is required rather than defaulting to "everything".
-    if role == "reviewer" and authority_id is None:
+    if role == Role.REVIEWER and authority_id is None:
         raise Invalid(error="authority_required", msg="authority_required.reviewer")
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from app import writes
 from app.access import policy
 from app.access.models import ApiToken
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.access.tokens import create_token, is_active
 from app.accounts.schemas import Me, TokenCreate, TokenCreated, TokenPublic
 from app.authorities import service as authorities
@@ -61,7 +61,7 @@ def token_authority(session: Session, row: ApiToken) -> int | None:
 def ensure_token_in_scope(session: Session, actor: Principal, row: ApiToken) -> None:
     """Superuser tokens (admin, no authority) are managed by the superuser only; any other token
     by an admin governing its authority (a college token: its college's)."""
-    if row.role == "admin" and row.authority_id is None:
+    if row.role == Role.ADMIN and row.authority_id is None:
         policy.ensure_superuser(actor, msg="forbidden_role.superuser_tokens")
     policy.ensure_governs(session, actor, token_authority(session, row))
 
@@ -137,11 +137,11 @@ def revoke(
 
 
 def _is_last_superuser(session: Session, row: ApiToken) -> bool:
-    if row.role != "admin" or row.authority_id is not None:
+    if row.role != Role.ADMIN or row.authority_id is not None:
         return False
     others = session.exec(
         select(ApiToken).where(
-            ApiToken.role == "admin",
+            ApiToken.role == Role.ADMIN,
             col(ApiToken.authority_id).is_(None),
             col(ApiToken.revoked_at).is_(None),
             ApiToken.id != row.id,

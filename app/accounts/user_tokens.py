@@ -32,7 +32,8 @@ def create_token(session: Session, user: User, *, name: str, days: int | None) -
         college_id=user.college_id,
         days=days,
     )
-    assert row.id is not None and user.id is not None
+    assert row.id is not None
+    assert user.id is not None
     session.add(UserToken(token_id=row.id, user_id=user.id))
     writes.record(
         session,

@@ -30,9 +30,10 @@ from app.colleges.models import College
 from app.errors import Conflict, Invalid
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
+from app.vocab import ProgramStatus
 
 # Programs an adoption carries over; a withdrawn (撤销) program stays on its code as history.
-CARRIED = ("active", "suspended")
+CARRIED = (ProgramStatus.ACTIVE, ProgramStatus.SUSPENDED)
 AUTOMATIC = ("unchanged", "renamed", "merged", "moved")
 
 # (college_code, old_code, level, intake): how a decision names a program.
@@ -121,7 +122,11 @@ class Outcome:
                 for r, rel, ts in self.pending
             ],
             withdrawn=[
-                Withdrawal(**r.ref(), becomes="active" if until else "suspended", until=until)
+                Withdrawal(
+                    **r.ref(),
+                    becomes=ProgramStatus.ACTIVE if until else ProgramStatus.SUSPENDED,
+                    until=until,
+                )
                 for r, until in self.withdrawals
             ],
             collisions=[_collision(c, inputs) for c in self.collisions],
@@ -195,7 +200,8 @@ def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEditi
 
 def load(session: Session, new_key: str, old_key: str) -> Inputs:
     new, old = editions(session, new_key, old_key)
-    assert new.id is not None and old.id is not None
+    assert new.id is not None
+    assert old.id is not None
     lines = _lines(session, new, old)
     return Inputs(
         old=old,
@@ -284,7 +290,7 @@ def _existing(session: Session, new_id: int) -> dict[tuple[int, int, str, str], 
     query = (
         select(P.c.college_id, P.c.major_id, P.c.level, P.c.intake, P.c.id)
         .join(M, M.c.id == P.c.major_id)
-        .where(M.c.edition_id == new_id, P.c.status == "active")
+        .where(M.c.edition_id == new_id, P.c.status == ProgramStatus.ACTIVE)
     )
     return {(c, m, lv, i): pid for c, m, lv, i, pid in session.execute(query).all()}
 
@@ -318,7 +324,7 @@ def build(inputs: Inputs, options: Options) -> Outcome:
 def _withdraw(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
     """An active program of a withdrawn code is suspended — or kept active until the bureau's
     day; once kept, it is left alone until that day has come (then it is suspended)."""
-    if row.status != "active":
+    if row.status != ProgramStatus.ACTIVE:
         return
     kept = inputs.kept.get(row.id)
     if kept is not None:
@@ -354,7 +360,7 @@ def _collide(out: Outcome, inputs: Inputs) -> None:
     are retired — taken out of the moves."""
     groups: dict[tuple[int, int, str, str], list[tuple[Row, Target]]] = {}
     for row, target, _, _ in out.moves:
-        if row.status == "active":
+        if row.status == ProgramStatus.ACTIVE:
             key = (row.college_id, target.major_id, row.level, row.intake)
             groups.setdefault(key, []).append((row, target))
     retired: set[int] = set()
@@ -370,7 +376,7 @@ def _collide(out: Outcome, inputs: Inputs) -> None:
                 old_edition=inputs.new.key,
                 old_code=target.code,
                 old_name=target.name,
-                status="active",
+                status=ProgramStatus.ACTIVE,
             )
             losers = [m[0] for m in ranked]
         else:

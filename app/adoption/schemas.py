@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.fields import Input
+from app.vocab import ProgramStatus
 
 
 class Decision(Input):
@@ -66,7 +67,7 @@ class NeedsDecision(ProgramRef):
 
 class Withdrawal(ProgramRef):
     relation: str = "withdrawn"
-    becomes: str = "suspended"  # or "active" until ``until``, then suspended
+    becomes: str = ProgramStatus.SUSPENDED  # or active until ``until``, then suspended
     until: date | None = None
 
 

@@ -29,6 +29,7 @@ from app.filings.models import FilingRound, RoundEdition
 from app.programs import snapshots
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
+from app.vocab import EditionStatus, MajorStatus, ProgramStatus
 
 DecisionRows = list[tuple[int, dict[str, str]]]
 PROGRAM = Program.__table__  # type: ignore[attr-defined]
@@ -119,7 +120,7 @@ def _absorbed_majors(session: Session, outcome: Outcome) -> list[Major]:
         major = session.exec(
             select(Major).where(Major.edition_id == edition_id, Major.code == code)
         ).first()
-        if major is not None and major.status == "active":
+        if major is not None and major.status == MajorStatus.ACTIVE:
             out.append(major)
     return out
 
@@ -129,7 +130,7 @@ def _has_work(session: Session, inputs: Inputs, outcome: Outcome) -> bool:
         outcome.moves
         or outcome.withdrawals
         or outcome.collisions
-        or inputs.old.status != "superseded"
+        or inputs.old.status != EditionStatus.SUPERSEDED
         or _absorbed_majors(session, outcome)
     )
 
@@ -139,8 +140,12 @@ def _apply(
 ) -> None:
     retired = [r for c in outcome.collisions for r in c[1]]
     # Losers first: the unique index on active offerings never sees two at once.
-    _set_status(session, [r.id for r in retired], "withdrawn")
-    _set_status(session, [r.id for r, until in outcome.withdrawals if until is None], "suspended")
+    _set_status(session, [r.id for r in retired], ProgramStatus.WITHDRAWN)
+    _set_status(
+        session,
+        [r.id for r, until in outcome.withdrawals if until is None],
+        ProgramStatus.SUSPENDED,
+    )
     _move(session, outcome.moves)
     _events(session, inputs, outcome, actor=actor)
     _supersede(session, inputs, outcome, today=today)
@@ -217,13 +222,13 @@ def _events(session: Session, inputs: Inputs, outcome: Outcome, *, actor: Princi
 
 def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: date) -> None:
     old, new = inputs.old, inputs.new
-    if old.status != "superseded":
-        old.status, old.superseded_on, old.superseded_by = "superseded", today, new.key
+    if old.status != EditionStatus.SUPERSEDED:
+        old.status, old.superseded_on, old.superseded_by = EditionStatus.SUPERSEDED, today, new.key
         session.add(old)
         writes.changed(session, catalog_snapshots.edition(old, "updated"))
     for major in _absorbed_majors(session, outcome):
         # The province's specialty code lives on as a national one: filings get major.superseded.
-        major.status = "withdrawn"
+        major.status = MajorStatus.WITHDRAWN
         session.add(major)
         writes.changed(session, catalog_snapshots.majors([major.id or 0], "updated"))
         edition = session.get(CatalogEdition, major.edition_id)

@@ -61,7 +61,8 @@ def create_entry(
     )
     if session.exec(exists).first():
         raise Conflict(error="crosswalk_exists")
-    assert old.id is not None and new.id is not None
+    assert old.id is not None
+    assert new.id is not None
     entry = Crosswalk(
         from_edition_id=old.id,
         from_code=data.from_code,
@@ -138,5 +139,6 @@ def get_entry(session: Session, entry_id: int) -> CrosswalkPublic:
         raise NotFound(error="crosswalk_not_found", id=entry_id)
     old = session.get(CatalogEdition, entry.from_edition_id)
     new = session.get(CatalogEdition, entry.to_edition_id)
-    assert old is not None and new is not None
+    assert old is not None
+    assert new is not None
     return to_public(session, entry, old, new)

@@ -226,7 +226,8 @@ def _write(session: Session, new: CatalogEdition, lines: list[Line]) -> ImportRe
         for c in session.exec(select(Crosswalk).where(Crosswalk.to_edition_id == new.id)).all()
     }
     for line in lines:
-        assert line.old_edition.id is not None and new.id is not None
+        assert line.old_edition.id is not None
+        assert new.id is not None
         found = existing.get((line.old_edition.id, line.old_code, line.new_code))
         if found is None:
             session.add(

@@ -5,6 +5,8 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
+from app.vocab import EditionStatus, MajorStatus
+
 
 class CatalogEdition(SQLModel, table=True):
     __tablename__ = "catalog_edition"
@@ -16,7 +18,7 @@ class CatalogEdition(SQLModel, table=True):
     province: str | None = Field(default=None, max_length=20)  # provincial specialty catalogs
     year: int | None = None
     supplements_id: int | None = Field(default=None, foreign_key="catalog_edition.id")
-    status: str = Field(default="in_force", max_length=12)  # in_force | superseded
+    status: str = Field(default=EditionStatus.IN_FORCE, max_length=12)
     # Set when a newer edition is adopted (app/adoption): the day and the edition that replaced it.
     superseded_on: date | None = None
     superseded_by: str | None = Field(default=None, max_length=60)  # the replacing edition's key
@@ -52,7 +54,7 @@ class Major(SQLModel, table=True):
     category_id: int = Field(foreign_key="category.id", index=True)
     class_name: str | None = Field(default=None, max_length=40)  # 中职 专业类
     levels: str | None = Field(default=None, max_length=40)  # "中级|高级|预备技师" or None
-    status: str = Field(default="active", max_length=12)  # active | withdrawn
+    status: str = Field(default=MajorStatus.ACTIVE, max_length=12)
     pinyin: str = Field(default="", max_length=400)
     initials: str = Field(default="", max_length=100)
     added_year: int | None = None

@@ -24,6 +24,7 @@ from app.catalog.models import CatalogEdition, Category, Major
 from app.catalog.schemas import SearchHit
 from app.pagination import decode_after, encode_cursor
 from app.text import normalize_name
+from app.vocab import MajorStatus
 
 NEAR_CUTOFF = 70.0  # rapidfuzz ratio (0-100) below which a name is not offered as a near-miss
 NEAR_LIMIT = 10
@@ -284,13 +285,18 @@ def ranked(
         found = _match(entry, query)
         if found and _keep(entry, edition, system, province):
             ranked.append(
-                ((entry.status == "withdrawn", RANKS[found[0]], -found[1]), entry, *found)
+                ((entry.status == MajorStatus.WITHDRAWN, RANKS[found[0]], -found[1]), entry, *found)
             )
     for i, score in _near(idx, hits, query):
         entry = idx.entries[i]
         if _keep(entry, edition, system, province):
             ranked.append(
-                ((entry.status == "withdrawn", RANKS["near"], -score), entry, "near", score)
+                (
+                    (entry.status == MajorStatus.WITHDRAWN, RANKS["near"], -score),
+                    entry,
+                    "near",
+                    score,
+                )
             )
     ranked.sort(key=lambda r: (*r[0], r[1].edition, r[1].code))
     window = ranked[offset : offset + limit]

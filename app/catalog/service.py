@@ -16,6 +16,7 @@ from app.catalog.schemas import EditionCreate, EditionPublic, MajorCreate, Major
 from app.db import table_of
 from app.errors import Conflict, Invalid, NotFound
 from app.text import normalize_name, pinyin_keys
+from app.vocab import EditionStatus, MajorStatus
 
 
 def get_edition(session: Session, key: str) -> CatalogEdition:
@@ -231,8 +232,8 @@ def match_name(
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
         .where(
             CatalogEdition.system == system,
-            CatalogEdition.status == "in_force",
-            Major.status == "active",
+            CatalogEdition.status == EditionStatus.IN_FORCE,
+            Major.status == MajorStatus.ACTIVE,
             or_(col(CatalogEdition.province).is_(None), col(CatalogEdition.province) == province),
         )
         .order_by(col(Major.code))

@@ -205,15 +205,17 @@ def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
     ``write_row`` per row cost more than making the line here (an import's 150,000 changes)."""
     text = _copy_text
     head = f"{text(at)}\t"
-    with driver.cursor() as cursor:
-        with cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy:
-            for start in range(0, len(items), _COPY_BLOCK):
-                copy.write(
-                    "".join(
-                        [
-                            f"{head}{text(entity)}\t{text(op)}\t{text(key)}\t"
-                            f"{_COPY_NULL if data is None else text(data)}\n"
-                            for entity, op, key, data in items[start : start + _COPY_BLOCK]
-                        ]
-                    )
+    with (
+        driver.cursor() as cursor,
+        cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy,
+    ):
+        for start in range(0, len(items), _COPY_BLOCK):
+            copy.write(
+                "".join(
+                    [
+                        f"{head}{text(entity)}\t{text(op)}\t{text(key)}\t"
+                        f"{_COPY_NULL if data is None else text(data)}\n"
+                        for entity, op, key, data in items[start : start + _COPY_BLOCK]
+                    ]
                 )
+            )

@@ -119,13 +119,13 @@ def adopt_cmd(
     finally:
         database.dispose()
     for line in plan_lines(plan):
-        print(line)
+        typer.echo(line)
     if refused is not None:
         say(t("cli.adopt.refused", message=refused.detail["message"]))
     elif plan.applied:
         say(t("cli.adopt.applied", old=from_, new=new, day=plan.superseded_on))
     elif apply:
         say(t("cli.adopt.nothing"))
-    print(plan.summary_line())
+    typer.echo(plan.summary_line())
     if refused is not None:
         raise typer.Exit(1)

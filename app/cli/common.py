@@ -6,7 +6,7 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy.engine import Engine
 
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.config import get_settings
 from app.db import make_engine
 from app.errors import AppError
@@ -26,7 +26,7 @@ def engine() -> Engine:
 def cli_actor() -> Principal:
     """Who the audit log names for a command that changes the registry: the shell user
     (``cli:<user>``), as a superuser (role admin, no authority)."""
-    return Principal(name=f"cli:{getpass.getuser()}", role="admin")
+    return Principal(name=f"cli:{getpass.getuser()}", role=Role.ADMIN)
 
 
 def say(text: str) -> None:

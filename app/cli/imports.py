@@ -78,7 +78,7 @@ def _run(work: Callable[[Session, Callable[[str, int, int], None] | None], Impor
     except AppError as exc:
         print_errors(exc)
         raise typer.Exit(1) from exc
-    print(t("cli.import.summary", **result.model_dump(include=SUMMARY_FIELDS)))
+    typer.echo(t("cli.import.summary", **result.model_dump(include=SUMMARY_FIELDS)))
 
 
 @import_app.command("catalog")

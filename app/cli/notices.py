@@ -60,7 +60,7 @@ def show(role: Role, college: College = None, authority: AuthorityOpt = None) ->
     from app.i18n import t as text
 
     for notice in _notices(role, college, authority):
-        print(f"{text(notice.key, **notice.params)}\t{notice.link}")
+        typer.echo(f"{text(notice.key, **notice.params)}\t{notice.link}")
 
 
 @notices_app.command("mail")

@@ -50,7 +50,7 @@ def token_create(
     except AppError as exc:
         err.print(t("cli.error", detail=exc.detail))
         raise typer.Exit(2) from exc
-    print(created.token)
+    typer.echo(created.token)
 
 
 @token_app.command("list")

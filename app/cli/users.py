@@ -46,5 +46,5 @@ def user_create(
         err.print(t("cli.error", detail=exc.message))
         raise typer.Exit(2) from exc
     if secret is not None:
-        print(secret)
+        typer.echo(secret)
     err.print(t("cli.user_created", username=username))

@@ -21,7 +21,7 @@ from app.colleges.service import governing_authority
 from app.db import table_of
 from app.i18n import Joined, t
 from app.spreadsheets.reading import ImportResult, Progress, RowErrors, read_table, require
-from app.vocab import CollegeType, type_from_name
+from app.vocab import CollegeStatus, CollegeType, type_from_name
 
 COLUMNS = ("code", "name", "type", "ownership", "province", "city")
 REQUIRED = ("code", "name", "type", "ownership", "province")
@@ -138,7 +138,7 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> ImportResult:
         values = {**row, "authority_id": _authority(session, cache, row)}
         old = existing.get(row["code"])
         if old is None:
-            inserts.append({**values, "status": "active"})
+            inserts.append({**values, "status": CollegeStatus.ACTIVE})
         elif any(getattr(old, k) != v for k, v in values.items()):
             updates.append({"_id": old.id, **{k: v for k, v in values.items() if k != "code"}})
             if old.name != row["name"]:

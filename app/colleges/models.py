@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from app.vocab import CollegeStatus
+
 
 class College(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
@@ -13,7 +15,7 @@ class College(SQLModel, table=True):
     ownership: str = Field(max_length=10)  # 公办 | 民办
     province: str = Field(max_length=20, index=True)
     city: str | None = Field(default=None, max_length=20)
-    status: str = Field(default="active", max_length=12)  # active | closed | merged
+    status: str = Field(default=CollegeStatus.ACTIVE, max_length=12)
     authority_id: int | None = Field(default=None, foreign_key="authority.id", index=True)
     # ---- issue 24: a closed or merged college keeps when, why and (merged) into which one
     # (college.id; no foreign key, so that a SQLite downgrade can drop the column)

@@ -15,7 +15,7 @@ from app.colleges.models import College, CollegeNameHistory
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate, FormerName
 from app.errors import Conflict, NotFound
 from app.i18n import t
-from app.vocab import system_of
+from app.vocab import CollegeStatus, system_of
 
 
 def get_by_code(session: Session, code: str) -> College:
@@ -27,7 +27,7 @@ def get_by_code(session: Session, code: str) -> College:
 
 def ensure_open(college: College) -> None:
     """A closed or merged college files nothing any more: 409 ``college_closed``."""
-    if college.status in ("closed", "merged"):
+    if college.status in (CollegeStatus.CLOSED, CollegeStatus.MERGED):
         raise Conflict(
             {"college": college.code, "status": college.status},
             error="college_closed",

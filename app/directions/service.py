@@ -33,9 +33,7 @@ from app.directions.schemas import (
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import t
 from app.text import normalize_name
-from app.vocab import System, system_of
-
-KEPT, NORMALISED = "kept", "normalised"
+from app.vocab import DirectionStatus, System, system_of
 
 
 class Problem(Exception):
@@ -108,14 +106,15 @@ def plan(
     normalised = (normalised_name or "").strip() or name
     kept = normalize_name(normalised) == normalize_name(name)
     target = None if kept else _major(session, college, normalised, "normalised_name")
-    assert college.id is not None and base.id is not None
+    assert college.id is not None
+    assert base.id is not None
     return MajorDirection(
         college_id=college.id,
         name=name.strip(),
         name_norm=normalize_name(name),
         direction=parts[1],
         major_id=base.id,
-        status=KEPT if kept else NORMALISED,
+        status=DirectionStatus.KEPT if kept else DirectionStatus.NORMALISED,
         normalised_name=normalised,
         normalised_major_id=target.id if target else None,
         reason=reason,
@@ -257,7 +256,9 @@ def to_public(session: Session, row: MajorDirection) -> DirectionPublic:
     college = session.get(College, row.college_id)
     authority = session.get(Authority, row.authority_id) if row.authority_id else None
     base = _ref(session, row.major_id)
-    assert row.id is not None and college is not None and base is not None
+    assert row.id is not None
+    assert college is not None
+    assert base is not None
     return DirectionPublic(
         id=row.id,
         college_code=college.code,

@@ -16,8 +16,12 @@ from app.colleges.models import College
 from app.filings.models import Filing
 from app.filings.service import record_event
 from app.programs import mergers
+from app.vocab import FilingStatus
 
-OPEN = ("draft", "submitted")  # a decided filing stays: its decisions are the bureau's record
+OPEN = (
+    FilingStatus.DRAFT,
+    FilingStatus.SUBMITTED,
+)  # a decided filing stays: its decisions are the bureau's record
 
 
 def open_filings(session: Session, college: College, *, lock: bool = False) -> Sequence[Filing]:
@@ -38,7 +42,7 @@ def _withdraw(
     ids: list[int] = []
     for filing in open_filings(session, college, lock=True):
         before = filing.status
-        filing.status = "withdrawn"
+        filing.status = FilingStatus.WITHDRAWN
         filing.version += 1
         filing.updated_at = utcnow()
         session.add(filing)

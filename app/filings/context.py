@@ -22,7 +22,7 @@ from app.filings.rules import CODE_DIGITS, offering_key, typed_code
 from app.programs.lifecycle import ProgramEvent
 from app.programs.models import Program
 from app.text import normalize_name
-from app.vocab import system_of
+from app.vocab import Decision, DirectionStatus, EditionStatus, FilingStatus, MajorStatus, system_of
 
 Rule = TypeVar("Rule", LengthRule, CollegeTypeLevel)
 
@@ -66,7 +66,7 @@ def scope_of(session: Session, college: College, year: int | None) -> Scope:
             session, college
         )
     in_force = select(col(CatalogEdition.id)).where(
-        col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == "in_force"
+        col(CatalogEdition.id).in_(edition_ids), CatalogEdition.status == EditionStatus.IN_FORCE
     )
     return Scope(
         chain,
@@ -151,7 +151,7 @@ def _directions(session: Session, college: College) -> dict[str, DirectionFact]:
     return {
         d.name_norm: DirectionFact(
             name=d.name,
-            kept=d.status == "kept",
+            kept=d.status == DirectionStatus.KEPT,
             major_code=code,
             major_name=name,
             normalised_name=d.normalised_name,
@@ -271,8 +271,10 @@ def _pending(
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .where(
             Filing.college_id == college.id,
-            Filing.status == "submitted",
-            or_(col(FilingEntry.decision).is_(None), col(FilingEntry.decision) != "rejected"),
+            Filing.status == FilingStatus.SUBMITTED,
+            or_(
+                col(FilingEntry.decision).is_(None), col(FilingEntry.decision) != Decision.REJECTED
+            ),
         )
     )
     if exclude_filing_id is not None:
@@ -289,7 +291,7 @@ def _names(session: Session, edition_ids: set[int], province: str) -> dict[str, 
         .select_from(Major)
         .join(Category, col(Category.id) == Major.category_id)
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
-        .where(col(Major.edition_id).in_(edition_ids), col(Major.status) == "active")
+        .where(col(Major.edition_id).in_(edition_ids), col(Major.status) == MajorStatus.ACTIVE)
         .order_by(col(Major.code))
     ).all()
     out: dict[str, CatalogMajor] = {}

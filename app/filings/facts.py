@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from app.vocab import ProgramStatus
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 
@@ -102,13 +104,15 @@ class Context:
     # Indexes over the college's programs, so an entry's checks do not scan them all.
     @cached_property
     def active_offerings(self) -> frozenset[tuple[str, str, str]]:
-        return frozenset((p.code, p.level, p.intake) for p in self.programs if p.status == "active")
+        return frozenset(
+            (p.code, p.level, p.intake) for p in self.programs if p.status == ProgramStatus.ACTIVE
+        )
 
     @cached_property
     def approved_offerings(self) -> frozenset[tuple[str, str, str]]:
         """Approved, waiting for their list (批准待公布): pending like an entry under review."""
         return frozenset(
-            (p.code, p.level, p.intake) for p in self.programs if p.status == "approved"
+            (p.code, p.level, p.intake) for p in self.programs if p.status == ProgramStatus.APPROVED
         )
 
     @cached_property

@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.colleges import service as colleges
 from app.colleges.models import College
 from app.errors import Invalid, NotFound
@@ -96,7 +96,7 @@ def _college(
     """The form's college, else the college token's, else the one the 学校 column names."""
     if college_code:
         return colleges.get_by_code(session, college_code)
-    if actor.role == "college" and actor.college_id is not None:
+    if actor.role == Role.COLLEGE and actor.college_id is not None:
         college = session.get(College, actor.college_id)
         assert college is not None
         return college

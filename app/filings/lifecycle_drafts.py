@@ -12,6 +12,7 @@ from app.filings import service
 from app.filings.models import Filing
 from app.filings.schemas import EntryIn, FilingCreate, FilingUpdate
 from app.programs.models import Program
+from app.vocab import FilingStatus
 
 
 def entry_for(session: Session, program: Program, *, kind: str, reason: str, year: int) -> EntryIn:
@@ -50,7 +51,11 @@ def file_lifecycle(
     entry = entry_for(session, program, kind=kind, reason=reason, year=effective_year or year)
     draft = session.exec(
         select(Filing)
-        .where(Filing.college_id == college.id, Filing.year == year, Filing.status == "draft")
+        .where(
+            Filing.college_id == college.id,
+            Filing.year == year,
+            Filing.status == FilingStatus.DRAFT,
+        )
         .order_by(col(Filing.id).desc())
     ).first()
     if draft is None or draft.id is None:

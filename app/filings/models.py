@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.clock import utcnow
+from app.vocab import FilingStatus, ReferralStatus
 
 
 class FilingRound(SQLModel, table=True):
@@ -47,7 +48,7 @@ class Filing(SQLModel, table=True):
     authority_id: int | None = Field(default=None, foreign_key="authority.id")
     year: int
     round_id: int | None = Field(default=None, foreign_key="filing_round.id", index=True)
-    status: str = Field(default="draft", max_length=12)  # draft submitted decided withdrawn
+    status: str = Field(default=FilingStatus.DRAFT, max_length=12)
     version: int = 1
     source: str = Field(default="api", max_length=20)  # api | import:<xlsx|utf-8|gbk>
     created_by: str = Field(default="", max_length=100)
@@ -84,7 +85,7 @@ class FilingEntry(SQLModel, table=True):
     findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
-    decision: str | None = Field(default=None, max_length=10)  # approved rejected referred
+    decision: str | None = Field(default=None, max_length=10)  # a Decision
     decision_reason: str | None = Field(default=None, max_length=1000)
     decided_by: str | None = Field(default=None, max_length=100)
     decided_at: datetime | None = None
@@ -101,7 +102,7 @@ class Referral(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="filing_entry.id", unique=True)
     authority_id: int = Field(foreign_key="authority.id")  # the province deciding it
-    status: str = Field(default="pending", max_length=10)  # pending approved rejected
+    status: str = Field(default=ReferralStatus.PENDING, max_length=10)
     proposed_name: str = Field(max_length=100)
     category: str = Field(default="", max_length=40)
     reason: str | None = Field(default=None, max_length=1000)

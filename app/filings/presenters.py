@@ -21,6 +21,7 @@ from app.filings.schemas import (
 )
 from app.filings.service import entries_of
 from app.programs.models import Program
+from app.vocab import Decision, FilingStatus
 
 
 def count(entries: Sequence[tuple[list[dict[str, Any]], str | None]]) -> FilingCounts:
@@ -31,16 +32,18 @@ def count(entries: Sequence[tuple[list[dict[str, Any]], str | None]]) -> FilingC
         errors=sum(f["severity"] == "error" for f in findings),
         warnings=sum(f["severity"] == "warning" for f in findings),
         undecided=sum(decision is None for _, decision in entries),
-        referred=sum(decision == "referred" for _, decision in entries),
+        referred=sum(decision == Decision.REFERRED for _, decision in entries),
     )
 
 
 def waiting(status: str, counts: FilingCounts) -> Waiting:
     """Where a filing waits: a submitted one with the bureau while any entry is undecided, then
     with the province while a referral is open (the filing is decided when both are done)."""
-    if status == "submitted":
+    if status == FilingStatus.SUBMITTED:
         return "province" if counts.undecided == 0 and counts.referred else "bureau"
-    return {"draft": "college", "decided": "decided"}.get(status, "withdrawn")  # type: ignore[return-value]
+    if status == FilingStatus.DRAFT:
+        return "college"
+    return "decided" if status == FilingStatus.DECIDED else "withdrawn"
 
 
 def counts_of(session: Session, filing_ids: list[int]) -> dict[int, FilingCounts]:

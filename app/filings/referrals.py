@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app import writes
 from app.access import policy
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.catalog import snapshots
@@ -26,13 +26,14 @@ from app.filings.review import close_if_decided, get_referral, set_decision
 from app.filings.schemas import ReferralDecisionIn, ReferralPublic
 from app.filings.service import locked_filing, record_event
 from app.i18n import t
+from app.vocab import Decision, EditionStatus, ReferralStatus
 
 SPECIALTY_FIRST, SPECIALTY_LAST = 8001, 8999
 
 
 def ensure_province_admin(session: Session, actor: Principal, referral: Referral) -> None:
     """The province's admins (or the superuser) decide what the province was referred."""
-    policy.ensure_role(actor, "admin", msg="forbidden_role.referrals")
+    policy.ensure_role(actor, Role.ADMIN, msg="forbidden_role.referrals")
     policy.ensure_governs(session, actor, referral.authority_id, msg="not_your_authority.referral")
 
 
@@ -47,7 +48,7 @@ def specialty_edition(session: Session, authority_id: int, *, lock: bool) -> Cat
             CatalogEdition.kind == "provincial",
             CatalogEdition.province == authority.province,
             CatalogEdition.system == authority.system,
-            CatalogEdition.status == "in_force",
+            CatalogEdition.status == EditionStatus.IN_FORCE,
         )
         .order_by(col(CatalogEdition.id))
     )
@@ -137,16 +138,16 @@ def decide_referral(
     filing = locked_filing(session, entry.filing_id)
     session.refresh(referral, with_for_update=True)
     session.refresh(entry)
-    if referral.status != "pending":
+    if referral.status != ReferralStatus.PENDING:
         raise Conflict(
             error="already_decided",
             msg="already_decided.referral",
             id=referral_id,
             status=t(f"status.{referral.status}"),
         )
-    if data.decision == "rejected" and not (data.reason or "").strip():
+    if data.decision == Decision.REJECTED and not (data.reason or "").strip():
         raise Invalid({}, error="reason_required")
-    if data.decision == "approved":
+    if data.decision == Decision.APPROVED:
         major = _add_major(session, referral, filing, data)
         referral.major_id = major.id
         entry.major_id, entry.major_code = major.id, major.code
@@ -179,7 +180,7 @@ def decide_referral(
         action=f"referral.{data.decision}",
         target_type="referral",
         target_id=referral.id,
-        before={"status": "pending"},
+        before={"status": ReferralStatus.PENDING},
         after=after,
         reason=data.reason,
         authority_id=referral.authority_id,
@@ -296,7 +297,7 @@ def _public(
         created_at=r.created_at,
         decided_at=r.decided_at,
         decided_by=r.decided_by,
-        can_decide=r.status == "pending" and decides(r.authority_id),
+        can_decide=r.status == ReferralStatus.PENDING and decides(r.authority_id),
     )
 
 

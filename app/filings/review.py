@@ -18,7 +18,7 @@ from app.filings.models import Filing, FilingEntry, Referral
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
 from app.filings.service import entries_of, locked_filing, record_event
 from app.programs import lifecycle
-from app.vocab import LIFECYCLE_KINDS
+from app.vocab import LIFECYCLE_KINDS, Decision, FilingStatus, ReferralStatus
 
 
 def decide_entry(
@@ -66,7 +66,7 @@ def _decide(
 ) -> tuple[Filing, list[dict[str, Any]], bool]:
     filing = locked_filing(session, filing_id)
     policy.ensure_decide(session, actor, filing.authority_id)
-    if filing.status != "submitted":
+    if filing.status != FilingStatus.SUBMITTED:
         raise Conflict(
             {"status": filing.status},
             error="not_under_review",
@@ -109,17 +109,20 @@ def _apply(
         return None  # the same decision again changes nothing
     _check_decision(entry, data)
     referral = _referral_of(session, entry)
-    if referral is not None and referral.status in ("approved", "rejected"):
+    if referral is not None and referral.status in (
+        ReferralStatus.APPROVED,
+        ReferralStatus.REJECTED,
+    ):
         raise Conflict(
             {"index": entry.index},
             error="referral_decided",
         )
-    if referral is not None and previous == "referred":
-        referral.status = "withdrawn"  # the province no longer sees it as pending
+    if referral is not None and previous == Decision.REFERRED:
+        referral.status = ReferralStatus.WITHDRAWN  # the province no longer sees it as pending
         session.add(referral)
     set_decision(entry, data.decision, actor, data.reason)
     session.add(entry)
-    if data.decision == "referred":
+    if data.decision == Decision.REFERRED:
         _refer(session, filing, entry, referral)
     detail: dict[str, str | None] = {
         "major_code": entry.major_code,
@@ -149,7 +152,7 @@ def _refer(session: Session, filing: Filing, entry: FilingEntry, referral: Refer
     referral = referral or Referral(
         entry_id=entry.id, authority_id=province_of(session, filing), proposed_name=""
     )
-    referral.status, referral.reason = "pending", None
+    referral.status, referral.reason = ReferralStatus.PENDING, None
     referral.proposed_name, referral.category = entry.major_name, entry.category
     referral.decided_by = referral.decided_at = None
     referral.created_at = utcnow()
@@ -169,18 +172,18 @@ def clean_indexes(session: Session, filing: Filing) -> list[int]:
 
 
 def _check_decision(entry: FilingEntry, data: DecisionIn) -> None:
-    if data.decision == "rejected" and not (data.reason or "").strip():
+    if data.decision == Decision.REJECTED and not (data.reason or "").strip():
         # the college sees the reason: a rejection without one is refused
         raise Invalid(
             {"index": entry.index},
             error="reason_required",
         )
-    if data.decision == "referred" and entry.major_code:
+    if data.decision == Decision.REFERRED and entry.major_code:
         raise Conflict(
             {"index": entry.index},
             error="not_out_of_catalog",
         )
-    if data.decision == "approved" and entry.major_id is None:
+    if data.decision == Decision.APPROVED and entry.major_id is None:
         raise Conflict(
             {"index": entry.index},
             error="out_of_catalog",
@@ -213,14 +216,18 @@ def close_if_decided(
     reserve their programs (status ``approved``, 批准待公布) — in this same transaction. They
     become ``active`` when a list carrying them is published (publications.service)."""
     entries = list(entries if entries is not None else entries_of(session, filing))
-    if any(e.decision not in ("approved", "rejected") for e in entries):
+    if any(e.decision not in (Decision.APPROVED, Decision.REJECTED) for e in entries):
         return False
     college = session.get(College, filing.college_id)
-    assert college is not None and college.id is not None
+    assert college is not None
+    assert college.id is not None
     programs = []
     # 停招 / 撤销 take effect when the list carrying them is published (publications/closures.py)
-    for entry in (e for e in entries if e.decision == "approved" and e.kind not in LIFECYCLE_KINDS):
-        assert entry.major_id is not None and entry.length_years is not None
+    for entry in (
+        e for e in entries if e.decision == Decision.APPROVED and e.kind not in LIFECYCLE_KINDS
+    ):
+        assert entry.major_id is not None
+        assert entry.length_years is not None
         program = lifecycle.apply_approval(
             session,
             lifecycle.Approval(
@@ -239,7 +246,7 @@ def close_if_decided(
         entry.program_id = program.id
         session.add(entry)
         programs.append(program.id)
-    filing.status, filing.decided_at = "decided", utcnow()
+    filing.status, filing.decided_at = FilingStatus.DECIDED, utcnow()
     filing.version += 1
     session.add(filing)
     session.flush()
@@ -249,8 +256,8 @@ def close_if_decided(
         actor,
         "decided",
         detail={
-            "approved": sum(e.decision == "approved" for e in entries),
-            "rejected": sum(e.decision == "rejected" for e in entries),
+            "approved": sum(e.decision == Decision.APPROVED for e in entries),
+            "rejected": sum(e.decision == Decision.REJECTED for e in entries),
             "programs": programs,
         },
     )

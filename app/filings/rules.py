@@ -27,7 +27,7 @@ from app.filings.facts import (  # noqa: F401  (re-exported: the rules' vocabula
 from app.filings.lifecycle_rules import check_lifecycle, reopen_finding
 from app.i18n import Joined, Years, has, t
 from app.text import normalize_name as _normalize_name
-from app.vocab import LIFECYCLE_KINDS, Intake, Kind, Level, parse_years
+from app.vocab import LIFECYCLE_KINDS, Intake, Kind, Level, MajorStatus, ProgramStatus, parse_years
 
 CODE_DIGITS = {"technician": 4, "secondary": 6}
 # 中职 programs start after junior school (domain.md); the 2024 中职 list prints no 层次.
@@ -69,13 +69,20 @@ def derive_kind(code: str, name: str, level: str, intake: str, former: str, ctx:
     if (
         former_norm
         and former_norm != name_norm
-        and any(p.status != "withdrawn" for p in ctx.programs_by_name.get(former_norm, []))
+        and any(
+            p.status != ProgramStatus.WITHDRAWN for p in ctx.programs_by_name.get(former_norm, [])
+        )
     ):
         return Kind.RENAME.value
     same = [p for p in mine if p.level == level and p.intake == intake]
-    if any(p.status == "suspended" for p in same) and not any(p.status == "active" for p in same):
+    if any(p.status == ProgramStatus.SUSPENDED for p in same) and not any(
+        p.status == ProgramStatus.ACTIVE for p in same
+    ):
         return Kind.REOPEN.value
-    if any(p.status in ("active", "suspended", "approved") for p in mine):
+    if any(
+        p.status in (ProgramStatus.ACTIVE, ProgramStatus.SUSPENDED, ProgramStatus.APPROVED)
+        for p in mine
+    ):
         return Kind.NEW_LEVEL.value
     return Kind.NEW_MAJOR.value
 
@@ -175,8 +182,8 @@ def check_code(v: EntryValues, ctx: Context) -> tuple[list[Finding], CatalogMajo
     candidates = ctx.majors.get(code, [])
     usable = _usable(candidates, ctx)
     if usable:
-        major = sorted(usable, key=lambda m: m.status != "active")[0]
-        if major.status == "active":
+        major = sorted(usable, key=lambda m: m.status != MajorStatus.ACTIVE)[0]
+        if major.status == MajorStatus.ACTIVE:
             return [], major
         return [_superseded(code, ctx, major.edition_key)], None
     if code in ctx.successors:

@@ -34,7 +34,7 @@ from app.filings.schemas import (
 )
 from app.i18n import t
 from app.localtime import as_utc
-from app.vocab import LIFECYCLE_KINDS
+from app.vocab import LIFECYCLE_KINDS, Decision, FilingStatus
 
 
 def _row_of(entries: list[EntryIn], rows: list[int | None] | None, index: int) -> int | None:
@@ -297,7 +297,7 @@ def update_filing(
     filing = locked_filing(session, filing_id)
     policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version, data.entries)
-    if filing.status != "draft":
+    if filing.status != FilingStatus.DRAFT:
         raise Conflict(error="not_draft", status=t(f"status.{filing.status}"))
     college = session.get(College, filing.college_id)
     assert college is not None
@@ -364,9 +364,12 @@ def round_closed(scope: Scope, now: datetime) -> dict[str, Any] | None:
     published already), else None."""
     current = scope.round
     published = current is not None and current.closed_by_list is not None
-    if current is not None and not published and as_utc(current.opens_at) <= now:
-        if now <= as_utc(current.closes_at):
-            return None
+    if (
+        current is not None
+        and not published
+        and as_utc(current.opens_at) <= now <= as_utc(current.closes_at)
+    ):
+        return None
     message = (
         t("round.closed")
         if current is None
@@ -404,7 +407,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     # Before the draft check: closing the college withdrew its drafts, and the college's
     # end is what the clerk needs to read (issue 24), not "not a draft".
     colleges.ensure_open(college)
-    if filing.status != "draft":
+    if filing.status != FilingStatus.DRAFT:
         status = t(f"status.{filing.status}")
         raise Conflict(error="not_draft", msg="not_draft.submit", status=status)
     entries = entries_of(session, filing)
@@ -417,12 +420,12 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         detail = result.model_dump() | {"findings": [closed] if closed else []}
         raise Conflict(detail, error="round_closed" if closed else "filing_has_errors")
     assert scope.round is not None
-    filing.status, filing.round_id = "submitted", scope.round.id
+    filing.status, filing.round_id = FilingStatus.SUBMITTED, scope.round.id
     filing.submitted_at = filing.updated_at = utcnow()
     filing.version += 1
     session.add(filing)
     after = {
-        "status": "submitted",
+        "status": FilingStatus.SUBMITTED,
         "round": scope.round.id,
         "entries": len(checked),
         "warnings": result.warnings,
@@ -433,7 +436,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
         action="filing.submit",
         target_type="filing",
         target_id=filing.id,
-        before={"status": "draft"},
+        before={"status": FilingStatus.DRAFT},
         after=after,
         authority_id=filing.authority_id,
         changes=[filing_event(filing, actor, "submitted", detail=after)],
@@ -453,7 +456,7 @@ def withdraw_filing(
     policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version)
     decided = [e.index for e in entries_of(session, filing) if e.decision is not None]
-    if filing.status not in ("draft", "submitted") or decided:
+    if filing.status not in (FilingStatus.DRAFT, FilingStatus.SUBMITTED) or decided:
         raise Conflict(
             {
                 "status": filing.status,
@@ -463,7 +466,7 @@ def withdraw_filing(
             msg="already_decided.filing" if decided else None,
         )
     before = filing.status
-    filing.status = "withdrawn"
+    filing.status = FilingStatus.WITHDRAWN
     filing.version += 1
     filing.updated_at = utcnow()
     session.add(filing)
@@ -474,7 +477,7 @@ def withdraw_filing(
         target_type="filing",
         target_id=filing.id,
         before={"status": before},
-        after={"status": "withdrawn"},
+        after={"status": FilingStatus.WITHDRAWN},
         reason=reason,
         authority_id=filing.authority_id,
         changes=[filing_event(filing, actor, "withdrawn", detail={"from": before}, reason=reason)],
@@ -542,8 +545,8 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
         .join(Category, col(Category.id) == Major.category_id)
         .where(
             col(Filing.round_id) == round_id,
-            col(Filing.status) == "decided",
-            col(FilingEntry.decision) == "approved",
+            col(Filing.status) == FilingStatus.DECIDED,
+            col(FilingEntry.decision) == Decision.APPROVED,
             # 停招 / 撤销 print in the closures annex, not as approved lines
             col(FilingEntry.kind).not_in(LIFECYCLE_KINDS),
         )
@@ -570,7 +573,7 @@ def approved_entries(session: Session, *, round_id: int) -> list[ApprovedEntry]:
             public_remark=e.public_remark,
             former_name=e.former_name,
             entry_id=e.id,
-            decision="approved",
+            decision=Decision.APPROVED,
             decided_at=e.decided_at,
             program_id=e.program_id,
         )

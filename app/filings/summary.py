@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from app.access import policy
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.authorities import service as authorities
 from app.authorities.models import Authority
 from app.catalog.models import CatalogEdition, Major
@@ -25,6 +25,7 @@ from app.errors import NotFound
 from app.filings.models import Filing, FilingEntry, FilingRound, Referral
 from app.localtime import local
 from app.text import normalize_name
+from app.vocab import Decision, FilingStatus, ReferralStatus
 
 
 class Counts(BaseModel):
@@ -57,18 +58,21 @@ class RoundSummary(Counts):
 
 
 def _count(counts: Counts, entry: FilingEntry, filing: Filing, referral: Referral | None) -> None:
-    if filing.status == "withdrawn":
+    if filing.status == FilingStatus.WITHDRAWN:
         counts.withdrawn += 1
         return
     counts.entries += 1
-    if referral is not None and referral.status != "withdrawn":
+    if referral is not None and referral.status != ReferralStatus.WITHDRAWN:
         counts.referred += 1
-        outcome = {"approved": "referred_approved", "rejected": "referred_rejected"}
+        outcome: dict[str, str] = {
+            ReferralStatus.APPROVED: "referred_approved",
+            ReferralStatus.REJECTED: "referred_rejected",
+        }
         name = outcome.get(referral.status, "referred_pending")
         setattr(counts, name, getattr(counts, name) + 1)
-    if entry.decision == "approved":
+    if entry.decision == Decision.APPROVED:
         counts.approved += 1
-    elif entry.decision == "rejected":
+    elif entry.decision == Decision.REJECTED:
         counts.rejected += 1
     else:
         counts.undecided += 1
@@ -82,14 +86,14 @@ def round_summary(
     found = session.get(FilingRound, round_id)
     if found is None:
         raise NotFound(error="round_not_found", id=round_id)
-    policy.ensure_role(actor, "admin", "reviewer", msg="forbidden_role.staff")
+    policy.ensure_role(actor, Role.ADMIN, Role.REVIEWER, msg="forbidden_role.staff")
     policy.ensure_governs(session, actor, found.authority_id, msg="not_your_authority.round")
     rows = session.exec(
         select(FilingEntry, Filing, College, Referral)
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .join(College, col(College.id) == Filing.college_id)
         .outerjoin(Referral, col(Referral.entry_id) == FilingEntry.id)
-        .where(Filing.round_id == round_id, Filing.status != "draft")
+        .where(Filing.round_id == round_id, Filing.status != FilingStatus.DRAFT)
         .order_by(col(College.code), col(Filing.id), col(FilingEntry.index))
     ).all()
     total = Counts()
@@ -102,10 +106,10 @@ def round_summary(
         _count(total, entry, filing, referral)
         _count(counts, entry, filing, referral)
         filings[college.code].add(filing.id or 0)
-        if filing.status != "withdrawn":
+        if filing.status != FilingStatus.WITHDRAWN:
             major = entry.major_code or "name:" + normalize_name(entry.major_name)
             majors[college.code].add(major)
-            if entry.decision == "approved":
+            if entry.decision == Decision.APPROVED:
                 approved_majors[college.code].add(major)
     for code, counts in per.items():
         counts.filings = len(filings[code])
@@ -174,7 +178,7 @@ def _province_sentence(session: Session, found: FilingRound, authority: Authorit
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .join(Major, col(Major.id) == Referral.major_id)
         .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
-        .where(Filing.round_id == found.id, Referral.status == "approved")
+        .where(Filing.round_id == found.id, Referral.status == ReferralStatus.APPROVED)
         .order_by(col(Referral.decided_at), col(Referral.id))
     ).all()
     names = list(dict.fromkeys(major.name for _, major, _ in rows))

@@ -11,7 +11,8 @@ from sqlmodel import Session, col
 from app.catalog.models import Major
 from app.colleges.models import College
 from app.programs.models import Program
-from app.vocab import TECHNICIAN_TYPES, CollegeType
+from app.programs.schemas import STATUS_LABELS
+from app.vocab import TECHNICIAN_TYPES, CollegeType, ProgramStatus
 
 # What each grouping counts by: (key, name) columns, and the CSV header of the key.
 GROUPINGS: dict[str, tuple[Any, Any, str]] = {
@@ -22,16 +23,7 @@ GROUPINGS: dict[str, tuple[Any, Any, str]] = {
     "college_type": (col(College.type), col(College.type), "学校类型"),
 }
 # status= as the programs filters take it: the JSON words and the planners' Chinese labels.
-STATUS_WORDS = {
-    "active": "active",
-    "suspended": "suspended",
-    "withdrawn": "withdrawn",
-    "approved": "approved",
-    "在办": "active",
-    "停招": "suspended",
-    "撤销": "withdrawn",
-    "批准待公布": "approved",
-}
+STATUS_WORDS = {status.value: status for status in ProgramStatus} | STATUS_LABELS
 HEADER_TAIL = ("名称", "学校数", "布点数")
 
 
@@ -57,7 +49,7 @@ def coverage(
         .select_from(Program)
         .join(College, col(College.id) == Program.college_id)
         .join(Major, col(Major.id) == Program.major_id)
-        .where(col(Program.status) == STATUS_WORDS[status or "active"])
+        .where(col(Program.status) == STATUS_WORDS[status or ProgramStatus.ACTIVE])
         .group_by(key)
         .order_by(programs.desc(), key)
     )

@@ -43,7 +43,7 @@ HEADER_ZH = (
     "首次批准年份",
 )
 # 状态 in words, one mapping with what ``status=`` accepts (批准待公布 = approved)
-STATUS_ZH = {status: label for label, status in STATUS_LABELS.items()}
+STATUS_ZH = {status.value: label for label, status in STATUS_LABELS.items()}
 
 
 def _mapped(column: Any, mapping: dict[Any, str], name: str) -> ColumnElement[str]:

@@ -256,7 +256,7 @@ def _no_duplicate_active(errors: RowErrors, rows: list[Row]) -> None:
     """Two active rows for one offering would break the registry's uniqueness: name both."""
     first: dict[tuple[int, int, str, str], int] = {}
     for row in rows:
-        if row[6] != "active":
+        if row[6] != ProgramStatus.ACTIVE:
             continue
         key = row[1:5]
         if key in first:
@@ -334,7 +334,7 @@ def _existing(session: Session, college_ids: Iterable[int]) -> list[Old]:
 def _pair(rows: list[Row], olds: list[Old]) -> tuple[list[tuple[Row, Old]], list[Row]]:
     """Matches a key's file rows to its programs: same status first, then in order; the rest
     of the file rows are new programs."""
-    remaining = sorted(olds, key=lambda o: (o[5] != "active", o[0]))
+    remaining = sorted(olds, key=lambda o: (o[5] != ProgramStatus.ACTIVE, o[0]))
     pairs, unmatched = [], []
     for row in rows:
         match = next((o for o in remaining if o[5] == row[6]), None)
@@ -372,7 +372,7 @@ def plan(session: Session, rows: list[Row]) -> tuple[list[New], list[Changed]]:
                 updates.append((o[0], *key, r[5], r[6], r[7]))
         inserts.extend((*key, r[5], r[6], r[7]) for r in new)
     # Programs leaving 'active' go first, so the active-offering index never sees two at once.
-    updates.sort(key=lambda u: u[6] == "active")
+    updates.sort(key=lambda u: u[6] == ProgramStatus.ACTIVE)
     return inserts, updates
 
 

@@ -126,7 +126,9 @@ def _same_offering(session: Session, a: Approval) -> list[Program]:
         .order_by(col(Program.id))
     )
     # suspended before withdrawn: 停招后复开 reopens a suspended program first
-    return sorted(session.exec(query).all(), key=lambda p: (p.status != "suspended", p.id or 0))
+    return sorted(
+        session.exec(query).all(), key=lambda p: (p.status != ProgramStatus.SUSPENDED, p.id or 0)
+    )
 
 
 def _create(session: Session, a: Approval) -> Program:
@@ -310,10 +312,10 @@ HISTORY_EVENTS = {
 # The status each event leaves the program in (the "since when" of a status).
 EVENT_STATUS = {
     "approved": None,
-    "activated": "active",
-    "reactivated": "active",
-    "suspended": "suspended",
-    "withdrawn": "withdrawn",
+    "activated": ProgramStatus.ACTIVE,
+    "reactivated": ProgramStatus.ACTIVE,
+    "suspended": ProgramStatus.SUSPENDED,
+    "withdrawn": ProgramStatus.WITHDRAWN,
 }
 _CN_COUNT = {
     1: "一",

@@ -27,14 +27,14 @@ from app.errors import Conflict, Invalid
 from app.i18n import t
 from app.programs import lifecycle, snapshots
 from app.programs.models import Program
-from app.vocab import ProgramStatus, system_of
+from app.vocab import CollegeStatus, ProgramStatus, system_of
 
 CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 # An offering the receiving college "runs": any state but withdrawn.
 RUNNING = (
-    ProgramStatus.ACTIVE.value,
-    ProgramStatus.SUSPENDED.value,
-    "approved",  # contract.md "Source of truth": approved, waiting for its list
+    ProgramStatus.ACTIVE,
+    ProgramStatus.SUSPENDED,
+    ProgramStatus.APPROVED,  # contract.md "Source of truth": approved, waiting for its list
 )
 
 
@@ -78,7 +78,9 @@ def _rows(session: Session, college: College, into: College | None) -> list[Any]
             runs,
         )
         .join(Major, col(Major.id) == Program.major_id)
-        .where(col(Program.college_id) == college.id, col(Program.status) != "withdrawn")
+        .where(
+            col(Program.college_id) == college.id, col(Program.status) != ProgramStatus.WITHDRAWN
+        )
         .order_by(col(Program.id))
     )
     return list(session.execute(query).all())
@@ -103,7 +105,7 @@ def plan(session: Session, college: College, into: College | None) -> Plan:
 def check(session: Session, college: College, into: College | None, actor: Principal) -> None:
     ensure_manage_college(session, actor, college)
     for one in (college, into):
-        if one is not None and one.status != "active":
+        if one is not None and one.status != ProgramStatus.ACTIVE:
             status = t(f"college_status.{one.status}")
             raise Conflict(
                 {"college": one.code, "status": one.status},
@@ -130,7 +132,9 @@ def _apply(session: Session, found: Plan, change: dict[str, Any]) -> None:
     withdrawn = [p["id"] for p in found.withdrawn]
     moved = [p["id"] for p in found.moved]
     for chunk in _chunks(withdrawn):
-        session.execute(update(table).where(table.c.id.in_(chunk)).values(status="withdrawn"))
+        session.execute(
+            update(table).where(table.c.id.in_(chunk)).values(status=ProgramStatus.WITHDRAWN)
+        )
     if found.into is not None:
         for chunk in _chunks(moved):
             session.execute(
@@ -176,7 +180,7 @@ def end_college(
     _apply(session, found, change)
     college = colleges.get_by_code(session, code)
     before = college.status
-    college.status = "merged" if into else "closed"
+    college.status = CollegeStatus.MERGED if into else CollegeStatus.CLOSED
     college.merged_into_id = into.id if into else None
     college.ended_on, college.end_reason = effective_on, reason
     session.add(college)

@@ -3,6 +3,8 @@
 from sqlalchemy import DDL, Index, event, text
 from sqlmodel import Field, SQLModel
 
+from app.vocab import ProgramStatus
+
 
 class Program(SQLModel, table=True):
     __table_args__ = (
@@ -43,7 +45,7 @@ class Program(SQLModel, table=True):
     level: str = Field(default="", max_length=10)
     intake: str = Field(max_length=20)
     length_years: int
-    status: str = Field(default="active", max_length=12)
+    status: str = Field(default=ProgramStatus.ACTIVE, max_length=12)
     since_year: int
     source: str = Field(default="", max_length=60)
     # The major's category name, copied so ?category= is one index range. Kept by the database

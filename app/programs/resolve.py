@@ -19,6 +19,7 @@ from app.db import table_of
 from app.i18n import t
 from app.spreadsheets.reading import RowErrors
 from app.text import normalize_name
+from app.vocab import EditionStatus
 
 CHUNK = 500
 
@@ -62,7 +63,7 @@ class MajorResolver:
             query = (
                 select(m.c.id, m.c.code, m.c.name_norm, e.c.province, e.c.system, e.c.year, e.c.id)
                 .join(e, e.c.id == m.c.edition_id)
-                .where(e.c.status == "in_force", m.c.code.in_(chunk))
+                .where(e.c.status == EditionStatus.IN_FORCE, m.c.code.in_(chunk))
             )
             for r in session.execute(query):
                 self.by_code[r[1]].append(MajorRef(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6]))

@@ -10,10 +10,10 @@ from app.vocab import Intake, Level, ProgramStatus, System
 # 状态 of the planners' layout (contract.md) → the status it names. 批准待公布 is ``approved``
 # (an approval not yet carried by a published list).
 STATUS_LABELS = {
-    "在办": "active",
-    "停招": "suspended",
-    "撤销": "withdrawn",
-    "批准待公布": "approved",
+    "在办": ProgramStatus.ACTIVE,
+    "停招": ProgramStatus.SUSPENDED,
+    "撤销": ProgramStatus.WITHDRAWN,
+    "批准待公布": ProgramStatus.APPROVED,
 }
 
 

@@ -28,7 +28,7 @@ from app.programs.schemas import (
     ProgramPublic,
     ProgramUpdate,
 )
-from app.vocab import Level, System, system_of
+from app.vocab import Level, ProgramStatus, System, system_of
 
 
 def filtered_query(
@@ -65,13 +65,16 @@ def program_history(session: Session, program_id: int) -> ProgramHistory:
 
 
 # The event a direct status change records, by (status before, status after).
-_STATUS_EVENT = {"suspended": "suspended", "withdrawn": "withdrawn"}
+_STATUS_EVENT: dict[str, str] = {
+    ProgramStatus.SUSPENDED: "suspended",
+    ProgramStatus.WITHDRAWN: "withdrawn",
+}
 
 
 def _status_event(before: str, after: str) -> str:
     if after in _STATUS_EVENT:
         return _STATUS_EVENT[after]
-    return "activated" if before == "approved" else "reactivated"
+    return "activated" if before == ProgramStatus.APPROVED else "reactivated"
 
 
 def resolve_major(
@@ -119,7 +122,8 @@ def create_program(session: Session, data: ProgramCreate, *, actor: Principal) -
         province=college.province,
         system=system_of(college.type).value,
     )
-    assert college.id is not None and major.id is not None
+    assert college.id is not None
+    assert major.id is not None
     program = Program(
         college_id=college.id,
         major_id=major.id,
@@ -165,7 +169,8 @@ def update_program(
     session.add(program)
     college = session.get(College, program.college_id)
     major = session.get(Major, program.major_id)
-    assert college is not None and major is not None
+    assert college is not None
+    assert major is not None
     _flush_unique(session, college.code, major.code)
     events = []
     if status_changed:

@@ -19,7 +19,7 @@ from app.filings.models import Filing, FilingEntry
 from app.programs import lifecycle, snapshots
 from app.programs.models import Program
 from app.publications.models import Publication, PublicationClosure
-from app.vocab import LIFECYCLE_KINDS, Kind, ProgramStatus
+from app.vocab import LIFECYCLE_KINDS, Decision, FilingStatus, Kind, ProgramStatus
 
 STATUS_OF = {
     Kind.SUSPEND.value: ProgramStatus.SUSPENDED,
@@ -39,8 +39,8 @@ def from_round(session: Session, round_id: int) -> list[PublicationClosure]:
         .join(Major, col(Major.id) == Program.major_id)
         .where(
             col(Filing.round_id) == round_id,
-            col(Filing.status) == "decided",
-            col(FilingEntry.decision) == "approved",
+            col(Filing.status) == FilingStatus.DECIDED,
+            col(FilingEntry.decision) == Decision.APPROVED,
             col(FilingEntry.kind).in_(LIFECYCLE_KINDS),
         )
         .order_by(col(College.code), col(Filing.id), col(FilingEntry.index))

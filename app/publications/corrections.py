@@ -20,11 +20,12 @@ from app.publications.service import (
     next_revision,
     store,
 )
+from app.vocab import PublicationStatus
 
 
 def _check_correctable(session: Session, original: Publication) -> None:
     """Only the latest published revision is corrected, and one correction at a time."""
-    if original.status != "published":
+    if original.status != PublicationStatus.PUBLISHED:
         raise Conflict(error="not_published")
     latest = latest_published(session, original.series)
     if latest is None or latest.id != original.id:
@@ -36,7 +37,7 @@ def _check_correctable(session: Session, original: Publication) -> None:
         )
     pending = session.exec(
         select(Publication.id).where(
-            Publication.series == original.series, Publication.status == "draft"
+            Publication.series == original.series, Publication.status == PublicationStatus.DRAFT
         )
     ).first()
     if pending is not None:

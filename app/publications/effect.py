@@ -67,7 +67,8 @@ def _effect(
     assert publication.id is not None
     if line.entry_id is not None:
         entry = session.get(FilingEntry, line.entry_id)
-        assert entry is not None and entry.program_id is not None
+        assert entry is not None
+        assert entry.program_id is not None
         program = session.get(Program, entry.program_id)
         assert program is not None
         approval = _approval(

@@ -13,6 +13,7 @@ from app.clock import utcnow
 from app.colleges import models as _colleges  # noqa: F401
 from app.filings import models as _filings  # noqa: F401
 from app.programs import models as _programs  # noqa: F401
+from app.vocab import ObjectionStatus, PublicationStatus
 
 
 class Publication(SQLModel, table=True):
@@ -34,7 +35,7 @@ class Publication(SQLModel, table=True):
     document_number: str = Field(default="", max_length=100)  # 文号, e.g. 穗人社函〔2024〕…
     published_on: date | None = None  # the notice's date (2024-04-16)
     round_id: int | None = Field(default=None, foreign_key="filing_round.id")
-    status: str = Field(default="draft", max_length=12)  # draft | announced (公示中) | published
+    status: str = Field(default=PublicationStatus.DRAFT, max_length=12)
     checksum: str | None = Field(default=None, max_length=64)
     line_count: int = 0
     created_by: str = Field(default="", max_length=100)
@@ -146,7 +147,7 @@ class Objection(SQLModel, table=True):
     publication_id: int = Field(foreign_key="publication.id", index=True)
     seq: int | None = None  # 序号 of the entry it concerns
     text: str = Field(max_length=2000)
-    status: str = Field(default="open", max_length=12)  # open | dismissed | upheld
+    status: str = Field(default=ObjectionStatus.OPEN, max_length=12)
     resolution: str = Field(default="", max_length=2000)
     created_by: str = Field(default="", max_length=100)
     created_at: datetime = Field(

@@ -22,6 +22,7 @@ from app.publications import closures
 from app.publications.models import Objection, Publication, PublicationLine
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate
 from app.publications.service import _editable, get, lines_of
+from app.vocab import Decision, ObjectionStatus, PublicationStatus
 
 
 def announce(
@@ -41,7 +42,7 @@ def announce(
         "from": publication.announced_from.isoformat() if publication.announced_from else None,
         "until": publication.announced_until.isoformat() if publication.announced_until else None,
     }
-    publication.status = "announced"
+    publication.status = PublicationStatus.ANNOUNCED
     publication.announced_from, publication.announced_until = data.from_, data.until
     publication.announcement_contact = data.contact
     session.add(publication)
@@ -69,7 +70,7 @@ def _staff_list(session: Session, publication_id: int, actor: Principal) -> Publ
     published."""
     publication = get(session, publication_id, lock=True)
     policy.ensure_staff_of(session, actor, publication.authority_id)
-    if publication.status == "published":
+    if publication.status == PublicationStatus.PUBLISHED:
         raise Conflict({"id": publication.id, "checksum": publication.checksum}, error="published")
     return publication
 
@@ -117,7 +118,7 @@ def resolve_objection(
     objection.resolved_by, objection.resolved_at = actor.name, utcnow()
     session.add(objection)
     dropped = 0
-    if data.status == "upheld" and data.drop:
+    if data.status == ObjectionStatus.UPHELD and data.drop:
         if objection.seq is None:
             raise Invalid(error="no_such_entry", msg="no_such_entry.whole_list")
         policy.ensure_admin_of(session, actor, publication.authority_id)
@@ -143,7 +144,8 @@ def _drop(
     """Remove entry ``seq`` and number the later ones down (objections follow their entry). The
     approvals it printed are overturned: their entries become rejected (the resolution is the
     reason the college reads) and the programs they reserved stop waiting."""
-    assert publication.id is not None and objection.seq is not None
+    assert publication.id is not None
+    assert objection.seq is not None
     seq = objection.seq
     lines = lines_of(session, publication.id)
     for line in lines:
@@ -174,10 +176,10 @@ def _drop(
 def _overturn(session: Session, entry_id: int, objection: Objection, actor: Principal) -> None:
     entry = session.get(FilingEntry, entry_id)
     filing = session.get(Filing, entry.filing_id) if entry else None
-    if entry is None or filing is None or entry.decision != "approved":
+    if entry is None or filing is None or entry.decision != Decision.APPROVED:
         return
     reason = t("objection_upheld", resolution=objection.resolution)
-    set_decision(entry, "rejected", actor, reason)
+    set_decision(entry, Decision.REJECTED, actor, reason)
     session.add(entry)
     record_event(
         session,

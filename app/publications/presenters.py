@@ -38,11 +38,12 @@ from app.publications.schemas import (
     length_cn,
 )
 from app.publications.service import annexes_of, get, latest_published, lines_of
+from app.vocab import PublicationStatus
 
 API = "/api/v1/publications"
 
 
-PUBLIC_STATUSES = ("published", "announced")  # 公示中 is public
+PUBLIC_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.ANNOUNCED)  # 公示中 is public
 
 
 def get_visible(session: Session, publication_id: int, principal: Principal | None) -> Publication:
@@ -177,7 +178,7 @@ def summary(
         select(Publication.id)
         .where(
             Publication.corrects_id == publication.id,
-            Publication.status == "published",
+            Publication.status == PublicationStatus.PUBLISHED,
         )
         .order_by(col(Publication.id))
     ).all()
@@ -260,7 +261,7 @@ def _annex_links(publication: Publication, annexes: dict[str, list[Any]]) -> lis
 
 
 def _corrected_keys(session: Session, publication: Publication) -> set[tracing.Key] | None:
-    if publication.corrects_id is None or publication.status == "published":
+    if publication.corrects_id is None or publication.status == PublicationStatus.PUBLISHED:
         return None
     return {tracing.key_of(x) for x in lines_of(session, publication.corrects_id)}
 
@@ -298,7 +299,7 @@ def public(
 
 def announced(session: Session) -> list[Publication]:
     """Lists in 公示 (public, not yet published), by id."""
-    query = select(Publication).where(Publication.status == "announced")
+    query = select(Publication).where(Publication.status == PublicationStatus.ANNOUNCED)
     return list(session.exec(query.order_by(col(Publication.id))).all())
 
 
@@ -312,7 +313,7 @@ def current_publications(
     """The newest published revision of every list (a correction replaces what it corrects)."""
     newest = (
         select(Publication.series, func.max(Publication.revision).label("revision"))
-        .where(Publication.status == "published")
+        .where(Publication.status == PublicationStatus.PUBLISHED)
         .group_by(Publication.series)
         .subquery()
     )

@@ -38,6 +38,7 @@ from app.publications.schemas import (
     SpecialtiesIn,
 )
 from app.spreadsheets import writing
+from app.vocab import PublicationStatus
 
 router = APIRouter(prefix="/api/v1", tags=["publications"])
 
@@ -71,7 +72,7 @@ def _headers(
     change: they say so (``immutable``), with an ETag of their bytes and the publication time."""
     digest = sha256(body).hexdigest()
     headers = writing.download_headers(*names, **{"X-Checksum-SHA256": digest})
-    if published is not None and published.status == "published":
+    if published is not None and published.status == PublicationStatus.PUBLISHED:
         headers["ETag"] = f'"{digest}"'
         headers["Cache-Control"] = IMMUTABLE
         if published.published_at is not None:

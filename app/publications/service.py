@@ -42,6 +42,7 @@ from app.publications.schemas import (
     PublicationMeta,
     SpecialtiesIn,
 )
+from app.vocab import ObjectionStatus, PublicationStatus
 
 # The table of each annex a layout names (layouts.py): one row model per printed table.
 ANNEX_MODELS: dict[str, Any] = {
@@ -86,7 +87,7 @@ def _editable(session: Session, publication_id: int, actor: Principal) -> Public
     """The draft to change, locked; a published revision gets 409 and stays as it is."""
     publication = get(session, publication_id, lock=True)
     policy.ensure_admin_of(session, actor, publication.authority_id, msg="not_your_authority.list")
-    if publication.status == "published":
+    if publication.status == PublicationStatus.PUBLISHED:
         raise Conflict(
             {
                 "id": publication.id,
@@ -427,14 +428,18 @@ def check_ready(
         raise Conflict(error="published_on_required")
     authority = session.get(Authority, publication.authority_id)
     until = publication.announced_until
-    if until is None and authority is not None and authority.notice_required:
-        if not notice_recorded:
-            raise Conflict(error="announcement_required", days=authority.notice_days)
+    if (
+        until is None
+        and authority is not None
+        and authority.notice_required
+        and not notice_recorded
+    ):
+        raise Conflict(error="announcement_required", days=authority.notice_days)
     if until is not None and today <= until:
         raise Conflict({"until": until.isoformat()}, error="announcement_open", until=until)
     open_ = session.exec(
         select(Objection.id).where(
-            Objection.publication_id == publication.id, Objection.status == "open"
+            Objection.publication_id == publication.id, Objection.status == ObjectionStatus.OPEN
         )
     ).all()
     if open_:
@@ -457,7 +462,7 @@ def publish(
     publication = _editable(session, publication_id, actor)
     lines = lines_of(session, publication_id)
     check_ready(session, publication, lines, today=today, notice_recorded=notice_recorded)
-    publication.status = "published"
+    publication.status = PublicationStatus.PUBLISHED
     publication.checksum = export.checksum(layout_of(publication.system), lines)
     publication.published_at = utcnow()
     publication.published_by = actor.name
@@ -497,6 +502,6 @@ def _close_round(session: Session, publication: Publication) -> None:
 
 def latest_published(session: Session, series: str) -> Publication | None:
     query = select(Publication).where(
-        Publication.series == series, Publication.status == "published"
+        Publication.series == series, Publication.status == PublicationStatus.PUBLISHED
     )
     return session.exec(query.order_by(col(Publication.revision).desc())).first()

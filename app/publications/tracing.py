@@ -23,6 +23,7 @@ from app.filings.schemas import ApprovedEntry
 from app.filings.service import approved_entries
 from app.programs.models import Program
 from app.publications.models import ProgramApproval, Publication, PublicationLine
+from app.vocab import Decision, FilingStatus, ProgramStatus
 
 Key = tuple[int, int | None, str, str]  # college, major, level, intake
 
@@ -103,7 +104,7 @@ def active_program(session: Session, line: PublicationLine) -> int | None:
             Program.major_id == line.major_id,
             Program.level == line.level,
             Program.intake == line.intake,
-            Program.status == "active",
+            Program.status == ProgramStatus.ACTIVE,
         )
     ).first()
 
@@ -168,14 +169,14 @@ def _problem(session: Session, publication: Publication, line: PublicationLine) 
     if line.entry_id is not None:
         entry = session.get(FilingEntry, line.entry_id)
         filing = session.get(Filing, entry.filing_id) if entry else None
-        if entry is None or entry.decision != "approved" or filing is None:
+        if entry is None or entry.decision != Decision.APPROVED or filing is None:
             return "not_approved"
         program = session.get(Program, entry.program_id) if entry.program_id else None
-        if program is None or program.status not in ("approved", "active"):
+        if program is None or program.status not in (ProgramStatus.APPROVED, ProgramStatus.ACTIVE):
             return "not_approved"
         if program.major_id != line.major_id:  # 改名: the program runs under its former name
             return None
-        if program.status == "active" and _approved_elsewhere(
+        if program.status == ProgramStatus.ACTIVE and _approved_elsewhere(
             session, program.id or 0, publication.series
         ):
             return "exists"
@@ -197,7 +198,7 @@ def _waiting(session: Session, line: PublicationLine) -> bool:
             Program.major_id == line.major_id,
             Program.level == line.level,
             Program.intake == line.intake,
-            Program.status == "approved",
+            Program.status == ProgramStatus.APPROVED,
         )
     ).first()
     if approved is not None:
@@ -207,11 +208,11 @@ def _waiting(session: Session, line: PublicationLine) -> bool:
         .join(Filing, col(Filing.id) == FilingEntry.filing_id)
         .where(
             Filing.college_id == line.college_id,
-            Filing.status == "submitted",
+            Filing.status == FilingStatus.SUBMITTED,
             FilingEntry.major_id == line.major_id,
             FilingEntry.level == line.level,
             FilingEntry.intake == line.intake,
-            col(FilingEntry.decision).is_(None) | (FilingEntry.decision != "rejected"),
+            col(FilingEntry.decision).is_(None) | (FilingEntry.decision != Decision.REJECTED),
         )
     ).first()
     return under_review is not None

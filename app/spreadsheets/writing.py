@@ -166,7 +166,7 @@ class FastSheet:
     def __init__(self, book: Any, name: str, text_columns: Sequence[int] = ()) -> None:
         self.sheet = book.add_worksheet(name)
         text = book.add_format({"num_format": "@"})
-        self.formats: dict[int, Any] = {i: text for i in text_columns}
+        self.formats: dict[int, Any] = dict.fromkeys(text_columns, text)
         self.row = 0
 
     def widths(self, widths: Sequence[float]) -> None:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app import accounts
+from app.access.principal import Role
 from app.access.sign_in import Failure
 from app.db import SessionDep
 from app.errors import AppError
@@ -224,7 +225,7 @@ def change_password(
 
 
 def _users_page(request: Request, session: Session, **extra: Any) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     users = accounts.manageable_users(session, actor)
     authorities, colleges = accounts.bindable(session, actor)
     return render(
@@ -247,7 +248,7 @@ def users(request: Request, session: SessionDep) -> Response:
 
 @router.post("/admin/users")
 def create_user(request: Request, session: SessionDep, form: Form, _: csrf.CsrfChecked) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     fields = {k: str(form.get(k, "")).strip() for k in ("username", "role", "authority", "college")}
     created, error = attempt(
         session,
@@ -272,7 +273,7 @@ def create_user(request: Request, session: SessionDep, form: Form, _: csrf.CsrfC
 def reset_password(
     request: Request, session: SessionDep, user_id: IdPath, _: csrf.CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     secret = accounts.reset_password(session, user_id, actor=actor)
     username = accounts.get_user(session, user_id).username
     return _users_page(request, session, one_time=(username, secret), headers=NO_STORE)
@@ -282,7 +283,7 @@ def reset_password(
 def set_active(
     request: Request, session: SessionDep, user_id: IdPath, form: Form, _: csrf.CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)
     return redirect("/admin/users")
 
@@ -292,6 +293,6 @@ def clear_sign_in(
     request: Request, session: SessionDep, failure_id: IdPath, _: csrf.CsrfChecked
 ) -> Response:
     """An admin lets a slowed username (or address) sign in again at once."""
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     accounts.clear_sign_in_failure(session, failure_id, actor=actor)
     return redirect("/admin/users#sign-ins")

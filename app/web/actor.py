@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.access.policy import ensure_role
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.access.tokens import resolve
 
 
@@ -30,7 +30,7 @@ def page_principal(request: Request, session: Session) -> Principal | None:
     return None
 
 
-def signed_in(request: Request, session: Session, *roles: str) -> Principal:
+def signed_in(request: Request, session: Session, *roles: Role) -> Principal:
     """The page's principal, of one of ``roles`` (any role when none is given)."""
     principal = page_principal(request, session)
     if principal is None:

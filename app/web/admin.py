@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlmodel import select
 from starlette.datastructures import FormData
 
-from app.access.principal import Principal
+from app.access.principal import Principal, Role
 from app.authorities.models import Authority
 from app.catalog import service as catalog
 from app.db import SessionDep
@@ -83,7 +83,7 @@ def round_list_page(request: Request, session: SessionDep) -> Response:
 
 
 def round_list(request: Request, session: SessionDep, **extra: Any) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     authority = None if actor.authority_id is None else _authority_code(session, actor)
     items = rounds.list_rounds(session, zone=_zone(request), authority=authority, limit=200)
     status = extra.pop("status_code", 200)
@@ -106,7 +106,7 @@ def _authority_code(session: SessionDep, actor: Principal) -> str:
 
 @router.post("/rounds")
 def create_round(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> FilingRound:
         data = RoundCreate(
@@ -133,7 +133,7 @@ def round_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     zone = _zone(request)
     shown = rounds.get_round_public(session, round_id, zone=zone)
     filings = service.list_filings(session, actor=actor, round_id=round_id, limit=200)
@@ -169,7 +169,7 @@ def show_round(round_id: IdPath, request: Request, session: SessionDep) -> Respo
 def edit_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> FilingRound:
         chosen = [v for v in form.getlist("editions") if isinstance(v, str) and v]
@@ -192,7 +192,7 @@ def edit_round(
 def close_round(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     data = RoundClose(reason=text(form, "reason") or None)
     _done, error = attempt(
         session, lambda: rounds.close_round(session, round_id, data, actor=actor)
@@ -206,7 +206,7 @@ def close_round(
 def draft_list(
     round_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> Publication:
         data = PublicationCreate(
@@ -228,7 +228,7 @@ def draft_list(
 
 @router.get("/publications")
 def publication_list(request: Request, session: SessionDep) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     items = publication_presenters.list_publications(
         session, actor, year=None, series=None, authority=None, status=None, after=None, limit=200
     )
@@ -243,7 +243,7 @@ def publication_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     publication = publication_presenters.get_visible(session, publication_id, actor)
     today = publications.today_in(_zone(request))
     figures = None
@@ -272,7 +272,7 @@ def show_publication(publication_id: IdPath, request: Request, session: SessionD
 def publish(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     if text(form, "confirm") != "yes":
         return publication_page(
             request, session, publication_id, status_code=422, error=t("web.pubs.confirm")
@@ -292,7 +292,7 @@ def publish(
 def correct(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> Publication:
         data = CorrectionIn(reason=text(form, "reason"))

@@ -4,6 +4,7 @@ admin (rounds and lists). Mounted beside the public pages by ``install_cycle_pag
 from fastapi import FastAPI
 
 from app.i18n import t
+from app.vocab import Decision, FilingStatus, ProgramStatus, PublicationStatus, ReferralStatus
 from app.web import admin, desk, filing, lifecycle, lists, referrals, review
 from app.web.actor import install_login_redirect
 from app.web.templating import env
@@ -11,12 +12,12 @@ from app.web.templating import env
 # The text of a value of a vocabulary (a status, a decision, a column): ``label("web.status",
 # "draft")`` is t("web.status.draft"); tests/web/test_cycle_labels.py checks every value has one.
 LABELS = {
-    "web.status": ("draft", "submitted", "decided", "withdrawn"),
-    "web.decision": ("approved", "rejected", "referred"),
-    "web.referrals": ("pending", "approved", "rejected", "withdrawn"),
+    "web.status": tuple(FilingStatus),
+    "web.decision": tuple(Decision),
+    "web.referrals": tuple(ReferralStatus),
     "web.severity": ("error", "warning", "info"),
-    "web.pubs": ("draft", "announced", "published"),
-    "web.program": ("active", "suspended", "withdrawn", "approved"),
+    "web.pubs": tuple(PublicationStatus),
+    "web.program": tuple(ProgramStatus),
     "web.filings.col": (
         "major_code",
         "major_name",

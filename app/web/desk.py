@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from app import notices
+from app.access.principal import Role
 from app.authorities.models import Authority
 from app.db import SessionDep
 from app.filings import presenters, rounds, service
@@ -38,7 +39,7 @@ def desk_page(request: Request, session: Session) -> Response:
 @router.get("/filings")
 def my_filings(request: Request, session: SessionDep) -> Response:
     """我的申报: the college's filings, newest first, each with its round by name."""
-    actor = signed_in(request, session, "college")
+    actor = signed_in(request, session, Role.COLLEGE)
     rows = service.list_filings(session, actor=actor, limit=MY_FILINGS)
     filings = presenters.summaries(session, rows[:MY_FILINGS])
     filings.sort(key=lambda f: f.id, reverse=True)
@@ -53,7 +54,7 @@ def my_filings(request: Request, session: SessionDep) -> Response:
 
 def authority_names(session: Session) -> dict[str, str]:
     """Authority code → its name: pages speak in names (issue 25 item 4)."""
-    return {code: name for code, name in session.exec(select(Authority.code, Authority.name))}
+    return dict(session.exec(select(Authority.code, Authority.name)).all())
 
 
 def round_names(session: Session, request: Request, ids: set[int | None]) -> dict[int, str]:

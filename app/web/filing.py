@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.access.policy import Access
+from app.access.principal import Role
 from app.clock import utcnow
 from app.colleges.models import College
 from app.db import SessionDep
@@ -29,7 +30,7 @@ from app.filings.schemas import (
 from app.i18n import t
 from app.localtime import show
 from app.notices import open_rounds_for
-from app.vocab import LIFECYCLE_KINDS
+from app.vocab import LIFECYCLE_KINDS, FilingStatus
 from app.web import lifecycle as lifecycle_pages
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -48,7 +49,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 @router.get("/filings/new")
 def new_filing(request: Request, session: SessionDep) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     year = utcnow().year
     if actor.college_id is not None:  # the year of the round open for this college, if any
         college = session.get(College, actor.college_id)
@@ -60,7 +61,7 @@ def new_filing(request: Request, session: SessionDep) -> Response:
 @router.post("/filings/blank")
 def blank_filing(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
     """Start a filing by typing entries in the grid instead of uploading a spreadsheet."""
-    actor = signed_in(request, session, "college")
+    actor = signed_in(request, session, Role.COLLEGE)
     college = session.get(College, actor.college_id)
     assert college is not None
     year = number(form, "year") or utcnow().year  # the year field of the upload form
@@ -74,7 +75,7 @@ def blank_filing(request: Request, session: SessionDep, form: Form, _: CsrfCheck
 
 @router.post("/filings/new")
 def upload_filing(request: Request, session: SessionDep, form: Form, _: CsrfChecked) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     upload = form.get("file")
     year = number(form, "year") or utcnow().year
     if upload is None or isinstance(upload, str) or not upload.filename:
@@ -146,7 +147,7 @@ def filing_page(
         can_edit=flags.can_edit,
         can_withdraw=flags.can_withdraw,
         can_decide=flags.can_decide,
-        clean=_clean(session, filing) if public.status == "submitted" else [],
+        clean=_clean(session, filing) if public.status == FilingStatus.SUBMITTED else [],
         history=presenters.college_history(session, filing) if flags.staff else {},
         grid=GRID,
         row_of={e.index: e.row for e in public.entries},
@@ -194,7 +195,7 @@ def entries_from(form: FormData) -> list[EntryIn]:
 def save_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     typed = entries_from(form)
     data = FilingUpdate(version=number(form, "version") or 0, entries=typed)
     _done, error = attempt(
@@ -216,7 +217,7 @@ def save_filing(
 def accept_suggestion(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     _done, error = attempt(
         session,
         lambda: editing.apply_suggestion(
@@ -241,7 +242,7 @@ def accept_suggestion(
 def submit_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     data = VersionIn(version=number(form, "version"))
     _done, error = attempt(
         session, lambda: service.submit_filing(session, filing_id, data, actor=actor)
@@ -257,7 +258,7 @@ def submit_filing(
 def withdraw_filing(
     filing_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "college", "admin")
+    actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     data = VersionIn(version=number(form, "version"))
     reason = text(form, "reason") or None
     _done, error = attempt(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from app.access.principal import Role
 from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
@@ -19,7 +20,7 @@ from app.notices import open_rounds_for
 from app.programs import coverage, mergers
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters
-from app.vocab import LIFECYCLE_KINDS, YEARS_CN, System
+from app.vocab import LIFECYCLE_KINDS, YEARS_CN, ProgramStatus, System
 from app.web.actor import signed_in
 from app.web.charts import bar_chart
 from app.web.csrf import CsrfChecked
@@ -35,7 +36,7 @@ def _my_programs(session: SessionDep, college: College) -> list[dict[str, Any]]:
     rows = [programs.ProgramPublic(**programs.readmodel.item(r)) for r in session.execute(query)]
     return [
         p.model_dump() | {"length": YEARS_CN.get(p.length_years, f"{p.length_years}年")}
-        for p in sorted(rows, key=lambda p: (p.status != "active", p.major_code, p.id))
+        for p in sorted(rows, key=lambda p: (p.status != ProgramStatus.ACTIVE, p.major_code, p.id))
     ]
 
 
@@ -52,7 +53,7 @@ def my_programs(
 ) -> Response:
     """我的专业: the signed-in college's programs, each with 停招 / 撤销 as the state allows;
     the entries go into a filing of ``year`` (default: the round open for the college)."""
-    actor = signed_in(request, session, "college")
+    actor = signed_in(request, session, Role.COLLEGE)
     college = session.get(College, actor.college_id)
     assert college is not None
     return render(
@@ -70,7 +71,7 @@ def file_lifecycle(
     program_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     """One click: the entry goes into the college's draft of the year; the filing page follows."""
-    actor = signed_in(request, session, "college")
+    actor = signed_in(request, session, Role.COLLEGE)
     kind = text(form, "kind")
     college = session.get(College, actor.college_id)
     assert college is not None
@@ -112,7 +113,7 @@ def college_end_page(
     action: Annotated[str | None, Query()] = None,
 ) -> Response:
     """Close or merge a college: the form, and with ``action`` the preview of what moves."""
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     college = colleges.get_by_code(session, code)
     preview, error = None, None
     if action in ("merge", "close"):
@@ -141,7 +142,7 @@ def college_end_page(
 def end_college(
     request: Request, session: SessionDep, code: str, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
     action = text(form, "action")
     into = text(form, "into") if action == "merge" else None
     try:

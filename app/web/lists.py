@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.principal import Role
 from app.db import SessionDep
 from app.errors import AppError
 from app.fields import IdPath
@@ -14,6 +15,7 @@ from app.publications import notice
 from app.publications import service as publications
 from app.publications.models import Objection, Publication
 from app.publications.schemas import AnnounceIn, ObjectionIn, ObjectionUpdate, PublicationMeta
+from app.vocab import ObjectionStatus
 from app.web.actor import signed_in
 from app.web.admin import publication_page
 from app.web.csrf import CsrfChecked
@@ -44,7 +46,7 @@ def edit_meta(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
     """名称, 文号, 发布日期 of a draft (or of a correction's draft)."""
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> Publication:
         data = PublicationMeta(
@@ -64,7 +66,7 @@ def edit_meta(
 def announce(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> Publication:
         data = AnnounceIn(
@@ -84,7 +86,7 @@ def announce(
 def raise_objection(
     publication_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
 
     def act() -> Objection:
         data = ObjectionIn(text=text(form, "text"), seq=number(form, "seq"))
@@ -106,14 +108,17 @@ def resolve_objection(
     _: CsrfChecked,
 ) -> Response:
     """驳回 (dismissed) or 异议成立 (upheld; ``drop`` removes the entry from the draft)."""
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
 
     def act() -> Objection:
         outcome = text(form, "outcome")
-        data = ObjectionUpdate(
-            status="upheld" if outcome in ("upheld", "drop") else "dismissed",
-            resolution=text(form, "resolution"),
-            drop=outcome == "drop",
+        upheld = outcome in (ObjectionStatus.UPHELD, "drop")
+        data = ObjectionUpdate.model_validate(
+            {
+                "status": ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED,
+                "resolution": text(form, "resolution"),
+                "drop": outcome == "drop",
+            }
         )
         return notice.resolve_objection(session, publication_id, objection_id, data, actor=actor)
 

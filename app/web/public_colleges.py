@@ -21,7 +21,7 @@ from app.pagination import decode_after, page_of
 from app.programs import listing, readmodel
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters, ProgramPageQuery
-from app.vocab import YEARS_CN, CollegeType, Intake, Level, ProgramStatus
+from app.vocab import YEARS_CN, CollegeStatus, CollegeType, Intake, Level, ProgramStatus
 from app.web.actor import page_principal
 from app.web.templating import render
 
@@ -144,7 +144,7 @@ def college_page(request: Request, session: SessionDep, code: str) -> HTMLRespon
         rows_html=_rows_html(programs, show_college=False),
         more=more is not None,
         can_end=viewer is not None
-        and found.status == "active"
+        and found.status == CollegeStatus.ACTIVE
         and policy.can_manage_college(session, viewer, found),
     )
 

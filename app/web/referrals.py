@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.principal import Role
 from app.db import SessionDep
 from app.fields import IdPath
 from app.filings import referrals
 from app.filings.models import Referral
 from app.filings.schemas import ReferralDecisionIn
-from app.vocab import YEARS_CN
+from app.vocab import YEARS_CN, ReferralStatus
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
 from app.web.forms import Form, attempt, message_of, text
@@ -22,8 +23,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/referrals")
-def referral_list(request: Request, session: SessionDep, status: str = "pending") -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+def referral_list(
+    request: Request, session: SessionDep, status: str = ReferralStatus.PENDING
+) -> Response:
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     items = referrals.list_referrals(session, actor=actor, status=status or None, limit=200)
     return render(
         request, "referrals/list.html", items=items[:200], status=status, years_cn=YEARS_CN
@@ -31,7 +34,7 @@ def referral_list(request: Request, session: SessionDep, status: str = "pending"
 
 
 def _page(request: Request, session: SessionDep, referral_id: int, **extra: Any) -> Response:
-    actor = signed_in(request, session, "admin", "reviewer")
+    actor = signed_in(request, session, Role.ADMIN, Role.REVIEWER)
     referral = referrals.get_referral_public(session, referral_id, actor=actor)
     status = extra.pop("status_code", 200)
     return render(
@@ -53,7 +56,7 @@ def referral_page(referral_id: IdPath, request: Request, session: SessionDep) ->
 def decide(
     referral_id: IdPath, request: Request, session: SessionDep, form: Form, _: CsrfChecked
 ) -> Response:
-    actor = signed_in(request, session, "admin")
+    actor = signed_in(request, session, Role.ADMIN)
 
     def act() -> Referral:
         data = ReferralDecisionIn(

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.access.principal import Role
 from app.db import SessionDep
 from app.errors import Invalid
 from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
 from app.filings.models import Filing
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
+from app.vocab import Decision, FilingStatus
 from app.web import flash
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked
@@ -21,7 +23,7 @@ from app.web.forms import Form, attempt, message_of, text
 from app.web.templating import is_htmx, redirect, render
 
 router = APIRouter(include_in_schema=False)
-STATES = ("submitted", "decided", "withdrawn")
+STATES = (FilingStatus.SUBMITTED, FilingStatus.DECIDED, FilingStatus.WITHDRAWN)
 
 
 @router.get("/review")
@@ -31,9 +33,9 @@ def queue(
     round: str = "",
     college: str | None = None,
     major: str | None = None,
-    status: str = "submitted",
+    status: str = FilingStatus.SUBMITTED,
 ) -> Response:
-    actor = signed_in(request, session, "reviewer", "admin")
+    actor = signed_in(request, session, Role.REVIEWER, Role.ADMIN)
     # 全部批次 posts round= (empty): an id only when the select names one (issue 25 item 1)
     round_id = int(round) if round.isdigit() and 0 < int(round) < 2**31 else None
     rows = service.list_filings(
@@ -71,7 +73,7 @@ def decide_one(
     form: Form,
     _: CsrfChecked,
 ) -> Response:
-    actor = signed_in(request, session, "reviewer", "admin")
+    actor = signed_in(request, session, Role.REVIEWER, Role.ADMIN)
     reason = text(form, f"reason-{index}") or text(form, "reason") or None
 
     def act() -> Filing:
@@ -87,12 +89,13 @@ def decide_many(
 ) -> Response:
     """Bulk: the ticked entries get the pressed decision; ``select=clean`` approves every
     undecided entry without findings (chosen by the review service)."""
-    actor = signed_in(request, session, "reviewer", "admin")
+    actor = signed_in(request, session, Role.REVIEWER, Role.ADMIN)
 
     def act() -> Filing:
+        decision: str
         if text(form, "select") == "clean":
             filing = service.get_filing(session, filing_id, actor=actor)
-            picked, decision = review.clean_indexes(session, filing), "approved"
+            picked, decision = review.clean_indexes(session, filing), Decision.APPROVED
         else:
             picked = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
             decision = text(form, "decision")

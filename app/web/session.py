@@ -95,7 +95,8 @@ def _load(engine: Engine, secret: str) -> tuple[PageUser, Principal, int] | None
             row.last_seen_at = utcnow()
             session.add(row)
             session.commit()
-        assert user.id is not None and row.id is not None
+        assert user.id is not None
+        assert row.id is not None
         page_user = PageUser(
             id=user.id,
             username=user.username,

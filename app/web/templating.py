@@ -10,8 +10,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from app.access.principal import Role
 from app.i18n import get_locale, has, t
 from app.localtime import show, zone_label
+from app.vocab import (
+    Decision,
+    FilingStatus,
+    MajorStatus,
+    ObjectionStatus,
+    ProgramStatus,
+    PublicationStatus,
+    ReferralStatus,
+)
 from app.web import csrf
 from app.web import flash as flash_module
 from app.web.assets import static
@@ -50,6 +60,23 @@ env.globals["moment"] = show
 env.globals["static"] = static
 env.globals["zone_label"] = zone_label
 env.globals["query"] = _query
+# The vocabularies a template compares with (``pub.status == PublicationStatus.PUBLISHED``): the
+# one definition of each state and role, never a bare string in a template.
+env.globals.update(
+    {
+        enum.__name__: enum
+        for enum in (
+            Decision,
+            FilingStatus,
+            MajorStatus,
+            ObjectionStatus,
+            ProgramStatus,
+            PublicationStatus,
+            ReferralStatus,
+            Role,
+        )
+    }
+)
 
 
 def is_htmx(request: Request) -> bool:

@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from app.clock import utcnow
+from app.vocab import DeliveryStatus
 
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -49,7 +50,7 @@ class WebhookDelivery(SQLModel, table=True):
     last_seq: int = Field(sa_column=Column(SEQ, nullable=False))
     entities: str = Field(max_length=60)
     item_count: int
-    status: str = Field(default="pending", max_length=12)  # pending | delivered | abandoned
+    status: str = Field(default=DeliveryStatus.PENDING, max_length=12)
     attempts: int = 0
     redelivery_of: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when(False))

@@ -40,6 +40,7 @@ from app.clock import utcnow
 from app.config import Settings
 from app.db import writer
 from app.errors import AppError
+from app.vocab import DeliveryStatus
 from app.webhooks import ssrf
 from app.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -152,7 +153,8 @@ class Worker:
                 hook.lease_until, hook.lease_owner = now + self.lease, self.owner
                 session.add(hook)
                 session.commit()
-                assert hook.id is not None and delivery.id is not None
+                assert hook.id is not None
+                assert delivery.id is not None
                 return Claim(
                     hook.id,
                     delivery.id,
@@ -168,7 +170,8 @@ class Worker:
         now = utcnow()
         newest = select(func.max(Change.seq)).scalar_subquery()
         pending = exists().where(
-            col(WebhookDelivery.webhook_id) == Webhook.id, col(WebhookDelivery.status) == "pending"
+            col(WebhookDelivery.webhook_id) == Webhook.id,
+            col(WebhookDelivery.status) == DeliveryStatus.PENDING,
         )
         query = (
             select(Webhook)
@@ -190,7 +193,8 @@ class Worker:
         query = (
             select(WebhookDelivery)
             .where(
-                col(WebhookDelivery.webhook_id) == hook.id, col(WebhookDelivery.status) == "pending"
+                col(WebhookDelivery.webhook_id) == hook.id,
+                col(WebhookDelivery.status) == DeliveryStatus.PENDING,
             )
             .order_by(col(WebhookDelivery.id))
             .limit(1)
@@ -294,7 +298,7 @@ class Worker:
             delivery.attempts += 1
             retry_at = None
             if result.ok:
-                delivery.status, delivery.delivered_at = "delivered", now
+                delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
                 hook.failures, hook.next_attempt_at = 0, None
             else:
                 hook.failures += 1

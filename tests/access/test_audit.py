@@ -77,8 +77,10 @@ def test_audit_entry_names_actor_role_action_target_and_change(seeded_client, ro
         "token.create",
         "token",
     )
-    assert entry["target_id"] == str(token_id) and entry["authority"] == "GZ-HRSS"
-    assert entry["summary"]["after"]["college"] == OWN_COLLEGE and entry["at"]
+    assert entry["target_id"] == str(token_id)
+    assert entry["authority"] == "GZ-HRSS"
+    assert entry["summary"]["after"]["college"] == OWN_COLLEGE
+    assert entry["at"]
 
 
 def test_authority_admin_reads_only_its_authoritys_records(seeded_client, role_headers):
@@ -191,7 +193,8 @@ def test_a_college_tokens_write_belongs_to_its_colleges_bureau(seeded):
             session, actor, action="college.test", target_type="college", target_id=college.code
         )
         bureau = session.get(Authority, entry.authority_id)
-        assert bureau is not None and bureau.code == "GZ-HRSS"
+        assert bureau is not None
+        assert bureau.code == "GZ-HRSS"
         named = writes.record(
             session,
             actor,

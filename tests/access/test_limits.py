@@ -51,7 +51,8 @@ def test_streamed_body_without_content_length_is_counted_and_refused(small_clien
         content=chunks(),
         headers={**role_headers["superuser"], "Content-Type": "application/json"},
     )
-    assert response.status_code == 413 and response.json()["error"] == "too_large"
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
 
 
 def test_a_lying_content_length_does_not_get_a_larger_body_through(small_client, role_headers):
@@ -103,7 +104,8 @@ def test_spreadsheet_with_more_rows_than_allowed_gets_413_too_many_rows(
             headers=role_headers["superuser"],
             files={"file": ("colleges.xlsx", _xlsx([header, *rows]))},
         )
-        assert too_many.status_code == 413 and too_many.json()["error"] == "too_many_rows"
+        assert too_many.status_code == 413
+        assert too_many.json()["error"] == "too_many_rows"
         just_enough = client.post(
             "/api/v1/colleges/import",
             headers=role_headers["superuser"],
@@ -124,4 +126,5 @@ def test_xlsx_that_inflates_past_the_limit_gets_413_before_openpyxl_reads_it(
         headers=role_headers["superuser"],
         files={"file": ("catalog.xlsx", data)},
     )
-    assert response.status_code == 413 and response.json()["error"] == "spreadsheet_too_large"
+    assert response.status_code == 413
+    assert response.json()["error"] == "spreadsheet_too_large"

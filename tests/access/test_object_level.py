@@ -92,7 +92,8 @@ def test_other_college_lists_none_of_our_filings_even_when_filtering_by_our_code
         assert response.status_code == 200
         assert response.json()["items"] == [], params
     own = ctx.client.get("/api/v1/filings", headers=ctx.headers["college"]).json()["items"]
-    assert {f["college"] for f in own} == {OWN_COLLEGE} and len(own) == 2
+    assert {f["college"] for f in own} == {OWN_COLLEGE}
+    assert len(own) == 2
 
 
 def test_other_authoritys_reviewer_can_neither_see_nor_decide_our_filing(ctx):

@@ -57,21 +57,24 @@ def test_fifty_wrong_passwords_from_one_address_do_not_stop_the_owner_elsewhere(
     make_user(engine, username="clerk-a", password=PASSWORD)
     answers = [attempt(proxied, "clerk-a", "wrong password!", "203.0.113.7") for _ in range(50)]
     assert [a.status_code for a in answers[:5]] == [401] * 5
-    assert answers[5].status_code == 401 and "Retry-After" in answers[5].headers  # delay begins
+    assert answers[5].status_code == 401
+    assert "Retry-After" in answers[5].headers
     assert {a.status_code for a in answers[6:]} == {429}  # waited out, not even checked
     assert "登录失败次数过多" in answers[-1].text
     # still slowed from there, even with the right password …
     assert attempt(proxied, "clerk-a", PASSWORD, "203.0.113.7").status_code == 429
     # … while the owner signs in at once from the office
     owner = attempt(proxied, "clerk-a", PASSWORD, "198.51.100.20")
-    assert owner.status_code == 303 and owner.headers["location"] == "/"
+    assert owner.status_code == 303
+    assert owner.headers["location"] == "/"
 
 
 def test_the_delay_grows_with_each_failure_and_is_warned_before(proxied, engine):
     make_user(engine, username="clerk-b", password=PASSWORD)
     warned = [attempt(proxied, "clerk-b", "wrong password!", "203.0.113.8") for _ in range(5)]
     assert "再输错" not in warned[0].text  # no warning while plenty are left
-    assert "再输错 2 次" in warned[2].text and "再输错 1 次" in warned[3].text
+    assert "再输错 2 次" in warned[2].text
+    assert "再输错 1 次" in warned[3].text
     with Session(engine) as session:
         row = session.exec(select(SignInFailure).where(SignInFailure.username == "clerk-b")).one()
         row.blocked_until = None  # pretend the first wait passed
@@ -152,7 +155,7 @@ def test_signing_in_forgets_that_usernames_count_there(proxied, engine):
 
 
 @pytest.mark.parametrize(
-    "password, error",
+    ("password", "error"),
     [
         ("short", "weak_password"),
         ("1234567890", "password_repetitive"),
@@ -204,11 +207,13 @@ def test_an_admin_sees_and_clears_a_slowed_username(proxied, engine, tokens):
     admin = tokens("admin")
     proxied.cookies.clear()
     page = proxied.get("/admin/users", headers=admin)
-    assert page.status_code == 200 and "登录限制" in page.text
+    assert page.status_code == 200
+    assert "登录限制" in page.text
     row = re.search(
         r'<tr>\s*<td[^>]*>clerk-f</td>.*?action="/admin/sign-ins/(\d+)/clear"', page.text, re.S
     )
-    assert row is not None and "203.0.113.12" in page.text
+    assert row is not None
+    assert "203.0.113.12" in page.text
     cleared = proxied.post(
         f"/admin/sign-ins/{row.group(1)}/clear",
         data={"csrf_token": page.cookies["csrf"]},
@@ -225,6 +230,8 @@ def test_an_authority_admin_sees_only_the_usernames_it_manages(proxied, engine, 
     attempt(proxied, "nobody-g", "wrong password!", "203.0.113.13")
     proxied.cookies.clear()
     gz = proxied.get("/admin/users", headers=tokens("admin", authority="GZ-HRSS")).text
-    assert "clerk-g" in gz and "nobody-g" not in gz and "该地址的所有用户名" not in gz
+    assert "clerk-g" in gz
+    assert "nobody-g" not in gz
+    assert "该地址的所有用户名" not in gz
     other = proxied.get("/admin/users", headers=tokens("admin", authority="GZ-EDU")).text
     assert "clerk-g" not in other

@@ -24,8 +24,10 @@ def test_token_is_stored_only_as_its_hash(seeded):
     token = make_token(seeded, role="admin", name="ops")
     with Session(seeded) as session:
         row = session.exec(select(ApiToken)).one()
-    assert row.token_hash == hash_token(token) and token not in (row.hint, row.token_hash)
-    assert token.startswith(row.hint) and len(token) > 40
+    assert row.token_hash == hash_token(token)
+    assert token not in (row.hint, row.token_hash)
+    assert token.startswith(row.hint)
+    assert len(token) > 40
 
 
 def test_revoked_token_gets_401_on_a_route_it_could_use_before(seeded_client, role_headers):
@@ -33,7 +35,8 @@ def test_revoked_token_gets_401_on_a_route_it_could_use_before(seeded_client, ro
     assert seeded_client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     token_id = seeded_client.get("/api/v1/me", headers=bearer(token)).json()["token_id"]
     revoked = seeded_client.delete(f"/api/v1/tokens/{token_id}", headers=role_headers["superuser"])
-    assert revoked.status_code == 200 and revoked.json()["active"] is False
+    assert revoked.status_code == 200
+    assert revoked.json()["active"] is False
     response = seeded_client.get("/api/v1/tokens", headers=bearer(token))
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_token"
@@ -50,7 +53,8 @@ def test_expired_token_gets_401(seeded_client):
         session.add(row)
         session.commit()
     response = seeded_client.get("/api/v1/me", headers=bearer(token))
-    assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
 
 
 @pytest.mark.parametrize("header", ["Bearer reg_not-a-real-token", "Basic dXNlcjpwYXNz", "Bearer"])
@@ -78,7 +82,8 @@ def test_token_with_a_binding_its_role_cannot_have_is_refused(
     response = seeded_client.post(
         "/api/v1/tokens", json={"name": "x", **spec}, headers=role_headers["superuser"]
     )
-    assert response.status_code == 422 and response.json()["error"] == error
+    assert response.status_code == 422
+    assert response.json()["error"] == error
 
 
 def test_authority_admin_issues_college_token_for_its_college_but_not_others(
@@ -158,7 +163,8 @@ def test_token_list_pages_with_a_cursor(seeded_client, role_headers):
         headers=role_headers["superuser"],
     ).json()
     ids = [t["id"] for t in first["items"] + second["items"]]
-    assert len(ids) == 7 == len(set(ids)) and ids == sorted(ids, reverse=True)
+    assert len(ids) == 7 == len(set(ids))
+    assert ids == sorted(ids, reverse=True)
     assert second["next"] is None
 
 
@@ -202,7 +208,8 @@ def test_cli_token_create_prints_only_a_working_superuser_token(cli_env, app):
     result = CliRunner().invoke(cli.app, ["token", "create", "--role", "admin", "--name", "ops"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
-    assert result.stdout == token + "\n" and token.startswith("reg_")
+    assert result.stdout == token + "\n"
+    assert token.startswith("reg_")
     with Session(cli_env) as session:
         row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).one()
         entry = session.exec(select(AuditLog).where(AuditLog.action == "token.create")).one()
@@ -212,7 +219,8 @@ def test_cli_token_create_prints_only_a_working_superuser_token(cli_env, app):
 
 def test_cli_refuses_a_reviewer_without_authority_and_prints_nothing_on_stdout(cli_env):
     result = CliRunner().invoke(cli.app, ["token", "create", "--role", "reviewer", "--name", "r"])
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 2
+    assert result.stdout == ""
 
 
 def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
@@ -239,4 +247,5 @@ def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
         assert runner.invoke(cli.app, ["token", "revoke", str(token_id)]).exit_code == 0
         assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
     listing = runner.invoke(cli.app, ["token", "list", "--all"], env={"COLUMNS": "200"})
-    assert "已撤销" in listing.stdout and token not in listing.stdout
+    assert "已撤销" in listing.stdout
+    assert token not in listing.stdout

@@ -171,7 +171,8 @@ def test_apply_moves_programs_keeps_history_and_supersedes_the_old_edition(
     response = seeded_client.post(ADOPTION, json=body, headers=admin_headers)
     assert response.status_code == 200, response.text
     plan = response.json()
-    assert plan["applied"] is True and plan["needs_decision"] == []
+    assert plan["applied"] is True
+    assert plan["needs_decision"] == []
     assert moves(plan) == expected_moves(decided=True)
     assert (len(plan["moved"]), len(plan["withdrawn"]), len(plan["collisions"])) == (54, 2, 2)
 
@@ -245,7 +246,8 @@ def test_the_plan_as_csv_is_a_decisions_file(seeded_client, admin_headers, new_e
     assert sorted(r["plan"] for r in rows).count("moved") == 52
     assert {r["plan"] for r in rows} == {"needs_decision", "collision", "withdrawn", "moved"}
     xlsx = seeded_client.get(f"{ADOPTION}.xlsx", params={"from": OLD})
-    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert xlsx.status_code == 200
+    assert xlsx.content.startswith(b"PK")
 
 
 def test_filings_after_adoption_name_the_successors(seeded_client, admin_headers, new_edition):
@@ -305,7 +307,9 @@ def test_withdrawn_codes_kept_until_a_day_are_suspended_once_it_has_come(
             actor=ADMIN,
             today=date(2099, 9, 1),
         )
-    assert plan.applied and plan.moved == [] and plan.collisions == []
+    assert plan.applied
+    assert plan.moved == []
+    assert plan.collisions == []
     assert {(w.old_code, w.becomes) for w in plan.withdrawn} == {
         ("0307", "suspended"),
         ("0442", "suspended"),

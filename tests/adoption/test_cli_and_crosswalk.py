@@ -77,7 +77,8 @@ def test_adopt_prints_the_plan_and_the_counts_last_and_applies_with_the_plans_cs
     with Session(seeded) as session:
         old = session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one()
         audits = session.exec(select(AuditLog).where(AuditLog.action == "catalog.adopt")).all()
-    assert old.status == "superseded" and len(audits) == 1
+    assert old.status == "superseded"
+    assert len(audits) == 1
     assert audits[0].actor.startswith("cli:")
 
 

@@ -45,7 +45,8 @@ def test_same_seed_writes_byte_identical_files_and_another_seed_does_not(tmp_pat
     generate(tmp_path / "c", Spec(**{**TINY.__dict__, "seed": 8}))
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert "programs.csv" in names and "filing_200.json" in names
+    assert "programs.csv" in names
+    assert "filing_200.json" in names
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     programs = "programs.csv"
@@ -56,7 +57,9 @@ def test_generated_programs_are_unique_offerings_with_the_length_table_years(tmp
     manifest = generate(tmp_path, TINY)
     base = read_rows(tmp_path / manifest.programs_file)
     extra = [r for name in manifest.extra_files for r in read_rows(tmp_path / name)]
-    assert len(base) == 300 and len(extra) == 120 and len(manifest.extra_files) == 3
+    assert len(base) == 300
+    assert len(extra) == 120
+    assert len(manifest.extra_files) == 3
     assert list(base[0]) == PROGRAM_HEADER
     keys = Counter(
         (r["college_code"], r["major_code"], r["level"], r["intake"]) for r in base + extra
@@ -64,7 +67,8 @@ def test_generated_programs_are_unique_offerings_with_the_length_table_years(tmp
     assert max(keys.values()) == 1
     assert all(int(r["length_years"]) == LENGTHS[(r["intake"], r["level"])] for r in base)
     colleges = read_rows(tmp_path / manifest.colleges_file)
-    assert len(colleges) == 20 and len({c["name"] for c in colleges}) == 20
+    assert len(colleges) == 20
+    assert len({c["name"] for c in colleges}) == 20
 
 
 def count(session: Session, model, *where) -> int:
@@ -97,7 +101,8 @@ def test_generated_filing_names_one_college_and_carries_the_usual_mistakes(tmp_p
     body = json.loads((tmp_path / manifest.filings["200"]).read_text(encoding="utf-8"))
     colleges = {c["code"] for c in read_rows(tmp_path / manifest.colleges_file)}
     entries = body["entries"]
-    assert body["college"] in colleges and len(entries) == 200
+    assert body["college"] in colleges
+    assert len(entries) == 200
     assert any(e["major_code"] == "" for e in entries)  # out-of-catalog proposals
     assert any(e["intake"] == "" for e in entries)  # a blank required value
     wrong_length = [

@@ -19,7 +19,8 @@ def test_page_cursors_are_where_a_client_walking_the_pages_asks():
     ids = list(range(3, 3 + 2 * PAGE + 7))
     assert page_cursors(ids[:PAGE]) == [None]
     cursors = page_cursors(ids)
-    assert len(cursors) == 3 and cursors[0] is None
+    assert len(cursors) == 3
+    assert cursors[0] is None
     assert [decode_after(c, int) for c in cursors[1:]] == [ids[PAGE - 1], ids[2 * PAGE - 1]]
 
 

@@ -44,7 +44,8 @@ def test_two_years_of_approval_lists_are_published_and_compared(tmp_path, seeded
             lists = session.exec(
                 select(Publication).where(col(Publication.series).like("bench-%"))
             ).all()
-            assert lists and all(p.status == "published" for p in lists)
+            assert lists
+            assert all(p.status == "published" for p in lists)
             assert {p.year for p in lists} == set(scaled.DIFF_YEARS)
             lines = session.scalar(
                 select(func.count())

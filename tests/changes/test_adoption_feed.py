@@ -22,9 +22,11 @@ def test_applying_an_adoption_records_every_program_and_the_superseded_edition(
     changed = {str(m["program_id"]) for m in plan["moved"]} | {
         str(w["program_id"]) for w in plan["withdrawn"]
     }
-    assert changed and changed <= programs
+    assert changed
+    assert changed <= programs
     old = [i for i in items if i["entity"] == "major" and i["key"] == OLD]
-    assert old and old[-1]["data"]["status"] == "superseded"
+    assert old
+    assert old[-1]["data"]["status"] == "superseded"
     assert any(i["key"] == "gd-specialty/8172" for i in items)  # absorbed: withdrawn there
 
     everything, _ = read_feed(seeded_client, limit=500)

@@ -72,7 +72,8 @@ def test_replaying_the_feed_from_zero_rebuilds_programs_csv_exactly(seeded_clien
 
     items, last = read_feed(client, limit=37)
     seqs = [item["seq"] for item in items]
-    assert seqs == sorted(set(seqs)) and last == seqs[-1]
+    assert seqs == sorted(set(seqs))
+    assert last == seqs[-1]
     copy: dict = {}
     apply(copy, items)
 

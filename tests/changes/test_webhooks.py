@@ -111,7 +111,8 @@ def test_fails_three_times_then_accepts_every_change_signed_in_order(
     assert [a["status_code"] for a in oldest["attempts"]] == [500, 500, 500, 204]
     assert all(a["retry_at"] for a in oldest["attempts"][:3])
     state = seeded_client.get(f"{API}/webhooks/{hook['id']}", headers=admin_headers).json()
-    assert state["failures"] == 0 and state["active"] is True
+    assert state["failures"] == 0
+    assert state["active"] is True
 
 
 def test_a_run_of_failures_disables_it_and_a_redelivery_enables_it(
@@ -129,13 +130,15 @@ def test_a_run_of_failures_disables_it_and_a_redelivery_enables_it(
             lambda: not seeded_client.get(path, headers=admin_headers).json()["active"],
         )
         state = seeded_client.get(path, headers=admin_headers).json()
-        assert state["failures"] == 3 and "503" in state["disabled_reason"]
+        assert state["failures"] == 3
+        assert "503" in state["disabled_reason"]
         assert worker.run_once() is False  # disabled: nothing is sent
         delivery = seeded_client.get(f"{path}/deliveries", headers=admin_headers).json()
         uid = delivery["items"][0]["id"]
         answers["status"] = 200
         again = seeded_client.post(f"{path}/deliveries/{uid}/redeliver", headers=admin_headers)
-        assert again.status_code == 202 and again.json()["redelivery_of"] == uid
+        assert again.status_code == 202
+        assert again.json()["redelivery_of"] == uid
         _drain(worker, lambda: len(receiver.accepted_items()) >= 2)
     # the batch that was pending when it was disabled is sent first, then the redelivery
     accepted = [r["delivery"] for r in receiver.requests if r["status"] == 200]
@@ -147,7 +150,8 @@ def test_backoff_doubles_with_jitter_up_to_the_ceiling():
     settings = Settings(webhook_retry_base_seconds=10, webhook_retry_max_seconds=60)
     for failures, ceiling in ((1, 10), (2, 20), (3, 40), (4, 60), (9, 60)):
         waits = {backoff(settings, failures) for _ in range(20)}
-        assert all(ceiling / 2 <= w <= ceiling for w in waits) and len(waits) > 1
+        assert all(ceiling / 2 <= w <= ceiling for w in waits)
+        assert len(waits) > 1
 
 
 @pytest.mark.audit_unchecked

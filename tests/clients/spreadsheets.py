@@ -66,5 +66,6 @@ def convert(source: Path, target_ext: str, outdir: Path) -> Path:
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     produced = outdir / (source.stem + "." + target_ext.split(":", 1)[0])
-    assert done.returncode == 0 and produced.exists(), done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert produced.exists(), done.stdout + done.stderr
     return produced

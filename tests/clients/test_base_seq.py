@@ -64,7 +64,8 @@ def test_re_importing_an_old_export_no_longer_undoes_later_changes(seeded_client
     assert sorted(r["program_id"] for r in rows) == sorted(changed)
     lines = exported.decode("utf-8-sig").splitlines()
     for row in rows:  # each names the file's row, and that row is the program's offering
-        assert row["college_code"] == GZ and row["major_code"] in lines[row["row"] - 1]
+        assert row["college_code"] == GZ
+        assert row["major_code"] in lines[row["row"] - 1]
         assert seq < row["changed_seq"] <= head
     assert [_status(client, i) for i in changed] == ["suspended", "suspended"]  # nothing written
     assert client.get(f"{API}/changes/head").json()["last_seq"] == head
@@ -79,11 +80,13 @@ def test_re_importing_an_old_export_no_longer_undoes_later_changes(seeded_client
     assert again.status_code == 409
     fresh, fresh_seq = _export(client)
     ok = _import(client, admin_headers, fresh, base_seq=fresh_seq)
-    assert ok.status_code == 200 and ok.json()["updated"] == 0
+    assert ok.status_code == 200
+    assert ok.json()["updated"] == 0
 
     # forced with a reason: written, and the audit record says why and what it overrode
     forced = _import(client, admin_headers, exported, base_seq=seq, force_reason="恢复导出时的状态")
-    assert forced.status_code == 200 and forced.json()["updated"] == 2
+    assert forced.status_code == 200
+    assert forced.json()["updated"] == 2
     assert [_status(client, i) for i in changed] == ["active", "active"]
 
 
@@ -120,7 +123,8 @@ def test_the_english_message_and_an_untouched_program_pass(seeded_client, admin_
     ]
     response = _import(client, admin_headers, "".join(kept).encode("utf-8-sig"), base_seq=seq)
     assert response.status_code == 200, response.text
-    assert response.json()["updated"] == 1 and _status(client, second) == "suspended"
+    assert response.json()["updated"] == 1
+    assert _status(client, second) == "suspended"
     english = _import(
         client,
         {**admin_headers, "Accept-Language": "en"},
@@ -136,14 +140,16 @@ def test_the_xlsx_carries_its_seq_and_still_imports(seeded_client, admin_headers
     seq = int(response.headers["X-Registry-Seq"])
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[1] == "registry"
-    assert book["registry"]["A1"].value == "registry_seq" and book["registry"]["B1"].value == seq
+    assert book["registry"]["A1"].value == "registry_seq"
+    assert book["registry"]["B1"].value == seq
     imported = seeded_client.post(
         f"{API}/programs/import",
         files={"file": ("programs.xlsx", response.content)},
         data={"base_seq": str(seq)},
         headers=admin_headers,
     )
-    assert imported.status_code == 200 and imported.json()["unchanged"] == 7
+    assert imported.status_code == 200
+    assert imported.json()["unchanged"] == 7
 
 
 @pytest.fixture
@@ -168,7 +174,8 @@ def test_the_cli_takes_base_seq_and_force_reason(
     path.write_bytes(exported)
     refused = cli("import", "programs", str(path), "--base-seq", str(seq))
     assert refused.exit_code == 1
-    assert "changed_since_export" in refused.output and f"({first})" not in refused.output
+    assert "changed_since_export" in refused.output
+    assert f"({first})" not in refused.output
     assert f"专业 {first}" in refused.output
     assert _status(seeded_client, first) == "suspended"
     forced = cli(
@@ -180,6 +187,7 @@ def test_the_cli_takes_base_seq_and_force_reason(
         record = session.exec(
             select(AuditLog).where(AuditLog.action == "program.import").order_by(AuditLog.id.desc())  # type: ignore[union-attr]
         ).first()
-    assert record is not None and record.reason == "核对后恢复"
+    assert record is not None
+    assert record.reason == "核对后恢复"
     assert record.summary["after"]["overridden"] == [first]
     assert record.summary["after"]["base_seq"] == seq

@@ -39,12 +39,13 @@ def test_the_follower_survives_a_restart_and_keeps_every_entity(seeded, settings
     first = LiveServer("app.asgi:app", env=env, ready="/healthz")
     with first:
         command = [sys.executable, str(EXAMPLE), first.url, str(state_file)]
-        follower = subprocess.Popen(
-            [*command, "--interval", "0.3", "--max-wait", "1"],
-            stdout=subprocess.PIPE,
-            stderr=open(log, "w"),
-            text=True,
-        )
+        with open(log, "w") as log_file:  # the child keeps its own copy of the descriptor
+            follower = subprocess.Popen(
+                [*command, "--interval", "0.3", "--max-wait", "1"],
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                text=True,
+            )
         try:
             _wait(lambda: _state(state_file).get("seq"), what="the first copy")
             copy = _state(state_file)

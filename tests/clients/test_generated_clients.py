@@ -89,7 +89,8 @@ def test_generated_clients_have_no_warnings_and_read_the_live_registry(seeded, s
             [str(NODE_BIN / "openapi-typescript"), "openapi.json", "-o", "registry.d.ts"],
             tmp_path,
         )
-        assert "warn" not in output.lower() and "⚠" not in output, output
+        assert "warn" not in output.lower(), output
+        assert "⚠" not in output, output
         shutil.copy(CLIENTS / "check.ts", tmp_path / "check.ts")
         shutil.copy(CLIENTS / "tsconfig.json", tmp_path / "tsconfig.json")
         output = _run([str(NODE_BIN / "tsc"), "--strict", "-p", "tsconfig.json"], tmp_path)
@@ -118,9 +119,11 @@ def _drive(url: str, token: str) -> None:
     client = client_module.AuthenticatedClient(base_url=url, token=token)
 
     page = programs_list.sync(client=client, limit=5)
-    assert len(page.items) == 5 and page.next_  # "next" is a keyword-like name: next_
+    assert len(page.items) == 5
+    assert page.next_
     first = page.items[0]
-    assert isinstance(first.major_code, str) and first.college_code
+    assert isinstance(first.major_code, str)
+    assert first.college_code
 
     lists = publications_list.sync(client=client, year=2024)
     publication = lists.items[0]
@@ -130,7 +133,8 @@ def _drive(url: str, token: str) -> None:
     assert book.sheetnames  # a real workbook came through the typed call
 
     feed = changes_list.sync(client=client, since=0, limit=50)
-    assert isinstance(feed, models.ChangesPage) and feed.items
+    assert isinstance(feed, models.ChangesPage)
+    assert feed.items
     kinds = {type(item).__name__ for item in feed.items}
     assert kinds <= {"ProgramChange", "CollegeChange", "MajorChange", "PublicationChange"}
     assert feed.last_seq >= feed.items[-1].seq

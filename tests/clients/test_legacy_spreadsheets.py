@@ -31,7 +31,8 @@ def test_an_ods_upload_is_read_with_its_codes_as_text(seeded_client, admin_heade
     assert answer.json() == {"rows": 7, "inserted": 0, "updated": 0, "unchanged": 7}
     # known by its bytes, whatever its name says
     renamed = _import(seeded_client, admin_headers, "programs.csv", ods(rows))
-    assert renamed.status_code == 200 and renamed.json()["unchanged"] == 7
+    assert renamed.status_code == 200
+    assert renamed.json()["unchanged"] == 7
 
 
 def test_a_legacy_xls_upload_is_read(seeded_client, admin_headers, tmp_path):
@@ -55,6 +56,8 @@ def test_a_damaged_xls_or_other_binary_says_what_to_do(seeded_client, admin_head
     )
     assert damaged.status_code == 422
     body = damaged.json()
-    assert body["error"] == "bad_spreadsheet" and ".xlsx" in body["detail"]
+    assert body["error"] == "bad_spreadsheet"
+    assert ".xlsx" in body["detail"]
     binary = _import(seeded_client, admin_headers, "data.bin", bytes(range(256)) * 4)
-    assert binary.json()["error"] == "bad_encoding" and ".xlsx" in binary.json()["detail"]
+    assert binary.json()["error"] == "bad_encoding"
+    assert ".xlsx" in binary.json()["detail"]

@@ -162,8 +162,10 @@ def test_a_name_is_resolved_once_and_the_checked_address_is_the_one_connected(
 def test_resolve_keeps_the_name_for_tls_and_host():
     target = ssrf.resolve("https://93.184.216.34:8443/p?q=1", set())
     assert target.url == "https://93.184.216.34:8443/p?q=1"
-    assert target.host == "93.184.216.34:8443" and target.server_name == "93.184.216.34"
+    assert target.host == "93.184.216.34:8443"
+    assert target.server_name == "93.184.216.34"
     with pytest.raises(Invalid):
         ssrf.resolve("http://100.100.100.200/", set())
     allowed = ssrf.resolve("http://127.0.0.1:9/x", {"127.0.0.1"})
-    assert allowed.url == "http://127.0.0.1:9/x" and allowed.server_name is None
+    assert allowed.url == "http://127.0.0.1:9/x"
+    assert allowed.server_name is None

@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from sqlmodel import Session, SQLModel, select
 
@@ -99,7 +100,7 @@ def _server_cpu(session) -> float:
         return 0.0
     pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

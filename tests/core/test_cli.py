@@ -43,7 +43,9 @@ def test_import_catalog_creates_a_provincial_edition_and_prints_counts(cli, seed
         entry = session.exec(
             select(AuditLog).where(AuditLog.action == "catalog.import").order_by(AuditLog.id.desc())
         ).first()
-    assert entry is not None and entry.actor.startswith("cli:") and entry.role == "admin"
+    assert entry is not None
+    assert entry.actor.startswith("cli:")
+    assert entry.role == "admin"
 
 
 def test_import_with_errors_exits_1_names_row_and_column_and_writes_nothing(cli, seeded, tmp_path):

@@ -35,14 +35,16 @@ def _concrete(path: str) -> str:
 def test_every_get_route_of_the_api_refuses_an_unknown_parameter(seeded_client, app):
     routes = _get_routes(app)
     assert len(routes) > 40  # the walk reaches the whole API, exports included
-    assert "/api/v1/programs.csv" in dict(routes) and "/api/v1/programs" in dict(routes)
+    assert "/api/v1/programs.csv" in dict(routes)
+    assert "/api/v1/programs" in dict(routes)
     for path, _ in routes:
         url = _concrete(path)
         zh = seeded_client.get(url, params={UNKNOWN: "1"})
         assert zh.status_code == 422, (path, zh.status_code, zh.text[:200])
         assert zh.json()["error"] == "unknown_parameter", path
         detail = zh.json()["detail"]
-        assert detail["parameter"] == UNKNOWN and UNKNOWN in detail["message"]
+        assert detail["parameter"] == UNKNOWN
+        assert UNKNOWN in detail["message"]
         assert "不支持查询参数" in detail["message"]
         en = seeded_client.get(url, params={UNKNOWN: "1"}, headers={"Accept-Language": "en"})
         assert en.json()["detail"]["message"].startswith("unknown query parameter"), path
@@ -59,7 +61,8 @@ def test_every_declared_parameter_is_still_accepted(seeded_client, app):
 
 def test_programs_page_and_exports_keep_their_own_parameters(seeded_client):
     first = seeded_client.get("/api/v1/programs", params={"limit": 2})
-    assert first.status_code == 200 and len(first.json()["items"]) == 2
+    assert first.status_code == 200
+    assert len(first.json()["items"]) == 2
     following = seeded_client.get(
         "/api/v1/programs", params={"limit": 2, "cursor": first.json()["next"]}
     )
@@ -68,13 +71,16 @@ def test_programs_page_and_exports_keep_their_own_parameters(seeded_client):
     # the fast path (answered before the router once a first page went through) refuses too
     for _ in range(2):
         refused = seeded_client.get("/api/v1/programs", params={"limit": 2, UNKNOWN: "x"})
-        assert refused.status_code == 422 and refused.json()["error"] == "unknown_parameter"
+        assert refused.status_code == 422
+        assert refused.json()["error"] == "unknown_parameter"
     plain = seeded_client.get("/api/v1/programs.csv", params={"bom": "false", "layout": "zh"})
-    assert plain.status_code == 200 and plain.content.startswith("学校代码".encode())
+    assert plain.status_code == 200
+    assert plain.content.startswith("学校代码".encode())
     assert seeded_client.get("/api/v1/programs.xlsx", params={"layout": "zh"}).status_code == 200
     for export in ("/api/v1/programs.csv", "/api/v1/programs.xlsx"):
         refused = seeded_client.get(export, params={"sytem": "technician"})  # a typo
-        assert refused.status_code == 422 and refused.json()["detail"]["parameter"] == "sytem"
+        assert refused.status_code == 422
+        assert refused.json()["detail"]["parameter"] == "sytem"
         assert "system" in refused.json()["detail"]["allowed"]
 
 
@@ -95,8 +101,10 @@ def test_a_hrss_planners_technician_export_holds_no_secondary_school(seeded_clie
 
     technician = _csv_rows(seeded_client.get("/api/v1/programs.csv?system=technician"))
     secondary = _csv_rows(seeded_client.get("/api/v1/programs.csv?system=secondary"))
-    assert technician and "中等职业学校" not in {types[r["college_code"]] for r in technician}
-    assert secondary and {types[r["college_code"]] for r in secondary} == {"中等职业学校"}
+    assert technician
+    assert "中等职业学校" not in {types[r["college_code"]] for r in technician}
+    assert secondary
+    assert {types[r["college_code"]] for r in secondary} == {"中等职业学校"}
     assert len(technician) + len(secondary) == len(everything)
 
     zh = _csv_rows(seeded_client.get("/api/v1/programs.csv?system=technician&layout=zh"))
@@ -114,13 +122,16 @@ def test_authority_filter_walks_the_tree_down(seeded_client, seeded):
     province = _csv_rows(seeded_client.get("/api/v1/programs.csv?authority=GD-HRSS"))
     edu = _csv_rows(seeded_client.get("/api/v1/programs.csv?authority=GZ-EDU"))
     technician = _csv_rows(seeded_client.get("/api/v1/programs.csv?system=technician"))
-    assert city and city == province == technician  # 广东省人社厅 governs 广州市人社局's colleges
-    assert edu and {types[r["college_code"]] for r in edu} == {"中等职业学校"}
+    assert city
+    assert city == province == technician
+    assert edu
+    assert {types[r["college_code"]] for r in edu} == {"中等职业学校"}
     assert _csv_rows(seeded_client.get("/api/v1/programs.csv?authority=NOPE")) == []
     both = seeded_client.get(
         "/api/v1/programs", params={"authority": "GD-EDU", "system": "technician"}
     )
-    assert both.status_code == 200 and both.json()["items"] == []
+    assert both.status_code == 200
+    assert both.json()["items"] == []
     xlsx = seeded_client.get("/api/v1/programs.xlsx?authority=GZ-EDU")
     assert xlsx.status_code == 200
     page = seeded_client.get("/api/v1/programs", params={"authority": "GZ-EDU", "limit": 500})
@@ -152,7 +163,8 @@ def test_status_takes_the_planners_labels(seeded_client, seeded, label, status):
     english = seeded_client.get("/api/v1/programs", params={"status": status, "limit": 500})
     chinese = seeded_client.get("/api/v1/programs", params={"status": label, "limit": 500})
     assert chinese.status_code == 200, chinese.text
-    assert chinese.json() == english.json() and chinese.json()["items"]
+    assert chinese.json() == english.json()
+    assert chinese.json()["items"]
     if status != "active":
         expected = suspended if status == "suspended" else withdrawn
         assert [p["id"] for p in chinese.json()["items"]] == expected
@@ -161,7 +173,8 @@ def test_status_takes_the_planners_labels(seeded_client, seeded, label, status):
     zh = _csv_rows(
         seeded_client.get("/api/v1/programs.csv", params={"status": label, "layout": "zh"})
     )
-    assert {r["状态"] for r in zh} == {label} and len(zh) == len(rows)
+    assert {r["状态"] for r in zh} == {label}
+    assert len(zh) == len(rows)
     assert seeded_client.get("/api/v1/programs?status=在校").status_code == 422
 
 
@@ -177,4 +190,5 @@ def test_status_label_for_approved_waiting_programs(seeded_client, seeded):
     same = seeded_client.get("/api/v1/programs", params={"status": "approved"}).json()
     assert same == page.json()
     rows = _csv_rows(seeded_client.get("/api/v1/programs.csv", params={"status": "批准待公布"}))
-    assert len(rows) == 2 and {r["status"] for r in rows} == {"approved"}
+    assert len(rows) == 2
+    assert {r["status"] for r in rows} == {"approved"}

@@ -62,8 +62,10 @@ def test_xlsx_numeric_cell_702_is_reported_with_row_column_and_suggestion(engine
         run(import_catalog, book, key="t2022", options=NATIONAL, filename="catalog.xlsx")
     [error] = exc_info.value.detail["errors"]
     assert (error["row"], error["column"], error["code"]) == (3, "code", "major.code_format")
-    assert error["value"] == "702" and error["suggestion"] == "0702"
-    assert count(engine, Major) == 0 and count(engine, CatalogEdition) == 0
+    assert error["value"] == "702"
+    assert error["suggestion"] == "0702"
+    assert count(engine, Major) == 0
+    assert count(engine, CatalogEdition) == 0
 
 
 def test_csv_code_that_lost_its_zero_suggests_the_padded_code(engine, run):
@@ -97,7 +99,8 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(engine, run):
         (4, "name", "entry.missing_field"),
         (5, "levels", "entry.invalid_value"),
     ]
-    assert count(engine, Major) == 0 and count(engine, CatalogEdition) == 0
+    assert count(engine, Major) == 0
+    assert count(engine, CatalogEdition) == 0
     assert audits(engine, "catalog.import") == []
 
 
@@ -106,7 +109,8 @@ def test_duplicate_code_in_file_names_both_rows(engine, run):
     with pytest.raises(Invalid) as exc_info:
         run(import_catalog, data.encode(), key="t2022", options=NATIONAL)
     [error] = exc_info.value.detail["errors"]
-    assert (error["row"], error["column"]) == (3, "code") and "第 2 行" in error["message"]
+    assert (error["row"], error["column"]) == (3, "code")
+    assert "第 2 行" in error["message"]
 
 
 def test_secondary_catalog_wants_six_digit_codes(engine, run):

@@ -56,7 +56,8 @@ def test_new_rows_are_inserted_and_known_offerings_updated(seeded, run):
     assert ("高级", "初中起点", 5, "suspended", 2023, "seed:gz2024") in rows
     assert ("中级", "初中起点", 3, "active", 2024, "import:p.csv") in rows
     [entry] = [a for a in audits(seeded, "program.import") if a.actor == "test-admin"]
-    assert entry.summary["after"]["inserted"] == 1 and entry.target_id == "p.csv"
+    assert entry.summary["after"]["inserted"] == 1
+    assert entry.target_id == "p.csv"
 
 
 def test_same_file_twice_changes_nothing_the_second_time(seeded, run):

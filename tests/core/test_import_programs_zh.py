@@ -27,15 +27,19 @@ def test_the_planners_layout_round_trips_through_the_import(seeded_client, seede
     exported = seeded_client.get(f"/api/v1/programs.{ext}", params={"layout": "zh"})
     assert exported.status_code == 200
     if ext == "csv":
-        assert "停招" in exported.text and "撤销" in exported.text and "四年" in exported.text
+        assert "停招" in exported.text
+        assert "撤销" in exported.text
+        assert "四年" in exported.text
     result = run(import_programs, exported.content, filename=f"programs.{ext}")
     assert (result.inserted, result.updated, result.unchanged) == (0, 0, programs)
-    assert snapshot(seeded) == before and count(seeded, Program) == programs
+    assert snapshot(seeded) == before
+    assert count(seeded, Program) == programs
 
     with seeded.begin() as conn:  # the file now says something else than the registry
         conn.execute(text("UPDATE program SET status = 'active', length_years = 3"))
     result = run(import_programs, exported.content, filename=f"programs.{ext}")
-    assert result.updated > 0 and snapshot(seeded) == before
+    assert result.updated > 0
+    assert snapshot(seeded) == before
 
 
 def test_an_error_in_the_planners_layout_names_its_chinese_column(seeded, run):

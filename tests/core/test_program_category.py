@@ -69,10 +69,12 @@ def import_then_create(run, client, headers):
 
 
 def test_category_follows_the_major_through_every_write(seeded, seeded_client, admin_headers, run):
-    assert categories_of(seeded, "0702") == {"农业类"} and drifted(seeded) == []
+    assert categories_of(seeded, "0702") == {"农业类"}
+    assert drifted(seeded) == []
 
     import_then_create(run, seeded_client, admin_headers)
-    assert categories_of(seeded, "0127") == {"机械类"} and drifted(seeded) == []
+    assert categories_of(seeded, "0127") == {"机械类"}
+    assert drifted(seeded) == []
 
     recategorised = seeded_client.patch(
         "/api/v1/catalogs/technician-2022/majors/0702",
@@ -80,9 +82,11 @@ def test_category_follows_the_major_through_every_write(seeded, seeded_client, a
         json={"category": "测试类"},
     )
     assert recategorised.status_code == 200, recategorised.text
-    assert categories_of(seeded, "0702") == {"测试类"} and drifted(seeded) == []
+    assert categories_of(seeded, "0702") == {"测试类"}
+    assert drifted(seeded) == []
     page = seeded_client.get("/api/v1/programs", params={"category": "测试类"}).json()["items"]
-    assert page and {p["major_code"] for p in page} == {"0702"}
+    assert page
+    assert {p["major_code"] for p in page} == {"0702"}
 
     run(
         import_catalog,
@@ -90,7 +94,8 @@ def test_category_follows_the_major_through_every_write(seeded, seeded_client, a
         key="technician-2022",
         options=EditionOptions(),
     )
-    assert categories_of(seeded, "0702") == {"农林类"} and drifted(seeded) == []
+    assert categories_of(seeded, "0702") == {"农林类"}
+    assert drifted(seeded) == []
 
     with seeded.begin() as conn:  # a rename no route offers yet, and a program moved by hand
         conn.execute(text("UPDATE category SET name = '农业类（新）' WHERE name = '农林类'"))
@@ -109,10 +114,12 @@ def test_category_follows_the_major_through_every_write(seeded, seeded_client, a
 def test_province_follows_the_college_through_every_write(
     seeded, seeded_client, admin_headers, run
 ):
-    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
+    assert provinces_of(seeded, GZ) == {"广东省"}
+    assert drifted(seeded) == []
 
     created = import_then_create(run, seeded_client, admin_headers)
-    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
+    assert provinces_of(seeded, GZ) == {"广东省"}
+    assert drifted(seeded) == []
     in_gd = seeded_client.get("/api/v1/programs", params={"province": "广东省", "limit": 200})
     assert created.json()["id"] in {p["id"] for p in in_gd.json()["items"]}
 
@@ -120,7 +127,8 @@ def test_province_follows_the_college_through_every_write(
         f"code,name,type,ownership,province,city\n{GZ},广州市技师学院,技师学院,公办,测试省,测试市\n"
     )
     run(import_colleges, moved.encode())
-    assert provinces_of(seeded, GZ) == {"测试省"} and drifted(seeded) == []
+    assert provinces_of(seeded, GZ) == {"测试省"}
+    assert drifted(seeded) == []
     page = seeded_client.get("/api/v1/programs", params={"province": "测试省", "limit": 200})
     assert page.status_code == 200
     assert {p["college_code"] for p in page.json()["items"]} == {GZ}
@@ -143,4 +151,5 @@ def test_province_follows_the_college_through_every_write(
     assert moved_id in {p["id"] for p in in_gd.json()["items"]}
     with seeded.begin() as conn:  # then the college back to 广东省
         conn.execute(text(f"UPDATE college SET province = '广东省' WHERE code = '{GZ}'"))
-    assert provinces_of(seeded, GZ) == {"广东省"} and drifted(seeded) == []
+    assert provinces_of(seeded, GZ) == {"广东省"}
+    assert drifted(seeded) == []

@@ -36,7 +36,8 @@ def test_programs_page_validates_against_the_published_schema(seeded_client):
         cursor = body["next"]
         if cursor is None:
             break
-    assert None in seen_levels and "高级" in seen_levels
+    assert None in seen_levels
+    assert "高级" in seen_levels
 
 
 def test_one_program_and_a_page_item_are_the_same_json(seeded_client):
@@ -53,7 +54,7 @@ def test_a_page_item_that_breaks_the_schema_is_caught():
     validator = _schema_validator(
         create_app(Settings(database_url="sqlite://")), "/api/v1/programs"
     )
-    good = {name: "x" for name in readmodel.FIELDS} | {
+    good = dict.fromkeys(readmodel.FIELDS, "x") | {
         "id": 1,
         "length_years": 3,
         "since_year": 2024,
@@ -119,7 +120,7 @@ def test_the_feed_and_the_export_take_the_read_models_program_shape(monkeypatch)
     values) and the ``programs.csv`` header are the read model's fields, in its order."""
     from app.programs import export, snapshots
 
-    assert readmodel.FEED_FIELDS == tuple(f for f in readmodel.FIELDS if f != "edition")
+    assert tuple(f for f in readmodel.FIELDS if f != "edition") == readmodel.FEED_FIELDS
     assert export.HEADER == readmodel.CSV_FIELDS == readmodel.FEED_FIELDS[1:]
     written: list = []
     monkeypatch.setattr(snapshots, "record_many", lambda _s, _e, _o, items: written.extend(items))

@@ -50,7 +50,8 @@ def test_sqlite_reads_keep_one_connection_per_thread_until_closed(sqlite_engine)
     )
     worker.start()
     worker.join()
-    assert theirs[0] == read_rows(sqlite_engine, VERSION, ()) and theirs[1] is not mine
+    assert theirs[0] == read_rows(sqlite_engine, VERSION, ())
+    assert theirs[1] is not mine
     assert mine.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # the engine's pragmas
     assert mine.execute("PRAGMA foreign_keys").fetchone() == (1,)
 

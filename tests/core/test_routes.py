@@ -110,7 +110,8 @@ def test_colleges_import_over_http(seeded_client, admin_headers):
         headers=admin_headers,
         files=upload("colleges.csv", data.encode("gbk")),
     )
-    assert response.status_code == 200 and response.json()["inserted"] == 1
+    assert response.status_code == 200
+    assert response.json()["inserted"] == 1
     assert seeded_client.get("/api/v1/colleges/4401J099").json()["name"] == "广州市新技师学院"
 
 
@@ -137,7 +138,8 @@ def test_crosswalk_line_is_created_listed_and_audited(seeded_client, seeded, adm
     again = seeded_client.post(
         "/api/v1/catalogs/technician-2022/crosswalk", json=line, headers=admin_headers
     )
-    assert again.status_code == 409 and again.json()["error"] == "crosswalk_exists"
+    assert again.status_code == 409
+    assert again.json()["error"] == "crosswalk_exists"
     for key in ("technician-2022", "technician-2018"):
         items = seeded_client.get(f"/api/v1/catalogs/{key}/crosswalk").json()["items"]
         assert [(i["from_code"], i["to_code"], i["relation"]) for i in items] == [
@@ -205,7 +207,8 @@ def test_program_level_rules_by_college_system(seeded_client, admin_headers):
         headers=admin_headers,
         json={**base, "college": "4401Z001", "major_code": "700209"},
     )
-    assert ok.status_code == 201 and ok.json()["level"] is None
+    assert ok.status_code == 201
+    assert ok.json()["level"] is None
 
 
 def test_program_of_a_specialty_code_of_another_province_is_404(seeded_client, admin_headers):

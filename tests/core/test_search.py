@@ -21,7 +21,8 @@ def test_full_pinyin_finds_the_major(seeded_client):
 
 def test_code_prefix_lists_the_codes_that_start_with_it(seeded_client):
     found = hits(seeded_client, "070", limit=500)
-    assert found and all(code.startswith("070") for code, *_ in found)
+    assert found
+    assert all(code.startswith("070") for code, *_ in found)
     assert ("0702", "现代农艺技术", "code") in found
 
 
@@ -71,7 +72,8 @@ def test_withdrawn_major_is_flagged_and_ranked_last(seeded_client, admin_headers
     )
     assert response.status_code == 200
     items = seeded_client.get("/api/v1/majors", params={"q": "xnyqc"}).json()["items"]
-    assert items[-1]["code"] == "0435" and items[-1]["status"] == "withdrawn"
+    assert items[-1]["code"] == "0435"
+    assert items[-1]["status"] == "withdrawn"
     assert all(i["status"] == "active" for i in items[:-1])
 
 
@@ -95,7 +97,8 @@ def test_pages_of_a_search_cover_the_ranking_once(seeded_client):
         cursor = body["next"]
         if cursor is None:
             break
-    assert len(everything) > 7 and seen == everything
+    assert len(everything) > 7
+    assert seen == everything
 
 
 def test_empty_query_is_malformed_and_a_blank_one_finds_nothing(seeded_client):

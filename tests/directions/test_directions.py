@@ -52,7 +52,8 @@ def test_the_2024_annex_3_is_seeded_as_directions_of_their_schools(seeded_client
     )
     assert qinggong["reason"] == "岭南区域特色，准予保留专业方向"
     kept = seeded_client.get(API, params={"status": "kept"}).json()["items"]
-    assert len(kept) == 2 and seeded_client.get(f"{API}/{kept[0]['id']}").status_code == 200
+    assert len(kept) == 2
+    assert seeded_client.get(f"{API}/{kept[0]['id']}").status_code == 200
 
 
 def test_a_direction_the_bureau_normalised_is_unregistered_with_the_normalised_major(
@@ -65,7 +66,8 @@ def test_a_direction_the_bureau_normalised_is_unregistered_with_the_normalised_m
         "error",
         "major_name",
     )
-    assert finding["suggestion"] == "动漫与游戏设计" and "750109" in finding["message"]
+    assert finding["suggestion"] == "动漫与游戏设计"
+    assert "750109" in finding["message"]
     english = seeded_client.post(
         VALIDATE,
         json={
@@ -83,7 +85,8 @@ def test_a_direction_the_bureau_normalised_is_unregistered_with_the_normalised_m
 
 def test_a_kept_direction_is_valid_under_its_catalog_major(seeded_client, edu):
     body = validate(seeded_client, edu, QINGGONG, "750305", "民间传统工艺（岭南文化艺术）")
-    assert body["errors"] == 0 and body["entries"][0]["findings"] == []
+    assert body["errors"] == 0
+    assert body["entries"][0]["findings"] == []
     haizhu = validate(seeded_client, edu, HAIZHU, "750101", "艺术设计与制作（会展艺术设计与制作）")
     assert haizhu["errors"] == 0
     # under another code it is the usual name mismatch
@@ -97,7 +100,8 @@ def test_a_direction_kept_for_another_school_is_unregistered_here_and_suggests_t
     body = validate(seeded_client, edu, QINGGONG, "750101", "艺术设计与制作（会展艺术设计与制作）")
     (finding,) = body["entries"][0]["findings"]
     assert finding["code"] == "major.direction_unregistered"
-    assert finding["suggestion"] == "艺术设计与制作" and "750101" in finding["message"]
+    assert finding["suggestion"] == "艺术设计与制作"
+    assert "750101" in finding["message"]
     # a plain catalog name with brackets is no direction; technician colleges are not checked
     plain = validate(seeded_client, edu, QINGGONG, "750305", "民间传统工艺")
     assert plain["errors"] == 0
@@ -121,11 +125,13 @@ def test_the_bureau_records_changes_and_removes_a_direction(seeded_client, edu, 
     again = seeded_client.post(
         API, json={"college": HAIZHU, "name": "工艺美术(漆艺)", "year": 2025}, headers=edu
     )
-    assert again.status_code == 409 and again.json()["error"] == "direction_exists"
+    assert again.status_code == 409
+    assert again.json()["error"] == "direction_exists"
     changed = seeded_client.patch(
         f"{API}/{row['id']}", json={"normalised_name": "工艺品设计与制作"}, headers=edu
     )
-    assert changed.status_code == 200 and changed.json()["status"] == "normalised"
+    assert changed.status_code == 200
+    assert changed.json()["status"] == "normalised"
     found = validate(seeded_client, edu, HAIZHU, "750106", "工艺美术（漆艺）")
     assert found["entries"][0]["findings"][0]["suggestion"] == "工艺品设计与制作"
     assert seeded_client.delete(f"{API}/{row['id']}", headers=edu).status_code == 204
@@ -155,7 +161,8 @@ def test_a_direction_that_cannot_be_recorded_is_422_naming_the_field(
     seeded_client, edu, body, error
 ):
     response = seeded_client.post(API, json={**body, "year": 2025}, headers=edu)
-    assert response.status_code == 422 and response.json()["error"] == error, response.text
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == error, response.text
 
 
 def test_near_catalog_name_is_offered_for_an_unknown_base(seeded_client, edu):
@@ -236,5 +243,6 @@ def test_registry_import_directions_reads_annex_3_from_the_command_line(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "新增 1，更新 1" in result.stdout
-    assert failed.exit_code == 1 and "direction.bad_form" in failed.stderr
+    assert failed.exit_code == 1
+    assert "direction.bad_form" in failed.stderr
     assert "第 2 行，original_direction_name 列" in failed.stderr

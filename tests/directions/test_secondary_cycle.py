@@ -62,7 +62,8 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
         headers=school,
         json={"version": draft.json()["version"], "entries": fixed},
     ).json()
-    assert filing["errors"] == 0 and [e["kind"] for e in filing["entries"]] == ["新增专业"] * 3
+    assert filing["errors"] == 0
+    assert [e["kind"] for e in filing["entries"]] == ["新增专业"] * 3
     submitted = client.post(
         f"/api/v1/filings/{filing['id']}/submit",
         headers=school,
@@ -116,7 +117,8 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
     )
     assert created.status_code == 201, created.text
     listed = created.json()
-    assert listed["system"] == "secondary" and listed["series"] == "GZ-EDU-2025"
+    assert listed["system"] == "secondary"
+    assert listed["series"] == "GZ-EDU-2025"
     unannounced = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
     assert unannounced.status_code == 409  # 广州市教育局 announces first (公示)
     assert unannounced.json()["error"] == "announcement_required"
@@ -124,9 +126,11 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
     announced = client.post(
         f"/api/v1/publications/{listed['id']}/announce", headers=bureau, json=period
     )
-    assert announced.status_code == 200 and announced.json()["status"] == "announced"
+    assert announced.status_code == 200
+    assert announced.json()["status"] == "announced"
     published = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
-    assert published.status_code == 200 and published.json()["linked_programs"] == 2
+    assert published.status_code == 200
+    assert published.json()["linked_programs"] == 2
     csv = client.get(f"/api/v1/publications/{listed['id']}.csv")
     assert csv.content == EXPECTED_CSV
     assert published.json()["checksum"] == sha256(EXPECTED_CSV) == csv.headers["x-checksum-sha256"]
@@ -136,4 +140,5 @@ def test_education_bureau_round_filing_review_and_secondary_list(seeded_client, 
         "",
     ]
     again = client.post(f"/api/v1/publications/{listed['id']}/publish", headers=bureau)
-    assert again.status_code == 409 and again.json()["error"] == "published"
+    assert again.status_code == 409
+    assert again.json()["error"] == "published"

@@ -19,7 +19,8 @@ def test_2024_list_against_registry_without_programs_has_no_error_findings(
 ):
     delete_programs(seeded)
     grouped = _by_college(seeded)
-    assert sum(map(len, grouped.values())) == 82 and len(grouped) == 14
+    assert sum(map(len, grouped.values())) == 82
+    assert len(grouped) == 14
     for college, entries in grouped.items():
         response = seeded_client.post(
             "/api/v1/filings/validate",
@@ -34,7 +35,8 @@ def test_2024_list_against_registry_without_programs_has_no_error_findings(
             for f in e["findings"]
             if f["severity"] == "error"
         ]
-        assert errors == [] and body["errors"] == 0, (college, errors)
+        assert errors == [], (college, errors)
+        assert body["errors"] == 0, (college, errors)
         assert len(body["entries"]) == len(entries)
 
 
@@ -79,7 +81,8 @@ def test_2024_secondary_list_refiled_reports_program_exists_for_each_of_the_16(
         codes_found = [[f["code"] for f in e["findings"]] for e in body["entries"]]
         assert codes_found == [["program.exists"]] * len(entries), (college, body)
         exists += len(entries)
-    assert exists == 16 and len(grouped) == 15
+    assert exists == 16
+    assert len(grouped) == 15
     wrong = seeded_client.post(
         "/api/v1/filings/validate",
         headers=admin_headers,

@@ -84,7 +84,8 @@ def test_round_filing_review_referral_and_programs_full_cycle(seeded_client, see
     filing = draft.json()
     kinds = [e["kind"] for e in filing["entries"]]
     assert kinds == ["新增专业", "新增层次", "新增专业", "新增层次"]
-    assert filing["errors"] == 0 and filing["round"] == opened.json()["id"]
+    assert filing["errors"] == 0
+    assert filing["round"] == opened.json()["id"]
     assert client.get(f"/api/v1/filings/{filing['id']}").status_code == 401  # never public
 
     submitted = client.post(
@@ -115,7 +116,8 @@ def test_round_filing_review_referral_and_programs_full_cycle(seeded_client, see
     )
     assert rejected.status_code == 200
     referred = client.post(f"{url}/2/decision", headers=reviewer, json={"decision": "referred"})
-    assert referred.status_code == 200 and referred.json()["status"] == "submitted"
+    assert referred.status_code == 200
+    assert referred.json()["status"] == "submitted"
     assert _programs(client, COLLEGE) == before  # nothing yet: one entry awaits the province
 
     pending = client.get("/api/v1/referrals?status=pending", headers=province).json()["items"]

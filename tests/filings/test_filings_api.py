@@ -37,7 +37,8 @@ def test_stale_version_is_refused_and_the_newer_edit_is_kept(seeded_client, coll
         headers=college,
         json={"version": 1, "entries": [BASE | {"level": "中级", "length_years": 3}]},
     )
-    assert first.status_code == 200 and first.json()["version"] == 2
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
     stale = seeded_client.put(url, headers=college, json={"version": 1, "entries": [BASE]})
     assert stale.status_code == 409
     assert stale.json()["error"] == "stale_version"
@@ -67,7 +68,8 @@ def test_submit_is_refused_while_an_error_remains_and_warnings_travel(
     assert submitted.status_code == 200
     assert submitted.json()["entries"][0]["findings"][0]["code"] == "filing.kind_mismatch"
     not_draft = seeded_client.put(url, headers=college, json={"version": 3, "entries": [BASE]})
-    assert not_draft.status_code == 409 and not_draft.json()["error"] == "not_draft"
+    assert not_draft.status_code == 409
+    assert not_draft.json()["error"] == "not_draft"
 
 
 def test_withdraw_before_decision_only(seeded_client, tokens, college, open_round):
@@ -81,7 +83,8 @@ def test_withdraw_before_decision_only(seeded_client, tokens, college, open_roun
         json={"decision": "approved"},
     )
     refused = seeded_client.post(f"{url}/withdraw", headers=college)
-    assert refused.status_code == 409 and refused.json()["error"] == "already_decided"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "already_decided"
 
     other = submitted_filing(
         seeded_client, college, GZ_COLLEGE, [BASE | {"level": "中级", "length_years": 3}]
@@ -89,7 +92,8 @@ def test_withdraw_before_decision_only(seeded_client, tokens, college, open_roun
     withdrawn = seeded_client.post(
         f"/api/v1/filings/{other['id']}/withdraw?reason=重复申报", headers=college
     )
-    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn"
     assert withdrawn.json()["history"][-1]["reason"] == "重复申报"
 
 
@@ -183,11 +187,13 @@ def test_decisions_are_refused_to_colleges_and_other_authorities(
         headers=tokens("reviewer", authority="GZ-HRSS"),
         json={"decision": "rejected", "reason": " "},
     )
-    assert no_reason.status_code == 422 and no_reason.json()["error"] == "reason_required"
+    assert no_reason.status_code == 422
+    assert no_reason.json()["error"] == "reason_required"
     referred = seeded_client.post(
         url, headers=tokens("reviewer", authority="GZ-HRSS"), json={"decision": "referred"}
     )
-    assert referred.status_code == 409 and referred.json()["error"] == "not_out_of_catalog"
+    assert referred.status_code == 409
+    assert referred.json()["error"] == "not_out_of_catalog"
     ok = seeded_client.post(url, headers=tokens("reviewer", authority="GD-HRSS"), json=approve)
     assert ok.status_code == 200  # the province covers the city's filings
     again = seeded_client.post(url, headers=tokens("reviewer", authority="GZ-HRSS"), json=approve)
@@ -202,7 +208,8 @@ def test_a_rejected_referral_rejects_the_entry_with_the_provinces_reason(
     approve_here = seeded_client.post(
         entry_url, headers=tokens("reviewer", authority="GZ-HRSS"), json={"decision": "approved"}
     )
-    assert approve_here.status_code == 409 and approve_here.json()["error"] == "out_of_catalog"
+    assert approve_here.status_code == 409
+    assert approve_here.json()["error"] == "out_of_catalog"
     seeded_client.post(
         entry_url, headers=tokens("reviewer", authority="GZ-HRSS"), json={"decision": "referred"}
     )
@@ -219,7 +226,8 @@ def test_a_rejected_referral_rejects_the_entry_with_the_provinces_reason(
     response = seeded_client.post(
         url, headers=province, json={"decision": "rejected", "reason": reason}
     )
-    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
     seen = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=college).json()
     assert seen["status"] == "decided"
     assert (seen["entries"][0]["decision"], seen["entries"][0]["decision_reason"]) == (
@@ -245,7 +253,8 @@ def test_rounds_are_opened_by_the_authoritys_admin_once_a_year(seeded_client, to
     )
     assert seeded_client.post("/api/v1/rounds", headers=city, json=body).status_code == 201
     again = seeded_client.post("/api/v1/rounds", headers=city, json=body)
-    assert again.status_code == 409 and again.json()["error"] == "round_exists"
+    assert again.status_code == 409
+    assert again.json()["error"] == "round_exists"
     backwards = body | {"year": 2027, "closes_at": "2025-12-31T00:00:00"}
     assert seeded_client.post("/api/v1/rounds", headers=city, json=backwards).status_code == 422
     superuser = seeded_client.post(
@@ -253,7 +262,8 @@ def test_rounds_are_opened_by_the_authoritys_admin_once_a_year(seeded_client, to
         headers=tokens("admin"),
         json=body | {"authority": "GZ-EDU", "editions": ["moe-2021"]},
     )
-    assert superuser.status_code == 201 and superuser.json()["editions"] == ["moe-2021"]
+    assert superuser.status_code == 201
+    assert superuser.json()["editions"] == ["moe-2021"]
 
 
 def test_an_admin_files_only_for_colleges_of_its_authority(seeded_client, tokens):
@@ -261,7 +271,8 @@ def test_an_admin_files_only_for_colleges_of_its_authority(seeded_client, tokens
     other = seeded_client.post(
         "/api/v1/filings", headers=tokens("admin", authority="GZ-EDU"), json=body
     )
-    assert other.status_code == 403 and other.json()["error"] == "not_your_authority"
+    assert other.status_code == 403
+    assert other.json()["error"] == "not_your_authority"
     own = seeded_client.post(
         "/api/v1/filings", headers=tokens("admin", authority="GZ-HRSS"), json=body
     )

@@ -121,7 +121,8 @@ def test_notices_are_mailed_through_smtp(
         email.header.make_header(email.header.decode_header(message["Subject"]))
     )
     body = message.get_payload(decode=True).decode("utf-8")
-    assert "广州市技师学院" in body and "待评审" in body
+    assert "广州市技师学院" in body
+    assert "待评审" in body
     assert "https://registry.example.gov.cn/filings/" in body
 
 

@@ -66,26 +66,32 @@ def test_city_admin_follows_its_referral_to_the_provinces_outcome(
     listed = seeded_client.get("/api/v1/referrals", headers=city_admin)
     assert listed.status_code == 200, listed.text
     [item] = [r for r in listed.json()["items"] if r["filing"] == filing["id"]]
-    assert item["college"] == GZ_COLLEGE and item["college_name"] == "广州市技师学院"
+    assert item["college"] == GZ_COLLEGE
+    assert item["college_name"] == "广州市技师学院"
     assert (item["entry_index"], item["entry_row"]) == (1, 2)
     assert (item["intake"], item["level"], item["length_years"]) == ("初中起点", "高级", 5)
     assert item["remark"] == PROPOSAL["remark"]
     assert item["referred_reason"] == CITY_REASON
-    assert item["referred_from"] == "GZ-HRSS" and item["authority"] == "GD-HRSS"
-    assert item["status"] == "pending" and item["can_decide"] is False
+    assert item["referred_from"] == "GZ-HRSS"
+    assert item["authority"] == "GD-HRSS"
+    assert item["status"] == "pending"
+    assert item["can_decide"] is False
 
     url = f"/api/v1/referrals/{item['id']}"
     for city in (city_admin, city_reviewer):
         one = seeded_client.get(url, headers=city)  # was 403 "这是其他省份…"
         assert one.status_code == 200, one.text
-        assert one.json()["can_decide"] is False and one.json()["next_code"] is None
+        assert one.json()["can_decide"] is False
+        assert one.json()["next_code"] is None
     refused = seeded_client.post(
         f"{url}/decision", headers=city_admin, json={"decision": "rejected", "reason": "x"}
     )
-    assert refused.status_code == 403 and refused.json()["error"] == "not_your_authority"
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "not_your_authority"
 
     province = seeded_client.get(url, headers=province_admin).json()
-    assert province["can_decide"] is True and province["next_code"]
+    assert province["can_decide"] is True
+    assert province["next_code"]
     assert province["college_name"] == "广州市技师学院"
     assert province["referred_reason"] == CITY_REASON
     decided = seeded_client.post(
@@ -98,7 +104,8 @@ def test_city_admin_follows_its_referral_to_the_provinces_outcome(
     outcome = seeded_client.get(url, headers=city_admin).json()
     assert outcome["status"] == "approved"
     assert outcome["major_code"] == province["next_code"]
-    assert outcome["decided_at"] is not None and outcome["decided_by"]
+    assert outcome["decided_at"] is not None
+    assert outcome["decided_by"]
     assert outcome["referred_reason"] == CITY_REASON  # the city's reason survives the decision
     approved = seeded_client.get(
         "/api/v1/referrals", headers=city_admin, params={"status": "approved"}
@@ -124,7 +131,8 @@ def test_a_referral_is_hidden_from_those_off_its_path(
     # the province's reviewers are on the path too (they see; only its admins decide)
     province_reviewer = tokens("reviewer", authority="GD-HRSS")
     seen = seeded_client.get(url, headers=province_reviewer)
-    assert seen.status_code == 200 and seen.json()["can_decide"] is False
+    assert seen.status_code == 200
+    assert seen.json()["can_decide"] is False
 
 
 def test_a_filing_says_where_it_waits(
@@ -143,8 +151,10 @@ def test_a_filing_says_where_it_waits(
     assert _waiting(seeded_client, college, filing["id"]) == "bureau"
     _refer(seeded_client, city_reviewer, filing["id"])
     body = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=college).json()
-    assert body["status"] == "submitted" and body["counts"]["undecided"] == 0
-    assert body["waiting"] == "province" and body["counts"]["referred"] == 1
+    assert body["status"] == "submitted"
+    assert body["counts"]["undecided"] == 0
+    assert body["waiting"] == "province"
+    assert body["counts"]["referred"] == 1
     listed = seeded_client.get(
         "/api/v1/filings", headers=city_reviewer, params={"status": "submitted"}
     ).json()["items"]
@@ -196,4 +206,5 @@ def test_the_provinces_code_replaces_the_stale_out_of_catalog_finding_where_it_i
     assert entry["entries"][1]["major_code"] == code
     for who in (college, city_reviewer):
         page = seeded_client.get(f"/filings/{filing['id']}", headers=who).text
-        assert f"赋予代码 {code}" in page and "未填专业代码" not in page
+        assert f"赋予代码 {code}" in page
+        assert "未填专业代码" not in page

@@ -49,7 +49,8 @@ def test_bulk_decisions_are_one_transaction(seeded_client, tokens, college, revi
             ]
         },
     )
-    assert refused.status_code == 422 and refused.json()["error"] == "reason_required"
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "reason_required"
     assert refused.json()["detail"]["index"] == 1
     unchanged = seeded_client.get(url, headers=reviewer).json()
     assert [e["decision"] for e in unchanged["entries"]] == [None, None, None]
@@ -67,7 +68,8 @@ def test_bulk_decisions_are_one_transaction(seeded_client, tokens, college, revi
             ]
         },
     )
-    assert unknown.status_code == 404 and unknown.json()["error"] == "entry_not_found"
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "entry_not_found"
 
     done = seeded_client.post(
         f"{url}/decisions",
@@ -93,7 +95,8 @@ def test_bulk_decisions_are_one_transaction(seeded_client, tokens, college, revi
     }
     assert body["waiting"] == "province"
     records = _audit(seeded_client, tokens, filing["id"])
-    assert len(records) == audited + 1 and records[0]["action"] == "filing.decisions"
+    assert len(records) == audited + 1
+    assert records[0]["action"] == "filing.decisions"
     assert [d["index"] for d in records[0]["summary"]["after"]["decisions"]] == [0, 1, 2]
 
 
@@ -144,7 +147,8 @@ def test_a_changed_decision_keeps_the_earlier_one_in_the_history(
     locked = seeded_client.post(
         refer, headers=reviewer, json={"decision": "rejected", "reason": "x"}
     )
-    assert locked.status_code == 409 and locked.json()["error"] == "referral_decided"
+    assert locked.status_code == 409
+    assert locked.json()["error"] == "referral_decided"
 
     # the last decision decides the filing: from then on nothing changes
     seeded_client.post(f"{url}/entries/1/decision", headers=reviewer, json={"decision": "approved"})
@@ -153,7 +157,8 @@ def test_a_changed_decision_keeps_the_earlier_one_in_the_history(
     late = seeded_client.post(
         decide, headers=reviewer, json={"decision": "rejected", "reason": "改主意"}
     )
-    assert late.status_code == 409 and late.json()["error"] == "not_under_review"
+    assert late.status_code == 409
+    assert late.json()["error"] == "not_under_review"
 
 
 def test_filing_list_counts_and_search(seeded_client, tokens, college, reviewer, open_round):
@@ -183,7 +188,8 @@ def test_filing_list_counts_and_search(seeded_client, tokens, college, reviewer,
         "referred": 0,
     }
     assert counts[warned["id"]]["entries"] == 2
-    assert counts[warned["id"]]["warnings"] >= 1 and counts[warned["id"]]["undecided"] == 2
+    assert counts[warned["id"]]["warnings"] >= 1
+    assert counts[warned["id"]]["undecided"] == 2
 
     def ids(**params):
         found = seeded_client.get("/api/v1/filings", headers=reviewer, params=params).json()
@@ -236,10 +242,14 @@ def test_a_stale_save_loses_nothing(seeded_client, tokens, college):
     assert theirs.status_code == 200
     mine = [BASE | {"remark": "新增层次"}, THIRD]
     stale = seeded_client.put(url, headers=college, json={"version": 1, "entries": mine})
-    assert stale.status_code == 409 and stale.json()["error"] == "stale_version"
+    assert stale.status_code == 409
+    assert stale.json()["error"] == "stale_version"
     detail = stale.json()["detail"]
-    assert detail["current_version"] == 2 and detail["your_version"] == 1
-    assert detail["changed_by"] and detail["changed_by"] != "" and detail["change"] == "edited"
+    assert detail["current_version"] == 2
+    assert detail["your_version"] == 1
+    assert detail["changed_by"]
+    assert detail["changed_by"] != ""
+    assert detail["change"] == "edited"
     assert detail["changed_at"]
     assert [(e["intake"], e["length_years"]) for e in detail["current"]] == [
         ("初中起点", "5"),
@@ -250,7 +260,8 @@ def test_a_stale_save_loses_nothing(seeded_client, tokens, college):
         ("中级", None),
     ]
     kept = seeded_client.get(url, headers=college).json()
-    assert kept["version"] == 2 and len(kept["entries"]) == 2
+    assert kept["version"] == 2
+    assert len(kept["entries"]) == 2
     merged = detail["current"] + [detail["yours"][1]]
     resaved = seeded_client.put(
         url, headers=college, json={"version": detail["current_version"], "entries": merged}

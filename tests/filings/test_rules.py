@@ -29,13 +29,13 @@ LENGTHS = {("初中起点", "高级"): 5, ("高中、中专或中技起点", "�
 
 
 def ctx(**kw) -> Context:
-    base = dict(
-        system="technician",
-        province="广东省",
-        college_type="技师学院",
-        majors={"0445": [MAJOR]},
-        lengths=LENGTHS,
-    )
+    base = {
+        "system": "technician",
+        "province": "广东省",
+        "college_type": "技师学院",
+        "majors": {"0445": [MAJOR]},
+        "lengths": LENGTHS,
+    }
     return Context(**(base | kw))
 
 
@@ -97,7 +97,8 @@ def test_rename_entry_of_2024_list_is_checked_clean_and_declares_rename():
     )
     programs = [ProgramRow("0421", "重型车辆维修", "高级", "初中起点", "active")]
     [checked] = check_entries([entry], ctx(programs=programs))
-    assert checked.findings == [] and checked.kind == "改名"
+    assert checked.findings == []
+    assert checked.kind == "改名"
     assert checked.former_name == "重型车辆维修"
 
 
@@ -124,7 +125,8 @@ def test_similar_names_are_suggested_never_substituted():
     )
     [checked] = check_entries([entry], context)
     [finding] = checked.findings
-    assert finding.code == "major.unknown_code" and finding.suggestion == "8197"
+    assert finding.code == "major.unknown_code"
+    assert finding.suggestion == "8197"
     assert checked.major is None
 
 
@@ -155,7 +157,9 @@ def test_continuation_lines_take_the_merged_cells_from_the_line_above():
         ),
     ]
     filled = fill_down(rows)
-    assert filled[1][1]["专业代码"] == "8173" and filled[1][1]["备注"] == "新增层次"
+    assert filled[1][1]["专业代码"] == "8173"
+    assert filled[1][1]["备注"] == "新增层次"
     assert filled[1][1]["学校"] == "广州市金领技工学校"
     # a line naming its own major keeps its blank code: an out-of-catalog proposal
-    assert filled[2][1]["专业代码"] == "" and filled[2][1]["学校"] == "广州市金领技工学校"
+    assert filled[2][1]["专业代码"] == ""
+    assert filled[2][1]["学校"] == "广州市金领技工学校"

@@ -51,7 +51,8 @@ def test_a_knock_on_kind_mismatch_is_said_but_not_offered_as_a_fix():
 
 def test_rows_of_another_college_are_named(seeded_client, tokens):
     answer = _import(seeded_client, tokens("college", college="4401J001"), gbk_csv())
-    assert answer.status_code == 422 and answer.json()["error"] == "other_college"
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "other_college"
     message = answer.json()["detail"]["message"]
     assert message.startswith("第 2、3、4、5、6、7 行（共 6 行）的学校不是广州市技师学院"), message
 
@@ -60,7 +61,9 @@ def test_a_file_that_is_no_spreadsheet_is_told_in_words(seeded_client, tokens):
     college = tokens("college", college="4401J001")
     for name, body in (("通知.pdf", b"%PDF-1.4 ..."), ("申报表.xlsx", b"\xd0\xcf\x11\xe0 old doc")):
         answer = _import(seeded_client, college, body, name)
-        assert answer.status_code == 422 and answer.json()["error"] == "not_a_spreadsheet"
+        assert answer.status_code == 422
+        assert answer.json()["error"] == "not_a_spreadsheet"
         message = answer.json()["detail"]
         message = message["message"] if isinstance(message, dict) else message
-        assert "不是表格文件" in message and "zip" not in message.lower()
+        assert "不是表格文件" in message
+        assert "zip" not in message.lower()

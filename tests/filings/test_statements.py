@@ -65,7 +65,8 @@ def _count(engine, n: int) -> tuple[int, float, dict]:
 def test_validating_1000_entries_issues_as_many_statements_as_10(seeded):
     small, _, small_result = _count(seeded, 10)
     large, elapsed, large_result = _count(seeded, 1000)
-    assert len(small_result["entries"]) == 10 and len(large_result["entries"]) == 1000
+    assert len(small_result["entries"]) == 10
+    assert len(large_result["entries"]) == 1000
     # the checks really ran: errors in both, more of them for more entries
     assert 0 < small_result["errors"] < large_result["errors"]
     assert small == large, (small, large)

@@ -123,7 +123,8 @@ def test_an_approval_racing_an_active_program_is_a_clean_409(
     )
     assert decided.status_code == 409
     assert decided.json()["error"] == "program_exists"
-    assert "duplicate key" not in decided.text and "UNIQUE" not in decided.text
+    assert "duplicate key" not in decided.text
+    assert "UNIQUE" not in decided.text
 
 
 def test_validate_by_another_authoritys_reviewer_does_not_reveal_pending_offerings(

@@ -28,7 +28,7 @@ def admin(tokens):
 
 
 @pytest.mark.parametrize(
-    "method, path",
+    ("method", "path"),
     [
         ("GET", f"/api/v1/programs/{HUGE}"),
         ("GET", f"/api/v1/programs/{HUGE}/approvals"),
@@ -53,7 +53,7 @@ def test_an_id_beyond_the_database_integer_is_422(client, admin, method, path):
 
 
 @pytest.mark.parametrize(
-    "method, path",
+    ("method", "path"),
     [
         ("GET", "/api/v1/programs/abc"),
         ("PATCH", "/api/v1/programs/1x"),
@@ -99,11 +99,12 @@ def test_programs_csv_with_a_real_year_still_streams(seeded_client):
     assert response.status_code == 200
     lines = response.text.split("\r\n")
     assert len(lines) > 83  # the header and the seeded offerings of 2024, 82 technician ones
-    assert lines[-1] == "" and all(line.endswith("2024") for line in lines[1:-1])
+    assert lines[-1] == ""
+    assert all(line.endswith("2024") for line in lines[1:-1])
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("major_name", "名" * 101),
         ("major_code", "0" * 21),

@@ -48,14 +48,14 @@ def test_pages_with_numeric_ids_exist():
 
 
 @pytest.mark.parametrize("number", [BEYOND_INTEGER, HUGE])
-@pytest.mark.parametrize("method, path", PAGES)
+@pytest.mark.parametrize(("method", "path"), PAGES)
 def test_a_page_id_beyond_the_database_integer_is_422(client, tokens, method, path, number):
     url = re.sub(r"{\w+(?::\w+)?}", str(number), path)
     response = client.request(method, url, headers=tokens("admin"))
     assert response.status_code == 422, (url, response.status_code, response.text[:300])
 
 
-@pytest.mark.parametrize("method, path", PAGES)
+@pytest.mark.parametrize(("method", "path"), PAGES)
 def test_a_page_id_that_is_not_a_number_is_404(client, tokens, method, path):
     # Ids are {name:int} in the paths: letters match no page (no 422, and /filings/new never
     # depends on being declared before /filings/{filing_id}).

@@ -65,7 +65,7 @@ def test_500_message_is_english_when_asked(boom_client):
 
 
 @pytest.mark.parametrize(
-    "method, path, status",
+    ("method", "path", "status"),
     [
         ("GET", "/api/v1/catalogs", 200),
         ("GET", "/api/v1/colleges/NOPE", 404),
@@ -136,7 +136,8 @@ def test_a_log_line_orjson_refuses_is_still_written_as_json():
     )
     record.path = "/p\udc80"
     line = json.loads(JsonFormatter().format(record))
-    assert line["message"] == f"bad \udc80 {2**70}" and line["path"] == "/p\udc80"
+    assert line["message"] == f"bad \udc80 {2**70}"
+    assert line["path"] == "/p\udc80"
 
 
 def test_security_headers_without_hsts_over_plain_http(client):
@@ -222,7 +223,8 @@ def test_cors_preflights_answer_as_documented_not_as_starlette_would(settings, e
                 "Access-Control-Request-Headers": "x-not-listed",
             },
         )
-        assert preflight.status_code == 204 and preflight.content == b""
+        assert preflight.status_code == 204
+        assert preflight.content == b""
         assert preflight.headers["Access-Control-Allow-Origin"] == "https://plan.example"
         assert "X-Request-ID" in preflight.headers["Access-Control-Allow-Headers"]
         assert preflight.headers["Access-Control-Max-Age"] == "600"
@@ -250,7 +252,9 @@ def test_api_docs_load_only_assets_served_by_the_registry(client, page):
     response = client.get(page)
     assert response.status_code == 200
     html = response.text
-    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    assert "http://" not in html
+    assert "https://" not in html
+    assert "//cdn" not in html
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets
     for asset in assets:
@@ -361,7 +365,8 @@ def test_a_page_cache_hit_is_logged_with_the_route_that_answered_it(app, client,
     layer = app.middleware_stack
     while not isinstance(layer, HttpCache):
         layer = layer.app
-    assert layer.pages is not None and len(layer.pages.entries) == 1  # kept for the next one
+    assert layer.pages is not None
+    assert len(layer.pages.entries) == 1
     second = client.get("/api/v1/colleges", params={"province": "广东省"})
     assert second.content == first.content
     entries = [line for line in log_lines() if line["logger"] == "registry.access"][-2:]

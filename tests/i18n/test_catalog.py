@@ -219,7 +219,8 @@ def _fields(template: str) -> set[str]:
 @pytest.mark.parametrize("key", sorted(CATALOG))
 def test_both_languages_have_a_text_with_the_same_parameters(key):
     zh, en = CATALOG[key]
-    assert zh.strip() and en.strip(), f"{key}: both texts must be non-empty"
+    assert zh.strip(), f"{key}: both texts must be non-empty"
+    assert en.strip(), f"{key}: both texts must be non-empty"
     assert _fields(zh) == _fields(en), f"{key}: zh {_fields(zh)} vs en {_fields(en)}"
     # a Chinese text is Chinese: at least one CJK character (codes and values aside)
     assert re.search(r"[\u4e00-\u9fff]", zh), f"{key}: the zh-CN text has no Chinese: {zh!r}"

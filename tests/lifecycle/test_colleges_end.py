@@ -28,7 +28,8 @@ def test_closing_a_college_withdraws_its_programs_and_refuses_its_filings(
 ):
     admin = tokens("admin", authority=GZ)
     running = _programs(seeded_client, COLLEGE)
-    assert running and all(p["status"] == "active" for p in running)
+    assert running
+    assert all(p["status"] == "active" for p in running)
     closed = seeded_client.post(
         f"{API}/colleges/{COLLEGE}/close",
         headers=admin,
@@ -36,7 +37,8 @@ def test_closing_a_college_withdraws_its_programs_and_refuses_its_filings(
     )
     assert closed.status_code == 200, closed.text
     body = closed.json()
-    assert body["college"]["status"] == "closed" and body["applied"] is True
+    assert body["college"]["status"] == "closed"
+    assert body["applied"] is True
     assert (body["college"]["ended_on"], body["college"]["end_reason"]) == (
         "2025-07-01",
         "并入广州市工贸技师学院前停办",

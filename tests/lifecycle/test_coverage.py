@@ -92,4 +92,5 @@ def test_coverage_downloads_as_csv_and_xlsx(seeded_client):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("专业代码", "名称", "学校数", "布点数")
-    assert rows[1][0] == items[0]["key"] and isinstance(rows[1][0], str)  # a code stays text
+    assert rows[1][0] == items[0]["key"]
+    assert isinstance(rows[1][0], str)

@@ -26,10 +26,12 @@ def test_a_diff_of_two_years_shows_the_later_lists_closures(seeded_client, token
     assert csv.status_code == 200
     assert csv.content.decode("utf-8-sig").endswith(f"仅2025年（停招）,{ROW},\r\n")
     xlsx = seeded_client.get(f"{API}/publications/diff.xlsx", params=query)
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
     page = seeded_client.get("/publications/diff", params=query)
     assert page.status_code == 200
-    assert 'id="closures-only_to"' in page.text and "停招、撤销：仅在新名单" in page.text
+    assert 'id="closures-only_to"' in page.text
+    assert "停招、撤销：仅在新名单" in page.text
 
 
 def test_a_diff_of_revisions_adds_and_removes_closures(seeded_client, tokens, open_round):

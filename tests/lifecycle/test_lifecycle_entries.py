@@ -62,7 +62,8 @@ def test_a_lifecycle_entry_needs_a_reason_and_appears_once_per_filing(seeded_cli
         ("entry.missing_field", "reason")
     ]
     twice = validate(seeded_client, college, [SUSPEND_0702, SUSPEND_0702 | {"kind": "撤销"}])
-    assert codes(twice, 0) == [] and codes(twice, 1) == ["program.duplicate_in_filing"]
+    assert codes(twice, 0) == []
+    assert codes(twice, 1) == ["program.duplicate_in_filing"]
 
 
 def test_a_lifecycle_entry_pending_in_another_filing_is_program_pending(
@@ -106,7 +107,8 @@ def test_an_approved_suspension_takes_effect_when_its_list_is_published(
         ).encode()
     )
     xlsx = seeded_client.get(f"/api/v1/publications/{published['id']}/closures.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
 
     history = seeded_client.get(f"/api/v1/programs/{pid}/history").json()["items"]
     assert history[-1] | {"at": None} == history[-1] | {
@@ -123,7 +125,8 @@ def test_an_approved_suspension_takes_effect_when_its_list_is_published(
     stats = seeded_client.get("/api/v1/statistics/approvals", params={"year": 2025}).json()
     assert stats["closures"] == [{"key": "停招", "count": 1}]
     page = seeded_client.get(f"/publications/{published['id']}")
-    assert "停招、撤销专业名单" in page.text and "现代农艺技术" in page.text
+    assert "停招、撤销专业名单" in page.text
+    assert "现代农艺技术" in page.text
 
 
 def test_an_admins_status_change_needs_a_reason_and_keeps_it(seeded_client, seeded, tokens):

@@ -98,9 +98,11 @@ def test_a_secondary_list_prints_its_closures_as_annex_4_and_they_take_effect(
     )
     book = load_workbook(io.BytesIO(client.get(f"{API}/publications/{listed['id']}.xlsx").content))
     assert book.sheetnames == ["附件一", "附件2", "附件3", "附件4"]
-    assert book["附件4"]["D4"].value == "710212" and book["附件4"]["D4"].data_type == "s"
+    assert book["附件4"]["D4"].value == "710212"
+    assert book["附件4"]["D4"].data_type == "s"
     page = client.get(f"/publications/{listed['id']}")
-    assert "停招、撤销专业名单" in page.text and "人工智能技术与应用" in page.text
+    assert "停招、撤销专业名单" in page.text
+    assert "人工智能技术与应用" in page.text
 
 
 def test_the_seeded_secondary_list_prints_no_annex_4(seeded_client):

@@ -2,6 +2,7 @@
 new PID namespace (``unshare --pid --fork --mount-proc``): what ``docker run`` does to the
 process without the image (no engine or base image can be had here)."""
 
+import contextlib
 import json
 import os
 import shlex
@@ -166,10 +167,8 @@ class Pid1:
 
     def kill(self) -> None:
         if self.outer.poll() is None:
-            try:
+            with contextlib.suppress(AssertionError, ProcessLookupError):
                 os.kill(self.init_pid(), signal.SIGKILL)
-            except (AssertionError, ProcessLookupError):
-                pass
             self.outer.kill()
             self.outer.wait(timeout=10)
         self._log_file.close()

@@ -2,6 +2,7 @@
 run as the ``postgres`` OS user): a test may stop and restart it without touching the machine's
 shared server."""
 
+import contextlib
 import glob
 import os
 import shutil
@@ -60,10 +61,8 @@ class Cluster:
         self._ctl("-m", "fast", "-w", "stop")
 
     def destroy(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # not running
             self._ctl("-m", "immediate", "-w", "stop")
-        except RuntimeError:
-            pass  # not running
         shutil.rmtree(self.root, ignore_errors=True)
 
     def run(self, tool: str, *args: str) -> subprocess.CompletedProcess:

@@ -61,7 +61,8 @@ def test_the_restore_drill_of_the_deploy_guide(tmp_path):
         with TestClient(create_app(settings, restored)) as client:
             assert client.get("/readyz").status_code == 200
             college = client.get("/api/v1/colleges/4401R001")
-            assert college.status_code == 200 and college.json()["name"] == "备份演练技师学院"
+            assert college.status_code == 200
+            assert college.json()["name"] == "备份演练技师学院"
         restored.dispose()
         assert cluster.run("dropdb", "registry_drill").returncode == 0
     finally:

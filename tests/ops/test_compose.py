@@ -43,7 +43,8 @@ def test_compose_has_the_database_migration_nodes_and_proxy():
         assert node["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         env = node["environment"]
         assert env["REGISTRY_DATABASE_URL"].startswith("postgresql+psycopg://")
-        assert "REGISTRY_MIGRATE_ON_START" not in env and "REGISTRY_SEED" not in env
+        assert "REGISTRY_MIGRATE_ON_START" not in env
+        assert "REGISTRY_SEED" not in env
         assert int(env["REGISTRY_NODES"]) == len(nodes)
 
     proxy = services["proxy"]
@@ -53,7 +54,8 @@ def test_compose_has_the_database_migration_nodes_and_proxy():
     for node in nodes.values():
         assert node["environment"]["REGISTRY_TRUSTED_PROXIES"] == proxy_address
     mounted = {v.split(":")[0] for v in proxy["volumes"]}
-    assert "./deploy/nginx.conf" in mounted and "./deploy/tls" in mounted
+    assert "./deploy/nginx.conf" in mounted
+    assert "./deploy/tls" in mounted
 
 
 def test_the_nodes_pools_fit_the_database():

@@ -30,8 +30,10 @@ def test_dockerfile_runtime_stage_is_what_an_operator_expects():
     assert any(args.startswith("--from=") for args in runtime.all("COPY"))
     # Exec form, no shell at PID 1, and neither migration nor seed in the start command.
     argv = runtime.cmd
-    assert argv[0] not in ("sh", "bash", "/bin/sh") and "-c" not in argv, argv
-    assert "migrate" not in argv and "seed" not in argv, argv
+    assert argv[0] not in ("sh", "bash", "/bin/sh"), argv
+    assert "-c" not in argv, argv
+    assert "migrate" not in argv, argv
+    assert "seed" not in argv, argv
     # A numeric, non-root user; the data volume; a health check on /readyz.
     user = runtime.last("USER") or ""
     assert re.fullmatch(r"[1-9][0-9]*(:[0-9]+)?", user), user
@@ -140,7 +142,8 @@ def test_pid1_serves_readyz_and_sigterm_finishes_the_request_in_flight(database_
     assert _college_count(database_url) == colleges + 1  # what was acknowledged is there
     # Every line it wrote is JSON (uvicorn's own included).
     lines = [line for line in server.stderr().splitlines() if line.strip()]
-    assert lines and all(json.loads(line)["message"] is not None for line in lines), lines
+    assert lines, lines
+    assert all(json.loads(line)["message"] is not None for line in lines), lines
     assert any("Started server process" in json.loads(line)["message"] for line in lines)
 
 

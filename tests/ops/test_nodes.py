@@ -140,7 +140,8 @@ def test_two_nodes_on_one_database_are_one_registry(nodes, engine):
     statuses = [
         (a if i % 2 else b).client.get(f"{API}/me", headers=bad).status_code for i in range(12)
     ]
-    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429], statuses
+    assert statuses[:10] == [401] * 10, statuses
+    assert statuses[10:] == [429, 429], statuses
     # another address is not throttled
     assert a.client.get(f"{API}/me", headers=admin).status_code == 200
 
@@ -167,7 +168,8 @@ def test_two_nodes_on_one_database_are_one_registry(nodes, engine):
     on_b = httpx.get(
         f"http://127.0.0.1:{b.port}/", headers={"Cookie": f"session={session}"}, timeout=30
     )
-    assert on_b.status_code == 200 and "node-admin" in on_b.text
+    assert on_b.status_code == 200
+    assert "node-admin" in on_b.text
     anonymous = httpx.get(f"http://127.0.0.1:{b.port}/", timeout=30)
     assert "node-admin" not in anonymous.text
 
@@ -178,7 +180,8 @@ def test_two_nodes_on_one_database_are_one_registry(nodes, engine):
         r'status="200"\} (\d+)',
         scraped,
     )
-    assert patched and float(patched.group(1)) == 10 + 50
+    assert patched
+    assert float(patched.group(1)) == 10 + 50
     for node in (a, b):
         node.stop()
         lines = [line for line in node.log.read_text().splitlines() if line.strip()]

@@ -96,10 +96,10 @@ def _serve(app, path: str, query: dict, encoding: str) -> tuple[dict, list[bytes
     chunks: list[bytes] = []
 
     async def receive():
-        if not start.get("asked"):
-            start["asked"] = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()
+        if start.get("asked"):
+            await asyncio.Event().wait()  # asked once; the client never disconnects
+        start["asked"] = True
+        return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message):
         if message["type"] == "http.response.start":

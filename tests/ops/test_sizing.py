@@ -35,7 +35,8 @@ def test_serve_refuses_pools_that_outgrow_max_connections(database_url, lang, wo
         ["registry", "serve"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2, done.stderr
-    assert words in done.stderr and "max_connections" in done.stderr
+    assert words in done.stderr
+    assert "max_connections" in done.stderr
     assert "332" in done.stderr  # what it needs, named
 
 
@@ -46,8 +47,10 @@ def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):
     if BACKEND == "sqlite":
         assert found is None  # one file: no connection limit to check
     else:
-        assert found is not None and found.needed == 9 * (64 * 41 + 2)
-        assert 0 < found.available < found.needed and not found.fits
+        assert found is not None
+        assert found.needed == 9 * (64 * 41 + 2)
+        assert 0 < found.available < found.needed
+        assert not found.fits
 
 
 def test_sqlite_refuses_several_nodes(tmp_path):

@@ -24,7 +24,8 @@ def gz_admin(tokens) -> dict[str, str]:
 def list_2024(seeded_client) -> dict:
     """The seeded, published 2024 list (JSON)."""
     body = seeded_client.get(f"{API}/{SERIES_2024}/latest").json()
-    assert body["revision"] == 1 and body["status"] == "published"
+    assert body["revision"] == 1
+    assert body["status"] == "published"
     return body
 
 
@@ -34,7 +35,8 @@ def secondary_2024(seeded_client) -> dict:
     found = seeded_client.get(API, params={"year": 2024, "authority": EDU}).json()["items"]
     assert [p["series"] for p in found] == [SECONDARY_SERIES_2024]
     body = seeded_client.get(f"{API}/{found[0]['id']}").json()
-    assert body["revision"] == 1 and body["status"] == "published"
+    assert body["revision"] == 1
+    assert body["status"] == "published"
     return body
 
 

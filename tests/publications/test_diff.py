@@ -14,11 +14,14 @@ from tests.publications.helpers import API, GZ, SERIES_2024, line
 def correct_four_things(lines: list[dict]) -> None:
     """Entry 1's length, entry 4's remark, entry 72's only line replaced by another offering
     (one removed, one added), and 备注 of entry 35 unchanged."""
-    assert lines[0]["major_code"] == "0702" and lines[0]["length_years"] == 5
+    assert lines[0]["major_code"] == "0702"
+    assert lines[0]["length_years"] == 5
     lines[0]["length_years"] = 3
-    assert lines[3]["major_code"] == "8172" and lines[3]["remark"] == "新增层次"
+    assert lines[3]["major_code"] == "8172"
+    assert lines[3]["remark"] == "新增层次"
     lines[3]["remark"] = ""
-    assert lines[-1]["seq"] == 72 and lines[-1]["major_code"] == "1301"
+    assert lines[-1]["seq"] == 72
+    assert lines[-1]["major_code"] == "1301"
     lines[-1] = line(72, lines[-1]["college"], "1301", "高中起点", "高级", 3, "新增层次")
 
 
@@ -100,7 +103,8 @@ def test_diff_as_xlsx_has_the_same_rows_with_codes_as_text(seeded_client, list_2
     rows = [[("" if v is None else str(v)) for v in r] for r in sheet.iter_rows(values_only=True)]
     expected = [r.split(",") for r in EXPECTED_DIFF_CSV.lstrip("\ufeff").split("\r\n") if r]
     assert rows == expected
-    assert sheet["F2"].data_type == "s" and sheet["F2"].number_format == "@"
+    assert sheet["F2"].data_type == "s"
+    assert sheet["F2"].number_format == "@"
 
 
 def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, list_2024, revised):
@@ -121,11 +125,13 @@ def test_diff_by_series_and_year_resolves_the_latest_revisions(seeded_client, li
     ).json()
     assert every["to"]["publications"] == [revised["id"]]
     assert every["summary"] == by_series["summary"]
-    assert every["layout"] == "technician" and every["systems"] == ["secondary", "technician"]
+    assert every["layout"] == "technician"
+    assert every["systems"] == ["secondary", "technician"]
     secondary = seeded_client.get(
         f"{API}/diff", params={"from": "year:2024", "to": "year:2024", "system": "secondary"}
     ).json()
-    assert secondary["layout"] == "secondary" and len(secondary["to"]["publications"]) == 1
+    assert secondary["layout"] == "secondary"
+    assert len(secondary["to"]["publications"]) == 1
     assert secondary["summary"]["unchanged"] == 16
     assert all(line["college_code"].startswith("4401Z") for line in secondary["added"])
 
@@ -171,22 +177,26 @@ def test_diff_between_two_years_puts_the_lists_side_by_side(
     assert "2024年与2025年新增专业名单对照.csv" in disposition
     assert 'filename="publications-years-2024-2025.csv"' in disposition
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "对照" and rows[0][-1] == "说明"
+    assert rows[0][0] == "对照"
+    assert rows[0][-1] == "说明"
     assert [(r[0], r[5], r[-1]) for r in rows[1:3]] == [
         ("仅2025年", "0127", ""),
         ("2024年、2025年均有", "0702", "2024年名单序号 1"),
     ]
-    assert {r[0] for r in rows[3:]} == {"仅2024年"} and len(rows) == 1 + 1 + 1 + 81
+    assert {r[0] for r in rows[3:]} == {"仅2024年"}
+    assert len(rows) == 1 + 1 + 1 + 81
     assert not any(r[0] in ("新增", "删除", "修改") for r in rows[1:])
     book = load_workbook(io.BytesIO(seeded_client.get(f"{API}/diff.xlsx", params=params).content))
-    assert book.sheetnames == ["对照"] and book["对照"]["A3"].value == "2024年、2025年均有"
+    assert book.sheetnames == ["对照"]
+    assert book["对照"]["A3"].value == "2024年、2025年均有"
 
 
 def test_a_correction_is_still_compared_as_revisions(seeded_client, list_2024, revised):
     body = seeded_client.get(
         f"{API}/diff", params={"from": list_2024["id"], "to": revised["id"]}
     ).json()
-    assert body["kind"] == "revisions" and body["only_to"] == body["both"] == []
+    assert body["kind"] == "revisions"
+    assert body["only_to"] == body["both"] == []
     assert set(body["summary"]) == {"added", "removed", "changed", "unchanged"}
 
 
@@ -202,4 +212,5 @@ def test_a_correction_is_still_compared_as_revisions(seeded_client, list_2024, r
 )
 def test_diff_with_a_bad_reference_is_refused(seeded_client, list_2024, params, status, error):
     response = seeded_client.get(f"{API}/diff", params=params)
-    assert response.status_code == status and response.json()["error"] == error
+    assert response.status_code == status
+    assert response.json()["error"] == error

@@ -28,8 +28,11 @@ def test_2024_list_csv_equals_the_expected_file_byte_for_byte(seeded_client, lis
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.content == expected
     # The file itself: BOM, CRLF only, header + 82 lines, 五年 and leading zeros kept.
-    assert expected.startswith(b"\xef\xbb\xbf") and expected.count(b"\r\n") == 83
-    assert expected.count(b"\n") == 83 and b",0702," in expected and "五年".encode() in expected
+    assert expected.startswith(b"\xef\xbb\xbf")
+    assert expected.count(b"\r\n") == 83
+    assert expected.count(b"\n") == 83
+    assert b",0702," in expected
+    assert "五年".encode() in expected
 
 
 def test_2024_list_checksum_is_the_sha256_of_the_default_download(seeded_client, list_2024):
@@ -55,7 +58,8 @@ def test_download_name_is_chinese_per_rfc5987_with_an_ascii_fallback(seeded_clie
         encoded = next(p for p in parts if p.startswith("filename*="))
         assert encoded.startswith("filename*=UTF-8''")
         value = encoded.removeprefix("filename*=UTF-8''")
-        assert value.isascii() and " " not in value
+        assert value.isascii()
+        assert " " not in value
         assert unquote(value, encoding="utf-8") == f"2024年广州市技工院校新增专业名单.{ext}"
 
 
@@ -75,13 +79,16 @@ def test_2024_list_xlsx_has_the_notice_title_then_the_csv_rows_with_0702_as_text
     assert sheet.freeze_panes == "A4"
     assert sheet.column_dimensions["B"].width > 20  # 学校 is readable without resizing
     code = sheet["E4"]
-    assert code.value == "0702" and code.data_type == "s" and code.number_format == "@"
+    assert code.value == "0702"
+    assert code.data_type == "s"
+    assert code.number_format == "@"
     expected = list(csv.reader(io.StringIO(EXPECTED_2024_CSV.read_text("utf-8-sig"))))
     rows = [
         [("" if v is None else str(v)) for v in row]
         for row in sheet.iter_rows(min_row=3, values_only=True)
     ]
-    assert rows == expected and len(rows) == 83
+    assert rows == expected
+    assert len(rows) == 83
     assert all(sheet.cell(row=r, column=5).data_type == "s" for r in range(4, 86))
 
 
@@ -135,7 +142,8 @@ def test_2024_list_xlsx_second_sheet_is_annex_2(seeded_client, list_2024):
         "交通类",
         "广州市技师学院",
     )
-    assert sheet["B4"].data_type == "s" and sheet["B4"].number_format == "@"
+    assert sheet["B4"].data_type == "s"
+    assert sheet["B4"].number_format == "@"
 
 
 def test_2024_specialties_csv_is_annex_2(seeded_client, list_2024):
@@ -178,7 +186,8 @@ def test_programs_csv_uses_the_programs_list_filters_and_bom_false(seeded_client
     assert text.startswith(PROGRAMS_HEADER + "\r\n")
     rows = list(csv.DictReader(io.StringIO(text)))
     expected = sum(1 for row in source_rows() if row["level"] == "中级")
-    assert len(rows) == expected == 18 and {r["level"] for r in rows} == {"中级"}
+    assert len(rows) == expected == 18
+    assert {r["level"] for r in rows} == {"中级"}
     assert seeded_client.get("/api/v1/programs.csv", params={"level": "nope"}).status_code == 422
 
 
@@ -196,7 +205,8 @@ def test_programs_csv_every_2024_offering_once(seeded_client):
     want += [
         (r["school"], r["major_code"], "初中起点", "", "3") for r in source_rows(SECONDARY_2024)
     ]
-    assert got == sorted(want) and len(got) == 82 + 16
+    assert got == sorted(want)
+    assert len(got) == 82 + 16
 
 
 def test_programs_xlsx_stores_codes_as_text(seeded_client):
@@ -207,7 +217,8 @@ def test_programs_xlsx_stores_codes_as_text(seeded_client):
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert ",".join(rows[0]) == PROGRAMS_HEADER and len(rows) == 8
+    assert ",".join(rows[0]) == PROGRAMS_HEADER
+    assert len(rows) == 8
     assert rows[1] == (
         "4401J001",
         "广州市技师学院",
@@ -221,4 +232,5 @@ def test_programs_xlsx_stores_codes_as_text(seeded_client):
         2024,
     )
     for cell in (sheet["A2"], sheet["C2"]):
-        assert cell.data_type == "s" and cell.number_format == "@"
+        assert cell.data_type == "s"
+        assert cell.number_format == "@"

@@ -100,7 +100,8 @@ def test_draft_from_a_round_numbers_its_approved_entries(seeded_client, tokens, 
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["series"] == "GZ-HRSS-2025" and body["status"] == "draft"
+    assert body["series"] == "GZ-HRSS-2025"
+    assert body["status"] == "draft"
     assert body["round_id"] == decided_round["id"]
     got = [
         (
@@ -135,7 +136,8 @@ def test_draft_from_a_round_of_another_year_is_refused(seeded_client, tokens, de
             "round_id": decided_round["id"],
         },
     )
-    assert response.status_code == 422 and response.json()["error"] == "round_mismatch"
+    assert response.status_code == 422
+    assert response.json()["error"] == "round_mismatch"
     missing = seeded_client.post(
         API,
         headers=tokens("admin", authority=GZ),

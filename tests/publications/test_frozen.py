@@ -44,9 +44,11 @@ def assert_frozen(engine) -> None:
     pid = published_id(engine)
     before = checksum_and_lines(engine, pid)
     for statement in CHANGES:
-        with pytest.raises(IntegrityError, match="a published list never changes"):
-            with engine.begin() as conn:
-                conn.execute(text(statement), {"pid": pid})
+        with (
+            pytest.raises(IntegrityError, match="a published list never changes"),
+            engine.begin() as conn,
+        ):
+            conn.execute(text(statement), {"pid": pid})
     assert checksum_and_lines(engine, pid) == before
 
 

@@ -11,7 +11,8 @@ def test_province_admin_edits_publishes_and_corrects_a_city_list(seeded_client, 
     province = tokens("admin", authority="GD-HRSS")
     pid = draft(ONE_LINE)["id"]
     renamed = seeded_client.patch(f"{API}/{pid}", json={"title": "省厅改定"}, headers=province)
-    assert renamed.status_code == 200 and renamed.json()["title"] == "省厅改定"
+    assert renamed.status_code == 200
+    assert renamed.json()["title"] == "省厅改定"
     published = seeded_client.post(f"{API}/{pid}/publish", headers=province)
     assert published.status_code == 200, published.text
     corrected = seeded_client.post(
@@ -30,7 +31,8 @@ def test_province_admin_drafts_a_list_in_the_city_bureaus_name(seeded_client, to
 def test_city_admin_cannot_draft_for_its_province(seeded_client, gz_admin):
     body = {"authority": "GD-HRSS", "year": 2026, "title": "2026年名单", "lines": ONE_LINE}
     response = seeded_client.post(API, json=body, headers=gz_admin)
-    assert response.status_code == 403 and response.json()["error"] == "not_your_authority"
+    assert response.status_code == 403
+    assert response.json()["error"] == "not_your_authority"
 
 
 def test_another_systems_admin_cannot_touch_the_list(seeded_client, tokens, draft):

@@ -22,8 +22,10 @@ def snapshot(client, publication_id: int, headers=None) -> tuple:
 
 
 def test_seeded_2024_list_is_published_and_reads_like_the_notice(seeded_client, list_2024):
-    assert list_2024["published_on"] == "2024-04-16" and list_2024["authority"] == "GZ-HRSS"
-    assert list_2024["title"] == "2024年广州市技工院校新增专业名单" and list_2024["latest"]
+    assert list_2024["published_on"] == "2024-04-16"
+    assert list_2024["authority"] == "GZ-HRSS"
+    assert list_2024["title"] == "2024年广州市技工院校新增专业名单"
+    assert list_2024["latest"]
     assert (list_2024["line_count"], list_2024["entry_count"]) == (82, 72)
     entries = list_2024["entries"]
     assert [e["seq"] for e in entries] == list(range(1, 73))
@@ -46,7 +48,8 @@ def test_seeded_2024_list_is_published_and_reads_like_the_notice(seeded_client, 
 
 def test_publishing_links_every_program_the_list_approves(seeded_client, list_2024):
     program_ids = [x["program_id"] for e in list_2024["entries"] for x in e["lines"]]
-    assert None not in program_ids and len(set(program_ids)) == 82
+    assert None not in program_ids
+    assert len(set(program_ids)) == 82
     approvals = seeded_client.get(f"/api/v1/programs/{program_ids[0]}/approvals").json()
     assert [p["id"] for p in approvals["items"]] == [list_2024["id"]]
     assert seeded_client.get("/api/v1/programs/999999/approvals").status_code == 404
@@ -55,9 +58,11 @@ def test_publishing_links_every_program_the_list_approves(seeded_client, list_20
 def test_publishing_twice_gets_409_and_changes_nothing(seeded_client, gz_admin, list_2024):
     before = snapshot(seeded_client, list_2024["id"])
     response = seeded_client.post(f"{API}/{list_2024['id']}/publish", headers=gz_admin)
-    assert response.status_code == 409 and response.json()["error"] == "published"
+    assert response.status_code == 409
+    assert response.json()["error"] == "published"
     after = snapshot(seeded_client, list_2024["id"])
-    assert after == before and after[0]["checksum"] == list_2024["checksum"]
+    assert after == before
+    assert after[0]["checksum"] == list_2024["checksum"]
 
 
 WRITES = [
@@ -87,7 +92,8 @@ def test_every_write_to_a_published_list_gets_409_and_changes_nothing(
         assert response.json()["error"] == "published"
         assert response.json()["detail"]["checksum"] == list_2024["checksum"]
     after = snapshot(seeded_client, list_2024["id"])
-    assert after == before and sha256(after[1]) == list_2024["checksum"]
+    assert after == before
+    assert sha256(after[1]) == list_2024["checksum"]
     with Session(seeded) as session:
         assert session.scalar(select(func.count()).select_from(AuditLog)) == audits
 
@@ -97,18 +103,22 @@ def test_draft_is_edited_then_published_with_the_checksum_of_its_csv(
 ):
     created = draft(TWO_ENTRIES)
     pid = created["id"]
-    assert created["status"] == "draft" and created["revision"] == 1 and created["checksum"] is None
+    assert created["status"] == "draft"
+    assert created["revision"] == 1
+    assert created["checksum"] is None
     assert (created["line_count"], created["entry_count"]) == (3, 2)
     assert created["entries"][1]["major_name"] == "现代农艺技术"  # the catalog's name by default
     lines = TWO_ENTRIES + [line(3, "4401J003", "0219", "初中起点", "高级", 5)]
     edited = seeded_client.put(f"{API}/{pid}/lines", json={"lines": lines}, headers=gz_admin)
-    assert edited.status_code == 200 and edited.json()["line_count"] == 4
+    assert edited.status_code == 200
+    assert edited.json()["line_count"] == 4
     meta = seeded_client.patch(
         f"{API}/{pid}", json={"document_number": "穗人社函〔2025〕9号"}, headers=gz_admin
     )
     assert meta.json()["document_number"] == "穗人社函〔2025〕9号"
     published = seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin).json()
-    assert published["status"] == "published" and published["published_at"]
+    assert published["status"] == "published"
+    assert published["published_at"]
     public_csv = seeded_client.get(f"{API}/{pid}.csv")
     assert public_csv.status_code == 200
     assert published["checksum"] == sha256(public_csv.content)
@@ -125,7 +135,8 @@ def test_a_draft_is_hidden_from_the_public_and_other_authorities(seeded_client, 
     assert seeded_client.get(f"{API}/{pid}", headers=own).status_code == 200
     public_ids = [p["id"] for p in seeded_client.get(API).json()["items"]]
     own_ids = [p["id"] for p in seeded_client.get(API, headers=own).json()["items"]]
-    assert pid not in public_ids and pid in own_ids
+    assert pid not in public_ids
+    assert pid in own_ids
 
 
 @pytest.mark.parametrize(
@@ -155,7 +166,8 @@ def test_a_draft_is_hidden_from_the_public_and_other_authorities(seeded_client, 
 def test_draft_lines_that_break_the_notice_are_refused(seeded_client, gz_admin, lines, error):
     body = {"year": 2025, "title": "t", "series": "GZ-T-2025", "lines": lines}
     response = seeded_client.post(API, json=body, headers=gz_admin)
-    assert response.status_code == 422 and response.json()["error"] == error
+    assert response.status_code == 422
+    assert response.json()["error"] == error
 
 
 def test_correction_is_a_new_revision_and_the_original_keeps_its_url(
@@ -166,12 +178,16 @@ def test_correction_is_a_new_revision_and_the_original_keeps_its_url(
 
     revised = correction(drop_last, reason="第72项重复")
     assert (revised["revision"], revised["corrects"]) == (2, list_2024["id"])
-    assert revised["correction_reason"] == "第72项重复" and revised["line_count"] == 81
+    assert revised["correction_reason"] == "第72项重复"
+    assert revised["line_count"] == 81
     latest = seeded_client.get(f"{API}/{SERIES_2024}/latest").json()
-    assert latest["id"] == revised["id"] and latest["latest"]
+    assert latest["id"] == revised["id"]
+    assert latest["latest"]
     original = seeded_client.get(f"{API}/{list_2024['id']}").json()
-    assert original["checksum"] == list_2024["checksum"] and not original["latest"]
-    assert original["corrected_by"] == [revised["id"]] and original["line_count"] == 82
+    assert original["checksum"] == list_2024["checksum"]
+    assert not original["latest"]
+    assert original["corrected_by"] == [revised["id"]]
+    assert original["line_count"] == 82
     redirect = seeded_client.get(f"{API}/{SERIES_2024}/latest.csv", follow_redirects=False)
     assert redirect.status_code == 307
     assert redirect.headers["location"] == f"{API}/{revised['id']}.csv"
@@ -190,14 +206,17 @@ def test_corrections_only_of_the_latest_published_revision_one_at_a_time(
     first = seeded_client.post(f"{API}/{list_2024['id']}/corrections", json=body, headers=gz_admin)
     assert first.status_code == 201
     again = seeded_client.post(f"{API}/{list_2024['id']}/corrections", json=body, headers=gz_admin)
-    assert again.status_code == 409 and again.json()["error"] == "draft_exists"
+    assert again.status_code == 409
+    assert again.json()["error"] == "draft_exists"
     of_draft = seeded_client.post(
         f"{API}/{first.json()['id']}/corrections", json=body, headers=gz_admin
     )
-    assert of_draft.status_code == 409 and of_draft.json()["error"] == "not_published"
+    assert of_draft.status_code == 409
+    assert of_draft.json()["error"] == "not_published"
     seeded_client.post(f"{API}/{first.json()['id']}/publish", headers=gz_admin)
     stale = seeded_client.post(f"{API}/{list_2024['id']}/corrections", json=body, headers=gz_admin)
-    assert stale.status_code == 409 and stale.json()["error"] == "not_latest"
+    assert stale.status_code == 409
+    assert stale.json()["error"] == "not_latest"
 
 
 def test_only_the_publishing_authoritys_admins_write(seeded_client, tokens, list_2024, draft):
@@ -228,7 +247,8 @@ def test_deleting_a_draft_removes_it(seeded_client, gz_admin, draft):
 def test_a_second_list_with_the_same_series_is_refused(seeded_client, gz_admin):
     body = {"year": 2024, "title": "t", "lines": TWO_ENTRIES}  # series defaults to GZ-HRSS-2024
     response = seeded_client.post(API, json=body, headers=gz_admin)
-    assert response.status_code == 409 and response.json()["error"] == "series_exists"
+    assert response.status_code == 409
+    assert response.json()["error"] == "series_exists"
 
 
 def test_publication_list_filters_by_year_and_pages(seeded_client, gz_admin, draft):
@@ -238,10 +258,12 @@ def test_publication_list_filters_by_year_and_pages(seeded_client, gz_admin, dra
         pid = draft(lines, year=year, series=f"GZ-T-{year}")["id"]
         assert seeded_client.post(f"{API}/{pid}/publish", headers=gz_admin).status_code == 200
     first = seeded_client.get(API, params={"limit": 2}).json()
-    assert [p["year"] for p in first["items"]] == [2026, 2025] and first["next"]
+    assert [p["year"] for p in first["items"]] == [2026, 2025]
+    assert first["next"]
     rest = seeded_client.get(API, params={"limit": 2, "cursor": first["next"]}).json()
     # 2024: the 中职 list (published second by the seed), then the technician one
-    assert [p["year"] for p in rest["items"]] == [2024, 2024] and rest["next"] is None
+    assert [p["year"] for p in rest["items"]] == [2024, 2024]
+    assert rest["next"] is None
     only = seeded_client.get(API, params={"year": 2024}).json()["items"]
     assert [p["series"] for p in only] == ["GZ-EDU-2024", SERIES_2024]
     mine = seeded_client.get(API, params={"year": 2024, "authority": "GZ-HRSS"}).json()

@@ -80,9 +80,11 @@ def test_copy_path_writes_the_bytes_of_the_csv_writer_path(seeded, layout, bom):
         assert copied.startswith(b"\xef\xbb\xbf" if bom else header_of(layout)[0].encode())
     everything = whole(csv_stream(seeded, ProgramFilters(), layout=layout))
     rows = list(csv.reader(io.StringIO(everything.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 1 + count(seeded, Program) and {len(row) for row in rows} == {10}
+    assert len(rows) == 1 + count(seeded, Program)
+    assert {len(row) for row in rows} == {10}
     assert "'" + HOSTILE["4401J002"] in {row[1] for row in rows}  # guarded, CRLF kept
-    assert b"'=SUM(A1)" in everything and b"\"'=\xe5\xb9\xbf" in everything
+    assert b"'=SUM(A1)" in everything
+    assert b"\"'=\xe5\xb9\xbf" in everything
 
 
 @pytest.mark.postgres_only
@@ -127,4 +129,5 @@ def test_planners_layout_has_chinese_headers_and_values(seeded_client, seeded):
         assert zh_line.split(",")[:7] == en_line.split(",")[:7]
         assert zh_line.split(",")[8:] == ["在办", "2024"]
     bad = seeded_client.get("/api/v1/programs.csv", params={"layout": "fr"})
-    assert bad.status_code == 422 and bad.json()["error"]
+    assert bad.status_code == 422
+    assert bad.json()["error"]

@@ -76,8 +76,10 @@ def test_a_hand_line_without_reason_is_not_approved_and_with_reason_is_checked(
     stored = seeded_client.put(path, headers=admin, json={"lines": [*kept, fixed]})
     assert stored.status_code == 200, stored.text
     lines = [x for e in stored.json()["entries"] for x in e["lines"]]
-    assert all(x["entry_id"] for x in lines[:3]) and not any(x["added"] for x in lines[:3])
-    assert lines[3]["entry_id"] is None and lines[3]["added"] is True
+    assert all(x["entry_id"] for x in lines[:3])
+    assert not any(x["added"] for x in lines[:3])
+    assert lines[3]["entry_id"] is None
+    assert lines[3]["added"] is True
     assert lines[3]["reason"] == "市局补充：经局务会研究同意"
     audit = seeded_client.get(
         "/api/v1/audit", headers=admin, params={"action": "publication.lines"}
@@ -87,13 +89,15 @@ def test_a_hand_line_without_reason_is_not_approved_and_with_reason_is_checked(
     published = _publish(seeded_client, admin, draft["id"])
     assert published.status_code == 200, published.text
     added = _program(seeded_client, "4401J002", "0208", "初中起点", "高级")
-    assert added["status"] == "active" and added["since_year"] == 2025
+    assert added["status"] == "active"
+    assert added["since_year"] == 2025
 
 
 def test_lines_drafted_from_a_round_carry_their_entry(seeded_client, admin, decided_round):
     draft = _draft_from_round(seeded_client, admin, decided_round["id"])
     lines = [x for e in draft["entries"] for x in e["lines"]]
-    assert len(lines) == 3 and all(isinstance(x["entry_id"], int) for x in lines)
+    assert len(lines) == 3
+    assert all(isinstance(x["entry_id"], int) for x in lines)
     assert len({x["entry_id"] for x in lines}) == 3
 
 
@@ -114,7 +118,8 @@ def test_publishing_a_line_whose_program_runs_under_another_list_is_409_naming_i
     program = _program(seeded_client, "4401J002", "0127", "高中起点", "高级")
     with Session(seeded) as session:
         row = session.get(Program, program["id"])
-        assert row is not None and row.status == "approved"
+        assert row is not None
+        assert row.status == "approved"
         row.status = "active"
         session.add(row)
         first_2024 = session.exec(select(PublicationLine).order_by(PublicationLine.id)).first()
@@ -128,7 +133,8 @@ def test_publishing_a_line_whose_program_runs_under_another_list_is_409_naming_i
     refused = _publish(seeded_client, admin, draft["id"])
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"] == "line_conflict"
-    assert refused.json()["detail"]["seq"] == 2 and refused.json()["detail"]["why"] == "exists"
+    assert refused.json()["detail"]["seq"] == 2
+    assert refused.json()["detail"]["why"] == "exists"
 
 
 # ---- finding 2: approval, then effect -----------------------------------------------------
@@ -142,7 +148,8 @@ def test_an_approval_waits_as_approved_until_its_list_is_published(
         ("4401J001", "0127"),
         ("4401J002", "0127"),
     }
-    assert all(p["status"] == "approved" for p in before["items"]) and len(before["items"]) == 3
+    assert all(p["status"] == "approved" for p in before["items"])
+    assert len(before["items"]) == 3
     active = seeded_client.get(PROGRAMS, params={"status": "active", "college": "4401J001"})
     assert "0127" not in {p["major_code"] for p in active.json()["items"]}
     zh = seeded_client.get(f"{PROGRAMS}.csv", params={"status": "approved", "layout": "zh"})
@@ -152,7 +159,8 @@ def test_an_approval_waits_as_approved_until_its_list_is_published(
     )
     ids = {str(p["id"]) for p in before["items"]}
     waiting = [c for c in feed.json()["items"] if c["key"] in ids]
-    assert waiting and all(c["data"]["status"] == "approved" for c in waiting)
+    assert waiting
+    assert all(c["data"]["status"] == "approved" for c in waiting)
     last = feed.json()["last_seq"]
 
     draft = _draft_from_round(seeded_client, admin, decided_round["id"], published_on="2025-04-20")
@@ -160,12 +168,14 @@ def test_an_approval_waits_as_approved_until_its_list_is_published(
     assert published.status_code == 200, published.text
     assert published.json()["linked_programs"] == 3
     program = _program(seeded_client, "4401J001", "0127", "初中起点", "高级")
-    assert program["status"] == "active" and program["since_year"] == 2025
+    assert program["status"] == "active"
+    assert program["since_year"] == 2025
     approvals = seeded_client.get(f"{PROGRAMS}/{program['id']}/approvals").json()["items"]
     assert [a["id"] for a in approvals] == [draft["id"]]
     later = seeded_client.get("/api/v1/changes", params={"since": last, "entity": "program"})
     activated = [c for c in later.json()["items"] if c["key"] == str(program["id"])]
-    assert activated and activated[-1]["data"]["status"] == "active"
+    assert activated
+    assert activated[-1]["data"]["status"] == "active"
     assert seeded_client.get(PROGRAMS, params={"status": "approved"}).json()["items"] == []
 
 
@@ -206,10 +216,12 @@ def test_announce_makes_the_list_public_and_publishing_waits_for_the_period_and_
     }
     assert body["announcement_open"] is True
     public = seeded_client.get(f"{API}/{pid}")
-    assert public.status_code == 200 and public.json()["status"] == "announced"
+    assert public.status_code == 200
+    assert public.json()["status"] == "announced"
     assert public.json()["objections"] == []  # objections are the bureau's
     refused = _publish(seeded_client, admin, pid)
-    assert refused.status_code == 409 and refused.json()["error"] == "announcement_open"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "announcement_open"
 
     past = period | {"from": LONG_AGO, "until": YESTERDAY}
     assert seeded_client.post(f"{API}/{pid}/announce", headers=admin, json=past).status_code == 200
@@ -220,15 +232,18 @@ def test_announce_makes_the_list_public_and_publishing_waits_for_the_period_and_
     second = seeded_client.post(
         f"{API}/{pid}/objections", headers=reviewer, json={"text": "该校不具备条件", "seq": 2}
     )
-    assert first.status_code == 201 and first.json()["status"] == "open"
+    assert first.status_code == 201
+    assert first.json()["status"] == "open"
     refused = _publish(seeded_client, admin, pid)
-    assert refused.status_code == 409 and refused.json()["error"] == "objection_open"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "objection_open"
     dismissed = seeded_client.patch(
         f"{API}/{pid}/objections/{first.json()['id']}",
         headers=reviewer,
         json={"status": "dismissed", "resolution": "学制符合学制表"},
     )
-    assert dismissed.status_code == 200 and dismissed.json()["status"] == "dismissed"
+    assert dismissed.status_code == 200
+    assert dismissed.json()["status"] == "dismissed"
     upheld = seeded_client.patch(
         f"{API}/{pid}/objections/{second.json()['id']}",
         headers=admin,
@@ -245,7 +260,8 @@ def test_announce_makes_the_list_public_and_publishing_waits_for_the_period_and_
     filings = seeded_client.get("/api/v1/filings", headers=admin, params={"college": "4401J002"})
     [filing] = filings.json()["items"]
     entry = seeded_client.get(f"/api/v1/filings/{filing['id']}", headers=admin).json()["entries"][0]
-    assert entry["decision"] == "rejected" and "经核实不具备条件" in entry["decision_reason"]
+    assert entry["decision"] == "rejected"
+    assert "经核实不具备条件" in entry["decision_reason"]
 
 
 def test_an_authority_that_requires_notice_cannot_publish_unannounced(seeded_client, tokens):
@@ -259,7 +275,8 @@ def test_an_authority_that_requires_notice_cannot_publish_unannounced(seeded_cli
     draft = seeded_client.post(API, headers=edu, json=body)
     assert draft.status_code == 201, draft.text
     refused = _publish(seeded_client, edu, draft.json()["id"])
-    assert refused.status_code == 409 and refused.json()["error"] == "announcement_required"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "announcement_required"
 
 
 # ---- finding 4: publication closes the round; corrections pick up late approvals ----------
@@ -300,7 +317,8 @@ def test_a_published_list_closes_its_round_and_a_correction_picks_up_a_late_appr
         json={"college": "4401J004", "year": 2025, "entries": [entry]},
     ).json()
     refused = seeded_client.post(f"/api/v1/filings/{other['id']}/submit", headers=newcomer, json={})
-    assert refused.status_code == 409 and refused.json()["error"] == "round_closed"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "round_closed"
 
     reviewer = tokens("reviewer", authority=GZ)
     decided = seeded_client.post(
@@ -326,7 +344,8 @@ def test_a_published_list_closes_its_round_and_a_correction_picks_up_a_late_appr
     ]
     assert _publish(seeded_client, admin, body["id"]).status_code == 200
     late_program = _program(seeded_client, "4401J003", "0127", "初中起点", "中级")
-    assert late_program["status"] == "active" and late_program["since_year"] == 2025
+    assert late_program["status"] == "active"
+    assert late_program["since_year"] == 2025
 
 
 # ---- finding 5: the round's summary -----------------------------------------------------------
@@ -345,7 +364,9 @@ def test_the_round_summary_counts_per_college_and_writes_the_notice_sentence(
     body = response.json()
     figures = {k: body[k] for k in ("colleges", "filings", "entries", "approved", "rejected")}
     assert figures == {"colleges": 2, "filings": 2, "entries": 4, "approved": 3, "rejected": 1}
-    assert body["referred"] == 0 and body["withdrawn"] == 0 and body["undecided"] == 0
+    assert body["referred"] == 0
+    assert body["withdrawn"] == 0
+    assert body["undecided"] == 0
     assert [(c["code"], c["entries"], c["approved"]) for c in body["by_college"]] == [
         ("4401J001", 3, 2),
         ("4401J002", 1, 1),
@@ -371,7 +392,8 @@ def test_a_round_alone_drafts_the_list_and_publishing_needs_a_date(
         "2025年广州市技工院校新增专业名单",
     )
     refused = _publish(seeded_client, admin, draft["id"])
-    assert refused.status_code == 409 and refused.json()["error"] == "published_on_required"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "published_on_required"
     patched = seeded_client.patch(
         f"{API}/{draft['id']}",
         headers=admin,
@@ -380,7 +402,8 @@ def test_a_round_alone_drafts_the_list_and_publishing_needs_a_date(
     assert patched.status_code == 200, patched.text
     assert _publish(seeded_client, admin, draft["id"]).status_code == 200
     without = seeded_client.post(API, headers=admin, json={"lines": []})
-    assert without.status_code == 422 and without.json()["error"] == "draft_fields_required"
+    assert without.status_code == 422
+    assert without.json()["error"] == "draft_fields_required"
 
 
 # ---- finding 7: official remarks; the college's note stays internal --------------------------
@@ -428,7 +451,9 @@ def test_the_colleges_note_is_never_printed_and_the_reviewers_remark_is(
     assert _publish(seeded_client, admin, draft["id"]).status_code == 200
     csv = seeded_client.get(f"{API}/{draft['id']}.csv").content.decode("utf-8-sig")
     xlsx = seeded_client.get(f"{API}/{draft['id']}.xlsx").content
-    assert "拟报省厅" not in csv and "请优先审核" not in csv and "校企合作订单班" in csv
+    assert "拟报省厅" not in csv
+    assert "请优先审核" not in csv
+    assert "校企合作订单班" in csv
     import io
 
     from openpyxl import load_workbook

@@ -14,13 +14,15 @@ def as_counter(items: list[dict]) -> Counter:
 def test_2024_statistics_match_the_published_list(seeded_client, list_2024):
     body = seeded_client.get(STATS, params={"year": 2024, "authority": "GZ-HRSS"}).json()
     rows = source_rows()
-    assert body["total"] == len(rows) == 82 and body["publications"] == [list_2024["id"]]
+    assert body["total"] == len(rows) == 82
+    assert body["publications"] == [list_2024["id"]]
     assert as_counter(body["by_year"]) == Counter({"2024": 82})
     assert as_counter(body["by_category"]) == Counter(r["category"] for r in rows)
     assert as_counter(body["by_level"]) == Counter(r["level"] for r in rows)
     assert as_counter(body["by_intake"]) == Counter(r["intake"] for r in rows)
     by_college = Counter({c["name"]: c["count"] for c in body["by_college"]})
-    assert by_college == Counter(r["college"] for r in rows) and len(by_college) == 14
+    assert by_college == Counter(r["college"] for r in rows)
+    assert len(by_college) == 14
     counts = [c["count"] for c in body["by_category"]]
     assert counts == sorted(counts, reverse=True)
 
@@ -33,7 +35,8 @@ def test_statistics_count_a_correction_instead_of_the_revision_it_corrects(
 
     revised = correction(drop_entry_72)
     body = seeded_client.get(STATS, params={"year": 2024, "system": "technician"}).json()
-    assert body["publications"] == [revised["id"]] and body["total"] == 81
+    assert body["publications"] == [revised["id"]]
+    assert body["total"] == 81
     assert as_counter(body["by_category"])["医药类"] == 7
 
 
@@ -43,24 +46,31 @@ def test_statistics_without_a_year_cover_every_year(seeded_client, gz_admin, dra
     body = seeded_client.get(STATS).json()
     # 2024: the technician list (82 lines) and the 中职 list (16, no level), never in one
     # table (issue 23): technician unless asked, and the answer says so
-    assert body["system"] == "technician" and body["systems"] == ["secondary", "technician"]
+    assert body["system"] == "technician"
+    assert body["systems"] == ["secondary", "technician"]
     assert as_counter(body["by_year"]) == Counter({"2024": 82, "2025": 1})
-    assert body["total"] == 83 and as_counter(body["by_level"])["预备技师"] == 14
+    assert body["total"] == 83
+    assert as_counter(body["by_level"])["预备技师"] == 14
     assert None not in as_counter(body["by_level"])
     secondary = seeded_client.get(STATS, params={"system": "secondary"}).json()
-    assert secondary["system"] == "secondary" and secondary["total"] == 16
+    assert secondary["system"] == "secondary"
+    assert secondary["total"] == 16
     assert as_counter(secondary["by_year"]) == Counter({"2024": 16})
     empty = seeded_client.get(STATS, params={"year": 2030}).json()
-    assert empty["total"] == 0 and empty["by_category"] == []
+    assert empty["total"] == 0
+    assert empty["by_category"] == []
 
 
 def test_statistics_and_diff_pages_name_the_one_system_they_show(seeded_client, list_2024):
     page = seeded_client.get("/statistics", params={"year": 2024})
     assert page.status_code == 200
-    assert 'data-system="technician"' in page.text and "范围：技工院校" in page.text
-    assert "另有中职名单" in page.text and "按专业类别（技工院校）" in page.text
+    assert 'data-system="technician"' in page.text
+    assert "范围：技工院校" in page.text
+    assert "另有中职名单" in page.text
+    assert "按专业类别（技工院校）" in page.text
     secondary = seeded_client.get("/statistics", params={"year": 2024, "system": "secondary"})
-    assert 'data-system="secondary"' in secondary.text and "另有技工院校名单" in secondary.text
+    assert 'data-system="secondary"' in secondary.text
+    assert "另有技工院校名单" in secondary.text
     assert (
         "statistics-2024-technician.csv"
         in seeded_client.get("/statistics.csv", params={"year": 2024}).headers[
@@ -68,7 +78,8 @@ def test_statistics_and_diff_pages_name_the_one_system_they_show(seeded_client, 
         ]
     )
     diff = seeded_client.get("/publications/diff", params={"from": "year:2024", "to": "year:2024"})
-    assert diff.status_code == 200 and 'data-system="technician"' in diff.text
+    assert diff.status_code == 200
+    assert 'data-system="technician"' in diff.text
     assert "另有中职名单" in diff.text
 
 

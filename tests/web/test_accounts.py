@@ -17,8 +17,10 @@ def test_sign_in_with_a_password_and_sign_out(page, live_server, make_user, sign
     page.wait_for_url(f"{live_server.url}/")  # contract: success leads to /
     assert page.get_by_role("link", name=name).is_visible()
     cookies = {c["name"]: c for c in page.context.cookies()}
-    assert cookies["session"]["httpOnly"] and cookies["session"]["sameSite"] == "Lax"
-    assert PASSWORD not in page.url and cookies["session"]["value"] not in page.url
+    assert cookies["session"]["httpOnly"]
+    assert cookies["session"]["sameSite"] == "Lax"
+    assert PASSWORD not in page.url
+    assert cookies["session"]["value"] not in page.url
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="登录").is_visible()
@@ -45,12 +47,14 @@ def test_a_form_post_without_its_csrf_field_is_refused(page, live_server, make_u
     form = {"username": name, "password": PASSWORD}
     with httpx.Client(base_url=live_server.url, cookies=cookies) as client:
         refused = client.post("/login", data=form, headers={"Accept": "text/html"})
-        assert refused.status_code == 403 and "session" not in refused.cookies
+        assert refused.status_code == 403
+        assert "session" not in refused.cookies
         assert "csrf_failed" in refused.text
         forged = client.post("/login", data=form | {"csrf_token": "x" * 43})
         assert forged.status_code == 403
         right = client.post("/login", data=form | {"csrf_token": cookies["csrf"]})
-        assert right.status_code == 303 and right.headers["location"] == "/"
+        assert right.status_code == 303
+        assert right.headers["location"] == "/"
 
 
 def test_a_signed_in_form_carries_a_token_bound_to_its_session(
@@ -63,7 +67,8 @@ def test_a_signed_in_form_carries_a_token_bound_to_its_session(
     page.wait_for_url(f"{live_server.url}/")
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     field = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    assert field == session_token(cookies["session"]) and field != cookies.get("csrf")
+    assert field == session_token(cookies["session"])
+    assert field != cookies.get("csrf")
 
     other = browser.new_context(base_url=live_server.url, locale="zh-CN")  # another session
     try:
@@ -74,7 +79,8 @@ def test_a_signed_in_form_carries_a_token_bound_to_its_session(
     with httpx.Client(base_url=live_server.url, cookies=cookies) as client:
         for wrong in (cookies.get("csrf", "y" * 43), session_token(other_session), "x" * 43):
             refused = client.post("/logout", data={"csrf_token": wrong})
-            assert refused.status_code == 403 and "csrf_failed" in refused.text
+            assert refused.status_code == 403
+            assert "csrf_failed" in refused.text
         signed_out = client.post("/logout", data={"csrf_token": field})
         assert signed_out.status_code == 303
     page.reload()
@@ -88,7 +94,8 @@ def test_a_one_time_password_must_be_changed_first(page, live_server, sign_in):
     )
     assert done.returncode == 0, done.stderr
     one_time = done.stdout.strip()
-    assert done.stdout == one_time + "\n" and len(one_time) >= 12  # only the password
+    assert done.stdout == one_time + "\n"
+    assert len(one_time) >= 12
     sign_in(page, name, one_time)
     page.wait_for_url("**/account/password**")
     page.goto("/programs")  # anything else waits until the password is changed
@@ -122,9 +129,11 @@ def test_sessions_are_listed_and_revocable_and_tokens_belong_to_the_user(
         a.get_by_label("令牌名称").fill("script")
         a.get_by_role("button", name="新建令牌").click()
         token = a.locator("#new-token").inner_text()
-        assert token.startswith("reg_") and token not in a.url
+        assert token.startswith("reg_")
+        assert token not in a.url
         me = httpx.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-        assert me.status_code == 200 and me.json()["role"] == "college"
+        assert me.status_code == 200
+        assert me.json()["role"] == "college"
         assert me.json()["college"] == "4401J001"
         screenshot(a, "account-desktop")
     finally:

@@ -17,7 +17,7 @@ def _watch(page) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize(
-    "path, rendered",
+    ("path", "rendered"),
     [
         ("/docs", ".swagger-ui .info .title"),
         ("/redoc", "h1"),
@@ -26,9 +26,8 @@ def _watch(page) -> tuple[list[str], list[str]]:
 def test_api_docs_render_offline_under_the_csp(page, live_server, screenshot, path, rendered):
     requests, errors = _watch(page)
     response = page.goto(path)
-    assert (
-        response is not None and "script-src 'self'" in response.headers["content-security-policy"]
-    )
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     title = page.locator(rendered).first
     title.wait_for(timeout=30_000)
     assert "Vocational program registry" in title.inner_text()
@@ -37,7 +36,8 @@ def test_api_docs_render_offline_under_the_csp(page, live_server, screenshot, pa
         assert page.locator(".opblock").count() > 50
     # everything from the registry itself (ReDoc's search index runs in a blob: worker)
     origin = live_server.url
-    assert requests and all(u.startswith((origin, f"blob:{origin}")) for u in requests), requests
+    assert requests, requests
+    assert all(u.startswith((origin, f"blob:{origin}")) for u in requests), requests
     # ReDoc's side menu shows Redocly's logo from their CDN: the policy blocks it (img-src
     # 'self'), ReDoc then hides it. Nothing else may be refused.
     refused = [e for e in errors if "Content Security Policy" in e and REDOCLY_LOGO not in e]

@@ -27,7 +27,7 @@ IRREVERSIBLE = [
 ]
 
 
-@pytest.mark.parametrize("template, marker", IRREVERSIBLE)
+@pytest.mark.parametrize(("template", "marker"), IRREVERSIBLE)
 def test_an_irreversible_step_asks_before_it_is_taken(template, marker):
     text = (TEMPLATES / template).read_text(encoding="utf-8")
     buttons = [b for b in re.findall(r"<button[^>]*>.*?</button>", text, re.S) if marker in b]

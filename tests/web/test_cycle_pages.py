@@ -167,9 +167,13 @@ def _cycle(pages, snap, tmp_path, live_server):
     college.wait_for_url(re.compile(r"/filings/\d+$"))
     filing_url = college.url
     rows = {row: college.locator(f"tr[data-row='{row}']").inner_text() for row in (2, 3, 4, 5)}
-    assert "program.length_mismatch" in rows[2] and "学制为五年" in rows[2]
-    assert "major.code_format" in rows[3] and "4 位数字" in rows[3] and "0127" in rows[3]
-    assert "major.out_of_catalog" in rows[4] and "目录外专业" in rows[4]
+    assert "program.length_mismatch" in rows[2]
+    assert "学制为五年" in rows[2]
+    assert "major.code_format" in rows[3]
+    assert "4 位数字" in rows[3]
+    assert "0127" in rows[3]
+    assert "major.out_of_catalog" in rows[4]
+    assert "目录外专业" in rows[4]
     assert "无问题" in rows[5]
     snap(college, "college-uploaded-findings")
 
@@ -189,7 +193,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     college.once("dialog", lambda dialog: dialog.accept())  # 提交 asks first
     with college.expect_navigation():  # the notice comes in a cookie, not the URL
         college.get_by_role("button", name="提交").click()
-    assert "notice" not in college.url and "已提交" in college.locator("p.notice").inner_text()
+    assert "notice" not in college.url
+    assert "已提交" in college.locator("p.notice").inner_text()
     assert "已提交" in college.locator("dl.facts").inner_text()
     snap(college, "college-submitted")
 
@@ -207,7 +212,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     expect(reviewer.locator("#entry-2 .badge.decision-referred")).to_be_visible()
     assert reviewer.url == filing_url + "#entry-2"
     decided = reviewer.locator("#decide").inner_text()
-    assert decided.count("通过") >= 3 and "报省厅" in decided
+    assert decided.count("通过") >= 3
+    assert "报省厅" in decided
     snap(reviewer, "reviewer-decided")
 
     # 4. the province approves the proposal as the next free specialty code, shown first
@@ -237,14 +243,17 @@ def _cycle(pages, snap, tmp_path, live_server):
     bureau.wait_for_url(re.compile(r"/admin/publications/\d+"))
     list_url = bureau.url
     annex = bureau.locator("#annex1").inner_text()
-    assert "智能装备运行与维护" in annex and "低空经济无人机技术" in annex and "8213" in annex
+    assert "智能装备运行与维护" in annex
+    assert "低空经济无人机技术" in annex
+    assert "8213" in annex
     assert "2025年广州市技工院校新增专业名单" in bureau.locator("h1").inner_text()  # from the round
     paragraph = bureau.locator("#summary-paragraph").inner_text()
     # two colleges filed 5 majors (the late one is still undecided), 4 met the conditions
     assert paragraph.startswith(
         "我局于 2025 年 1 月至 2099 年 4 月组织专家对广州市技师学院等 2 所院校"
     )
-    assert "申报的 5 个新增专业资料" in paragraph and "其中 4 个符合开设条件" in paragraph
+    assert "申报的 5 个新增专业资料" in paragraph
+    assert "其中 4 个符合开设条件" in paragraph
     assert "我市低空经济无人机技术等 1 个专业通过评审并纳入广东省技工院校特色专业目录" in paragraph
     snap(bureau, "bureau-preview")
     # no 发布日期 yet: publishing is refused, then 名称/文号/发布日期 are filled in
@@ -267,7 +276,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     publication = re.search(r"/admin/publications/(\d+)", bureau.url).group(1)
     public = pages["anonymous"]
     response = public.goto(f"/publications/{publication}")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert "公示中" in public.locator("#announcement").inner_text()
     snap(public, "public-announced")
     bureau.get_by_label(re.compile("我已核对")).check()
@@ -296,7 +306,9 @@ def _cycle(pages, snap, tmp_path, live_server):
         bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
         second.get_by_role("button", name="异议成立并删除该条").click()
     handled = bureau.locator("#objections").inner_text()
-    assert "已驳回" in handled and "成立" in handled and "待处理" not in handled
+    assert "已驳回" in handled
+    assert "成立" in handled
+    assert "待处理" not in handled
     assert "机电一体化技术" not in bureau.locator("#annex1").inner_text()
     snap(bureau, "bureau-objections-handled")
     # the period recorded as it ran (ended yesterday): now the list can be published
@@ -315,12 +327,16 @@ def _cycle(pages, snap, tmp_path, live_server):
     # 7. the public sees it: the list page and the public API (no token, no cookie)
     base = bureau.url.split("/admin")[0]
     listed = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
-    assert str(listed["id"]) == publication and listed["checksum"] == checksum
+    assert str(listed["id"]) == publication
+    assert listed["checksum"] == checksum
     assert listed["document_number"] == "穗人社函〔2025〕18号"
     response = public.goto(f"/publications/{publication}")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     annex = public.locator("table").first.inner_text()
-    assert "低空经济无人机技术" in annex and "8213" in annex and "智能装备运行与维护" in annex
+    assert "低空经济无人机技术" in annex
+    assert "8213" in annex
+    assert "智能装备运行与维护" in annex
     assert "机电一体化技术" not in annex
     assert checksum in public.content()
     snap(public, "public-list")
@@ -346,7 +362,8 @@ def _cycle(pages, snap, tmp_path, live_server):
     refused = httpx.post(
         f"{base}/api/v1/filings/{again['id']}/submit", headers=late_headers, json={}, timeout=30
     )
-    assert refused.status_code == 409 and refused.json()["error"] == "round_closed"
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "round_closed"
     reviewer.goto(f"/filings/{late_filing}")
     reviewer.get_by_role("button", name="通过所有无问题的条目（1 条）").click()  # in place (htmx)
     expect(reviewer.locator("#entry-0 .badge.decision-approved")).to_have_count(1)
@@ -362,7 +379,8 @@ def _cycle(pages, snap, tmp_path, live_server):
         bureau.once("dialog", lambda dialog: dialog.accept())  # asks first
         bureau.get_by_role("button", name="发布").click()
     latest = httpx.get(f"{base}/api/v1/publications/GZ-HRSS-2025/latest", timeout=30).json()
-    assert latest["revision"] == 2 and latest["corrects"] == int(publication)
+    assert latest["revision"] == 2
+    assert latest["corrects"] == int(publication)
     assert "广州市技师学院" in {e["college"] for e in latest["entries"]}
     snap(bureau, "bureau-correction-published")
 
@@ -398,7 +416,9 @@ def test_a_stale_save_in_the_page_keeps_both_versions(browser, live_server, scre
         page_two.get_by_label("备注 1", exact=True).fill("新增层次")
         page_two.get_by_role("button", name="保存").click()
         stale = page_two.locator("#stale").inner_text()
-        assert "教务处 刘老师" in stale and "北京时间" in stale and "第 3 版" not in stale
+        assert "教务处 刘老师" in stale
+        assert "北京时间" in stale
+        assert "第 3 版" not in stale
         assert "中级" in page_two.locator("#current-version").inner_text()
         # nothing lost: the clerk's own edit is still in the grid
         assert page_two.get_by_label("备注 1", exact=True).input_value() == "新增层次"

@@ -18,8 +18,10 @@ def test_pages_offer_the_xlsx_first_for_people_and_the_csv_for_machines(
         page.goto(path)
         links = _downloads(page)
         first_label, first_href = links[0]
-        assert ".xlsx" in first_href and "Excel / WPS" in first_label, (path, links)
+        assert ".xlsx" in first_href, (path, links)
+        assert "Excel / WPS" in first_label, (path, links)
         csv = [(label, href) for label, href in links if ".csv" in href]
-        assert csv and "供程序读取" in csv[0][0], (path, links)
+        assert csv, (path, links)
+        assert "供程序读取" in csv[0][0], (path, links)
         assert links.index(csv[0]) > 0
     screenshot(page, "publication-downloads-xlsx-first")

@@ -15,7 +15,8 @@ def test_home_is_chinese_with_one_labelled_search_box_and_local_assets(
     assert search.count() == 1
     assert page.get_by_role("button", name="搜索").is_visible()
     # every asset comes from the registry itself: an offline intranet sees the same page
-    assert requests and all(url.startswith(live_server.url) for url in requests)
+    assert requests
+    assert all(url.startswith(live_server.url) for url in requests)
     assert page.evaluate("typeof htmx") == "undefined"  # loaded only where used (issue 25)
     assert page.locator("link[rel=icon]").count() == 2
     assert page.locator("meta[name=description]").get_attribute("content")
@@ -46,13 +47,16 @@ def test_accept_language_en_gives_an_english_page_without_the_switch(browser, li
 
 def test_an_unknown_page_is_an_html_page_in_chinese_and_the_api_stays_json(page, live_server):
     response = page.goto("/no/such/page")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert page.get_by_role("heading", name="出错了").is_visible()
     assert page.get_by_text("没有这个地址").is_visible()
     api = httpx.get(f"{live_server.url}/api/v1/no/such", headers={"Accept": "text/html"})
-    assert api.status_code == 404 and api.json()["error"] == "not_found"
+    assert api.status_code == 404
+    assert api.json()["error"] == "not_found"
 
 
 def test_the_language_switch_returns_only_to_local_pages(live_server):
     response = httpx.get(f"{live_server.url}/lang/en?next=//evil.example/", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"

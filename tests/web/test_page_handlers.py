@@ -91,7 +91,8 @@ def test_password_hashing_never_runs_on_the_event_loop(admin_client, hashing):
         "/admin/users",
         data={"username": "clerk-new", "role": "admin", "csrf_token": token},
     )
-    assert created.status_code == 200 and "clerk-new" in created.text  # a one-time password
+    assert created.status_code == 200
+    assert "clerk-new" in created.text
     user_id = re.search(r'/admin/users/(\d+)/reset"', created.text)
     assert user_id is not None
     reset = admin_client.post(f"/admin/users/{user_id[1]}/reset", data={"csrf_token": token})
@@ -171,16 +172,19 @@ def refuse(exc: Exception) -> Callable[[], None]:
 
 def test_attempt_hands_back_the_result_or_the_refusal_rolled_back():
     session = Rollbacks()
-    assert attempt(session, lambda: 7) == (7, None) and session.count == 0
+    assert attempt(session, lambda: 7) == (7, None)
+    assert session.count == 0
 
     conflict = Conflict(error="user_exists", username="x")
     assert attempt(session, refuse(conflict)) == (None, conflict)
 
     _, bad_date = attempt(session, lambda: date.fromisoformat("2026-13-45"))
-    assert bad_date is not None and bad_date.status_code == 422
+    assert bad_date is not None
+    assert bad_date.status_code == 422
     assert message_of(bad_date) == t("web.form.invalid")  # not Python's English
 
     _, bad_field = attempt(session, lambda: Year(year="二〇二六"))
-    assert bad_field is not None and bad_field.error == "validation_error"
+    assert bad_field is not None
+    assert bad_field.error == "validation_error"
     assert message_of(bad_field) == t("validation.int_parsing")
     assert session.count == 3

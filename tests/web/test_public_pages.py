@@ -1,6 +1,7 @@
 """The public pages as a planner, a parent or a bureau clerk uses them, in Chromium."""
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -75,9 +76,10 @@ def test_the_2024_list_reads_like_the_notice_and_downloads_are_the_apis_bytes(
     for name, suffix in (("下载附件1 CSV", "csv"), ("下载 Excel 表格", "xlsx")):
         with page.expect_download() as info:
             page.get_by_role("link", name=name).click()
-        downloaded = open(info.value.path(), "rb").read()
+        downloaded = Path(info.value.path()).read_bytes()
         api = httpx.get(f"{live_server.url}/api/v1/publications/{list_2024['id']}.{suffix}")
-        assert api.status_code == 200 and downloaded == api.content, suffix
+        assert api.status_code == 200, suffix
+        assert downloaded == api.content, suffix
 
 
 def test_the_lists_page_links_the_newest_revision(page, list_2024):
@@ -95,7 +97,9 @@ def test_programs_page_filters_pages_and_downloads_exactly_what_is_shown(page, l
     page.wait_for_url("**/programs?**")
     shown = page.locator("table tbody tr").count()
     csv_link = page.get_by_role("link", name="下载 CSV").get_attribute("href")
-    assert csv_link is not None and "intake=" in csv_link and "level=" in csv_link
+    assert csv_link is not None
+    assert "intake=" in csv_link
+    assert "level=" in csv_link
     api = httpx.get(
         f"{live_server.url}/api/v1/programs",
         params={"intake": "初中起点", "level": "高级", "limit": 50},
@@ -103,7 +107,7 @@ def test_programs_page_filters_pages_and_downloads_exactly_what_is_shown(page, l
     assert shown == len(api["items"])
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 CSV").click()
-    downloaded = open(info.value.path(), "rb").read()
+    downloaded = Path(info.value.path()).read_bytes()
     assert downloaded == httpx.get(f"{live_server.url}{csv_link}").content
 
 
@@ -120,7 +124,7 @@ def test_statistics_page_draws_its_charts_and_offers_the_figures_as_csv(
     screenshot(page, "statistics-desktop")
     with page.expect_download() as info:
         page.get_by_role("link", name="下载统计 CSV").click()
-    body = open(info.value.path(), "rb").read()
+    body = Path(info.value.path()).read_bytes()
     assert body.startswith("\ufeff分组,取值,行数\r\n".encode())
     assert "按年份,2024,".encode() in body
 

@@ -16,7 +16,8 @@ def test_the_reviewers_search_with_every_round_answers_the_queue(seeded_client, 
     query = "/review?round=&college=%E5%B9%BF%E5%B7%9E&major=&status=submitted"
     answer = seeded_client.get(query, headers=reviewer)
     assert answer.status_code == 200, answer.text[:300]
-    assert 'id="round"' in answer.text and 'value="广州"' in answer.text
+    assert 'id="round"' in answer.text
+    assert 'value="广州"' in answer.text
     chosen = seeded_client.get("/review?round=abc&status=submitted", headers=reviewer)
     assert chosen.status_code == 200  # a hand-typed round is ignored, not an error page
 
@@ -33,13 +34,16 @@ def _signed_in(client, seeded, username: str, role: str, **binding: str) -> None
 def test_staff_land_on_their_desk_and_every_header_links_to_it(seeded_client, seeded):
     """Item 2: signing in leads to / (contract), which is the desk for a signed-in person."""
     anonymous = seeded_client.get("/")
-    assert 'class="desk-link"' not in anonymous.text and 'role="search"' in anonymous.text
+    assert 'class="desk-link"' not in anonymous.text
+    assert 'role="search"' in anonymous.text
     _signed_in(seeded_client, seeded, "desk-clerk", "college", college="4401J001")
     home = seeded_client.get("/")
-    assert "<h1>工作台</h1>" in home.text and 'role="search"' in home.text
+    assert "<h1>工作台</h1>" in home.text
+    assert 'role="search"' in home.text
     for path in ("/programs", "/colleges/4401J001", "/account", "/majors?q=数控"):
         page = seeded_client.get(path)
-        assert page.status_code == 200 and 'href="/desk" class="desk-link"' in page.text, path
+        assert page.status_code == 200, path
+        assert 'href="/desk" class="desk-link"' in page.text, path
     assert 'href="/filings">我的申报</a>' in home.text
 
 
@@ -62,8 +66,10 @@ def test_a_college_lists_its_filings_of_every_round(seeded_client, tokens):
     assert page.status_code == 200
     for filing in made:
         assert f'href="/filings/{filing["id"]}"' in page.text
-    assert "2025 新增专业" in page.text and "2026 新增专业" in page.text
-    assert "广州市人力资源和社会保障局" in page.text and "GZ-HRSS" not in page.text
+    assert "2025 新增专业" in page.text
+    assert "2026 新增专业" in page.text
+    assert "广州市人力资源和社会保障局" in page.text
+    assert "GZ-HRSS" not in page.text
     assert "草稿" in page.text
     other = seeded_client.get("/filings", headers=tokens("reviewer", authority="GZ-HRSS"))
     assert other.status_code == 403  # a college's page
@@ -79,10 +85,12 @@ def test_a_notice_after_a_redirect_is_shown_once_and_never_in_the_url(app, seede
     app.add_api_route("/probe-redirect", lambda: redirect("/programs?notice=web.filings.saved&a=1"))
     with TestClient(app) as client:
         answer = client.get("/probe-redirect", follow_redirects=False)
-        assert answer.status_code == 303 and answer.headers["location"] == "/programs?a=1"
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/programs?a=1"
         assert answer.cookies["flash"] == "web.filings.saved"
         shown = client.get("/programs?a=1")
-        assert "已保存" in shown.text and 'class="notice"' in shown.text
+        assert "已保存" in shown.text
+        assert 'class="notice"' in shown.text
         assert "flash" not in client.cookies  # deleted by the page that showed it
         assert 'class="notice"' not in client.get("/programs?a=1").text
         client.cookies.set("flash", "made.up.text")  # only the pages' catalog keys are shown
@@ -113,10 +121,14 @@ def test_the_reviewer_decides_with_the_category_remark_and_round_in_view(seeded_
         f"/filings/{filing['id']}", headers=tokens("reviewer", authority="GZ-HRSS")
     )
     table = page.text.split('id="decide-area"')[1]
-    assert "校企合作：广汽集团订单班" in table and "机械类" in table and ">备注<" in table
+    assert "校企合作：广汽集团订单班" in table
+    assert "机械类" in table
+    assert ">备注<" in table
     assert "广州市人力资源和社会保障局 · 2025 新增专业" in page.text
-    assert "版本" not in page.text and "北京时间" in page.text
-    assert 'hx-post="/filings/' in table and "data-confirm=" in table  # in place; asks first
+    assert "版本" not in page.text
+    assert "北京时间" in page.text
+    assert 'hx-post="/filings/' in table
+    assert "data-confirm=" in table
 
 
 @pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
@@ -132,7 +144,8 @@ def test_a_refused_rejection_leaves_the_address_bar_on_the_filing(seeded_client,
     assert refused.status_code == 303, refused.text[:400]
     assert refused.headers["location"] == f"/filings/{filing['id']}#entry-0"
     shown = seeded_client.get(f"/filings/{filing['id']}")
-    assert 'class="form-error" role="alert"' in shown.text and "理由" in shown.text
+    assert 'class="form-error" role="alert"' in shown.text
+    assert "理由" in shown.text
     again = seeded_client.get(f"/filings/{filing['id']}")
     assert 'class="form-error"' not in again.text  # shown once
     seeded_client.cookies.set("refusal", "5LiN6KGM.0123456789abcdef0123456789abcdef")
@@ -154,11 +167,13 @@ def test_the_admin_pages_name_bindings_and_offer_pick_lists(seeded_client, seede
     assert 'name="closes_at" type="date" value="2026-12-31"' in round_page
     assert 'name="closes_at_time" type="time" value=""' in round_page
     assert "即 2026-12-31 24:00（北京时间）" in round_page
-    assert round_page.count("修改原因（记入审计日志）") == 1 and "提前结束的原因" in round_page
+    assert round_page.count("修改原因（记入审计日志）") == 1
+    assert "提前结束的原因" in round_page
     make_user(seeded, username="bound-clerk", password=PASSWORD, role="college", college="4401J001")
     page = seeded_client.get("/admin/users", headers=admin).text
     assert 'data-label="所属单位">广州市技师学院</td>' in page
-    assert '<option value="GZ-HRSS"' in page and "广州市人力资源和社会保障局（GZ-HRSS）" in page
+    assert '<option value="GZ-HRSS"' in page
+    assert "广州市人力资源和社会保障局（GZ-HRSS）" in page
     assert '<option value="4401J001">广州市技师学院</option>' in page
     assert 'value="GD-HRSS"' not in page  # only what this admin governs
 
@@ -167,10 +182,12 @@ def test_static_files_are_versioned_and_cached_long_and_htmx_loads_only_where_us
     """Item 11: /favicon.ico was 404, no meta description, static files without Cache-Control,
     the 52 KB htmx on every page."""
     icon = client.get("/favicon.ico")
-    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/x-icon"
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO
     home = client.get("/").text
-    assert '<meta name="description" content="' in home and "htmx" not in home
+    assert '<meta name="description" content="' in home
+    assert "htmx" not in home
     css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', home).group(1)
     versioned = client.get(css)
     assert versioned.status_code == 200
@@ -215,7 +232,8 @@ def test_the_province_decides_with_the_entry_as_filed(seeded_client, tokens):
     facts = page.split('class="facts"')[1].split("</dl>")[0]
     for shown in ("广州市技师学院", "高中起点", "高级", "三年", "本市低空经济产业急需"):
         assert shown in facts, shown
-    assert "广州市急需，建议批准" in facts and 'id="entry-row">1<' in facts
+    assert "广州市急需，建议批准" in facts
+    assert 'id="entry-row">1<' in facts
 
 
 @pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
@@ -226,7 +244,8 @@ def test_a_rounds_deadline_is_a_day_and_an_optional_time_shown_as_the_page_shows
     deadline is typed as a day (24:00 of it) with an optional time of day, in 北京时间."""
     _signed_in(seeded_client, seeded, "round-admin", "admin", authority="GZ-HRSS")
     listing = seeded_client.get("/admin/rounds").text
-    assert "时间均为北京时间" in listing and "Asia/Shanghai" not in listing
+    assert "时间均为北京时间" in listing
+    assert "Asia/Shanghai" not in listing
     token = re.search(r'name="csrf_token" value="([^"]+)"', listing).group(1)
     form = {"csrf_token": token, "year": "2031", "title": "2031 新增专业"}
     form |= {"opens_at": "2031-01-01", "closes_at": "2031-12-31", "closes_at_time": ""}
@@ -249,4 +268,5 @@ def test_a_rounds_deadline_is_a_day_and_an_optional_time_shown_as_the_page_shows
 
     bad = {**edit, "closes_at_time": "25:99"}
     refused = seeded_client.post(url, data=bad, follow_redirects=False)
-    assert refused.status_code == 422 and "不是有效的日期或时刻" in refused.text
+    assert refused.status_code == 422
+    assert "不是有效的日期或时刻" in refused.text
