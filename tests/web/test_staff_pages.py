@@ -2,6 +2,8 @@
 checked without a browser (the browser walks are in test_role_walks.py)."""
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -250,3 +252,18 @@ def test_a_rounds_deadline_is_a_day_and_an_optional_time_shown_as_the_page_shows
     bad = {**edit, "closes_at_time": "25:99"}
     refused = seeded_client.post(url, data=bad, follow_redirects=False)
     assert refused.status_code == 422 and "不是有效的日期或时刻" in refused.text
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_my_signed_in_browsers_are_listed_in_beijing_time(seeded_client, seeded):
+    """Item 4: /account printed the sessions' UTC times with no zone (8 h off for a clerk)."""
+    before = datetime.now(UTC)
+    _signed_in(seeded_client, seeded, "zone-clerk", "college", college="4401J001")
+    page = seeded_client.get("/account").text
+    after = datetime.now(UTC)
+    row = page.split('data-label="登录时间">')[1].split("</td>")[0]
+    shanghai = ZoneInfo("Asia/Shanghai")
+    shown = {f"{m.astimezone(shanghai):%Y-%m-%d %H:%M}" for m in (before, after)}
+    assert any(row.startswith(s) for s in shown), row
+    assert "北京时间" in row
+    assert not any(f"{m:%Y-%m-%d %H:%M}" in page for m in (before, after))  # not UTC
