@@ -182,6 +182,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "新增 {added} 行，删除 {removed} 行，修改 {changed} 行，未变 {unchanged} 行。",
         "{added} lines added, {removed} removed, {changed} changed, {unchanged} unchanged.",
     ),
+    "web.diff.years_summary": (
+        "仅{to_years}年名单有 {only_to} 行，仅{from_years}年名单有 {only_from} 行，"
+        "两年名单均有 {both} 行。",
+        "{only_to} lines only on the {to_years} lists, {only_from} only on the {from_years} "
+        "lists, {both} on both.",
+    ),
+    "web.diff.only_to": ("仅在新名单", "Only in To"),
+    "web.diff.only_from": ("仅在原名单", "Only in From"),
+    "web.diff.both": ("两份名单均有", "In both"),
+    "web.diff.no_change": ("无改动", "unchanged"),
     "web.diff.added": ("新增", "Added"),
     "web.diff.removed": ("删除", "Removed"),
     "web.diff.changed": ("修改", "Changed"),
