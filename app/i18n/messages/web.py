@@ -333,6 +333,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.college_end.merge": ("并入另一所学校", "Merge into another college"),
     "web.college_end.close": ("撤销（停办）", "Close"),
     "web.college_end.into": ("并入学校代码", "Merge into (college code)"),
+    "web.college_end.into_help": (
+        "输入学校名称或代码，从列表中选择（本局所辖、同类、仍在办的学校）",
+        "Type a college's name or code and pick it (active, of your authority, same system)",
+    ),
     "web.college_end.preview": ("预览", "Preview"),
     "web.college_end.what_moves": ("将发生的变化", "What changes"),
     "web.college_end.counts": (
