@@ -45,3 +45,86 @@ def test_program_category_and_province_are_backfilled(empty_engine):
         total = conn.execute(text("SELECT count(*) FROM program")).scalar()
     assert (blank, total) == (0, 82 + 16)  # technician list + the 中职 notice
     assert drifted(empty_engine) == []
+
+
+def test_0022_pg_replaces_the_stale_finding_of_an_earlier_province_approval(empty_engine):
+    """An entry the province approved before 0022_pg still said "未填专业代码…目录外专业": the
+    upgrade replaces that finding with ``referral.approved`` naming the code given, keeps the
+    entry's other findings, leaves a pending referral alone; the downgrade puts it back."""
+    from sqlmodel import Session, select
+
+    from app import seed
+    from app.authorities.models import Authority
+    from app.colleges.models import College
+    from app.filings.models import Filing, FilingEntry, Referral
+
+    migrate.upgrade(empty_engine, "0021")
+    seed.run(empty_engine)
+    stale = {
+        "code": "major.out_of_catalog",
+        "severity": "info",
+        "field": "major_code",
+        "message": "未填专业代码：“低空经济无人机技术”为目录外专业，报省级评审",
+        "suggestion": None,
+    }
+    other = {
+        "code": "entry.remark_long",
+        "severity": "warning",
+        "field": "remark",
+        "message": "备注较长",
+        "suggestion": None,
+    }
+    with Session(empty_engine) as session:
+        college = session.exec(select(College).where(College.code == "4401J001")).one()
+        province = session.exec(select(Authority).where(Authority.code == "GD-HRSS")).one()
+        filing = Filing(college_id=college.id, year=2025, status="decided")
+        session.add(filing)
+        session.flush()
+        ids = {}
+        for index, (name, code, status) in enumerate(
+            (("低空经济无人机技术", "8213", "approved"), ("智慧康养服务", "", "pending"))
+        ):
+            entry = FilingEntry(
+                filing_id=filing.id,
+                index=index,
+                major_code=code,
+                major_name=name,
+                decision="referred",
+                findings=[
+                    stale | {"message": stale["message"].replace("低空经济无人机技术", name)},
+                    other,
+                ],
+            )
+            session.add(entry)
+            session.flush()
+            session.add(
+                Referral(
+                    entry_id=entry.id, authority_id=province.id, status=status, proposed_name=name
+                )
+            )
+            ids[status] = entry.id
+        session.commit()
+
+    def findings(entry_id: int) -> list[dict]:
+        with Session(empty_engine) as session:
+            return session.get(FilingEntry, entry_id).findings
+
+    pending_before = findings(ids["pending"])
+    migrate.upgrade(empty_engine, "0022_pg")
+    approved = findings(ids["approved"])
+    assert [f["code"] for f in approved] == ["entry.remark_long", "referral.approved"]
+    assert approved[1] == {
+        "code": "referral.approved",
+        "severity": "info",
+        "field": "major_code",
+        "message": "省级评审已批准此目录外专业，赋予代码 8213",
+        "suggestion": None,
+    }
+    assert findings(ids["pending"]) == pending_before  # still waiting: still out of catalog
+
+    migrate.downgrade(empty_engine, "0021")
+    assert [f["code"] for f in findings(ids["approved"])] == [
+        "entry.remark_long",
+        "major.out_of_catalog",
+    ]
+    assert findings(ids["approved"])[1]["message"] == stale["message"]

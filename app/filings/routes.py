@@ -250,9 +250,13 @@ def update_filing(
     responses=AUTH_RESPONSES | {409: {"description": "filing_has_errors, round_closed"}},
 )
 def submit_filing(
-    filing_id: IdPath, session: SessionDep, actor: FilerPrincipal, data: VersionIn | None = None
+    filing_id: IdPath,
+    session: SessionDep,
+    actor: FilerPrincipal,
+    zone: Zone,
+    data: VersionIn | None = None,
 ) -> FilingPublic:
-    filing = service.submit_filing(session, filing_id, data or VersionIn(), actor=actor)
+    filing = service.submit_filing(session, filing_id, data or VersionIn(), actor=actor, zone=zone)
     return presenters.filing_public(session, filing)
 
 

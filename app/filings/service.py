@@ -6,6 +6,7 @@ Services never commit; the request (or the CLI's unit of work) does.
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_
 from sqlalchemy import select as core_select
@@ -33,7 +34,7 @@ from app.filings.schemas import (
     VersionIn,
 )
 from app.i18n import t
-from app.localtime import as_utc
+from app.localtime import as_utc, show, zone_label
 from app.vocab import LIFECYCLE_KINDS, Decision, FilingStatus
 
 
@@ -359,9 +360,11 @@ def entry_input(entry: FilingEntry) -> EntryIn:
     )
 
 
-def round_closed(scope: Scope, now: datetime) -> dict[str, Any] | None:
+def round_closed(scope: Scope, now: datetime, zone: ZoneInfo) -> dict[str, Any] | None:
     """The ``round.closed`` finding when no round of the year is open now (or its list is
-    published already), else None."""
+    published already), else None. The window is said in the bureau's ``zone`` as the pages
+    show it (``2026-12-31 24:00（北京时间）``): stored moments are UTC, 8 hours off for a
+    clerk in China."""
     current = scope.round
     published = current is not None and current.closed_by_list is not None
     if (
@@ -377,8 +380,9 @@ def round_closed(scope: Scope, now: datetime) -> dict[str, Any] | None:
         if published
         else t(
             "round.closed.window",
-            opens=f"{current.opens_at:%Y-%m-%d %H:%M}",
-            closes=f"{current.closes_at:%Y-%m-%d %H:%M}",
+            opens=show(current.opens_at, zone),
+            closes=show(current.closes_at, zone, deadline=True),
+            zone=zone_label(zone),
         )
     )
     return {
@@ -390,9 +394,11 @@ def round_closed(scope: Scope, now: datetime) -> dict[str, Any] | None:
     }
 
 
-def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: Principal) -> Filing:
-    """Checks the entries again; refused (409) while any error remains or outside the window.
-    Warnings travel with the entries to the reviewer."""
+def submit_filing(
+    session: Session, filing_id: int, data: VersionIn, *, actor: Principal, zone: ZoneInfo
+) -> Filing:
+    """Checks the entries again; refused (409) while any error remains or outside the window
+    (said in the bureau's ``zone``). Warnings travel with the entries to the reviewer."""
     filing = locked_filing(session, filing_id)
     policy.ensure_write_filing(session, actor, filing)
     _check_version(session, filing, data.version)
@@ -414,7 +420,7 @@ def submit_filing(session: Session, filing_id: int, data: VersionIn, *, actor: P
     if not entries:
         raise Conflict(error="empty_filing")
     checked, scope = store_entries(session, filing, college, [entry_input(e) for e in entries])
-    closed = round_closed(scope, utcnow())
+    closed = round_closed(scope, utcnow(), zone)
     result = result_of(checked)
     if result.errors or closed:
         detail = result.model_dump() | {"findings": [closed] if closed else []}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app import writes
-from app.access.policy import ensure_manage_college
+from app.access.policy import Access, ensure_manage_college
 from app.access.principal import Principal
 from app.catalog.models import Major
 from app.colleges import service as colleges
@@ -121,6 +121,19 @@ def check(session: Session, college: College, into: College | None, actor: Princ
         raise Invalid({"field": "into"}, error="merge_into_self")
     if system_of(into.type) != system_of(college.type):
         raise Invalid({"field": "into"}, error="merge_across_system")
+
+
+def merge_targets(session: Session, college: College, actor: Principal) -> list[College]:
+    """The colleges ``college`` may be merged into by ``actor`` (what ``check`` accepts): active,
+    governed by the actor, of the same system, not itself — the pick-list of the page."""
+    query = (
+        select(College)
+        .where(col(College.status) == CollegeStatus.ACTIVE, col(College.id) != college.id)
+        .order_by(col(College.code))
+    )
+    query = Access(session, actor).restrict(query, col(College.authority_id))
+    system = system_of(college.type)
+    return [c for c in session.scalars(query) if system_of(c.type) == system]
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:

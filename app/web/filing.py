@@ -245,13 +245,23 @@ def submit_filing(
     actor = signed_in(request, session, Role.COLLEGE, Role.ADMIN)
     data = VersionIn(version=number(form, "version"))
     _done, error = attempt(
-        session, lambda: service.submit_filing(session, filing_id, data, actor=actor)
+        session,
+        lambda: service.submit_filing(session, filing_id, data, actor=actor, zone=_zone(request)),
     )
     if error is None:
         return redirect(f"/filings/{filing_id}?notice=web.filings.submitted")
     return filing_page(
-        request, session, filing_id, status_code=error.status_code, error=message_of(error)
+        request, session, filing_id, status_code=error.status_code, error=_with_findings(error)
     )
+
+
+def _with_findings(error: AppError) -> str:
+    """The refusal and the findings it carries (outside the window: when the round is open,
+    in 北京时间), as the clerk reads them: 不在申报批次开放时间内：申报批次开放时间为 …"""
+    detail = error.detail
+    found = detail.get("findings") if isinstance(detail, dict) else None
+    said = [f["message"] for f in found or () if isinstance(f, dict) and f.get("message")]
+    return "：".join([message_of(error), "；".join(said)]) if said else message_of(error)
 
 
 @router.post("/filings/{filing_id:int}/withdraw")

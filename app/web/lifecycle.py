@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from app.access.principal import Role
+from app.access.principal import Principal, Role
 from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
@@ -16,6 +17,7 @@ from app.db import SessionDep
 from app.fields import IdPath
 from app.filings import college_end, lifecycle_drafts
 from app.i18n import t
+from app.localtime import local
 from app.notices import open_rounds_for
 from app.programs import coverage, mergers
 from app.programs import service as programs
@@ -126,15 +128,35 @@ def college_end_page(
 
         preview, failed = attempt(session, plan)
         error = message_of(failed) if failed else None
+    return _college_end(
+        request, session, college, actor, preview=preview, action=action, into=into, error=error
+    )
+
+
+def _college_end(
+    request: Request,
+    session: Session,
+    college: College,
+    actor: Principal,
+    *,
+    today: date | None = None,
+    **shown: Any,
+) -> Response:
+    """The close-or-merge page: the colleges it may merge into by name (a pick-list, no code
+    typed from memory), today's date in the bureau's zone."""
+    targets = mergers.merge_targets(session, college, actor)
+    names = {c.code: c.name for c in targets}
+    into = shown.pop("into", None) or ""
+    zone = request.app.state.settings.zone
     return render(
         request,
         "lifecycle/college_end.html",
         college=colleges.to_public(session, college),
-        preview=preview,
-        action=action,
-        into=into or "",
-        error=error,
-        today=utcnow().date().isoformat(),
+        targets=targets,
+        into=into,
+        into_name=names.get(into, into),
+        today=(today or local(utcnow(), zone).date()).isoformat(),
+        **shown,
     )
 
 
@@ -148,7 +170,7 @@ def end_college(
     try:
         effective_on = date.fromisoformat(text(form, "effective_on"))
     except ValueError:
-        effective_on = utcnow().date()
+        effective_on = local(utcnow(), request.app.state.settings.zone).date()
     _done, error = attempt(
         session,
         lambda: college_end.end_college(
@@ -161,15 +183,16 @@ def end_college(
         ),
     )
     if error is not None:
-        return render(
+        return _college_end(
             request,
-            "lifecycle/college_end.html",
-            college=colleges.to_public(session, colleges.get_by_code(session, code)),
+            session,
+            colleges.get_by_code(session, code),
+            actor,
+            today=effective_on,
             preview=None,
             action=action,
-            into=into or "",
+            into=into,
             error=message_of(error),
-            today=effective_on.isoformat(),
             status_code=error.status_code,
         )
     return redirect(f"/colleges/{code}")

@@ -11,6 +11,7 @@ from app.filings.service import round_closed
 from app.localtime import show, to_utc
 
 ROUND = {"year": 2025, "title": "2025年广州市技工院校新增专业"}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def _closed_at(closes_at: datetime, now: datetime) -> bool:
     filing_round = FilingRound(
         authority_id=1, year=2026, opens_at=datetime(2026, 1, 1, tzinfo=UTC), closes_at=closes_at
     )
-    return round_closed(Scope(chain=[], round=filing_round, edition_ids=set()), now) is not None
+    closed = round_closed(Scope(chain=[], round=filing_round, edition_ids=set()), now, SHANGHAI)
+    return closed is not None
 
 
 def test_a_deadline_typed_as_a_date_closes_at_24_00_asia_shanghai(seeded_client, bureau):

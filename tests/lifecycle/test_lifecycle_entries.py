@@ -2,6 +2,8 @@
 closures annex), an admin's direct status change with a reason, a reopening that knows how long
 the program was suspended, and the program's dated history."""
 
+import re
+
 from sqlmodel import select
 
 from app.audit import AuditLog
@@ -127,6 +129,10 @@ def test_an_approved_suspension_takes_effect_when_its_list_is_published(
     page = seeded_client.get(f"/publications/{published['id']}")
     assert "停招、撤销专业名单" in page.text
     assert "现代农艺技术" in page.text
+    table = page.text.split('id="closures"')[1].split("</table>")[0]
+    heads = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert heads == CLOSURES_HEADER.split(",")  # with 层次 and 级别, as 附件3 prints them
+    assert re.findall(r'<td[^>]*data-label="([^"]+)"[^>]*>', table) == heads
 
 
 def test_an_admins_status_change_needs_a_reason_and_keeps_it(seeded_client, seeded, tokens):

@@ -3,6 +3,7 @@
 suspends nothing prints no 附件4 (the seeded 2024 notice keeps its three tables)."""
 
 import io
+import re
 
 from openpyxl import load_workbook
 
@@ -103,6 +104,13 @@ def test_a_secondary_list_prints_its_closures_as_annex_4_and_they_take_effect(
     page = client.get(f"/publications/{listed['id']}")
     assert "停招、撤销专业名单" in page.text
     assert "人工智能技术与应用" in page.text
+    # the page prints 附件4's own columns: a 中职 line has no 层次/级别 (the 技工 headers were
+    # printed over its cells)
+    table = page.text.split('id="closures"')[1].split("</table>")[0]
+    heads = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    assert heads == ["序号", "学校名称", "专业名称", "专业代码", "类型", "起始年份"]
+    cells = re.findall(r'<td[^>]*data-label="([^"]+)"[^>]*>', table)
+    assert cells == heads
 
 
 def test_the_seeded_secondary_list_prints_no_annex_4(seeded_client):

@@ -190,6 +190,20 @@ def test_diff_between_two_years_puts_the_lists_side_by_side(
     assert book.sheetnames == ["对照"]
     assert book["对照"]["A3"].value == "2024年、2025年均有"
 
+    # the page: its summary sentence was blank for two years, and it listed none of the lines
+    page = seeded_client.get("/publications/diff", params={"from": "year:2024", "to": "year:2025"})
+    assert page.status_code == 200
+    said = page.text.split('<p id="diff-summary">')[1].split("</p>")[0]
+    assert said == "仅2025年名单有 1 行，仅2024年名单有 81 行，两年名单均有 1 行。"
+    only_to = page.text.split('id="lines-only_to"')[1].split("</table>")[0]
+    assert "仅在新名单（1）" in only_to
+    assert "0127" in only_to
+    assert "仅在原名单（81）" in page.text
+    both = page.text.split('id="lines-both"')[1].split("</table>")[0]
+    assert "两份名单均有（1）" in both
+    assert "0702" in both
+    assert "无改动" in both
+
 
 def test_a_correction_is_still_compared_as_revisions(seeded_client, list_2024, revised):
     body = seeded_client.get(

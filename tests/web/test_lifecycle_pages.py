@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 
 from tests.backend import BACKEND
 from tests.factories import make_token
+from tests.web.axe import sideways, violations
+from tests.web.conftest import DESKTOP, PHONE
+from tests.web.helpers import PASSWORD
 from tests.web.test_cycle_pages import _signed_in
 
 COLLEGE = "4401J003"  # 广州市轻工技师学院 (no other browser test files for it)
@@ -125,3 +128,67 @@ def test_a_suspension_from_the_program_page_to_the_published_annex(
     finally:
         for context in contexts:
             context.close()
+
+
+MERGED, INTO = "4401J013", "4401J012"  # 广州城市职业技工学校 into 广州市金领技工学校
+
+
+def test_the_bureau_merges_a_college_from_its_page(
+    browser, live_server, screenshot, make_user, sign_in
+):
+    """The college page's 撤销或合并该校 link (issue 24) walked at 1280 px and 390 px: the form
+    offers the colleges it may merge into by name, the preview names the college programs move
+    to, the confirmation asks, and the college page then says 已合并 into which college."""
+    bureau = make_user("admin", authority="GZ-HRSS")
+    with _api(live_server, "admin", authority="GZ-HRSS") as admin:
+        programs = admin.get("/api/v1/programs", params={"college": MERGED}).json()["items"]
+    assert programs, "the seeded college has programs to move"
+    # JavaScript on (the other walks here run without it): axe-core runs in the page, and the
+    # confirmation is confirm.js's dialog
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        sign_in(page, bureau, PASSWORD)
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"/colleges/{MERGED}")
+        page.get_by_role("link", name="撤销或合并该校").click()
+        page.wait_for_url(f"**/admin/colleges/{MERGED}/end")
+        options = page.locator("#merge-targets option")
+        offered = dict(
+            zip(
+                options.evaluate_all("os => os.map(o => o.value)"),
+                options.evaluate_all("os => os.map(o => o.textContent)"),
+                strict=True,
+            )
+        )
+        assert offered[INTO] == "广州市金领技工学校"
+        assert MERGED not in offered
+        assert not any(code.startswith("4401Z") for code in offered)  # 中职: another system
+        assert violations(page) == []
+        page.get_by_label("操作").select_option("merge")
+        page.get_by_label("并入学校代码").fill(INTO)
+        page.get_by_role("button", name="预览").click()
+        page.wait_for_url(re.compile(r"action=merge"))
+        moved = page.locator("#preview-moved")
+        expect(page.get_by_role("heading", name="转入 广州市金领技工学校 的专业")).to_be_visible()
+        assert programs[0]["major_name"] in moved.inner_text()
+        assert violations(page) + sideways(page) == []
+        page.set_viewport_size(PHONE)
+        assert sideways(page) == [], "the preview fits a phone"
+        screenshot(page, "college-end-preview-phone")
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, "college-end-preview-desktop")
+        page.get_by_label(re.compile("原因")).fill("两校合并办学（穗人社函〔2028〕3号）")
+        page.once("dialog", lambda dialog: dialog.accept())  # asks first
+        with page.expect_navigation():
+            page.get_by_role("button", name="确认合并").click()
+        assert page.url.endswith(f"/colleges/{MERGED}")
+        end = page.locator("#college-end").inner_text()
+        assert "广州城市职业技工学校" in page.locator("h1").inner_text()
+        assert INTO in end
+        assert "两校合并办学" in end
+        assert "已合并" in page.locator("dl.facts").inner_text()
+        assert page.get_by_role("link", name="撤销或合并该校").count() == 0  # ended: no link
+    finally:
+        context.close()

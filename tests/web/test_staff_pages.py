@@ -2,6 +2,8 @@
 checked without a browser (the browser walks are in test_role_walks.py)."""
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -270,3 +272,53 @@ def test_a_rounds_deadline_is_a_day_and_an_optional_time_shown_as_the_page_shows
     refused = seeded_client.post(url, data=bad, follow_redirects=False)
     assert refused.status_code == 422
     assert "不是有效的日期或时刻" in refused.text
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_my_signed_in_browsers_are_listed_in_beijing_time(seeded_client, seeded):
+    """Item 4: /account printed the sessions' UTC times with no zone (8 h off for a clerk)."""
+    before = datetime.now(UTC)
+    _signed_in(seeded_client, seeded, "zone-clerk", "college", college="4401J001")
+    page = seeded_client.get("/account").text
+    after = datetime.now(UTC)
+    row = re.sub("<[^>]+>", "", page.split('data-label="登录时间">')[1].split("</td>")[0])
+    shanghai = ZoneInfo("Asia/Shanghai")
+    shown = {f"{m.astimezone(shanghai):%Y-%m-%d %H:%M}" for m in (before, after)}
+    assert any(row.startswith(s) for s in shown), row
+    assert "北京时间" in row
+    assert not any(f"{m:%Y-%m-%d %H:%M}" in page for m in (before, after))  # not UTC
+
+
+@pytest.mark.audit_unchecked  # a sign-in answers 303 and records one
+def test_submitting_after_the_deadline_says_the_window_in_beijing_time(
+    seeded_client, seeded, tokens
+):
+    """Item 4: the refusal printed the round's window in UTC without a zone (8 h off): the round
+    closing at 17:30 北京时间 read "2021-03-05 09:30"."""
+    from tests.filings.helpers import BASE, GZ_COLLEGE
+
+    window = {"opens_at": "2021-01-04T01:00:00Z", "closes_at": "2021-03-05T09:30:00Z"}
+    made = seeded_client.post(
+        "/api/v1/rounds",
+        headers=tokens("admin", authority="GZ-HRSS"),
+        json={"year": 2025, "title": "2025 新增专业", **window},
+    )
+    assert made.status_code == 201, made.text
+    _signed_in(seeded_client, seeded, "late-clerk", "college", college=GZ_COLLEGE)
+    filing = seeded_client.post(
+        "/api/v1/filings",
+        headers=tokens("college", college=GZ_COLLEGE),
+        json={"college": GZ_COLLEGE, "year": 2025, "entries": [BASE]},
+    ).json()
+    page = seeded_client.get(f"/filings/{filing['id']}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "version": str(filing["version"])}
+    refused = seeded_client.post(f"/filings/{filing['id']}/submit", data=form)
+    assert refused.status_code == 409
+    said = refused.text.split('class="form-error" role="alert">')[1].split("</p>")[0]
+    expected = "申报批次开放时间为 2021-01-04 09:00 至 2021-03-05 17:30（北京时间）"
+    assert said == f"不在申报批次开放时间内：{expected}", said
+    api = seeded_client.post(
+        f"/api/v1/filings/{filing['id']}/submit", headers=tokens("college", college=GZ_COLLEGE)
+    ).json()
+    assert api["detail"]["findings"][0]["message"] == expected

@@ -232,6 +232,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.rounds.saved": ("已保存（已记入审计日志）。", "Saved (audited)."),
     "web.rounds.closed_now": ("已截止。", "Closed."),
     "web.rounds.none": ("还没有批次。", "No rounds yet."),
+    "web.rounds.manage": ("管理", "Manage"),
     "web.rounds.filings": ("本批次的申报", "Filings of this round"),
     "web.rounds.draft_list": ("根据本批次起草名单", "Draft the list from this round"),
     "web.rounds.time_note": (

@@ -150,8 +150,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "round.closed": ("本年度没有开放的申报批次", "no filing round is open for this year"),
     "round.closed.window": (
-        "申报批次开放时间为 {opens} 至 {closes}",
-        "the round is open {opens} to {closes}",
+        "申报批次开放时间为 {opens} 至 {closes}（{zone}）",
+        "the round is open {opens} to {closes} ({zone})",
     ),
     "college.unknown": ("没有代码为“{code}”的院校", "no college with code '{code}'"),
     "college.name_taken": (

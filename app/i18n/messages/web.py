@@ -182,6 +182,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "新增 {added} 行，删除 {removed} 行，修改 {changed} 行，未变 {unchanged} 行。",
         "{added} lines added, {removed} removed, {changed} changed, {unchanged} unchanged.",
     ),
+    "web.diff.years_summary": (
+        "仅{to_years}年名单有 {only_to} 行，仅{from_years}年名单有 {only_from} 行，"
+        "两年名单均有 {both} 行。",
+        "{only_to} lines only on the {to_years} lists, {only_from} only on the {from_years} "
+        "lists, {both} on both.",
+    ),
+    "web.diff.only_to": ("仅在新名单", "Only in To"),
+    "web.diff.only_from": ("仅在原名单", "Only in From"),
+    "web.diff.both": ("两份名单均有", "In both"),
+    "web.diff.no_change": ("无改动", "unchanged"),
     "web.diff.added": ("新增", "Added"),
     "web.diff.removed": ("删除", "Removed"),
     "web.diff.changed": ("修改", "Changed"),
@@ -323,6 +333,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.college_end.merge": ("并入另一所学校", "Merge into another college"),
     "web.college_end.close": ("撤销（停办）", "Close"),
     "web.college_end.into": ("并入学校代码", "Merge into (college code)"),
+    "web.college_end.into_help": (
+        "输入学校名称或代码，从列表中选择（本局所辖、同类、仍在办的学校）",
+        "Type a college's name or code and pick it (active, of your authority, same system)",
+    ),
     "web.college_end.preview": ("预览", "Preview"),
     "web.college_end.what_moves": ("将发生的变化", "What changes"),
     "web.college_end.counts": (
