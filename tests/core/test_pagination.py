@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.access.principal import SYSTEM
-from app.catalog.models import CatalogEdition, Major
 from app.catalog.importer import import_catalog
+from app.catalog.models import CatalogEdition, Major
 from app.catalog.schemas import EditionOptions
 from app.colleges.importer import import_colleges
 from app.colleges.models import College
