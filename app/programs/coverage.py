@@ -94,7 +94,8 @@ def _walks_majors(session: Session, by: str, major_code: str | None) -> bool:
 def _without_nested_loops(session: Session, query: Any) -> list[Any]:
     """``query`` planned without nested loops, in this transaction only: the programs read in
     one sequential scan, hash-joined to the majors, sorted by code (docs/benchmarks.md)."""
-    was = session.execute(text("SELECT set_config('enable_nestloop', 'off', true)")).scalar()
+    was = session.execute(text("SELECT current_setting('enable_nestloop')")).scalar()
+    session.execute(text("SELECT set_config('enable_nestloop', 'off', true)"))
     try:
         return list(session.execute(query))
     finally:
