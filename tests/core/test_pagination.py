@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.access.principal import SYSTEM
 from app.catalog.importer import import_catalog
+from app.catalog.models import CatalogEdition, Major
 from app.catalog.schemas import EditionOptions
 from app.colleges.importer import import_colleges
 from app.colleges.models import College
@@ -15,7 +16,13 @@ from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.programs.schemas import ProgramFilters
 from app.programs.service import filtered_query
-from tests.core.generate import catalog_csv, college_code, colleges_csv, programs_csv
+from tests.core.generate import (
+    OFFERINGS,
+    catalog_csv,
+    college_code,
+    colleges_csv,
+    programs_csv,
+)
 from tests.factories import make_token
 
 
@@ -75,6 +82,43 @@ def test_filtered_pages_return_each_matching_row_once(big, client, filters):
     want = expected(big, **filters)
     assert want  # the generated data has rows for each filter
     assert walk(client, 7, **filters) == want
+
+
+def test_a_code_of_two_majors_pages_in_id_order(big, client):
+    """A code can name a major in several editions (the provinces' specialty catalogs): the
+    pages of ``major_code`` walk all of them in id order (PostgreSQL takes each major's own
+    range of ids, ``listing._per_major_ids``)."""
+    with session_scope(big) as session:
+        import_catalog(
+            session, catalog_csv(40), key="gen2", options=EditionOptions(title="g2"), actor=SYSTEM
+        )
+        other = session.exec(
+            select(Major)
+            .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+            .where(Major.code == "1005", CatalogEdition.key == "gen2")
+        ).one()
+        intake, level = OFFERINGS[0]
+        added = [
+            Program(
+                college_id=college.id,
+                major_id=other.id,
+                level=level,
+                intake=intake,
+                length_years=3,
+                since_year=2010,
+            )
+            for college in session.exec(select(College).order_by(College.id)).all()[::3]
+        ]
+        session.add_all(added)
+        session.flush()
+        added_ids = {p.id for p in added}
+    want = expected(big, major_code="1005")
+    assert added_ids < set(want)  # both majors' programs
+    for limit in (7, 50):
+        assert walk(client, limit, major_code="1005") == want
+    assert walk(client, 3, major_code="1005", year=2010) == expected(
+        big, major_code="1005", year=2010
+    )
 
 
 def test_a_filter_that_matches_nothing_is_an_empty_page(big, client):

@@ -3,8 +3,12 @@ college type over the current programs, on the API and as CSV/XLSX."""
 
 import io
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
+from sqlmodel import Session
 
+from app.programs import coverage
 from tests.changes.helpers import csv_rows
 
 API = "/api/v1/statistics/programs"
@@ -94,3 +98,17 @@ def test_coverage_downloads_as_csv_and_xlsx(seeded_client):
     assert rows[0] == ("专业代码", "名称", "学校数", "布点数")
     assert rows[1][0] == items[0]["key"]
     assert isinstance(rows[1][0], str)
+
+
+@pytest.mark.postgres_only
+def test_coverage_by_major_leaves_nested_loops_as_they_were(seeded):
+    """By major, PostgreSQL plans the statement without nested loops (docs/benchmarks.md); the
+    rest of the transaction plans as before."""
+    with Session(seeded) as session:
+        items = coverage.coverage(session, by="major")
+        assert items
+        assert sum(i["programs"] for i in items) == 98
+        assert session.execute(text("SHOW enable_nestloop")).scalar() == "on"
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+        coverage.coverage(session, by="major")
+        assert session.execute(text("SHOW enable_nestloop")).scalar() == "off"
