@@ -6,10 +6,12 @@ the file back with ``--decisions`` (or as ``decisions`` in the JSON body)."""
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import Workbook
+from sqlalchemy.engine import Engine
 
-from app.adoption.schemas import AdoptionPlan, ProgramRef
-from app.spreadsheets.writing import Sheet, csv_text, guard, xlsx_stream
+from app.adoption import stream
+from app.adoption.plan import Row
+from app.spreadsheets import writing
+from app.spreadsheets.writing import guard, xml_safe
 
 HEADER = (
     "college_code",
@@ -31,74 +33,79 @@ HEADER = (
 TEXT_COLUMNS = (0, 1, 4)  # codes stay text in Excel (0702)
 
 
-def _row(
-    p: ProgramRef, plan: str, relation: str, new: tuple[str, str, str], cands: str = ""
+def _line(
+    row: Row, plan: str, relation: str, new: tuple[str, str, str], cands: str = ""
 ) -> tuple[Any, ...]:
     code, name, category = new
     return (
-        p.college_code,
-        p.old_code,
-        p.level or "",
-        p.intake,
+        row.college_code,
+        row.code,
+        row.level,
+        row.intake,
         code,
         plan,
         relation,
-        p.college,
-        p.old_edition,
-        p.old_name,
+        row.college,
+        row.edition,
+        row.name,
         name,
         category,
-        p.status,
+        row.status,
         cands,
-        p.program_id,
+        row.id,
     )
 
 
-def rows(plan: AdoptionPlan) -> Iterator[tuple[Any, ...]]:
-    """Lines needing a decision first, then collisions, withdrawals and moves; by program."""
-    for n in plan.needs_decision:
-        cands = "|".join(f"{c.code} {c.name}" for c in n.candidates)
-        yield _row(n, "needs_decision", n.relation, ("", "", ""), cands)
-    for c in plan.collisions:
-        for r in c.retire:
-            ref = ProgramRef(
-                program_id=r.program_id,
-                college_code=c.college_code,
-                college=c.college,
-                old_edition=r.old_edition,
-                old_code=r.old_code,
-                old_name=r.old_name,
-                level=c.level,
-                intake=c.intake,
-                status=r.status,
-            )
-            note = f"merged into {c.keep.program_id}"
-            yield _row(ref, "collision", note, (c.new_code, c.new_name, ""))
-    for w in plan.withdrawn:
-        yield _row(w, "withdrawn", w.relation, ("", "", ""))
-    for m in plan.moved:
-        yield _row(m, "moved", m.relation, (m.new_code, m.new_name, m.category))
+NO_MAJOR = ("", "", "")
 
 
-def plan_csv(plan: AdoptionPlan, *, bom: bool = True) -> bytes:
-    return csv_text(HEADER, list(rows(plan)), bom=bom)
+def lines(plan: stream.Plan) -> Iterator[list[tuple[Any, ...]]]:
+    """Batches of the table's rows: lines needing a decision first, then collisions, withdrawals
+    and moves; each section by program (the order of ``POST …/adoption``'s lists)."""
+    for pending in plan.needs_decision():
+        yield [
+            _line(r, "needs_decision", rel, NO_MAJOR, "|".join(f"{c.code} {c.name}" for c in cs))
+            for r, rel, cs in pending
+        ]
+    yield [
+        _line(r, "collision", f"merged into {keep.program_id}", (target.code, target.name, ""))
+        for keep, losers, target in plan.collisions()
+        for r in losers
+    ]
+    for withdrawals in plan.withdrawn():
+        yield [_line(r, "withdrawn", "withdrawn", NO_MAJOR) for r, _ in withdrawals]
+    for moves in plan.moved():
+        yield [_line(r, "moved", rel, (t.code, t.name, t.category)) for r, t, rel, _ in moves]
 
 
-def plan_xlsx(plan: AdoptionPlan) -> Iterator[bytes]:
-    """The same table as XLSX (codes as text cells, formula-guarded like the CSV)."""
-    table = [[guard(cell) for cell in row] for row in rows(plan)]
+def _guarded(batches: Iterator[list[tuple[Any, ...]]]) -> Iterator[list[list[Any]]]:
+    for batch in batches:
+        yield [[guard(cell) for cell in row] for row in batch]
 
-    def fill(book: Workbook) -> None:
-        sheet = Sheet(book.create_sheet("adoption"), TEXT_COLUMNS)
+
+def csv_stream(engine: Engine, new_key: str, old_key: str, *, bom: bool = True) -> Iterator[bytes]:
+    """The plan as CSV, written as it is computed (``stream``: memory bounded by a chunk)."""
+    with stream.opened(engine, new_key, old_key) as plan:
+        yield from writing.csv_chunks(HEADER, _guarded(lines(plan)), bom=bom)
+
+
+def xlsx_stream(engine: Engine, new_key: str, old_key: str) -> Iterator[bytes]:
+    """The same table as XLSX (codes as text cells, formula-guarded like the CSV), written row
+    by row to a temp file by xlsxwriter (constant memory), then streamed."""
+
+    def fill(book: Any) -> None:
+        sheet = writing.FastSheet(book, "adoption", TEXT_COLUMNS)
         sheet.append(HEADER)
-        sheet.extend(table)
+        with stream.opened(engine, new_key, old_key) as plan:
+            for batch in _guarded(lines(plan)):
+                sheet.extend([xml_safe(v) if isinstance(v, str) else v for v in r] for r in batch)
 
-    return xlsx_stream(fill)
+    return writing.fast_xlsx_stream(fill)
 
 
-def file_name(plan: AdoptionPlan, ext: str) -> tuple[str, str]:
+def file_name(new_key: str, old_key: str, ext: str) -> tuple[str, str]:
     """(Chinese download name, ASCII fallback)."""
     return (
-        f"专业目录换版_{plan.from_edition}_{plan.edition}.{ext}",
-        f"adoption_{plan.from_edition}_{plan.edition}.{ext}",
+        f"专业目录换版_{old_key}_{new_key}.{ext}",
+        f"adoption_{old_key}_{new_key}.{ext}",
     )

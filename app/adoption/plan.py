@@ -3,15 +3,18 @@
 Loading (a handful of set-based queries) is kept apart from deciding (``build``, pure), so the
 rules read in one place: one crosswalk line that is not ``withdrawn`` or ``split`` moves the
 program; ``split`` (or no line at all) needs the bureau's decision; ``withdrawn`` suspends an
-active program; two active programs that would become one offering collide.
+active program; two active programs that would become one offering collide. The first three
+depend on the program's code alone (``fate``): the downloads (``stream.py``) read the programs of
+one fate at a time, a chunk at a time, and place them with the same ``place`` and ``collide``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from app.adoption.schemas import (
@@ -202,15 +205,15 @@ def load(session: Session, new_key: str, old_key: str) -> Inputs:
     new, old = editions(session, new_key, old_key)
     assert new.id is not None
     assert old.id is not None
-    lines = _lines(session, new, old)
+    lines = crosswalk_lines(session, new, old)
     return Inputs(
         old=old,
         new=new,
         rows=_rows(session, old.id, {k for k in lines if k[0] != old.id}),
         lines=lines,
-        targets=_targets(session, new.id),
+        targets=new_majors(session, new.id),
         existing=_existing(session, new.id),
-        kept=_kept(session, new.key),
+        kept=kept_until(session, new.key),
     )
 
 
@@ -224,7 +227,7 @@ X = Crosswalk.__table__  # type: ignore[attr-defined]
 PE = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
-def _lines(
+def crosswalk_lines(
     session: Session, new: CatalogEdition, old: CatalogEdition
 ) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
     """Crosswalk lines into the new edition from the old one, and from provincial specialty
@@ -244,15 +247,21 @@ def _lines(
     return out
 
 
-def _rows(session: Session, old_id: int, absorbed: set[tuple[int, str]]) -> list[Row]:
+def source_majors(old_id: int, absorbed: Collection[tuple[int, str]]) -> ColumnElement[bool]:
+    """The majors whose programs an adoption carries over: the old edition's and the provincial
+    codes the crosswalk takes over (condition on ``M``)."""
     by_edition: dict[int, list[str]] = {}
     for edition_id, code in absorbed:
         by_edition.setdefault(edition_id, []).append(code)
-    majors = or_(
+    return or_(
         M.c.edition_id == old_id,
         *(and_(M.c.edition_id == e, M.c.code.in_(codes)) for e, codes in by_edition.items()),
     )
-    query = (
+
+
+def row_query(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The carried programs matching ``conditions`` as ``Row`` columns, in program-id order."""
+    return (
         select(
             P.c.id,
             P.c.college_id,
@@ -271,13 +280,17 @@ def _rows(session: Session, old_id: int, absorbed: set[tuple[int, str]]) -> list
         .join(C, C.c.id == P.c.college_id)
         .join(M, M.c.id == P.c.major_id)
         .join(E, E.c.id == M.c.edition_id)
-        .where(majors, P.c.status.in_(CARRIED))
+        .where(*conditions, P.c.status.in_(CARRIED))
         .order_by(P.c.id)
     )
+
+
+def _rows(session: Session, old_id: int, absorbed: set[tuple[int, str]]) -> list[Row]:
+    query = row_query(source_majors(old_id, absorbed))
     return [Row(*r) for r in session.execute(query).all()]
 
 
-def _targets(session: Session, new_id: int) -> dict[str, Target]:
+def new_majors(session: Session, new_id: int) -> dict[str, Target]:
     query = (
         select(M.c.id, M.c.code, M.c.name, K.c.name)
         .join(K, K.c.id == M.c.category_id)
@@ -295,10 +308,16 @@ def _existing(session: Session, new_id: int) -> dict[tuple[int, int, str, str], 
     return {(c, m, lv, i): pid for c, m, lv, i, pid in session.execute(query).all()}
 
 
-def _kept(session: Session, new_key: str) -> dict[int, date]:
+def kept_until(
+    session: Session, new_key: str, ids: Collection[int] | None = None
+) -> dict[int, date]:
+    """Programs of withdrawn codes an earlier apply kept active (of ``ids``, or all): the day
+    they stop."""
     query = select(PE.c.program_id, PE.c.detail).where(
         PE.c.action == "kept", PE.c.source == f"adoption:{new_key}"[:60]
     )
+    if ids is not None:
+        query = query.where(PE.c.program_id.in_(ids))
     return {pid: date.fromisoformat(d["until"]) for pid, d in session.execute(query).all()}
 
 
@@ -316,8 +335,8 @@ def build(inputs: Inputs, options: Options) -> Outcome:
     """Every carried program's fate; decisions pick successors of split/unmapped codes."""
     out = Outcome(absorbed={k for k in inputs.lines if k[0] != inputs.old.id})
     for row in inputs.rows:
-        _place(out, inputs, row, options)
-    _collide(out, inputs)
+        place(out, inputs, row, options)
+    collide(out, inputs)
     return out
 
 
@@ -335,26 +354,48 @@ def _withdraw(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
     out.withdrawals.append((row, keep))
 
 
-def _place(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
-    lines = inputs.lines.get((row.major_edition_id, row.code), [])
-    relations = {relation for relation, _ in lines}
-    decided = options.decisions.get(row.key)
-    if relations == {"withdrawn"}:
+@dataclass(frozen=True)
+class Fate:
+    """What the crosswalk does with every program of one old code: ``moved`` to ``target``,
+    ``withdrawn``, or ``pending`` (split or unmapped: the bureau picks one of ``candidates``)."""
+
+    kind: str
+    relation: str
+    target: Target | None = None
+    candidates: tuple[Target, ...] = ()
+
+
+def fate(
+    lines: dict[tuple[int, str], list[tuple[str, str | None]]],
+    targets: dict[str, Target],
+    edition_id: int,
+    code: str,
+) -> Fate:
+    """The fate of code ``code`` of edition ``edition_id`` — the same for all its programs."""
+    found = lines.get((edition_id, code), [])
+    if {relation for relation, _ in found} == {"withdrawn"}:
+        return Fate("withdrawn", "withdrawn")
+    if len(found) == 1 and found[0][0] in AUTOMATIC and found[0][1] in targets:
+        return Fate("moved", found[0][0], targets[found[0][1]])
+    candidates = tuple(targets[code] for _, code in found if code in targets)
+    return Fate("pending", found[0][0] if found else "unmapped", candidates=candidates)
+
+
+def place(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
+    what = fate(inputs.lines, inputs.targets, row.major_edition_id, row.code)
+    if what.kind == "withdrawn":
         _withdraw(out, inputs, row, options)
-        return
-    automatic = len(lines) == 1 and lines[0][0] in AUTOMATIC
-    if automatic and lines[0][1] in inputs.targets:
-        out.moves.append((row, inputs.targets[lines[0][1] or ""], lines[0][0], False))
-        return
-    candidates = [inputs.targets[code] for _, code in lines if code in inputs.targets]
-    relation = lines[0][0] if lines else "unmapped"
-    if decided and decided in inputs.targets:
-        out.moves.append((row, inputs.targets[decided], relation, True))
+    elif what.target is not None:
+        out.moves.append((row, what.target, what.relation, False))
     else:
-        out.pending.append((row, relation, candidates))
+        decided = options.decisions.get(row.key)
+        if decided and decided in inputs.targets:
+            out.moves.append((row, inputs.targets[decided], what.relation, True))
+        else:
+            out.pending.append((row, what.relation, list(what.candidates)))
 
 
-def _collide(out: Outcome, inputs: Inputs) -> None:
+def collide(out: Outcome, inputs: Inputs) -> None:
     """Active programs that would share (college, new major, level, intake): one is kept (one
     already on the new edition, else the one whose code carries on, else the oldest), the others
     are retired — taken out of the moves."""

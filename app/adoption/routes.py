@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlmodel import Session
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
-from app.adoption import decisions, export, service
+from app.adoption import decisions, export, plan, service
 from app.adoption.schemas import AdoptionPlan, AdoptionRequest
 from app.db import SessionDep
 from app.spreadsheets import writing
@@ -39,19 +40,25 @@ def adopt(
     )
 
 
+def _download(session: Session, key: str, from_: str, ext: str) -> dict[str, str]:
+    """The editions are checked (404, 409, 422) before the response starts; the plan is then
+    computed while it streams, on a connection of its own (the request's session is gone)."""
+    new, old = plan.editions(session, key, from_)
+    return writing.download_headers(*export.file_name(new.key, old.key, ext))
+
+
 @router.get(
     "/{key}/adoption.csv",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, 404: {}},
 )
-def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery = True) -> Response:
+def adoption_csv(
+    request: Request, session: SessionDep, key: str, from_: FromQuery, bom: BomQuery = True
+) -> StreamingResponse:
     """The plan as CSV; its first five columns are a decisions file."""
-    plan = service.preview(session, key, from_key=from_)
-    return Response(
-        export.plan_csv(plan, bom=bom),
-        media_type=writing.CSV_MEDIA,
-        headers=writing.download_headers(*export.file_name(plan, "csv")),
-    )
+    headers = _download(session, key, from_, "csv")
+    body = export.csv_stream(request.app.state.engine, key, from_, bom=bom)
+    return StreamingResponse(body, media_type=writing.CSV_MEDIA, headers=headers)
 
 
 @router.get(
@@ -59,11 +66,10 @@ def adoption_csv(session: SessionDep, key: str, from_: FromQuery, bom: BomQuery 
     response_class=Response,
     responses={200: {"content": {writing.XLSX_MEDIA: {}}}, 404: {}},
 )
-def adoption_xlsx(session: SessionDep, key: str, from_: FromQuery) -> StreamingResponse:
+def adoption_xlsx(
+    request: Request, session: SessionDep, key: str, from_: FromQuery
+) -> StreamingResponse:
     """The plan as XLSX (codes as text cells)."""
-    plan = service.preview(session, key, from_key=from_)
-    return StreamingResponse(
-        export.plan_xlsx(plan),
-        media_type=writing.XLSX_MEDIA,
-        headers=writing.download_headers(*export.file_name(plan, "xlsx")),
-    )
+    headers = _download(session, key, from_, "xlsx")
+    body = export.xlsx_stream(request.app.state.engine, key, from_)
+    return StreamingResponse(body, media_type=writing.XLSX_MEDIA, headers=headers)

@@ -53,7 +53,9 @@ def compute(
 
 
 def preview(session: Session, new_key: str, *, from_key: str) -> AdoptionPlan:
-    """The plan without decisions (``GET …/adoption.csv``): public, like the programs it lists."""
+    """The whole plan without decisions, in memory (what a dry run of ``POST …/adoption``
+    answers without decisions). The downloads (``adoption.csv``/``.xlsx``) compute the same plan
+    in chunks instead (``stream.py``), so their memory does not grow with the registry."""
     inputs, outcome = compute(session, new_key, from_key=from_key)
     return outcome.public(inputs)
 

@@ -6,6 +6,7 @@ withdraws 0307 and 0442, moves 0529 → 1320 (another category) and absorbs the 
 code 8172 as 0330; the other 27 codes are unchanged."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 DATA = Path(__file__).resolve().parent / "data"
 NEW, OLD = "technician-2026", "technician-2022"
@@ -43,3 +44,37 @@ DECISIONS = [
 
 def upload(path: Path) -> dict:
     return {"file": (path.name, path.read_bytes(), "text/csv")}
+
+
+def plan_csv(plan) -> bytes:
+    """The CSV of a whole plan (an ``AdoptionPlan``, what ``POST …/adoption`` answers) the way
+    ``adoption.csv`` was written before it streamed: the streamed file must equal it, byte for
+    byte."""
+    from app.adoption.export import HEADER
+    from app.spreadsheets.writing import csv_text
+
+    def row(p, plan: str, relation: str, new: tuple[str, str, str], cands: str = "") -> tuple:
+        code, name, category = new
+        return (p.college_code, p.old_code, p.level or "", p.intake, code, plan, relation,
+                p.college, p.old_edition, p.old_name, name, category, p.status, cands,
+                p.program_id)  # fmt: skip
+
+    def rows():
+        for n in plan.needs_decision:
+            cands = "|".join(f"{c.code} {c.name}" for c in n.candidates)
+            yield row(n, "needs_decision", n.relation, ("", "", ""), cands)
+        for c in plan.collisions:
+            for r in c.retire:
+                ref = SimpleNamespace(
+                    program_id=r.program_id, college_code=c.college_code, college=c.college,
+                    old_edition=r.old_edition, old_code=r.old_code, old_name=r.old_name,
+                    level=c.level, intake=c.intake, status=r.status,
+                )  # fmt: skip
+                yield row(ref, "collision", f"merged into {c.keep.program_id}",
+                          (c.new_code, c.new_name, ""))  # fmt: skip
+        for w in plan.withdrawn:
+            yield row(w, "withdrawn", w.relation, ("", "", ""))
+        for m in plan.moved:
+            yield row(m, "moved", m.relation, (m.new_code, m.new_name, m.category))
+
+    return csv_text(HEADER, list(rows()))

@@ -1,0 +1,193 @@
+"""The plan without decisions (``GET …/adoption.csv`` and ``.xlsx``) computed in chunks of
+programs, so that what a download holds is a chunk, not the registry (docs/adoption.md, Scale).
+
+Every program of one old code shares its fate (``plan.fate``): the crosswalk moves it, withdraws
+it or leaves it to the bureau. So each section of the plan is one query over the programs of the
+codes with that fate, read in program-id order through a streaming cursor (a server-side cursor
+on PostgreSQL) and placed chunk by chunk with the rules of ``plan.build`` — the order and the
+lines are those of the whole plan. Only collisions look at several programs at once: they are
+found first, over the programs that can collide, a few colleges at a time (below), and kept —
+a collision is a conflict for the bureau, few by nature.
+
+All of it is read in one transaction, so the plan is of one state of the registry: REPEATABLE
+READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL snapshot.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from app.adoption.plan import (
+    CollisionMember,
+    Fate,
+    Inputs,
+    M,
+    Options,
+    Outcome,
+    P,
+    Row,
+    Target,
+    collide,
+    crosswalk_lines,
+    editions,
+    fate,
+    kept_until,
+    new_majors,
+    place,
+    row_query,
+    source_majors,
+)
+from app.clock import utcnow
+
+# Programs per chunk (and, at least, per batch of whole colleges for collisions). At 150,000
+# programs the streamed CSV peaks at ~2.8 MiB of Python memory with 500 (2,000: 6.9 MiB, 5,000:
+# 16.6 MiB; about 3.3 KiB a program of the chunk), at no more CPU.
+BATCH_ROWS = 500
+
+# (the kept program, the retired rows, the offering's target): as in ``plan.Outcome``
+Collision = tuple[CollisionMember, list[Row], Target]
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One connection in one read transaction: every query of the plan sees the same registry."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn
+
+
+@dataclass
+class Plan:
+    """The plan of adopting ``inputs.new`` in place of ``inputs.old``, read section by section
+    (in the order of the CSV) inside ``opened``."""
+
+    conn: Connection
+    session: Session
+    inputs: Inputs  # the editions, the crosswalk lines and the targets; no rows
+    fates: dict[int, Fate]  # by the id of a major programs are carried from
+    options: Options
+    retired: set[int] = field(default_factory=set)
+
+    def _majors(self, kind: str) -> list[int]:
+        return sorted(m for m, f in self.fates.items() if f.kind == kind)
+
+    def _chunks(self, kind: str, *conditions: Any) -> Iterator[list[Row]]:
+        """The carried programs of the codes of this fate, in id order, a chunk at a time."""
+        majors = self._majors(kind)
+        if not majors:
+            return
+        query = row_query(P.c.major_id.in_(majors), *conditions).execution_options(
+            stream_results=True, yield_per=BATCH_ROWS
+        )
+        for part in self.conn.execute(query).partitions():
+            yield [Row(*r) for r in part]
+
+    def _placed(self, rows: list[Row], inputs: Inputs | None = None) -> Outcome:
+        out = Outcome()
+        for row in rows:
+            place(out, inputs or self.inputs, row, self.options)
+        return out
+
+    def needs_decision(self) -> Iterator[list[tuple[Row, str, list[Target]]]]:
+        for rows in self._chunks("pending"):
+            yield self._placed(rows).pending
+
+    def collisions(self) -> list[Collision]:
+        """Every collision, in the order of the whole plan (by its first program); the programs
+        they retire are left out of ``moved`` afterwards.
+
+        Two programs collide when they would become one offering (college, new major, level,
+        intake). The programs of one old code cannot collide with each other — the database
+        keeps one active program per (college, major, level, intake) — so only the programs of
+        codes that share their successor, or whose successor already has programs, are read:
+        ordered by college, a batch of whole colleges at a time, each batch with the programs
+        already on the new majors in its colleges."""
+        moved = {m: f for m, f in self.fates.items() if f.kind == "moved"}
+        sources: dict[int, list[int]] = {}
+        for major, what in moved.items():
+            assert what.target is not None
+            sources.setdefault(what.target.major_id, []).append(major)
+        new_id = self.inputs.new.id
+        occupied = select(M.c.id).where(
+            M.c.edition_id == new_id,
+            exists().where(P.c.major_id == M.c.id, P.c.status == "active"),
+        )
+        targets = {t for t, s in sources.items() if len(s) > 1}
+        targets |= set(self.conn.scalars(occupied))
+        prone = sorted(m for t in targets for m in sources.get(t, ()))
+        found: list[tuple[int, Collision]] = []
+        if prone:
+            query = (
+                row_query(P.c.major_id.in_(prone), P.c.status == "active")
+                .order_by(None)
+                .order_by(P.c.college_id, P.c.id)
+                .execution_options(stream_results=True, yield_per=BATCH_ROWS)
+            )
+            batch: list[Row] = []
+            for part in self.conn.execute(query).partitions():
+                for values in part:
+                    row = Row(*values)
+                    if len(batch) >= BATCH_ROWS and row.college_id != batch[-1].college_id:
+                        found += self._collisions_of(batch, sorted(targets))
+                        batch = []
+                    batch.append(row)
+            if batch:
+                found += self._collisions_of(batch, sorted(targets))
+        found.sort(key=lambda item: item[0])
+        self.retired = {r.id for _, (_, losers, _) in found for r in losers}
+        return [item for _, item in found]
+
+    def _collisions_of(self, rows: list[Row], targets: list[int]) -> list[tuple[int, Collision]]:
+        """The collisions among ``rows`` (whole colleges), each with its first program's id."""
+        colleges = sorted({r.college_id for r in rows})
+        query = select(P.c.college_id, P.c.major_id, P.c.level, P.c.intake, P.c.id).where(
+            P.c.college_id.in_(colleges), P.c.major_id.in_(targets), P.c.status == "active"
+        )
+        existing = {(c, m, lv, i): pid for c, m, lv, i, pid in self.conn.execute(query)}
+        out = Outcome(moves=[(r, self._target(r), "", False) for r in rows])
+        collide(out, replace(self.inputs, existing=existing))
+        ids = {r.id for r in rows}
+        return [
+            (min({r.id for r in losers} | ({keep.program_id} & ids)), (keep, losers, target))
+            for keep, losers, target in out.collisions
+        ]
+
+    def _target(self, row: Row) -> Target:
+        target = self.fates[row.major_id].target
+        assert target is not None
+        return target
+
+    def withdrawn(self) -> Iterator[list[tuple[Row, Any]]]:
+        for rows in self._chunks("withdrawn", P.c.status == "active"):
+            kept = kept_until(self.session, self.inputs.new.key, [r.id for r in rows])
+            yield self._placed(rows, replace(self.inputs, kept=kept)).withdrawals
+
+    def moved(self) -> Iterator[list[tuple[Row, Target, str, bool]]]:
+        """The moves, without the programs collisions retire (``collisions`` first)."""
+        for rows in self._chunks("moved"):
+            moves = self._placed(rows).moves
+            yield [m for m in moves if m[0].id not in self.retired] if self.retired else moves
+
+
+@contextmanager
+def opened(engine: Engine, new_key: str, old_key: str) -> Iterator[Plan]:
+    """The plan of adopting ``new_key`` in place of ``old_key``, to read inside the block."""
+    with snapshot(engine) as conn:
+        session = Session(bind=conn)
+        new, old = editions(session, new_key, old_key)
+        assert new.id is not None
+        assert old.id is not None
+        lines = crosswalk_lines(session, new, old)
+        targets = new_majors(session, new.id)
+        absorbed = {k for k in lines if k[0] != old.id}
+        majors = select(M.c.id, M.c.edition_id, M.c.code).where(source_majors(old.id, absorbed))
+        fates = {m: fate(lines, targets, e, code) for m, e, code in conn.execute(majors)}
+        inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
+        yield Plan(conn, session, inputs, fates, Options(today=utcnow().date()))
