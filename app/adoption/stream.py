@@ -43,6 +43,7 @@ from app.adoption.plan import (
     source_majors,
 )
 from app.clock import utcnow
+from app.vocab import ProgramStatus
 
 # Programs per chunk (and, at least, per batch of whole colleges for collisions). At 150,000
 # programs the streamed CSV peaks at ~2.8 MiB of Python memory with 500 (2,000: 6.9 MiB, 5,000:
@@ -117,7 +118,7 @@ class Plan:
         new_id = self.inputs.new.id
         occupied = select(M.c.id).where(
             M.c.edition_id == new_id,
-            exists().where(P.c.major_id == M.c.id, P.c.status == "active"),
+            exists().where(P.c.major_id == M.c.id, P.c.status == ProgramStatus.ACTIVE),
         )
         targets = {t for t, s in sources.items() if len(s) > 1}
         targets |= set(self.conn.scalars(occupied))
@@ -125,7 +126,7 @@ class Plan:
         found: list[tuple[int, Collision]] = []
         if prone:
             query = (
-                row_query(P.c.major_id.in_(prone), P.c.status == "active")
+                row_query(P.c.major_id.in_(prone), P.c.status == ProgramStatus.ACTIVE)
                 .order_by(None)
                 .order_by(P.c.college_id, P.c.id)
                 .execution_options(stream_results=True, yield_per=BATCH_ROWS)
@@ -148,7 +149,9 @@ class Plan:
         """The collisions among ``rows`` (whole colleges), each with its first program's id."""
         colleges = sorted({r.college_id for r in rows})
         query = select(P.c.college_id, P.c.major_id, P.c.level, P.c.intake, P.c.id).where(
-            P.c.college_id.in_(colleges), P.c.major_id.in_(targets), P.c.status == "active"
+            P.c.college_id.in_(colleges),
+            P.c.major_id.in_(targets),
+            P.c.status == ProgramStatus.ACTIVE,
         )
         existing = {(c, m, lv, i): pid for c, m, lv, i, pid in self.conn.execute(query)}
         out = Outcome(moves=[(r, self._target(r), "", False) for r in rows])
@@ -165,7 +168,7 @@ class Plan:
         return target
 
     def withdrawn(self) -> Iterator[list[tuple[Row, Any]]]:
-        for rows in self._chunks("withdrawn", P.c.status == "active"):
+        for rows in self._chunks("withdrawn", P.c.status == ProgramStatus.ACTIVE):
             kept = kept_until(self.session, self.inputs.new.key, [r.id for r in rows])
             yield self._placed(rows, replace(self.inputs, kept=kept)).withdrawals
 
