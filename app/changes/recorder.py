@@ -32,7 +32,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.db import insert_values
+from app.db.bulk import COPY_NULL, copy_text, insert_values
 
 ENTITIES = ("major", "college", "program", "publication")
 OPS = ("created", "updated", "deleted")
@@ -183,27 +183,13 @@ def insert_changes(
         cursor.close()
 
 
-# COPY's text format: a backslash, tab, newline or CR inside a value is escaped, None is \N.
-_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
-_COPY_NULL = "\\N"
 _COPY_BLOCK = 5000  # lines per write
-
-
-def _copy_text(value: str) -> str:
-    if any(c in value for c in _COPY_SPECIAL):
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
 
 
 def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
     """The change rows as lines of COPY's text format, written in blocks: psycopg's
     ``write_row`` per row cost more than making the line here (an import's 150,000 changes)."""
-    text = _copy_text
+    text = copy_text
     head = f"{text(at)}\t"
     with (
         driver.cursor() as cursor,
@@ -214,7 +200,7 @@ def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
                 "".join(
                     [
                         f"{head}{text(entity)}\t{text(op)}\t{text(key)}\t"
-                        f"{_COPY_NULL if data is None else text(data)}\n"
+                        f"{COPY_NULL if data is None else text(data)}\n"
                         for entity, op, key, data in items[start : start + _COPY_BLOCK]
                     ]
                 )

@@ -1,4 +1,5 @@
-"""Bulk inserts through a DBAPI cursor of SQLite: many rows per ``INSERT … VALUES``."""
+"""Bulk writes: many rows per ``INSERT … VALUES`` through a DBAPI cursor of SQLite, and the
+fields of PostgreSQL's ``COPY … FROM STDIN`` text format (``copy_text``, ``COPY_NULL``)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -6,6 +7,22 @@ from typing import Any
 # Rows per INSERT … VALUES (…), (…) of ``insert_values``: 500 × 10 columns stays far below
 # SQLite's bound-parameter limit (32,766 since 3.32).
 VALUES_PER_STATEMENT = 500
+
+# COPY's text format: a backslash, tab, newline or CR inside a value is escaped, None is \N.
+_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
+COPY_NULL = "\\N"
+
+
+def copy_text(value: str) -> str:
+    """A text value as a field of COPY's text format."""
+    if any(c in value for c in _COPY_SPECIAL):
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
 
 
 def insert_values(cursor: Any, insert: str, width: int, rows: Sequence[Sequence[Any]]) -> None:

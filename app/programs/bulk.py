@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from app.catalog import models as _catalog_models  # noqa: F401  (major, category tables)
-from app.db import insert_values
+from app.db.bulk import copy_text, insert_values
 
 CHUNK = 5000
 INSERT_COLUMNS = (
@@ -53,22 +53,6 @@ def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 def _driver(session: Session) -> Any:
     return session.connection().connection.driver_connection
-
-
-# COPY's text format: a backslash, tab, newline or CR inside a value is escaped, None is \N.
-_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
-
-
-def copy_text(value: str) -> str:
-    """A text value as a field of COPY's text format."""
-    if any(c in value for c in _COPY_SPECIAL):
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
 
 
 def copy_lines(session: Session, sql: str, lines: Iterable[str], tick: Tick | None = None) -> None:
