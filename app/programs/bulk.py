@@ -8,6 +8,7 @@ all-or-nothing either way. Rows are plain tuples: no dict or SQLAlchemy paramete
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from psycopg.errors import LockNotAvailable
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
@@ -35,11 +36,12 @@ Update = tuple[int, str, int, int]
 
 Tick = Callable[[int], None]
 
-# SQLite: a bulk insert of at least this many rows into a table with at most REBUILD_RATIO
-# times as many rebuilds program's plain secondary indexes after the rows are in, in the same
-# transaction, instead of updating them row by row (measured 2026-11-24, 150,000 new rows into
-# an empty registry: 5.1 s → 1.2 s for the write; the unique active-offering index is kept, so
-# the database checks it as each row goes in as before).
+# A bulk insert of at least this many rows into a table with at most REBUILD_RATIO times as
+# many rebuilds program's plain secondary indexes after the rows are in, in the same
+# transaction, instead of updating them row by row (SQLite, measured 2026-11-24, 150,000 new
+# rows into an empty registry: 5.1 s → 1.2 s for the write; PostgreSQL: docs/benchmarks.md,
+# "PostgreSQL import"). The unique active-offering index is kept, so the database checks it as
+# each row goes in as before.
 T = TypeVar("T")
 
 REBUILD_MIN = 20_000
@@ -150,7 +152,13 @@ def insert_programs(
             f"\t{source_text}\t{category_text[r[1]]}\t{province_text[r[0]]}\n"
             for i, r in zip(ids, rows, strict=True)
         )
-        copy_lines(session, f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN", lines, block)
+        with _driver(session).cursor() as cursor:
+            rebuilt = _drop_secondary_indexes_pg(cursor, len(rows))
+            copy_lines(
+                session, f"COPY program ({', '.join(INSERT_COLUMNS)}) FROM STDIN", lines, block
+            )
+            for statement in rebuilt:
+                cursor.execute(statement)
         return ids
     # Plain tuples through the driver, many rows per INSERT: SQLAlchemy's per-row parameter
     # processing cost more CPU than SQLite's own inserts (2.5 s vs 1 s for 150k rows).
@@ -194,6 +202,51 @@ def _drop_secondary_indexes(cursor: Any, count: int) -> list[str]:
             continue
         cursor.execute(f'DROP INDEX "{name}"')
         statements.append(sql)
+    return statements
+
+
+# PostgreSQL: how long the import waits for the table's lock before it keeps the indexes
+# instead (a long read, an export, holds it back; every read that came after it would queue
+# behind the import's request meanwhile).
+REBUILD_LOCK_TIMEOUT = "2s"
+
+
+def _drop_secondary_indexes_pg(cursor: Any, count: int) -> list[str]:
+    """PostgreSQL: ``_drop_secondary_indexes``' rule, for program's plain indexes. The drop takes
+    the table's exclusive lock until the import commits: reads of programs wait for the import
+    (they never see the table without its indexes) — hence only when the rows are few beside
+    the new ones (a registry's first load), and only when the lock comes within
+    REBUILD_LOCK_TIMEOUT; otherwise the rows go in with the indexes kept, as before."""
+    if count < REBUILD_MIN:
+        return []
+    # count(*) of at most the threshold: no walk of a big table to learn it is big
+    cursor.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM program LIMIT %s) AS p", (REBUILD_RATIO * count + 1,)
+    )
+    if cursor.fetchone()[0] > REBUILD_RATIO * count:
+        return []
+    cursor.execute("SAVEPOINT program_rebuild")
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    setting = cursor.fetchone()[0]
+    try:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", (REBUILD_LOCK_TIMEOUT,))
+        cursor.execute("LOCK TABLE program IN ACCESS EXCLUSIVE MODE")
+    except LockNotAvailable:
+        cursor.execute("ROLLBACK TO SAVEPOINT program_rebuild")
+        cursor.execute("RELEASE SAVEPOINT program_rebuild")
+        return []
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", (setting,))
+    cursor.execute("RELEASE SAVEPOINT program_rebuild")
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i"
+        " JOIN pg_class AS c ON c.oid = i.indexrelid"
+        " WHERE i.indrelid = 'program'::regclass AND NOT i.indisunique AND NOT i.indisprimary"
+        " ORDER BY c.relname"
+    )
+    statements = []
+    for name, definition in cursor.fetchall():
+        cursor.execute(f'DROP INDEX "{name}"')
+        statements.append(definition)
     return statements
 
 

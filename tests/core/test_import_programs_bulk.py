@@ -1,5 +1,6 @@
 """The bulk write path of registry import programs: the feed's snapshots made from the written
-values, COPY's text escaping, SQLite's rebuild of the plain indexes after a big insert."""
+values, COPY's text escaping, the rebuild of the plain indexes after a big insert (both
+backends; on PostgreSQL only when the table's lock comes at once)."""
 
 import json
 
@@ -62,53 +63,83 @@ def test_a_source_with_tab_newline_and_backslash_is_stored_as_given(seeded, run)
 
 
 def _indexes(engine) -> list[tuple[str, str]]:
+    """program's indexes as (name, definition), on either backend."""
+    sql = (
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'program'"
+        " ORDER BY name"
+        if engine.dialect.name == "sqlite"
+        else "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'program'"
+        " AND schemaname = current_schema() ORDER BY indexname"
+    )
     with engine.connect() as conn:
-        return [
-            tuple(row)
-            for row in conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'program'"
-                " ORDER BY name"
-            )
-        ]
+        return [tuple(row) for row in conn.exec_driver_sql(sql)]
 
 
 @pytest.fixture
 def rebuilt(seeded, monkeypatch) -> list[list[str]]:
     """Every big-insert rule applied to a small file; the rebuild statements of each insert."""
-    if seeded.dialect.name != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL keeps its indexes (readers would wait for a drop)")
     monkeypatch.setattr(bulk, "REBUILD_MIN", 1)
     monkeypatch.setattr(bulk, "REBUILD_RATIO", 1000)
     calls: list[list[str]] = []
-    drop = bulk._drop_secondary_indexes
+    name = (
+        "_drop_secondary_indexes"
+        if seeded.dialect.name == "sqlite"
+        else "_drop_secondary_indexes_pg"
+    )
+    drop = getattr(bulk, name)
 
     def recording(cursor, rows: int) -> list[str]:
         calls.append(drop(cursor, rows))
         return calls[-1]
 
-    monkeypatch.setattr(bulk, "_drop_secondary_indexes", recording)
+    monkeypatch.setattr(bulk, name, recording)
     return calls
 
 
-def test_a_big_sqlite_insert_rebuilds_the_plain_indexes_as_they_were(seeded, run, rebuilt):
+def _category_plan(engine) -> str:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+            explain = "EXPLAIN QUERY PLAN"
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            explain = "EXPLAIN"
+        query = f"{explain} SELECT id FROM program WHERE category = '农业类' ORDER BY id"
+        return " ".join(str(row[-1]) for row in conn.exec_driver_sql(query))
+
+
+def test_a_big_insert_rebuilds_the_plain_indexes_as_they_were(seeded, run, rebuilt):
     before = _indexes(seeded)
-    run(import_programs, csv(*NEW_ROWS[1:]))
+    result = run(import_programs, csv(*NEW_ROWS[1:]))
+    assert result.inserted == 2
     plain = [i.name for i in table_of(Program).indexes if not i.unique]
     assert len(plain) == 9
     assert [len(statements) for statements in rebuilt] == [len(plain)]  # the unique one is kept
     assert _indexes(seeded) == before
-    with seeded.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
-        plan = " ".join(
-            str(row[-1])
-            for row in conn.exec_driver_sql(
-                "EXPLAIN QUERY PLAN SELECT id FROM program WHERE category = '农业类' ORDER BY id"
-            )
-        )
-    assert "ix_program_category_id" in plan
+    assert "ix_program_category_id" in _category_plan(seeded)
 
 
-def test_a_failed_big_sqlite_insert_leaves_indexes_and_rows_as_they_were(
+@pytest.mark.postgres_only
+def test_a_big_insert_keeps_the_indexes_when_a_read_holds_the_table(
+    seeded, run, rebuilt, monkeypatch
+):
+    """A read in progress (an export) holds program's share lock: the import does not queue
+    for the exclusive one (every later read would queue behind it) but inserts with the
+    indexes kept, in the same transaction."""
+    monkeypatch.setattr(bulk, "REBUILD_LOCK_TIMEOUT", "50ms")
+    before, programs = _indexes(seeded), count(seeded, Program)
+    with seeded.connect() as reader:
+        reader.exec_driver_sql("BEGIN")
+        reader.exec_driver_sql("SELECT count(*) FROM program").scalar_one()
+        result = run(import_programs, csv(*NEW_ROWS[1:]))
+        reader.exec_driver_sql("ROLLBACK")
+    assert rebuilt == [[]]
+    assert result.inserted == 2
+    assert count(seeded, Program) == programs + 2
+    assert _indexes(seeded) == before
+
+
+def test_a_failed_big_insert_leaves_indexes_and_rows_as_they_were(
     seeded, run, rebuilt, monkeypatch
 ):
     before, programs = _indexes(seeded), count(seeded, Program)
@@ -116,7 +147,8 @@ def test_a_failed_big_sqlite_insert_leaves_indexes_and_rows_as_they_were(
     def failing(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bulk, "insert_values", failing)
+    monkeypatch.setattr(bulk, "insert_values", failing)  # SQLite's insert
+    monkeypatch.setattr(bulk, "copy_lines", failing)  # PostgreSQL's
     with pytest.raises(RuntimeError):
         run(import_programs, csv(*NEW_ROWS[1:]))
     assert rebuilt
