@@ -15,7 +15,7 @@ from app.access.policy import governed_authorities
 from app.access.principal import Principal
 from app.access.tokens import check_binding
 from app.accounts.hashing import hash_password
-from app.accounts.models import User
+from app.accounts.models import User, UserToken
 from app.accounts.sessions import end_sessions_of
 from app.authorities.models import Authority
 from app.colleges.models import College
@@ -147,9 +147,21 @@ def reset_password(session: Session, user_id: int, *, actor: Principal) -> str:
     return secret
 
 
+def is_self(session: Session, actor: Principal, user: User) -> bool:
+    """Whether ``actor`` is ``user``: signed in as them, or one of their API tokens."""
+    if actor.token_id is None:
+        return actor.name == user.username
+    link = session.get(UserToken, actor.token_id)
+    return link is not None and link.user_id == user.id
+
+
 def set_active(session: Session, user_id: int, active: bool, *, actor: Principal) -> User:
+    """Enables or disables an account. Not one's own: the admin would lock themself out
+    mid-session, perhaps the authority's last admin (another admin disables it)."""
     user = get_user(session, user_id)
     _ensure_manages(session, actor, user.authority_id, user.college_id)
+    if not active and is_self(session, actor, user):
+        raise Conflict(error="user_disable_self")
     user.active = active
     session.add(user)
     if not active:

@@ -232,6 +232,7 @@ def _users_page(request: Request, session: Session, **extra: Any) -> Response:
         request,
         "account/users.html",
         users=users,
+        me=actor.name if actor.token_id is None else None,
         bindings=accounts.binding_names(session, users),
         failures=accounts.sign_in_failures(session, actor),
         authorities=authorities,
@@ -284,7 +285,14 @@ def set_active(
     request: Request, session: SessionDep, user_id: IdPath, form: Form, _: csrf.CsrfChecked
 ) -> Response:
     actor = signed_in(request, session, Role.ADMIN)
-    accounts.set_active(session, user_id, form.get("active") == "1", actor=actor)
+    active = form.get("active") == "1"
+    _done, error = attempt(
+        session, lambda: accounts.set_active(session, user_id, active, actor=actor)
+    )
+    if error is not None:
+        page = _users_page(request, session, error_text=message_of(error))
+        page.status_code = error.status_code
+        return page
     return redirect("/admin/users")
 
 

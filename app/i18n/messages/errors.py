@@ -101,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_username": ("用户名须为 1 至 64 个字符", "a username is 1 to 64 characters"),
     "user_exists": ("用户名“{username}”已被使用", "the username '{username}' is taken"),
     "user_not_found": ("没有编号为 {id} 的用户", "no user {id}"),
+    "user_disable_self": (
+        "不能停用当前登录使用的账号，请由另一位管理员停用",
+        "you cannot disable the account you are signed in with: another admin can",
+    ),
     "session_not_found": ("没有编号为 {id} 的登录会话", "no session {id}"),
     "not_your_authority.user": (
         "此用户不在您的管理范围内",

@@ -287,6 +287,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.users.reset": ("重置密码", "Reset password"),
     "web.users.disable": ("停用", "Disable"),
     "web.users.enable": ("启用", "Enable"),
+    "web.users.you": ("当前登录的账号", "signed in now"),
     "web.users.create": ("新建用户", "New user"),
     "web.users.authority": ("管理部门代码（管理员、评审员）", "Authority code (admin, reviewer)"),
     "web.users.college": ("院校代码（院校用户）", "College code (college users)"),
