@@ -74,7 +74,7 @@ def _count(counts: Counts, entry: FilingEntry, filing: Filing, referral: Referra
         counts.approved += 1
     elif entry.decision == Decision.REJECTED:
         counts.rejected += 1
-    else:
+    elif entry.decision is None:  # a referral waiting at the province is counted above
         counts.undecided += 1
 
 

@@ -522,3 +522,21 @@ def test_a_province_admin_reads_and_writes_a_city_draft_and_a_sibling_does_neith
     assert draft["id"] not in {p["id"] for p in listed}
     province_reviewer = tokens("reviewer", authority="GD-HRSS")
     assert seeded_client.get(path, headers=province_reviewer).status_code == 200
+
+
+def test_a_referral_waiting_at_the_province_is_not_also_counted_undecided():
+    """报省级评审（待定） and 未决定 are two lines of the summary: an entry sent to the province
+    is decided by the bureau (``referred``) and waits there, so it is counted once, as pending."""
+    from app.filings.models import Filing, FilingEntry, Referral
+    from app.filings.summary import Counts, _count
+    from app.vocab import Decision, FilingStatus, ReferralStatus
+
+    filing = Filing(status=FilingStatus.SUBMITTED)
+    counts = Counts()
+    waiting = FilingEntry(decision=Decision.REFERRED)
+    _count(counts, waiting, filing, Referral(status=ReferralStatus.PENDING))
+    _count(counts, FilingEntry(decision=None), filing, None)
+    passed = FilingEntry(decision=Decision.APPROVED)
+    _count(counts, passed, filing, Referral(status=ReferralStatus.APPROVED))
+    assert (counts.entries, counts.referred, counts.referred_pending) == (3, 2, 1)
+    assert (counts.referred_approved, counts.approved, counts.undecided) == (1, 1, 1)
