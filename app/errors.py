@@ -208,13 +208,23 @@ RETRY_AFTER_SECONDS = 5
 
 def unavailable_error_types() -> tuple[type[Exception], ...]:
     """What a database that cannot answer raises: SQLAlchemy's wrappers, and the drivers' own
-    errors (``read_rows`` runs statements on raw DBAPI connections)."""
+    errors (``read_rows`` runs statements on raw DBAPI connections; ``GET /api/v1/programs``
+    on PostgreSQL through asyncpg, app/db/async_reads.py)."""
     import sqlite3
 
+    import asyncpg
     import psycopg
     from sqlalchemy import exc
 
-    return (exc.DBAPIError, exc.TimeoutError, psycopg.Error, sqlite3.Error)
+    return (
+        exc.DBAPIError,
+        exc.TimeoutError,
+        psycopg.Error,
+        sqlite3.Error,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        ConnectionError,  # asyncpg connecting to a server that is down: refused, reset
+    )
 
 
 # SQLite's primary result codes of a database that cannot serve now, not of a wrong statement:
@@ -228,6 +238,7 @@ def database_unavailable(error: BaseException) -> bool:
     (those stay 500s/409s: a bug or a conflict, not an outage)."""
     import sqlite3
 
+    import asyncpg
     import psycopg
     from sqlalchemy import exc
 
@@ -243,8 +254,21 @@ def database_unavailable(error: BaseException) -> bool:
         code = getattr(error, "sqlite_errorcode", None)
         return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
     # psycopg: connection failures (class 08), insufficient resources such as a full disk or
-    # too many connections (53), operator intervention such as a shutdown (57), I/O errors (58)
-    return isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError))
+    # too many connections (53), operator intervention such as a shutdown (57), I/O errors (58);
+    # asyncpg: the same classes, a connection gone, a connection refused
+    return isinstance(
+        error,
+        (
+            psycopg.OperationalError,
+            psycopg.InterfaceError,
+            asyncpg.PostgresConnectionError,
+            asyncpg.InsufficientResourcesError,
+            asyncpg.OperatorInterventionError,
+            asyncpg.PostgresSystemError,
+            asyncpg.InterfaceError,
+            ConnectionError,
+        ),
+    )
 
 
 def unavailable_response(request: Request) -> Response:

@@ -27,6 +27,7 @@ from app.colleges.routes import router as colleges_router
 from app.compression import Gzip
 from app.config import Settings, get_settings
 from app.db import close_sqlite_readers, make_engine, make_read_engine
+from app.db.async_reads import AsyncReader
 from app.directions.routes import router as directions_router
 from app.errors import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
@@ -49,6 +50,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, settings)
     read_engine = make_read_engine(engine, settings)
+    async_reader = (
+        None
+        if read_engine.dialect.name == "sqlite"
+        else AsyncReader(read_engine.url, settings.db_pool_size)
+    )
     # the writers' commits advance the version at once (app/changes/recorder.py)
     versions = DataVersion(engine, read_engine, commit_hooks=recorder.on_commit)
     versions.always_read = settings.nodes > 1  # another node's write is read back at once
@@ -62,6 +68,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         versions.start()
         yield
         await versions.stop()
+        if async_reader is not None:
+            await async_reader.close()
         close_sqlite_readers(read_engine)
         read_engine.dispose()
         engine.dispose()
@@ -79,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_engine  # GET /programs: db.read_rows
+    app.state.async_reader = async_reader  # GET /api/v1/programs on PostgreSQL
     app.state.versions = versions  # the registry's version: ETags (app/caching/)
     app.state.auth_throttle = make_throttle(  # in the database on PostgreSQL: every node's
         read_engine, settings.auth_fail_limit, settings.auth_fail_window_seconds
@@ -114,7 +123,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         trusted_proxies=settings.trusted_proxy_list,
         access_log_enabled=settings.access_log,
         metrics=(
-            metrics.RequestMetrics({"write": engine, "read": read_engine})
+            metrics.RequestMetrics(
+                {"write": engine, "read": read_engine},
+                {"pages": async_reader.counts} if async_reader is not None else None,
+            )
             if settings.metrics
             else None
         ),

@@ -15,7 +15,8 @@ import atexit
 import os
 import shutil
 import tempfile
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -83,13 +84,29 @@ def _instruments() -> dict[str, Any]:
 MAX_CHILDREN = 4096  # (route, method, status) combinations whose children are kept
 
 
+def _engine_counts(engine: Engine) -> tuple[int, int]:
+    pool: Any = engine.pool
+    return pool.checkedout(), pool.checkedin()
+
+
 class RequestMetrics:
     """Called by ``app.middleware.RequestContext`` at the end of every request."""
 
-    def __init__(self, pools: dict[str, Engine]) -> None:
+    def __init__(
+        self,
+        pools: dict[str, Engine],
+        counted: dict[str, Callable[[], tuple[int, int] | None]] | None = None,
+    ) -> None:
+        """``pools``: engines by name; ``counted``: other pools by name, each as a function
+        of its (checked out, idle) connections, None while it has none (app/db/async_reads)."""
         self.instruments = _instruments()
         # SQLite has no pool worth counting (one file, connections per thread)
-        self.pools = {name: e for name, e in pools.items() if e.dialect.name != "sqlite"}
+        self.pools: dict[str, Callable[[], tuple[int, int] | None]] = {
+            name: partial(_engine_counts, e)
+            for name, e in pools.items()
+            if e.dialect.name != "sqlite"
+        }
+        self.pools.update(counted or {})
         self._pool_children: dict[tuple[str, str], Any] = {}
         self._children: dict[tuple[int, str, int], tuple[Any, Any]] = {}
         self._pool_counts: dict[str, tuple[int, int]] = {}
@@ -109,10 +126,9 @@ class RequestMetrics:
                 self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
-        for name, engine in self.pools.items():
-            pool: Any = engine.pool
-            counts = (pool.checkedout(), pool.checkedin())
-            if self._pool_counts.get(name) != counts:  # a gauge set only when it moves
+        for name, counted in self.pools.items():
+            counts = counted()
+            if counts is not None and self._pool_counts.get(name) != counts:  # set when it moves
                 self._pool_counts[name] = counts
                 self._pool(name, "checked_out").set(counts[0])
                 self._pool(name, "idle").set(counts[1])

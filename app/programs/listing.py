@@ -37,6 +37,8 @@ from sqlmodel import col
 from app.catalog.models import CatalogEdition, Major
 from app.colleges.models import College
 from app.db import read_rows
+from app.db.async_reads import DIALECT, AsyncReader
+from app.db.reads import Then
 from app.pagination import decode_after, encode_cursor
 from app.programs import readmodel
 from app.programs.models import Program
@@ -224,25 +226,36 @@ def rows(
     return _read(engine, filters, after=after, limit=limit, items=False)
 
 
-def _read(
-    engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int, items: bool
-) -> Sequence[Any]:
-    """``rows``, or with ``items`` the same rows as ``(id, item JSON text)``."""
+Statements = tuple[str, Any, Then | None]
+
+
+def _statements(
+    dialect: Dialect, filters: ProgramFilters, *, after: int | None, limit: int, items: bool
+) -> Statements:
+    """What ``_read`` runs for these filters: the SQL, its parameters and, on PostgreSQL
+    unless the page is one statement, the second statement of the page's ids."""
     given = readmodel.filter_values(filters)
     values: dict[str, Any] = {"limit": limit, **given}
-    names = list(given)
+    names = tuple(given)
     if after is not None:
         values["after"] = after
-    dialect = engine.dialect
-    compiled = _compiled(dialect, tuple(names), after is not None, items)
-    if _one_statement(dialect, tuple(names)):
-        return read_rows(engine, compiled.sql, compiled.params(values))
+    compiled = _compiled(dialect, names, after is not None, items)
+    if _one_statement(dialect, names):
+        return compiled.sql, compiled.params(values), None
     second = _rows_compiled(dialect, items)
 
     def by_id(found: Sequence[Any]) -> tuple[str, Any] | None:
         return (second.sql, second.params({"ids": [r[0] for r in found]})) if found else None
 
-    return read_rows(engine, compiled.sql, compiled.params(values), then=by_id)
+    return compiled.sql, compiled.params(values), by_id
+
+
+def _read(
+    engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int, items: bool
+) -> Sequence[Any]:
+    """``rows``, or with ``items`` the same rows as ``(id, item JSON text)``."""
+    sql, params, then = _statements(engine.dialect, filters, after=after, limit=limit, items=items)
+    return read_rows(engine, sql, params, then=then)
 
 
 def after_id(cursor: str | None) -> int | None:
@@ -253,7 +266,18 @@ def after_id(cursor: str | None) -> int | None:
 def page_json(engine: Engine, filters: ProgramFilters, *, after: int | None, limit: int) -> bytes:
     """The page as ``{"items": [...], "next": cursor|null}``: the items' JSON texts as the
     database made them, joined."""
-    found = _read(engine, filters, after=after, limit=limit + 1, items=True)
+    return _page_body(_read(engine, filters, after=after, limit=limit + 1, items=True), limit)
+
+
+async def page_json_async(
+    reader: AsyncReader, filters: ProgramFilters, *, after: int | None, limit: int
+) -> bytes:
+    """``page_json`` on PostgreSQL through ``reader``, on the event loop."""
+    sql, params, then = _statements(DIALECT, filters, after=after, limit=limit + 1, items=True)
+    return _page_body(await reader.rows(sql, params, then), limit)
+
+
+def _page_body(found: Sequence[Any], limit: int) -> bytes:
     nxt = orjson.dumps(encode_cursor([found[limit - 1][0]])) if len(found) > limit else b"null"
     items = ",".join([item for _, item in found[:limit]]).encode()
     return b'{"items":[' + items + b'],"next":' + nxt + b"}"

@@ -89,12 +89,16 @@ _JSON = b"application/json"
 async def _page(request: Request) -> bytes:
     query = read_query(request, ProgramPageQuery)
     state = request.app.state
+    after = listing.after_id(query.cursor)
+    reader = state.async_reader
+    if reader is not None:  # PostgreSQL: on the event loop (app/db/async_reads.py)
+        return await listing.page_json_async(reader, query, after=after, limit=query.limit)
     return await run_read(
         state,
         listing.page_json,
         state.read_engine,
         query,
-        after=listing.after_id(query.cursor),
+        after=after,
         limit=query.limit,
     )
 
