@@ -3,7 +3,7 @@ computed (``stream.py``), so that it holds a chunk of programs, not the registry
 
 The bytes are those of the whole plan (``schemas.AdoptionPlan``) as the route used to answer it:
 the same keys in the same order (``"from"``), the same lists in the same order, the same values,
-compact, non-ASCII as UTF-8 (``tests/adoption/test_streamed_plan.py`` compares them). Each item
+compact, non-ASCII as UTF-8 (``tests/adoption/test_streamed_dry_run.py`` compares them). Each item
 is the dict of its model, field by field (``plan.Outcome.public`` builds the models): orjson
 writes a chunk of them at a time, and strings the way pydantic does.
 """
