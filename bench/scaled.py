@@ -13,9 +13,11 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
 - adoption: a ``technician-2026`` edition with every code of ``technician-2022`` (one in ten
   renamed, one in fifty withdrawn) and its crosswalk, loaded with ``registry import catalog`` and
   ``registry import crosswalk``; then ``app.adoption.service.preview`` (the whole plan in memory,
-  what a dry run of ``POST …/adoption`` answers: its lists grow with the registry) and
-  ``adoption.csv`` as it streams (``export.csv_stream``: computed in chunks, memory flat; the
-  XLSX is the same stream through xlsxwriter, ~8× the CPU, not measured here).
+  what ``registry catalog adopt`` prints and the dry run of ``POST …/adoption`` answered before
+  it streamed: its lists grow with the registry), that dry run's answer as it streams now
+  (``answer.dry_run``: the same bytes computed in chunks, memory flat) and ``adoption.csv`` as
+  it streams (``export.csv_stream``, likewise; the XLSX is the same stream through xlsxwriter,
+  ~8× the CPU, not measured here).
 - change-feed replay: ``app.changes.feed.page_json`` from ``since=0`` in pages of 500 until the
   end, as a follower does on its first sync (the import wrote one change per program).
 - publication diff: two years' approval lists published through ``publications.service``
@@ -173,7 +175,7 @@ def _crosswalk_files(db: Database, work: Path) -> tuple[Path, Path, int]:
 def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
     from sqlmodel import Session
 
-    from app.adoption import export, service
+    from app.adoption import answer, export, service
     from app.db import make_engine
 
     catalog, crosswalk, codes = _crosswalk_files(db, work)
@@ -204,14 +206,22 @@ def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
         return f"{codes} codes crosswalked; plan lines {counts}"
 
     try:
-        return _rows(
-            db, f"7. adoption plan {OLD_EDITION} → {NEW_EDITION}", plan, repeat, size
-        ) + _rows(
-            db,
-            "7. GET /catalogs/…/adoption.csv (streamed)",
-            lambda: streamed(export.csv_stream(engine, NEW_EDITION, OLD_EDITION)),
-            repeat,
-            lambda length: f"{length / 2**20:.1f} MiB of CSV",
+        return (
+            _rows(db, f"7. adoption plan {OLD_EDITION} → {NEW_EDITION}", plan, repeat, size)
+            + _rows(
+                db,
+                "7. POST /catalogs/…/adoption dry run (streamed)",
+                lambda: streamed(answer.dry_run(engine, NEW_EDITION, OLD_EDITION, decisions=[])),
+                repeat,
+                lambda length: f"{length / 2**20:.1f} MiB of JSON",
+            )
+            + _rows(
+                db,
+                "7. GET /catalogs/…/adoption.csv (streamed)",
+                lambda: streamed(export.csv_stream(engine, NEW_EDITION, OLD_EDITION)),
+                repeat,
+                lambda length: f"{length / 2**20:.1f} MiB of CSV",
+            )
         )
     finally:
         engine.dispose()

@@ -24,11 +24,23 @@ BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs o
     responses={**AUTH_RESPONSES, 404: {}, 409: {}, 422: {}},
 )
 def adopt(
-    session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal
-) -> AdoptionPlan:
+    request: Request, session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal
+) -> AdoptionPlan | StreamingResponse:
     """The plan of adopting edition `key` in place of `from`; with `"apply": true` it is carried
     out, all or nothing (409 `adoption_needs_decisions` while a program needs a decision).
     `keep_until` keeps the programs of withdrawn codes active until that day."""
+    if not data.apply:
+        # The dry run streams (service.dry_run): the same bytes as the plan held whole.
+        body = service.dry_run(
+            session,
+            request.app.state.engine,
+            key,
+            from_key=data.from_edition,
+            decisions=decisions.from_json(data.decisions),
+            actor=actor,
+            keep_until=data.keep_until,
+        )
+        return StreamingResponse(body, media_type="application/json")
     return service.adopt(
         session,
         key,

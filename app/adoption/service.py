@@ -7,15 +7,19 @@ The authorities and the open rounds that applied the old edition apply the new o
 Applying again finds nothing left to do and writes nothing.
 """
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
+from app.adoption import answer
 from app.adoption import decisions as decisions_mod
 from app.adoption.plan import Inputs, Options, Outcome, Row, Target, build, editions, load
 from app.adoption.schemas import AdoptionPlan
@@ -53,11 +57,35 @@ def compute(
 
 
 def preview(session: Session, new_key: str, *, from_key: str) -> AdoptionPlan:
-    """The whole plan without decisions, in memory (what a dry run of ``POST …/adoption``
-    answers without decisions). The downloads (``adoption.csv``/``.xlsx``) compute the same plan
-    in chunks instead (``stream.py``), so their memory does not grow with the registry."""
+    """The whole plan without decisions, in memory, as ``adopt`` holds it (for applying and for
+    ``registry catalog adopt``). The dry run of ``POST …/adoption`` (``dry_run``) and the
+    downloads (``adoption.csv``/``.xlsx``) compute the same plan in chunks instead
+    (``stream.py``), so their memory does not grow with the registry."""
     inputs, outcome = compute(session, new_key, from_key=from_key)
     return outcome.public(inputs)
+
+
+def dry_run(
+    session: Session,
+    engine: Engine,
+    new_key: str,
+    *,
+    from_key: str,
+    decisions: DecisionRows,
+    actor: Principal,
+    keep_until: date | None = None,
+) -> Iterator[bytes]:
+    """The plan ``adopt`` answers without ``apply``, as JSON bytes written while it is computed
+    (``answer.py``), in one read transaction of its own on ``engine``. What refuses it (404, 409
+    and 422 of the editions, 403, 422 of the decisions) is raised here, before the answer
+    starts."""
+    new, _ = editions(session, new_key, from_key)
+    ensure_manage_edition(session, actor, province=new.province, system=new.system)
+    # The request's transaction ends here (it wrote nothing): its connection goes back to the
+    # pool (SQLite: the write lock is released) before the plan's own is taken.
+    session.commit()
+    body = answer.dry_run(engine, new_key, from_key, decisions=decisions, keep_until=keep_until)
+    return chain([next(body)], body)
 
 
 def adopt(

@@ -1,5 +1,6 @@
-"""The plan without decisions (``GET …/adoption.csv`` and ``.xlsx``) computed in chunks of
-programs, so that what a download holds is a chunk, not the registry (docs/adoption.md, Scale).
+"""The plan computed in chunks of programs, so that what an answer holds is a chunk, not the
+registry (docs/adoption.md, Scale): the downloads (``GET …/adoption.csv`` and ``.xlsx``, without
+decisions) and the dry run of ``POST …/adoption`` (``answer.py``, with its decisions).
 
 Every program of one old code shares its fate (``plan.fate``): the crosswalk moves it, withdraws
 it or leaves it to the bureau. So each section of the plan is one query over the programs of the
@@ -9,6 +10,10 @@ lines are those of the whole plan. Only collisions look at several programs at o
 found first, over the programs that can collide, a few colleges at a time (below), and kept —
 a collision is a conflict for the bureau, few by nature.
 
+Decisions (the bureau's successor for programs of split or unmapped codes) are checked before the
+first section, by ``decisions.check`` over the few programs they can name (``_named``); a decided
+program then moves like the others (``moved``, in id order) and may collide (``collisions``).
+
 All of it is read in one transaction, so the plan is of one state of the registry: REPEATABLE
 READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL snapshot.
 """
@@ -16,14 +21,18 @@ READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from app.adoption import decisions as decisions_mod
 from app.adoption.plan import (
     CollisionMember,
+    DecisionKey,
     Fate,
     Inputs,
     M,
@@ -52,6 +61,8 @@ BATCH_ROWS = 500
 
 # (the kept program, the retired rows, the offering's target): as in ``plan.Outcome``
 Collision = tuple[CollisionMember, list[Row], Target]
+# (row number, cells) of decisions: ``decisions.from_json`` / ``from_file``
+DecisionRows = list[tuple[int, dict[str, str]]]
 
 
 @contextmanager
@@ -73,15 +84,31 @@ class Plan:
     session: Session
     inputs: Inputs  # the editions, the crosswalk lines and the targets; no rows
     fates: dict[int, Fate]  # by the id of a major programs are carried from
-    options: Options
+    codes: dict[int, str]  # the code of each of those majors
+    options: Options  # with the decisions checked (``opened``)
     retired: set[int] = field(default_factory=set)
 
     def _majors(self, kind: str) -> list[int]:
         return sorted(m for m, f in self.fates.items() if f.kind == kind)
 
+    def _decided(self) -> dict[str, set[str]]:
+        """Old code -> the new codes decisions pick for its programs."""
+        out: dict[str, set[str]] = {}
+        for key, new_code in self.options.decisions.items():
+            out.setdefault(key[1], set()).add(new_code)
+        return out
+
+    def _moving(self) -> list[int]:
+        """The majors whose programs can move: a crosswalk line moves them, or a decision."""
+        decided = self._decided()
+        pending = [m for m in self._majors("pending") if self.codes[m] in decided]
+        return sorted(self._majors("moved") + pending)
+
     def _chunks(self, kind: str, *conditions: Any) -> Iterator[list[Row]]:
         """The carried programs of the codes of this fate, in id order, a chunk at a time."""
-        majors = self._majors(kind)
+        yield from self._chunks_of(self._majors(kind), *conditions)
+
+    def _chunks_of(self, majors: list[int], *conditions: Any) -> Iterator[list[Row]]:
         if not majors:
             return
         query = row_query(P.c.major_id.in_(majors), *conditions).execution_options(
@@ -107,14 +134,18 @@ class Plan:
         Two programs collide when they would become one offering (college, new major, level,
         intake). The programs of one old code cannot collide with each other — the database
         keeps one active program per (college, major, level, intake) — so only the programs of
-        codes that share their successor, or whose successor already has programs, are read:
+        codes that share their successor (a successor decisions pick counts), or whose successor
+        already has programs, are read:
         ordered by college, a batch of whole colleges at a time, each batch with the programs
         already on the new majors in its colleges."""
-        moved = {m: f for m, f in self.fates.items() if f.kind == "moved"}
-        sources: dict[int, list[int]] = {}
-        for major, what in moved.items():
-            assert what.target is not None
-            sources.setdefault(what.target.major_id, []).append(major)
+        sources: dict[int, list[int]] = {}  # new major -> the majors whose programs go there
+        decided = self._decided()
+        for major, what in self.fates.items():
+            if what.target is not None:
+                sources.setdefault(what.target.major_id, []).append(major)
+            elif what.kind == "pending":
+                for code in sorted(decided.get(self.codes[major], ())):
+                    sources.setdefault(self.inputs.targets[code].major_id, []).append(major)
         new_id = self.inputs.new.id
         occupied = select(M.c.id).where(
             M.c.edition_id == new_id,
@@ -122,7 +153,7 @@ class Plan:
         )
         targets = {t for t, s in sources.items() if len(s) > 1}
         targets |= set(self.conn.scalars(occupied))
-        prone = sorted(m for t in targets for m in sources.get(t, ()))
+        prone = sorted({m for t in targets for m in sources.get(t, ())})
         found: list[tuple[int, Collision]] = []
         if prone:
             query = (
@@ -154,7 +185,8 @@ class Plan:
             P.c.status == ProgramStatus.ACTIVE,
         )
         existing = {(c, m, lv, i): pid for c, m, lv, i, pid in self.conn.execute(query)}
-        out = Outcome(moves=[(r, self._target(r), "", False) for r in rows])
+        destined = ((r, self._destination(r)) for r in rows)
+        out = Outcome(moves=[(r, t, "", False) for r, t in destined if t is not None])
         collide(out, replace(self.inputs, existing=existing))
         ids = {r.id for r in rows}
         return [
@@ -162,10 +194,14 @@ class Plan:
             for keep, losers, target in out.collisions
         ]
 
-    def _target(self, row: Row) -> Target:
+    def _destination(self, row: Row) -> Target | None:
+        """Where ``row`` moves (as ``plan.place`` puts it): its code's successor, or the one a
+        decision picked; None while it needs a decision."""
         target = self.fates[row.major_id].target
-        assert target is not None
-        return target
+        if target is not None:
+            return target
+        decided = self.options.decisions.get(row.key)
+        return self.inputs.targets.get(decided) if decided else None
 
     def withdrawn(self) -> Iterator[list[tuple[Row, Any]]]:
         for rows in self._chunks("withdrawn", P.c.status == ProgramStatus.ACTIVE):
@@ -173,15 +209,24 @@ class Plan:
             yield self._placed(rows, replace(self.inputs, kept=kept)).withdrawals
 
     def moved(self) -> Iterator[list[tuple[Row, Target, str, bool]]]:
-        """The moves, without the programs collisions retire (``collisions`` first)."""
-        for rows in self._chunks("moved"):
+        """The moves, the decided ones among them, without the programs collisions retire
+        (``collisions`` first)."""
+        for rows in self._chunks_of(self._moving()):
             moves = self._placed(rows).moves
             yield [m for m in moves if m[0].id not in self.retired] if self.retired else moves
 
 
 @contextmanager
-def opened(engine: Engine, new_key: str, old_key: str) -> Iterator[Plan]:
-    """The plan of adopting ``new_key`` in place of ``old_key``, to read inside the block."""
+def opened(
+    engine: Engine,
+    new_key: str,
+    old_key: str,
+    *,
+    decisions: DecisionRows | None = None,
+    keep_until: date | None = None,
+) -> Iterator[Plan]:
+    """The plan of adopting ``new_key`` in place of ``old_key``, to read inside the block; the
+    editions (404, 409, 422) and the decisions (422 ``import_rejected``) are checked on entry."""
     with snapshot(engine) as conn:
         session = Session(bind=conn)
         new, old = editions(session, new_key, old_key)
@@ -190,7 +235,43 @@ def opened(engine: Engine, new_key: str, old_key: str) -> Iterator[Plan]:
         lines = crosswalk_lines(session, new, old)
         targets = new_majors(session, new.id)
         absorbed = {k for k in lines if k[0] != old.id}
-        majors = select(M.c.id, M.c.edition_id, M.c.code).where(source_majors(old.id, absorbed))
-        fates = {m: fate(lines, targets, e, code) for m, e, code in conn.execute(majors)}
+        sources = source_majors(old.id, absorbed)
+        majors = select(M.c.id, M.c.edition_id, M.c.code).where(sources)
+        fates: dict[int, Fate] = {}
+        codes: dict[int, str] = {}
+        for m, e, code in conn.execute(majors):
+            fates[m], codes[m] = fate(lines, targets, e, code), code
         inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
-        yield Plan(conn, session, inputs, fates, Options(today=utcnow().date()))
+        chosen: dict[DecisionKey, str] = {}
+        if decisions:
+            named = replace(inputs, rows=_named(conn, sources, decisions))
+            chosen = decisions_mod.check(decisions, named)
+        options = Options(chosen, keep_until, utcnow().date())
+        yield Plan(conn, session, inputs, fates, codes, options)
+
+
+def _named(conn: Connection, sources: ColumnElement[bool], decisions: DecisionRows) -> list[Row]:
+    """What ``decisions.check`` needs of the carried programs, which it would look through
+    whole: for every decision and each of its first one to four columns (college_code,
+    old_code, level, intake), the first program in id order that matches them, if any. The
+    first program of a decision's own key is among them, and a column that matches no program
+    matches none of these (the check's ``adoption.unknown_program``): so the check answers as
+    over every program. At most four programs a decision that gives a ``new_code``; one pass
+    over the programs."""
+    wanted: set[tuple[str, ...]] = set()
+    for _, cells in decisions:
+        if not cells.get("new_code"):
+            continue  # decides nothing: the check looks no program up for it
+        key = tuple(cells.get(c, "") for c in ("college_code", "old_code", "level", "intake"))
+        wanted.update(key[:n] for n in range(1, 5))
+    out: list[Row] = []
+    query = row_query(sources).execution_options(stream_results=True, yield_per=BATCH_ROWS)
+    for part in conn.execute(query).partitions():
+        for values in part:
+            # Row's columns: college_code 2, code 7, level 9, intake 10
+            key = (values[2], values[7], values[9], values[10])
+            found = [key[:n] for n in range(1, 5) if key[:n] in wanted]
+            if found:
+                wanted.difference_update(found)
+                out.append(Row(*values))
+    return out

@@ -2,8 +2,11 @@
 (tests/adoption/helpers.py describes the edition)."""
 
 import pytest
+from sqlmodel import select
 
-from tests.adoption.helpers import DATA, NEW, OLD, upload
+from app.db import session_scope
+from app.programs.models import Program
+from tests.adoption.helpers import DATA, NEW, OLD, major_id, upload
 
 
 @pytest.fixture
@@ -26,3 +29,39 @@ def new_edition(seeded_client, admin_headers) -> str:
     assert response.status_code == 200, response.text
     assert response.json() == {"rows": 39, "inserted": 39, "updated": 0, "unchanged": 0}
     return NEW
+
+
+@pytest.fixture
+def varied(seeded, new_edition) -> None:
+    """Beside the seeded plan (a split, two withdrawn codes, two merged codes colliding, renames,
+    a moved provincial code): a program already on a new major (it is kept, the program moving
+    there is retired), and a suspended program of a merged code (it moves, it never collides)."""
+    with session_scope(seeded) as session:
+        old_0610 = major_id(session, OLD, "0610")
+        moving = session.exec(
+            select(Program).where(Program.major_id == old_0610, Program.status == "active")
+        ).first()
+        assert moving is not None
+        session.add(
+            Program(
+                college_id=moving.college_id,
+                major_id=major_id(session, NEW, "0611"),
+                level=moving.level,
+                intake=moving.intake,
+                length_years=moving.length_years,
+                since_year=2026,
+            )
+        )
+        other = session.exec(select(Program).where(Program.major_id != old_0610)).first()
+        assert other is not None
+        session.add(
+            Program(
+                college_id=other.college_id,
+                major_id=major_id(session, OLD, "0528"),
+                level="中级",
+                intake="初中起点",
+                length_years=3,
+                since_year=2020,
+                status="suspended",
+            )
+        )

@@ -8,6 +8,10 @@ code 8172 as 0330; the other 27 codes are unchanged."""
 from pathlib import Path
 from types import SimpleNamespace
 
+from sqlmodel import Session, col, select
+
+from app.catalog.models import CatalogEdition, Major
+
 DATA = Path(__file__).resolve().parent / "data"
 NEW, OLD = "technician-2026", "technician-2022"
 ADOPTION = f"/api/v1/catalogs/{NEW}/adoption"
@@ -78,3 +82,25 @@ def plan_csv(plan) -> bytes:
             yield row(m, "moved", m.relation, (m.new_code, m.new_name, m.category))
 
     return csv_text(HEADER, list(rows()))
+
+
+def major_id(session: Session, edition: str, code: str) -> int:
+    query = (
+        select(Major.id)
+        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
+        .where(CatalogEdition.key == edition, Major.code == code)
+    )
+    found = session.exec(query).one()
+    assert found is not None
+    return found
+
+
+def plan_json(plan) -> bytes:
+    """A whole plan (an ``AdoptionPlan``) serialized as ``POST …/adoption`` answered it before
+    the dry run streamed (FastAPI's response model: pydantic's JSON, by alias): the streamed
+    answer must equal it, byte for byte."""
+    from pydantic import TypeAdapter
+
+    from app.adoption.schemas import AdoptionPlan
+
+    return TypeAdapter(AdoptionPlan).dump_json(plan, by_alias=True)

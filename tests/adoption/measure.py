@@ -1,14 +1,24 @@
 """Adoption at national scale (quoted in docs/adoption.md; not a test):
-``python -m tests.adoption.measure URL``.
+``python -m tests.adoption.measure URL [--colleges 2500] [--memory]``.
 
 In an EMPTY database at URL (tables are dropped and created): the seed, 2,500 colleges, a
-600-major national edition ``gen`` and 150,000 programs on it (tests/core/generate.py), then a
-new edition ``gen-2`` whose crosswalk renames every 10th code to a new code, merges every 50th
-code into its neighbour and keeps the rest; then times the dry run and the apply.
+600-major national edition ``gen`` and 60 programs a college on it (150,000 programs;
+tests/core/generate.py), then a new edition ``gen-2`` whose crosswalk renames every 10th code to
+a new code, merges every 50th code into its neighbour and keeps the rest; then times the dry run
+and the apply.
+
+With ``--memory``, instead of applying: the dry run's answer as the route wrote it when it held
+the plan whole (``service.adopt`` and pydantic's JSON of the ``AdoptionPlan``) and as it streams
+now (``answer.dry_run``, each part dropped once counted, as the response sends it), side by side
+in this one process: the peak of Python allocations of each (``tracemalloc``, a call of its own),
+CPU and wall time (a call without tracemalloc), and that the bytes are the same.
 """
 
-import sys
+import argparse
 import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 from sqlmodel import SQLModel
 
@@ -51,7 +61,47 @@ def timed(fn):
     return time.perf_counter() - wall, time.process_time() - cpu, out
 
 
-def main(url: str) -> None:
+def peak_mib(call: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def memory(engine: Any) -> None:
+    """The dry run's answer held whole (as before) and streamed, side by side (``--memory``)."""
+    from pydantic import TypeAdapter
+    from sqlmodel import Session
+
+    from app.adoption import answer
+    from app.adoption.schemas import AdoptionPlan
+
+    def whole() -> bytes:
+        with Session(engine) as session:
+            plan = service.adopt(
+                session, "gen-2", from_key="gen", decisions=[], apply=False, actor=SYSTEM
+            )
+            return TypeAdapter(AdoptionPlan).dump_json(plan, by_alias=True)
+
+    def streamed() -> int:
+        return sum(len(part) for part in answer.dry_run(engine, "gen-2", "gen", decisions=[]))
+
+    same = whole() == b"".join(answer.dry_run(engine, "gen-2", "gen", decisions=[]))
+    figures = {}
+    for name, call in (("whole", whole), ("streamed", streamed)):
+        wall, cpu, out = timed(call)
+        figures[name] = peak_mib(call)
+        size = len(out) if isinstance(out, bytes) else out
+        print(
+            f"dry run {name}: peak {figures[name]:.1f} MiB of Python memory; "
+            f"{wall:.2f}s wall, {cpu:.2f}s cpu here; {size / 2**20:.1f} MiB of JSON"
+        )
+    print(f"same bytes: {same}; peak whole/streamed: {figures['whole'] / figures['streamed']:.1f}")
+
+
+def main(url: str, colleges: int = 2500, *, measure_memory: bool = False) -> None:
     from app import seed
 
     engine = make_engine(url)
@@ -60,12 +110,16 @@ def main(url: str) -> None:
     seed.run(engine)
     catalog, crosswalk = _new_edition()
     with session_scope(engine) as session:
-        import_colleges(session, colleges_csv(2500), actor=SYSTEM)
+        import_colleges(session, colleges_csv(colleges), actor=SYSTEM)
         options = EditionOptions(title="g")
         import_catalog(session, catalog_csv(MAJORS), key="gen", options=options, actor=SYSTEM)
-        import_programs(session, programs_csv(2500, 60, MAJORS), actor=SYSTEM, max_rows=200_000)
+        rows = programs_csv(colleges, 60, MAJORS)
+        import_programs(session, rows, actor=SYSTEM, max_rows=max(200_000, colleges * 60))
         import_catalog(session, catalog, key="gen-2", options=options, actor=SYSTEM)
         import_crosswalk(session, crosswalk, key="gen-2", from_edition="gen", actor=SYSTEM)
+    if measure_memory:
+        memory(engine)
+        return
     for apply in (False, True, True):
 
         def run(apply=apply):
@@ -82,4 +136,9 @@ def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(prog="python -m tests.adoption.measure")
+    parser.add_argument("url", help="an EMPTY database: its tables are dropped and created")
+    parser.add_argument("--colleges", type=int, default=2500, help="60 programs each")
+    parser.add_argument("--memory", action="store_true", help="the dry run whole and streamed")
+    args = parser.parse_args()
+    main(args.url, args.colleges, measure_memory=args.memory)

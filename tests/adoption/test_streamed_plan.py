@@ -7,65 +7,19 @@ import io
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.adoption import decisions, export, service, stream
-from app.catalog.models import CatalogEdition, Major
 from app.db import session_scope
 from app.programs.models import Program
 from app.spreadsheets import writing
-from tests.adoption.helpers import ADOPTION, NEW, OLD, plan_csv
+from tests.adoption.helpers import ADOPTION, NEW, OLD, major_id, plan_csv
 
 
 def _whole(engine) -> bytes:
     """The CSV of the plan held whole, as ``adoption.csv`` was written before it streamed."""
     with Session(engine) as session:
         return plan_csv(service.preview(session, NEW, from_key=OLD))
-
-
-def _major(session: Session, edition: str, code: str) -> int:
-    query = (
-        select(Major.id)
-        .join(CatalogEdition, col(CatalogEdition.id) == Major.edition_id)
-        .where(CatalogEdition.key == edition, Major.code == code)
-    )
-    return session.exec(query).one()
-
-
-@pytest.fixture
-def varied(seeded, new_edition) -> None:
-    """Beside the seeded plan (a split, two withdrawn codes, two merged codes colliding, renames,
-    a moved provincial code): a program already on a new major (it is kept, the program moving
-    there is retired), and a suspended program of a merged code (it moves, it never collides)."""
-    with session_scope(seeded) as session:
-        old_0610 = _major(session, OLD, "0610")
-        moving = session.exec(
-            select(Program).where(Program.major_id == old_0610, Program.status == "active")
-        ).first()
-        assert moving is not None
-        session.add(
-            Program(
-                college_id=moving.college_id,
-                major_id=_major(session, NEW, "0611"),
-                level=moving.level,
-                intake=moving.intake,
-                length_years=moving.length_years,
-                since_year=2026,
-            )
-        )
-        other = session.exec(select(Program).where(Program.major_id != old_0610)).first()
-        assert other is not None
-        session.add(
-            Program(
-                college_id=other.college_id,
-                major_id=_major(session, OLD, "0528"),
-                level="中级",
-                intake="初中起点",
-                length_years=3,
-                since_year=2020,
-                status="suspended",
-            )
-        )
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 2000])
@@ -145,7 +99,7 @@ def test_the_plan_is_read_from_one_state_of_the_registry(seeded, varied, monkeyp
             )
             session.execute(
                 update(Program)
-                .where(Program.major_id == _major(session, OLD, "0127"))  # type: ignore[arg-type]
+                .where(Program.major_id == major_id(session, OLD, "0127"))  # type: ignore[arg-type]
                 .values(status="withdrawn")
             )
         rows = [first, *batches]
