@@ -1,9 +1,10 @@
 """The start-up check of PostgreSQL connections (docs/deploy.md, Sizing).
 
-Every worker process of every node keeps two pools (the session engine and the read engine of
-``GET /programs``), each up to ``db_pool_size + db_max_overflow`` connections, and one LISTEN
-connection for other processes' commits (app/caching/version.py); the webhook delivery thread of
-a node keeps at most ``WEBHOOK_POOL``. Together they must fit in what the
+Every worker process of every node keeps two pools (the session engine and the read engine),
+each up to ``db_pool_size + db_max_overflow`` connections, the asyncpg pool of ``GET
+/api/v1/programs`` (app/db/async_reads.py, up to ``db_pool_size``), and one LISTEN connection
+for other processes' commits (app/caching/version.py); the webhook delivery thread of a node
+keeps at most ``WEBHOOK_POOL``. Together they must fit in what the
 server lets ordinary roles open: ``max_connections`` less the slots it keeps for superusers.
 ``registry serve`` refuses to start when they would not, instead of failing requests under load.
 """
@@ -17,6 +18,7 @@ from app.config import Settings
 from app.i18n import t
 
 ENGINES_PER_WORKER = 2  # app.db.make_engine and make_read_engine
+ASYNC_POOLS_PER_WORKER = 1  # app.db.async_reads.AsyncReader (db_pool_size, no overflow)
 LISTENERS_PER_WORKER = 1  # app.caching.DataVersion's LISTEN connection
 WEBHOOK_POOL = 2  # the delivery thread's own engine (app/cli serve)
 
@@ -33,6 +35,7 @@ class Sizing:
 
 def connections_needed(settings: Settings, *, webhook_worker: bool) -> int:
     pools = ENGINES_PER_WORKER * (settings.db_pool_size + settings.db_max_overflow)
+    pools += ASYNC_POOLS_PER_WORKER * settings.db_pool_size
     per_worker = pools + LISTENERS_PER_WORKER
     per_node = max(1, settings.workers) * per_worker + (WEBHOOK_POOL if webhook_worker else 0)
     return max(1, settings.nodes) * per_node

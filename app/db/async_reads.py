@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from anyio import CapacityLimiter
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import URL, Dialect
 
@@ -54,6 +55,12 @@ class AsyncReader:
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[Any]] = (
             weakref.WeakKeyDictionary()
         )
+        # The reads that hold a connection, first come first served: asyncpg's own queue lets a
+        # newcomer take a connection released for a reader already waiting (measured: p99 of
+        # the pages under 32 clients 50-100 → 90-160 ms without this).
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def _pool(self) -> asyncpg.Pool:
         loop = asyncio.get_running_loop()
@@ -74,9 +81,12 @@ class AsyncReader:
     ) -> Sequence[Any]:
         """``read_rows`` on the event loop (this module's docstring)."""
         pool = await self._pool()
+        turns = self._turns.get(asyncio.get_running_loop())
+        if turns is None:
+            turns = self._turns[asyncio.get_running_loop()] = CapacityLimiter(self.size)
         for attempt in (1, 2):
             try:
-                async with pool.acquire() as conn:
+                async with turns, pool.acquire() as conn:
                     found: Sequence[Any] = await conn.fetch(sql, *params)
                     if then is None:
                         return found

@@ -13,10 +13,11 @@ from tests.ops.container import ROOT, image_env, runtime_stage
 
 def test_the_arithmetic_counts_every_pool_of_every_worker_of_every_node():
     settings = Settings(workers=4, nodes=2, db_pool_size=10, db_max_overflow=10)
-    # 4 workers × (2 engines × 20 + 1 LISTEN) = 164 per node, + 2 for the webhook thread; × 2
-    assert connections_needed(settings, webhook_worker=True) == 2 * (164 + 2)
-    assert connections_needed(settings, webhook_worker=False) == 328
-    assert connections_needed(Settings(), webhook_worker=True) == 43
+    # 4 workers × (2 engines × 20 + 10 asyncpg + 1 LISTEN) = 204 per node, + 2 for the webhook
+    # thread; × 2
+    assert connections_needed(settings, webhook_worker=True) == 2 * (204 + 2)
+    assert connections_needed(settings, webhook_worker=False) == 408
+    assert connections_needed(Settings(), webhook_worker=True) == 53
 
 
 @pytest.mark.postgres_only
@@ -37,7 +38,7 @@ def test_serve_refuses_pools_that_outgrow_max_connections(database_url, lang, wo
     assert done.returncode == 2, done.stderr
     assert words in done.stderr
     assert "max_connections" in done.stderr
-    assert "332" in done.stderr  # what it needs, named
+    assert "412" in done.stderr  # what it needs, named
 
 
 def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):

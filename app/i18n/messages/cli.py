@@ -69,13 +69,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---- issue 26: deploy and operate
     "sizing.too_many": (
-        "数据库连接不够：{nodes} 个节点 × {workers} 个工作进程 × 2 个连接池 × "
-        "（{pool} + {overflow} 溢出）等需要最多 {needed} 个连接，"
+        "数据库连接不够：{nodes} 个节点 × {workers} 个工作进程 × （2 个连接池 × "
+        "（{pool} + {overflow} 溢出）+ {pool}）等需要最多 {needed} 个连接，"
         "而 PostgreSQL 只允许 {available} 个（max_connections 减去保留的连接）。"
         "请减小 REGISTRY_DB_POOL_SIZE、REGISTRY_DB_MAX_OVERFLOW 或 REGISTRY_WORKERS，"
         "或增大 max_connections（见 docs/deploy.md）",
-        "not enough database connections: {nodes} nodes × {workers} workers × 2 pools × "
-        "({pool} + {overflow} overflow) and the rest need up to {needed} connections, "
+        "not enough database connections: {nodes} nodes × {workers} workers × (2 pools × "
+        "({pool} + {overflow} overflow) + {pool}) and the rest need up to {needed} connections, "
         "PostgreSQL allows {available} (max_connections less the reserved ones). "
         "Lower REGISTRY_DB_POOL_SIZE, REGISTRY_DB_MAX_OVERFLOW or REGISTRY_WORKERS, "
         "or raise max_connections (docs/deploy.md)",
