@@ -4,6 +4,8 @@
   ``table_of`` and the metadata's naming convention;
 - ``reads``: ``make_read_engine``, ``read_rows`` (raw single-statement reads, SQLite's
   per-thread readers), ``run_read`` for ``async`` routes;
+- ``async_reads``: ``AsyncReader``, the same statements through asyncpg on the event loop
+  (``GET /api/v1/programs`` on PostgreSQL);
 - ``sessions``: ``SessionDep`` (one session per request, committed before the response, behind
   its gate) and ``session_scope`` (the CLI's unit of work);
 - ``bulk``: ``insert_values``, many rows per ``INSERT … VALUES``.

@@ -39,9 +39,9 @@ Tick = Callable[[int], None]
 # A bulk insert of at least this many rows into a table with at most REBUILD_RATIO times as
 # many rebuilds program's plain secondary indexes after the rows are in, in the same
 # transaction, instead of updating them row by row (SQLite, measured 2026-11-24, 150,000 new
-# rows into an empty registry: 5.1 s → 1.2 s for the write; PostgreSQL: docs/benchmarks.md,
-# "PostgreSQL import"). The unique active-offering index is kept, so the database checks it as
-# each row goes in as before.
+# rows into an empty registry: 5.1 s → 1.2 s for the write; PostgreSQL, 2026-12-07: 0.72× the
+# import's time, docs/benchmarks.md "Latest figures"). The unique active-offering index is kept,
+# so the database checks it as each row goes in as before.
 T = TypeVar("T")
 
 REBUILD_MIN = 20_000

@@ -33,7 +33,8 @@ programs = APIRouter(prefix="/programs", tags=["programs"])
 async def list_programs(request: Request) -> Response:
     """Ordered by id; `next` pages through every match exactly once (keyset, no OFFSET).
     The hottest read: the query string read in one validation, no session dependency, no
-    response-model validation, and on SQLite no threadpool hop (docs/benchmarks.md, 2.).
+    response-model validation, and no threadpool hop (SQLite: inline; PostgreSQL: asyncpg on
+    the event loop, app/db/async_reads.py; docs/benchmarks.md, 2.).
     ``ListFastPath`` answers the pages it can before the router reaches this."""
     return Response(await _page(request), media_type="application/json")
 
