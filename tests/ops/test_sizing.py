@@ -49,7 +49,7 @@ def test_the_check_reads_the_servers_limit_or_none_on_sqlite(engine):
         assert found is None  # one file: no connection limit to check
     else:
         assert found is not None
-        assert found.needed == 9 * (64 * 41 + 2)
+        assert found.needed == 9 * (64 * 51 + 2)  # 2 engines × 20 + 10 asyncpg + 1 LISTEN
         assert 0 < found.available < found.needed
         assert not found.fits
 
