@@ -77,7 +77,7 @@ def _timed(db: Database, call: Callable[[], Any], repeat: int) -> tuple[float, f
     return statistics.median(cpu), statistics.median(database), statistics.median(wall), answer
 
 
-def _peak_mib(call: Callable[[], Any]) -> float:
+def peak_mib(call: Callable[[], Any]) -> float:
     tracemalloc.start()
     try:
         call()
@@ -88,7 +88,7 @@ def _peak_mib(call: Callable[[], Any]) -> float:
 
 def _rows(db: Database, label: str, call: Callable[[], Any], repeat: int, size: str) -> list:
     cpu, database, wall, answer = _timed(db, call, repeat)
-    peak = _peak_mib(call)
+    peak = peak_mib(call)
     in_database = f", of which the database's {database * 1000:.1f} ms" if database else ""
     return [
         Result(

@@ -16,8 +16,6 @@ CPU and wall time (a call without tracemalloc), and that the bytes are the same.
 
 import argparse
 import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import SQLModel
@@ -31,6 +29,7 @@ from app.catalog.schemas import EditionOptions
 from app.colleges.importer import import_colleges
 from app.db import make_engine, session_scope
 from app.programs.importer import import_programs
+from bench.scaled import peak_mib
 from tests.core.generate import CATEGORIES, catalog_csv, colleges_csv, major_code, programs_csv
 
 MAJORS = 600
@@ -59,15 +58,6 @@ def timed(fn):
     wall, cpu = time.perf_counter(), time.process_time()
     out = fn()
     return time.perf_counter() - wall, time.process_time() - cpu, out
-
-
-def peak_mib(call: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def memory(engine: Any) -> None:
