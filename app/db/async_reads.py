@@ -3,8 +3,8 @@
 database.
 
 Through ``run_read`` every page handed its read to a worker thread and waited for it (the hop
-itself cost more CPU than the query's own client side, docs/benchmarks.md "The PostgreSQL page
-without a thread"); here the request awaits the statement on the event loop. asyncpg prepares
+itself cost more CPU than the query's own client side, docs/benchmarks.md "Latest figures",
+"After it"); here the request awaits the statement on the event loop. asyncpg prepares
 each statement once per connection (its statement cache): PostgreSQL plans it for its values
 the first five times, then keeps a generic plan only when that is no worse — as psycopg's
 prepared statements do.
