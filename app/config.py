@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     # PostgreSQL pool size per process.
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # PostgreSQL: the planner's random_page_cost on the read connections (pages, exports' ids):
+    # the registry's rows fit in memory, where a primary-key probe costs about a page read
+    # (docs/benchmarks.md); 0 keeps the server's own (4 by default).
+    db_read_random_page_cost: float = 1.1
     # Upload limits: request bodies and spreadsheets.
     max_body_bytes: int = 20 * 1024 * 1024
     max_upload_rows: int = 200_000

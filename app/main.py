@@ -28,6 +28,7 @@ from app.compression import Gzip
 from app.config import Settings, get_settings
 from app.db import close_sqlite_readers, make_engine, make_read_engine
 from app.db.async_reads import AsyncReader
+from app.db.reads import read_planner_settings
 from app.directions.routes import router as directions_router
 from app.errors import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async_reader = (
         None
         if read_engine.dialect.name == "sqlite"
-        else AsyncReader(read_engine.url, settings.db_pool_size)
+        else AsyncReader(read_engine.url, settings.db_pool_size, read_planner_settings(settings))
     )
     # the writers' commits advance the version at once (app/changes/recorder.py)
     versions = DataVersion(engine, read_engine, commit_hooks=recorder.on_commit)

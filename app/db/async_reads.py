@@ -49,9 +49,10 @@ async def _keep(connection: asyncpg.Connection) -> None:
 class AsyncReader:
     """asyncpg pools of one PostgreSQL database, one per event loop."""
 
-    def __init__(self, url: URL, size: int) -> None:
+    def __init__(self, url: URL, size: int, settings: dict[str, str] | None = None) -> None:
         self.dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.size = max(1, size)
+        self.settings = settings or {}  # the server's settings on each connection
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task[Any]] = (
             weakref.WeakKeyDictionary()
         )
@@ -72,7 +73,7 @@ class AsyncReader:
 
     async def _made(self) -> asyncpg.Pool:
         pool: asyncpg.Pool = await asyncpg.create_pool(
-            self.dsn, min_size=1, max_size=self.size, reset=_keep
+            self.dsn, min_size=1, max_size=self.size, reset=_keep, server_settings=self.settings
         )
         return pool
 

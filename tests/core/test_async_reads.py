@@ -100,3 +100,31 @@ def test_each_event_loop_has_its_own_pool(seeded):
 
     assert asyncio.run(one()) == 1
     assert asyncio.run(one()) == 1  # a new loop: the first loop's pool is not used in it
+
+
+def test_both_read_paths_plan_with_the_read_page_cost(seeded):
+    """The page's rows look their colleges and majors up by key (docs/benchmarks.md): the read
+    connections of either driver carry ``db_read_random_page_cost``; 0 keeps the server's."""
+    from app.config import Settings
+    from app.db import make_read_engine
+    from app.db.reads import read_planner_settings
+
+    settings = Settings(database_url=str(seeded.url))
+    read_engine = make_read_engine(seeded, settings)
+    reader = AsyncReader(seeded.url, 1, read_planner_settings(settings))
+
+    async def shown() -> tuple[str, str]:
+        value = (await reader.rows("SHOW random_page_cost", ()))[0][0]
+        schema = (await reader.rows("SELECT current_schema()", ()))[0][0]
+        await reader.close()
+        return value, schema
+
+    try:
+        assert read_rows(read_engine, "SHOW random_page_cost", ())[0][0] == "1.1"
+        # the URL's own options (the tests' search_path) are kept
+        own_schema = read_rows(seeded, "SELECT current_schema()", ())[0][0]
+        assert read_rows(read_engine, "SELECT current_schema()", ())[0][0] == own_schema
+    finally:
+        read_engine.dispose()
+    assert asyncio.run(shown()) == ("1.1", own_schema)
+    assert read_planner_settings(Settings(db_read_random_page_cost=0)) == {}
