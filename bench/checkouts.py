@@ -14,7 +14,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 from pathlib import Path
 
 import psycopg
@@ -23,34 +22,15 @@ from bench.database import Database, backend_cpu
 from bench.load import load_registry, prepare, run_registry
 from bench.load_test import PAGE_KINDS, kind_paths, measure_load, program_filter_values, write_paths
 from bench.run import OUT, generated
-from bench.server import SERVER_CPU, Server, pinned
+from bench.server import Server
 
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
-class Checkout(Server):
+def checkout(root: Path, env: dict[str, str]) -> Server:
     """The registry of another checkout, served by that checkout's own interpreter."""
-
-    def __init__(self, root: Path, env: dict[str, str]) -> None:
-        super().__init__("app.asgi:app", env=env)
-        self.root = root
-
-    def __enter__(self) -> "Checkout":
-        command = [
-            str(self.root / ".venv" / "bin" / "python"),
-            *("-m", "uvicorn", self.app, "--host", "127.0.0.1", "--port", str(self.port)),
-            *("--workers", "1", "--log-level", "warning", "--no-access-log"),
-        ]
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            pinned(SERVER_CPU, command),
-            cwd=self.root,
-            env=self.env,
-            stdout=open(self.log, "w"),  # noqa: SIM115  (closed with the process)
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
-        return self
+    python = str(root / ".venv" / "bin" / "python")
+    return Server("app.asgi:app", env=env, root=root, python=python)
 
 
 def loaded(name: str) -> str:
@@ -90,7 +70,7 @@ def main() -> None:
     runs: dict[tuple[Path, str], list[dict]] = {}
     for n in range(args.rounds):
         for root in (args.a, args.b) if n % 2 == 0 else (args.b, args.a):
-            with Checkout(root.resolve(), env) as server:
+            with checkout(root.resolve(), env) as server:
                 for kind in kinds:
                     got = measure_load(
                         server, paths[kind.label], args.seconds, 3, lambda: backend_cpu(db)

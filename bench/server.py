@@ -46,8 +46,20 @@ class Server:
     read for memory).
     """
 
-    def __init__(self, app: str, *, env: dict[str, str] | None = None, ready: str = "/docs"):
+    def __init__(
+        self,
+        app: str,
+        *,
+        env: dict[str, str] | None = None,
+        ready: str = "/docs",
+        root: Path = ROOT,
+        python: str = sys.executable,
+    ):
+        """``root``/``python``: another checkout served by its own interpreter
+        (``bench.checkouts``); by default this one."""
         self.app = app
+        self.root = root
+        self.python = python
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **(env or {})}
@@ -57,7 +69,7 @@ class Server:
 
     def __enter__(self) -> "Server":
         command = [
-            sys.executable,
+            self.python,
             "-m",
             "uvicorn",
             self.app,
@@ -74,7 +86,7 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             pinned(SERVER_CPU, command),
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             stdout=open(self.log, "w"),
             stderr=subprocess.STDOUT,
