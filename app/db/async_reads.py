@@ -38,8 +38,23 @@ _DROPPED = (
     asyncpg.PostgresConnectionError,  # the connection is gone
     asyncpg.AdminShutdownError,  # the server was shut down (restarted) under it
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # a connection left mid-operation by a read cut short
     OSError,
 )
+
+
+async def _statements(
+    conn: asyncpg.Connection, sql: str, params: Sequence[Any], then: Then | None
+) -> Sequence[Any]:
+    """``rows``' statement (and ``then``'s) on one connection."""
+    found: Sequence[Any] = await conn.fetch(sql, *params)
+    if then is None:
+        return found
+    following = then(found)
+    if following is None:
+        return []
+    rows: Sequence[Any] = await conn.fetch(following[0], *following[1])
+    return rows
 
 
 async def _keep(connection: asyncpg.Connection) -> None:
@@ -88,14 +103,14 @@ class AsyncReader:
         for attempt in (1, 2):
             try:
                 async with turns, pool.acquire() as conn:
-                    found: Sequence[Any] = await conn.fetch(sql, *params)
-                    if then is None:
-                        return found
-                    following = then(found)
-                    if following is None:
-                        return []
-                    rows: Sequence[Any] = await conn.fetch(following[0], *following[1])
-                    return rows
+                    try:
+                        return await _statements(conn, sql, params, then)
+                    except BaseException:
+                        # A read cut short (the server gone, the request cancelled) can leave
+                        # the connection mid-operation, and the pool does not reset it (_keep):
+                        # it must not serve the next read.
+                        conn.terminate()
+                        raise
             except _DROPPED:
                 if attempt == 2:
                     raise
