@@ -8,7 +8,7 @@ is the dict of its model, field by field (``plan.Outcome.public`` builds the mod
 writes a chunk of them at a time, and strings the way pydantic does.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -17,9 +17,8 @@ from sqlalchemy.engine import Engine
 
 from app.adoption import stream
 from app.adoption.plan import CollisionMember, Row, Target
+from app.jsonstream import items, joined, key
 from app.vocab import ProgramStatus
-
-PIECE_BYTES = 64 * 1024  # the least a part of the answer holds (``_joined``)
 
 
 def _move(row: Row, target: Target, relation: str, decided: bool) -> dict[str, Any]:
@@ -83,19 +82,6 @@ def _collision(item: stream.Collision) -> dict[str, Any]:
     }
 
 
-def _items(chunks: Iterable[list[dict[str, Any]]]) -> Iterator[bytes]:
-    """The elements of one JSON list, a chunk at a time (the brackets are the caller's)."""
-    comma = b""
-    for items in chunks:
-        if items:
-            yield comma + orjson.dumps(items)[1:-1]
-            comma = b","
-
-
-def _key(name: str) -> bytes:
-    return b"," + orjson.dumps(name) + b":"
-
-
 def plan_json(plan: stream.Plan) -> Iterator[bytes]:
     """The plan as the dry run answers it: ``{"edition", "from", "moved", "needs_decision",
     "withdrawn", "collisions", "applied", "superseded_on"}``. The collisions are found first
@@ -103,17 +89,17 @@ def plan_json(plan: stream.Plan) -> Iterator[bytes]:
     inputs = plan.inputs
     collisions = plan.collisions()
     yield (
-        b'{"edition":' + orjson.dumps(inputs.new.key) + _key("from") + orjson.dumps(inputs.old.key)
+        b'{"edition":' + orjson.dumps(inputs.new.key) + key("from") + orjson.dumps(inputs.old.key)
     )
-    yield _key("moved") + b"["
-    yield from _items([_move(*m) for m in moves] for moves in plan.moved())
-    yield b"]" + _key("needs_decision") + b"["
-    yield from _items([_needs_decision(*p) for p in pending] for pending in plan.needs_decision())
-    yield b"]" + _key("withdrawn") + b"["
-    yield from _items([_withdrawal(*w) for w in withdrawals] for withdrawals in plan.withdrawn())
-    yield b"]" + _key("collisions") + orjson.dumps([_collision(c) for c in collisions])
+    yield key("moved") + b"["
+    yield from items([_move(*m) for m in moves] for moves in plan.moved())
+    yield b"]" + key("needs_decision") + b"["
+    yield from items([_needs_decision(*p) for p in pending] for pending in plan.needs_decision())
+    yield b"]" + key("withdrawn") + b"["
+    yield from items([_withdrawal(*w) for w in withdrawals] for withdrawals in plan.withdrawn())
+    yield b"]" + key("collisions") + orjson.dumps([_collision(c) for c in collisions])
     superseded = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
-    yield _key("applied") + b"false" + _key("superseded_on") + orjson.dumps(superseded) + b"}"
+    yield key("applied") + b"false" + key("superseded_on") + orjson.dumps(superseded) + b"}"
 
 
 def dry_run(
@@ -129,19 +115,4 @@ def dry_run(
     response starts, and a 404, 409 or 422 is an answer of its own (``service.dry_run``)."""
     opened = stream.opened(engine, new_key, old_key, decisions=decisions, keep_until=keep_until)
     with opened as plan:
-        yield from _joined(plan_json(plan))
-
-
-def _joined(pieces: Iterator[bytes], size: int = PIECE_BYTES) -> Iterator[bytes]:
-    """The pieces joined into parts of at least ``size`` bytes (the last one excepted): the
-    answer's gzip flushes every part, a few brackets are not worth one."""
-    held: list[bytes] = []
-    length = 0
-    for piece in pieces:
-        held.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield b"".join(held)
-            held, length = [], 0
-    if held:
-        yield b"".join(held)
+        yield from joined(plan_json(plan))

@@ -52,6 +52,7 @@ from app.adoption.plan import (
     source_majors,
 )
 from app.clock import utcnow
+from app.db import snapshot
 from app.vocab import ProgramStatus
 
 # Programs per chunk (and, at least, per batch of whole colleges for collisions). At 150,000
@@ -63,16 +64,6 @@ BATCH_ROWS = 500
 Collision = tuple[CollisionMember, list[Row], Target]
 # (row number, cells) of decisions: ``decisions.from_json`` / ``from_file``
 DecisionRows = list[tuple[int, dict[str, str]]]
-
-
-@contextmanager
-def snapshot(engine: Engine) -> Iterator[Connection]:
-    """One connection in one read transaction: every query of the plan sees the same registry."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        with conn.begin():
-            yield conn
 
 
 @dataclass

@@ -7,7 +7,8 @@
 - ``async_reads``: ``AsyncReader``, the same statements through asyncpg on the event loop
   (``GET /api/v1/programs`` on PostgreSQL);
 - ``sessions``: ``SessionDep`` (one session per request, committed before the response, behind
-  its gate) and ``session_scope`` (the CLI's unit of work);
+  its gate), ``session_scope`` (the CLI's unit of work) and ``snapshot`` (one read
+  transaction for a long read);
 - ``bulk``: ``insert_values``, many rows per ``INSERT … VALUES``.
 
 The names other modules import are re-exported here (``from app.db import SessionDep``).
@@ -18,7 +19,14 @@ from sqlmodel import SQLModel
 from app.db.bulk import VALUES_PER_STATEMENT, insert_values
 from app.db.engines import NAMING_CONVENTION, is_sqlite, make_engine, table_of, writer
 from app.db.reads import close_sqlite_readers, make_read_engine, read_rows, run_read
-from app.db.sessions import EngineDep, SessionDep, get_engine, get_session, session_scope
+from app.db.sessions import (
+    EngineDep,
+    SessionDep,
+    get_engine,
+    get_session,
+    session_scope,
+    snapshot,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -36,6 +44,7 @@ __all__ = [
     "read_rows",
     "run_read",
     "session_scope",
+    "snapshot",
     "table_of",
     "writer",
 ]

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from anyio import CancelScope, to_thread
 from fastapi import Depends, Request
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from app.db.engines import is_sqlite, writer
@@ -81,3 +81,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One connection in one read transaction, so that every query of a long read (a plan, a
+    diff written while it is read) sees the same registry: REPEATABLE READ on PostgreSQL; on
+    SQLite a deferred transaction, whose first read fixes the WAL snapshot."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn
