@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import DDL, Column, DateTime, event
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 # The tables these reference must be in the metadata whoever imports this module first (the CLI's
 # seed imports no app.models): authority, college, major, program, filing_round.
@@ -60,7 +60,20 @@ class PublicationLine(SQLModel, table=True):
     the college or major never changes a published list."""
 
     __tablename__ = "publication_line"
-    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("publication_id", "position"),
+        # A diff looks each line's offering up on the other side (app/publications/diff_lines.py):
+        # the key, then where it stands on its side — the first of a key is read off the index.
+        Index(
+            "ix_publication_line_key",
+            "college_code",
+            "major_code",
+            "intake",
+            "level",
+            "publication_id",
+            "position",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     publication_id: int = Field(foreign_key="publication.id")
     position: int  # 0-based order of publication
