@@ -8,23 +8,26 @@
   (what repeats, with what differs), and the files are labelled with both years.
 
 A line is keyed by college + major code + intake + level (one offering). Renumbering (序号) is not
-a change: inserting one line would otherwise "change" every line after it."""
+a change: inserting one line would otherwise "change" every line after it.
+
+``open_diff`` resolves the sides, counts in the database and returns a ``Diff`` whose lines are
+read a chunk at a time (``diff_lines``); ``diff_answer`` writes it as the API's JSON, CSV and XLSX
+without holding its lines. ``diff`` builds the whole ``DiffResult`` (the page shows every line)."""
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from app.access.principal import Principal
 from app.errors import Invalid, NotFound
 from app.publications import diff_closures, presenters
-from app.publications.layouts import TECHNICIAN, Layout, common_layout, layout_of
-from app.publications.models import Publication, PublicationLine
-from app.publications.schemas import LinePublic
-from app.publications.service import lines_of
-from app.spreadsheets import writing
+from app.publications.diff_lines import Line, Matched
+from app.publications.layouts import TECHNICIAN, Layout, common_layout
+from app.publications.models import Publication
+from app.publications.schemas import LinePublic, length_cn
 
 # The technician layout's (unchanged): kept for callers that name them.
 COMPARED = dict(TECHNICIAN.compared)
@@ -93,11 +96,6 @@ class DiffResult(BaseModel):
     )
 
     model_config = {"populate_by_name": True}
-    _later: list[tuple[str, int]] = PrivateAttr(default_factory=list)
-
-
-def _key(line: PublicationLine) -> tuple[str, str, str, str]:
-    return (line.college_code, line.major_code, line.intake, line.level)
 
 
 def _year_of(ref: str) -> int | None:
@@ -129,9 +127,9 @@ def resolve(
     principal: Principal | None,
     authority: str | None,
     system: str | None = None,
-) -> tuple[DiffSide, list[PublicationLine], list[Publication]]:
+) -> tuple[DiffSide, list[Publication]]:
     """``17`` (a revision), ``year:2024`` (that year's lists of ``system``, when given) or a
-    series key (its latest)."""
+    series key (its latest); the side and its publications, in the order its lines are read."""
     ref = ref.strip()
     if ref.isdigit():
         publications = [presenters.get_visible(session, int(ref), principal)]
@@ -146,67 +144,162 @@ def resolve(
             )
     else:
         publications = [presenters.latest_of(session, ref)]
-    lines = [line for p in publications for line in lines_of(session, p.id or 0)]
     years = sorted({p.year for p in publications})
     side = DiffSide(ref=ref, publications=[p.id or 0 for p in publications], years=years)
-    return side, lines, publications
+    return side, publications
 
 
-def _keyed(lines: Sequence[PublicationLine]) -> dict[tuple[str, str, str, str], PublicationLine]:
-    """Lines by offering key, in order (the first line wins should a key repeat)."""
-    keyed: dict[tuple[str, str, str, str], PublicationLine] = {}
-    for line in lines:
-        keyed.setdefault(_key(line), line)
-    return keyed
+@dataclass(frozen=True)
+class Refs:
+    """What a diff compares: ``from``/``to`` references, narrowed by authority and system."""
+
+    from_ref: str
+    to_ref: str
+    authority: str | None = None
+    system: str | None = None
 
 
-def _change(
-    layout: Layout, old: PublicationLine, new: PublicationLine, *, always: bool = False
-) -> LineChange | None:
-    fields = [f for f, _ in layout.compared if getattr(old, f) != getattr(new, f)]
-    if not fields and not always:
-        return None
+@dataclass(frozen=True)
+class Diff:
+    """A diff with its summary and closures (small) and its lines still in the database."""
+
+    before: DiffSide
+    after: DiffSide
+    layout: Layout
+    kind: str  # revisions or years
+    summary: DiffSummary | YearSummary
+    closures: diff_closures.ClosureDiff
+    systems: list[str]
+    lines: Matched
+
+    @property
+    def years(self) -> bool:
+        return self.kind == "years"
+
+
+def open_diff(session: Session, principal: Principal | None, refs: Refs) -> Diff:
+    """``year:`` sides never mix systems: without ``system`` (or an authority, which has one)
+    they compare one — technician when the years have its lists — and ``systems`` says which
+    others the years have. Refusals (404, 422) are raised here, before any line is read."""
+    authority, system = refs.authority, refs.system
+    systems = year_systems(session, (refs.from_ref, refs.to_ref), authority)
+    if system is None and len(systems) > 1:
+        system = TECHNICIAN.system if TECHNICIAN.system in systems else systems[0]
+    before, left = resolve(session, refs.from_ref, principal, authority, system)
+    after, right = resolve(session, refs.to_ref, principal, authority, system)
+    layout = common_layout([p.system for p in left + right])
+    years = before.years != after.years
+    lines = Matched(
+        session.connection(),
+        earlier=before.publications,
+        later=after.publications,
+        compared=[f for f, _ in layout.compared],
+    )
+    closures = diff_closures.compare(
+        diff_closures.of(session, before.publications),
+        diff_closures.of(session, after.publications),
+        years=years,
+    )
+    return Diff(
+        before=before,
+        after=after,
+        layout=layout,
+        kind="years" if years else "revisions",
+        summary=_summary(lines, years=years),
+        closures=closures,
+        systems=systems,
+        lines=lines,
+    )
+
+
+def _summary(lines: Matched, *, years: bool) -> DiffSummary | YearSummary:
+    counts = lines.counts()
+    alone = counts.later - counts.matched
+    if years:
+        return YearSummary(only_from=counts.earlier_only, only_to=alone, both=counts.matched)
+    unchanged = counts.matched - counts.changed
+    return DiffSummary(
+        added=alone, removed=counts.earlier_only, changed=counts.changed, unchanged=unchanged
+    )
+
+
+def public(line: Line) -> dict[str, Any]:
+    """A line as ``LinePublic`` writes it (its fields in order)."""
+    return {
+        "seq": line.seq,
+        "entry_id": line.entry_id,
+        "college_code": line.college_code,
+        "college": line.college,
+        "major_code": line.major_code,
+        "major_name": line.major_name,
+        "category": line.category,
+        "intake": line.intake,
+        "level": line.level or None,
+        "length_years": line.length_years,
+        "length": length_cn(line.length_years),
+        "remark": line.remark,
+    }
+
+
+def fields_of(diff: Diff, old: Line, new: Line) -> list[str]:
+    """The compared fields that differ between an earlier line and the later one."""
+    return [f for f, _ in diff.layout.compared if getattr(old, f) != getattr(new, f)]
+
+
+def change(diff: Diff, old: Line, new: Line) -> dict[str, Any]:
+    """A matched pair as ``LineChange`` writes it."""
     key = {
         "college_code": new.college_code,
         "major_code": new.major_code,
         "intake": new.intake,
         "level": new.level or None,
     }
-    return LineChange(
-        key=key,
-        fields=fields,
-        before=presenters.line_public(old),
-        after=presenters.line_public(new),
-    )
+    return {
+        "key": key,
+        "fields": fields_of(diff, old, new),
+        "before": public(old),
+        "after": public(new),
+    }
 
 
-def compare(
-    before: DiffSide,
-    old: Sequence[PublicationLine],
-    after: DiffSide,
-    new: Sequence[PublicationLine],
-    layout: Layout = TECHNICIAN,
-) -> DiffResult:
-    a, b = _keyed(old), _keyed(new)
-    changes = [_change(layout, a[key], line) for key, line in b.items() if key in a]
-    changed = [c for c in changes if c is not None]
-    added = [presenters.line_public(line) for key, line in b.items() if key not in a]
-    removed = [presenters.line_public(line) for key, line in a.items() if key not in b]
-    summary = DiffSummary(
-        added=len(added),
-        removed=len(removed),
-        changed=len(changed),
-        unchanged=len(changes) - len(changed),
-    )
+def later_lines(diff: Diff) -> Iterator[list[dict[str, Any]]]:
+    """``added`` or ``only_to``: the later lines the earlier side does not have, in chunks."""
+    for pairs in diff.lines.later_pairs("unmatched"):
+        yield [public(new) for new, _ in pairs]
+
+
+def earlier_lines(diff: Diff) -> Iterator[list[dict[str, Any]]]:
+    """``removed`` or ``only_from``: the earlier lines the later side does not have."""
+    for lines in diff.lines.earlier_alone():
+        yield [public(line) for line in lines]
+
+
+def pairs(diff: Diff) -> Iterator[list[dict[str, Any]]]:
+    """``changed`` (revisions: the pairs that differ) or ``both`` (years: every pair)."""
+    for found in diff.lines.later_pairs("matched" if diff.years else "changed"):
+        yield [change(diff, old, new) for new, old in found if old is not None]
+
+
+def parts(diff: Diff) -> dict[str, Iterator[list[dict[str, Any]]]]:
+    """The lists of ``DiffResult`` this kind fills, by name, each a chunk at a time."""
+    if diff.years:
+        return {"only_from": earlier_lines(diff), "only_to": later_lines(diff), "both": pairs(diff)}
+    return {"added": later_lines(diff), "removed": earlier_lines(diff), "changed": pairs(diff)}
+
+
+def whole(diff: Diff) -> DiffResult:
+    """The diff held whole (the page shows every line)."""
+    lists = {name: [i for chunk in chunks for i in chunk] for name, chunks in parts(diff).items()}
     return DiffResult.model_validate(
         {
-            "from": before,
-            "to": after,
-            "layout": layout.system,
-            "summary": summary,
-            "added": added,
-            "removed": removed,
-            "changed": changed,
+            "from": diff.before,
+            "to": diff.after,
+            "layout": diff.layout.system,
+            "kind": diff.kind,
+            "summary": diff.summary,
+            **lists,
+            "closures": diff.closures,
+            "systems": diff.systems,
         }
     )
 
@@ -220,144 +313,6 @@ def diff(
     authority: str | None = None,
     system: str | None = None,
 ) -> DiffResult:
-    """``year:`` sides never mix systems: without ``system`` (or an authority, which has one)
-    they compare one — technician when the years have its lists — and ``systems`` says which
-    others the years have."""
-    systems = year_systems(session, (from_ref, to_ref), authority)
-    if system is None and len(systems) > 1:
-        system = TECHNICIAN.system if TECHNICIAN.system in systems else systems[0]
-    before, old, left = resolve(session, from_ref, principal, authority, system)
-    after, new, right = resolve(session, to_ref, principal, authority, system)
-    layout = common_layout([p.system for p in left + right])
-    years = before.years != after.years
-    if years:
-        result = compare_years(before, old, after, new, layout)
-    else:
-        result = compare(before, old, after, new, layout)
-    result.closures = diff_closures.compare(
-        diff_closures.of(session, before.publications),
-        diff_closures.of(session, after.publications),
-        years=years,
-    )
-    result.systems = systems
-    return result
-
-
-def compare_years(
-    before: DiffSide,
-    old: Sequence[PublicationLine],
-    after: DiffSide,
-    new: Sequence[PublicationLine],
-    layout: Layout = TECHNICIAN,
-) -> DiffResult:
-    """Lists of different years side by side: only in the earlier, only in the later, both."""
-    a, b = _keyed(old), _keyed(new)
-    both = [_change(layout, a[key], line, always=True) for key, line in b.items() if key in a]
-    only_to = [presenters.line_public(line) for key, line in b.items() if key not in a]
-    only_from = [presenters.line_public(line) for key, line in a.items() if key not in b]
-    summary = YearSummary(only_from=len(only_from), only_to=len(only_to), both=len(both))
-    # The later lists' order, for the files: ("both", i) or ("only_to", i) per line.
-    order, counts = [], {"both": 0, "only_to": 0}
-    for key in b:
-        part = "both" if key in a else "only_to"
-        order.append((part, counts[part]))
-        counts[part] += 1
-    result = DiffResult.model_validate(
-        {
-            "from": before,
-            "to": after,
-            "layout": layout.system,
-            "kind": "years",
-            "summary": summary,
-            "only_from": only_from,
-            "only_to": only_to,
-            "both": both,
-        }
-    )
-    result._later = order
-    return result
-
-
-def _years(side: DiffSide) -> str:
-    return "、".join(str(y) for y in side.years)
-
-
-def file_names(result: DiffResult, ext: str) -> tuple[str, str]:
-    """(Chinese download name, ASCII fallback); a comparison of years names both years."""
-    if result.kind == "years":
-        a, b = _years(result.from_), _years(result.to)
-        ascii_years = "-".join(str(y) for y in (*result.from_.years, *result.to.years))
-        return f"{a}年与{b}年新增专业名单对照.{ext}", f"publications-years-{ascii_years}.{ext}"
-    return f"新增专业名单对比.{ext}", f"publications-diff.{ext}"
-
-
-def _cells(layout: Layout, change: str, line: LinePublic, note: str = "") -> tuple[Any, ...]:
-    return (CHANGE_CN[change], *layout.lines.cells(line), note)
-
-
-def _note(layout: Layout, change: LineChange) -> str:
-    names = dict(layout.compared)
-
-    def shown(line: LinePublic, field: str) -> str:
-        return line.length if field == "length_years" else str(getattr(line, field))
-
-    return "; ".join(
-        f"{names[f]}: {shown(change.before, f)} → {shown(change.after, f)}" for f in change.fields
-    )
-
-
-def header(result: DiffResult) -> tuple[str, ...]:
-    """变更, the compared lists' own columns, 变更内容 — or, comparing years, 对照 … 说明."""
-    layout = layout_of(result.layout)
-    if result.kind == "years":
-        return ("对照", *layout.lines.header, "说明")
-    return layout.diff_header
-
-
-def xlsx(result: DiffResult) -> Iterator[bytes]:
-    """The diff table as XLSX (专业代码 as a text cell), formula-guarded like the CSV."""
-    layout = layout_of(result.layout)
-    table = [[writing.guard(cell) for cell in row] for row in rows(result)]
-    codes = tuple(i + 1 for i in layout.lines.text_columns)
-
-    def fill(book: Workbook) -> None:
-        name = "对照" if result.kind == "years" else "对比"
-        sheet = writing.Sheet(book.create_sheet(name), text_columns=codes)
-        sheet.append(header(result))
-        sheet.extend(table)
-
-    return writing.xlsx_stream(fill)
-
-
-def _year_rows(result: DiffResult, layout: Layout) -> Iterator[tuple[Any, ...]]:
-    """The later year's lines in their order (仅2025年, or 均有 with the earlier 序号 and what
-    differs), then the earlier year's lines the later lists do not repeat (仅2024年)."""
-    a, b = _years(result.from_), _years(result.to)
-    for part, index in result._later:
-        if part == "only_to":
-            yield (f"仅{b}年", *layout.lines.cells(result.only_to[index]), "")
-            continue
-        change = result.both[index]
-        note = f"{a}年名单序号 {change.before.seq}"
-        if change.fields:
-            note += "; " + _note(layout, change)
-        yield (f"{a}年、{b}年均有", *layout.lines.cells(change.after), note)
-    for line in result.only_from:
-        yield (f"仅{a}年", *layout.lines.cells(line), "")
-    yield from diff_closures.year_rows(result.closures, layout.lines.header, a, b)
-
-
-def rows(result: DiffResult) -> Iterator[tuple[Any, ...]]:
-    """The diff as a table for CSV/XLSX: removed, changed (new values), added — or, comparing
-    years, the two years' lines side by side; then the closures annexes' rows the same way."""
-    layout = layout_of(result.layout)
-    if result.kind == "years":
-        yield from _year_rows(result, layout)
-        return
-    for line in result.removed:
-        yield _cells(layout, "removed", line)
-    for change in result.changed:
-        yield _cells(layout, "changed", change.after, _note(layout, change))
-    for line in result.added:
-        yield _cells(layout, "added", line)
-    yield from diff_closures.rows(result.closures, layout.lines.header)
+    """The whole ``DiffResult`` of ``open_diff`` (the API streams it instead: ``diff_answer``)."""
+    refs = Refs(from_ref, to_ref, authority, system)
+    return whole(open_diff(session, principal, refs))

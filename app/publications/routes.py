@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal, ReviewerPrincipal
 from app.db import SessionDep
@@ -17,7 +17,7 @@ from app.errors import NotFound
 from app.fields import IdPath, YearQuery
 from app.i18n import t
 from app.pagination import IdPage, Page, page_of
-from app.publications import corrections, export, notice, presenters, service, stats
+from app.publications import corrections, diff_answer, export, notice, presenters, service, stats
 from app.publications import diff as diffs
 from app.publications.layouts import ANNEX_KEYS, Annex, layout_of
 from app.publications.models import Publication
@@ -106,6 +106,7 @@ SystemQuery = Annotated[
 
 @router.get("/publications/diff", response_model=diffs.DiffResult, responses=CSV_DOC)
 def diff_publications(
+    request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
     from_: FromQuery,
@@ -117,21 +118,24 @@ def diff_publications(
 ) -> diffs.DiffResult | Response:
     """Revisions of one year: lines added, removed, changed. Lists of different years
     (`year:2024` → `year:2025`): side by side — only in one year, or in both (`kind: years`)."""
-    result = diffs.diff(
-        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
-    )
+    refs = diffs.Refs(from_, to, authority, system)
+    engine = request.app.state.engine
     if format == "csv":
-        return diff_csv_response(result, bom)
-    return result
+        return _download(diff_answer.csv_download(session, engine, principal, refs, bom=bom))
+    # Streamed as it is read (diff_answer): the bytes of the DiffResult the route is declared with.
+    body = diff_answer.json_answer(session, engine, principal, refs)
+    return StreamingResponse(body, media_type="application/json")
 
 
-def diff_csv_response(result: diffs.DiffResult, bom: bool) -> Response:
-    body = writing.csv_text(diffs.header(result), diffs.rows(result), bom=bom)
-    return _csv(body, diffs.file_names(result, "csv"))
+def _download(download: diff_answer.Download) -> StreamingResponse:
+    headers = writing.download_headers(*download.names, **{"X-Checksum-SHA256": download.checksum})
+    media = writing.XLSX_MEDIA if download.names[1].endswith(".xlsx") else writing.CSV_MEDIA
+    return StreamingResponse(writing.stream_open(download.file), media_type=media, headers=headers)
 
 
 @router.get("/publications/diff.csv", response_class=Response, responses=CSV_DOC)
 def diff_publications_csv(
+    request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
     from_: FromQuery,
@@ -140,14 +144,14 @@ def diff_publications_csv(
     system: SystemQuery = None,
     bom: BomQuery = True,
 ) -> Response:
-    result = diffs.diff(
-        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
-    )
-    return diff_csv_response(result, bom)
+    refs = diffs.Refs(from_, to, authority, system)
+    engine = request.app.state.engine
+    return _download(diff_answer.csv_download(session, engine, principal, refs, bom=bom))
 
 
 @router.get("/publications/diff.xlsx", response_class=Response, responses=XLSX_DOC)
 def diff_publications_xlsx(
+    request: Request,
     session: SessionDep,
     principal: OptionalPrincipal,
     from_: FromQuery,
@@ -155,11 +159,9 @@ def diff_publications_xlsx(
     authority: AuthorityQuery = None,
     system: SystemQuery = None,
 ) -> Response:
-    result = diffs.diff(
-        session, principal, from_ref=from_, to_ref=to, authority=authority, system=system
-    )
-    body = b"".join(diffs.xlsx(result))
-    return _xlsx(body, diffs.file_names(result, "xlsx"))
+    refs = diffs.Refs(from_, to, authority, system)
+    engine = request.app.state.engine
+    return _download(diff_answer.xlsx_download(session, engine, principal, refs))
 
 
 @router.get("/statistics/approvals", response_model=stats.ApprovalStats)

@@ -2,11 +2,12 @@
 text, a Chinese download name browsers keep. Shared by every export route."""
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 import xlsxwriter
@@ -138,6 +139,32 @@ def stream_file(path: str, chunk: int = CHUNK_BYTES) -> Iterator[bytes]:
                 yield data
     finally:
         os.unlink(path)
+
+
+def spooled(chunks: Iterable[bytes]) -> tuple[IO[bytes], str]:
+    """The chunks written to an anonymous temp file (gone once closed), rewound, and the SHA-256
+    of their bytes: a big download whose ``X-Checksum-SHA256`` header must precede its body,
+    written once at flat memory."""
+    file = tempfile.TemporaryFile(prefix="registry-export-")  # noqa: SIM115 (the caller closes it)
+    digest = hashlib.sha256()
+    try:
+        for chunk in chunks:
+            digest.update(chunk)
+            file.write(chunk)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return file, digest.hexdigest()
+
+
+def stream_open(file: IO[bytes], chunk: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield an open file in chunks, then close it (also when the client goes away)."""
+    try:
+        while data := file.read(chunk):
+            yield data
+    finally:
+        file.close()
 
 
 def xlsx_stream(fill: Callable[[Workbook], None]) -> Iterator[bytes]:
