@@ -23,11 +23,11 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
 - publication diff: two years' approval lists published through ``publications.service``
   (``create_draft`` and ``publish``, as ``registry seed`` records its 2024 lists): for each
   authority whose colleges the import filled, the list of DIFF_YEARS[0] and of DIFF_YEARS[1],
-  each line an active imported program whose ``since_year`` is the list's year; then
-  ``publications.diff.diff`` of ``year:2022`` → ``year:2023`` (``GET /publications/diff``: the
-  lists side by side) and, with its CSV, what ``GET /publications/diff.csv`` writes. Runs after
-  the replay (publishing records changes). The lists grow with the registry, so the diff's
-  answer does too: its memory is not expected flat.
+  each line an active imported program whose ``since_year`` is the list's year; then the JSON
+  answer of ``year:2022`` → ``year:2023`` (``GET /publications/diff``: the lists side by side),
+  written as the route streams it and discarded, and what ``GET /publications/diff.csv`` writes
+  and streams. Runs after the replay (publishing records changes). The lists grow with the
+  registry, the answers with them; their memory holds a chunk of lines (flat).
 """
 
 import csv
@@ -351,27 +351,30 @@ def publish_approval_lists(db: Database) -> tuple[int, int]:
 def diff_results(db: Database, repeat: int) -> list[Result]:
     from sqlmodel import Session
 
-    from app.db import make_engine
-    from app.publications import diff
+    from app.db import make_engine, snapshot
+    from app.jsonstream import joined
+    from app.publications import diff, diff_answer
     from app.spreadsheets import writing
 
     started = time.perf_counter()
     lists, lines = publish_approval_lists(db)
     setup = f"{lists} lists of {lines:,} lines published in {time.perf_counter() - started:.0f} s"
-    refs = {"from_ref": f"year:{DIFF_YEARS[0]}", "to_ref": f"year:{DIFF_YEARS[1]}"}
+    refs = diff.Refs(f"year:{DIFF_YEARS[0]}", f"year:{DIFF_YEARS[1]}")
     engine = make_engine(db.url)
 
     def compare() -> Any:
-        with Session(engine) as session:
-            return diff.diff(session, None, **refs)
+        with snapshot(engine) as conn:
+            opened = diff.open_diff(Session(bind=conn), None, refs)
+            for _ in joined(diff_answer.json_parts(opened)):
+                pass
+            return opened.summary
 
-    def compare_csv() -> bytes:
+    def compare_csv() -> int:
         with Session(engine) as session:
-            result = diff.diff(session, None, **refs)
-            return writing.csv_text(diff.header(result), diff.rows(result), bom=True)
+            download = diff_answer.csv_download(session, engine, None, refs, bom=True)
+            return sum(len(chunk) for chunk in writing.stream_open(download.file))
 
-    def size(result: Any) -> str:
-        summary = result.summary
+    def size(summary: Any) -> str:
         return (
             f"{setup}; only {DIFF_YEARS[0]} {summary.only_from:,}, only {DIFF_YEARS[1]} "
             f"{summary.only_to:,}, both {summary.both:,}"
@@ -384,7 +387,7 @@ def diff_results(db: Database, repeat: int) -> list[Result]:
             "9. GET /publications/diff.csv (diff and CSV)",
             compare_csv,
             repeat,
-            lambda body: f"{len(body) / 2**20:.1f} MiB of CSV",
+            lambda body: f"{body / 2**20:.1f} MiB of CSV",
         )
     finally:
         engine.dispose()
