@@ -16,6 +16,7 @@ from itertools import chain, islice
 from typing import IO, Any, NamedTuple
 
 import orjson
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -32,15 +33,17 @@ LISTS = ("added", "removed", "changed", "only_from", "only_to", "both")  # DiffR
 
 
 class Download(NamedTuple):
-    """A written download: its names, the SHA-256 of its bytes, and the file to stream."""
+    """A written download: its names, media type, the SHA-256 of its bytes, the file to stream."""
 
     names: tuple[str, str]
+    media: str
     checksum: str
     file: IO[bytes]
 
 
-def _dump(value: Any) -> bytes:
-    return orjson.dumps(value.model_dump(mode="json") if hasattr(value, "model_dump") else value)
+def _model(value: BaseModel) -> bytes:
+    """A small model of the answer (a side, the summary, the closures) as pydantic writes it."""
+    return orjson.dumps(value.model_dump(mode="json"))
 
 
 def json_parts(diff: diffs.Diff) -> Iterator[bytes]:
@@ -50,15 +53,15 @@ def json_parts(diff: diffs.Diff) -> Iterator[bytes]:
     yield b"".join(
         (
             b'{"from":',
-            _dump(diff.before),
+            _model(diff.before),
             key("to"),
-            _dump(diff.after),
+            _model(diff.after),
             key("layout"),
-            _dump(diff.layout.system),
+            orjson.dumps(diff.layout.system),
             key("kind"),
-            _dump(diff.kind),
+            orjson.dumps(diff.kind),
             key("summary"),
-            _dump(diff.summary),
+            _model(diff.summary),
         )
     )
     filled = diffs.parts(diff)
@@ -67,7 +70,8 @@ def json_parts(diff: diffs.Diff) -> Iterator[bytes]:
         if name in filled:
             yield from jsonstream.items(filled[name])
         yield b"]"
-    yield key("closures") + _dump(diff.closures) + key("systems") + _dump(diff.systems) + b"}"
+    yield key("closures") + _model(diff.closures)
+    yield key("systems") + orjson.dumps(diff.systems) + b"}"
 
 
 def json_answer(
@@ -102,7 +106,7 @@ def csv_download(
         guarded = ([writing.guard(cell) for cell in row] for row in rows(diff))
         chunks = writing.csv_chunks(header(diff), _batches(guarded), bom=bom)
         file, checksum = writing.spooled(chunks)
-        return Download(file_names(diff, "csv"), checksum, file)
+        return Download(file_names(diff, "csv"), writing.CSV_MEDIA, checksum, file)
 
 
 def xlsx_download(
@@ -122,7 +126,7 @@ def xlsx_download(
                 sheet.append([writing.guard(cell) for cell in row])
 
         file, checksum = writing.spooled(writing.fast_xlsx_stream(fill))
-        return Download(file_names(diff, "xlsx"), checksum, file)
+        return Download(file_names(diff, "xlsx"), writing.XLSX_MEDIA, checksum, file)
 
 
 def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:

@@ -129,8 +129,8 @@ def diff_publications(
 
 def _download(download: diff_answer.Download) -> StreamingResponse:
     headers = writing.download_headers(*download.names, **{"X-Checksum-SHA256": download.checksum})
-    media = writing.XLSX_MEDIA if download.names[1].endswith(".xlsx") else writing.CSV_MEDIA
-    return StreamingResponse(writing.stream_open(download.file), media_type=media, headers=headers)
+    body = writing.stream_open(download.file)
+    return StreamingResponse(body, media_type=download.media, headers=headers)
 
 
 @router.get("/publications/diff.csv", response_class=Response, responses=CSV_DOC)

@@ -249,3 +249,45 @@ def test_the_json_route_still_declares_diffresult(seeded_client):
     schema = seeded_client.get("/openapi.json").json()
     ok = schema["paths"][f"{API}/diff"]["get"]["responses"]["200"]["content"]
     assert ok["application/json"]["schema"]["$ref"].endswith("/DiffResult")
+
+
+def test_a_side_listed_out_of_id_order_is_read_in_that_order(seeded, lists):
+    """``diff.resolve`` lists a side's lists by id; listed otherwise, a side is read in the
+    order given, and the first line of a repeated key in that order is the one compared."""
+
+    def line_of(row: PublicationLine) -> diff_lines.Line:
+        return diff_lines.Line(*(getattr(row, c) for c in diff_lines.COLUMNS))
+
+    with Session(seeded) as session:
+        earlier, later = [lists.b, lists.a], [lists.c, lists.base]
+
+        def keyed(ids: list[int]) -> dict:
+            out: dict = {}
+            for pid in ids:
+                for row in lines_of(session, pid):
+                    key = (row.college_code, row.major_code, row.intake, row.level)
+                    out.setdefault(key, line_of(row))
+            return out
+
+        old, new = keyed(earlier), keyed(later)
+        matched = diff_lines.Matched(
+            session.connection(), earlier=earlier, later=later, compared=["remark", "college"]
+        )
+        pairs = [pair for chunk in matched.later_pairs() for pair in chunk]
+        assert pairs == [(line, old.get(key)) for key, line in new.items()]
+        alone = [line for chunk in matched.earlier_alone() for line in chunk]
+        assert alone == [line for key, line in old.items() if key not in new]
+        changed = [
+            k
+            for k, line in new.items()
+            if k in old and (old[k].college, old[k].remark) != (line.college, line.remark)
+        ]
+        assert matched.counts() == diff_lines.Counts(
+            later=len(new),
+            matched=sum(k in old for k in new),
+            changed=len(changed),
+            earlier_only=len(alone),
+        )
+        assert changed  # the comparison meets each case
+        assert alone
+        assert len(pairs) > len(changed)
