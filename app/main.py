@@ -16,6 +16,7 @@ from app import (
     queryparams,
 )
 from app.access.throttle import make_throttle
+from app.accounts.hashing import dummy_hash
 from app.accounts.routes import router as accounts_router
 from app.adoption.routes import router as adoption_router
 from app.audit.routes import router as audit_router
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # out of the collector's way, a full collection no longer walks it (p99 of GET /programs
         # under load, docs/benchmarks.md).
         gc.freeze()
+        dummy_hash()  # before the first sign-in of an unknown username, as long as later ones
         versions.start()
         yield
         await versions.stop()

@@ -199,7 +199,7 @@ def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
             copy.write(
                 "".join(
                     [
-                        f"{head}{text(entity)}\t{text(op)}\t{text(key)}\t"
+                        f"{head}{entity}\t{op}\t{text(key)}\t"  # entity, op: ENTITIES, OPS
                         f"{COPY_NULL if data is None else text(data)}\n"
                         for entity, op, key, data in items[start : start + _COPY_BLOCK]
                     ]

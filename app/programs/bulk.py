@@ -8,7 +8,6 @@ all-or-nothing either way. Rows are plain tuples: no dict or SQLAlchemy paramete
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from psycopg.errors import LockNotAvailable
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
@@ -232,6 +231,8 @@ def _drop_secondary_indexes_pg(cursor: Any, count: int) -> list[str]:
     )
     if cursor.fetchone()[0] > REBUILD_RATIO * count:
         return []
+    from psycopg.errors import LockNotAvailable  # here: an import into SQLite never loads psycopg
+
     cursor.execute("SAVEPOINT program_rebuild")
     cursor.execute("SELECT current_setting('lock_timeout')")
     setting = cursor.fetchone()[0]

@@ -21,29 +21,13 @@ from app.changes.feed import SEQ_HEADER, last_seq
 from app.colleges.models import College
 from app.programs import copy_out
 from app.programs.models import Program
-from app.programs.readmodel import CSV_FIELDS, conditions
-from app.programs.schemas import STATUS_LABELS, Layout, ProgramFilters
+from app.programs.readmodel import CSV_FIELDS, CSV_FIELDS_ZH, STATUS_WORDS, conditions
+from app.programs.schemas import Layout, ProgramFilters
 from app.spreadsheets import writing
 from app.spreadsheets.writing import guard
 from app.vocab import YEARS_CN, Intake, Level, ProgramStatus
 
 HEADER = CSV_FIELDS  # programs.csv (contract.md, fixed): the read model's shape
-# contract.md "Planners' layout" (fixed): the same columns in the same order, Chinese headers,
-# 学制 as printed (三年) and 状态 in words; ``registry import programs`` reads it back.
-HEADER_ZH = (
-    "学校代码",
-    "学校名称",
-    "专业代码",
-    "专业名称",
-    "专业类别",
-    "层次",
-    "级别",
-    "学制",
-    "状态",
-    "首次批准年份",
-)
-# 状态 in words, one mapping with what ``status=`` accepts (批准待公布 = approved)
-STATUS_ZH = {status.value: label for label, status in STATUS_LABELS.items()}
 
 
 def _mapped(column: Any, mapping: dict[Any, str], name: str) -> ColumnElement[str]:
@@ -55,7 +39,7 @@ def _own_columns(layout: Layout) -> tuple[Any, ...]:
     years: Any
     if layout is Layout.zh:
         years = _mapped(Program.length_years, YEARS_CN, "length_years")
-        status = _mapped(Program.status, STATUS_ZH, "status")
+        status = _mapped(Program.status, STATUS_WORDS, "status")
     else:
         years = col(Program.length_years)
         status = writing.guarded_column(Program.status, "status")
@@ -69,7 +53,7 @@ def _own_columns(layout: Layout) -> tuple[Any, ...]:
 
 
 def header_of(layout: Layout) -> tuple[str, ...]:
-    return HEADER_ZH if layout is Layout.zh else HEADER
+    return CSV_FIELDS_ZH if layout is Layout.zh else HEADER
 
 
 BATCH_ROWS = 2000
@@ -151,7 +135,7 @@ def _copy_own_cells(layout: Layout) -> list[ColumnElement[str]]:
     levels: dict[str, str] = {"": "", **{value.value: value.value for value in Level}}
     if layout is Layout.zh:
         years_cell = copy_out.known_cell(Program.length_years, YEARS_CN, years)
-        status_cell = copy_out.known_cell(Program.status, STATUS_ZH, status)
+        status_cell = copy_out.known_cell(Program.status, STATUS_WORDS, status)
     else:
         years_cell = copy_out.csv_cell(years)
         status_cell = copy_out.known_cell(

@@ -32,8 +32,8 @@ from app.programs.bulk import (
     refresh_statistics,
     update_programs,
 )
-from app.programs.export import HEADER, HEADER_ZH, STATUS_ZH
 from app.programs.models import Program
+from app.programs.readmodel import CSV_FIELDS, CSV_FIELDS_ZH, STATUS_WORDS
 from app.programs.resolve import MajorResolver, college_index
 from app.spreadsheets.reading import Grid, ImportResult, Progress, RowErrors, gc_paused, read_grid
 from app.vocab import (
@@ -47,14 +47,14 @@ from app.vocab import (
     system_of,
 )
 
-COLUMNS = HEADER  # what programs.csv writes, import programs reads
+COLUMNS = CSV_FIELDS  # what programs.csv writes, import programs reads
 # college, major_name and category are informational (the export writes them for people); the
 # codes decide. major_name only breaks a tie when one code is in two editions in force.
 REQUIRED = ("college_code", "major_code", "intake", "level", "length_years", "status", "since_year")
 # The planners' layout (contract.md, fixed) reads back too: its headers, and 状态 in words
 # (学制 as 三年 is one of YEARS' spellings).
-ALIASES = dict(zip(HEADER_ZH, COLUMNS, strict=True))
-STATUS_IN = {zh: en for en, zh in STATUS_ZH.items()}
+ALIASES = dict(zip(CSV_FIELDS_ZH, COLUMNS, strict=True))
+STATUS_IN = {zh: en for en, zh in STATUS_WORDS.items()}
 INTAKES = {i.value for i in Intake}
 LEVELS = {level.value for level in Level}
 STATUSES = {s.value for s in ProgramStatus}

@@ -7,10 +7,11 @@ each indexed together with the id — ``(college_id, id)``, ``(major_id, id)``, 
 since_year, id)``, ``(category, province, id)``, ``(province, since_year, id)`` — the other
 college and major attributes as ``IN (SELECT id …)``.
 ``COLUMNS`` is a program as a JSON item, in order; ``FEED_FIELDS`` the change feed's (and the
-bulk import's snapshots, ``programs.snapshots``), ``CSV_FIELDS`` the export's header. The page
-statement (``listing``), one program (``service``), the feed, the exports (``export``) and the
-schemas (``ProgramFilters``, ``ProgramPublic``; ``tests/core/test_read_model.py`` holds them to
-these tables) all read from here.
+bulk import's snapshots, ``programs.snapshots``), ``CSV_FIELDS`` the export's header
+(``CSV_FIELDS_ZH`` and ``STATUS_WORDS`` the planners' layout, which the import reads back).
+The page statement (``listing``), one program (``service``), the feed, the exports
+(``export``) and the schemas (``ProgramFilters``, ``ProgramPublic``;
+``tests/core/test_read_model.py`` holds them to these tables) all read from here.
 """
 
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from app.authorities import service as authorities
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.programs.models import Program
-from app.programs.schemas import ProgramFilters
+from app.programs.schemas import STATUS_LABELS, ProgramFilters
 from app.vocab import TECHNICIAN_TYPES, System
 
 
@@ -112,6 +113,22 @@ FIELDS = tuple(name for name, _ in COLUMNS)
 FEED_FIELDS = tuple(name for name in FIELDS if name != "edition")
 # ``programs.csv``'s header (contract.md, fixed): the feed's fields without ``id``.
 CSV_FIELDS = tuple(name for name in FEED_FIELDS if name != "id")
+# contract.md "Planners' layout" (fixed): the same columns in the same order, Chinese headers,
+# 学制 as printed (三年) and 状态 in words; ``registry import programs`` reads it back.
+CSV_FIELDS_ZH = (
+    "学校代码",
+    "学校名称",
+    "专业代码",
+    "专业名称",
+    "专业类别",
+    "层次",
+    "级别",
+    "学制",
+    "状态",
+    "首次批准年份",
+)
+# 状态 in words, one mapping with what ``status=`` accepts (批准待公布 = approved)
+STATUS_WORDS = {status.value: label for label, status in STATUS_LABELS.items()}
 
 
 def filter_values(filters: ProgramFilters) -> dict[str, Any]:

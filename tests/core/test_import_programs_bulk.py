@@ -3,12 +3,14 @@ values, COPY's text escaping, the rebuild of the plain indexes after a big inser
 backends; on PostgreSQL only when the table's lock comes at once)."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
 from app.db import table_of
+from app.db.bulk import copy_text
 from app.programs import bulk
 from app.programs.importer import import_programs
 from app.programs.models import Program
@@ -60,6 +62,19 @@ def test_a_source_with_tab_newline_and_backslash_is_stored_as_given(seeded, run)
     source = "import:a\tb\\c\nd.csv"
     run(import_programs, csv(*NEW_ROWS[1:]), source=source)
     assert [row[-1] for row in programs_of(seeded, GZ)][-2:] == [source, source]
+
+
+COPY_UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+@pytest.mark.parametrize(
+    "value", ["学院 plain", "a\\b", "a\tb", "a\nb", "a\rb", '{"k":"x\\"y\\\\z"}', "\\\t\n\r\\"]
+)
+def test_copy_text_escapes_each_character_copy_reads_specially(value):
+    """What COPY's text format reads back as the value, with no raw tab, newline or CR."""
+    escaped = copy_text(value)
+    assert not any(c in escaped for c in "\t\n\r")
+    assert re.sub(r"\\(.)", lambda m: COPY_UNESCAPE[m.group(1)], escaped) == value
 
 
 def _indexes(engine) -> list[tuple[str, str]]:
