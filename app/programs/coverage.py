@@ -29,9 +29,10 @@ from sqlmodel import Session, col
 
 from app.catalog.models import Major
 from app.colleges.models import College
+from app.programs import readmodel
 from app.programs.models import Program
 from app.programs.schemas import STATUS_LABELS
-from app.vocab import TECHNICIAN_TYPES, CollegeType, ProgramStatus
+from app.vocab import ProgramStatus
 
 # What each grouping counts by: (key, name) columns, and the CSV header of the key. A college's
 # province is its programs' (``program.province`` is a copy kept by triggers).
@@ -69,13 +70,13 @@ def coverage(
     """``[{key, name, colleges, programs}]``, most programs first, then by key; ``major_code``
     narrows it to one major (the 布点 of a major, on its page)."""
     state = STATUS_WORDS[status or ProgramStatus.ACTIVE]
-    where = _programs(state, province, major_code)
+    where = [*_programs(state, province, major_code), *_of_system(system)]
     if by in OF_COLLEGE:
-        found: Iterable[Sequence[Any]] = session.execute(_per_college(by, where, system))
+        found: Iterable[Sequence[Any]] = session.execute(_per_college(by, where))
     elif session.get_bind().dialect.name == "sqlite":
-        return _one_pass(session, by, [*where, *_of_system(system)])
+        return _one_pass(session, by, where)
     else:
-        query = _grouped(by, [*where, *_of_system(system)])
+        query = _grouped(by, where)
         if by == "major" and not major_code:
             found = _without_nested_loops(session, query)
         else:
@@ -102,26 +103,14 @@ def _programs(
     return where
 
 
-def _types(system: str | None) -> list[str] | None:
-    if system == "technician":
-        return [t.value for t in TECHNICIAN_TYPES]
-    if system == "secondary":
-        return [CollegeType.SECONDARY.value]
-    return None
-
-
 def _of_system(system: str | None) -> list[ColumnElement[bool]]:
     """Programs of the colleges of ``system`` (technician or secondary), when given."""
-    types = _types(system)
-    if types is None:
+    if system is None:
         return []
-    colleges = select(col(College.id)).where(col(College.type).in_(types))
-    return [col(Program.college_id).in_(colleges)]
+    return [col(Program.college_id).in_(readmodel.colleges_of_system(system))]
 
 
-def _per_college(
-    by: str, where: list[ColumnElement[bool]], system: str | None
-) -> Select[*tuple[Any, ...]]:
+def _per_college(by: str, where: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
     """Programs counted per college, then the colleges grouped by ``by``."""
     per_college = (
         select(col(Program.college_id).label("college_id"), func.count().label("programs"))
@@ -131,17 +120,13 @@ def _per_college(
     )
     key, name, _ = GROUPINGS[by]
     programs = func.sum(per_college.c.programs)
-    query = (
+    return (
         select(key, name, func.count(), programs)
         .select_from(per_college)
         .join(College, col(College.id) == per_college.c.college_id)
         .group_by(key, name)
         .order_by(programs.desc(), key)
     )
-    types = _types(system)
-    if types is not None:
-        query = query.where(col(College.type).in_(types))
-    return query
 
 
 def _grouped(by: str, where: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:

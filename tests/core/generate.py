@@ -59,3 +59,54 @@ def programs_csv(colleges: int, per_college: int, majors: int, seed: int = 7) ->
         "status,since_year",
         lines,
     )
+
+
+def load(session, colleges: int = 60, per_college: int = 50, majors: int = 40) -> None:
+    """The generated registry imported into ``session`` as a bureau loads one: the colleges,
+    catalog edition ``gen`` of ``majors`` codes, ``colleges × per_college`` programs."""
+    from app.access.principal import SYSTEM
+    from app.catalog.importer import import_catalog
+    from app.catalog.schemas import EditionOptions
+    from app.colleges.importer import import_colleges
+    from app.programs.importer import import_programs
+
+    import_colleges(session, colleges_csv(colleges), actor=SYSTEM)
+    options = EditionOptions(title="g")
+    import_catalog(session, catalog_csv(majors), key="gen", options=options, actor=SYSTEM)
+    import_programs(session, programs_csv(colleges, per_college, majors), actor=SYSTEM)
+
+
+def second_edition_programs(session, code: str, colleges, majors: int = 40):
+    """Edition ``gen2`` of the same ``majors`` codes imported, and a program of its major of
+    ``code`` at each of ``colleges`` (a code of two editions' majors, as the provinces'
+    specialty catalogs have): (that major, the programs, flushed)."""
+    from sqlmodel import select
+
+    from app.access.principal import SYSTEM
+    from app.catalog.importer import import_catalog
+    from app.catalog.models import CatalogEdition, Major
+    from app.catalog.schemas import EditionOptions
+    from app.programs.models import Program
+
+    options = EditionOptions(title="g2")
+    import_catalog(session, catalog_csv(majors), key="gen2", options=options, actor=SYSTEM)
+    major = session.exec(
+        select(Major)
+        .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
+        .where(Major.code == code, CatalogEdition.key == "gen2")
+    ).one()
+    intake, level = OFFERINGS[0]
+    added = [
+        Program(
+            college_id=college.id,
+            major_id=major.id,
+            level=level,
+            intake=intake,
+            length_years=3,
+            since_year=2010,
+        )
+        for college in colleges
+    ]
+    session.add_all(added)
+    session.flush()
+    return major, added

@@ -5,24 +5,13 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from app.access.principal import SYSTEM
-from app.catalog.importer import import_catalog
-from app.catalog.models import CatalogEdition, Major
-from app.catalog.schemas import EditionOptions
-from app.colleges.importer import import_colleges
 from app.colleges.models import College
 from app.db import session_scope
-from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.programs.schemas import ProgramFilters
 from app.programs.service import filtered_query
-from tests.core.generate import (
-    OFFERINGS,
-    catalog_csv,
-    college_code,
-    colleges_csv,
-    programs_csv,
-)
+from tests.core import generate
+from tests.core.generate import college_code
 from tests.factories import make_token
 
 
@@ -30,11 +19,7 @@ from tests.factories import make_token
 def big(engine):
     """3,000 programs: 60 colleges in 8 provinces × 50 offerings of 40 majors."""
     with session_scope(engine) as session:
-        import_colleges(session, colleges_csv(60), actor=SYSTEM)
-        import_catalog(
-            session, catalog_csv(40), key="gen", options=EditionOptions(title="g"), actor=SYSTEM
-        )
-        import_programs(session, programs_csv(60, 50, 40), actor=SYSTEM)
+        generate.load(session)
     return engine
 
 
@@ -89,28 +74,8 @@ def test_a_code_of_two_majors_pages_in_id_order(big, client):
     pages of ``major_code`` walk all of them in id order (PostgreSQL takes each major's own
     range of ids, ``listing._per_major_ids``)."""
     with session_scope(big) as session:
-        import_catalog(
-            session, catalog_csv(40), key="gen2", options=EditionOptions(title="g2"), actor=SYSTEM
-        )
-        other = session.exec(
-            select(Major)
-            .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-            .where(Major.code == "1005", CatalogEdition.key == "gen2")
-        ).one()
-        intake, level = OFFERINGS[0]
-        added = [
-            Program(
-                college_id=college.id,
-                major_id=other.id,
-                level=level,
-                intake=intake,
-                length_years=3,
-                since_year=2010,
-            )
-            for college in session.exec(select(College).order_by(College.id)).all()[::3]
-        ]
-        session.add_all(added)
-        session.flush()
+        colleges = session.exec(select(College).order_by(College.id)).all()
+        _, added = generate.second_edition_programs(session, "1005", colleges[::3])
         added_ids = {p.id for p in added}
     want = expected(big, major_code="1005")
     assert added_ids < set(want)  # both majors' programs

@@ -8,18 +8,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from app.access.principal import SYSTEM
-from app.catalog.importer import import_catalog
-from app.catalog.models import CatalogEdition, Major
-from app.catalog.schemas import EditionOptions
-from app.colleges.importer import import_colleges
+from app.catalog.models import Major
 from app.colleges.models import College
 from app.db import session_scope
 from app.programs import coverage
-from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.vocab import TECHNICIAN_TYPES, CollegeType
-from tests.core.generate import OFFERINGS, catalog_csv, colleges_csv, programs_csv
+from tests.core import generate
 
 TYPES = (CollegeType.SECONDARY, *TECHNICIAN_TYPES)
 
@@ -29,36 +24,13 @@ def registry(engine):
     """60 colleges of four types (some without a city) in 8 provinces, 3,000 programs (one in
     ten suspended), and code 1005 also a major of a second edition at every third college."""
     with session_scope(engine) as session:
-        import_colleges(session, colleges_csv(60), actor=SYSTEM)
-        import_catalog(
-            session, catalog_csv(40), key="gen", options=EditionOptions(title="g"), actor=SYSTEM
-        )
-        import_programs(session, programs_csv(60, 50, 40), actor=SYSTEM)
-        import_catalog(
-            session, catalog_csv(40), key="gen2", options=EditionOptions(title="g2"), actor=SYSTEM
-        )
-        other = session.exec(
-            select(Major)
-            .join(CatalogEdition, CatalogEdition.id == Major.edition_id)
-            .where(Major.code == "1005", CatalogEdition.key == "gen2")
-        ).one()
-        other.name = "合成专业5（新）"  # the greater name of the code's two majors
+        generate.load(session)
         colleges = session.exec(select(College).order_by(College.id)).all()
+        other, _ = generate.second_edition_programs(session, "1005", colleges[::3])
+        other.name = "合成专业5（新）"  # the greater name of the code's two majors
         for i, college in enumerate(colleges):
             college.type = TYPES[i % len(TYPES)].value
             college.city = None if i % 7 == 0 else college.city
-        intake, level = OFFERINGS[0]
-        session.add_all(
-            Program(
-                college_id=college.id,
-                major_id=other.id,
-                level=level,
-                intake=intake,
-                length_years=3,
-                since_year=2010,
-            )
-            for college in colleges[::3]
-        )
     return engine
 
 
