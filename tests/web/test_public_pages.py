@@ -141,3 +141,20 @@ def test_main_pages_at_phone_width(phone_page, list_2024, screenshot):
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, (path, width)  # nothing wider than the phone but scrollers
         screenshot(phone_page, name)
+
+
+def test_the_list_on_a_phone_is_one_card_an_entry_each_cell_named(phone_page, list_2024):
+    """At 390 px the notice's nine columns stack (app.css ``table.stack``): a line is a card
+    whose cells say which column they are, an entry's further line joined under it — squeezed
+    into the phone's width the columns were one character wide."""
+    phone_page.goto(f"/publications/{list_2024['id']}")
+    first = phone_page.locator("table.notice-table tbody tr.line").first
+    assert first.evaluate("tr => getComputedStyle(tr).display") == "block"
+    labels = first.locator("td").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert labels[:5] == ['"序号"', '"学校"', '"专业"', '"专业类别"', '"专业代码"']
+    college = first.locator("td").nth(1)
+    assert college.bounding_box()["width"] > 200  # the name reads on one line, not a column
+    further = phone_page.locator("table.notice-table tbody tr.line.more").first
+    assert further.locator("td").first.evaluate("td => td.dataset.label") == "层次"
