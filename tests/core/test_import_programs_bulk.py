@@ -3,10 +3,12 @@ values, COPY's text escaping, the rebuild of the plain indexes after a big inser
 backends; on PostgreSQL only when the table's lock comes at once)."""
 
 import json
+from uuid import uuid4
 import re
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.db import table_of
@@ -16,6 +18,7 @@ from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.programs.snapshots import program_rows
 from tests.core.helpers import count
+from tests.factories import make_college
 from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
 
 NEW_ROWS = (
@@ -170,3 +173,86 @@ def test_a_failed_big_insert_leaves_indexes_and_rows_as_they_were(
     assert rebuilt[0]
     assert _indexes(seeded) == before
     assert count(seeded, Program) == programs
+
+
+@pytest.mark.postgres_only
+def test_a_big_insert_holds_its_colleges_as_the_row_checks_would(seeded, run, monkeypatch):
+    """The rows' foreign-key triggers are skipped (``_references_held``): each college and
+    major the new rows name is locked once instead, so until the import commits nobody deletes
+    one (the triggers' ``FOR KEY SHARE`` per row did the same). A college with no programs yet:
+    nothing else refuses its deletion."""
+    monkeypatch.setattr(bulk, "REBUILD_MIN", 1)
+    monkeypatch.setattr(bulk, "REBUILD_RATIO", 0)  # the indexes kept: program is not locked
+    make_college(seeded, code="4401J999", name="测试技师学院")
+    held: list[bool] = []
+    seen: list[str] = []
+    check, copy = bulk._references_held, bulk.copy_lines
+
+    def recording(cursor, rows):
+        held.append(check(cursor, rows))
+        return held[-1]
+
+    def then_delete(session, sql, lines, tick=None):
+        copy(session, sql, lines, tick)
+        role = session.connection().exec_driver_sql(
+            "SELECT current_setting('session_replication_role')"
+        )
+        seen.append(role.scalar_one())  # the COPY ran as a replica
+        with seeded.connect() as other:
+            other.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+            with pytest.raises(OperationalError) as caught:
+                other.exec_driver_sql("DELETE FROM college WHERE code = '4401J999'")
+            seen.append(type(caught.value.orig).__name__)
+
+    monkeypatch.setattr(bulk, "_references_held", recording)
+    monkeypatch.setattr(bulk, "copy_lines", then_delete)
+    result = run(
+        import_programs,
+        csv(
+            "4401J999,测试技师学院,0702,现代农艺技术,农业类,初中起点,中级,3,active,2024",
+            "4401J999,测试技师学院,0127,机电一体化技术,机械类,高中起点,预备技师,4,active,2025",
+        ),
+    )
+    assert held == [True]
+    assert seen == ["replica", "LockNotAvailable"]
+    assert result.inserted == 2
+    with seeded.connect() as conn:
+        role = conn.exec_driver_sql("SELECT current_setting('session_replication_role')")
+        assert role.scalar_one() == "origin"
+        dangling = conn.exec_driver_sql(
+            "SELECT count(*) FROM program AS p WHERE NOT EXISTS"
+            " (SELECT 1 FROM college AS c WHERE c.id = p.college_id)"
+            " OR NOT EXISTS (SELECT 1 FROM major AS m WHERE m.id = p.major_id)"
+        )
+        assert dangling.scalar_one() == 0
+
+
+@pytest.mark.postgres_only
+def test_the_row_checks_stay_when_an_id_is_missing_or_the_role_may_not_skip_them(
+    seeded, monkeypatch
+):
+    monkeypatch.setattr(bulk, "REBUILD_MIN", 1)
+    role = f"registry_import_{uuid4().hex[:8]}"
+    with seeded.connect() as conn:
+        driver = conn.connection.driver_connection
+        cursor = driver.cursor()
+        cursor.execute("SELECT min(id), max(id) FROM college")
+        first, last = cursor.fetchone()
+        cursor.execute("SELECT min(id) FROM major")
+        (major,) = cursor.fetchone()
+        row = (first, major, "高级", "初中起点", 5, "active", 2024)
+        assert bulk._references_held(cursor, [row])
+        driver.rollback()
+        assert not bulk._references_held(cursor, [row, (last + 1, *row[1:])])
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        assert cursor.fetchone()[0] == "origin"
+        driver.rollback()
+        # a role of this transaction only: rolled back with it, nothing left on the server
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        cursor.execute(f"SET LOCAL ROLE {role}")
+        assert not bulk._may_skip_triggers(cursor)
+        cursor.execute("RESET ROLE")
+        cursor.execute(f"GRANT SET ON PARAMETER session_replication_role TO {role}")
+        cursor.execute(f"SET LOCAL ROLE {role}")
+        assert bulk._may_skip_triggers(cursor)
+        driver.rollback()
