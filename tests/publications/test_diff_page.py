@@ -138,6 +138,7 @@ def test_a_correction_page_by_page_holds_the_apis_changed_removed_and_added_line
     assert [r[1].split()[0] for r in changed] == [c["after"]["major_code"] for c in api["changed"]]
     assert {r[2] for r in changed} == {"备注"}  # the field's printed name, not ``remark``
     assert all(r[4] == "勘误：备注更正" for r in changed)
+    assert changed[0][3] == "（空）"  # 0702 had no 备注: said, not a blank struck through
     removed = _walk(seeded_client, f"{PAGE}?{refs}&limit=10", "lines-removed", 3)
     assert [(r[0], r[1]) for r in removed] == [
         (x["college"], x["major_code"]) for x in api["removed"]

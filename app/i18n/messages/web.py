@@ -192,6 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.diff.only_from": ("仅在原名单", "Only in From"),
     "web.diff.both": ("两份名单均有", "In both"),
     "web.diff.no_change": ("无改动", "unchanged"),
+    "web.diff.empty": ("（空）", "(empty)"),
     "web.diff.added": ("新增", "Added"),
     "web.diff.removed": ("删除", "Removed"),
     "web.diff.changed": ("修改", "Changed"),
