@@ -231,3 +231,42 @@ def test_a_cursor_the_page_did_not_give_is_refused_and_bad_refs_still_are(
         page = seeded_client.get(PAGE, params=refs | {"only_from": cursor})
         assert page.status_code == status
         assert said in page.text
+
+
+def test_a_closures_section_is_shown_a_page_at_a_time_too():
+    """The closures annexes, compared whole as the API compares them, by ``limit`` rows."""
+    from types import SimpleNamespace
+
+    from app.publications.diff_closures import ClosureDiff, ClosurePublic
+
+    rows = [
+        ClosurePublic(
+            seq=n,
+            college_code="4401J001",
+            college="广州市技师学院",
+            major_code=f"07{n:02d}",
+            major_name="专业",
+            intake="初中起点",
+            level="中级",
+            kind="停招",
+            effective_year=2025,
+            publication_id=1,
+        )
+        for n in range(1, 6)
+    ]
+    diff = SimpleNamespace(closures=ClosureDiff(only_to=rows))
+    shown, cursor, starts = [], None, []
+    while True:
+        section = diff_page._closures(diff, "only_to", cursor, 2)  # type: ignore[arg-type]
+        assert (section.name, section.anchor, section.total) == (
+            "closures_only_to",
+            "closures-only_to",
+            5,
+        )
+        starts.append(section.start)
+        shown += section.items
+        if section.next is None:
+            break
+        cursor = section.next
+    assert starts == [0, 2, 4]
+    assert shown == rows
