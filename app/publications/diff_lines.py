@@ -11,7 +11,7 @@ looks a key up), never a dict of a side's lines:
 - ``earlier()``: the earlier side's lines whose key the later side does not have;
 - ``counts()``: how many of each, first (a diff's summary comes before its lists);
 - ``later_page`` / ``earlier_page``: the same lines a page at a time, ``limit`` after a ``Place``
-  (keyset on the side's order: a page costs its lines, not the lines before it).
+  (keyset on the side's order, no OFFSET: a later page costs what the first does).
 
 Rows are tuples read through a streaming cursor (server-side on PostgreSQL), ``BATCH_ROWS`` at a
 time. Run every query on one connection in one transaction (``app.db.snapshot``) and they agree.
