@@ -12,7 +12,8 @@ a change: inserting one line would otherwise "change" every line after it.
 
 ``open_diff`` resolves the sides, counts in the database and returns a ``Diff`` whose lines are
 read a chunk at a time (``diff_lines``); ``diff_answer`` writes it as the API's JSON, CSV and XLSX
-without holding its lines. ``diff`` builds the whole ``DiffResult`` (the page shows every line)."""
+without holding its lines; ``diff_page`` reads it a page of each section at a time (the page
+``/publications/diff``). ``diff`` builds the whole ``DiffResult``."""
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -288,7 +289,7 @@ def parts(diff: Diff) -> dict[str, Iterator[list[dict[str, Any]]]]:
 
 
 def whole(diff: Diff) -> DiffResult:
-    """The diff held whole (the page shows every line)."""
+    """The diff held whole, every line in memory (tests and benchmarks compare with it)."""
     lists = {name: [i for chunk in chunks for i in chunk] for name, chunks in parts(diff).items()}
     return DiffResult.model_validate(
         {

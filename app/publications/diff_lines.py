@@ -9,7 +9,9 @@ looks a key up), never a dict of a side's lines:
 - ``later(which)``: the later side's lines, each with the earlier side's line of its key (or
   None) — all of them, the unmatched, the matched, or the matched whose compared fields differ;
 - ``earlier()``: the earlier side's lines whose key the later side does not have;
-- ``counts()``: how many of each, first (a diff's summary comes before its lists).
+- ``counts()``: how many of each, first (a diff's summary comes before its lists);
+- ``later_page`` / ``earlier_page``: the same lines a page at a time, ``limit`` after a ``Place``
+  (keyset on the side's order, no OFFSET: a later page costs what the first does).
 
 Rows are tuples read through a streaming cursor (server-side on PostgreSQL), ``BATCH_ROWS`` at a
 time. Run every query on one connection in one transaction (``app.db.snapshot``) and they agree.
@@ -19,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
@@ -54,6 +56,13 @@ COLUMNS = Line._fields
 Pair = tuple[Line, Line | None]
 
 
+class Place(NamedTuple):
+    """Where a line stands on its side: its list, and its place in that list."""
+
+    publication_id: int
+    position: int
+
+
 @dataclass(frozen=True)
 class Counts:
     later: int  # the later side's lines (the first of each key)
@@ -72,6 +81,13 @@ def _order(t: FromClause, ids: Sequence[int]) -> ColumnElement[Any]:
     if list(ids) == sorted(ids):
         return t.c.publication_id
     return case({pid: i for i, pid in enumerate(ids)}, value=t.c.publication_id)
+
+
+def _after(t: FromClause, ids: Sequence[int], place: Place) -> ColumnElement[bool]:
+    """``t``'s line comes after ``place`` (a line of one of ``ids``) in the side's order."""
+    ordered = list(ids) == sorted(ids)
+    rank = place.publication_id if ordered else list(ids).index(place.publication_id)
+    return tuple_(_order(t, ids), t.c.position) > tuple_(literal(rank), literal(place.position))
 
 
 def _first(t: FromClause, ids: Sequence[int]) -> ColumnElement[bool]:
@@ -118,6 +134,21 @@ class Matched:
 
     def later_pairs(self, which: Which = "all") -> Iterator[list[Pair]]:
         """The later side's lines in its order, with their earlier lines: ``which`` of them."""
+        for part in self._chunks(self._later(which)[1]):
+            yield [_pair(r) for r in part]
+
+    def later_page(self, which: Which, after: Place | None, limit: int) -> list[tuple[Place, Pair]]:
+        """``limit`` of ``later_pairs(which)``: the first after ``after`` (None: from the
+        start), each with its place."""
+        new, query = self._later(which, places=True)
+        if after is not None:
+            query = query.where(_after(new, self.later, after))
+        rows = self.conn.execute(query.limit(limit)).all()
+        return [(Place(r[0], r[1]), _pair(r[2:])) for r in rows]
+
+    def _later(self, which: Which, *, places: bool = False) -> tuple[FromClause, Any]:
+        """(new, the query of the later lines ``which``: new's and old's columns in the side's
+        order, after new's publication id and position when ``places``)."""
         new, old, joined, differs = self._pairs()
         choices: dict[str, list[ColumnElement[bool]]] = {
             "all": [],
@@ -125,28 +156,37 @@ class Matched:
             "matched": [old.c.id.is_not(None)],
             "changed": [old.c.id.is_not(None), differs],
         }
-        width = len(COLUMNS)
+        lead = (new.c.publication_id, new.c.position) if places else ()
         query = (
-            select(*(new.c[c] for c in COLUMNS), *(old.c[c] for c in COLUMNS))
+            select(*lead, *(new.c[c] for c in COLUMNS), *(old.c[c] for c in COLUMNS))
             .select_from(joined)
             .where(new.c.publication_id.in_(self.later), _first(new, self.later), *choices[which])
             .order_by(_order(new, self.later), new.c.position)
         )
-        for part in self._chunks(query):
-            yield [
-                (Line(*r[:width]), Line(*r[width:]) if r[width] is not None else None) for r in part
-            ]
+        return new, query
 
     def earlier_alone(self) -> Iterator[list[Line]]:
         """The earlier side's lines whose key the later side does not have, in its order."""
+        for part in self._chunks(self._earlier()[1]):
+            yield [Line(*r) for r in part]
+
+    def earlier_page(self, after: Place | None, limit: int) -> list[tuple[Place, Line]]:
+        """``limit`` of ``earlier_alone()``: the first after ``after``, each with its place."""
+        line, query = self._earlier(places=True)
+        if after is not None:
+            query = query.where(_after(line, self.earlier, after))
+        rows = self.conn.execute(query.limit(limit)).all()
+        return [(Place(r[0], r[1]), Line(*r[2:])) for r in rows]
+
+    def _earlier(self, *, places: bool = False) -> tuple[FromClause, Any]:
         line = LINE.alias("line")
+        lead = (line.c.publication_id, line.c.position) if places else ()
         query = (
-            select(*(line.c[c] for c in COLUMNS))
+            select(*lead, *(line.c[c] for c in COLUMNS))
             .where(*self._earlier_only(line, self.earlier))
             .order_by(_order(line, self.earlier), line.c.position)
         )
-        for part in self._chunks(query):
-            yield [Line(*r) for r in part]
+        return line, query
 
     def _earlier_only(self, line: FromClause, ids: Sequence[int]) -> list[ColumnElement[bool]]:
         other = LINE.alias()
@@ -156,3 +196,9 @@ class Matched:
     def _chunks(self, query: Any) -> Iterator[Sequence[Any]]:
         options = query.execution_options(stream_results=True, yield_per=BATCH_ROWS)
         yield from self.conn.execute(options).partitions()
+
+
+def _pair(row: Sequence[Any]) -> Pair:
+    """A row of new's columns then old's (None when the earlier side has no line of the key)."""
+    width = len(COLUMNS)
+    return Line(*row[:width]), Line(*row[width:]) if row[width] is not None else None

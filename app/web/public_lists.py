@@ -3,6 +3,7 @@ lists) and the approval statistics with charts — the services behind ``/api/v1
 and ``/api/v1/statistics/approvals``."""
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -10,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.db import SessionDep
 from app.fields import IdPath
 from app.i18n import t
-from app.publications import closures, presenters, stats
+from app.pagination import LimitQuery
+from app.publications import closures, diff_page, presenters, stats
 from app.publications import diff as diffs
 from app.publications.service import today_in
 from app.spreadsheets import writing
@@ -51,19 +53,37 @@ def publication_diff(
     from_: Annotated[str, Query(alias="from")] = "",
     to: str = "",
     system: System | None = None,
+    limit: LimitQuery = diff_page.PAGE_LINES,
 ) -> HTMLResponse:
-    result = None
+    """The summary, the downloads, and each section ``limit`` lines at a time: a section's
+    cursor (its name in the query) says where its page starts."""
+    shown = None
     if from_ and to:
-        chosen = system.value if system else None
-        result = diffs.diff(session, None, from_ref=from_, to_ref=to, system=chosen)
+        refs = diffs.Refs(from_, to, system=system.value if system else None)
+        shown = diff_page.page(session, None, refs, at=request.query_params, limit=limit)
     return render(
         request,
         "public/diff.html",
-        result=result,
+        page=shown,
+        pagers={s.name: _pager(request, s) for s in shown.sections} if shown else {},
         from_ref=from_,
         to_ref=to,
         system=system.value if system else "",
     )
+
+
+def _pager(request: Request, section: diff_page.Section) -> dict[str, str | None]:
+    """The links to a section's next page and back to its first, the rest of the query kept
+    (the other sections stay where they are)."""
+    kept = {k: v for k, v in request.query_params.items() if k != section.name}
+
+    def link(query: dict[str, str]) -> str:
+        return f"/publications/diff?{urlencode(query)}#{section.anchor}"
+
+    return {
+        "next": link(kept | {section.name: section.next}) if section.next else None,
+        "first": link(kept) if section.start else None,
+    }
 
 
 @router.get("/publications/{publication_id:int}")

@@ -192,6 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.diff.only_from": ("仅在原名单", "Only in From"),
     "web.diff.both": ("两份名单均有", "In both"),
     "web.diff.no_change": ("无改动", "unchanged"),
+    "web.diff.empty": ("（空）", "(empty)"),
     "web.diff.added": ("新增", "Added"),
     "web.diff.removed": ("删除", "Removed"),
     "web.diff.changed": ("修改", "Changed"),
@@ -212,6 +213,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.diff.closures.both": ("停招、撤销：两份名单均有", "Suspensions and withdrawals in both"),
     "web.diff.closure_kind": ("类型", "Kind"),
     "web.diff.closure_year": ("起始年份", "From year"),
+    "web.diff.shown": ("第 {first}–{last} 行，共 {total} 行", "Lines {first}–{last} of {total}"),
+    "web.diff.next": ("下一页：第 {first}–{last} 行", "Next: lines {first}–{last}"),
+    "web.diff.first": ("回到第 1 行", "Back to line 1"),
+    "web.diff.pages": ("{section}：翻页", "{section}: pages"),
     # ---- statistics --------------------------------------------------------------------
     "web.stats.title": ("新增专业统计", "Approval statistics"),
     "web.stats.total": (
