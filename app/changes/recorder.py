@@ -38,8 +38,6 @@ ENTITIES = ("major", "college", "program", "publication")
 OPS = ("created", "updated", "deleted")
 
 PENDING = "registry.changes"  # [(entity, op, key, data_json | None)]
-# PostgreSQL: the first pending items as their COPY lines already (``prepare``)
-PREPARED = "registry.changes_prepared"
 WROTE = "registry.wrote"
 QUIET = "registry.quiet"
 _MARKS = "registry.change_marks"  # savepoint -> len(PENDING) when it began
@@ -83,18 +81,6 @@ def pending(session: Session) -> list[tuple[str, str, str, str | None]]:
     return list(session.info.get(PENDING, ()))
 
 
-def prepare(session: Session) -> None:
-    """Makes the pending changes' COPY lines now rather than at COMMIT (PostgreSQL; elsewhere
-    nothing): the import calls it while the server rebuilds program's indexes, so that this
-    work (~0.6 s of CPU for 150,000 changes) overlaps the server's instead of following it.
-    Items recorded later are made at COMMIT as before."""
-    items = session.info.get(PENDING)
-    if not items or session.get_bind().dialect.name != "postgresql":
-        return
-    lines = session.info.setdefault(PREPARED, [])
-    lines.extend(_copy_line(item) for item in items[len(lines) :])
-
-
 @event.listens_for(Session, "before_flush")
 def _flushing(session: Session, _context: Any, _instances: Any) -> None:
     # A write that neither audits nor records (a script, a test factory) still moves the
@@ -122,8 +108,6 @@ def _forget_rolled_back(session: Session, previous_transaction: SessionTransacti
         mark = session.info.get(_MARKS, {}).get(previous_transaction)
         if mark is not None and PENDING in session.info:
             del session.info[PENDING][mark:]
-            if PREPARED in session.info:
-                del session.info[PREPARED][mark:]
     else:
         _clear(session)
 
@@ -135,7 +119,7 @@ def _end(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _clear(session: Session) -> None:
-    for name in (PENDING, PREPARED, WROTE, _MARKS):
+    for name in (PENDING, WROTE, _MARKS):
         session.info.pop(name, None)
 
 
@@ -150,9 +134,8 @@ def _write_changes(session: Session) -> None:
     at = now_iso()
     version = bump_version(conn, at)
     if items:
-        insert_changes(conn, items, at, session.info.get(PREPARED))
+        insert_changes(conn, items, at)
     session.info.pop(PENDING, None)
-    session.info.pop(PREPARED, None)
     session.info["registry.committing"] = (conn.engine.url.render_as_string(), version, at)
 
 
@@ -183,17 +166,14 @@ def bump_version(conn: Connection, at: str) -> int:
 
 
 def insert_changes(
-    conn: Connection,
-    items: list[tuple[str, str, str, str | None]],
-    at: str,
-    prepared: list[str] | None = None,
+    conn: Connection, items: list[tuple[str, str, str, str | None]], at: str
 ) -> None:
     """Rows in the order recorded (their seqs follow that order): COPY on PostgreSQL, the
     driver with many rows per INSERT on SQLite — 150,000 changes of a big import cost well under
-    a second. ``prepared``: the first items' COPY lines, made by ``prepare``."""
+    a second."""
     driver: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        _copy_changes(driver, items, at, prepared or [])
+        _copy_changes(driver, items, at)
         return
     rows = [(at, *item) for item in items]
     cursor = driver.cursor()
@@ -206,23 +186,22 @@ def insert_changes(
 _COPY_BLOCK = 5000  # lines per write
 
 
-def _copy_line(item: tuple[str, str, str, str | None]) -> str:
-    """An item as a line of COPY's text format for the columns (entity, op, key, data, at),
-    but the time, which COMMIT decides: the line ends with the tab before it."""
-    entity, op, key, data = item  # entity, op: ENTITIES, OPS (nothing to escape)
-    return f"{entity}\t{op}\t{copy_text(key)}\t{COPY_NULL if data is None else copy_text(data)}\t"
-
-
-def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str, prepared: list[str]) -> None:
+def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
     """The change rows as lines of COPY's text format, written in blocks: psycopg's
-    ``write_row`` per row cost more than making the line here (an import's 150,000 changes).
-    The time is the lines' last field, so a block is one ``join`` of the lines made before."""
-    lines = prepared[: len(items)]
-    lines += [_copy_line(item) for item in items[len(lines) :]]
-    end = f"{copy_text(at)}\n"
+    ``write_row`` per row cost more than making the line here (an import's 150,000 changes)."""
+    text = copy_text
+    head = f"{text(at)}\t"
     with (
         driver.cursor() as cursor,
-        cursor.copy("COPY change (entity, op, key, data, at) FROM STDIN") as copy,
+        cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy,
     ):
-        for start in range(0, len(lines), _COPY_BLOCK):
-            copy.write(end.join(lines[start : start + _COPY_BLOCK]) + end)
+        for start in range(0, len(items), _COPY_BLOCK):
+            copy.write(
+                "".join(
+                    [
+                        f"{head}{entity}\t{op}\t{text(key)}\t"  # entity, op: ENTITIES, OPS
+                        f"{COPY_NULL if data is None else text(data)}\n"
+                        for entity, op, key, data in items[start : start + _COPY_BLOCK]
+                    ]
+                )
+            )

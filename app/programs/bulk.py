@@ -121,7 +121,6 @@ def insert_programs(
     provinces: dict[int, str],
     tick: Tick,
     sent: Callable[[list[int], list[New]], None] | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> list[int]:
     """Inserts the rows in their order; returns their new ids (in the same order).
 
@@ -129,10 +128,7 @@ def insert_programs(
     college's (``provinces`` by college id), given here: the insert triggers of models.py have
     nothing to fill — on PostgreSQL a PL/pgSQL call per COPY row otherwise, on SQLite a second
     write of each row. ``sent(ids, rows)`` is called after each block of rows is handed to the
-    database: on PostgreSQL the server inserts them meanwhile, so work done there overlaps.
-    ``meanwhile()`` is called while PostgreSQL rebuilds the indexes after a big insert (sent at
-    once in pipeline mode, their results read after it): client work that would otherwise
-    follow the rebuild (the change feed's COPY lines, ~0.6 s for 150,000 programs)."""
+    database: on PostgreSQL the server inserts them meanwhile, so work done there overlaps."""
     ids = new_ids(session, len(rows))
     if not rows:
         return ids
@@ -167,11 +163,8 @@ def insert_programs(
                 cursor.execute(
                     "SELECT set_config('maintenance_work_mem', %s, true)", (SORT_MEMORY,)
                 )
-                with cursor.connection.pipeline():
-                    for statement in rebuilt:
-                        cursor.execute(statement)
-                    if meanwhile:
-                        meanwhile()
+            for statement in rebuilt:
+                cursor.execute(statement)
         return ids
     # Plain tuples through the driver, many rows per INSERT: SQLAlchemy's per-row parameter
     # processing cost more CPU than SQLite's own inserts (2.5 s vs 1 s for 150k rows).

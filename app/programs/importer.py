@@ -10,7 +10,6 @@ since_year); otherwise it is inserted.
 """
 
 from collections.abc import Iterable, Iterator
-from functools import partial
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -21,7 +20,6 @@ from app import writes
 from app.access.policy import ensure_governs_all
 from app.access.principal import Principal
 from app.catalog.models import Major
-from app.changes import recorder
 from app.changes.models import Change
 from app.colleges.models import College
 from app.db import table_of
@@ -415,9 +413,7 @@ def write(
         )
 
     provinces = {c.id: c.province for c in colleges.values()}
-    # the feed's COPY lines made while the server rebuilds the indexes (a big insert)
-    meanwhile = partial(recorder.prepare, session)
-    insert_programs(session, inserts, source, categories, provinces, tick, created, meanwhile)
+    insert_programs(session, inserts, source, categories, provinces, tick, created)
 
 
 def changed_since(session: Session, program_ids: Iterable[int], base_seq: int) -> dict[int, int]:

@@ -113,32 +113,3 @@ def test_change_rows_keep_every_character_and_deletions_as_written(seeded):
         ("college", "created", "\\N", "[]"),
     ]
     assert json.loads(rows[2][3]) == awkward
-
-
-def test_changes_prepared_before_the_commit_are_written_as_recorded(seeded):
-    """``recorder.prepare`` (an import, while PostgreSQL rebuilds the indexes) makes the pending
-    changes' COPY lines early: a savepoint rolled back after it and changes recorded after it
-    are written exactly as if nothing had been prepared."""
-    data = {"name": "甲\tb\\c\nd\r", "n": 1}
-    with session_scope(seeded) as session:
-        since = session.execute(text("SELECT COALESCE(MAX(seq), 0) FROM change")).scalar_one()
-        ids = session.execute(select(Program.id).order_by(Program.id).limit(4)).scalars().all()
-        recorder.record(session, "program", "updated", ids[0], data)
-        savepoint = session.begin_nested()
-        recorder.record(session, "program", "updated", ids[1], {"dropped": True})
-        recorder.prepare(session)
-        savepoint.rollback()
-        recorder.record_many(session, "program", "updated", [(ids[2], None), (ids[3], data)])
-        recorder.prepare(session)
-        recorder.record(session, "program", "deleted", ids[0], None)
-    with session_scope(seeded) as session:
-        rows = session.execute(
-            text("SELECT op, key, data, at FROM change WHERE seq > :s ORDER BY seq"), {"s": since}
-        ).all()
-    assert [(op, key, None if d is None else json.loads(d)) for op, key, d, _ in rows] == [
-        ("updated", str(ids[0]), data),
-        ("updated", str(ids[2]), None),
-        ("updated", str(ids[3]), data),
-        ("deleted", str(ids[0]), None),
-    ]
-    assert len({at for *_, at in rows}) == 1

@@ -3,15 +3,14 @@ values, COPY's text escaping, the rebuild of the plain indexes after a big inser
 backends; on PostgreSQL only when the table's lock comes at once)."""
 
 import json
-import re
 from uuid import uuid4
+import re
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app.changes import recorder
 from app.db import table_of
 from app.db.bulk import copy_text
 from app.programs import bulk
@@ -19,8 +18,8 @@ from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.programs.snapshots import program_rows
 from tests.core.helpers import count
-from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
 from tests.factories import make_college
+from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
 
 NEW_ROWS = (
     f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,高级,5,suspended,2023",  # update
@@ -257,27 +256,3 @@ def test_the_row_checks_stay_when_an_id_is_missing_or_the_role_may_not_skip_them
         cursor.execute(f"SET LOCAL ROLE {role}")
         assert bulk._may_skip_triggers(cursor)
         driver.rollback()
-
-
-@pytest.mark.postgres_only
-def test_the_feed_is_made_ready_while_the_indexes_are_rebuilt(seeded, run, rebuilt, monkeypatch):
-    """The change feed's COPY lines are made while the server rebuilds the indexes (sent in
-    pipeline mode), and the feed is the one a read of the written programs gives."""
-    prepared: list[int] = []
-    prepare = recorder.prepare
-
-    def recording(session):
-        prepare(session)
-        prepared.append(len(session.info[recorder.PREPARED]))
-        assert session.connection().connection.driver_connection._pipeline is not None
-
-    monkeypatch.setattr(recorder, "prepare", recording)
-    since = _last_seq(seeded)
-    result = run(import_programs, csv(*NEW_ROWS))
-    assert rebuilt
-    assert rebuilt[0]
-    assert prepared == [result.inserted + result.updated]
-    feed = _feed(seeded, since)
-    with Session(seeded) as session:
-        read = {row["id"]: row for row in program_rows(session, [int(k) for _, k, _ in feed])}
-    assert [data for _, _, data in feed] == [read[int(k)] for _, k, _ in feed]
