@@ -105,8 +105,15 @@ class Plan:
         query = row_query(P.c.major_id.in_(majors), *conditions).execution_options(
             stream_results=True, yield_per=BATCH_ROWS
         )
+        last = 0
         for part in self.conn.execute(query).partitions():
-            yield [Row(*r) for r in part]
+            # Applying writes each chunk while the query is open on its connection: SQLite may
+            # show a row it has already given once more after it was updated (PostgreSQL's
+            # cursor does not see the changes), so a row is taken once, in id order.
+            rows = [Row(*r) for r in part if r[0] > last]
+            if rows:
+                last = rows[-1].id
+                yield rows
 
     def _placed(self, rows: list[Row], inputs: Inputs | None = None) -> Outcome:
         out = Outcome()
@@ -117,6 +124,11 @@ class Plan:
     def needs_decision(self) -> Iterator[list[tuple[Row, str, list[Target]]]]:
         for rows in self._chunks("pending"):
             yield self._placed(rows).pending
+
+    def pending(self) -> list[tuple[Row, str, list[Target]]]:
+        """Every program that still needs a decision (none read unless a code is split or
+        unmapped): what refuses applying."""
+        return [p for chunk in self.needs_decision() for p in chunk]
 
     def collisions(self) -> list[Collision]:
         """Every collision, in the order of the whole plan (by its first program); the programs
@@ -220,25 +232,51 @@ def opened(
     editions (404, 409, 422) and the decisions (422 ``import_rejected``) are checked on entry."""
     with snapshot(engine) as conn:
         session = Session(bind=conn)
-        new, old = editions(session, new_key, old_key)
-        assert new.id is not None
-        assert old.id is not None
-        lines = crosswalk_lines(session, new, old)
-        targets = new_majors(session, new.id)
-        absorbed = {k for k in lines if k[0] != old.id}
-        sources = source_majors(old.id, absorbed)
-        majors = select(M.c.id, M.c.edition_id, M.c.code).where(sources)
-        fates: dict[int, Fate] = {}
-        codes: dict[int, str] = {}
-        for m, e, code in conn.execute(majors):
-            fates[m], codes[m] = fate(lines, targets, e, code), code
-        inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
-        chosen: dict[DecisionKey, str] = {}
-        if decisions:
-            named = replace(inputs, rows=_named(conn, sources, decisions))
-            chosen = decisions_mod.check(decisions, named)
-        options = Options(chosen, keep_until, utcnow().date())
-        yield Plan(conn, session, inputs, fates, codes, options)
+        yield _plan(conn, session, new_key, old_key, decisions, keep_until, utcnow().date())
+
+
+def in_session(
+    session: Session,
+    new_key: str,
+    old_key: str,
+    *,
+    decisions: DecisionRows | None,
+    keep_until: date | None,
+    today: date,
+) -> Plan:
+    """The same plan read in ``session``'s own transaction (applying reads it there, a chunk
+    before it writes that chunk): checked as ``opened`` checks it."""
+    return _plan(session.connection(), session, new_key, old_key, decisions, keep_until, today)
+
+
+def _plan(
+    conn: Connection,
+    session: Session,
+    new_key: str,
+    old_key: str,
+    decisions: DecisionRows | None,
+    keep_until: date | None,
+    today: date,
+) -> Plan:
+    new, old = editions(session, new_key, old_key)
+    assert new.id is not None
+    assert old.id is not None
+    lines = crosswalk_lines(session, new, old)
+    targets = new_majors(session, new.id)
+    absorbed = {k for k in lines if k[0] != old.id}
+    sources = source_majors(old.id, absorbed)
+    majors = select(M.c.id, M.c.edition_id, M.c.code).where(sources)
+    fates: dict[int, Fate] = {}
+    codes: dict[int, str] = {}
+    for m, e, code in conn.execute(majors):
+        fates[m], codes[m] = fate(lines, targets, e, code), code
+    inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
+    chosen: dict[DecisionKey, str] = {}
+    if decisions:
+        named = replace(inputs, rows=_named(conn, sources, decisions))
+        chosen = decisions_mod.check(decisions, named)
+    options = Options(chosen, keep_until, today)
+    return Plan(conn, session, inputs, fates, codes, options)
 
 
 def _named(conn: Connection, sources: ColumnElement[bool], decisions: DecisionRows) -> list[Row]:

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.adoption import decisions, service, stream
+from app.adoption import decisions, stream
 from app.adoption.schemas import AdoptionRequest
 from app.catalog.models import CatalogEdition, Category, Major
 from app.colleges.models import College
 from app.db import session_scope
 from app.programs.models import Program
+from tests.adoption import plan_reference
 from tests.adoption.helpers import ADOPTION, DECISIONS, NEW, OLD, major_id, plan_json
 from tests.core.helpers import ADMIN
 
@@ -24,7 +25,7 @@ def _whole(engine, body: dict) -> bytes:
     """The whole plan of ``body``, in memory, serialized as the route used to answer it."""
     request = AdoptionRequest.model_validate(body)
     with Session(engine) as session:
-        plan = service.adopt(
+        plan = plan_reference.adopt(
             session,
             NEW,
             from_key=request.from_edition,
