@@ -24,7 +24,7 @@ from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
 from app.adoption import answer, stream
-from app.adoption.plan import Counts, Row, Target, editions
+from app.adoption.plan import Counts, Outcome, Row, Target, editions
 from app.authorities.models import AuthorityCatalog
 from app.catalog import snapshots as catalog_snapshots
 from app.catalog.models import CatalogEdition, Major
@@ -43,8 +43,8 @@ PROGRAM_EVENT = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
 class Sections(Protocol):
-    """What applying did, told section by section as it is written: the collisions (all at
-    once, first), then the withdrawals and the moves a chunk at a time, each in program order."""
+    """What applying did, told as it is written: the collisions (all at once, first), then the
+    withdrawals and the moves of each chunk of programs, the chunks in program order."""
 
     def collisions(self, items: list[stream.Collision]) -> None: ...
 
@@ -145,18 +145,12 @@ def adopt(
     out.collisions(collisions)
     counts = Counts(collisions=len(collisions))
     superseding = _supersede(session, plan, today=today)
-    retired = [r.id for _, losers, _ in collisions for r in losers]
-    # Losers first: the unique index on active offerings never sees two at once.
-    _set_status(session, retired, ProgramStatus.WITHDRAWN)
-    _changed(session, retired)
-    for withdrawals in plan.withdrawn():
-        out.withdrawn(withdrawals)
-        counts.withdrawn += len(withdrawals)
-        _withdraw(session, plan, withdrawals, actor)
-    for moves in plan.moved():
-        out.moved(moves)
-        counts.moved += len(moves)
-        _move(session, plan, moves, actor)
+    for retired, chunk in plan.written():
+        out.withdrawn(chunk.withdrawals)
+        out.moved(chunk.moves)
+        counts.withdrawn += len(chunk.withdrawals)
+        counts.moved += len(chunk.moves)
+        _write(session, plan, retired, chunk, actor)
     _insert_events(
         session,
         [
@@ -232,21 +226,23 @@ def _set_status(session: Session, ids: list[int], status: str) -> None:
         session.execute(update(PROGRAM).where(PROGRAM.c.id.in_(ids)).values(status=status))
 
 
-def _changed(session: Session, ids: list[int]) -> None:
-    """The change feed (app.changes): the programs the adoption moved, suspended or retired."""
-    if ids:
-        writes.changed(session, snapshots.programs(ids, "updated"))
-
-
-def _withdraw(
-    session: Session,
-    plan: stream.Plan,
-    withdrawals: list[tuple[Row, date | None]],
-    actor: Principal,
+def _write(
+    session: Session, plan: stream.Plan, retired: list[Row], chunk: Outcome, actor: Principal
 ) -> None:
-    """A chunk of the withdrawn codes' programs suspended, or kept active until a day."""
-    suspended = [r.id for r, until in withdrawals if until is None]
+    """A chunk of the plan written: collision losers withdrawn, the withdrawn codes' programs
+    suspended (or kept active until a day), the moves made (the category follows the major,
+    kept by the database); an event for each but the losers (theirs come last), and the feed."""
+    suspended = [r.id for r, until in chunk.withdrawals if until is None]
+    _set_status(session, [r.id for r in retired], ProgramStatus.WITHDRAWN)
     _set_status(session, suspended, ProgramStatus.SUSPENDED)
+    if chunk.moves:
+        statement = (
+            update(PROGRAM)
+            .where(PROGRAM.c.id == bindparam("_id"))
+            .values(major_id=bindparam("_major"))
+        )
+        moves = [{"_id": r.id, "_major": t.major_id} for r, t, _, _ in chunk.moves]
+        session.execute(statement, moves)
     _insert_events(
         session,
         [
@@ -255,32 +251,17 @@ def _withdraw(
             else _event(
                 r, "kept", plan, actor, new_code=None, relation="withdrawn", until=str(until)
             )
-            for r, until in withdrawals
-        ],
-    )
-    _changed(session, suspended)
-
-
-def _move(
-    session: Session,
-    plan: stream.Plan,
-    moves: list[tuple[Row, Target, str, bool]],
-    actor: Principal,
-) -> None:
-    """A chunk of moves: the programs on their new majors (category follows, kept by the
-    database), an ``adopted`` event each."""
-    statement = (
-        update(PROGRAM).where(PROGRAM.c.id == bindparam("_id")).values(major_id=bindparam("_major"))
-    )
-    session.execute(statement, [{"_id": r.id, "_major": t.major_id} for r, t, _, _ in moves])
-    _insert_events(
-        session,
-        [
+            for r, until in chunk.withdrawals
+        ]
+        + [
             _event(r, "adopted", plan, actor, new_code=t.code, relation=rel, decided=decided)
-            for r, t, rel, decided in moves
+            for r, t, rel, decided in chunk.moves
         ],
     )
-    _changed(session, [r.id for r, _, _, _ in moves])
+    changed = [r.id for r in retired] + suspended + [r.id for r, _, _, _ in chunk.moves]
+    if changed:
+        # the change feed (app.changes), in program-id order as the chunks come
+        writes.changed(session, snapshots.programs(changed, "updated"))
 
 
 def _event(

@@ -218,6 +218,18 @@ class Plan:
             moves = self._placed(rows).moves
             yield [m for m in moves if m[0].id not in self.retired] if self.retired else moves
 
+    def written(self) -> Iterator[tuple[list[Row], Outcome]]:
+        """What applying writes, a chunk at a time in program-id order (the order of the change
+        feed): the programs of the chunk that collisions retire (``collisions`` first), and its
+        moves and withdrawals, as ``moved`` and ``withdrawn`` give them."""
+        majors = sorted(set(self._moving()) | set(self._majors("withdrawn")))
+        for rows in self._chunks_of(majors):
+            ids = [r.id for r in rows if self.fates[r.major_id].kind == "withdrawn"]
+            kept = kept_until(self.session, self.inputs.new.key, ids) if ids else {}
+            out = self._placed(rows, replace(self.inputs, kept=kept))
+            out.moves = [m for m in out.moves if m[0].id not in self.retired]
+            yield [r for r in rows if r.id in self.retired], out
+
 
 @contextmanager
 def opened(

@@ -80,29 +80,30 @@ def _line(what: str, row: "Row", tail: str) -> str:
 
 
 class _Printed:
-    """The lines of what applying writes (its ``Sections``), kept in a temporary file until
-    the transaction has committed; the collisions first, as ``plan_lines`` orders them."""
+    """The lines of what applying writes (its ``Sections``), kept in temporary files until the
+    transaction has committed: collisions, withdrawals, moves, as ``plan_lines`` orders them."""
 
     def __init__(self) -> None:
-        self.file = SpooledTemporaryFile(max_size=256 * 1024)  # noqa: SIM115 (closed by echo)
+        self.files = [SpooledTemporaryFile(max_size=256 * 1024) for _ in range(3)]  # noqa: SIM115 (closed by echo)
 
-    def _write(self, lines: Iterator[str]) -> None:
-        self.file.write("".join(f"{line}\n" for line in lines).encode())
+    def _write(self, section: int, lines: Iterator[str]) -> None:
+        self.files[section].write("".join(f"{line}\n" for line in lines).encode())
 
     def collisions(self, items: list["Collision"]) -> None:
-        self._write(_collision_lines(items))
+        self._write(0, _collision_lines(items))
 
     def withdrawn(self, items: list[tuple["Row", date | None]]) -> None:
-        self._write(_withdrawn_lines(items))
+        self._write(1, _withdrawn_lines(items))
 
     def moved(self, items: list[tuple["Row", "Target", str, bool]]) -> None:
-        self._write(_moved_lines(items))
+        self._write(2, _moved_lines(items))
 
     def echo(self) -> None:
-        self.file.seek(0)
-        for line in self.file:
-            typer.echo(line.decode(), nl=False)
-        self.file.close()
+        for file in self.files:
+            file.seek(0)
+            for line in file:
+                typer.echo(line.decode(), nl=False)
+            file.close()
 
 
 @catalog_app.command("adopt")

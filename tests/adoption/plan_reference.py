@@ -7,8 +7,8 @@ and ``test_streamed_dry_run.py`` (and of ``tests/adoption/measure.py``'s side by
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, col, select
 
 from app import writes
 from app.access.policy import ensure_manage_edition
@@ -379,3 +379,45 @@ def _apply_new_edition(
     )
     for round_id in sorted(set(rounds) - listed):
         session.add(RoundEdition(round_id=round_id, edition_id=new.id))
+
+
+# --- the command line (app/cli/catalog.py before) ----------------------------------------------
+
+
+def cli_lines(plan: AdoptionPlan) -> list[str]:
+    """The lines ``registry catalog adopt`` printed for a whole plan, its counts last."""
+    from app.i18n import t
+
+    def line(what: str, p: Any, tail: str) -> str:
+        return "\t".join(
+            (what, f"#{p.program_id}", p.college_code, p.college, p.old_code, p.old_name)
+            + (p.level or "", p.intake, tail)
+        )
+
+    out = []
+    for n in plan.needs_decision:
+        cands = " | ".join(f"{c.code} {c.name}" for c in n.candidates) or t("cli.adopt.any_major")
+        out.append(line(t("cli.adopt.pending"), n, f"{n.relation}: {cands}"))
+    for c in plan.collisions:
+        retired = ", ".join(f"#{r.program_id} {r.old_code}" for r in c.retire)
+        out.append(
+            "\t".join(
+                (t("cli.adopt.collision"), c.college_code, c.college, c.level or "", c.intake)
+                + (
+                    f"→ {c.new_code} {c.new_name}: "
+                    + t("cli.adopt.keep_retire", keep=c.keep.program_id, retired=retired),
+                )
+            )
+        )
+    for w in plan.withdrawn:
+        becomes = t("cli.adopt.active_until", until=w.until) if w.until else t("cli.adopt.suspend")
+        out.append(line(t("cli.adopt.withdrawn"), w, f"→ {becomes}"))
+    for m in plan.moved:
+        how = f"{m.relation}, {t('cli.adopt.decided')}" if m.decided else m.relation
+        out.append(line(t("cli.adopt.moved"), m, f"→ {m.new_code} {m.new_name} ({how})"))
+    c = counts(plan)
+    out.append(
+        f"moved {c['moved']}, decisions {c['decisions']}, "
+        f"withdrawn {c['withdrawn']}, collisions {c['collisions']}"
+    )
+    return out
