@@ -235,3 +235,24 @@ def test_the_applied_answer_over_http_is_the_whole_plans(
     items = [(i["entity"], i["op"], str(i["key"]), i["data"]) for i in feed.json()["items"]]
     assert items == [(e, op, k, json.loads(data)) for e, op, k, data in state["changes"]]
     assert len(items) > 50
+
+
+def test_an_edition_without_programs_is_superseded_as_by_the_whole_plan(seeded):
+    """Nothing to move, withdraw or retire: the old edition is still superseded, the audit
+    record written, and applying again writes nothing."""
+    options = EditionOptions(title="g", system="technician")
+    walk = "old_code,new_code,relation\n" + "".join(
+        f"{generate.major_code(i)},{generate.major_code(i)},unchanged\n" for i in range(3)
+    )
+    with session_scope(seeded) as session:
+        catalog = generate.catalog_csv(3)
+        import_catalog(session, catalog, key="bare", options=options, actor=SYSTEM)
+        import_catalog(session, catalog, key="bare-next", options=options, actor=SYSTEM)
+        import_crosswalk(session, walk.encode(), key="bare-next", from_edition="bare", actor=SYSTEM)
+    first = json.loads(_same(seeded, "bare-next", "bare", decisions=[]))
+    assert (first["applied"], first["moved"], first["superseded_on"] is not None) == (
+        True,
+        [],
+        True,
+    )
+    assert json.loads(_same(seeded, "bare-next", "bare", decisions=[]))["applied"] is False
