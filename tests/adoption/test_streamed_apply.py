@@ -207,6 +207,7 @@ def _gen_decisions(session: Session) -> list[tuple[int, dict[str, str]]]:
 @pytest.mark.parametrize("chunk", [1, 7, 2000])
 def test_applying_a_generated_plan_writes_and_answers_as_the_whole_plan(seeded, monkeypatch, chunk):
     monkeypatch.setattr(stream, "BATCH_ROWS", chunk)
+    monkeypatch.setattr(recorder, "SPILL_ITEMS", 50)  # the feed's items wait in a file
     rows = _generated(seeded)
     refused = _same(seeded, GEN_NEW, "gen", decisions=rows[:-1])
     assert refused[:2] == (409, "adoption_needs_decisions")
@@ -221,8 +222,9 @@ def test_applying_a_generated_plan_writes_and_answers_as_the_whole_plan(seeded, 
 
 
 def test_the_applied_answer_over_http_is_the_whole_plans(
-    seeded_client, seeded, admin_headers, decided
+    seeded_client, seeded, admin_headers, decided, monkeypatch
 ):
+    monkeypatch.setattr(recorder, "SPILL_ITEMS", 5)
     body = {"from": OLD, "apply": True, "decisions": decided, "keep_until": "2099-08-31"}
     rows = decisions.from_json(decided)
     whole, state = _applied(seeded, NEW, OLD, True, decisions=rows, keep_until=date(2099, 8, 31))
