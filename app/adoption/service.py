@@ -135,12 +135,7 @@ def adopt(
     plan = stream.in_session(
         session, new_key, from_key, decisions=decisions, keep_until=keep_until, today=today
     )
-    pending = plan.pending()
-    if pending:
-        raise Conflict(
-            {"needs_decision": [answer.needs_decision(*p) for p in pending]},
-            error="adoption_needs_decisions",
-        )
+    _refuse_pending(plan)
     collisions = plan.collisions()
     out.collisions(collisions)
     counts = Counts(collisions=len(collisions))
@@ -151,16 +146,31 @@ def adopt(
         counts.withdrawn += len(chunk.withdrawals)
         counts.moved += len(chunk.moves)
         _write(session, plan, retired, chunk, actor)
-    _insert_events(
-        session,
-        [
-            _event(r, "merged", plan, actor, new_code=t.code, relation="merged", into=k.program_id)
-            for k, losers, t in collisions
-            for r in losers
-        ],
-    )
+    _merged(session, plan, collisions, actor)
     if not (superseding or counts.moved or counts.withdrawn or counts.collisions):
         return Done(counts, False, _day(old))
+    _finish(session, plan, counts, actor=actor, today=today)
+    return Done(counts, True, _day(old))
+
+
+def _merged(
+    session: Session, plan: stream.Plan, collisions: list[stream.Collision], actor: Principal
+) -> None:
+    """The collision losers' events, last (as the whole plan wrote them)."""
+    events = [
+        _event(r, "merged", plan, actor, new_code=t.code, relation="merged", into=k.program_id)
+        for k, losers, t in collisions
+        for r in losers
+    ]
+    _insert_events(session, events)
+
+
+def _finish(
+    session: Session, plan: stream.Plan, counts: Counts, *, actor: Principal, today: date
+) -> None:
+    """The new edition applied where the old one was, both editions' revisions moved, and the
+    audit record ``catalog.adopt`` with the plan's counts."""
+    old, new = plan.inputs.old, plan.inputs.new
     _apply_new_edition(session, old, new, year=today.year)
     session.flush()
     bump_revision(session, old)
@@ -170,10 +180,20 @@ def adopt(
         actor,
         action="catalog.adopt",
         target_type="catalog_edition",
-        target_id=new_key,
-        after={"from": from_key, **counts.as_dict()},
+        target_id=new.key,
+        after={"from": old.key, **counts.as_dict()},
     )
-    return Done(counts, True, _day(old))
+
+
+def _refuse_pending(plan: stream.Plan) -> None:
+    """409 ``adoption_needs_decisions`` with every program that still needs a decision (only
+    the programs of split or unmapped codes are read), before anything is written."""
+    pending = plan.pending()
+    if pending:
+        raise Conflict(
+            {"needs_decision": [answer.needs_decision(*p) for p in pending]},
+            error="adoption_needs_decisions",
+        )
 
 
 def _day(edition: CatalogEdition) -> str | None:
