@@ -1,11 +1,12 @@
-"""The plan computed in chunks of programs, so that what an answer holds is a chunk, not the
-registry (docs/adoption.md, Scale): the downloads (``GET …/adoption.csv`` and ``.xlsx``, without
-decisions) and the dry run of ``POST …/adoption`` (``answer.py``, with its decisions).
+"""The plan computed in chunks of programs, so that what reads or writes it holds a chunk, not
+the registry (docs/adoption.md, Scale): the downloads (``GET …/adoption.csv`` and ``.xlsx``,
+without decisions), the dry run of ``POST …/adoption`` (``answer.py``, with its decisions),
+``registry catalog adopt``'s plan and applying (``service.adopt``: ``written``).
 
 Every program of one old code shares its fate (``plan.fate``): the crosswalk moves it, withdraws
 it or leaves it to the bureau. So each section of the plan is one query over the programs of the
 codes with that fate, read in program-id order through a streaming cursor (a server-side cursor
-on PostgreSQL) and placed chunk by chunk with the rules of ``plan.build`` — the order and the
+on PostgreSQL) and placed chunk by chunk with the rules of ``plan.place`` — the order and the
 lines are those of the whole plan. Only collisions look at several programs at once: they are
 found first, over the programs that can collide, a few colleges at a time (below), and kept —
 a collision is a conflict for the bureau, few by nature.
@@ -14,8 +15,10 @@ Decisions (the bureau's successor for programs of split or unmapped codes) are c
 first section, by ``decisions.check`` over the few programs they can name (``_named``); a decided
 program then moves like the others (``moved``, in id order) and may collide (``collisions``).
 
-All of it is read in one transaction, so the plan is of one state of the registry: REPEATABLE
-READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL snapshot.
+``opened`` reads all of it in one read transaction, so the plan is of one state of the registry:
+REPEATABLE READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL
+snapshot. ``in_session`` reads it in the caller's transaction, where applying writes each chunk
+before it reads the next.
 """
 
 from collections.abc import Iterator
