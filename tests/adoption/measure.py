@@ -120,7 +120,8 @@ def _pairs(engine: Any) -> dict[str, tuple[Any, Any]]:
         counts = Counts()
         with stream.opened(engine, "gen-2", "gen") as plan:
             lines = (f"{line}\n".encode() for line in plan_lines(plan, counts))
-            return _digest(chain(lines, [f"{counts.line()}\n".encode()]))
+            last = (f"{counts.line()}\n".encode() for _ in range(1))  # once they are counted
+            return _digest(chain(lines, last))
 
     def chunked_dry() -> Digest:
         return _digest(answer.dry_run(engine, "gen-2", "gen", decisions=[]))
