@@ -12,12 +12,14 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
   college type (one GROUP BY over every active program).
 - adoption: a ``technician-2026`` edition with every code of ``technician-2022`` (one in ten
   renamed, one in fifty withdrawn) and its crosswalk, loaded with ``registry import catalog`` and
-  ``registry import crosswalk``; then ``app.adoption.service.preview`` (the whole plan in memory,
-  what ``registry catalog adopt`` prints and the dry run of ``POST …/adoption`` answered before
-  it streamed: its lists grow with the registry), that dry run's answer as it streams now
-  (``answer.dry_run``: the same bytes computed in chunks, memory flat) and ``adoption.csv`` as
-  it streams (``export.csv_stream``, likewise; the XLSX is the same stream through xlsxwriter,
-  ~8× the CPU, not measured here).
+  ``registry import crosswalk``; then applying it (``app.adoption.service.adopt`` with the
+  applied answer's JSON, ``answer.Applied``, read back and counted; in a transaction rolled back
+  at the end, so the registry stays as it was: the commit's insert of the change-feed rows is
+  not counted), the plan as ``registry catalog adopt`` prints it (``stream.opened`` and
+  ``cli.catalog.plan_lines``), the dry run's answer as it streams (``answer.dry_run``) and
+  ``adoption.csv`` as it streams (``export.csv_stream``; the XLSX is the same stream through
+  xlsxwriter, ~8× the CPU, not measured here) — all computed in chunks of programs. Before
+  2026-12-07 applying and the command held the whole plan (docs/benchmarks.md).
 - change-feed replay: ``app.changes.feed.page_json`` from ``since=0`` in pages of 500 until the
   end, as a follower does on its first sync (the import wrote one change per program).
 - publication diff: two years' approval lists published through ``publications.service``
@@ -175,8 +177,12 @@ def _crosswalk_files(db: Database, work: Path) -> tuple[Path, Path, int]:
 def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
     from sqlmodel import Session
 
-    from app.adoption import answer, export, service
+    from app.access.principal import SYSTEM
+    from app.adoption import answer, export, service, stream
+    from app.adoption.plan import Counts
+    from app.cli.catalog import plan_lines
     from app.db import make_engine
+    from app.db.engines import writer
 
     catalog, crosswalk, codes = _crosswalk_files(db, work)
     try:
@@ -194,20 +200,40 @@ def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
         return [Result(db.backend, "7. adoption plan", None, "", note=str(exc).splitlines()[0])]
     engine = make_engine(db.url)
 
-    def plan() -> Any:
-        with Session(engine) as session:
-            return service.preview(session, NEW_EDITION, from_key=OLD_EDITION)
+    def applied() -> int:
+        with Session(writer(engine), expire_on_commit=False) as session:
+            sections = answer.Applied()
+            done = service.adopt(
+                session, NEW_EDITION, from_key=OLD_EDITION, decisions=[], actor=SYSTEM, out=sections
+            )
+            size = streamed(sections.body(NEW_EDITION, OLD_EDITION, True, done.superseded_on))
+            session.rollback()
+        return size
+
+    def printed() -> int:
+        counts = Counts()
+        with stream.opened(engine, NEW_EDITION, OLD_EDITION) as plan:
+            return sum(len(line.encode()) + 1 for line in plan_lines(plan, counts))
 
     def streamed(chunks: Iterator[bytes]) -> int:
         return sum(len(chunk) for chunk in chunks)  # what the client gets, never held whole
 
-    def size(answer: Any) -> str:
-        counts = {k: len(v) for k, v in answer.model_dump().items() if isinstance(v, list)}
-        return f"{codes} codes crosswalked; plan lines {counts}"
-
     try:
         return (
-            _rows(db, f"7. adoption plan {OLD_EDITION} → {NEW_EDITION}", plan, repeat, size)
+            _rows(
+                db,
+                f"7. adoption {OLD_EDITION} → {NEW_EDITION} applied (rolled back)",
+                applied,
+                repeat,
+                lambda length: f"{codes} codes crosswalked; {length / 2**20:.1f} MiB of JSON",
+            )
+            + _rows(
+                db,
+                "7. registry catalog adopt: the plan printed",
+                printed,
+                repeat,
+                lambda length: f"{length / 2**20:.1f} MiB of lines",
+            )
             + _rows(
                 db,
                 "7. POST /catalogs/…/adoption dry run (streamed)",

@@ -1,15 +1,19 @@
-"""The dry run's answer (``POST …/adoption`` with ``"apply": false``) written as the plan is
-computed (``stream.py``), so that it holds a chunk of programs, not the registry.
+"""The answers of ``POST …/adoption``, written as the plan is computed (``stream.py``), so that
+they hold a chunk of programs, not the registry: the dry run's streamed as it is read
+(``dry_run``), the applied one written to temporary files as the chunks are written and sent
+after the commit (``Applied``).
 
-The bytes are those of the whole plan (``schemas.AdoptionPlan``) as the route used to answer it:
-the same keys in the same order (``"from"``), the same lists in the same order, the same values,
-compact, non-ASCII as UTF-8 (``tests/adoption/test_streamed_dry_run.py`` compares them). Each item
-is the dict of its model, field by field (``plan.Outcome.public`` builds the models): orjson
-writes a chunk of them at a time, and strings the way pydantic does.
+The bytes are those of the plan's model (``schemas.AdoptionPlan``, the route's response model) as
+FastAPI wrote it when the plan was held whole: the same keys in the same order (``"from"``), the
+same lists in the same order, the same values, compact, non-ASCII as UTF-8
+(``tests/adoption/test_streamed_dry_run.py`` and ``test_streamed_apply.py`` compare them). Each
+item is the dict of its model, field by field: orjson writes a chunk of them at a time, and
+strings the way pydantic does.
 """
 
 from collections.abc import Iterator
 from datetime import date
+from tempfile import SpooledTemporaryFile
 from typing import Any
 
 import orjson
@@ -17,8 +21,11 @@ from sqlalchemy.engine import Engine
 
 from app.adoption import stream
 from app.adoption.plan import CollisionMember, Row, Target
-from app.jsonstream import items, joined, key
+from app.jsonstream import PIECE_BYTES, items, joined, key
 from app.vocab import ProgramStatus
+
+# What an applied answer's lists hold in memory before they go to a temporary file.
+SPOOL_BYTES = 256 * 1024
 
 
 def _move(row: Row, target: Target, relation: str, decided: bool) -> dict[str, Any]:
@@ -32,7 +39,7 @@ def _move(row: Row, target: Target, relation: str, decided: bool) -> dict[str, A
     }
 
 
-def _needs_decision(row: Row, relation: str, candidates: list[Target]) -> dict[str, Any]:
+def needs_decision(row: Row, relation: str, candidates: list[Target]) -> dict[str, Any]:
     return {
         **row.ref(),
         "relation": relation,
@@ -82,24 +89,92 @@ def _collision(item: stream.Collision) -> dict[str, Any]:
     }
 
 
+def _head(new_key: str, old_key: str) -> bytes:
+    return b'{"edition":' + orjson.dumps(new_key) + key("from") + orjson.dumps(old_key)
+
+
+def _tail(collisions: list[stream.Collision], applied: bool, superseded: str | None) -> bytes:
+    return (
+        key("collisions")
+        + orjson.dumps([_collision(c) for c in collisions])
+        + key("applied")
+        + (b"true" if applied else b"false")
+        + key("superseded_on")
+        + orjson.dumps(superseded)
+        + b"}"
+    )
+
+
 def plan_json(plan: stream.Plan) -> Iterator[bytes]:
     """The plan as the dry run answers it: ``{"edition", "from", "moved", "needs_decision",
     "withdrawn", "collisions", "applied", "superseded_on"}``. The collisions are found first
     (``moved`` leaves out the programs they retire) and held until their place at the end."""
     inputs = plan.inputs
     collisions = plan.collisions()
-    yield (
-        b'{"edition":' + orjson.dumps(inputs.new.key) + key("from") + orjson.dumps(inputs.old.key)
-    )
+    yield _head(inputs.new.key, inputs.old.key)
     yield key("moved") + b"["
     yield from items([_move(*m) for m in moves] for moves in plan.moved())
     yield b"]" + key("needs_decision") + b"["
-    yield from items([_needs_decision(*p) for p in pending] for pending in plan.needs_decision())
+    yield from items([needs_decision(*p) for p in pending] for pending in plan.needs_decision())
     yield b"]" + key("withdrawn") + b"["
     yield from items([_withdrawal(*w) for w in withdrawals] for withdrawals in plan.withdrawn())
-    yield b"]" + key("collisions") + orjson.dumps([_collision(c) for c in collisions])
     superseded = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
-    yield key("applied") + b"false" + key("superseded_on") + orjson.dumps(superseded) + b"}"
+    yield b"]" + _tail(collisions, False, superseded)
+
+
+class _Spool:
+    """The items of one JSON list, written to a temporary file (in memory while small)."""
+
+    def __init__(self) -> None:
+        self.file = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by Applied)
+        self.comma = b""
+
+    def add(self, chunk: list[dict[str, Any]]) -> None:
+        if chunk:
+            self.file.write(self.comma + orjson.dumps(chunk)[1:-1])
+            self.comma = b","
+
+    def read(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while part := self.file.read(PIECE_BYTES):
+            yield part
+
+
+class Applied:
+    """The answer of an applied ``POST …/adoption``, the same JSON as the dry run's (the plan
+    as it was before the rows changed, ``"applied": true`` and the day): ``service.adopt`` tells
+    it each chunk as it writes it (its ``Sections``), the moves and the withdrawals go to
+    temporary files, and ``body`` reads them back once the transaction has committed."""
+
+    def __init__(self) -> None:
+        self._moved, self._withdrawn = _Spool(), _Spool()
+        self._collisions: list[stream.Collision] = []
+
+    def collisions(self, items: list[stream.Collision]) -> None:
+        self._collisions = items
+
+    def withdrawn(self, items: list[tuple[Row, date | None]]) -> None:
+        self._withdrawn.add([_withdrawal(*w) for w in items])
+
+    def moved(self, items: list[tuple[Row, Target, str, bool]]) -> None:
+        self._moved.add([_move(*m) for m in items])
+
+    def close(self) -> None:
+        self._moved.file.close()
+        self._withdrawn.file.close()
+
+    def body(
+        self, new_key: str, old_key: str, applied: bool, superseded_on: str | None
+    ) -> Iterator[bytes]:
+        """The answer's parts; the files are closed at its end."""
+        try:
+            yield _head(new_key, old_key) + key("moved") + b"["
+            yield from self._moved.read()
+            yield b"]" + key("needs_decision") + b"[]" + key("withdrawn") + b"["
+            yield from self._withdrawn.read()
+            yield b"]" + _tail(self._collisions, applied, superseded_on)
+        finally:
+            self.close()
 
 
 def dry_run(

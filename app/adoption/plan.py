@@ -1,11 +1,12 @@
-"""The adoption plan: where each program of the old edition goes under the new one.
+"""The adoption plan's rules: where each program of the old edition goes under the new one.
 
-Loading (a handful of set-based queries) is kept apart from deciding (``build``, pure), so the
-rules read in one place: one crosswalk line that is not ``withdrawn`` or ``split`` moves the
-program; ``split`` (or no line at all) needs the bureau's decision; ``withdrawn`` suspends an
+Loading (set-based queries) is kept apart from deciding (``fate``, ``place``, ``collide``: pure),
+so the rules read in one place: one crosswalk line that is not ``withdrawn`` or ``split`` moves
+the program; ``split`` (or no line at all) needs the bureau's decision; ``withdrawn`` suspends an
 active program; two active programs that would become one offering collide. The first three
-depend on the program's code alone (``fate``): the downloads (``stream.py``) read the programs of
-one fate at a time, a chunk at a time, and place them with the same ``place`` and ``collide``.
+depend on the program's code alone (``fate``): ``stream.py`` reads the programs of one fate at a
+time, a chunk at a time, and places them with ``place`` and ``collide`` — for the downloads, the
+dry run, applying and ``registry catalog adopt`` alike.
 """
 
 from collections.abc import Collection, Iterable
@@ -17,16 +18,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from app.adoption.schemas import (
-    AdoptionPlan,
-    Candidate,
-    Collision,
-    CollisionMember,
-    Move,
-    NeedsDecision,
-    ProgramRef,
-    Withdrawal,
-)
+from app.adoption.schemas import CollisionMember
 from app.catalog.models import CatalogEdition, Category, Crosswalk, Major
 from app.catalog.service import get_edition
 from app.colleges.models import College
@@ -93,7 +85,7 @@ class Target:
 class Inputs:
     old: CatalogEdition
     new: CatalogEdition
-    rows: list[Row]
+    rows: list[Row]  # carried programs (``decisions.check`` looks through them)
     # (edition id, old code) -> [(relation, new code or None)] of the crosswalk into the new edition
     lines: dict[tuple[int, str], list[tuple[str, str | None]]]
     targets: dict[str, Target]  # the new edition's majors by code
@@ -105,7 +97,7 @@ class Inputs:
 
 @dataclass
 class Outcome:
-    """The plan with what applying it needs (row, target) beside the public items."""
+    """The fates of some programs with what applying needs (row, target)."""
 
     moves: list[tuple[Row, Target, str, bool]] = field(default_factory=list)
     pending: list[tuple[Row, str, list[Target]]] = field(default_factory=list)
@@ -113,46 +105,32 @@ class Outcome:
     withdrawals: list[tuple[Row, date | None]] = field(default_factory=list)
     # (the kept program, the retired rows, the offering's target)
     collisions: list[tuple[CollisionMember, list[Row], Target]] = field(default_factory=list)
-    absorbed: set[tuple[int, str]] = field(default_factory=set)  # provincial codes taken over
 
-    def public(self, inputs: Inputs, *, applied: bool = False) -> AdoptionPlan:
-        return AdoptionPlan(
-            edition=inputs.new.key,
-            from_edition=inputs.old.key,
-            moved=[_move(r, t, rel, decided) for r, t, rel, decided in self.moves],
-            needs_decision=[
-                NeedsDecision(**r.ref(), relation=rel, candidates=[_candidate(t) for t in ts])
-                for r, rel, ts in self.pending
-            ],
-            withdrawn=[
-                Withdrawal(
-                    **r.ref(),
-                    becomes=ProgramStatus.ACTIVE if until else ProgramStatus.SUSPENDED,
-                    until=until,
-                )
-                for r, until in self.withdrawals
-            ],
-            collisions=[_collision(c, inputs) for c in self.collisions],
-            applied=applied,
-            superseded_on=(
-                inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
-            ),
+
+@dataclass
+class Counts:
+    """Programs moved, needing a decision, withdrawn, and collisions: the figures of the audit
+    record ``catalog.adopt`` and of the last line of ``registry catalog adopt``."""
+
+    moved: int = 0
+    decisions: int = 0
+    withdrawn: int = 0
+    collisions: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "moved": self.moved,
+            "decisions": self.decisions,
+            "withdrawn": self.withdrawn,
+            "collisions": self.collisions,
+        }
+
+    def line(self) -> str:
+        """The last line of ``registry catalog adopt`` (contract.md, fixed)."""
+        return (
+            f"moved {self.moved}, decisions {self.decisions}, "
+            f"withdrawn {self.withdrawn}, collisions {self.collisions}"
         )
-
-
-def _move(row: Row, target: Target, relation: str, decided: bool) -> Move:
-    return Move(
-        **row.ref(),
-        relation=relation,
-        new_code=target.code,
-        new_name=target.name,
-        category=target.category,
-        decided=decided,
-    )
-
-
-def _candidate(target: Target) -> Candidate:
-    return Candidate(code=target.code, name=target.name, category=target.category)
 
 
 def _member(row: Row) -> CollisionMember:
@@ -162,21 +140,6 @@ def _member(row: Row) -> CollisionMember:
         old_code=row.code,
         old_name=row.name,
         status=row.status,
-    )
-
-
-def _collision(item: tuple[CollisionMember, list[Row], Target], inputs: Inputs) -> Collision:
-    keep, retired, target = item
-    first = retired[0]
-    return Collision(
-        college_code=first.college_code,
-        college=first.college,
-        new_code=target.code,
-        new_name=target.name,
-        level=first.level or None,
-        intake=first.intake,
-        keep=keep,
-        retire=[_member(r) for r in retired],
     )
 
 
@@ -199,22 +162,6 @@ def editions(session: Session, new_key: str, old_key: str) -> tuple[CatalogEditi
             error="edition_superseded",
         )
     return new, old
-
-
-def load(session: Session, new_key: str, old_key: str) -> Inputs:
-    new, old = editions(session, new_key, old_key)
-    assert new.id is not None
-    assert old.id is not None
-    lines = crosswalk_lines(session, new, old)
-    return Inputs(
-        old=old,
-        new=new,
-        rows=_rows(session, old.id, {k for k in lines if k[0] != old.id}),
-        lines=lines,
-        targets=new_majors(session, new.id),
-        existing=_existing(session, new.id),
-        kept=kept_until(session, new.key),
-    )
 
 
 # Core tables: the loads below read tuples, not models (150,000 programs in a national revision).
@@ -285,11 +232,6 @@ def row_query(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _rows(session: Session, old_id: int, absorbed: set[tuple[int, str]]) -> list[Row]:
-    query = row_query(source_majors(old_id, absorbed))
-    return [Row(*r) for r in session.execute(query).all()]
-
-
 def new_majors(session: Session, new_id: int) -> dict[str, Target]:
     query = (
         select(M.c.id, M.c.code, M.c.name, K.c.name)
@@ -297,15 +239,6 @@ def new_majors(session: Session, new_id: int) -> dict[str, Target]:
         .where(M.c.edition_id == new_id)
     )
     return {code: Target(i, code, name, cat) for i, code, name, cat in session.execute(query).all()}
-
-
-def _existing(session: Session, new_id: int) -> dict[tuple[int, int, str, str], int]:
-    query = (
-        select(P.c.college_id, P.c.major_id, P.c.level, P.c.intake, P.c.id)
-        .join(M, M.c.id == P.c.major_id)
-        .where(M.c.edition_id == new_id, P.c.status == ProgramStatus.ACTIVE)
-    )
-    return {(c, m, lv, i): pid for c, m, lv, i, pid in session.execute(query).all()}
 
 
 def kept_until(
@@ -329,15 +262,6 @@ class Options:
     decisions: dict[DecisionKey, str] = field(default_factory=dict)
     keep_until: date | None = None  # withdrawn codes' programs stay active until this day
     today: date = field(default_factory=date.today)
-
-
-def build(inputs: Inputs, options: Options) -> Outcome:
-    """Every carried program's fate; decisions pick successors of split/unmapped codes."""
-    out = Outcome(absorbed={k for k in inputs.lines if k[0] != inputs.old.id})
-    for row in inputs.rows:
-        place(out, inputs, row, options)
-    collide(out, inputs)
-    return out
 
 
 def _withdraw(out: Outcome, inputs: Inputs, row: Row, options: Options) -> None:
@@ -432,6 +356,3 @@ def key_index(rows: Iterable[Row]) -> dict[DecisionKey, list[Row]]:
     for row in rows:
         out.setdefault(row.key, []).append(row)
     return out
-
-
-__all__ = ["ProgramRef", "build", "load", "key_index"]

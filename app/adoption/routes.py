@@ -25,31 +25,33 @@ BomQuery = Annotated[bool, Query(description="false: no UTF-8 BOM (Excel needs o
 )
 def adopt(
     request: Request, session: SessionDep, key: str, data: AdoptionRequest, actor: AdminPrincipal
-) -> AdoptionPlan | StreamingResponse:
+) -> StreamingResponse:
     """The plan of adopting edition `key` in place of `from`; with `"apply": true` it is carried
     out, all or nothing (409 `adoption_needs_decisions` while a program needs a decision).
     `keep_until` keeps the programs of withdrawn codes active until that day."""
+    rows = decisions.from_json(data.decisions)
     if not data.apply:
-        # The dry run streams (service.dry_run): the same bytes as the plan held whole.
+        # The dry run streams as it is read (service.dry_run); applied, the answer is sent once
+        # the request has committed (service.apply): both the JSON of AdoptionPlan.
         body = service.dry_run(
             session,
             request.app.state.engine,
             key,
             from_key=data.from_edition,
-            decisions=decisions.from_json(data.decisions),
+            decisions=rows,
             actor=actor,
             keep_until=data.keep_until,
         )
-        return StreamingResponse(body, media_type="application/json")
-    return service.adopt(
-        session,
-        key,
-        from_key=data.from_edition,
-        decisions=decisions.from_json(data.decisions),
-        apply=data.apply,
-        actor=actor,
-        keep_until=data.keep_until,
-    )
+    else:
+        body = service.apply(
+            session,
+            key,
+            from_key=data.from_edition,
+            decisions=rows,
+            actor=actor,
+            keep_until=data.keep_until,
+        )
+    return StreamingResponse(body, media_type="application/json")
 
 
 def _download(session: Session, key: str, from_: str, ext: str) -> dict[str, str]:

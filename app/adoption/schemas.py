@@ -104,19 +104,3 @@ class AdoptionPlan(BaseModel):
     collisions: list[Collision] = Field(default_factory=list)
     applied: bool = False
     superseded_on: str | None = None
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "moved": len(self.moved),
-            "decisions": len(self.needs_decision),
-            "withdrawn": len(self.withdrawn),
-            "collisions": len(self.collisions),
-        }
-
-    def summary_line(self) -> str:
-        """The last line of ``registry catalog adopt`` (contract.md, fixed)."""
-        c = self.counts()
-        return (
-            f"moved {c['moved']}, decisions {c['decisions']}, "
-            f"withdrawn {c['withdrawn']}, collisions {c['collisions']}"
-        )

@@ -4,13 +4,17 @@ Applying moves every carried program to its successor major, suspends the progra
 codes, retires the losers of collisions, records a ``program_event`` per program and one audit
 record, and marks the old edition superseded (with the day and the edition that replaced it).
 The authorities and the open rounds that applied the old edition apply the new one as well.
-Applying again finds nothing left to do and writes nothing.
+It reads the plan a chunk of programs at a time (``stream.py``) and writes each chunk before it
+reads the next, in the caller's one transaction; what it did is reported section by section to
+a ``Sections`` (the answer's JSON, ``answer.Applied``; the command line's lines). Applying again
+finds nothing left to do and writes nothing.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Engine
@@ -19,10 +23,8 @@ from sqlmodel import Session, col, select
 from app import writes
 from app.access.policy import ensure_manage_edition
 from app.access.principal import Principal
-from app.adoption import answer
-from app.adoption import decisions as decisions_mod
-from app.adoption.plan import Inputs, Options, Outcome, Row, Target, build, editions, load
-from app.adoption.schemas import AdoptionPlan
+from app.adoption import answer, stream
+from app.adoption.plan import Counts, Outcome, Row, Target, editions
 from app.authorities.models import AuthorityCatalog
 from app.catalog import snapshots as catalog_snapshots
 from app.catalog.models import CatalogEdition, Major
@@ -40,29 +42,25 @@ PROGRAM = Program.__table__  # type: ignore[attr-defined]
 PROGRAM_EVENT = ProgramEvent.__table__  # type: ignore[attr-defined]
 
 
-def compute(
-    session: Session,
-    new_key: str,
-    *,
-    from_key: str,
-    decisions: DecisionRows | None = None,
-    keep_until: date | None = None,
-    today: date | None = None,
-) -> tuple[Inputs, Outcome]:
-    """The plan for adopting ``new_key`` in place of ``from_key``, with the decisions checked."""
-    inputs = load(session, new_key, from_key)
-    chosen = decisions_mod.check(decisions, inputs) if decisions else {}
-    options = Options(chosen, keep_until, today or utcnow().date())
-    return inputs, build(inputs, options)
+class Sections(Protocol):
+    """What applying did, told as it is written: the collisions (all at once, first), then the
+    withdrawals and the moves of each chunk of programs, the chunks in program order."""
+
+    def collisions(self, items: list[stream.Collision]) -> None: ...
+
+    def withdrawn(self, items: list[tuple[Row, date | None]]) -> None: ...
+
+    def moved(self, items: list[tuple[Row, Target, str, bool]]) -> None: ...
 
 
-def preview(session: Session, new_key: str, *, from_key: str) -> AdoptionPlan:
-    """The whole plan without decisions, in memory, as ``adopt`` holds it (for applying and for
-    ``registry catalog adopt``). The dry run of ``POST …/adoption`` (``dry_run``) and the
-    downloads (``adoption.csv``/``.xlsx``) compute the same plan in chunks instead
-    (``stream.py``), so their memory does not grow with the registry."""
-    inputs, outcome = compute(session, new_key, from_key=from_key)
-    return outcome.public(inputs)
+@dataclass(frozen=True)
+class Done:
+    """What ``adopt`` did: the plan's counts, whether it wrote anything, the old edition's
+    ``superseded_on`` afterwards (ISO day or None)."""
+
+    counts: Counts
+    applied: bool
+    superseded_on: str | None
 
 
 def dry_run(
@@ -88,53 +86,118 @@ def dry_run(
     return chain([next(body)], body)
 
 
+def apply(
+    session: Session,
+    new_key: str,
+    *,
+    from_key: str,
+    decisions: DecisionRows,
+    actor: Principal,
+    keep_until: date | None = None,
+) -> Iterator[bytes]:
+    """``adopt`` carried out, answered as the plan's JSON (``answer.Applied``): written to a
+    temporary file while the programs are, read from it once the caller has committed."""
+    sections = answer.Applied()
+    try:
+        done = adopt(
+            session,
+            new_key,
+            from_key=from_key,
+            decisions=decisions,
+            actor=actor,
+            out=sections,
+            keep_until=keep_until,
+        )
+    except BaseException:
+        sections.close()
+        raise
+    return sections.body(new_key, from_key, done.applied, done.superseded_on)
+
+
 def adopt(
     session: Session,
     new_key: str,
     *,
     from_key: str,
     decisions: DecisionRows,
-    apply: bool,
     actor: Principal,
+    out: Sections,
     keep_until: date | None = None,
     today: date | None = None,
-) -> AdoptionPlan:
-    """The plan; with ``apply`` also carried out (409 ``adoption_needs_decisions`` while a
-    program needs a decision — then nothing is written)."""
+) -> Done:
+    """Carries the plan out in ``session``'s transaction, all or nothing: 409
+    ``adoption_needs_decisions`` (the programs) while a program needs a decision, found before
+    anything is written; then chunk by chunk, each told to ``out`` as it is written."""
     new, old = editions(session, new_key, from_key)
     ensure_manage_edition(session, actor, province=new.province, system=new.system)
-    if apply:
-        _lock(session, old)
+    _lock(session, old)
     today = today or utcnow().date()
-    inputs, outcome = compute(
-        session, new_key, from_key=from_key, decisions=decisions, keep_until=keep_until, today=today
+    plan = stream.in_session(
+        session, new_key, from_key, decisions=decisions, keep_until=keep_until, today=today
     )
-    if not apply:
-        return outcome.public(inputs)
-    if outcome.pending:
-        raise Conflict(
-            {
-                "needs_decision": [
-                    p.model_dump(mode="json") for p in outcome.public(inputs).needs_decision
-                ],
-            },
-            error="adoption_needs_decisions",
-        )
-    plan = outcome.public(inputs)  # what is about to happen, before the rows change
-    if not _has_work(session, inputs, outcome):
-        return plan
-    _apply(session, inputs, outcome, actor=actor, today=today)
-    plan.applied = True
-    plan.superseded_on = inputs.old.superseded_on.isoformat() if inputs.old.superseded_on else None
+    _refuse_pending(plan)
+    collisions = plan.collisions()
+    out.collisions(collisions)
+    counts = Counts(collisions=len(collisions))
+    superseding = _supersede(session, plan, today=today)
+    for retired, chunk in plan.written():
+        out.withdrawn(chunk.withdrawals)
+        out.moved(chunk.moves)
+        counts.withdrawn += len(chunk.withdrawals)
+        counts.moved += len(chunk.moves)
+        _write(session, plan, retired, chunk, actor)
+    _merged(session, plan, collisions, actor)
+    if not (superseding or counts.moved or counts.withdrawn or counts.collisions):
+        return Done(counts, False, _day(old))
+    _finish(session, plan, counts, actor=actor, today=today)
+    return Done(counts, True, _day(old))
+
+
+def _merged(
+    session: Session, plan: stream.Plan, collisions: list[stream.Collision], actor: Principal
+) -> None:
+    """The collision losers' events, last (as the whole plan wrote them)."""
+    events = [
+        _event(r, "merged", plan, actor, new_code=t.code, relation="merged", into=k.program_id)
+        for k, losers, t in collisions
+        for r in losers
+    ]
+    _insert_events(session, events)
+
+
+def _finish(
+    session: Session, plan: stream.Plan, counts: Counts, *, actor: Principal, today: date
+) -> None:
+    """The new edition applied where the old one was, both editions' revisions moved, and the
+    audit record ``catalog.adopt`` with the plan's counts."""
+    old, new = plan.inputs.old, plan.inputs.new
+    _apply_new_edition(session, old, new, year=today.year)
+    session.flush()
+    bump_revision(session, old)
+    bump_revision(session, new)
     writes.record(
         session,
         actor,
         action="catalog.adopt",
         target_type="catalog_edition",
-        target_id=new_key,
-        after={"from": from_key, **plan.counts()},
+        target_id=new.key,
+        after={"from": old.key, **counts.as_dict()},
     )
-    return plan
+
+
+def _refuse_pending(plan: stream.Plan) -> None:
+    """409 ``adoption_needs_decisions`` with every program that still needs a decision (only
+    the programs of split or unmapped codes are read), before anything is written."""
+    pending = plan.pending()
+    if pending:
+        raise Conflict(
+            {"needs_decision": [answer.needs_decision(*p) for p in pending]},
+            error="adoption_needs_decisions",
+        )
+
+
+def _day(edition: CatalogEdition) -> str | None:
+    return edition.superseded_on.isoformat() if edition.superseded_on else None
 
 
 def _lock(session: Session, old: CatalogEdition) -> None:
@@ -143,10 +206,11 @@ def _lock(session: Session, old: CatalogEdition) -> None:
     session.exec(select(CatalogEdition.id).where(CatalogEdition.id == old.id).with_for_update())
 
 
-def _absorbed_majors(session: Session, outcome: Outcome) -> list[Major]:
+def _absorbed_majors(session: Session, plan: stream.Plan) -> list[Major]:
     """Provincial specialty majors the new edition takes over that are still active there."""
+    absorbed = {k for k in plan.inputs.lines if k[0] != plan.inputs.old.id}
     out = []
-    for edition_id, code in sorted(outcome.absorbed):
+    for edition_id, code in sorted(absorbed):
         major = session.exec(
             select(Major).where(Major.edition_id == edition_id, Major.code == code)
         ).first()
@@ -155,108 +219,17 @@ def _absorbed_majors(session: Session, outcome: Outcome) -> list[Major]:
     return out
 
 
-def _has_work(session: Session, inputs: Inputs, outcome: Outcome) -> bool:
-    return bool(
-        outcome.moves
-        or outcome.withdrawals
-        or outcome.collisions
-        or inputs.old.status != EditionStatus.SUPERSEDED
-        or _absorbed_majors(session, outcome)
-    )
-
-
-def _apply(
-    session: Session, inputs: Inputs, outcome: Outcome, *, actor: Principal, today: date
-) -> None:
-    retired = [r for c in outcome.collisions for r in c[1]]
-    # Losers first: the unique index on active offerings never sees two at once.
-    _set_status(session, [r.id for r in retired], ProgramStatus.WITHDRAWN)
-    _set_status(
-        session,
-        [r.id for r, until in outcome.withdrawals if until is None],
-        ProgramStatus.SUSPENDED,
-    )
-    _move(session, outcome.moves)
-    _events(session, inputs, outcome, actor=actor)
-    _supersede(session, inputs, outcome, today=today)
-    # the feed (app.changes): every program the adoption moved, suspended or retired
-    suspended = [r.id for r, until in outcome.withdrawals if until is None]
-    changed = [r.id for r in retired] + suspended
-    moved = [r.id for r, _, _, _ in outcome.moves]
-    writes.changed(session, snapshots.programs(changed + moved, "updated"))
-
-
-def _set_status(session: Session, ids: list[int], status: str) -> None:
-    if ids:
-        session.execute(update(PROGRAM).where(PROGRAM.c.id.in_(ids)).values(status=status))
-
-
-def _move(session: Session, moves: list[tuple[Row, Target, str, bool]]) -> None:
-    if not moves:
-        return
-    statement = (
-        update(PROGRAM).where(PROGRAM.c.id == bindparam("_id")).values(major_id=bindparam("_major"))
-    )
-    session.execute(statement, [{"_id": r.id, "_major": t.major_id} for r, t, _, _ in moves])
-
-
-def _event(
-    row: Row, action: str, inputs: Inputs, actor: Principal, **detail: Any
-) -> dict[str, Any]:
-    return {
-        "program_id": row.id,
-        "at": utcnow(),
-        "action": action,
-        "actor": actor.name,
-        "former_major_id": row.major_id,
-        "former_name": row.name,
-        "source": f"adoption:{inputs.new.key}"[:60],
-        "detail": {
-            "old_code": row.code,
-            "old_edition": row.edition,
-            "edition": inputs.new.key,
-            **detail,
-        },
-    }
-
-
-def _events(session: Session, inputs: Inputs, outcome: Outcome, *, actor: Principal) -> None:
-    """One program event per program the adoption changed (history: the former code, name and
-    the edition that changed it)."""
-    events = [
-        _event(r, "adopted", inputs, actor, new_code=t.code, relation=rel, decided=decided)
-        for r, t, rel, decided in outcome.moves
-    ]
-    events += [
-        _event(r, "suspended", inputs, actor, new_code=None, relation="withdrawn")
-        if until is None
-        else _event(r, "kept", inputs, actor, new_code=None, relation="withdrawn", until=str(until))
-        for r, until in outcome.withdrawals
-    ]
-    for keep, losers, target in outcome.collisions:
-        events += [
-            _event(
-                r,
-                "merged",
-                inputs,
-                actor,
-                new_code=target.code,
-                relation="merged",
-                into=keep.program_id,
-            )
-            for r in losers
-        ]
-    if events:
-        session.execute(insert(PROGRAM_EVENT), events)
-
-
-def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: date) -> None:
-    old, new = inputs.old, inputs.new
+def _supersede(session: Session, plan: stream.Plan, *, today: date) -> bool:
+    """The old edition superseded and the absorbed provincial majors withdrawn, if not yet
+    (their feed items come before the programs', as they did); whether it changed anything."""
+    old, new = plan.inputs.old, plan.inputs.new
+    changed = False
     if old.status != EditionStatus.SUPERSEDED:
         old.status, old.superseded_on, old.superseded_by = EditionStatus.SUPERSEDED, today, new.key
         session.add(old)
         writes.changed(session, catalog_snapshots.edition(old, "updated"))
-    for major in _absorbed_majors(session, outcome):
+        changed = True
+    for major in _absorbed_majors(session, plan):
         # The province's specialty code lives on as a national one: filings get major.superseded.
         major.status = MajorStatus.WITHDRAWN
         session.add(major)
@@ -264,10 +237,78 @@ def _supersede(session: Session, inputs: Inputs, outcome: Outcome, *, today: dat
         edition = session.get(CatalogEdition, major.edition_id)
         if edition is not None:
             bump_revision(session, edition)
-    _apply_new_edition(session, old, new, year=today.year)
-    session.flush()
-    bump_revision(session, old)
-    bump_revision(session, new)
+        changed = True
+    return changed
+
+
+def _set_status(session: Session, ids: list[int], status: str) -> None:
+    if ids:
+        session.execute(update(PROGRAM).where(PROGRAM.c.id.in_(ids)).values(status=status))
+
+
+def _write(
+    session: Session, plan: stream.Plan, retired: list[Row], chunk: Outcome, actor: Principal
+) -> None:
+    """A chunk of the plan written: collision losers withdrawn, the withdrawn codes' programs
+    suspended (or kept active until a day), the moves made (the category follows the major,
+    kept by the database); an event for each but the losers (theirs come last), and the feed."""
+    suspended = [r.id for r, until in chunk.withdrawals if until is None]
+    _set_status(session, [r.id for r in retired], ProgramStatus.WITHDRAWN)
+    _set_status(session, suspended, ProgramStatus.SUSPENDED)
+    if chunk.moves:
+        statement = (
+            update(PROGRAM)
+            .where(PROGRAM.c.id == bindparam("_id"))
+            .values(major_id=bindparam("_major"))
+        )
+        moves = [{"_id": r.id, "_major": t.major_id} for r, t, _, _ in chunk.moves]
+        session.execute(statement, moves)
+    _insert_events(
+        session,
+        [
+            _event(r, "suspended", plan, actor, new_code=None, relation="withdrawn")
+            if until is None
+            else _event(
+                r, "kept", plan, actor, new_code=None, relation="withdrawn", until=str(until)
+            )
+            for r, until in chunk.withdrawals
+        ]
+        + [
+            _event(r, "adopted", plan, actor, new_code=t.code, relation=rel, decided=decided)
+            for r, t, rel, decided in chunk.moves
+        ],
+    )
+    changed = [r.id for r in retired] + suspended + [r.id for r, _, _, _ in chunk.moves]
+    if changed:
+        # the change feed (app.changes), in program-id order as the chunks come
+        writes.changed(session, snapshots.programs(changed, "updated"))
+
+
+def _event(
+    row: Row, action: str, plan: stream.Plan, actor: Principal, **detail: Any
+) -> dict[str, Any]:
+    """One program event (history: the former code, name and the edition that changed it)."""
+    new_key = plan.inputs.new.key
+    return {
+        "program_id": row.id,
+        "at": utcnow(),
+        "action": action,
+        "actor": actor.name,
+        "former_major_id": row.major_id,
+        "former_name": row.name,
+        "source": f"adoption:{new_key}"[:60],
+        "detail": {
+            "old_code": row.code,
+            "old_edition": row.edition,
+            "edition": new_key,
+            **detail,
+        },
+    }
+
+
+def _insert_events(session: Session, events: list[dict[str, Any]]) -> None:
+    if events:
+        session.execute(insert(PROGRAM_EVENT), events)
 
 
 def _apply_new_edition(

@@ -1,11 +1,12 @@
-"""The plan computed in chunks of programs, so that what an answer holds is a chunk, not the
-registry (docs/adoption.md, Scale): the downloads (``GET …/adoption.csv`` and ``.xlsx``, without
-decisions) and the dry run of ``POST …/adoption`` (``answer.py``, with its decisions).
+"""The plan computed in chunks of programs, so that what reads or writes it holds a chunk, not
+the registry (docs/adoption.md, Scale): the downloads (``GET …/adoption.csv`` and ``.xlsx``,
+without decisions), the dry run of ``POST …/adoption`` (``answer.py``, with its decisions),
+``registry catalog adopt``'s plan and applying (``service.adopt``: ``written``).
 
 Every program of one old code shares its fate (``plan.fate``): the crosswalk moves it, withdraws
 it or leaves it to the bureau. So each section of the plan is one query over the programs of the
 codes with that fate, read in program-id order through a streaming cursor (a server-side cursor
-on PostgreSQL) and placed chunk by chunk with the rules of ``plan.build`` — the order and the
+on PostgreSQL) and placed chunk by chunk with the rules of ``plan.place`` — the order and the
 lines are those of the whole plan. Only collisions look at several programs at once: they are
 found first, over the programs that can collide, a few colleges at a time (below), and kept —
 a collision is a conflict for the bureau, few by nature.
@@ -14,8 +15,10 @@ Decisions (the bureau's successor for programs of split or unmapped codes) are c
 first section, by ``decisions.check`` over the few programs they can name (``_named``); a decided
 program then moves like the others (``moved``, in id order) and may collide (``collisions``).
 
-All of it is read in one transaction, so the plan is of one state of the registry: REPEATABLE
-READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL snapshot.
+``opened`` reads all of it in one read transaction, so the plan is of one state of the registry:
+REPEATABLE READ on PostgreSQL; on SQLite a deferred transaction, whose first read fixes the WAL
+snapshot. ``in_session`` reads it in the caller's transaction, where applying writes each chunk
+before it reads the next.
 """
 
 from collections.abc import Iterator
@@ -105,8 +108,15 @@ class Plan:
         query = row_query(P.c.major_id.in_(majors), *conditions).execution_options(
             stream_results=True, yield_per=BATCH_ROWS
         )
+        last = 0
         for part in self.conn.execute(query).partitions():
-            yield [Row(*r) for r in part]
+            # Applying writes each chunk while the query is open on its connection: SQLite may
+            # show a row it has already given once more after it was updated (PostgreSQL's
+            # cursor does not see the changes), so a row is taken once, in id order.
+            rows = [Row(*r) for r in part if r[0] > last]
+            if rows:
+                last = rows[-1].id
+                yield rows
 
     def _placed(self, rows: list[Row], inputs: Inputs | None = None) -> Outcome:
         out = Outcome()
@@ -117,6 +127,11 @@ class Plan:
     def needs_decision(self) -> Iterator[list[tuple[Row, str, list[Target]]]]:
         for rows in self._chunks("pending"):
             yield self._placed(rows).pending
+
+    def pending(self) -> list[tuple[Row, str, list[Target]]]:
+        """Every program that still needs a decision (none read unless a code is split or
+        unmapped): what refuses applying."""
+        return [p for chunk in self.needs_decision() for p in chunk]
 
     def collisions(self) -> list[Collision]:
         """Every collision, in the order of the whole plan (by its first program); the programs
@@ -206,6 +221,18 @@ class Plan:
             moves = self._placed(rows).moves
             yield [m for m in moves if m[0].id not in self.retired] if self.retired else moves
 
+    def written(self) -> Iterator[tuple[list[Row], Outcome]]:
+        """What applying writes, a chunk at a time in program-id order (the order of the change
+        feed): the programs of the chunk that collisions retire (``collisions`` first), and its
+        moves and withdrawals, as ``moved`` and ``withdrawn`` give them."""
+        majors = sorted(set(self._moving()) | set(self._majors("withdrawn")))
+        for rows in self._chunks_of(majors):
+            ids = [r.id for r in rows if self.fates[r.major_id].kind == "withdrawn"]
+            kept = kept_until(self.session, self.inputs.new.key, ids) if ids else {}
+            out = self._placed(rows, replace(self.inputs, kept=kept))
+            out.moves = [m for m in out.moves if m[0].id not in self.retired]
+            yield [r for r in rows if r.id in self.retired], out
+
 
 @contextmanager
 def opened(
@@ -220,25 +247,51 @@ def opened(
     editions (404, 409, 422) and the decisions (422 ``import_rejected``) are checked on entry."""
     with snapshot(engine) as conn:
         session = Session(bind=conn)
-        new, old = editions(session, new_key, old_key)
-        assert new.id is not None
-        assert old.id is not None
-        lines = crosswalk_lines(session, new, old)
-        targets = new_majors(session, new.id)
-        absorbed = {k for k in lines if k[0] != old.id}
-        sources = source_majors(old.id, absorbed)
-        majors = select(M.c.id, M.c.edition_id, M.c.code).where(sources)
-        fates: dict[int, Fate] = {}
-        codes: dict[int, str] = {}
-        for m, e, code in conn.execute(majors):
-            fates[m], codes[m] = fate(lines, targets, e, code), code
-        inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
-        chosen: dict[DecisionKey, str] = {}
-        if decisions:
-            named = replace(inputs, rows=_named(conn, sources, decisions))
-            chosen = decisions_mod.check(decisions, named)
-        options = Options(chosen, keep_until, utcnow().date())
-        yield Plan(conn, session, inputs, fates, codes, options)
+        yield _plan(conn, session, new_key, old_key, decisions, keep_until, utcnow().date())
+
+
+def in_session(
+    session: Session,
+    new_key: str,
+    old_key: str,
+    *,
+    decisions: DecisionRows | None,
+    keep_until: date | None,
+    today: date,
+) -> Plan:
+    """The same plan read in ``session``'s own transaction (applying reads it there, a chunk
+    before it writes that chunk): checked as ``opened`` checks it."""
+    return _plan(session.connection(), session, new_key, old_key, decisions, keep_until, today)
+
+
+def _plan(
+    conn: Connection,
+    session: Session,
+    new_key: str,
+    old_key: str,
+    decisions: DecisionRows | None,
+    keep_until: date | None,
+    today: date,
+) -> Plan:
+    new, old = editions(session, new_key, old_key)
+    assert new.id is not None
+    assert old.id is not None
+    lines = crosswalk_lines(session, new, old)
+    targets = new_majors(session, new.id)
+    absorbed = {k for k in lines if k[0] != old.id}
+    sources = source_majors(old.id, absorbed)
+    majors = select(M.c.id, M.c.edition_id, M.c.code).where(sources)
+    fates: dict[int, Fate] = {}
+    codes: dict[int, str] = {}
+    for m, e, code in conn.execute(majors):
+        fates[m], codes[m] = fate(lines, targets, e, code), code
+    inputs = Inputs(old=old, new=new, rows=[], lines=lines, targets=targets, existing={})
+    chosen: dict[DecisionKey, str] = {}
+    if decisions:
+        named = replace(inputs, rows=_named(conn, sources, decisions))
+        chosen = decisions_mod.check(decisions, named)
+    options = Options(chosen, keep_until, today)
+    return Plan(conn, session, inputs, fates, codes, options)
 
 
 def _named(conn: Connection, sources: ColumnElement[bool], decisions: DecisionRows) -> list[Row]:

@@ -16,6 +16,9 @@ the session's ``before_commit`` hook, in the same transaction, right before COMM
 
 A rolled-back transaction (or savepoint) drops its items; a committed one has written them. The
 lock is taken last, when every other lock of the transaction is held, so it cannot deadlock.
+A big write's items (an adoption's: one a program) wait in a temporary file once SPILL_ITEMS
+are queued outside a savepoint, so the transaction's memory does not grow with them; the bulk
+import's (``record_many``) stay in memory, where they cost no encoding.
 
 Any transaction that wrote (an ORM flush with changes, a DML statement through the session,
 ``mark_written``; ``audit.record`` calls it) bumps the version even when it changed nothing
@@ -23,8 +26,9 @@ public: the version is the ETag of every public answer (``app.caching``). A sess
 not bump it (the webhook worker's bookkeeping) sets ``session.info[QUIET] = True``.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from tempfile import TemporaryFile
 from typing import Any
 
 import orjson
@@ -41,6 +45,9 @@ PENDING = "registry.changes"  # [(entity, op, key, data_json | None)]
 WROTE = "registry.wrote"
 QUIET = "registry.quiet"
 _MARKS = "registry.change_marks"  # savepoint -> len(PENDING) when it began
+SPILLED = "registry.changes_spilled"  # a temporary file of items queued before PENDING's
+SPILL_ITEMS = 2000  # items held in PENDING before ``record`` writes them to SPILLED
+Item = tuple[str, str, str, str | None]
 
 # Called after a commit that bumped the version: (engine url, version, changed_at).
 on_commit: list[Callable[[str, int, str], None]] = []
@@ -56,8 +63,38 @@ def record(session: Session, entity: str, op: str, key: object, data: Any) -> No
     if entity not in ENTITIES or op not in OPS:
         raise ValueError(f"unknown change {entity!r} {op!r}")
     payload = None if data is None else orjson.dumps(data).decode()
-    session.info.setdefault(PENDING, []).append((entity, op, str(key), payload))
+    queued = session.info.setdefault(PENDING, [])
+    queued.append((entity, op, str(key), payload))
     session.info[WROTE] = True
+    if len(queued) >= SPILL_ITEMS and not session.in_nested_transaction():
+        _spill(session, queued)
+
+
+def _spill(session: Session, queued: list[Item]) -> None:
+    """The queued items written to the transaction's temporary file, in order (no savepoint is
+    open: a rollback of one never has to take items back from it)."""
+    spilled = session.info.get(SPILLED)
+    if spilled is None:
+        spilled = session.info[SPILLED] = TemporaryFile(prefix="registry-changes-")  # noqa: SIM115 (closed by _clear)
+    spilled.write(b"".join([orjson.dumps(item) + b"\n" for item in queued]))
+    queued.clear()
+
+
+def _queued(session: Session) -> Iterator[list[Item]]:
+    """Every queued item in blocks, in the order recorded: the spilled ones first."""
+    spilled = session.info.get(SPILLED)
+    if spilled is not None:
+        spilled.seek(0)
+        block: list[Item] = []
+        for line in spilled:
+            block.append(tuple(orjson.loads(line)))  # type: ignore[arg-type]
+            if len(block) >= SPILL_ITEMS:
+                yield block
+                block = []
+        if block:
+            yield block
+    if session.info.get(PENDING):
+        yield session.info[PENDING]
 
 
 def record_many(session: Session, entity: str, op: str, items: Iterable[tuple[Any, Any]]) -> None:
@@ -77,8 +114,8 @@ def mark_written(session: Session) -> None:
     session.info[WROTE] = True
 
 
-def pending(session: Session) -> list[tuple[str, str, str, str | None]]:
-    return list(session.info.get(PENDING, ()))
+def pending(session: Session) -> list[Item]:
+    return [item for block in _queued(session) for item in block]
 
 
 @event.listens_for(Session, "before_flush")
@@ -121,11 +158,14 @@ def _end(session: Session, transaction: SessionTransaction) -> None:
 def _clear(session: Session) -> None:
     for name in (PENDING, WROTE, _MARKS):
         session.info.pop(name, None)
+    spilled = session.info.pop(SPILLED, None)
+    if spilled is not None:
+        spilled.close()
 
 
 @event.listens_for(Session, "before_commit")
 def _write_changes(session: Session) -> None:
-    items = session.info.get(PENDING) or []
+    items = bool(session.info.get(PENDING) or session.info.get(SPILLED))
     # the commit flushes after this hook: objects still unflushed are a write too
     wrote = session.info.get(WROTE) or session.new or session.dirty or session.deleted
     if not items and (session.info.get(QUIET) or not wrote):
@@ -134,8 +174,11 @@ def _write_changes(session: Session) -> None:
     at = now_iso()
     version = bump_version(conn, at)
     if items:
-        insert_changes(conn, items, at)
+        insert_changes(conn, _queued(session), at)
     session.info.pop(PENDING, None)
+    spilled = session.info.pop(SPILLED, None)
+    if spilled is not None:
+        spilled.close()
     session.info["registry.committing"] = (conn.engine.url.render_as_string(), version, at)
 
 
@@ -165,20 +208,19 @@ def bump_version(conn: Connection, at: str) -> int:
     return int(version)
 
 
-def insert_changes(
-    conn: Connection, items: list[tuple[str, str, str, str | None]], at: str
-) -> None:
-    """Rows in the order recorded (their seqs follow that order): COPY on PostgreSQL, the
-    driver with many rows per INSERT on SQLite — 150,000 changes of a big import cost well under
-    a second."""
+def insert_changes(conn: Connection, blocks: Iterable[list[Item]], at: str) -> None:
+    """Rows in the order recorded, given in blocks (their seqs follow that order): COPY on
+    PostgreSQL, the driver with many rows per INSERT on SQLite — 150,000 changes of a big import
+    cost well under a second."""
     driver: Any = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        _copy_changes(driver, items, at)
+        _copy_changes(driver, blocks, at)
         return
-    rows = [(at, *item) for item in items]
     cursor = driver.cursor()
     try:
-        insert_values(cursor, "INSERT INTO change (at, entity, op, key, data)", 5, rows)
+        for items in blocks:
+            rows = [(at, *item) for item in items]
+            insert_values(cursor, "INSERT INTO change (at, entity, op, key, data)", 5, rows)
     finally:
         cursor.close()
 
@@ -186,7 +228,7 @@ def insert_changes(
 _COPY_BLOCK = 5000  # lines per write
 
 
-def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
+def _copy_changes(driver: Any, blocks: Iterable[list[Item]], at: str) -> None:
     """The change rows as lines of COPY's text format, written in blocks: psycopg's
     ``write_row`` per row cost more than making the line here (an import's 150,000 changes)."""
     text = copy_text
@@ -195,13 +237,14 @@ def _copy_changes(driver: Any, items: list[tuple[Any, ...]], at: str) -> None:
         driver.cursor() as cursor,
         cursor.copy("COPY change (at, entity, op, key, data) FROM STDIN") as copy,
     ):
-        for start in range(0, len(items), _COPY_BLOCK):
-            copy.write(
-                "".join(
-                    [
-                        f"{head}{entity}\t{op}\t{text(key)}\t"  # entity, op: ENTITIES, OPS
-                        f"{COPY_NULL if data is None else text(data)}\n"
-                        for entity, op, key, data in items[start : start + _COPY_BLOCK]
-                    ]
+        for items in blocks:
+            for start in range(0, len(items), _COPY_BLOCK):
+                copy.write(
+                    "".join(
+                        [
+                            f"{head}{entity}\t{op}\t{text(key)}\t"  # entity, op: ENTITIES, OPS
+                            f"{COPY_NULL if data is None else text(data)}\n"
+                            for entity, op, key, data in items[start : start + _COPY_BLOCK]
+                        ]
+                    )
                 )
-            )

@@ -14,6 +14,7 @@ from app.catalog.models import CatalogEdition, Major
 
 DATA = Path(__file__).resolve().parent / "data"
 NEW, OLD = "technician-2026", "technician-2022"
+UNMAPPED = "0699"  # a code of the old edition the crosswalk does not name (``decided``)
 ADOPTION = f"/api/v1/catalogs/{NEW}/adoption"
 # Where each old code goes when one line decides it (the crosswalk file, read by hand).
 AUTOMATIC = {

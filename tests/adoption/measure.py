@@ -1,5 +1,5 @@
 """Adoption at national scale (quoted in docs/adoption.md; not a test):
-``python -m tests.adoption.measure URL [--colleges 2500] [--memory]``.
+``python -m tests.adoption.measure URL [--colleges 2500] [--memory] [--loaded]``.
 
 In an EMPTY database at URL (tables are dropped and created): the seed, 2,500 colleges, a
 600-major national edition ``gen`` and 60 programs a college on it (150,000 programs;
@@ -7,29 +7,40 @@ tests/core/generate.py), then a new edition ``gen-2`` whose crosswalk renames ev
 a new code, merges every 50th code into its neighbour and keeps the rest; then times the dry run
 and the apply.
 
-With ``--memory``, instead of applying: the dry run's answer as the route wrote it when it held
-the plan whole (``service.adopt`` and pydantic's JSON of the ``AdoptionPlan``) and as it streams
-now (``answer.dry_run``, each part dropped once counted, as the response sends it), side by side
-in this one process: the peak of Python allocations of each (``tracemalloc``, a call of its own),
-CPU and wall time (a call without tracemalloc), and that the bytes are the same.
+With ``--memory``, instead of applying for good, side by side in this one process, the way it
+was done with the whole plan (``plan_reference``) and the way it is done now, in chunks: the dry
+run's answer (pydantic's JSON of the whole ``AdoptionPlan``; ``answer.dry_run``, each part
+dropped once counted, as the response sends it), applying with its answer (each rolled back at
+the end: the commit's insert of the change-feed rows is the same either way and not counted) and
+the plan ``registry catalog adopt`` prints; for each the peak of Python allocations
+(``tracemalloc``, a call of its own), CPU and wall time (a call without tracemalloc), and that
+the bytes are the same.
 """
 
 import argparse
+import hashlib
 import time
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from sqlmodel import SQLModel
 
 from app import models  # noqa: F401
 from app.access.principal import SYSTEM
-from app.adoption import service
+from app.adoption import answer, service, stream
+from app.adoption.plan import Counts
 from app.catalog.crosswalk_import import import_crosswalk
 from app.catalog.importer import import_catalog
 from app.catalog.schemas import EditionOptions
+from app.cli.catalog import plan_lines
 from app.colleges.importer import import_colleges
 from app.db import make_engine, session_scope
+from app.db.engines import writer
 from app.programs.importer import import_programs
 from bench.scaled import peak_mib
+from tests.adoption import plan_reference
+from tests.adoption.helpers import plan_json
 from tests.core.generate import CATEGORIES, catalog_csv, colleges_csv, major_code, programs_csv
 
 MAJORS = 600
@@ -60,41 +71,94 @@ def timed(fn):
     return time.perf_counter() - wall, time.process_time() - cpu, out
 
 
-def memory(engine: Any) -> None:
-    """The dry run's answer held whole (as before) and streamed, side by side (``--memory``)."""
-    from pydantic import TypeAdapter
+Digest = tuple[int, str]
+
+
+def _digest(parts: Iterable[bytes]) -> Digest:
+    """(length, SHA-256) of the parts, each dropped once counted (as a response sends them)."""
+    sha, size = hashlib.sha256(), 0
+    for part in parts:
+        sha.update(part)
+        size += len(part)
+    return size, sha.hexdigest()
+
+
+def _pairs(engine: Any) -> dict[str, tuple[Any, Any]]:
+    """(the whole plan's way, the chunked way) of each thing measured: each returns its bytes
+    (held whole, as the whole plan's way did) or their ``Digest``."""
     from sqlmodel import Session
 
-    from app.adoption import answer
-    from app.adoption.schemas import AdoptionPlan
-
-    def whole() -> bytes:
+    def whole_dry() -> bytes:
         with Session(engine) as session:
-            plan = service.adopt(
-                session, "gen-2", from_key="gen", decisions=[], apply=False, actor=SYSTEM
+            return plan_json(plan_reference.preview(session, "gen-2", from_key="gen"))
+
+    def whole_apply() -> bytes:
+        with Session(writer(engine)) as session:
+            plan = plan_reference.adopt(
+                session, "gen-2", from_key="gen", decisions=[], apply=True, actor=SYSTEM
             )
-            return TypeAdapter(AdoptionPlan).dump_json(plan, by_alias=True)
+            session.rollback()
+            return plan_json(plan)
 
-    def streamed() -> int:
-        return sum(len(part) for part in answer.dry_run(engine, "gen-2", "gen", decisions=[]))
+    def chunked_apply() -> Digest:
+        with Session(writer(engine)) as session:
+            sections = answer.Applied()
+            done = service.adopt(
+                session, "gen-2", from_key="gen", decisions=[], actor=SYSTEM, out=sections
+            )
+            session.rollback()
+            return _digest(sections.body("gen-2", "gen", done.applied, done.superseded_on))
 
-    same = whole() == b"".join(answer.dry_run(engine, "gen-2", "gen", decisions=[]))
-    figures = {}
-    for name, call in (("whole", whole), ("streamed", streamed)):
-        wall, cpu, out = timed(call)
-        figures[name] = peak_mib(call)
-        size = len(out) if isinstance(out, bytes) else out
+    def whole_cli() -> bytes:
+        with Session(engine) as session:
+            lines = plan_reference.cli_lines(
+                plan_reference.preview(session, "gen-2", from_key="gen")
+            )
+        return "".join(f"{line}\n" for line in lines).encode()  # its counts last
+
+    def chunked_cli() -> Digest:
+        counts = Counts()
+        with stream.opened(engine, "gen-2", "gen") as plan:
+            lines = (f"{line}\n".encode() for line in plan_lines(plan, counts))
+            last = (f"{counts.line()}\n".encode() for _ in range(1))  # once they are counted
+            return _digest(chain(lines, last))
+
+    def chunked_dry() -> Digest:
+        return _digest(answer.dry_run(engine, "gen-2", "gen", decisions=[]))
+
+    return {
+        "dry run": (whole_dry, chunked_dry),
+        "apply": (whole_apply, chunked_apply),
+        "registry catalog adopt": (whole_cli, chunked_cli),
+    }
+
+
+def memory(engine: Any) -> None:
+    """Each of ``_pairs`` the whole plan's way and in chunks, side by side (``--memory``)."""
+    for name, (whole, chunked) in _pairs(engine).items():
+        figures = {}
+        outs = {}
+        for way, call in (("whole", whole), ("chunked", chunked)):
+            wall, cpu, out = timed(call)
+            outs[way] = _digest([out]) if isinstance(out, bytes) else out
+            figures[way] = (peak_mib(call), cpu)
+            print(
+                f"{name} {way}: peak {figures[way][0]:.1f} MiB of Python memory; "
+                f"{wall:.2f}s wall, {cpu:.2f}s cpu here; {outs[way][0] / 2**20:.1f} MiB",
+                flush=True,
+            )
+        peak = figures["whole"][0] / figures["chunked"][0]
+        cpu = figures["chunked"][1] / figures["whole"][1]
         print(
-            f"dry run {name}: peak {figures[name]:.1f} MiB of Python memory; "
-            f"{wall:.2f}s wall, {cpu:.2f}s cpu here; {size / 2**20:.1f} MiB of JSON"
+            f"{name}: same bytes {outs['whole'] == outs['chunked']}; "
+            f"peak whole/chunked {peak:.1f}; cpu chunked/whole {cpu:.2f}",
+            flush=True,
         )
-    print(f"same bytes: {same}; peak whole/streamed: {figures['whole'] / figures['streamed']:.1f}")
 
 
-def main(url: str, colleges: int = 2500, *, measure_memory: bool = False) -> None:
+def _load(engine: Any, colleges: int) -> None:
     from app import seed
 
-    engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
     SQLModel.metadata.create_all(engine)
     seed.run(engine)
@@ -107,28 +171,43 @@ def main(url: str, colleges: int = 2500, *, measure_memory: bool = False) -> Non
         import_programs(session, rows, actor=SYSTEM, max_rows=max(200_000, colleges * 60))
         import_catalog(session, catalog, key="gen-2", options=options, actor=SYSTEM)
         import_crosswalk(session, crosswalk, key="gen-2", from_edition="gen", actor=SYSTEM)
+
+
+def main(
+    url: str, colleges: int = 2500, *, measure_memory: bool = False, loaded: bool = False
+) -> None:
+    engine = make_engine(url)
+    if not loaded:
+        _load(engine, colleges)
     if measure_memory:
         memory(engine)
         return
-    for apply in (False, True, True):
 
-        def run(apply=apply):
-            with session_scope(engine) as session:
-                return service.adopt(
-                    session, "gen-2", from_key="gen", decisions=[], apply=apply, actor=SYSTEM
-                )
+    def dry_run() -> str:
+        size = sum(len(part) for part in answer.dry_run(engine, "gen-2", "gen", decisions=[]))
+        return f"{size / 2**20:.1f} MiB of JSON"
 
-        wall, cpu, plan = timed(run)
-        print(
-            f"{'apply' if apply else 'dry run'}: {wall:.2f}s wall, {cpu:.2f}s cpu here; "
-            f"{plan.summary_line()}; applied {plan.applied}"
-        )
+    def apply() -> str:
+        with session_scope(engine) as session:
+            sections = answer.Applied()
+            done = service.adopt(
+                session, "gen-2", from_key="gen", decisions=[], actor=SYSTEM, out=sections
+            )
+        sections.close()
+        return f"{done.counts.line()}; applied {done.applied}"
+
+    for name, call in (("dry run", dry_run), ("apply", apply), ("apply again", apply)):
+        wall, cpu, said = timed(call)
+        print(f"{name}: {wall:.2f}s wall, {cpu:.2f}s cpu here; {said}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m tests.adoption.measure")
     parser.add_argument("url", help="an EMPTY database: its tables are dropped and created")
     parser.add_argument("--colleges", type=int, default=2500, help="60 programs each")
-    parser.add_argument("--memory", action="store_true", help="the dry run whole and streamed")
+    parser.add_argument(
+        "--memory", action="store_true", help="the whole plan and the chunks side by side"
+    )
+    parser.add_argument("--loaded", action="store_true", help="URL is loaded already: no load")
     args = parser.parse_args()
-    main(args.url, args.colleges, measure_memory=args.memory)
+    main(args.url, args.colleges, measure_memory=args.memory, loaded=args.loaded)

@@ -3,12 +3,13 @@
 import csv
 import hashlib
 import io
+import json
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from app.adoption import service
+from app.adoption import answer, service
 from app.audit import AuditLog
 from app.db import session_scope
 from app.programs.lifecycle import ProgramEvent
@@ -298,19 +299,21 @@ def test_withdrawn_codes_kept_until_a_day_are_suspended_once_it_has_come(
 
     # On the day after, the adoption suspends them (and only that).
     with session_scope(seeded) as session:
-        plan = service.adopt(
+        sections = answer.Applied()
+        done = service.adopt(
             session,
             NEW,
             from_key=OLD,
             decisions=[],
-            apply=True,
             actor=ADMIN,
+            out=sections,
             today=date(2099, 9, 1),
         )
-    assert plan.applied
-    assert plan.moved == []
-    assert plan.collisions == []
-    assert {(w.old_code, w.becomes) for w in plan.withdrawn} == {
+    plan = json.loads(b"".join(sections.body(NEW, OLD, done.applied, done.superseded_on)))
+    assert plan["applied"]
+    assert plan["moved"] == []
+    assert plan["collisions"] == []
+    assert {(w["old_code"], w["becomes"]) for w in plan["withdrawn"]} == {
         ("0307", "suspended"),
         ("0442", "suspended"),
     }

@@ -1,16 +1,22 @@
 """`registry catalog adopt` and `registry import crosswalk` from the command line, and the
 crosswalk import's row checks."""
 
+import csv
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from app.adoption import decisions, stream
 from app.audit import AuditLog
 from app.catalog.models import CatalogEdition, Crosswalk
 from app.cli import app
 from app.config import get_settings
+from app.db.engines import writer
+from tests.adoption import plan_reference
 from tests.adoption.helpers import DATA, NEW, OLD
-from tests.core.helpers import count, xlsx
+from tests.core.helpers import ADMIN, count, xlsx
 
 
 @pytest.fixture
@@ -144,3 +150,45 @@ def test_crosswalk_import_checks_every_row_and_writes_nothing_on_error(
         (40, "relation", "crosswalk.inconsistent"),
     ]
     assert count(seeded, Crosswalk) == 0
+
+
+def _whole(seeded, *, apply: bool, **kw) -> list[str]:
+    """What the command printed from the whole plan (applied: rolled back here)."""
+    with Session(writer(seeded)) as session:
+        plan = plan_reference.adopt(session, NEW, from_key=OLD, apply=apply, actor=ADMIN, **kw)
+        session.rollback()
+    return plan_reference.cli_lines(plan)
+
+
+def test_adopt_prints_line_for_line_what_it_printed_from_the_whole_plan(
+    cli, seeded, decided, monkeypatch, tmp_path
+):
+    """The plan, a refused apply (its plan shown without ``--keep-until``, as before) and an
+    apply with decisions and ``--keep-until``, read a chunk at a time."""
+    monkeypatch.setattr(stream, "BATCH_ROWS", 2)
+    path = tmp_path / "decisions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer_ = csv.DictWriter(handle, fieldnames=list(decided[0]))
+        writer_.writeheader()
+        writer_.writerows(decided)
+    rows = decisions.from_file(path.read_bytes(), filename=path.name, max_rows=100)
+    until = ("--keep-until", "2099-08-31")
+    day = date(2099, 8, 31)
+
+    plan = cli("catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), *until)
+    assert plan.exit_code == 0, plan.output
+    whole = _whole(seeded, apply=False, decisions=rows, keep_until=day)
+    assert plan.stdout.splitlines() == whole
+    assert any("\t→ 在办至 2099-08-31" in line for line in whole)
+
+    refused = cli("catalog", "adopt", NEW, "--from", OLD, *until, "--apply")
+    assert refused.exit_code == 1
+    assert refused.stdout.splitlines() == _whole(seeded, apply=False, decisions=[])
+
+    expected = _whole(seeded, apply=True, decisions=rows, keep_until=day)
+    applied = cli(
+        "catalog", "adopt", NEW, "--from", OLD, "--decisions", str(path), *until, "--apply"
+    )
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.splitlines() == expected
+    assert len(expected) > 50

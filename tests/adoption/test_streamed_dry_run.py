@@ -6,25 +6,22 @@ the answer starts."""
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.adoption import decisions, service, stream
+from app.adoption import decisions, stream
 from app.adoption.schemas import AdoptionRequest
-from app.catalog.models import CatalogEdition, Category, Major
-from app.colleges.models import College
+from app.catalog.models import CatalogEdition
 from app.db import session_scope
-from app.programs.models import Program
-from tests.adoption.helpers import ADOPTION, DECISIONS, NEW, OLD, major_id, plan_json
+from tests.adoption import plan_reference
+from tests.adoption.helpers import ADOPTION, DECISIONS, NEW, OLD, UNMAPPED, plan_json
 from tests.core.helpers import ADMIN
-
-UNMAPPED = "0699"  # a code of the old edition the crosswalk does not name (``decided``)
 
 
 def _whole(engine, body: dict) -> bytes:
     """The whole plan of ``body``, in memory, serialized as the route used to answer it."""
     request = AdoptionRequest.model_validate(body)
     with Session(engine) as session:
-        plan = service.adopt(
+        plan = plan_reference.adopt(
             session,
             NEW,
             from_key=request.from_edition,
@@ -34,70 +31,6 @@ def _whole(engine, body: dict) -> bytes:
             keep_until=request.keep_until,
         )
     return plan_json(plan)
-
-
-@pytest.fixture
-def decided(seeded, varied) -> list[dict]:
-    """Decisions that move programs into collisions, beside ``varied``'s: the first split
-    program is decided onto 0321, where its college already has that offering (the program there
-    is kept); a program of a code the crosswalk leaves out (unmapped) is decided onto 0611 in the
-    offering of a program that moves there from 0610 and of the one already there (``varied``):
-    three programs, one kept, two retired."""
-    with session_scope(seeded) as session:
-        old = session.exec(select(CatalogEdition).where(CatalogEdition.key == OLD)).one()
-        category = session.exec(select(Category)).first()
-        assert category is not None
-        assert category.id is not None
-        assert old.id is not None
-        unmapped = Major(
-            edition_id=old.id,
-            code=UNMAPPED,
-            name="未对照专业",
-            name_norm="未对照专业",
-            category_id=category.id,
-        )
-        session.add(unmapped)
-        session.flush()
-        assert unmapped.id is not None
-        moving = session.exec(
-            select(Program).where(
-                Program.major_id == major_id(session, OLD, "0610"), Program.status == "active"
-            )
-        ).first()
-        assert moving is not None
-        session.add(
-            Program(
-                college_id=moving.college_id,
-                major_id=unmapped.id,
-                level=moving.level,
-                intake=moving.intake,
-                length_years=moving.length_years,
-                since_year=2019,
-            )
-        )
-        first = DECISIONS[0]
-        college = session.exec(select(College).where(College.code == first["college_code"])).one()
-        assert college.id is not None
-        session.add(
-            Program(
-                college_id=college.id,
-                major_id=major_id(session, NEW, first["new_code"]),
-                level=first["level"],
-                intake=first["intake"],
-                length_years=3,
-                since_year=2026,
-            )
-        )
-        code = session.get(College, moving.college_id)
-        assert code is not None
-        unmapped_decision = {
-            "college_code": code.code,
-            "old_code": UNMAPPED,
-            "level": moving.level,
-            "intake": moving.intake,
-            "new_code": "0611",
-        }
-    return [*DECISIONS, unmapped_decision]
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 2000])

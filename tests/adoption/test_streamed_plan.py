@@ -9,17 +9,18 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlmodel import Session
 
-from app.adoption import decisions, export, service, stream
+from app.adoption import decisions, export, stream
 from app.db import session_scope
 from app.programs.models import Program
 from app.spreadsheets import writing
+from tests.adoption import plan_reference
 from tests.adoption.helpers import ADOPTION, NEW, OLD, major_id, plan_csv
 
 
 def _whole(engine) -> bytes:
     """The CSV of the plan held whole, as ``adoption.csv`` was written before it streamed."""
     with Session(engine) as session:
-        return plan_csv(service.preview(session, NEW, from_key=OLD))
+        return plan_csv(plan_reference.preview(session, NEW, from_key=OLD))
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 2000])

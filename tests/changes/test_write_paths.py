@@ -113,3 +113,34 @@ def test_change_rows_keep_every_character_and_deletions_as_written(seeded):
         ("college", "created", "\\N", "[]"),
     ]
     assert json.loads(rows[2][3]) == awkward
+
+
+def test_a_big_writes_changes_wait_in_a_file_and_are_written_in_order(seeded, monkeypatch):
+    """Past ``SPILL_ITEMS`` the queued changes go to the transaction's temporary file (its
+    memory does not grow with them), never while a savepoint is open; at commit every change is
+    written in the order recorded — awkward keys and data, deletions and the rolled-back
+    savepoint's drop as without the file."""
+    monkeypatch.setattr(recorder, "SPILL_ITEMS", 3)
+    awkward = {"name": 'a\\b\tc\nd\re \\N 引号"', "n": None}
+    written = [("program", "updated", f"k\t{i}\\\n", awkward) for i in range(7)]
+    written += [("program", "deleted", "7", None), ("college", "created", "\\N", [])]
+    with session_scope(seeded) as session:
+        for entity, op, key, data in written[:5]:
+            recorder.record(session, entity, op, key, data)
+        assert len(session.info[recorder.PENDING]) < 3
+        savepoint = session.begin_nested()
+        for i in range(4):
+            recorder.record(session, "program", "updated", f"dropped {i}", {"kept": False})
+        savepoint.rollback()
+        for entity, op, key, data in written[5:]:
+            recorder.record(session, entity, op, key, data)
+        assert len(session.info[recorder.PENDING]) < 3
+        expected = [
+            (e, op, k, None if d is None else orjson.dumps(d).decode()) for e, op, k, d in written
+        ]
+        assert recorder.pending(session) == expected
+    with session_scope(seeded) as session:
+        rows = session.execute(
+            text("SELECT entity, op, key, data FROM change ORDER BY seq DESC LIMIT 9")
+        ).all()
+    assert [tuple(r) for r in reversed(rows)] == expected
