@@ -3,8 +3,8 @@ values, COPY's text escaping, the rebuild of the plain indexes after a big inser
 backends; on PostgreSQL only when the table's lock comes at once)."""
 
 import json
-from uuid import uuid4
 import re
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
@@ -18,8 +18,8 @@ from app.programs.importer import import_programs
 from app.programs.models import Program
 from app.programs.snapshots import program_rows
 from tests.core.helpers import count
-from tests.factories import make_college
 from tests.core.test_import_programs import GZ, ZHONGZHI, csv, programs_of
+from tests.factories import make_college
 
 NEW_ROWS = (
     f"{GZ},广州市技师学院,0702,现代农艺技术,农业类,初中起点,高级,5,suspended,2023",  # update
