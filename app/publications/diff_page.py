@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from app.access.principal import Principal
 from app.errors import Invalid
+from app.fields import DB_INT_MAX
 from app.pagination import decode_cursor, encode_cursor
 from app.publications import diff as diffs
 from app.publications import diff_closures
@@ -150,7 +151,7 @@ def _numbers(cursor: str | None, size: int) -> list[int] | None:
     key = decode_cursor(cursor)
     if key is None:
         return None
-    if len(key) != size or not all(type(v) is int and v >= 0 for v in key):
+    if len(key) != size or not all(type(v) is int and 0 <= v <= DB_INT_MAX for v in key):
         raise Invalid(error="invalid_cursor")
     return key
 

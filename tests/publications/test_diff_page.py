@@ -270,3 +270,36 @@ def test_a_closures_section_is_shown_a_page_at_a_time_too():
         cursor = section.next
     assert starts == [0, 2, 4]
     assert shown == rows
+
+
+def test_forged_cursors_and_limits_are_refused_not_a_server_error(
+    seeded_client, list_2024, year_2025
+):
+    """Numbers past the database's integers, NUL, long strings: 422, never a 500."""
+    from app.pagination import encode_cursor
+
+    params = {"from": "year:2024", "to": "year:2025", "limit": 10}
+    first = seeded_client.get(PAGE, params=params).text
+    nxt = _link(_section(first, "lines-only_from"), rel_next=True)
+    assert nxt is not None
+    publication = diff_page.decode_cursor(nxt.split("only_from=")[1].split("#")[0])[1]
+    huge = 2**63
+    for name, value in (
+        ("only_from", encode_cursor([huge, publication, huge])),
+        ("only_from", encode_cursor([10, publication, 10**40])),
+        ("only_from", encode_cursor([10, publication, 1.5])),
+        ("only_from", "\x00" * 10),
+        ("only_from", "A" * 5_000),
+        ("closures_only_from", encode_cursor([huge])),
+        ("closures_only_from", encode_cursor([10**40])),
+    ):
+        page = seeded_client.get(PAGE, params=params | {name: value})
+        assert page.status_code == 422, (name, value[:40])
+        # NUL is refused before the page by the text rule of every path and query string
+        if "\x00" in value:
+            assert page.json()["detail"][0]["msg"].startswith("文本含不允许的字符")
+        else:
+            assert "翻页游标无效" in page.text
+    for limit in (0, 501, huge, "\x00", "x"):
+        page = seeded_client.get(PAGE, params=params | {"limit": limit})
+        assert page.status_code == 422, limit
