@@ -18,7 +18,9 @@ A rolled-back transaction (or savepoint) drops its items; a committed one has wr
 lock is taken last, when every other lock of the transaction is held, so it cannot deadlock.
 A big write's items (an adoption's: one a program) wait in a temporary file once SPILL_ITEMS
 are queued outside a savepoint, so the transaction's memory does not grow with them; the bulk
-import's (``record_many``) stay in memory, where they cost no encoding.
+import's (``record_many``) stay in memory, where they cost no encoding. On SQLite the import's new
+programs are one ``Selected`` item instead (``record_selected``): a statement that makes their rows
+in the database at commit, in their place in the order — no Python object a program.
 
 Any transaction that wrote (an ORM flush with changes, a DML statement through the session,
 ``mark_written``; ``audit.record`` calls it) bumps the version even when it changed nothing
@@ -27,9 +29,10 @@ not bump it (the webhook worker's bookkeeping) sets ``session.info[QUIET] = True
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from tempfile import TemporaryFile
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import event, text
@@ -48,6 +51,24 @@ _MARKS = "registry.change_marks"  # savepoint -> len(PENDING) when it began
 SPILLED = "registry.changes_spilled"  # a temporary file of items queued before PENDING's
 SPILL_ITEMS = 2000  # items held in PENDING before ``record`` writes them to SPILLED
 Item = tuple[str, str, str, str | None]
+
+
+@dataclass(frozen=True)
+class Selected:
+    """Changes the database makes itself when the transaction commits (SQLite only): one row
+    for each row of ``SELECT {key}, {data} {source}`` (``source``: FROM … ORDER BY …, in the
+    feed's order; ``params`` its named parameters), ``key`` and ``data`` SQL expressions of the
+    item's key (text) and its JSON, byte for byte what ``record`` would store."""
+
+    entity: str
+    op: str
+    key: str
+    data: str
+    source: str
+    params: dict[str, Any]
+
+
+Queued = Item | Selected
 
 # Called after a commit that bumped the version: (engine url, version, changed_at).
 on_commit: list[Callable[[str, int, str], None]] = []
@@ -70,24 +91,33 @@ def record(session: Session, entity: str, op: str, key: object, data: Any) -> No
         _spill(session, queued)
 
 
-def _spill(session: Session, queued: list[Item]) -> None:
+def _spill(session: Session, queued: list[Queued]) -> None:
     """The queued items written to the transaction's temporary file, in order (no savepoint is
     open: a rollback of one never has to take items back from it)."""
     spilled = session.info.get(SPILLED)
     if spilled is None:
         spilled = session.info[SPILLED] = TemporaryFile(prefix="registry-changes-")  # noqa: SIM115 (closed by _clear)
-    spilled.write(b"".join([orjson.dumps(item) + b"\n" for item in queued]))
+    spilled.write(b"".join([_encoded(item) + b"\n" for item in queued]))
     queued.clear()
 
 
-def _queued(session: Session) -> Iterator[list[Item]]:
+def _encoded(item: Queued) -> bytes:
+    return orjson.dumps(asdict(item) if isinstance(item, Selected) else item)
+
+
+def _decoded(line: bytes) -> Queued:
+    value = orjson.loads(line)
+    return Selected(**value) if isinstance(value, dict) else tuple(value)  # type: ignore[return-value]
+
+
+def _queued(session: Session) -> Iterator[list[Queued]]:
     """Every queued item in blocks, in the order recorded: the spilled ones first."""
     spilled = session.info.get(SPILLED)
     if spilled is not None:
         spilled.seek(0)
-        block: list[Item] = []
+        block: list[Queued] = []
         for line in spilled:
-            block.append(tuple(orjson.loads(line)))  # type: ignore[arg-type]
+            block.append(_decoded(line))
             if len(block) >= SPILL_ITEMS:
                 yield block
                 block = []
@@ -95,6 +125,18 @@ def _queued(session: Session) -> Iterator[list[Item]]:
             yield block
     if session.info.get(PENDING):
         yield session.info[PENDING]
+
+
+def record_selected(session: Session, item: Selected) -> None:
+    """Queue ``item``, whose rows the database makes at commit (``Selected``): the state they
+    show is the one at commit, so it is for rows nothing changes after it in the transaction (an
+    import's new programs). SQLite only (its JSON functions write orjson's bytes)."""
+    if item.entity not in ENTITIES or item.op not in OPS:
+        raise ValueError(f"unknown change {item.entity!r} {item.op!r}")
+    if session.get_bind().dialect.name != "sqlite":
+        raise ValueError("changes made by the database are SQLite's only")
+    session.info.setdefault(PENDING, []).append(item)
+    session.info[WROTE] = True
 
 
 def record_many(session: Session, entity: str, op: str, items: Iterable[tuple[Any, Any]]) -> None:
@@ -114,7 +156,7 @@ def mark_written(session: Session) -> None:
     session.info[WROTE] = True
 
 
-def pending(session: Session) -> list[Item]:
+def pending(session: Session) -> list[Queued]:
     return [item for block in _queued(session) for item in block]
 
 
@@ -208,18 +250,29 @@ def bump_version(conn: Connection, at: str) -> int:
     return int(version)
 
 
-def insert_changes(conn: Connection, blocks: Iterable[list[Item]], at: str) -> None:
+def insert_changes(conn: Connection, blocks: Iterable[list[Queued]], at: str) -> None:
     """Rows in the order recorded, given in blocks (their seqs follow that order): COPY on
     PostgreSQL, the driver with many rows per INSERT on SQLite — 150,000 changes of a big import
-    cost well under a second."""
+    cost well under a second — and a ``Selected`` item's rows by one INSERT … SELECT."""
     driver: Any = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        _copy_changes(driver, blocks, at)
+    if conn.dialect.name == "postgresql":  # items only: record_selected refuses PostgreSQL
+        _copy_changes(driver, cast(Iterable[list[Item]], blocks), at)
         return
     cursor = driver.cursor()
     try:
         for items in blocks:
-            rows = [(at, *item) for item in items]
+            rows: list[tuple[Any, ...]] = []
+            for item in items:
+                if isinstance(item, Selected):
+                    insert_values(cursor, "INSERT INTO change (at, entity, op, key, data)", 5, rows)
+                    rows = []
+                    cursor.execute(
+                        "INSERT INTO change (at, entity, op, key, data) SELECT :at, :entity, "
+                        f":op, {item.key}, {item.data} {item.source}",
+                        {**item.params, "at": at, "entity": item.entity, "op": item.op},
+                    )
+                else:
+                    rows.append((at, *item))
             insert_values(cursor, "INSERT INTO change (at, entity, op, key, data)", 5, rows)
     finally:
         cursor.close()

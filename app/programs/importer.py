@@ -398,8 +398,8 @@ def write(
     categories = {major_id: facts[2] for major_id, facts in majors.items()}
     # The feed (app.changes): each program's state after the import, in this transaction — made
     # from what was written (the same fields GET /programs.csv shows), not read back. The new
-    # programs' are made block by block while the rows go in (on PostgreSQL while the server
-    # inserts the block before).
+    # programs': on PostgreSQL block by block while the rows go in (while the server inserts the
+    # block before); on SQLite by the database at commit, one statement.
     by_id = {c.id: (c.code, c.name) for c in colleges.values()}
     snapshots.programs_written(session, sorted(updates), "updated", colleges=by_id, majors=majors)
 
@@ -413,7 +413,13 @@ def write(
         )
 
     provinces = {c.id: c.province for c in colleges.values()}
-    insert_programs(session, inserts, source, categories, provinces, tick, created)
+    if session.get_bind().dialect.name == "postgresql":
+        insert_programs(session, inserts, source, categories, provinces, tick, created)
+        return
+    # SQLite: the ids follow the highest (bulk.new_ids), and the database makes their feed rows
+    ids = insert_programs(session, inserts, source, categories, provinces, tick)
+    if ids:
+        snapshots.programs_created(session, ids[0], ids[-1])
 
 
 def changed_since(session: Session, program_ids: Iterable[int], base_seq: int) -> dict[int, int]:
