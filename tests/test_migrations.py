@@ -128,3 +128,52 @@ def test_0022_pg_replaces_the_stale_finding_of_an_earlier_province_approval(empt
         "major.out_of_catalog",
     ]
     assert findings(ids["approved"])[1]["message"] == stale["message"]
+
+
+def test_the_migrations_make_the_models_triggers(empty_engine):
+    """program's triggers after every migration are the ones ``create_all`` makes (the tests'
+    databases), statement for statement: SQLite keeps each CREATE TRIGGER as written; PostgreSQL
+    the triggers' definitions as it prints them, compared with a database made by create_all."""
+    from sqlalchemy import create_engine, text
+    from sqlmodel import SQLModel
+
+    from app import models  # noqa: F401  (every table)
+    from app.programs import models as program_models
+
+    migrate.upgrade(empty_engine)
+    if empty_engine.dialect.name == "sqlite":
+        with empty_engine.connect() as conn:
+            made = dict(
+                conn.execute(
+                    text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                ).all()
+            )
+        for statement in program_models.SQLITE_CATEGORY + program_models.SQLITE_PROVINCE:
+            name = statement.split()[2]
+            assert made[name] == statement, name
+        return
+    definitions = text(
+        "SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger AS t"
+        " JOIN pg_class AS c ON c.oid = t.tgrelid JOIN pg_namespace AS n ON n.oid = c.relnamespace"
+        " WHERE NOT tgisinternal AND n.nspname = current_schema() ORDER BY tgname"
+    )
+    with empty_engine.connect() as conn:
+        migrated = conn.execute(definitions).all()
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    other = create_engine(
+        empty_engine.url,
+        connect_args={"options": f"-c search_path={schema}_models"},
+    )
+    try:
+        with other.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}_models"))
+        SQLModel.metadata.create_all(other)
+        with other.connect() as conn:
+            created = conn.execute(definitions).all()
+    finally:
+        with other.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema}_models CASCADE"))
+        other.dispose()
+    assert [(name, sql.replace(f"{schema}_models.", "")) for name, sql in created] == [
+        (name, sql.replace(f"{schema}.", "")) for name, sql in migrated
+    ]

@@ -12,11 +12,11 @@ finds nothing left to do and writes nothing.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import chain
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -30,6 +30,7 @@ from app.catalog import snapshots as catalog_snapshots
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.service import bump_revision
 from app.clock import utcnow
+from app.db.bulk import insert_bound
 from app.errors import Conflict
 from app.filings.models import FilingRound, RoundEdition
 from app.programs import snapshots
@@ -140,13 +141,14 @@ def adopt(
     out.collisions(collisions)
     counts = Counts(collisions=len(collisions))
     superseding = _supersede(session, plan, today=today)
+    at = utcnow()  # one act: every event of the adoption bears its moment
     for retired, chunk in plan.written():
         out.withdrawn(chunk.withdrawals)
         out.moved(chunk.moves)
         counts.withdrawn += len(chunk.withdrawals)
         counts.moved += len(chunk.moves)
-        _write(session, plan, retired, chunk, actor)
-    _merged(session, plan, collisions, actor)
+        _write(session, plan, retired, chunk, actor, at)
+    _merged(session, plan, collisions, actor, at)
     if not (superseding or counts.moved or counts.withdrawn or counts.collisions):
         return Done(counts, False, _day(old))
     _finish(session, plan, counts, actor=actor, today=today)
@@ -154,11 +156,15 @@ def adopt(
 
 
 def _merged(
-    session: Session, plan: stream.Plan, collisions: list[stream.Collision], actor: Principal
+    session: Session,
+    plan: stream.Plan,
+    collisions: list[stream.Collision],
+    actor: Principal,
+    at: datetime,
 ) -> None:
     """The collision losers' events, last (as the whole plan wrote them)."""
     events = [
-        _event(r, "merged", plan, actor, new_code=t.code, relation="merged", into=k.program_id)
+        _event(r, "merged", plan, actor, at, new_code=t.code, relation="merged", into=k.program_id)
         for k, losers, t in collisions
         for r in losers
     ]
@@ -247,7 +253,12 @@ def _set_status(session: Session, ids: list[int], status: str) -> None:
 
 
 def _write(
-    session: Session, plan: stream.Plan, retired: list[Row], chunk: Outcome, actor: Principal
+    session: Session,
+    plan: stream.Plan,
+    retired: list[Row],
+    chunk: Outcome,
+    actor: Principal,
+    at: datetime,
 ) -> None:
     """A chunk of the plan written: collision losers withdrawn, the withdrawn codes' programs
     suspended (or kept active until a day), the moves made (the category follows the major,
@@ -266,15 +277,15 @@ def _write(
     _insert_events(
         session,
         [
-            _event(r, "suspended", plan, actor, new_code=None, relation="withdrawn")
+            _event(r, "suspended", plan, actor, at, new_code=None, relation="withdrawn")
             if until is None
             else _event(
-                r, "kept", plan, actor, new_code=None, relation="withdrawn", until=str(until)
+                r, "kept", plan, actor, at, new_code=None, relation="withdrawn", until=str(until)
             )
             for r, until in chunk.withdrawals
         ]
         + [
-            _event(r, "adopted", plan, actor, new_code=t.code, relation=rel, decided=decided)
+            _event(r, "adopted", plan, actor, at, new_code=t.code, relation=rel, decided=decided)
             for r, t, rel, decided in chunk.moves
         ],
     )
@@ -285,13 +296,13 @@ def _write(
 
 
 def _event(
-    row: Row, action: str, plan: stream.Plan, actor: Principal, **detail: Any
+    row: Row, action: str, plan: stream.Plan, actor: Principal, at: datetime, **detail: Any
 ) -> dict[str, Any]:
     """One program event (history: the former code, name and the edition that changed it)."""
     new_key = plan.inputs.new.key
     return {
         "program_id": row.id,
-        "at": utcnow(),
+        "at": at,
         "action": action,
         "actor": actor.name,
         "former_major_id": row.major_id,
@@ -307,8 +318,7 @@ def _event(
 
 
 def _insert_events(session: Session, events: list[dict[str, Any]]) -> None:
-    if events:
-        session.execute(insert(PROGRAM_EVENT), events)
+    insert_bound(session, PROGRAM_EVENT, events)
 
 
 def _apply_new_edition(

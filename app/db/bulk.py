@@ -1,8 +1,12 @@
-"""Bulk writes: many rows per ``INSERT … VALUES`` through a DBAPI cursor of SQLite, and the
-fields of PostgreSQL's ``COPY … FROM STDIN`` text format (``copy_text``, ``COPY_NULL``)."""
+"""Bulk writes: many rows per ``INSERT … VALUES`` through a DBAPI cursor of SQLite, rows of a
+table bound as SQLAlchemy binds them (``insert_bound``), and the fields of PostgreSQL's
+``COPY … FROM STDIN`` text format (``copy_text``, ``COPY_NULL``)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
 
 # Rows per INSERT … VALUES (…), (…) of ``insert_values``: 500 × 10 columns stays far below
 # SQLite's bound-parameter limit (32,766 since 3.32).
@@ -34,3 +38,45 @@ def insert_values(cursor: Any, insert: str, width: int, rows: Sequence[Sequence[
             else f"{insert} VALUES {', '.join([one] * len(chunk))}"
         )
         cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def insert_bound(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT of ``rows`` (mappings of the same columns) into ``table`` through the driver,
+    in the session's transaction: each value bound as SQLAlchemy binds it (the column type's
+    processor for this dialect: the same stored values), without its per-row parameter handling
+    — 3.3 of the 4.3 s that ``session.execute(insert(table), rows)`` took for an adoption's
+    135,821 program events. SQLite: ``insert_values``; PostgreSQL: ``executemany`` (psycopg
+    pipelines it). The caller marks the transaction written (``recorder.mark_written``) if
+    nothing else it did through the session has."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    names = list(rows[0])
+    columns = [_bound([row[name] for row in rows], table.c[name], dialect) for name in names]
+    values = list(zip(*columns, strict=True))
+    insert = f"INSERT INTO {table.name} ({', '.join(names)})"
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        if dialect.name == "sqlite":
+            insert_values(cursor, insert, len(names), values)
+        else:
+            cursor.executemany(f"{insert} VALUES ({', '.join(['%s'] * len(names))})", values)
+    finally:
+        cursor.close()
+
+
+def _bound(values: Iterable[Any], column: Any, dialect: Any) -> list[Any]:
+    """The values as the driver gets them; a value repeated (a moment, an actor) bound once."""
+    process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return list(values)
+    out: list[Any] = []
+    last: Any = object()
+    bound: Any = None
+    for value in values:
+        if value is not last:
+            last, bound = value, process(value)
+        out.append(bound)
+    return out

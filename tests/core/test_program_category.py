@@ -153,3 +153,68 @@ def test_province_follows_the_college_through_every_write(
         conn.execute(text(f"UPDATE college SET province = '广东省' WHERE code = '{GZ}'"))
     assert provinces_of(seeded, GZ) == {"广东省"}
     assert drifted(seeded) == []
+
+
+def _moved(engine: Engine, program_id: int, column: str, value: int) -> tuple[int, str, str]:
+    """Rows written by moving a program (``total_changes`` counts the triggers' writes on
+    SQLite; PostgreSQL's BEFORE triggers write nothing more: 1), then its category and province."""
+    with engine.begin() as conn:
+        driver = conn.connection.driver_connection
+        sqlite = conn.dialect.name == "sqlite"
+        before = driver.total_changes if sqlite else 0
+        conn.execute(
+            text(f"UPDATE program SET {column} = :v WHERE id = :id"), {"v": value, "id": program_id}
+        )
+        written = driver.total_changes - before if sqlite else 1
+        category, province = conn.execute(
+            text("SELECT category, province FROM program WHERE id = :id"), {"id": program_id}
+        ).one()
+    return written, category, province
+
+
+def test_a_move_that_keeps_the_category_or_province_writes_the_row_once(seeded):
+    """The triggers write the row again only when the category (province) changes: a program
+    carried to a major of the same category — most of an adoption — or to a college of the same
+    province is one write; to another category or province the value follows."""
+    # a program whose category has another major and whose province another college; out of
+    # the active offerings, so that no move can collide with one
+    pick = text(
+        "SELECT p.id, p.major_id, p.college_id, p.category, p.province FROM program AS p"
+        " JOIN major AS m ON m.id = p.major_id"
+        " WHERE EXISTS (SELECT 1 FROM major AS o WHERE o.category_id = m.category_id"
+        " AND o.id <> m.id)"
+        " AND EXISTS (SELECT 1 FROM college AS g WHERE g.province = p.province"
+        " AND g.id <> p.college_id)"
+        " ORDER BY p.id LIMIT 1"
+    )
+    majors = text(
+        "SELECT m.id, c.name FROM major AS m JOIN category AS c ON c.id = m.category_id"
+        " WHERE m.id <> :m ORDER BY m.id"
+    )
+    colleges = text("SELECT id, province FROM college WHERE id <> :c ORDER BY id")
+    with seeded.begin() as conn:
+        program, major, college, category, province = conn.execute(pick).one()
+        conn.execute(
+            text("UPDATE program SET status = 'withdrawn' WHERE id = :id"), {"id": program}
+        )
+        conn.execute(  # the seed's colleges are all of 广东省
+            text(
+                "INSERT INTO college (code, name, type, ownership, province, status)"
+                " VALUES ('3201J999', '南京测试技师学院', '技师学院', '公办', '江苏省', 'active')"
+            )
+        )
+        found = conn.execute(majors, {"m": major}).all()
+        same_major = next(m for m, c in found if c == category)
+        other_major, other_category = next((m, c) for m, c in found if c != category)
+        places = conn.execute(colleges, {"c": college}).all()
+        same_college = next(c for c, p in places if p == province)
+        other_college, other_province = next((c, p) for c, p in places if p != province)
+
+    assert _moved(seeded, program, "major_id", same_major) == (1, category, province)
+    assert _moved(seeded, program, "major_id", other_major)[1:] == (other_category, province)
+    assert _moved(seeded, program, "college_id", same_college) == (1, other_category, province)
+    assert _moved(seeded, program, "college_id", other_college)[1:] == (
+        other_category,
+        other_province,
+    )
+    assert drifted(seeded) == []
