@@ -11,8 +11,10 @@ the database sees a value, the same way on both backends:
   ``TextRuleGuard`` before any route runs.
 - **lengths** equal to the column's (``Field(max_length=…)`` on the model, next to the column).
 - **integers** within what the database stores: ids ``1 ≤ id < 2**31`` (PostgreSQL's
-  INTEGER: ``DbId``, ``IdPath``), years ``1949–2100`` in bodies (``Year``), ``1–9999`` as
-  filters (``YearQuery``).
+  INTEGER: ``DbId``), years ``1949–2100`` in bodies (``Year``), ``1–9999`` as filters.
+
+The same bounds as FastAPI's path, query and form parameters are ``app.params``: this module
+imports no FastAPI (the services and the CLI use it).
 """
 
 import json
@@ -22,7 +24,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import Form, Path, Query
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -86,11 +87,10 @@ class Input(BaseModel):
 
 # --- integers ----------------------------------------------------------------------------------
 
-IdPath = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="an id (1 … 2³¹−1)")]
 DbId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
-# A year filter finds nothing outside the data, which is no error; it only has to be a year.
+# A year filter (``app.params.YearQuery``) finds nothing outside the data, which is no error; it
+# only has to be a year.
 YEAR_FILTER_MIN, YEAR_FILTER_MAX = 1, 9999
-YearQuery = Annotated[int | None, Query(ge=YEAR_FILTER_MIN, le=YEAR_FILTER_MAX)]
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
@@ -170,22 +170,11 @@ async def _refuse(scope: Scope, send: Send, loc: list[str], reason: str) -> None
     await send({"type": "http.response.body", "body": body})
 
 
-# The index of an entry within a filing (at most filings.schemas.MAX_ENTRIES entries).
-EntryIndex = Annotated[int, Path(ge=0, le=1_000_000)]
-
-
-def _text_rule_or_none(value: str | None) -> str | None:
+def text_rule_or_none(value: str | None) -> str | None:
+    """``clean_text`` of an optional value, its refusal a ``ValueError`` (pydantic's)."""
     if value is None:
         return None
     try:
         return clean_text(value)
     except TextRuleError as exc:
         raise ValueError(str(exc)) from None
-
-
-# Multipart form fields (uploads): no model reads them, so the rule and the column's length here.
-FormTitle = Annotated[str | None, Form(max_length=200), AfterValidator(_text_rule_or_none)]
-FormProvince = Annotated[str | None, Form(max_length=20), AfterValidator(_text_rule_or_none)]
-FormCollege = Annotated[
-    str | None, Form(max_length=20, description="college code"), AfterValidator(_text_rule_or_none)
-]

@@ -31,7 +31,7 @@ from app.db import close_sqlite_readers, make_engine, make_read_engine
 from app.db.async_reads import AsyncReader
 from app.db.reads import read_planner_settings
 from app.directions.routes import router as directions_router
-from app.errors import document_error_bodies, install_error_handlers
+from app.error_handlers import document_error_bodies, install_error_handlers
 from app.fields import TextRuleGuard
 from app.filings.college_end_routes import router as college_end_router
 from app.filings.routes import router as filings_router

@@ -3,16 +3,16 @@
 A cursor is the key of the last row of a page (an id, a code, an offset) as base64url JSON. Every
 list reads it through one helper (``decode_after``) that also checks its shape, so a forged or
 mistyped cursor is ``422 invalid_cursor`` on every list, never a 500 or a silent restart.
-Routes take the page as one dependency: ``IdPage`` (lists ordered by id) or ``CodePage`` (by code).
+Routes take the page as one dependency (``app.params``): ``IdPage`` (lists ordered by id) or
+``CodePage`` (by code).
 """
 
 import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from app.errors import Invalid
@@ -73,22 +73,6 @@ class PageParams(Generic[K]):
 
     after: K | None
     limit: int
-
-
-CursorQuery = Annotated[str | None, Query(description="`next` of the previous page")]
-LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-
-
-def id_page(cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT) -> PageParams[int]:
-    return PageParams(after=decode_after(cursor, int), limit=limit)
-
-
-def code_page(cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT) -> PageParams[str]:
-    return PageParams(after=decode_after(cursor, str), limit=limit)
-
-
-IdPage = Annotated[PageParams[int], Depends(id_page)]
-CodePage = Annotated[PageParams[str], Depends(code_page)]
 
 
 def page_of(rows: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None]:

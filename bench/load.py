@@ -50,7 +50,7 @@ def registry_in_process(args: list[str], url: str) -> float:
     """The same command through the Typer app in this process (settings read afresh)."""
     from typer.testing import CliRunner
 
-    from app.cli import app as cli_app
+    from app.cli.commands import app as cli_app
     from app.config import get_settings
 
     get_settings.cache_clear()

@@ -5,6 +5,8 @@ authority tree walked in one place (app/authorities/service.py)."""
 import ast
 import inspect
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -211,6 +213,8 @@ INFRASTRUCTURE = (
     "queryparams.py",
     "pagination.py",
     "errors.py",
+    "error_handlers.py",
+    "params.py",
     "config.py",
     "clock.py",
     "localtime.py",
@@ -291,6 +295,46 @@ def test_no_infrastructure_module_imports_a_domain_module():
         if (found := domain_imports(path.read_text(encoding="utf-8"), dotted(path)))
     }
     assert offenders == {}
+
+
+# ---- FastAPI is the routes' and the middleware's: the commands and the services start without it
+
+
+def command_modules() -> list[str]:
+    """The ``registry`` command's modules, what they import (at the top or inside a command),
+    every service and the models — but the middleware, whose JSON log lines ``serve`` and the
+    webhook worker configure: the one starts the server, the other lives as long."""
+    modules = {module_name(p) for p in APP.rglob("*.py")}
+    found = {"app.cli", "app.models"} | {module_name(p) for p in APP.glob("*/service.py")}
+    for path in (APP / "cli").glob("*.py"):
+        found |= {module_name(path)} | imported_modules(path, modules)
+    return sorted(found - {"app.middleware"})
+
+
+def loaded_after_import(modules: list[str]) -> list[str]:
+    """The top-level packages loaded by importing ``modules`` in a fresh interpreter."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return done.stdout.split()
+
+
+def test_the_commands_and_the_services_import_no_fastapi():
+    """FastAPI and its OpenAPI models are 0.15 s of a command's start (of ~0.5 s): the error
+    family, the fields, the cursors, the sessions and the services import none of it
+    (``app.params``, ``app.db.depends`` and ``app.error_handlers`` hold what the routes need)."""
+    modules = command_modules()
+    assert {"app.cli.commands", "app.programs.importer", "app.seed", "app.programs.service"} <= set(
+        modules
+    )
+    assert "fastapi" in loaded_after_import(["app.main"])  # what the check sees, it can see
+    assert "fastapi" not in loaded_after_import(modules)
 
 
 # ---- workflow states and roles: one vocabulary each (app/vocab.py, app/access/principal.py)

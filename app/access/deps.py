@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.access import policy, throttle, tokens
 from app.access.principal import FILERS, STAFF, Principal, Role
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import Unauthorized
 from app.middleware import set_actor
 

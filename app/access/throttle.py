@@ -21,15 +21,17 @@ Where the counts live:
 import random
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from fastapi import Request
 from sqlalchemy import Column, Float
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
 from app.db import read_rows
 from app.errors import AppError
+
+if TYPE_CHECKING:  # the request is only read here; FastAPI stays out of the services
+    from starlette.requests import Request
 
 MAX_TRACKED = 100_000  # addresses remembered at once; the oldest windows are dropped beyond
 
@@ -160,7 +162,7 @@ def make_throttle(read_engine: Engine, limit: int, window_seconds: int) -> Throt
     return FailedAuthThrottle(limit, window_seconds)
 
 
-def client_address(request: Request) -> str:
+def client_address(request: "Request") -> str:
     """The caller's address as app.middleware resolved it (trusted proxies considered)."""
     resolved = getattr(request.state, "client_ip", None)
     if resolved:
@@ -168,11 +170,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def throttle_of(request: Request) -> Throttle | None:
+def throttle_of(request: "Request") -> Throttle | None:
     return getattr(request.app.state, "auth_throttle", None)
 
 
-def check(request: Request) -> None:
+def check(request: "Request") -> None:
     """429 when the caller's address is throttled (call before looking credentials up)."""
     throttle = throttle_of(request)
     if throttle is not None:
@@ -181,7 +183,7 @@ def check(request: Request) -> None:
             raise TooManyFailures(wait)
 
 
-def record_failure(request: Request) -> None:
+def record_failure(request: "Request") -> None:
     """One failed authentication from the caller's address (a bad token, a bad password)."""
     throttle = throttle_of(request)
     if throttle is not None:

@@ -5,9 +5,9 @@ from fastapi import APIRouter, status
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, AnyPrincipal
 from app.accounts import tokens
 from app.accounts.schemas import Me, TokenCreate, TokenCreated, TokenPublic
-from app.db import SessionDep
-from app.fields import IdPath
-from app.pagination import IdPage, Page, page_of
+from app.db.depends import SessionDep
+from app.pagination import Page, page_of
+from app.params import IdPage, IdPath
 
 router = APIRouter(prefix="/api/v1", tags=["access"])
 

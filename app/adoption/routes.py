@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.adoption import decisions, export, plan, service
 from app.adoption.schemas import AdoptionPlan, AdoptionRequest
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.spreadsheets import writing
 
 router = APIRouter(prefix="/api/v1/catalogs", tags=["catalog"])

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.audit import log
 from app.audit.schemas import AuditPublic
-from app.db import SessionDep
-from app.pagination import IdPage, Page, page_of
+from app.db.depends import SessionDep
+from app.pagination import Page, page_of
+from app.params import IdPage
 
 router = APIRouter(prefix="/api/v1", tags=["access"])
 

@@ -18,9 +18,9 @@ from app.catalog.schemas import (
     SearchHit,
 )
 from app.catalog.search import offset_of, search_json
-from app.db import SessionDep
-from app.fields import FormProvince, FormTitle
-from app.pagination import MAX_LIMIT, CodePage, IdPage, Page, page_of
+from app.db.depends import SessionDep
+from app.pagination import MAX_LIMIT, Page, page_of
+from app.params import CodePage, FormProvince, FormTitle, IdPage
 from app.spreadsheets.reading import ImportResult
 from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 from app.vocab import System

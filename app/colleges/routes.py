@@ -6,8 +6,9 @@ from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.colleges import service
 from app.colleges.importer import import_colleges
 from app.colleges.schemas import CollegeCreate, CollegePublic, CollegeUpdate
-from app.db import SessionDep
-from app.pagination import CodePage, Page, page_of
+from app.db.depends import SessionDep
+from app.pagination import Page, page_of
+from app.params import CodePage
 from app.spreadsheets.reading import ImportResult
 from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 

@@ -5,12 +5,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.directions import service
 from app.directions.importer import import_directions
 from app.directions.schemas import DirectionCreate, DirectionPublic, DirectionUpdate
-from app.fields import YEAR_MAX, YEAR_MIN, IdPath, YearQuery
-from app.pagination import IdPage, Page, page_of
+from app.fields import YEAR_MAX, YEAR_MIN
+from app.pagination import Page, page_of
+from app.params import IdPage, IdPath, YearQuery
 from app.spreadsheets.reading import ImportResult
 from app.spreadsheets.upload import IMPORT_RESPONSES, UploadDep
 

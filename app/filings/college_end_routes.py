@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
 from app.colleges import service as colleges
 from app.colleges.schemas import CollegePublic
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.fields import Input
 from app.filings import college_end
 from app.programs import mergers

@@ -13,8 +13,8 @@ from app.access.deps import (
     FilerPrincipal,
     ReviewerPrincipal,
 )
-from app.db import SessionDep
-from app.fields import DB_INT_MAX, EntryIndex, FormCollege, IdPath, YearQuery
+from app.db.depends import SessionDep
+from app.fields import DB_INT_MAX
 from app.filings import importer, presenters, referrals, review, rounds, service, summary
 from app.filings.schemas import (
     BulkDecisionIn,
@@ -33,7 +33,8 @@ from app.filings.schemas import (
     ValidationResult,
     VersionIn,
 )
-from app.pagination import IdPage, Page, page_of
+from app.pagination import Page, page_of
+from app.params import EntryIndex, FormCollege, IdPage, IdPath, YearQuery
 
 router = APIRouter(prefix="/api/v1")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

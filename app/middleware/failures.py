@@ -4,7 +4,7 @@
   "detail": {"message", "request_id"}}`` in the reader's language — never Starlette's
   plain-text page;
 - ``unavailable``: a database outage raised around the routes (a middleware's read) answers
-  as the routes' own outages do (``app.errors.unavailable_response``): ``503
+  as the routes' own outages do (``app.error_handlers.unavailable_response``): ``503
   service_unavailable`` with ``Retry-After``, the page for a browser, else JSON;
 - ``send_json``: a small JSON answer sent straight through ASGI ``send``.
 """
@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from app import headers
-from app.errors import RETRY_AFTER_SECONDS, unavailable_response
+from app.error_handlers import unavailable_response
+from app.errors import RETRY_AFTER_SECONDS
 from app.headers import RawHeaders
 from app.i18n import negotiate, t
 from app.i18n.locale import use_locale

@@ -5,9 +5,10 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
-from app.db import SessionDep, run_read
-from app.fields import IdPath
+from app.db import run_read
+from app.db.depends import SessionDep
 from app.pagination import Page
+from app.params import IdPath
 from app.programs import export, listing, service, statistics_routes
 from app.programs.importer import import_programs
 from app.programs.schemas import (

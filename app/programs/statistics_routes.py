@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.programs import coverage
 from app.spreadsheets import writing
 

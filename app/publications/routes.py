@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal, OptionalPrincipal, ReviewerPrincipal
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import NotFound
-from app.fields import IdPath, YearQuery
 from app.i18n import t
-from app.pagination import IdPage, Page, page_of
+from app.pagination import Page, page_of
+from app.params import IdPage, IdPath, YearQuery
 from app.publications import corrections, diff_answer, export, notice, presenters, service, stats
 from app.publications import diff as diffs
 from app.publications.layouts import ANNEX_KEYS, Annex, layout_of

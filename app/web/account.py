@@ -15,10 +15,10 @@ from sqlmodel import Session
 from app import accounts
 from app.access.principal import Role
 from app.access.sign_in import Failure
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import AppError
-from app.fields import IdPath
 from app.i18n import t
+from app.params import IdPath
 from app.web import csrf
 from app.web.actor import signed_in
 from app.web.forms import Form, attempt, message_of, text

@@ -15,14 +15,14 @@ from starlette.datastructures import FormData
 from app.access.principal import Principal, Role
 from app.authorities.models import Authority
 from app.catalog import service as catalog
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import Invalid
-from app.fields import IdPath
 from app.filings import presenters, rounds, service, summary
 from app.filings.models import FilingRound
 from app.filings.schemas import RoundClose, RoundCreate, RoundUpdate
 from app.i18n import t
 from app.localtime import local, zone_label
+from app.params import IdPath
 from app.publications import corrections
 from app.publications import presenters as publication_presenters
 from app.publications import service as publications

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app import notices
 from app.access.principal import Role
 from app.authorities.models import Authority
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.filings import presenters, rounds, service
 from app.web.actor import signed_in
 from app.web.templating import render

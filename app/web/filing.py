@@ -15,9 +15,8 @@ from app.access.policy import Access
 from app.access.principal import Role
 from app.clock import utcnow
 from app.colleges.models import College
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import AppError
-from app.fields import IdPath
 from app.filings import editing, importer, presenters, service
 from app.filings.models import Filing
 from app.filings.review import clean_indexes
@@ -30,6 +29,7 @@ from app.filings.schemas import (
 from app.i18n import t
 from app.localtime import show
 from app.notices import open_rounds_for
+from app.params import IdPath
 from app.vocab import LIFECYCLE_KINDS, FilingStatus
 from app.web import lifecycle as lifecycle_pages
 from app.web.actor import signed_in

@@ -13,12 +13,12 @@ from app.access.principal import Principal, Role
 from app.clock import utcnow
 from app.colleges import service as colleges
 from app.colleges.models import College
-from app.db import SessionDep
-from app.fields import IdPath
+from app.db.depends import SessionDep
 from app.filings import college_end, lifecycle_drafts
 from app.i18n import t
 from app.localtime import local
 from app.notices import open_rounds_for
+from app.params import IdPath
 from app.programs import coverage, mergers
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access.principal import Role
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import AppError
-from app.fields import IdPath
+from app.params import IdPath
 from app.publications import notice
 from app.publications import service as publications
 from app.publications.models import Objection, Publication

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.catalog import search
 from app.catalog import service as catalog_service
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.i18n import LOCALES
 from app.i18n.middleware import LANG_COOKIE
 from app.web import csrf

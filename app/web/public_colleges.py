@@ -13,11 +13,12 @@ from pydantic import ValidationError
 from app.access import policy
 from app.catalog import service as catalog_service
 from app.colleges import service as colleges
-from app.db import SessionDep, run_read
+from app.db import run_read
+from app.db.depends import SessionDep
 from app.errors import Invalid
-from app.fields import IdPath
 from app.i18n import t
 from app.pagination import decode_after, page_of
+from app.params import IdPath
 from app.programs import listing, readmodel
 from app.programs import service as programs
 from app.programs.schemas import ProgramFilters, ProgramPageQuery

@@ -8,10 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.db import SessionDep
-from app.fields import IdPath
+from app.db.depends import SessionDep
 from app.i18n import t
-from app.pagination import LimitQuery
+from app.params import IdPath, LimitQuery
 from app.publications import closures, diff_page, presenters, stats
 from app.publications import diff as diffs
 from app.publications.service import today_in

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access.principal import Role
-from app.db import SessionDep
-from app.fields import IdPath
+from app.db.depends import SessionDep
 from app.filings import referrals
 from app.filings.models import Referral
 from app.filings.schemas import ReferralDecisionIn
+from app.params import IdPath
 from app.vocab import YEARS_CN, ReferralStatus
 from app.web.actor import signed_in
 from app.web.csrf import CsrfChecked

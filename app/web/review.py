@@ -7,12 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access.principal import Role
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.errors import Invalid
-from app.fields import EntryIndex, IdPath
 from app.filings import presenters, review, rounds, service
 from app.filings.models import Filing
 from app.filings.schemas import BulkDecisionIn, DecisionIn, EntryDecisionIn
+from app.params import EntryIndex, IdPath
 from app.vocab import Decision, FilingStatus
 from app.web import flash
 from app.web.actor import signed_in

@@ -3,9 +3,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 
 from app.access.deps import AUTH_RESPONSES, AdminPrincipal
-from app.db import SessionDep
-from app.fields import IdPath
-from app.pagination import IdPage, Page, encode_cursor, page_of
+from app.db.depends import SessionDep
+from app.pagination import Page, encode_cursor, page_of
+from app.params import IdPage, IdPath
 from app.webhooks import service, ssrf
 from app.webhooks.schemas import DeliveryPublic, WebhookCreate, WebhookPublic, WebhookUpdate
 

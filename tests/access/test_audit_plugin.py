@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from app import audit
 from app.access.principal import Principal
-from app.db import SessionDep
+from app.db.depends import SessionDep
 from app.main import create_app
 
 ACTOR = Principal(name="probe", role="admin")

@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from app import cli
 from app.access.models import ApiToken
 from app.access.tokens import hash_token
 from app.audit import AuditLog, utcnow
+from app.cli.commands import app as cli_app
 from app.config import get_settings
 from tests.access.helpers import OTHER_AUTHORITY, OWN_AUTHORITY, OWN_COLLEGE
 from tests.factories import make_token
@@ -205,7 +205,7 @@ def cli_env(seeded, settings, monkeypatch):
 
 
 def test_cli_token_create_prints_only_a_working_superuser_token(cli_env, app):
-    result = CliRunner().invoke(cli.app, ["token", "create", "--role", "admin", "--name", "ops"])
+    result = CliRunner().invoke(cli_app, ["token", "create", "--role", "admin", "--name", "ops"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     assert result.stdout == token + "\n"
@@ -218,7 +218,7 @@ def test_cli_token_create_prints_only_a_working_superuser_token(cli_env, app):
 
 
 def test_cli_refuses_a_reviewer_without_authority_and_prints_nothing_on_stdout(cli_env):
-    result = CliRunner().invoke(cli.app, ["token", "create", "--role", "reviewer", "--name", "r"])
+    result = CliRunner().invoke(cli_app, ["token", "create", "--role", "reviewer", "--name", "r"])
     assert result.exit_code == 2
     assert result.stdout == ""
 
@@ -228,7 +228,7 @@ def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
 
     runner = CliRunner()
     token = runner.invoke(
-        cli.app,
+        cli_app,
         [
             "token",
             "create",
@@ -244,8 +244,8 @@ def test_cli_revoke_makes_the_token_answer_401(cli_env, app):
     ).stdout.strip()
     with TestClient(app) as client:
         token_id = client.get("/api/v1/me", headers=bearer(token)).json()["token_id"]
-        assert runner.invoke(cli.app, ["token", "revoke", str(token_id)]).exit_code == 0
+        assert runner.invoke(cli_app, ["token", "revoke", str(token_id)]).exit_code == 0
         assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
-    listing = runner.invoke(cli.app, ["token", "list", "--all"], env={"COLUMNS": "200"})
+    listing = runner.invoke(cli_app, ["token", "list", "--all"], env={"COLUMNS": "200"})
     assert "已撤销" in listing.stdout
     assert token not in listing.stdout

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from app.adoption import decisions, stream
 from app.audit import AuditLog
 from app.catalog.models import CatalogEdition, Crosswalk
-from app.cli import app
+from app.cli.commands import app
 from app.config import get_settings
 from app.db.engines import writer
 from tests.adoption import plan_reference

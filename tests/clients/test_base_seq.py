@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.audit import AuditLog
-from app.cli import app as cli_app
+from app.cli.commands import app as cli_app
 from app.config import get_settings
 from tests.changes.helpers import API
 

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from app.audit import AuditLog
 from app.catalog.models import Major
-from app.cli import app
+from app.cli.commands import app
 from app.config import get_settings
 from tests.core.helpers import count
 

@@ -225,7 +225,7 @@ def test_registry_import_directions_reads_annex_3_from_the_command_line(
 ):
     from typer.testing import CliRunner
 
-    from app.cli import app
+    from app.cli.commands import app
     from app.config import get_settings
 
     monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)

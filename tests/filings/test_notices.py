@@ -96,7 +96,7 @@ def test_notices_are_mailed_through_smtp(
     monkeypatch.setenv("REGISTRY_PUBLIC_URL", "https://registry.example.gov.cn")
     get_settings.cache_clear()
     try:
-        from app.cli import app as cli
+        from app.cli.commands import app as cli
 
         result = CliRunner().invoke(
             cli,
@@ -135,7 +135,7 @@ def test_without_an_smtp_host_mailing_is_refused_and_says_so(
     monkeypatch.delenv("REGISTRY_SMTP_HOST", raising=False)
     get_settings.cache_clear()
     try:
-        from app.cli import app as cli
+        from app.cli.commands import app as cli
 
         args = ["notices", "mail", "--to", "x@example.cn", "--role", "reviewer"]
         result = CliRunner().invoke(cli, [*args, "--authority", "GZ-HRSS"])

@@ -6,7 +6,7 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app as cli_app
+from app.cli.commands import app as cli_app
 from app.config import get_settings
 from app.db import session_scope
 from app.programs.models import Program

@@ -97,7 +97,7 @@ def _from_call(node: ast.Call, at: str, found: dict[str, dict[str, str]]) -> Non
         for code in _strings(node.args[2]):
             if CODE_SHAPE.match(code):
                 found["finding"].setdefault(code, at)
-    # app/errors.py: _body(error, detail), _respond(request, status, error, detail)
+    # app/error_handlers.py: _body(error, detail), _respond(request, status, error, detail)
     position = {"_body": 0, "_respond": 2}.get(name)
     if position is not None and len(node.args) > position:
         for error in _strings(node.args[position]):

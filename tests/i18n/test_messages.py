@@ -95,7 +95,7 @@ def test_language_negotiation_follows_quality_values():
 def _import_bad_catalog(database_url, tmp_path, monkeypatch, lang):
     from typer.testing import CliRunner
 
-    from app.cli import app as cli_app
+    from app.cli.commands import app as cli_app
     from app.config import get_settings
 
     monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)

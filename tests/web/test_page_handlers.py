@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from app.db import get_session
+from app.db.depends import get_session
 from app.errors import Conflict
 from app.i18n import t
 from app.web.csrf import session_token
