@@ -6,8 +6,10 @@
 Generates the registry (bench/generate.py) at each scale (1: national, 150,000 programs; 10: ten
 times that, 1,500,000), loads it into a fresh database per backend and scale through ``registry
 migrate|seed|import``, serves it with uvicorn on one core, measures, prints the table, then each
-figure at 1× and 10× side by side with the ratio, and writes bench/out/results.json. Missed
-targets do not change the exit status (1 = it crashed).
+figure at 1× and 10× side by side with the ratio, and writes bench/out/results.json — as each
+part ends too (``"complete": false`` until the run has ended), with the part's figures printed,
+so a run stopped after hours keeps what it measured. Missed targets do not change the exit
+status (1 = it crashed).
 """
 
 import argparse
@@ -16,6 +18,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,16 +128,36 @@ def generated(quick: bool, scale: int = 1) -> tuple[Path, Manifest]:
     return data, manifest
 
 
+# Called with a backend's results so far each time one of its parts ends (``main`` writes them).
+OnPart = Callable[[list[Result]], None]
+
+
+def _ignore(_results: list[Result]) -> None:
+    pass
+
+
 def run_backend(
-    backend: str, data: Path, manifest: Manifest, options: Options, scale: int = 1
+    backend: str,
+    data: Path,
+    manifest: Manifest,
+    options: Options,
+    scale: int = 1,
+    on_part: OnPart = _ignore,
 ) -> list[Result]:
-    results = _run_backend(backend, data, manifest, options)
+    def scaled_part(results: list[Result]) -> None:
+        for result in results:
+            result.scale = scale
+        on_part(results)
+
+    results = _run_backend(backend, data, manifest, options, scaled_part)
     for result in results:
         result.scale = scale
     return results
 
 
-def _run_backend(backend: str, data: Path, manifest: Manifest, options: Options) -> list[Result]:
+def _run_backend(
+    backend: str, data: Path, manifest: Manifest, options: Options, on_part: OnPart = _ignore
+) -> list[Result]:
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
     down = unreachable(options.pg_url) if backend == "postgresql" else None
@@ -144,11 +167,16 @@ def _run_backend(backend: str, data: Path, manifest: Manifest, options: Options)
         missing = tool_missing(db)
         if missing:
             print(f"[{backend}] note: {missing}", flush=True)
-        return bench_database(db, data, manifest, options, work)
+        return bench_database(db, data, manifest, options, work, on_part)
 
 
 def bench_database(
-    db: Database, data: Path, manifest: Manifest, options: Options, work: Path
+    db: Database,
+    data: Path,
+    manifest: Manifest,
+    options: Options,
+    work: Path,
+    on_part: OnPart = _ignore,
 ) -> list[Result]:
     say = lambda text: print(f"[{db.backend}] {text}", flush=True)  # noqa: E731
     say("migrate, seed, import catalogs and colleges, import programs")
@@ -164,6 +192,7 @@ def bench_database(
             timings["programs_cpu"],
         )
     ]
+    on_part(results)
     token = checks.admin_token(db)
     # The page cache off: every GET runs its query (a few hundred distinct pages would otherwise
     # be answered from memory after the warm-up; bench/changes.py measures the cache).
@@ -174,18 +203,23 @@ def bench_database(
         if "export" in options.only:
             say("1. export")
             first = checks.export_result(results, server, db, work, options.repeat, manifest)
+            on_part(results)
         if "list" in options.only:
             say("2. load (wrk)")
             results += checks.load_results(server, minimal, db, rng, work, options)
+            on_part(results)
         if "validate" in options.only:
             say("3. validate")
             results += checks.validate_results(db, server, minimal, token, data, manifest, options)
+            on_part(results)
         if "search" in options.only:
             say("5. search")
             results += checks.search_results(db, server, minimal, data, manifest, options)
+            on_part(results)
     if "scaled" in options.only:
         say("statistics, adoption, change-feed replay, publication diff (in-process)")
         results += scaled.scaled_results(db, data, manifest, work)
+        on_part(results)
     if "growth" in options.only and manifest.extra_files:
         say("grow the registry (import the extra programs), export again")
         results += checks.growth_results(db, data, manifest, first, work, options, env)
@@ -201,12 +235,42 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results: list[Result] = []
     counts: dict[int, dict[str, int]] = {}
+
+    def save(done: list[Result], complete: bool) -> None:
+        """bench/out/results.json with every figure measured so far: written as each part
+        ends, so a run stopped after hours (both scales take over two) keeps what it
+        measured; ``complete`` is false until the run has ended."""
+        write_json(
+            OUT / "results.json",
+            done,
+            {
+                "complete": complete,
+                "quick": options.quick,
+                "counts": {f"{k}x": v for k, v in counts.items()},
+                "seconds": round(time.perf_counter() - started, 1),
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+                "options": json.loads(json.dumps(options.__dict__, default=sorted)),
+            },
+        )
+
+    def reporter() -> OnPart:
+        """A backend's ``on_part``: prints the part's figures as it ends, and saves them."""
+        printed = 0
+
+        def part_done(so_far: list[Result]) -> None:
+            nonlocal printed
+            print(table(so_far[printed:]), flush=True)
+            printed = len(so_far)
+            save(results + so_far, complete=False)
+
+        return part_done
+
     for scale in options.scales:
         data, manifest = generated(options.quick, scale)
         counts[scale] = manifest.counts
         for backend in backends:
             try:
-                results += run_backend(backend, data, manifest, options, scale)
+                results.extend(run_backend(backend, data, manifest, options, scale, reporter()))
             except Exception as exc:  # one backend failing must not hide the other's figures
                 print(f"[{backend} {scale}×] crashed: {exc}", file=sys.stderr, flush=True)
                 note = str(exc).splitlines()[0]
@@ -227,17 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\ntotal {elapsed / 60:.1f} min; load average at the end {load} on "
         f"{os.cpu_count()} cores; results in {OUT / 'results.json'}"
     )
-    write_json(
-        OUT / "results.json",
-        results,
-        {
-            "quick": options.quick,
-            "counts": {f"{k}x": v for k, v in counts.items()},
-            "seconds": round(elapsed, 1),
-            "load_average_at_end": load,
-            "options": json.loads(json.dumps(options.__dict__, default=sorted)),
-        },
-    )
+    save(results, complete=True)
     return 1 if any(r.benchmark == "(run)" for r in results) else 0
 
 
