@@ -223,6 +223,7 @@ def bench_database(
     if "growth" in options.only and manifest.extra_files:
         say("grow the registry (import the extra programs), export again")
         results += checks.growth_results(db, data, manifest, first, work, options, env)
+        on_part(results)
     return results
 
 
