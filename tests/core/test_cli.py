@@ -121,3 +121,29 @@ def test_cli_import_is_not_capped_by_the_upload_row_limit(cli, seeded, tmp_path,
     result = cli("import", "programs", str(programs))
     assert result.exit_code == 0, result.output
     assert "新增 5" in result.stdout
+
+
+def test_the_console_script_runs_the_commands_with_the_collector_on_and_its_imports_frozen(
+    monkeypatch,
+):
+    """``registry`` (``app.cli.main``) imports the commands with the cyclic collector off, then
+    turns it back on and freezes what the imports made out of its later scans."""
+    import gc
+
+    from app import cli
+    from app.cli import commands
+
+    seen: dict[str, int | bool] = {}
+
+    def command() -> None:
+        seen["collecting"] = gc.isenabled()
+        seen["frozen"] = gc.get_freeze_count()
+
+    monkeypatch.setattr(commands, "app", command)
+    assert gc.isenabled()
+    try:
+        cli.main()
+    finally:
+        gc.unfreeze()
+    assert seen["collecting"] is True
+    assert seen["frozen"] > 10_000  # the process's objects, the modules' and classes' among them
