@@ -2,6 +2,7 @@
 (UTF-8, UTF-8 with BOM, GBK), to a draft filing whose findings are keyed by spreadsheet row."""
 
 import csv
+import functools
 import io
 
 from openpyxl import Workbook
@@ -177,7 +178,11 @@ def template_csv() -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
+@functools.cache
 def template_xlsx() -> bytes:
+    """The blank filing workbook, made once a process: openpyxl stamps a workbook with the time
+    it was saved (its properties, its zip entries), so two saves a second apart differ in their
+    bytes and length — a HEAD and its GET would not describe the same file."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 from openpyxl import Workbook, load_workbook
 
@@ -162,3 +163,14 @@ def test_templates_are_the_published_list_layout(seeded_client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == list(COLUMNS)
     assert sheet["E2"].number_format == "@"  # 专业代码 kept as text (0702)
+
+
+def test_the_xlsx_template_is_the_same_file_at_every_download(seeded_client):
+    """openpyxl stamps a workbook with the second it is saved: made per request, a HEAD and its
+    GET (or two downloads) a second apart differed in bytes and length."""
+    first = seeded_client.get("/api/v1/filings/template.xlsx")
+    time.sleep(1.1)  # past the second the first one may have been stamped with
+    second = seeded_client.get("/api/v1/filings/template.xlsx")
+    head = seeded_client.head("/api/v1/filings/template.xlsx")
+    assert first.content == second.content
+    assert head.headers["content-length"] == str(len(first.content))
