@@ -30,7 +30,7 @@ from app.catalog import snapshots as catalog_snapshots
 from app.catalog.models import CatalogEdition, Major
 from app.catalog.service import bump_revision
 from app.clock import utcnow
-from app.db.bulk import insert_bound
+from app.db.bulk import indexes_set_aside, insert_bound
 from app.errors import Conflict
 from app.filings.models import FilingRound, RoundEdition
 from app.programs import snapshots
@@ -41,6 +41,11 @@ from app.vocab import EditionStatus, MajorStatus, ProgramStatus
 DecisionRows = list[tuple[int, dict[str, str]]]
 PROGRAM = Program.__table__  # type: ignore[attr-defined]
 PROGRAM_EVENT = ProgramEvent.__table__  # type: ignore[attr-defined]
+# The program indexes a move rewrites (those over major_id), set aside on SQLite while an adoption
+# moves at least SET_ASIDE_SHARE of the programs and made again once, sorted
+# (``db.bulk.indexes_set_aside``; docs/benchmarks.md, "An adoption's indexes made again").
+MAJOR_INDEXES = sorted(ix.name for ix in PROGRAM.indexes if "major_id" in ix.columns)
+SET_ASIDE_SHARE = 0.2
 
 
 class Sections(Protocol):
@@ -142,12 +147,14 @@ def adopt(
     counts = Counts(collisions=len(collisions))
     superseding = _supersede(session, plan, today=today)
     at = utcnow()  # one act: every event of the adoption bears its moment
-    for retired, chunk in plan.written():
-        out.withdrawn(chunk.withdrawals)
-        out.moved(chunk.moves)
-        counts.withdrawn += len(chunk.withdrawals)
-        counts.moved += len(chunk.moves)
-        _write(session, plan, retired, chunk, actor, at)
+    aside = MAJOR_INDEXES if plan.moving_share() >= SET_ASIDE_SHARE else []
+    with indexes_set_aside(session, aside):
+        for retired, chunk in plan.written():
+            out.withdrawn(chunk.withdrawals)
+            out.moved(chunk.moves)
+            counts.withdrawn += len(chunk.withdrawals)
+            counts.moved += len(chunk.moves)
+            _write(session, plan, retired, chunk, actor, at)
     _merged(session, plan, collisions, actor, at)
     if not (superseding or counts.moved or counts.withdrawn or counts.collisions):
         return Done(counts, False, _day(old))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -220,6 +220,17 @@ class Plan:
         for rows in self._chunks_of(self._moving()):
             moves = self._placed(rows).moves
             yield [m for m in moves if m[0].id not in self.retired] if self.retired else moves
+
+    def moving_share(self) -> float:
+        """The programs of the codes that can move, as a share of all programs: an upper bound
+        of the moves' (withdrawn programs, collisions and pending decisions move none), counted
+        in the indexes alone (with the status, 1.7 s at 1,500,000 programs; without, 0.04)."""
+        moving = self._moving()
+        if not moving:
+            return 0.0
+        total = self.conn.scalar(select(func.count()).select_from(P)) or 0
+        on_them = select(func.count()).where(P.c.major_id.in_(moving))
+        return (self.conn.scalar(on_them) or 0) / total if total else 0.0
 
     def written(self) -> Iterator[tuple[list[Row], Outcome]]:
         """What applying writes, a chunk at a time in program-id order (the order of the change

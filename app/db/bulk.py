@@ -1,8 +1,10 @@
 """Bulk writes: many rows per ``INSERT … VALUES`` through a DBAPI cursor of SQLite, rows of a
 table bound as SQLAlchemy binds them (``insert_bound``), and the fields of PostgreSQL's
-``COPY … FROM STDIN`` text format (``copy_text``, ``COPY_NULL``)."""
+``COPY … FROM STDIN`` text format (``copy_text``, ``COPY_NULL``), and SQLite's indexes set aside
+while most of a table's rows change an indexed column (``indexes_set_aside``)."""
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table
@@ -80,3 +82,34 @@ def _bound(values: Iterable[Any], column: Any, dialect: Any) -> list[Any]:
             last, bound = value, process(value)
         out.append(bound)
     return out
+
+
+@contextmanager
+def indexes_set_aside(session: Session, names: Sequence[str]) -> Iterator[None]:
+    """On SQLite, the indexes ``names`` dropped for the block and made again after it from
+    their own stored SQL (``sqlite_master``: the migrated definition, partial and unique as it
+    was), in the session's transaction. A unique index made again checks every row at once (an
+    IntegrityError at the end of the block); a block that raises leaves them dropped, and the
+    caller's rollback brings them back as they were.
+
+    For a block that changes an indexed column of most of a table's rows: each changed row
+    otherwise moves to anywhere in each index over that column, and the share of those B-tree
+    pages missing SQLite's page cache grows with the table (an adoption at ten times the
+    registry took 12.5× the CPU of the same at 1×; docs/benchmarks.md, "An adoption's indexes
+    made again"). A sorted build is linear and needs no cache of the table's size. Elsewhere
+    nothing is dropped (PostgreSQL would lock the table for every reader until the commit). The
+    block starts with no statement open on the connection (SQLite refuses to drop then)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite" or not names:
+        yield
+        return
+    found = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        f" AND name IN ({', '.join('?' * len(names))})",
+        tuple(names),
+    ).all()
+    for name, _ in found:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield  # a block that raises leaves them dropped: the caller's rollback restores them
+    for _, sql in found:
+        conn.exec_driver_sql(sql)
