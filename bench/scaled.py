@@ -14,11 +14,12 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
   renamed, one in fifty withdrawn) and its crosswalk, loaded with ``registry import catalog`` and
   ``registry import crosswalk``; then applying it (``app.adoption.service.adopt`` with the
   applied answer's JSON, ``answer.Applied``, read back and counted; in a transaction rolled back
-  at the end, so the registry stays as it was: the commit's insert of the change-feed rows is
-  not counted), the plan as ``registry catalog adopt`` prints it (``stream.opened`` and
-  ``cli.catalog.plan_lines``), the dry run's answer as it streams (``answer.dry_run``) and
-  ``adoption.csv`` as it streams (``export.csv_stream``; the XLSX is the same stream through
-  xlsxwriter, ~8× the CPU, not measured here) — all computed in chunks of programs. Before
+  at the end, so the registry stays as it was; the commit's own work, the change-feed rows'
+  insert, is done before the rollback and counted since 2026-12-07, session 39), the plan as
+  ``registry catalog adopt`` prints it (``stream.opened`` and ``cli.catalog.plan_lines``), the
+  dry run's answer as it streams (``answer.dry_run``) and ``adoption.csv`` as it streams
+  (``export.csv_stream``; the XLSX is the same stream through xlsxwriter, ~8× the CPU, not
+  measured here) — all computed in chunks of programs. Before
   2026-12-07 applying and the command held the whole plan (docs/benchmarks.md).
 - change-feed replay: ``app.changes.feed.page_json`` from ``since=0`` in pages of 500 until the
   end, as a follower does on its first sync (the import wrote one change per program).
@@ -180,6 +181,7 @@ def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
     from app.access.principal import SYSTEM
     from app.adoption import answer, export, service, stream
     from app.adoption.plan import Counts
+    from app.changes import recorder
     from app.cli.catalog import plan_lines
     from app.db import make_engine
     from app.db.engines import writer
@@ -206,6 +208,7 @@ def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
             done = service.adopt(
                 session, NEW_EDITION, from_key=OLD_EDITION, decisions=[], actor=SYSTEM, out=sections
             )
+            recorder.write_changes(session)  # the commit's work (the feed's rows), then undone
             size = streamed(sections.body(NEW_EDITION, OLD_EDITION, True, done.superseded_on))
             session.rollback()
         return size

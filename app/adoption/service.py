@@ -298,8 +298,9 @@ def _write(
     )
     changed = [r.id for r in retired] + suspended + [r.id for r, _, _, _ in chunk.moves]
     if changed:
-        # the change feed (app.changes), in program-id order as the chunks come
-        writes.changed(session, snapshots.programs(changed, "updated"))
+        # the change feed (app.changes), in program-id order as the chunks come; each program is
+        # written once, so on SQLite its item is made by the database at commit
+        writes.changed(session, snapshots.programs_as_committed(changed, "updated"))
 
 
 def _event(

@@ -50,6 +50,9 @@ QUIET = "registry.quiet"
 _MARKS = "registry.change_marks"  # savepoint -> len(PENDING) when it began
 SPILLED = "registry.changes_spilled"  # a temporary file of items queued before PENDING's
 SPILL_ITEMS = 2000  # items held in PENDING before ``record`` writes them to SPILLED
+# … and before ``record_selected`` does: a Selected item carries up to 500 ids (~4 KiB), so 2,000
+# of them (an adoption of 1,000,000 programs queues one a chunk of 500) held 9 MiB.
+SPILL_SELECTED = 100
 Item = tuple[str, str, str, str | None]
 
 
@@ -111,14 +114,17 @@ def _decoded(line: bytes) -> Queued:
 
 
 def _queued(session: Session) -> Iterator[list[Queued]]:
-    """Every queued item in blocks, in the order recorded: the spilled ones first."""
+    """Every queued item in blocks, in the order recorded: the spilled ones first, read back
+    SPILL_ITEMS at a time or up to a ``Selected`` item (its rows are one statement anyway), so a
+    file of Selected items is not held whole either."""
     spilled = session.info.get(SPILLED)
     if spilled is not None:
         spilled.seek(0)
         block: list[Queued] = []
         for line in spilled:
-            block.append(_decoded(line))
-            if len(block) >= SPILL_ITEMS:
+            item = _decoded(line)
+            block.append(item)
+            if len(block) >= SPILL_ITEMS or isinstance(item, Selected):
                 yield block
                 block = []
         if block:
@@ -135,8 +141,11 @@ def record_selected(session: Session, item: Selected) -> None:
         raise ValueError(f"unknown change {item.entity!r} {item.op!r}")
     if session.get_bind().dialect.name != "sqlite":
         raise ValueError("changes made by the database are SQLite's only")
-    session.info.setdefault(PENDING, []).append(item)
+    queued = session.info.setdefault(PENDING, [])
+    queued.append(item)
     session.info[WROTE] = True
+    if len(queued) >= SPILL_SELECTED and not session.in_nested_transaction():
+        _spill(session, queued)
 
 
 def record_many(session: Session, entity: str, op: str, items: Iterable[tuple[Any, Any]]) -> None:
@@ -206,7 +215,9 @@ def _clear(session: Session) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def _write_changes(session: Session) -> None:
+def write_changes(session: Session) -> None:
+    """The feed's rows and the version's move, written as the transaction commits (a benchmark
+    that rolls back calls it to count that work too)."""
     items = bool(session.info.get(PENDING) or session.info.get(SPILLED))
     # the commit flushes after this hook: objects still unflushed are a write too
     wrote = session.info.get(WROTE) or session.new or session.dirty or session.deleted

@@ -9,6 +9,7 @@ programs of a renamed college or major are recorded as well (``app.changes.snaps
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -95,26 +96,58 @@ SQL_FIELDS = {
 assert tuple(SQL_FIELDS) == FEED_FIELDS
 
 
-def programs_created(session: Session, first: int, last: int) -> None:
-    """Records ``created`` for the programs of ids ``first``…``last`` that a bulk insert has
-    just written (SQLite): their rows are made by the database at commit (``Selected``) — SQLite's
-    ``json_object`` writes the bytes ``record`` would (tests/changes/test_selected.py), without
-    a Python dict and JSON string a program (0.6× the CPU of ``programs_written`` and its
-    insert at 150,000 programs). Nothing may change them before the transaction commits."""
-    pairs = ", ".join(f"'{name}', {sql}" for name, sql in SQL_FIELDS.items())
+# The programs' feed rows as the database makes them at commit (``Selected``): SQLite's
+# ``json_object`` writes the bytes ``record`` would (tests/changes/test_selected.py).
+_SELECTED_DATA = "json_object(" + ", ".join(f"'{n}', {sql}" for n, sql in SQL_FIELDS.items()) + ")"
+_SELECTED_FROM = (
+    "FROM program AS p JOIN college AS c ON c.id = p.college_id"
+    " JOIN major AS m ON m.id = p.major_id JOIN category AS k ON k.id = m.category_id"
+)
+
+
+def _selected(session: Session, op: str, where: str, params: dict[str, Any]) -> None:
     record_selected(
         session,
         Selected(
             entity="program",
-            op="created",
+            op=op,
             key="CAST(p.id AS TEXT)",
-            data=f"json_object({pairs})",
-            source="FROM program AS p JOIN college AS c ON c.id = p.college_id"
-            " JOIN major AS m ON m.id = p.major_id JOIN category AS k ON k.id = m.category_id"
-            " WHERE p.id BETWEEN :first AND :last ORDER BY p.id",
-            params={"first": first, "last": last},
+            data=_SELECTED_DATA,
+            source=f"{_SELECTED_FROM} WHERE {where} ORDER BY p.id",
+            params=params,
         ),
     )
+
+
+def programs_created(session: Session, first: int, last: int) -> None:
+    """Records ``created`` for the programs of ids ``first``…``last`` that a bulk insert has
+    just written (SQLite): their rows are made by the database at commit (``Selected``), without
+    a Python dict and JSON string a program (0.6× the CPU of ``programs_written`` and its insert
+    at 150,000 programs). Nothing may change them before the transaction commits."""
+    _selected(session, "created", "p.id BETWEEN :first AND :last", {"first": first, "last": last})
+
+
+def programs_as_committed(ids: Iterable[int], op: str = "updated") -> Change:
+    """``op`` for each program (by id, in id order) as it stands at commit: on SQLite its row is
+    made by the database then (``Selected``, a statement for each ``chunks``' worth of ids; no
+    read back, dict and JSON string a program here), elsewhere read now (``programs``). For
+    programs that nothing changes again or deletes before the transaction commits (an adoption
+    writes each program once)."""
+    ids = list(ids)
+
+    def change(session: Session) -> None:
+        if session.get_bind().dialect.name != "sqlite":
+            _programs(session, ids, op)
+            return
+        for chunk in chunks(ids):
+            _selected(
+                session,
+                op,
+                "p.id IN (SELECT value FROM json_each(:ids))",
+                {"ids": orjson.dumps(chunk).decode()},
+            )
+
+    return change
 
 
 def _programs_of(

@@ -120,6 +120,38 @@ def test_a_selected_item_keeps_its_place_when_the_queue_spills(seeded, monkeypat
     assert rows == expected
 
 
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's: PostgreSQL refuses it (next test)")
+def test_selected_items_alone_spill_as_records_do(seeded, monkeypatch):
+    """An adoption queues one a chunk of programs (``programs_as_committed``): past SPILL_ITEMS
+    they go to the file as ``record``'s items do past SPILL_ITEMS (sooner: each is bigger), so
+    the queue's memory stays flat, and their rows keep the order recorded."""
+    monkeypatch.setattr(recorder, "SPILL_SELECTED", 3)
+    start = _last_seq(seeded)
+    with session_scope(seeded) as session:
+        ids = list(session.execute(text("SELECT id FROM program ORDER BY id LIMIT 10")).scalars())
+        for program_id in reversed(ids):
+            recorder.record_selected(
+                session,
+                recorder.Selected(
+                    entity="program",
+                    op="updated",
+                    key="CAST(id AS TEXT)",
+                    data="json_object('id', id)",
+                    source="FROM program WHERE id = :id",
+                    params={"id": program_id},
+                ),
+            )
+            assert len(session.info[recorder.PENDING]) < 3
+        assert recorder.SPILLED in session.info
+        # read back at the commit a Selected item at a time, not the file's worth
+        blocks = [len(block) for block in recorder._queued(session)]
+        assert max(blocks) == 1
+        assert sum(blocks) == 10
+    rows = [(op, key, data) for _, _, op, key, data in _feed_since(seeded, start)]
+    assert len(ids) == 10
+    assert rows == [("updated", str(i), f'{{"id":{i}}}') for i in reversed(ids)]
+
+
 @pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's refusal (SQLite: test above)")
 def test_postgresql_refuses_rows_made_by_the_database(seeded):
     item = recorder.Selected("program", "created", "'1'", "'{}'", "", {})
