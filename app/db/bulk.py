@@ -95,7 +95,7 @@ def indexes_set_aside(session: Session, names: Sequence[str]) -> Iterator[None]:
     For a block that changes an indexed column of most of a table's rows: each changed row
     otherwise moves to anywhere in each index over that column, and the share of those B-tree
     pages missing SQLite's page cache grows with the table (an adoption at ten times the
-    registry took 12.5× the CPU of the same at 1×; docs/benchmarks.md, "An adoption's indexes
+    registry took 12.2× the CPU of the same at 1×; docs/benchmarks.md, "An adoption's indexes
     made again"). A sorted build is linear and needs no cache of the table's size. Elsewhere
     nothing is dropped (PostgreSQL would lock the table for every reader until the commit). The
     block starts with no statement open on the connection (SQLite refuses to drop then)."""
