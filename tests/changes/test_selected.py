@@ -87,6 +87,11 @@ def test_an_imports_new_programs_are_fed_as_read_back_in_id_order(seeded):
     assert orjson.loads(feed[-1][4])["level"] is None  # the 中职 program
 
 
+def _updated(data: str, source: str, params: dict) -> recorder.Selected:
+    """Programs' ``updated`` rows made at commit: ``data`` over ``source`` (FROM program …)."""
+    return recorder.Selected("program", "updated", "CAST(id AS TEXT)", data, source, params)
+
+
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's: PostgreSQL refuses it (next test)")
 def test_a_selected_item_keeps_its_place_when_the_queue_spills(seeded, monkeypatch):
     """Items before and after it, the queue spilled to its file around it (SPILL_ITEMS 3): the
@@ -98,13 +103,10 @@ def test_a_selected_item_keeps_its_place_when_the_queue_spills(seeded, monkeypat
         recorder.record(session, "college", "updated", "before", {"n": 1})
         recorder.record_selected(
             session,
-            recorder.Selected(
-                entity="program",
-                op="updated",
-                key="CAST(id AS TEXT)",
-                data="json_object('id', id, 'x', 'a\"\\b')",
-                source="FROM program WHERE id BETWEEN :lo AND :hi ORDER BY id DESC",
-                params={"lo": first, "hi": last},
+            _updated(
+                "json_object('id', id, 'x', 'a\"\\b')",
+                "FROM program WHERE id BETWEEN :lo AND :hi ORDER BY id DESC",
+                {"lo": first, "hi": last},
             ),
         )
         for i in range(4):
@@ -122,25 +124,16 @@ def test_a_selected_item_keeps_its_place_when_the_queue_spills(seeded, monkeypat
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's: PostgreSQL refuses it (next test)")
 def test_selected_items_alone_spill_as_records_do(seeded, monkeypatch):
-    """An adoption queues one a chunk of programs (``programs_as_committed``): past SPILL_ITEMS
-    they go to the file as ``record``'s items do past SPILL_ITEMS (sooner: each is bigger), so
-    the queue's memory stays flat, and their rows keep the order recorded."""
+    """An adoption queues one a chunk of programs (``programs_as_committed``): past
+    SPILL_SELECTED queued items they go to the file, as ``record``'s do past SPILL_ITEMS (sooner:
+    each is bigger), so the queue's memory stays flat, and their rows keep the order recorded."""
     monkeypatch.setattr(recorder, "SPILL_SELECTED", 3)
     start = _last_seq(seeded)
     with session_scope(seeded) as session:
         ids = list(session.execute(text("SELECT id FROM program ORDER BY id LIMIT 10")).scalars())
         for program_id in reversed(ids):
-            recorder.record_selected(
-                session,
-                recorder.Selected(
-                    entity="program",
-                    op="updated",
-                    key="CAST(id AS TEXT)",
-                    data="json_object('id', id)",
-                    source="FROM program WHERE id = :id",
-                    params={"id": program_id},
-                ),
-            )
+            one = _updated("json_object('id', id)", "FROM program WHERE id = :n", {"n": program_id})
+            recorder.record_selected(session, one)
             assert len(session.info[recorder.PENDING]) < 3
         assert recorder.SPILLED in session.info
         # read back at the commit a Selected item at a time, not the file's worth
