@@ -87,10 +87,15 @@ def record(session: Session, entity: str, op: str, key: object, data: Any) -> No
     if entity not in ENTITIES or op not in OPS:
         raise ValueError(f"unknown change {entity!r} {op!r}")
     payload = None if data is None else orjson.dumps(data).decode()
+    _queue(session, (entity, op, str(key), payload), SPILL_ITEMS)
+
+
+def _queue(session: Session, item: Queued, spill_at: int) -> None:
+    """``item`` queued; the queue spilled to the file once it holds ``spill_at`` items."""
     queued = session.info.setdefault(PENDING, [])
-    queued.append((entity, op, str(key), payload))
+    queued.append(item)
     session.info[WROTE] = True
-    if len(queued) >= SPILL_ITEMS and not session.in_nested_transaction():
+    if len(queued) >= spill_at and not session.in_nested_transaction():
         _spill(session, queued)
 
 
@@ -136,16 +141,13 @@ def _queued(session: Session) -> Iterator[list[Queued]]:
 def record_selected(session: Session, item: Selected) -> None:
     """Queue ``item``, whose rows the database makes at commit (``Selected``): the state they
     show is the one at commit, so it is for rows nothing changes after it in the transaction (an
-    import's new programs). SQLite only (its JSON functions write orjson's bytes)."""
+    import's new programs, an adoption's). SQLite only (its JSON functions write orjson's
+    bytes)."""
     if item.entity not in ENTITIES or item.op not in OPS:
         raise ValueError(f"unknown change {item.entity!r} {item.op!r}")
     if session.get_bind().dialect.name != "sqlite":
         raise ValueError("changes made by the database are SQLite's only")
-    queued = session.info.setdefault(PENDING, [])
-    queued.append(item)
-    session.info[WROTE] = True
-    if len(queued) >= SPILL_SELECTED and not session.in_nested_transaction():
-        _spill(session, queued)
+    _queue(session, item, SPILL_SELECTED)
 
 
 def record_many(session: Session, entity: str, op: str, items: Iterable[tuple[Any, Any]]) -> None:

@@ -298,7 +298,7 @@ def test_the_major_indexes_set_aside_or_not_the_same_writes(seeded, monkeypatch,
     rows = _generated(seeded)
     before = _major_indexes(seeded)
     with Session(seeded) as session:
-        moving = service.stream.in_session(
+        moving = stream.in_session(
             session, GEN_NEW, "gen", decisions=rows, keep_until=None, today=date(2026, 12, 7)
         ).moving_share()
     assert 0.5 < moving < 1
