@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import psycopg
 
 from bench.database import Database, backend_cpu
 from bench.generate import Manifest
@@ -61,9 +62,34 @@ def _database_cpu(db: Database, before: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in backend_cpu(db).items())
 
 
-def _timed(db: Database, call: Callable[[], Any], repeat: int) -> tuple[float, float, float, Any]:
+def _untimed() -> None:
+    pass
+
+
+# What a rolled-back apply writes: PostgreSQL keeps its dead rows and index entries until a
+# vacuum (autovacuum had not come after three applies at 10×: 4.7 M dead programs beside 1.5 M),
+# so each repeat would meet bigger tables than the one before; SQLite's rollback leaves none.
+ADOPTION_WRITES = ("program", "program_event", "change")
+
+
+def _vacuum(db: Database, tables: tuple[str, ...]) -> Callable[[], None]:
+    """After each call, untimed: the tables' dead rows removed on PostgreSQL (nothing on SQLite),
+    so every repeat starts where the first did."""
+    if db.backend != "postgresql":
+        return _untimed
+
+    def vacuum() -> None:
+        with psycopg.connect(db.libpq, autocommit=True) as conn:
+            conn.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+
+    return vacuum
+
+
+def _timed(
+    db: Database, call: Callable[[], Any], repeat: int, after: Callable[[], None] = _untimed
+) -> tuple[float, float, float, Any]:
     """(median CPU seconds of this process and the database's, median of the database's alone,
-    median wall seconds, the last answer)."""
+    median wall seconds, the last answer). ``after`` runs after each call, not timed."""
     cpu: list[float] = []
     database: list[float] = []
     wall: list[float] = []
@@ -77,6 +103,7 @@ def _timed(db: Database, call: Callable[[], Any], repeat: int) -> tuple[float, f
         cpu.append(own + theirs)
         database.append(theirs)
         wall.append(elapsed)
+        after()
     return statistics.median(cpu), statistics.median(database), statistics.median(wall), answer
 
 
@@ -89,9 +116,17 @@ def peak_mib(call: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def _rows(db: Database, label: str, call: Callable[[], Any], repeat: int, size: str) -> list:
-    cpu, database, wall, answer = _timed(db, call, repeat)
+def _rows(
+    db: Database,
+    label: str,
+    call: Callable[[], Any],
+    repeat: int,
+    size: str | Callable[[Any], str],
+    after: Callable[[], None] = _untimed,
+) -> list:
+    cpu, database, wall, answer = _timed(db, call, repeat, after)
     peak = peak_mib(call)
+    after()
     in_database = f", of which the database's {database * 1000:.1f} ms" if database else ""
     return [
         Result(
@@ -229,6 +264,7 @@ def adoption_results(db: Database, work: Path, repeat: int) -> list[Result]:
                 applied,
                 repeat,
                 lambda length: f"{codes} codes crosswalked; {length / 2**20:.1f} MiB of JSON",
+                after=_vacuum(db, ADOPTION_WRITES),
             )
             + _rows(
                 db,
