@@ -15,7 +15,8 @@ of Python allocations during one more call (``tracemalloc``, so that call is not
   ``registry import crosswalk``; then applying it (``app.adoption.service.adopt`` with the
   applied answer's JSON, ``answer.Applied``, read back and counted; in a transaction rolled back
   at the end, so the registry stays as it was; the commit's own work, the change-feed rows'
-  insert, is done before the rollback and counted since 2026-12-07, session 39), the plan as
+  insert, is done before the rollback and counted since 2026-12-07, session 39; on PostgreSQL
+  the tables it wrote are vacuumed after each call, untimed, since session 40), the plan as
   ``registry catalog adopt`` prints it (``stream.opened`` and ``cli.catalog.plan_lines``), the
   dry run's answer as it streams (``answer.dry_run``) and ``adoption.csv`` as it streams
   (``export.csv_stream``; the XLSX is the same stream through xlsxwriter, ~8× the CPU, not
