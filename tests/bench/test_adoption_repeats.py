@@ -19,7 +19,8 @@ def _majors(url: str) -> list[tuple[int, int]]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text("SELECT id, major_id FROM program"))]
+            rows = conn.execute(text("SELECT id, major_id FROM program ORDER BY id"))
+            return [tuple(r) for r in rows]
     finally:
         engine.dispose()
 
